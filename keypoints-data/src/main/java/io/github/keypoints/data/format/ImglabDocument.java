@@ -15,7 +15,13 @@ import java.util.List;
 public record ImglabDocument(
         List<FaceSample> faces, List<MalformedAnnotationException> badFaces, int ignoredBoxes) {
 
-    /** Copies the lists. */
+    /**
+     * Copies the lists.
+     *
+     * @param faces see the record description
+     * @param badFaces see the record description
+     * @param ignoredBoxes see the record description
+     */
     public ImglabDocument {
         faces = List.copyOf(faces);
         badFaces = List.copyOf(badFaces);
