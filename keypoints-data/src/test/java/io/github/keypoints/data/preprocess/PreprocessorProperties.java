@@ -85,12 +85,13 @@ class PreprocessorProperties {
                         .build();
         Affine t = pre.toInput(FaceSample.of("s", NO_FILE, points), 640, 480);
         assertThat(t.a()).isCloseTo(t.e(), within(1e-9 * t.a()));
-        // ... and every point stays inside the input (the region contains the point box).
+        // ... and every point stays inside the input (the region contains the point box); the
+        // points are floats, so their box edge carries float rounding (~1e-5 px at 640 px).
         for (int i = 0; i < points.size(); i++) {
             double px = t.applyX(points.x(i), points.y(i));
             double py = t.applyY(points.x(i), points.y(i));
-            assertThat(px).isBetween(-0.5 - 1e-6, w - 0.5 + 1e-6);
-            assertThat(py).isBetween(-0.5 - 1e-6, h - 0.5 + 1e-6);
+            assertThat(px).isBetween(-0.5 - 1e-4, w - 0.5 + 1e-4);
+            assertThat(py).isBetween(-0.5 - 1e-4, h - 0.5 + 1e-4);
         }
     }
 
