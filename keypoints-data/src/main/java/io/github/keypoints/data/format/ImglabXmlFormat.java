@@ -99,7 +99,7 @@ public final class ImglabXmlFormat {
                                 faces.add(readBox(file, folder, imageFile, index, r));
                             } catch (MalformedAnnotationException e) {
                                 bad.add(e);
-                                skipElementFrom(r, e);
+                                skipRestOfBox(r);
                             }
                         }
                     }
@@ -251,8 +251,7 @@ public final class ImglabXmlFormat {
     }
 
     /** After a bad box, skips to the end of that box (the reader may be on the box or a child). */
-    private static void skipElementFrom(XMLStreamReader r, MalformedAnnotationException e)
-            throws XMLStreamException {
+    private static void skipRestOfBox(XMLStreamReader r) throws XMLStreamException {
         if (r.getEventType() == XMLStreamConstants.START_ELEMENT) {
             boolean onBox = r.getLocalName().equals("box");
             skipElement(r);

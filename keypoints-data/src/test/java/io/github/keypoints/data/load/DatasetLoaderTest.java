@@ -48,8 +48,14 @@ class DatasetLoaderTest {
         for (String n : new String[] {"01-1m", "02-1m", "03-1f"}) {
             Fixtures.immPair(root, n, 64, 48);
         }
-        Path asf = root.resolve("02-1m.asf");
-        Path jpg = root.resolve("02-1m.jpg");
+        spoil(root, "02-1m", bad);
+        return root;
+    }
+
+    /** Spoils the IMM pair {@code name} in {@code root} in the way {@code bad} says. */
+    static void spoil(Path root, String name, Bad bad) throws IOException {
+        Path asf = root.resolve(name + ".asf");
+        Path jpg = root.resolve(name + ".jpg");
         String text = Files.readString(asf);
         switch (bad) {
             case CORRUPT_IMAGE:
@@ -83,7 +89,6 @@ class DatasetLoaderTest {
             default:
                 throw new IllegalStateException();
         }
-        return root;
     }
 
     @ParameterizedTest
