@@ -183,6 +183,35 @@ class DatasetLoaderTest {
     }
 
     @Test
+    void singleFilesLoadWithTheirBaseNameAsId() throws IOException {
+        Path pts = Fixtures.ptsPair(dir.resolve("one"), "face", 80, 60);
+        Path relative = Path.of("").toAbsolutePath().relativize(pts.toAbsolutePath());
+        assertThat(DatasetLoader.builder().setPath(relative).build().load().samples())
+                .extracting(FaceSample::id)
+                .containsExactly("face");
+        Path asf = Fixtures.immPair(dir.resolve("imm"), "09-2m", 64, 48);
+        assertThat(DatasetLoader.builder().setPath(asf).build().load().samples())
+                .extracting(FaceSample::id)
+                .containsExactly("09-2m");
+    }
+
+    @Test
+    void aFolderWithoutFilesOfTheFormatIsAnErrorNotAnEmptyDataset() throws IOException {
+        Path imm = dir.resolve("imm");
+        Fixtures.immPair(imm, "01-1m", 64, 48);
+        assertThatThrownBy(
+                        () ->
+                                DatasetLoader.builder()
+                                        .setPath(imm)
+                                        .optFormat(DatasetFormat.PTS)
+                                        .optStrict(false)
+                                        .build()
+                                        .load())
+                .isInstanceOf(java.nio.file.NoSuchFileException.class)
+                .hasMessageContaining(imm + ": expected .pts files under this folder, found none");
+    }
+
+    @Test
     void checkImagesOffOnlyChecksThatImagesExist() throws IOException {
         Path root = dir.resolve("w");
         Fixtures.ptsPair(root, "a", 80, 60);
