@@ -221,6 +221,28 @@ public final class DatasetLoader {
             if (checkImages && header == null) {
                 continue;
             }
+            ImageHeader declared = doc.declaredSizes().get(sample.image());
+            if (header != null
+                    && declared != null
+                    && (declared.width() != header.width()
+                            || declared.height() != header.height())) {
+                run.reject(
+                        sample.image(),
+                        "image of box "
+                                + s.id()
+                                + ": expected the "
+                                + declared.width()
+                                + "x"
+                                + declared.height()
+                                + " size "
+                                + path.getFileName()
+                                + " declares, found "
+                                + header.width()
+                                + "x"
+                                + header.height(),
+                        null);
+                continue;
+            }
             run.accept(path, sample, header);
         }
     }

@@ -278,6 +278,30 @@ class DatasetLoaderTest {
     }
 
     @Test
+    void xmlDeclaredImageSizeMustMatchTheImage() throws IOException {
+        Fixtures.image(dir.resolve("a.jpg"), 100, 80);
+        Fixtures.image(dir.resolve("b.jpg"), 100, 80);
+        Path f =
+                xml(
+                        "<image file='a.jpg' width='100' height='80'>\n"
+                                + Fixtures.xmlBox(1, 2, "")
+                                + "</image>\n<image file='b.jpg' width='80' height='100'>\n"
+                                + Fixtures.xmlBox(1, 2, "")
+                                + "</image>\n");
+        LoadedDataset d = DatasetLoader.builder().setPath(f).optStrict(false).build().load();
+        assertThat(d.samples()).extracting(FaceSample::id).containsExactly("a.jpg#0");
+        assertThat(d.skipped())
+                .singleElement()
+                .satisfies(
+                        s -> {
+                            assertThat(s.file().getFileName().toString()).isEqualTo("b.jpg");
+                            assertThat(s.reason())
+                                    .isEqualTo(
+                                            "image of box b.jpg#0: expected the 80x100 size faces.xml declares, found 100x80");
+                        });
+    }
+
+    @Test
     void unreadableXmlIsOneSkippedFileOrAStrictFailure() throws IOException {
         Path f = Files.write(dir.resolve("junk.xml"), new byte[] {(byte) 0xFF, (byte) 0xD8, 0, 1});
         LoadedDataset d = DatasetLoader.builder().setPath(f).optStrict(false).build().load();
