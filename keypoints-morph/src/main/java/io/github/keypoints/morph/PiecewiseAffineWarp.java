@@ -260,6 +260,11 @@ public final class PiecewiseAffineWarp {
         }
     }
 
+    /** Fixed-point source coordinates: 16 fractional bits, of which the top 8 weight taps. */
+    private static final int FRAC = 16;
+
+    private static final double ONE = 1 << FRAC;
+
     private static void spanSingle(
             byte[] o,
             int w,
@@ -271,33 +276,14 @@ public final class PiecewiseAffineWarp {
             int sw,
             int sh,
             Affine m) {
-        int idx = (y * w + xFrom) * ch;
-        double bx = m.b() * y + m.c();
-        double by = m.e() * y + m.f();
-        for (int x = xFrom; x <= xTo; x++, idx += ch) {
-            double sx = clamp(m.a() * x + bx, sw - 1);
-            double sy = clamp(m.d() * x + by, sh - 1);
-            int x0 = (int) sx;
-            int y0 = (int) sy;
-            float fx = (float) (sx - x0);
-            float fy = (float) (sy - y0);
-            int x1 = x0 + 1 < sw ? x0 + 1 : x0;
-            int y1 = y0 + 1 < sh ? y0 + 1 : y0;
-            int p00 = (y0 * sw + x0) * ch, p01 = (y0 * sw + x1) * ch;
-            int p10 = (y1 * sw + x0) * ch, p11 = (y1 * sw + x1) * ch;
-            float w00 = (1 - fx) * (1 - fy), w01 = fx * (1 - fy);
-            float w10 = (1 - fx) * fy, w11 = fx * fy;
-            for (int c = 0; c < ch; c++) {
-                float v =
-                        w00 * (s[p00 + c] & 0xff)
-                                + w01 * (s[p01 + c] & 0xff)
-                                + w10 * (s[p10 + c] & 0xff)
-                                + w11 * (s[p11 + c] & 0xff);
-                o[idx + c] = (byte) (int) (v + 0.5f);
-            }
-        }
+        spanBlend(o, w, ch, y, xFrom, xTo, s, sw, sh, m, 1f, s, sw, sh, m, 0f);
     }
 
+    /**
+     * Fills one span with the blend of two bilinear samples. Source positions run in 16.16 fixed
+     * point (start and per-pixel step), are clamped to the image (edge pixels repeat), and each tap
+     * weight, already multiplied by its image's dissolve weight, is a 16-bit integer.
+     */
     private static void spanBlend(
             byte[] o,
             int w,
@@ -315,50 +301,108 @@ public final class PiecewiseAffineWarp {
             int bh,
             Affine mb,
             float wb) {
+        int ax = fixed(ma.a() * xFrom + ma.b() * y + ma.c());
+        int ay = fixed(ma.d() * xFrom + ma.e() * y + ma.f());
+        int adx = fixed(ma.a());
+        int ady = fixed(ma.d());
+        int bx = fixed(mb.a() * xFrom + mb.b() * y + mb.c());
+        int by = fixed(mb.d() * xFrom + mb.e() * y + mb.f());
+        int bdx = fixed(mb.a());
+        int bdy = fixed(mb.d());
+        int amx = (aw - 1) << FRAC, amy = (ah - 1) << FRAC;
+        int bmx = (bw - 1) << FRAC, bmy = (bh - 1) << FRAC;
         int idx = (y * w + xFrom) * ch;
-        double ax0 = ma.b() * y + ma.c();
-        double ay0 = ma.e() * y + ma.f();
-        double bx0 = mb.b() * y + mb.c();
-        double by0 = mb.e() * y + mb.f();
-        for (int x = xFrom; x <= xTo; x++, idx += ch) {
-            double sx = clamp(ma.a() * x + ax0, aw - 1);
-            double sy = clamp(ma.d() * x + ay0, ah - 1);
-            int x0 = (int) sx;
-            int y0 = (int) sy;
-            float fx = (float) (sx - x0);
-            float fy = (float) (sy - y0);
-            int x1 = x0 + 1 < aw ? x0 + 1 : x0;
-            int y1 = y0 + 1 < ah ? y0 + 1 : y0;
-            int a00 = (y0 * aw + x0) * ch, a01 = (y0 * aw + x1) * ch;
-            int a10 = (y1 * aw + x0) * ch, a11 = (y1 * aw + x1) * ch;
-            float fa = wa * (1 - fy), fa2 = wa * fy;
-            float a00w = fa * (1 - fx), a01w = fa * fx, a10w = fa2 * (1 - fx), a11w = fa2 * fx;
-
-            double tx = clamp(mb.a() * x + bx0, bw - 1);
-            double ty = clamp(mb.d() * x + by0, bh - 1);
-            int u0 = (int) tx;
-            int v0 = (int) ty;
-            float gx = (float) (tx - u0);
-            float gy = (float) (ty - v0);
-            int u1 = u0 + 1 < bw ? u0 + 1 : u0;
-            int v1 = v0 + 1 < bh ? v0 + 1 : v0;
-            int b00 = (v0 * bw + u0) * ch, b01 = (v0 * bw + u1) * ch;
-            int b10 = (v1 * bw + u0) * ch, b11 = (v1 * bw + u1) * ch;
-            float fb = wb * (1 - gy), fb2 = wb * gy;
-            float b00w = fb * (1 - gx), b01w = fb * gx, b10w = fb2 * (1 - gx), b11w = fb2 * gx;
-            for (int c = 0; c < ch; c++) {
-                float v =
-                        a00w * (sa[a00 + c] & 0xff)
-                                + a01w * (sa[a01 + c] & 0xff)
-                                + a10w * (sa[a10 + c] & 0xff)
-                                + a11w * (sa[a11 + c] & 0xff)
-                                + b00w * (sb[b00 + c] & 0xff)
-                                + b01w * (sb[b01 + c] & 0xff)
-                                + b10w * (sb[b10 + c] & 0xff)
-                                + b11w * (sb[b11 + c] & 0xff);
-                o[idx + c] = (byte) (int) (v + 0.5f);
+        int gb = Math.round(wb * 256);
+        int ga = 256 - gb;
+        int as = aw * ch;
+        int bs = bw * ch;
+        boolean useB = gb != 0;
+        for (int x = xFrom; x <= xTo; x++, idx += ch, ax += adx, ay += ady, bx += bdx, by += bdy) {
+            int cx = ax < 0 ? 0 : (ax > amx ? amx : ax);
+            int cy = ay < 0 ? 0 : (ay > amy ? amy : ay);
+            int ix = cx >> FRAC;
+            int iy = cy >> FRAC;
+            int fx = (cx >> (FRAC - 8)) & 255;
+            int fy = (cy >> (FRAC - 8)) & 255;
+            int aox = ix < aw - 1 ? ch : 0;
+            int aoy = iy < ah - 1 ? as : 0;
+            int fyg = fy * ga; // 16 bits
+            int a11 = (fyg * fx) >> 8;
+            int a10 = fyg - a11;
+            int top = (ga << 8) - fyg;
+            int a01 = (top * fx) >> 8;
+            int a00 = top - a01;
+            int pa = iy * as + ix * ch;
+            int b00 = 0, b01 = 0, b10 = 0, b11 = 0, pb = 0, box = 0, boy = 0;
+            if (useB) {
+                int ex = bx < 0 ? 0 : (bx > bmx ? bmx : bx);
+                int ey = by < 0 ? 0 : (by > bmy ? bmy : by);
+                int jx = ex >> FRAC;
+                int jy = ey >> FRAC;
+                int gx = (ex >> (FRAC - 8)) & 255;
+                int gy = (ey >> (FRAC - 8)) & 255;
+                box = jx < bw - 1 ? ch : 0;
+                boy = jy < bh - 1 ? bs : 0;
+                int gyg = gy * gb;
+                b11 = (gyg * gx) >> 8;
+                b10 = gyg - b11;
+                int btop = (gb << 8) - gyg;
+                b01 = (btop * gx) >> 8;
+                b00 = btop - b01;
+                pb = jy * bs + jx * ch;
+            }
+            if (ch == 3) {
+                int pa1 = pa + aox, pa2 = pa + aoy, pa3 = pa2 + aox;
+                int pb1 = pb + box, pb2 = pb + boy, pb3 = pb2 + box;
+                int v0 =
+                        a00 * (sa[pa] & 0xff)
+                                + a01 * (sa[pa1] & 0xff)
+                                + a10 * (sa[pa2] & 0xff)
+                                + a11 * (sa[pa3] & 0xff)
+                                + b00 * (sb[pb] & 0xff)
+                                + b01 * (sb[pb1] & 0xff)
+                                + b10 * (sb[pb2] & 0xff)
+                                + b11 * (sb[pb3] & 0xff);
+                int v1 =
+                        a00 * (sa[pa + 1] & 0xff)
+                                + a01 * (sa[pa1 + 1] & 0xff)
+                                + a10 * (sa[pa2 + 1] & 0xff)
+                                + a11 * (sa[pa3 + 1] & 0xff)
+                                + b00 * (sb[pb + 1] & 0xff)
+                                + b01 * (sb[pb1 + 1] & 0xff)
+                                + b10 * (sb[pb2 + 1] & 0xff)
+                                + b11 * (sb[pb3 + 1] & 0xff);
+                int v2 =
+                        a00 * (sa[pa + 2] & 0xff)
+                                + a01 * (sa[pa1 + 2] & 0xff)
+                                + a10 * (sa[pa2 + 2] & 0xff)
+                                + a11 * (sa[pa3 + 2] & 0xff)
+                                + b00 * (sb[pb + 2] & 0xff)
+                                + b01 * (sb[pb1 + 2] & 0xff)
+                                + b10 * (sb[pb2 + 2] & 0xff)
+                                + b11 * (sb[pb3 + 2] & 0xff);
+                o[idx] = (byte) ((v0 + (1 << 15)) >>> 16);
+                o[idx + 1] = (byte) ((v1 + (1 << 15)) >>> 16);
+                o[idx + 2] = (byte) ((v2 + (1 << 15)) >>> 16);
+                continue;
+            }
+            for (int c = 0; c < ch; c++, pa++, pb++) {
+                int v =
+                        a00 * (sa[pa] & 0xff)
+                                + a01 * (sa[pa + aox] & 0xff)
+                                + a10 * (sa[pa + aoy] & 0xff)
+                                + a11 * (sa[pa + aoy + aox] & 0xff)
+                                + b00 * (sb[pb] & 0xff)
+                                + b01 * (sb[pb + box] & 0xff)
+                                + b10 * (sb[pb + boy] & 0xff)
+                                + b11 * (sb[pb + boy + box] & 0xff);
+                o[idx + c] = (byte) ((v + (1 << 15)) >>> 16);
             }
         }
+    }
+
+    private static int fixed(double v) {
+        return (int) Math.round(v * ONE);
     }
 
     private static void sampleAdd(
