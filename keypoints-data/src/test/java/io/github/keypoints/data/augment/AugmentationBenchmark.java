@@ -153,22 +153,37 @@ public final class AugmentationBenchmark {
                             .setInputSize(W, H)
                             .optAugmentation(pipeline)
                             .setSampling(32, true);
+            // Every epoch augments (as in training); the best of three repeats is reported
+            // where an epoch can be repeated, to damp the noise of a shared machine.
             FaceLandmarkDataset none = b.optCache(ImageCache.none()).build();
             epoch(manager, none); // warm-up of the JIT and the engine, not reported
-            System.out.printf("epoch_uncached_s=%.3f%n", epoch(manager, none));
+            double uncached = Double.MAX_VALUE;
+            for (int e = 1; e <= 3; e++) {
+                none.setEpoch(e);
+                uncached = Math.min(uncached, epoch(manager, none));
+            }
+            System.out.printf("epoch_uncached_s=%.3f (best of 3)%n", uncached);
             FaceLandmarkDataset memory = b.optCache(ImageCache.inMemory()).build();
             double coldMemory = epoch(manager, memory);
-            memory.setEpoch(1);
-            double warmMemory = epoch(manager, memory);
+            double warmMemory = Double.MAX_VALUE;
+            for (int e = 1; e <= 3; e++) {
+                memory.setEpoch(e);
+                warmMemory = Math.min(warmMemory, epoch(manager, memory));
+            }
             System.out.printf(
-                    "epoch_memory_cold_s=%.3f epoch_memory_warm_s=%.3f%n", coldMemory, warmMemory);
-            FaceLandmarkDataset disk = b.optCache(ImageCache.onDisk(cacheDir)).build();
-            double coldDisk = epoch(manager, disk);
-            FaceLandmarkDataset diskAgain = b.optCache(ImageCache.onDisk(cacheDir)).build();
-            diskAgain.setEpoch(1);
-            double warmDisk = epoch(manager, diskAgain);
+                    "epoch_memory_cold_s=%.3f epoch_memory_warm_s=%.3f (best of 3)%n",
+                    coldMemory, warmMemory);
+            double coldDisk = epoch(manager, b.optCache(ImageCache.onDisk(cacheDir)).build());
+            double warmDisk = Double.MAX_VALUE;
+            for (int e = 1; e <= 3; e++) {
+                // A new dataset each time: only the files written by the first one are reused.
+                FaceLandmarkDataset again = b.optCache(ImageCache.onDisk(cacheDir)).build();
+                again.setEpoch(e);
+                warmDisk = Math.min(warmDisk, epoch(manager, again));
+            }
             System.out.printf(
-                    "epoch_disk_cold_s=%.3f epoch_disk_warm_s=%.3f%n", coldDisk, warmDisk);
+                    "epoch_disk_cold_s=%.3f epoch_disk_warm_s=%.3f (best of 3, new dataset each)%n",
+                    coldDisk, warmDisk);
         } finally {
             try (Stream<Path> files = Files.walk(cacheDir)) {
                 for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
