@@ -117,6 +117,10 @@ public final class AugmentationBenchmark {
         double javaCached = 0;
         double pyFull = 0;
         double pyCached = 0;
+        // Warm-up, not reported: the JIT compiles the per-pixel loops only after a few hundred
+        // calls, and the first measured round should not pay for it.
+        rate(Math.min(seconds, 3), fullWork);
+        rate(Math.min(seconds, 3), cachedWork);
         for (int round = 0; round < rounds; round++) {
             double jf = rate(seconds, fullWork);
             double jc = rate(seconds, cachedWork);
