@@ -18,7 +18,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * Checks each engine's 3×3 convolution against a plain Java convolution. On this project's AMD EPYC
  * machines libtorch 2.7.1 (DJL 0.36) returns wrong values for 24 and 40 input channels unless
- * {@code ONEDNN_MAX_CPU_ISA=SSE41} is set (the module's surefire configuration sets it).
+ * {@code ONEDNN_MAX_CPU_ISA} is capped at AVX2 (the parent POM's surefire configuration sets it;
+ * AVX2 and AVX pass, AVX512_CORE and ALL fail).
  */
 class PyTorchConvolutionCheckTest {
 
