@@ -1,0 +1,105 @@
+package io.github.keypoints.models;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import java.util.Map;
+
+/**
+ * torchvision's {@code BasicBlock}: two 3×3 convolutions without bias, each with BatchNorm, a ReLU
+ * between them, and a residual connection through a 1×1 strided convolution + BatchNorm when the
+ * shape changes; ReLU after the sum.
+ */
+final class BasicBlock extends AbstractBlock {
+
+    private final Conv2d conv1;
+    private final BatchNorm bn1;
+    private final Conv2d conv2;
+    private final BatchNorm bn2;
+    private final Conv2d downConv;
+    private final BatchNorm downBn;
+
+    BasicBlock(int inChannels, int outChannels, int stride) {
+        Shape s = new Shape(stride, stride);
+        conv1 = addChildBlock("conv1", conv(outChannels, 3, s, 1));
+        bn1 = addChildBlock("bn1", BatchNorm.builder().build());
+        conv2 = addChildBlock("conv2", conv(outChannels, 3, new Shape(1, 1), 1));
+        bn2 = addChildBlock("bn2", BatchNorm.builder().build());
+        if (stride != 1 || inChannels != outChannels) {
+            downConv = addChildBlock("downsample0", conv(outChannels, 1, s, 0));
+            downBn = addChildBlock("downsample1", BatchNorm.builder().build());
+        } else {
+            downConv = null;
+            downBn = null;
+        }
+    }
+
+    static Conv2d conv(int filters, int kernel, Shape stride, int pad) {
+        return Conv2d.builder()
+                .setKernelShape(new Shape(kernel, kernel))
+                .setFilters(filters)
+                .optStride(stride)
+                .optPadding(new Shape(pad, pad))
+                .optBias(false)
+                .build();
+    }
+
+    /**
+     * Adds this block's parameters to {@code out} under torchvision's names below {@code prefix}.
+     */
+    void torchNames(String prefix, Map<String, Parameter> out) {
+        ResNet18.convNames(prefix + "conv1", conv1, out);
+        ResNet18.bnNames(prefix + "bn1", bn1, out);
+        ResNet18.convNames(prefix + "conv2", conv2, out);
+        ResNet18.bnNames(prefix + "bn2", bn2, out);
+        if (downConv != null) {
+            ResNet18.convNames(prefix + "downsample.0", downConv, out);
+            ResNet18.bnNames(prefix + "downsample.1", downBn, out);
+        }
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDList x = conv1.forward(ps, inputs, training, params);
+        x = bn1.forward(ps, x, training, params);
+        x = Activation.relu(x);
+        x = conv2.forward(ps, x, training, params);
+        NDArray main = bn2.forward(ps, x, training, params).head();
+        NDArray shortcut = inputs.head();
+        if (downConv != null) {
+            NDList d = downConv.forward(ps, inputs, training, params);
+            shortcut = downBn.forward(ps, d, training, params).head();
+        }
+        return new NDList(Activation.relu(main.add(shortcut)));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        Shape[] s = conv1.getOutputShapes(inputShapes);
+        return conv2.getOutputShapes(s);
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... shapes) {
+        conv1.initialize(manager, dataType, shapes);
+        Shape[] s = conv1.getOutputShapes(shapes);
+        bn1.initialize(manager, dataType, s);
+        conv2.initialize(manager, dataType, s);
+        s = conv2.getOutputShapes(s);
+        bn2.initialize(manager, dataType, s);
+        if (downConv != null) {
+            downConv.initialize(manager, dataType, shapes);
+            downBn.initialize(manager, dataType, downConv.getOutputShapes(shapes));
+        }
+    }
+}

@@ -1,0 +1,278 @@
+package io.github.keypoints.models;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Blocks;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.nn.pooling.Pool;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.Initializer;
+import ai.djl.util.PairList;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * ResNet-18 exactly as torchvision builds it (<a href="https://arxiv.org/abs/1512.03385">He et al.,
+ * 2015</a>), with a configurable number of input channels and a {@code 2N}-output head, so that
+ * torchvision's ImageNet weights map onto it tensor for tensor ({@link TorchvisionWeights}).
+ *
+ * <p>DJL's own {@code ResNetV1} is a different network (bottleneck units at every depth) and cannot
+ * take these weights. Layer table for a {@code 1×224×224} input and 136 outputs (68 points):
+ *
+ * <pre>
+ * layer     operation                                                 output      parameters
+ * conv1     Conv2d(1→64, 7×7, stride 2, pad 3, no bias)                64×112×112       3,136
+ * bn1       BatchNorm(64) + ReLU                                       64×112×112         128
+ * maxpool   MaxPool 3×3, stride 2, pad 1                               64×56×56
+ * layer1    2 × BasicBlock(64→64)                                      64×56×56       147,968
+ * layer2    BasicBlock(64→128, stride 2, downsample 1×1 conv + BN),
+ *           BasicBlock(128→128)                                        128×28×28      525,568
+ * layer3    BasicBlock(128→256, stride 2, downsample), BasicBlock      256×14×14    2,099,712
+ * layer4    BasicBlock(256→512, stride 2, downsample), BasicBlock      512×7×7      8,393,728
+ * avgpool   global average pool                                        512
+ * fc        Linear(512→136)                                            136             69,768
+ * total     trainable (BatchNorm running statistics excluded)                      11,240,008
+ * </pre>
+ *
+ * <p>A BasicBlock is conv3×3(stride) → BN → ReLU → conv3×3 → BN, plus the identity (or the
+ * downsample branch), then ReLU; every convolution is bias-free. BatchNorm uses epsilon 1e-5 and
+ * PyTorch's momentum 0.1 (DJL's 0.9). The default initialiser is {@link TorchDefaultInitializer}
+ * for every layer; note that torchvision itself initialises ResNet convolutions with Kaiming-normal
+ * (fan-out) instead, which matters only when training from scratch.
+ *
+ * <pre>{@code
+ * ResNet18 net = ResNet18.builder().setOutputs(136).optInputChannels(1).build();
+ * }</pre>
+ */
+public final class ResNet18 extends AbstractBlock implements KeypointBlock {
+
+    /** The architecture name in {@link ModelZoo}. */
+    public static final String NAME = "resnet18";
+
+    private static final int[] WIDTHS = {64, 128, 256, 512};
+
+    private final int outputs;
+    private final int inputChannels;
+    private final Conv2d conv1;
+    private final BatchNorm bn1;
+    private final List<BasicBlock> blocks = new ArrayList<>();
+    private final Linear fc;
+
+    private ResNet18(Builder b) {
+        this.outputs = b.outputs;
+        this.inputChannels = b.inputChannels;
+        conv1 = addChildBlock("conv1", BasicBlock.conv(64, 7, new Shape(2, 2), 3));
+        bn1 = addChildBlock("bn1", BatchNorm.builder().build());
+        int in = 64;
+        for (int stage = 0; stage < WIDTHS.length; stage++) {
+            for (int i = 0; i < 2; i++) {
+                int stride = stage > 0 && i == 0 ? 2 : 1;
+                String name = "layer" + (stage + 1) + "_" + i;
+                blocks.add(addChildBlock(name, new BasicBlock(in, WIDTHS[stage], stride)));
+                in = WIDTHS[stage];
+            }
+        }
+        fc = addChildBlock("fc", Linear.builder().setUnits(outputs).build());
+        InitializerSupport.apply(this, b.initializer);
+    }
+
+    /**
+     * Returns a new builder.
+     *
+     * @return the builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    static ResNet18 fromConfig(Map<String, ?> config) {
+        return builder()
+                .setOutputs(ConfigValues.requiredInt(config, "outputs"))
+                .optInputChannels(ConfigValues.intValue(config, "inputChannels", 1))
+                .build();
+    }
+
+    /**
+     * Returns every parameter under its torchvision {@code state_dict} name ({@code conv1.weight},
+     * {@code bn1.running_mean}, {@code layer2.0.downsample.0.weight}, {@code fc.bias}, …), in
+     * torchvision's order. BatchNorm gamma and beta are torchvision's {@code weight} and {@code
+     * bias}.
+     *
+     * @return an unmodifiable map from torchvision name to parameter
+     */
+    public Map<String, Parameter> torchvisionParameters() {
+        Map<String, Parameter> out = new LinkedHashMap<>();
+        convNames("conv1", conv1, out);
+        bnNames("bn1", bn1, out);
+        for (int i = 0; i < blocks.size(); i++) {
+            blocks.get(i).torchNames("layer" + (i / 2 + 1) + "." + (i % 2) + ".", out);
+        }
+        out.put("fc.weight", fc.getDirectParameters().get("weight"));
+        out.put("fc.bias", fc.getDirectParameters().get("bias"));
+        return Collections.unmodifiableMap(out);
+    }
+
+    static void convNames(String prefix, Conv2d conv, Map<String, Parameter> out) {
+        out.put(prefix + ".weight", conv.getDirectParameters().get("weight"));
+    }
+
+    static void bnNames(String prefix, BatchNorm bn, Map<String, Parameter> out) {
+        out.put(prefix + ".weight", bn.getDirectParameters().get("gamma"));
+        out.put(prefix + ".bias", bn.getDirectParameters().get("beta"));
+        out.put(prefix + ".running_mean", bn.getDirectParameters().get("runningMean"));
+        out.put(prefix + ".running_var", bn.getDirectParameters().get("runningVar"));
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public String architecture() {
+        return NAME;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public int outputs() {
+        return outputs;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public int inputChannels() {
+        return inputChannels;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Map<String, Object> config() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("outputs", outputs);
+        m.put("inputChannels", inputChannels);
+        return Collections.unmodifiableMap(m);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        checkChannels(inputs.head().getShape());
+        NDList x = conv1.forward(ps, inputs, training, params);
+        x = Activation.relu(bn1.forward(ps, x, training, params));
+        x = new NDList(maxPool(x.head()));
+        for (BasicBlock block : blocks) {
+            x = block.forward(ps, x, training, params);
+        }
+        NDArray pooled = Blocks.batchFlatten(Pool.globalAvgPool2d(x.head()));
+        return fc.forward(ps, new NDList(pooled), training, params);
+    }
+
+    private static NDArray maxPool(NDArray x) {
+        return Pool.maxPool2d(x, new Shape(3, 3), new Shape(2, 2), new Shape(1, 1), false);
+    }
+
+    private void checkChannels(Shape input) {
+        if (input.dimension() != 4 || input.get(1) != inputChannels) {
+            throw new IllegalArgumentException(
+                    "ResNet18 built for "
+                            + inputChannels
+                            + " input channel(s) expects [B, "
+                            + inputChannels
+                            + ", H, W], got "
+                            + input);
+        }
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {new Shape(inputShapes[0].get(0), outputs)};
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... shapes) {
+        checkChannels(shapes[0]);
+        conv1.initialize(manager, dataType, shapes);
+        Shape[] s = conv1.getOutputShapes(shapes);
+        bn1.initialize(manager, dataType, s);
+        Shape c = s[0];
+        s = new Shape[] {new Shape(c.get(0), c.get(1), pooled(c.get(2)), pooled(c.get(3)))};
+        for (BasicBlock block : blocks) {
+            block.initialize(manager, dataType, s);
+            s = block.getOutputShapes(s);
+        }
+        fc.initialize(manager, dataType, new Shape(s[0].get(0), s[0].get(1)));
+    }
+
+    private static long pooled(long size) {
+        return (size + 2 - 3) / 2 + 1;
+    }
+
+    /** Builds a {@link ResNet18}. */
+    public static final class Builder {
+        private int outputs;
+        private int inputChannels = 1;
+        private Initializer initializer;
+
+        private Builder() {}
+
+        /**
+         * Sets the number of outputs of the new head, {@code 2N} for N keypoints. Required.
+         *
+         * @param outputs the output count
+         * @return this builder
+         */
+        public Builder setOutputs(int outputs) {
+            this.outputs = outputs;
+            return this;
+        }
+
+        /**
+         * Sets the number of input channels: 1 (grayscale, the default) or 3 (RGB, torchvision's).
+         *
+         * @param inputChannels the channel count
+         * @return this builder
+         */
+        public Builder optInputChannels(int inputChannels) {
+            this.inputChannels = inputChannels;
+            return this;
+        }
+
+        /**
+         * Sets the initialiser; a {@link TorchDefaultInitializer} with the default seed if not set.
+         * Any other initialiser applies to the weights only.
+         *
+         * @param initializer the initialiser
+         * @return this builder
+         */
+        public Builder optInitializer(Initializer initializer) {
+            this.initializer = initializer;
+            return this;
+        }
+
+        /**
+         * Builds the network (uninitialised).
+         *
+         * @return the network
+         * @throws IllegalArgumentException if the outputs are not set or the channels not positive
+         */
+        public ResNet18 build() {
+            if (outputs <= 0) {
+                throw new IllegalArgumentException(
+                        "Missing or non-positive outputs: call setOutputs(2N), got " + outputs);
+            }
+            ConfigValues.positive("inputChannels", inputChannels);
+            return new ResNet18(this);
+        }
+    }
+}
