@@ -17,7 +17,7 @@ run() { # name engine seed args...
   local name="$1" engine="$2" seed="$3"; shift 3
   local out="$runs/$name-$engine-seed$seed"
   echo "== $name $engine seed $seed -> $out" >&2
-  local cmd=("$root/keypoints" train --data "$data" --engine "$engine" --seed "$seed" --out "$out" --json "$@")
+  local cmd=("${KEYPOINTS:-$root/keypoints}" train --data "$data" --engine "$engine" --seed "$seed" --out "$out" --json "$@")
   echo "${cmd[*]}" > "$out.cmd"
   if "${cmd[@]}" > "$out.log" 2> "$out.err"; then
     tail -n 1 "$out.log" | python3 -c 'import json,sys; d=json.loads(sys.stdin.read()); d["run"]=sys.argv[1]; print(json.dumps(d))' "$name" >> "$runs/results.jsonl"

@@ -48,9 +48,8 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Option(
             names = "--batch",
-            defaultValue = "32",
-            description = "Batch size (default ${DEFAULT-VALUE}).")
-    int batch;
+            description = "Batch size (default: the model's training batch size).")
+    Integer batch;
 
     @Option(names = "--json", description = "Print a JSON summary as the last line.")
     boolean json;
