@@ -14,6 +14,15 @@ public interface EpochListener {
     default void onEpochStart(int epoch) {}
 
     /**
+     * Called after each training batch's optimiser step.
+     *
+     * @param batch the batch number in the epoch, from 1
+     * @param batches the number of batches in the epoch
+     * @param loss the batch's training loss
+     */
+    default void onBatchEnd(long batch, long batches, double loss) {}
+
+    /**
      * Called after an epoch's validation and checkpoint.
      *
      * @param record the epoch's figures

@@ -267,9 +267,12 @@ public final class KeypointTrainer {
                                         (int) Math.min(order.size(), (long) (b + 1) * batchSize));
                         try (NDManager bm = trainer.getManager().newSubManager();
                                 Batch batch = batch(bm, train, idx, b + 1L, steps)) {
-                            lossSum += trainBatch(trainer, batch) * idx.size();
+                            double batchLoss = trainBatch(trainer, batch);
+                            lossSum += batchLoss * idx.size();
                             lossCount += idx.size();
                             trainer.step();
+                            final long done = b + 1L;
+                            epochListeners.forEach(l -> l.onBatchEnd(done, steps, batchLoss));
                         }
                     }
                     float lr = schedule.rate((long) (epoch + 1) * steps - 1, steps, epochs);

@@ -6,9 +6,9 @@ import java.io.PrintStream;
 import java.util.Locale;
 
 /**
- * A DJL {@link TrainingListener} that draws a one-line progress bar with the running loss and the
- * time left of the epoch, and prints one summary line per epoch, to a stream (standard error by
- * default, so standard output stays clean for {@code --json}).
+ * A DJL {@link TrainingListener} and {@link EpochListener} that draws a one-line progress bar with
+ * the running loss and the time left of the epoch, and prints one summary line per epoch, to a
+ * stream (standard error by default, so standard output stays clean for {@code --json}).
  */
 public final class ProgressListener implements TrainingListener, EpochListener {
 
@@ -61,21 +61,18 @@ public final class ProgressListener implements TrainingListener, EpochListener {
 
     /** {@inheritDoc} */
     @Override
-    public void onTrainingBatch(Trainer trainer, BatchData batchData) {
-        long done = batchData.getBatch().getProgress();
-        long total = Math.max(1, batchData.getBatch().getProgressTotal());
-        for (var e : batchData.getPredictions().entrySet()) {
-            try (var loss =
-                    trainer.getLoss()
-                            .evaluate(batchData.getLabels().get(e.getKey()), e.getValue())) {
-                lossSum += loss.getFloat();
-                lossCount++;
-            }
-        }
+    public void onTrainingBatch(Trainer trainer, BatchData batchData) {}
+
+    /** {@inheritDoc} */
+    @Override
+    public void onBatchEnd(long done, long total, double loss) {
+        // Tensors are not touched here: the loss arrives as a number from the trainer.
+        lossSum += loss;
+        lossCount++;
         double elapsed = (System.nanoTime() - epochStart) / 1e9;
         double eta = done == 0 ? 0 : elapsed / done * (total - done);
         int width = 30;
-        int filled = (int) (width * done / total);
+        int filled = (int) (width * done / Math.max(1, total));
         String bar =
                 "=".repeat(filled)
                         + (filled < width ? ">" : "")
@@ -88,7 +85,7 @@ public final class ProgressListener implements TrainingListener, EpochListener {
                 bar,
                 done,
                 total,
-                lossCount == 0 ? Double.NaN : lossSum / lossCount,
+                lossSum / lossCount,
                 clock(eta));
         out.flush();
     }

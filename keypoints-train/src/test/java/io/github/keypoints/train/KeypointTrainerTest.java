@@ -141,11 +141,20 @@ class KeypointTrainerTest {
     }
 
     @Test
-    void progressGoesToTheGivenStream(@TempDir Path run) throws Exception {
+    void progressGoesToTheGivenStreamAndDoesNotChangeTraining(@TempDir Path run) throws Exception {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        tiny("PyTorch", run, 1).optProgress(new PrintStream(err, true)).build().fit();
+        List<EpochRecord> shown =
+                tiny("PyTorch", run.resolve("a"), 3)
+                        .optProgress(new PrintStream(err, true))
+                        .build()
+                        .fit()
+                        .history();
+        List<EpochRecord> quiet = tiny("PyTorch", run.resolve("b"), 3).build().fit().history();
         String text = err.toString();
-        assertThat(text).contains("epoch 1/1").contains("ETA").contains("val mean");
+        assertThat(text).contains("epoch 1/3").contains("ETA").contains("val mean");
+        for (int e = 0; e < 3; e++) {
+            assertThat(shown.get(e).trainLoss()).isFinite().isEqualTo(quiet.get(e).trainLoss());
+        }
     }
 
     @Test
