@@ -20,6 +20,8 @@ import picocli.CommandLine.Command;
         subcommands = {
             CommandLine.HelpCommand.class,
             InspectCommand.class,
+            TrainCommand.class,
+            EvaluateCommand.class,
             MorphCommand.class,
             MeanFaceCommand.class,
             CaricatureCommand.class,
