@@ -105,7 +105,7 @@ public final class PiecewiseAffineWarp {
         Affine[] toA = inverseAffines(dstPoints, aPoints);
         Affine[] toB = b == a && bPoints == aPoints ? toA : inverseAffines(dstPoints, bPoints);
         float wb = (float) dissolve;
-        int bands = parallel ? Math.max(1, Math.min(height / 32, 4 * cores())) : 1;
+        int bands = parallel ? Math.max(1, Math.min(height / 32, 2 * cores())) : 1;
         IntStream range = IntStream.range(0, bands);
         (bands > 1 ? range.parallel() : range)
                 .forEach(
