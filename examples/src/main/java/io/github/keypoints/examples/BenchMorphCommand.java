@@ -11,7 +11,6 @@ import io.github.keypoints.morph.FaceFrame;
 import io.github.keypoints.morph.ImageBuffer;
 import io.github.keypoints.morph.MeanFace;
 import io.github.keypoints.morph.MorphChain;
-import io.github.keypoints.morph.PiecewiseAffineWarp;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -132,23 +131,14 @@ public final class BenchMorphCommand implements Callable<Integer> {
         plan.add(new double[] {chainFaces.size() - 1, chainFaces.size() - 1, 0});
         int checkFrame = Math.min(plan.size() - 1, frames / 2);
         ImageBuffer[] checked = new ImageBuffer[1];
-        PiecewiseAffineWarp parallel = PiecewiseAffineWarp.of(chain.triangulation());
-        PiecewiseAffineWarp sequential = parallel.sequential();
-        double[][] src = new double[chainFaces.size()][];
-        double[][] aligned = new double[chainFaces.size()][];
-        for (int i = 0; i < chainFaces.size(); i++) {
-            src[i] = chain.sourcePoints(i);
-            aligned[i] = chain.alignedPoints(i);
-        }
+        MorphChain sequentialChain = chain.sequential();
         // Warm up the JIT on the whole chain (both variants), then time it, in parallel and on
         // one thread.
-        runChain(parallel, chainFaces, src, aligned, plan, w, h, -1, null);
-        runChain(sequential, chainFaces, src, aligned, plan, w, h, -1, null);
-        double javaFrameMs =
-                runChain(parallel, chainFaces, src, aligned, plan, w, h, checkFrame, checked);
+        runChain(chain, plan, -1, null);
+        runChain(sequentialChain, plan, -1, null);
+        double javaFrameMs = runChain(chain, plan, checkFrame, checked);
         double javaFrameCpuMs = lastCpuMs;
-        double javaFrameMsSeq =
-                runChain(sequential, chainFaces, src, aligned, plan, w, h, -1, null);
+        double javaFrameMsSeq = runChain(sequentialChain, plan, -1, null);
         double javaFrameCpuMsSeq = lastCpuMs;
         out.printf(
                 "Java morph: %d frames %dx%d, %d triangles: %.2f ms/frame (%d threads), %.2f"
@@ -330,38 +320,14 @@ public final class BenchMorphCommand implements Callable<Integer> {
     /** CPU ms per frame of the last {@link #runChain} call. */
     private double lastCpuMs;
 
-    private double runChain(
-            PiecewiseAffineWarp warp,
-            List<Face> faces,
-            double[][] src,
-            double[][] aligned,
-            List<double[]> plan,
-            int w,
-            int h,
-            int keep,
-            ImageBuffer[] kept) {
+    private double runChain(MorphChain chain, List<double[]> plan, int keep, ImageBuffer[] kept) {
         long t0 = System.nanoTime();
         long c0 = cpuNanos();
         for (int k = 0; k < plan.size(); k++) {
             int i = (int) plan.get(k)[0];
             int j = (int) plan.get(k)[1];
             double t = plan.get(k)[2];
-            double[] a = aligned[i];
-            double[] b = aligned[j];
-            double[] dst = new double[a.length];
-            for (int q = 0; q < a.length; q++) {
-                dst[q] = (1 - t) * a[q] + t * b[q];
-            }
-            ImageBuffer f =
-                    warp.blend(
-                            faces.get(i).image(),
-                            src[i],
-                            faces.get(j).image(),
-                            src[j],
-                            dst,
-                            t,
-                            w,
-                            h);
+            ImageBuffer f = chain.frame(i, j, t, t);
             if (k == keep) {
                 kept[0] = f;
             }
