@@ -18,7 +18,8 @@ import java.util.function.Consumer;
  * <pre>{@code
  * MorphChain chain = MorphChain.of(faces, FaceFrame.fitting(faces, 640, 480));
  * ImageBuffer halfway = chain.frame(0, 1, 0.5, 0.5);
- * chain.forEachFrame(10, writer::write); // 10 frames per transition through all faces
+ * List<ImageBuffer> frames = new ArrayList<>();
+ * chain.forEachFrame(10, frames::add); // 10 frames per transition through all faces
  * }</pre>
  */
 public final class MorphChain {
