@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = KeypointsCommand.Version.class,
         description = "Facial keypoint detection and face morphing on the JVM.",
-        subcommands = {CommandLine.HelpCommand.class, InspectCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, InspectCommand.class, DemoCommand.class})
 public final class KeypointsCommand implements Callable<Integer> {
 
     /**
