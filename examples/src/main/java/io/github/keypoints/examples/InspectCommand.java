@@ -104,6 +104,7 @@ public final class InspectCommand implements Callable<Integer> {
 
     @Option(
             names = "--seed",
+            paramLabel = "S",
             defaultValue = "42",
             description = "Seed of the sample draw and augmentation (default: ${DEFAULT-VALUE}).")
     private long seed;

@@ -17,7 +17,17 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = KeypointsCommand.Version.class,
         description = "Facial keypoint detection and face morphing on the JVM.",
-        subcommands = {CommandLine.HelpCommand.class, InspectCommand.class, DemoCommand.class})
+        subcommands = {
+            CommandLine.HelpCommand.class,
+            DemoCommand.class,
+            InspectCommand.class,
+            TrainCommand.class,
+            EvaluateCommand.class,
+            MorphCommand.class,
+            MeanFaceCommand.class,
+            CaricatureCommand.class,
+            BenchCommand.class
+        })
 public final class KeypointsCommand implements Callable<Integer> {
 
     /**

@@ -85,36 +85,10 @@ public final class MeanFace {
             IntUnaryOperator imageHeight,
             IntFunction<Face> loader) {
         int n = shapes.size();
-        if (n == 0) {
-            throw new IllegalArgumentException("The mean face needs at least one face");
-        }
-        List<double[]> raw = new ArrayList<>(n);
-        double[] avg = new double[2 * shapes.get(0).size()];
-        for (int i = 0; i < n; i++) {
-            double[] s = MorphChain.toDoubles(shapes.get(i));
-            if (s.length != avg.length) {
-                throw new IllegalArgumentException(
-                        "Face "
-                                + i
-                                + " has "
-                                + s.length / 2
-                                + " points, face 0 has "
-                                + avg.length / 2);
-            }
-            raw.add(s);
-            double sx = (double) width / imageWidth.applyAsInt(i);
-            double sy = (double) height / imageHeight.applyAsInt(i);
-            for (int k = 0; k < s.length; k += 2) {
-                avg[k] += s[k] * sx / n;
-                avg[k + 1] += s[k + 1] * sy / n;
-            }
-        }
-        Procrustes gpa = Procrustes.align(raw);
-        double[] unit = gpa.mean();
-        double[] meanShape = Similarity.apply(Similarity.fit(unit, avg), unit);
-        double[] border = FaceFrame.borderPoints(width, height);
-        double[] dst = MorphChain.concat(meanShape, border);
-        PiecewiseAffineWarp warp = PiecewiseAffineWarp.of(Triangulation.delaunay(dst));
+        Plan plan = plan(shapes, imageWidth, imageHeight);
+        double[] dst = plan.destination();
+        PiecewiseAffineWarp warp = PiecewiseAffineWarp.of(plan.triangulation());
+        List<double[]> sources = plan.sources();
 
         int workers = Math.max(1, Math.min(threads, n));
         AtomicInteger next = new AtomicInteger();
@@ -148,12 +122,8 @@ public final class MeanFace {
                                         if (sum == null) {
                                             sum = new float[width * height * ch];
                                         }
-                                        Affine toMean = Similarity.fit(raw.get(i), meanShape);
-                                        double[] src =
-                                                MorphChain.concat(
-                                                        raw.get(i),
-                                                        Similarity.apply(toMean.inverse(), border));
-                                        warp.accumulate(f.image(), src, dst, sum, width, height);
+                                        warp.accumulate(
+                                                f.image(), sources.get(i), dst, sum, width, height);
                                     }
                                     return sum;
                                 }));
@@ -178,7 +148,7 @@ public final class MeanFace {
                 pixels[k] = (byte) Math.min(255, (int) (total[k] * inv + 0.5f));
             }
             ImageBuffer image = new ImageBuffer(width, height, channels[0], pixels);
-            return new Result(image, Keypoints.of(shapes.get(0).scheme(), meanShape), n);
+            return new Result(image, plan.shape(), n);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while averaging faces", e);
@@ -191,6 +161,73 @@ public final class MeanFace {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /**
+     * What averaging will do, before any pixel is touched: the destination points (mean shape plus
+     * the frame's border points), their triangulation, and each face's source points (its keypoints
+     * plus the frame border mapped back into its image by the inverse of its alignment).
+     *
+     * @param shape the mean shape in the output frame's pixels
+     * @param destination the mean shape's points followed by the 8 border points
+     * @param triangulation the triangulation of {@code destination}
+     * @param sources per face, its source points in its own image's pixels
+     */
+    public record Plan(
+            Keypoints shape,
+            double[] destination,
+            Triangulation triangulation,
+            List<double[]> sources) {}
+
+    /**
+     * Aligns the shapes and plans the warps of {@link #compute}.
+     *
+     * @param shapes the keypoints of each face, in its image's pixels
+     * @param imageWidth the width of face {@code i}'s image
+     * @param imageHeight the height of face {@code i}'s image
+     * @return the plan
+     */
+    public Plan plan(
+            List<Keypoints> shapes, IntUnaryOperator imageWidth, IntUnaryOperator imageHeight) {
+        int n = shapes.size();
+        if (n == 0) {
+            throw new IllegalArgumentException("The mean face needs at least one face");
+        }
+        List<double[]> raw = new ArrayList<>(n);
+        double[] avg = new double[2 * shapes.get(0).size()];
+        for (int i = 0; i < n; i++) {
+            double[] s = MorphChain.toDoubles(shapes.get(i));
+            if (s.length != avg.length) {
+                throw new IllegalArgumentException(
+                        "Face "
+                                + i
+                                + " has "
+                                + s.length / 2
+                                + " points, face 0 has "
+                                + avg.length / 2);
+            }
+            raw.add(s);
+            double sx = (double) width / imageWidth.applyAsInt(i);
+            double sy = (double) height / imageHeight.applyAsInt(i);
+            for (int k = 0; k < s.length; k += 2) {
+                avg[k] += s[k] * sx / n;
+                avg[k + 1] += s[k + 1] * sy / n;
+            }
+        }
+        double[] unit = Procrustes.align(raw).mean();
+        double[] meanShape = Similarity.apply(Similarity.fit(unit, avg), unit);
+        double[] border = FaceFrame.borderPoints(width, height);
+        double[] dst = MorphChain.concat(meanShape, border);
+        List<double[]> sources = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            Affine toMean = Similarity.fit(raw.get(i), meanShape);
+            sources.add(MorphChain.concat(raw.get(i), Similarity.apply(toMean.inverse(), border)));
+        }
+        return new Plan(
+                Keypoints.of(shapes.get(0).scheme(), meanShape),
+                dst,
+                Triangulation.delaunay(dst),
+                List.copyOf(sources));
     }
 
     /** Builds a {@link MeanFace}. */

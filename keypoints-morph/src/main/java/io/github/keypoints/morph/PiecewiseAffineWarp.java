@@ -163,14 +163,7 @@ public final class PiecewiseAffineWarp {
                     width,
                     0,
                     height - 1,
-                    (y, xFrom, xTo) -> {
-                        int o = (y * width + xFrom) * ch;
-                        for (int x = xFrom; x <= xTo; x++, o += ch) {
-                            double sx = m.a() * x + m.b() * y + m.c();
-                            double sy = m.d() * x + m.e() * y + m.f();
-                            sampleAdd(s, sw, sh, ch, sx, sy, sum, o);
-                        }
-                    });
+                    (y, xFrom, xTo) -> spanAdd(sum, width, ch, y, xFrom, xTo, s, sw, sh, m));
         }
     }
 
@@ -405,31 +398,51 @@ public final class PiecewiseAffineWarp {
         return (int) Math.round(v * ONE);
     }
 
-    private static void sampleAdd(
-            byte[] s, int sw, int sh, int ch, double sx, double sy, float[] sum, int o) {
-        sx = clamp(sx, sw - 1);
-        sy = clamp(sy, sh - 1);
-        int x0 = (int) sx;
-        int y0 = (int) sy;
-        float fx = (float) (sx - x0);
-        float fy = (float) (sy - y0);
-        int x1 = x0 + 1 < sw ? x0 + 1 : x0;
-        int y1 = y0 + 1 < sh ? y0 + 1 : y0;
-        int p00 = (y0 * sw + x0) * ch, p01 = (y0 * sw + x1) * ch;
-        int p10 = (y1 * sw + x0) * ch, p11 = (y1 * sw + x1) * ch;
-        float w00 = (1 - fx) * (1 - fy), w01 = fx * (1 - fy);
-        float w10 = (1 - fx) * fy, w11 = fx * fy;
-        for (int c = 0; c < ch; c++) {
-            sum[o + c] +=
-                    w00 * (s[p00 + c] & 0xff)
-                            + w01 * (s[p01 + c] & 0xff)
-                            + w10 * (s[p10 + c] & 0xff)
-                            + w11 * (s[p11 + c] & 0xff);
+    /** Adds one span's bilinear samples (fixed point, like {@link #spanBlend}) to the sums. */
+    private static void spanAdd(
+            float[] sum,
+            int w,
+            int ch,
+            int y,
+            int xFrom,
+            int xTo,
+            byte[] s,
+            int sw,
+            int sh,
+            Affine m) {
+        int ax = fixed(m.a() * xFrom + m.b() * y + m.c());
+        int ay = fixed(m.d() * xFrom + m.e() * y + m.f());
+        int adx = fixed(m.a());
+        int ady = fixed(m.d());
+        int amx = (sw - 1) << FRAC, amy = (sh - 1) << FRAC;
+        int stride = sw * ch;
+        int idx = (y * w + xFrom) * ch;
+        final float scale = 1f / (1 << 16);
+        for (int x = xFrom; x <= xTo; x++, idx += ch, ax += adx, ay += ady) {
+            int cx = ax < 0 ? 0 : (ax > amx ? amx : ax);
+            int cy = ay < 0 ? 0 : (ay > amy ? amy : ay);
+            int ix = cx >> FRAC;
+            int iy = cy >> FRAC;
+            int fx = (cx >> (FRAC - 8)) & 255;
+            int fy = (cy >> (FRAC - 8)) & 255;
+            int ox = ix < sw - 1 ? ch : 0;
+            int oy = iy < sh - 1 ? stride : 0;
+            int fyg = fy << 8;
+            int w11 = fy * fx;
+            int w10 = fyg - w11;
+            int top = (1 << 16) - fyg;
+            int w01 = (top * fx) >> 8;
+            int w00 = top - w01;
+            int p = iy * stride + ix * ch;
+            for (int c = 0; c < ch; c++, p++) {
+                int v =
+                        w00 * (s[p] & 0xff)
+                                + w01 * (s[p + ox] & 0xff)
+                                + w10 * (s[p + oy] & 0xff)
+                                + w11 * (s[p + oy + ox] & 0xff);
+                sum[idx + c] += v * scale;
+            }
         }
-    }
-
-    private static double clamp(double v, int max) {
-        return v < 0 ? 0 : (v > max ? max : v);
     }
 
     /** Per triangle, the affine from destination to source, or null for a degenerate target. */

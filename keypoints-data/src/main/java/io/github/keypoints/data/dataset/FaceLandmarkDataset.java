@@ -4,8 +4,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.training.Trainer;
 import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.dataset.Record;
+import ai.djl.training.listener.TrainingListener;
+import ai.djl.training.listener.TrainingListenerAdapter;
 import ai.djl.util.Progress;
 import io.github.keypoints.data.Affine;
 import io.github.keypoints.data.Box;
@@ -127,6 +130,23 @@ public final class FaceLandmarkDataset extends RandomAccessDataset implements La
      */
     public void setEpoch(int epoch) {
         this.epoch = epoch;
+    }
+
+    /**
+     * Returns a training listener that advances this dataset's epoch at the end of every training
+     * epoch, so each epoch draws new (and reproducible) augmentations without manual calls to
+     * {@link #setEpoch(int)}. Add it to the {@code TrainingConfig} of the trainer that iterates
+     * this dataset.
+     *
+     * @return the listener
+     */
+    public TrainingListener epochListener() {
+        return new TrainingListenerAdapter() {
+            @Override
+            public void onEpoch(Trainer trainer) {
+                setEpoch(epoch + 1);
+            }
+        };
     }
 
     /**

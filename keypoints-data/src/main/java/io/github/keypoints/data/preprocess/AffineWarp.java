@@ -100,13 +100,31 @@ public final class AffineWarp {
         Affine rest = pre.inverse().then(transform);
         Mat roi = src.submat(new Rect(x0, y0, roiW, roiH));
         Mat small = new Mat();
+        boolean returned = false;
         try {
             Imgproc.resize(roi, small, new Size(smallW, smallH), 0, 0, Imgproc.INTER_AREA);
+            if (smallW == width && smallH == height && isIdentity(rest)) {
+                returned = true; // the area reduction alone was the whole transform
+                return small;
+            }
             return warpAffine(small, rest, width, height, border);
         } finally {
-            small.release();
+            if (!returned) {
+                small.release();
+            }
             roi.release();
         }
+    }
+
+    private static boolean isIdentity(Affine t) {
+        double[] m = t.toArray();
+        double[] id = Affine.IDENTITY.toArray();
+        for (int i = 0; i < 6; i++) {
+            if (Math.abs(m[i] - id[i]) > 1e-9) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Mat warpAffine(Mat src, Affine transform, int width, int height, Border border) {

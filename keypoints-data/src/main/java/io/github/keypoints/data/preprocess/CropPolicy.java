@@ -38,7 +38,13 @@ public record CropPolicy(Kind kind, double factor, boolean keepAspect) {
         POINTS_BOX
     }
 
-    /** Validates the factor. */
+    /**
+     * Validates the factor.
+     *
+     * @param kind where the region comes from
+     * @param factor the growth factor about the box centre (1 keeps the box)
+     * @param keepAspect whether to expand the region to the input aspect ratio
+     */
     public CropPolicy {
         java.util.Objects.requireNonNull(kind, "kind");
         if (!(factor > 0) || !Double.isFinite(factor)) {

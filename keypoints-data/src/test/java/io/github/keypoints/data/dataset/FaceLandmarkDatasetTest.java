@@ -367,6 +367,22 @@ class FaceLandmarkDatasetTest {
     }
 
     @Test
+    void theEpochListenerAdvancesTheEpochAfterEachTrainingEpoch() {
+        FaceLandmarkDataset ds =
+                FaceLandmarkDataset.builder()
+                        .setSamples(List.of())
+                        .optScheme(LandmarkScheme.NOSE_TIP)
+                        .setInputSize(4, 4)
+                        .setSampling(1, false)
+                        .build();
+        ai.djl.training.listener.TrainingListener listener = ds.epochListener();
+        assertThat(ds.epoch()).isZero();
+        listener.onEpoch(null);
+        listener.onEpoch(null);
+        assertThat(ds.epoch()).isEqualTo(2);
+    }
+
+    @Test
     void perSampleSeedsDifferAcrossEpochsAndIndices() {
         java.util.Set<Long> seeds = new java.util.HashSet<>();
         for (int e = 0; e < 20; e++) {
