@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
         description = "Facial keypoint detection and face morphing on the JVM.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            DemoCommand.class,
             InspectCommand.class,
             TrainCommand.class,
             EvaluateCommand.class,
