@@ -18,7 +18,16 @@ public record Affine(double a, double b, double c, double d, double e, double f)
     /** The identity transform. */
     public static final Affine IDENTITY = new Affine(1, 0, 0, 0, 1, 0);
 
-    /** Validates that every coefficient is finite. */
+    /**
+     * Validates that every coefficient is finite.
+     *
+     * @param a row 0, column 0
+     * @param b row 0, column 1
+     * @param c row 0, column 2 (x translation)
+     * @param d row 1, column 0
+     * @param e row 1, column 1
+     * @param f row 1, column 2 (y translation)
+     */
     public Affine {
         if (!(Double.isFinite(a)
                 && Double.isFinite(b)

@@ -10,7 +10,14 @@ package io.github.keypoints.data;
  */
 public record Box(double x, double y, double width, double height) {
 
-    /** Validates that the box is finite and not negative in size. */
+    /**
+     * Validates that the box is finite and not negative in size.
+     *
+     * @param x the left edge
+     * @param y the top edge
+     * @param width the width, at least zero
+     * @param height the height, at least zero
+     */
     public Box {
         if (!(Double.isFinite(x)
                 && Double.isFinite(y)

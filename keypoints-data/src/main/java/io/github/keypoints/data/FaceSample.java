@@ -18,7 +18,15 @@ import java.util.Optional;
  */
 public record FaceSample(String id, Path image, Keypoints keypoints, Optional<Box> box) {
 
-    /** Validates that no component is null. */
+    /**
+     * Validates that no component is null.
+     *
+     * @param id a stable identifier, unique within a dataset (such as {@code 01-1m} or {@code
+     *     2008_001009.jpg#2})
+     * @param image the image file
+     * @param keypoints the ground-truth keypoints in original-image pixels
+     * @param box the annotated face box, if any
+     */
     public FaceSample {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(image, "image");

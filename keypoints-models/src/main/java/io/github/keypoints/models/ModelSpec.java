@@ -69,6 +69,18 @@ public record ModelSpec(
     /**
      * Validates the values and makes the maps immutable; integral config numbers become {@code
      * Integer}s so a spec equals its JSON round trip.
+     *
+     * @param architecture the {@link ModelZoo} architecture name
+     * @param config the builder parameters ({@link KeypointBlock#config()})
+     * @param scheme the landmark scheme name ({@link LandmarkScheme#name()})
+     * @param inputWidth the network input width in pixels
+     * @param inputHeight the network input height in pixels
+     * @param inputChannels the input channels (1 grayscale, 3 RGB)
+     * @param normalization how 8-bit pixels become network inputs
+     * @param crop which region of the photo becomes the network input
+     * @param engine the DJL engine the weights were trained on, such as {@code PyTorch}
+     * @param libraryVersion the keypoints version that wrote the model
+     * @param provenance how the model was made (free-form key/value pairs)
      */
     public ModelSpec {
         requireText(architecture, "architecture");
@@ -394,7 +406,12 @@ public record ModelSpec(
             return PixelNormalization.meanStd(m, s);
         }
 
-        /** Validates the statistics and copies the lists. */
+        /**
+         * Validates the statistics and copies the lists.
+         *
+         * @param mean the channel means on the 0..1 scale
+         * @param std the channel standard deviations, positive
+         */
         public Normalization {
             mean = List.copyOf(mean);
             std = List.copyOf(std);
@@ -458,7 +475,14 @@ public record ModelSpec(
             return new CropPolicy(k, factor, keepAspect);
         }
 
-        /** Validates the values. */
+        /**
+         * Validates the values.
+         *
+         * @param kind {@code WHOLE_IMAGE}, {@code FACE_BOX} or {@code POINTS_BOX} (the names of
+         *     {@link CropPolicy.Kind})
+         * @param factor the growth of the box about its centre (1 keeps it)
+         * @param keepAspect whether the region is widened to the input aspect ratio
+         */
         public Crop {
             requireText(kind, "crop kind");
             if (!(factor > 0) || !Double.isFinite(factor)) {

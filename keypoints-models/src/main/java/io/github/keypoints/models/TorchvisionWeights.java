@@ -49,7 +49,14 @@ public final class TorchvisionWeights {
      */
     public record Report(List<String> imported, List<String> ignored, boolean stemSummed) {
 
-        /** Copies the lists. */
+        /**
+         * Copies the lists.
+         *
+         * @param imported the torchvision names copied into the network
+         * @param ignored the tensors in the file that were skipped ({@code num_batches_tracked},
+         *     {@code fc.*})
+         * @param stemSummed whether {@code conv1.weight} was summed over RGB into one channel
+         */
         public Report {
             imported = List.copyOf(imported);
             ignored = List.copyOf(ignored);

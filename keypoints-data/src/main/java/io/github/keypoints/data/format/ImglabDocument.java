@@ -26,10 +26,12 @@ public record ImglabDocument(
     /**
      * Copies the lists.
      *
-     * @param faces see the record description
-     * @param badFaces see the record description
-     * @param ignoredBoxes see the record description
-     * @param declaredSizes see the record description
+     * @param faces the samples, in document order, each with its box
+     * @param badFaces one error per box that is not a valid landmark annotation
+     * @param ignoredBoxes the number of boxes marked {@code ignore='1'}, left out on purpose
+     * @param declaredSizes the image sizes the file declares with {@code <image width height>}, by
+     *     resolved image path (format {@code "declared"}); images without both attributes are
+     *     absent
      */
     public ImglabDocument {
         faces = List.copyOf(faces);

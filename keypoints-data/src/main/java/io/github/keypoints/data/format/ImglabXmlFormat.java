@@ -4,14 +4,26 @@ import io.github.keypoints.data.Box;
 import io.github.keypoints.data.FaceSample;
 import io.github.keypoints.data.Keypoints;
 import io.github.keypoints.data.image.ImageHeader;
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.xml.stream.Location;
 import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
@@ -29,6 +41,14 @@ import javax.xml.stream.XMLStreamReader;
  * in {@link ImglabDocument#declaredSizes()}. DTDs and external entities are refused.
  */
 public final class ImglabXmlFormat {
+
+    /** How far into the file the XML declaration, and so its encoding, is looked for. */
+    private static final int DECLARATION_BYTES = 256;
+
+    private static final String UTF8_BOM = "\u00ef\u00bb\u00bf";
+
+    private static final Pattern DECLARED_ENCODING =
+            Pattern.compile("<\\?xml[^>]*?\\sencoding\\s*=\\s*[\"']([A-Za-z][A-Za-z0-9._-]*)[\"']");
 
     private ImglabXmlFormat() {}
 
@@ -53,7 +73,9 @@ public final class ImglabXmlFormat {
         List<MalformedAnnotationException> bad = new ArrayList<>();
         java.util.Map<Path, ImageHeader> sizes = new java.util.HashMap<>();
         int ignored = 0;
-        try (InputStream in = Files.newInputStream(file)) {
+        Charset charset = declaredCharset(file);
+        try (BufferedInputStream bytes = new BufferedInputStream(Files.newInputStream(file));
+                Reader in = strictReader(bytes, charset)) {
             XMLStreamReader r = factory.createXMLStreamReader(in);
             try {
                 if (r.nextTag() != XMLStreamConstants.START_ELEMENT
@@ -126,10 +148,18 @@ public final class ImglabXmlFormat {
                         }
                     }
                 }
+            } catch (XMLStreamException e) {
+                if (e.getNestedException() instanceof CharacterCodingException) {
+                    throw notText(file, charset, e);
+                }
+                throw e;
             } finally {
                 r.close();
             }
         } catch (XMLStreamException e) {
+            if (e.getNestedException() instanceof CharacterCodingException) {
+                throw notText(file, charset, e);
+            }
             Location loc = e.getLocation();
             String msg = e.getMessage();
             // StAX prefixes its message with "ParseError at [row,col]:…"; keep the reason only.
@@ -143,6 +173,90 @@ public final class ImglabXmlFormat {
                     e);
         }
         return new ImglabDocument(faces, bad, ignored, sizes);
+    }
+
+    /**
+     * Returns the encoding of the file's text: the one its byte-order mark or XML declaration names
+     * (dlib writes {@code ISO-8859-1}), UTF-8 when none is named.
+     *
+     * <p>The file is decoded here rather than by the StAX parser because the JDK's parser prints
+     * "[Fatal Error] …" to stderr for a malformed byte sequence before it throws, and StAX offers
+     * no error handler to stop that; a decoding error from {@link #strictReader} is thrown quietly
+     * and reported by {@link #notText}.
+     */
+    private static Charset declaredCharset(Path file)
+            throws IOException, MalformedAnnotationException {
+        byte[] head;
+        try (InputStream in = Files.newInputStream(file)) {
+            head = in.readNBytes(DECLARATION_BYTES);
+        }
+        int b0 = head.length > 0 ? head[0] & 0xFF : -1;
+        int b1 = head.length > 1 ? head[1] & 0xFF : -1;
+        if (b0 == 0xFE && b1 == 0xFF || b0 == 0xFF && b1 == 0xFE) {
+            return StandardCharsets.UTF_16;
+        } else if (b0 == '<' && b1 == 0) {
+            return StandardCharsets.UTF_16LE;
+        } else if (b0 == 0 && b1 == '<') {
+            return StandardCharsets.UTF_16BE;
+        }
+        String text = new String(head, StandardCharsets.ISO_8859_1);
+        Matcher m = DECLARED_ENCODING.matcher(text.startsWith(UTF8_BOM) ? text.substring(3) : text);
+        if (!m.lookingAt()) {
+            return StandardCharsets.UTF_8;
+        }
+        try {
+            return Charset.forName(m.group(1));
+        } catch (IllegalArgumentException e) {
+            throw new MalformedAnnotationException(
+                    file,
+                    1,
+                    "xml",
+                    "expected an encoding Java supports, found '" + m.group(1) + "'",
+                    e);
+        }
+    }
+
+    /** Decodes {@code in} strictly, dropping a UTF-8 byte-order mark (it is not content). */
+    private static Reader strictReader(BufferedInputStream in, Charset charset) throws IOException {
+        if (charset.equals(StandardCharsets.UTF_8)) {
+            in.mark(3);
+            byte[] bom = in.readNBytes(3);
+            if (!new String(bom, StandardCharsets.ISO_8859_1).equals(UTF8_BOM)) {
+                in.reset();
+            }
+        }
+        return new InputStreamReader(
+                in,
+                charset.newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT));
+    }
+
+    /** Reports a malformed byte sequence with the line it is on. */
+    private static MalformedAnnotationException notText(Path file, Charset charset, Exception e)
+            throws IOException {
+        CharsetDecoder decoder =
+                charset.newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(file));
+        CharBuffer chars = CharBuffer.allocate(bytes.remaining() + 1);
+        decoder.decode(bytes, chars, true);
+        chars.flip();
+        int line = 1;
+        while (chars.hasRemaining()) {
+            if (chars.get() == '\n') {
+                line++;
+            }
+        }
+        return new MalformedAnnotationException(
+                file,
+                line,
+                null,
+                "expected well-formed imglab XML, found an error: bytes that are not "
+                        + charset.name()
+                        + " text",
+                e);
     }
 
     /** Reads one {@code <box>}; on return the reader is at the box's end tag. */

@@ -16,8 +16,9 @@ public record ImmShape(Keypoints relative, String hostImage) {
     /**
      * Validates that no component is null or blank.
      *
-     * @param relative see the record description
-     * @param hostImage see the record description
+     * @param relative the points as relative coordinates, scheme {@link
+     *     io.github.keypoints.data.LandmarkScheme#IMM_58}
+     * @param hostImage the image file name as written in the file, relative to the file's folder
      */
     public ImmShape {
         Objects.requireNonNull(relative, "relative");

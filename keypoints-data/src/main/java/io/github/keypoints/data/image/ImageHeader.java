@@ -32,9 +32,9 @@ public record ImageHeader(int width, int height, String format) {
     /**
      * Validates that the size is positive.
      *
-     * @param width see the record description
-     * @param height see the record description
-     * @param format see the record description
+     * @param width the width in pixels
+     * @param height the height in pixels
+     * @param format the format name ({@code jpeg}, {@code png}, {@code pnm}, …)
      */
     public ImageHeader {
         if (width <= 0 || height <= 0) {

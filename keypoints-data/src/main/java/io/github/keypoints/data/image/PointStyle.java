@@ -22,12 +22,12 @@ public record PointStyle(int red, int green, int blue, int radius, boolean fille
     /**
      * Validates the colour channels and radius.
      *
-     * @param red see the record description
-     * @param green see the record description
-     * @param blue see the record description
-     * @param radius see the record description
-     * @param filled see the record description
-     * @param labels see the record description
+     * @param red red, 0–255
+     * @param green green, 0–255
+     * @param blue blue, 0–255
+     * @param radius marker radius in pixels, at least 1
+     * @param filled whether markers are filled discs (otherwise rings)
+     * @param labels whether to write each point's index beside it
      */
     public PointStyle {
         for (int c : new int[] {red, green, blue}) {

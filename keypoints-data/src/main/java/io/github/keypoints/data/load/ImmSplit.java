@@ -19,8 +19,8 @@ public record ImmSplit(List<FaceSample> train, List<FaceSample> validation) {
     /**
      * Copies the lists.
      *
-     * @param train see the record description
-     * @param validation see the record description
+     * @param train the training samples
+     * @param validation the validation samples
      */
     public ImmSplit {
         train = List.copyOf(train);

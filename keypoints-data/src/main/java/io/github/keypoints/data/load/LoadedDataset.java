@@ -17,9 +17,10 @@ public record LoadedDataset(
     /**
      * Copies the lists.
      *
-     * @param samples see the record description
-     * @param skipped see the record description
-     * @param ignoredBoxes see the record description
+     * @param samples the valid samples (one per annotated face)
+     * @param skipped the skipped samples with their reasons; always empty after a strict load
+     * @param ignoredBoxes imglab boxes marked {@code ignore='1'}, left out on purpose (0 for other
+     *     formats)
      */
     public LoadedDataset {
         samples = List.copyOf(samples);

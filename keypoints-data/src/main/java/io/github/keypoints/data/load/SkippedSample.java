@@ -14,8 +14,8 @@ public record SkippedSample(Path file, String reason) {
     /**
      * Validates that no component is null.
      *
-     * @param file see the record description
-     * @param reason see the record description
+     * @param file the file at fault: the annotation file, or the image file for image problems
+     * @param reason what was expected and what was found, with the line or element when known
      */
     public SkippedSample {
         Objects.requireNonNull(file, "file");

@@ -8,6 +8,7 @@ import io.github.keypoints.data.Box;
 import io.github.keypoints.data.FaceSample;
 import io.github.keypoints.data.LandmarkScheme;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -49,6 +50,36 @@ class ImglabXmlFormatTest {
         assertThat(doc.declaredSizes())
                 .containsOnlyKeys(dir.toAbsolutePath().resolve("b.jpg"))
                 .containsValue(new io.github.keypoints.data.image.ImageHeader(9, 9, "declared"));
+    }
+
+    @Test
+    void textIsDecodedInTheDeclaredEncoding() throws IOException {
+        String images = "<image file='caf\u00e9.jpg'>\n" + xmlBox(10, 20, "") + "</image>\n";
+        Path latin1 = xml(images);
+        Files.write(latin1, Files.readString(latin1).getBytes(StandardCharsets.ISO_8859_1));
+        assertThat(ImglabXmlFormat.parse(latin1).faces().get(0).id()).isEqualTo("caf\u00e9.jpg#0");
+        Path utf8 =
+                Files.writeString(
+                        dir.resolve("utf8.xml"),
+                        "<dataset><images>" + images + "</images></dataset>",
+                        StandardCharsets.UTF_8);
+        assertThat(ImglabXmlFormat.parse(utf8).faces().get(0).id()).isEqualTo("caf\u00e9.jpg#0");
+    }
+
+    @Test
+    void bytesThatAreNotUtf8NameTheFileAndLine() throws IOException {
+        byte[] text =
+                ("<?xml version='1.0'?>\n<dataset>\n<name>x</name>\n<!-- ")
+                        .getBytes(StandardCharsets.US_ASCII);
+        byte[] junk = {(byte) 0xC0, (byte) 0xAF, ' ', '-', '-', '>', '<', '/', 'd', 'a', 't', 'a'};
+        byte[] all = java.util.Arrays.copyOf(text, text.length + junk.length);
+        System.arraycopy(junk, 0, all, text.length, junk.length);
+        Path f = Files.write(dir.resolve("bad.xml"), all);
+        assertThatThrownBy(() -> ImglabXmlFormat.parse(f))
+                .isInstanceOf(MalformedAnnotationException.class)
+                .hasMessageContaining(f.toString())
+                .hasMessageContaining(f + ":4: expected well-formed imglab XML")
+                .hasMessageContaining("not UTF-8 text");
     }
 
     @Test

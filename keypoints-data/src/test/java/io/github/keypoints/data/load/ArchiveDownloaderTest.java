@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.LocalDateTime;
 import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -76,7 +77,12 @@ class ArchiveDownloaderTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ZipOutputStream z = new ZipOutputStream(bytes)) {
             for (String[] e : entries) {
-                z.putNextEntry(new ZipEntry(e[0]));
+                ZipEntry entry = new ZipEntry(e[0]);
+                // A fixed time makes the bytes, and so the checksum, the same on every call: the
+                // server and the test each build /evil.zip, possibly on either side of a tick of
+                // the zip format's two-second clock.
+                entry.setTimeLocal(LocalDateTime.of(2020, 1, 1, 0, 0));
+                z.putNextEntry(entry);
                 z.write(e[1].getBytes(StandardCharsets.UTF_8));
                 z.closeEntry();
             }
