@@ -26,7 +26,10 @@ import picocli.CommandLine.Command;
             MorphCommand.class,
             MeanFaceCommand.class,
             CaricatureCommand.class,
-            BenchCommand.class
+            BenchCommand.class,
+            Train300wCommand.class,
+            PredictCommand.class,
+            SubmissionCommand.class
         })
 public final class KeypointsCommand implements Callable<Integer> {
 
