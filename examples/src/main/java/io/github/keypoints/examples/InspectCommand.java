@@ -3,6 +3,11 @@ package io.github.keypoints.examples;
 import io.github.keypoints.data.Box;
 import io.github.keypoints.data.FaceSample;
 import io.github.keypoints.data.Keypoints;
+import io.github.keypoints.data.augment.Augmentation;
+import io.github.keypoints.data.augment.AugmentationPipeline;
+import io.github.keypoints.data.augment.Center;
+import io.github.keypoints.data.augment.ImageSample;
+import io.github.keypoints.data.augment.OutsidePolicy;
 import io.github.keypoints.data.image.ImageFiles;
 import io.github.keypoints.data.image.ImageGallery;
 import io.github.keypoints.data.image.KeypointOverlay;
@@ -43,6 +48,20 @@ import picocli.CommandLine.Spec;
         })
 public final class InspectCommand implements Callable<Integer> {
 
+    /** The augmentation drawn by {@code --augment}: the 58-point model's training policy. */
+    private static final AugmentationPipeline GALLERY_AUGMENTATION =
+            AugmentationPipeline.builder()
+                    .setAugmentation(
+                            Augmentation.sequence(
+                                    Augmentation.oneOf(
+                                            Augmentation.rotation(15, Center.FACE_BOX),
+                                            Augmentation.shift(10)),
+                                    Augmentation.withProbability(
+                                            0.5, Augmentation.horizontalFlip()),
+                                    Augmentation.colorJitter(0.2, 0.3)))
+                    .optOutsidePolicy(OutsidePolicy.resample(5))
+                    .build();
+
     /** Tiles in a gallery when {@code --augment} is not given. */
     static final int DEFAULT_GALLERY_SIZE = 16;
 
@@ -76,14 +95,16 @@ public final class InspectCommand implements Callable<Integer> {
             names = "--augment",
             paramLabel = "N",
             description =
-                    "Draw N random samples for the gallery and pass each through the augmentation"
-                            + " step (default: the first "
+                    "Draw N random samples for the gallery, each augmented as the 58-point model is"
+                            + " trained: rotation ±15° or shift ±10 px, random flip, colour jitter"
+                            + " (default: the first "
                             + DEFAULT_GALLERY_SIZE
                             + " samples, unchanged).")
     private int augment;
 
     @Option(
             names = "--seed",
+            paramLabel = "S",
             defaultValue = "42",
             description = "Seed of the sample draw and augmentation (default: ${DEFAULT-VALUE}).")
     private long seed;
@@ -221,19 +242,24 @@ public final class InspectCommand implements Callable<Integer> {
     }
 
     /**
-     * INTEGRATION POINT for the augmentation pipeline (issue 2, branch data-augment): the one place
-     * where a sample drawn by {@code --augment N} is augmented before it is drawn. Until the
-     * pipeline is merged it returns the sample unchanged. The integrator replaces the body with the
-     * seeded pipeline applied to {@code image} and {@code sample.keypoints()} using {@code random}
-     * (return a new {@code Mat}; the caller releases both), and transforms or drops the box.
+     * Passes a sample drawn by {@code --augment N} through the reference augmentation of the
+     * 58-point model (one of rotation ±15° or shift ±10 px, a random horizontal flip, colour
+     * jitter), so the gallery shows exactly what training sees: pixels and points moved by one
+     * affine.
      *
      * @param image the decoded image (BGR); not to be released here
      * @param sample the sample, keypoints in the image's pixels
      * @param random the seeded random source of this run
-     * @return the picture to draw and its keypoints
+     * @return the augmented picture (a new {@code Mat}) and its keypoints
      */
     Augmented augment(Mat image, FaceSample sample, Random random) {
-        return new Augmented(image, sample.keypoints(), sample.box());
+        ImageSample out =
+                GALLERY_AUGMENTATION.apply(
+                        new ImageSample(image, sample.keypoints(), sample.box()), random);
+        return new Augmented(
+                out.image(),
+                out.keypoints(),
+                sample.box().isPresent() ? out.faceBox() : Optional.empty());
     }
 
     private static Box transform(Box b, ImageGallery.Tile tile) {

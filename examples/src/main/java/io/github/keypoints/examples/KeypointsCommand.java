@@ -19,7 +19,10 @@ import picocli.CommandLine.Command;
         description = "Facial keypoint detection and face morphing on the JVM.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            DemoCommand.class,
             InspectCommand.class,
+            TrainCommand.class,
+            EvaluateCommand.class,
             MorphCommand.class,
             MeanFaceCommand.class,
             CaricatureCommand.class,

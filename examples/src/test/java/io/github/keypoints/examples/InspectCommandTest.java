@@ -147,21 +147,22 @@ class InspectCommandTest {
     }
 
     @Test
-    void corruptImageFoundAtDecodeIsSkippedOrFatal() throws IOException {
-        // A JPEG with intact header and end marker but wrecked scan data passes the header check.
+    void imageCorruptBeyondItsHeaderIsReportedAtDecode() throws IOException {
+        // A PNG whose header and IEND are intact but whose pixel data fails its CRC passes the
+        // load's header check; the gallery's decode must then name it.
         Path root = ptsFolder();
-        Files.delete(root.resolve("a.png"));
-        Mat m = new Mat(90, 120, CvType.CV_8UC3, new Scalar(0, 0, 0));
+        Path png = root.resolve("a.png");
+        Mat m = new Mat(90, 120, CvType.CV_8UC3);
         org.opencv.core.Core.randu(m, 0, 256);
-        Path jpg = root.resolve("a.jpg");
-        ImageFiles.write(m, jpg);
+        ImageFiles.write(m, png);
         m.release();
-        byte[] b = Files.readAllBytes(jpg);
-        Files.write(jpg, java.util.Arrays.copyOf(b, 400));
-        Files.write(
-                jpg,
-                new byte[] {(byte) 0xFF, (byte) 0xD9},
-                java.nio.file.StandardOpenOption.APPEND);
+        byte[] b = Files.readAllBytes(png);
+        for (int i = b.length / 2; i < b.length / 2 + 64; i++) {
+            b[i] ^= 0x5A;
+        }
+        Files.write(png, b);
+        assertThat(ImageHeader.read(png).width()).isEqualTo(120);
+
         Run lenient =
                 run(
                         "inspect",
@@ -170,12 +171,26 @@ class InspectCommandTest {
                         "--out",
                         dir.resolve("o").toString(),
                         "--json");
-        // Whether OpenCV rejects such a file or decodes it partly, the run must not fail silently:
-        // either the sample is drawn or it is listed as skipped with the file named.
         assertThat(lenient.code()).as(lenient.err()).isZero();
         JsonObject j = lenient.json();
-        assertThat(j.get("galleryImages").getAsInt() + j.getAsJsonArray("skipped").size())
-                .isEqualTo(3);
+        assertThat(j.get("samples").getAsInt()).isEqualTo(3);
+        assertThat(j.get("galleryImages").getAsInt()).isEqualTo(2);
+        JsonObject skipped = j.getAsJsonArray("skipped").get(0).getAsJsonObject();
+        assertThat(skipped.get("file").getAsString()).isEqualTo(png.toString());
+        assertThat(skipped.get("reason").getAsString())
+                .startsWith("cannot decode: Image file " + png);
+
+        Run strict =
+                run(
+                        "inspect",
+                        "--data",
+                        root.toString(),
+                        "--strict",
+                        "--out",
+                        dir.resolve("s").toString());
+        assertThat(strict.code()).isEqualTo(1);
+        assertThat(strict.err()).contains("keypoints inspect: " + png + ": cannot decode");
+        assertThat(dir.resolve("s/gallery.png")).doesNotExist();
     }
 
     @Test

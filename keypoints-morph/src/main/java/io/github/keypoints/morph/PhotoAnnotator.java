@@ -2,6 +2,7 @@ package io.github.keypoints.morph;
 
 import io.github.keypoints.data.Box;
 import io.github.keypoints.data.Keypoints;
+import io.github.keypoints.data.detect.CascadeFaceFinder;
 import io.github.keypoints.data.image.ImageFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;

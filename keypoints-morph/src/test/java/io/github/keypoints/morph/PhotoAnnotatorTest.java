@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.keypoints.data.Box;
 import io.github.keypoints.data.Keypoints;
+import io.github.keypoints.data.detect.CascadeFaceFinder;
 import io.github.keypoints.data.image.ImageFiles;
 import io.github.keypoints.data.image.OpenCv;
 import java.nio.file.Files;

@@ -18,7 +18,13 @@ import org.opencv.core.Mat;
  */
 public record ImageSample(Mat image, Keypoints keypoints, Optional<Box> faceBox) {
 
-    /** Validates that no component is null. */
+    /**
+     * Validates that no component is null.
+     *
+     * @param image an 8-bit gray or BGR image
+     * @param keypoints the points in {@code image}'s pixels
+     * @param faceBox the face box in {@code image}'s pixels, if known
+     */
     public ImageSample {
         Objects.requireNonNull(image, "image");
         Objects.requireNonNull(keypoints, "keypoints");

@@ -13,7 +13,12 @@ import io.github.keypoints.data.Keypoints;
  */
 public record OutsidePolicy(int retries, boolean allowsOutside) {
 
-    /** Validates the retry count. */
+    /**
+     * Validates the retry count.
+     *
+     * @param retries how many times to draw new parameters; 0 with {@code allow} keeps every draw
+     * @param allowsOutside whether points outside are accepted
+     */
     public OutsidePolicy {
         if (retries < 0) {
             throw new IllegalArgumentException("retries must be at least 0, was " + retries);

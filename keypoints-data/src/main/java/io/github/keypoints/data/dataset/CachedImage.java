@@ -20,7 +20,15 @@ import org.opencv.core.Mat;
  */
 public record CachedImage(int rows, int cols, int channels, byte[] pixels, Affine toInput) {
 
-    /** Validates the sizes. */
+    /**
+     * Validates the sizes.
+     *
+     * @param rows the image height
+     * @param cols the image width
+     * @param channels 1 (gray) or 3 (BGR)
+     * @param pixels {@code rows·cols·channels} bytes, row-major, channels interleaved
+     * @param toInput the original-to-input transform
+     */
     public CachedImage {
         Objects.requireNonNull(pixels, "pixels");
         Objects.requireNonNull(toInput, "toInput");

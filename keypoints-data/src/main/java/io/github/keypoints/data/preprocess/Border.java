@@ -11,7 +11,13 @@ import org.opencv.core.Core;
  */
 public record Border(boolean replicating, double value) {
 
-    /** Validates the constant. */
+    /**
+     * Validates the constant.
+     *
+     * @param replicating whether to repeat the edge pixels ({@code BORDER_REPLICATE}); otherwise a
+     *     constant fills them ({@code BORDER_CONSTANT})
+     * @param value the constant gray value, 0..255, used when not replicating
+     */
     public Border {
         if (!(value >= 0 && value <= 255)) {
             throw new IllegalArgumentException("border value must be in 0..255, was " + value);

@@ -20,7 +20,15 @@ import org.opencv.core.Mat;
  */
 public record PreparedImage(Mat image, Affine toInput, Keypoints keypoints, Optional<Box> faceBox) {
 
-    /** Validates that no component is null. */
+    /**
+     * Validates that no component is null.
+     *
+     * @param image the input-size image, 8-bit gray or BGR
+     * @param toInput the transform from original-image pixels to input pixels
+     * @param keypoints the ground-truth points in input pixels
+     * @param faceBox the face box in input pixels (the annotated box, else the tight box of the
+     *     points)
+     */
     public PreparedImage {
         Objects.requireNonNull(image, "image");
         Objects.requireNonNull(toInput, "toInput");

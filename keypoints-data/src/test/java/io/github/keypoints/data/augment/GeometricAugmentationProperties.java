@@ -10,7 +10,6 @@ import io.github.keypoints.data.SyntheticImages;
 import io.github.keypoints.data.preprocess.Border;
 import java.util.Arrays;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -131,15 +130,20 @@ class GeometricAugmentationProperties {
         Augmentation.horizontalFlip().plan(plan, null);
         Keypoints flipped = plan.keypoints();
         LandmarkScheme scheme = points.scheme();
-        Set<List<Float>> flippedEye = new HashSet<>();
-        for (int i : scheme.groups().get(eye)) {
-            flippedEye.add(List.of(flipped.x(i), flipped.y(i)));
-        }
-        Set<List<Float>> mirroredOther = new HashSet<>();
+        Set<Integer> other = new HashSet<>();
         for (int j : scheme.groups().get(otherEye)) {
-            mirroredOther.add(List.of((float) ((w - 1) - (double) points.x(j)), points.y(j)));
+            other.add(j);
         }
-        assertThat(flippedEye).isEqualTo(mirroredOther);
+        Set<Integer> used = new HashSet<>();
+        for (int i : scheme.groups().get(eye)) {
+            // Left-eye point i of the flipped face is the mirror image of a right-eye point.
+            int j = plan.permutation()[i];
+            assertThat(other).contains(j);
+            used.add(j);
+            assertThat((double) flipped.x(i)).isCloseTo((w - 1) - points.x(j), within(1e-3));
+            assertThat(flipped.y(i)).isCloseTo(points.y(j), within(1e-3f));
+        }
+        assertThat(used).isEqualTo(other); // every right-eye point is used, once
     }
 
     @Property

@@ -192,7 +192,9 @@ class FaceLandmarkDatasetTest {
         assertThat(labels(twin)).containsExactlyElementsOf(epoch0);
         ds.setEpoch(1);
         List<float[]> epoch1 = labels(ds);
-        assertThat(epoch1).isNotEqualTo(epoch0);
+        // float[] elements: compare contents, not identities.
+        assertThat(java.util.Arrays.deepEquals(epoch1.toArray(), epoch0.toArray())).isFalse();
+        assertThat(java.util.Arrays.deepEquals(labels(ds).toArray(), epoch1.toArray())).isTrue();
         twin.setEpoch(1);
         assertThat(labels(twin)).containsExactlyElementsOf(epoch1);
     }
@@ -335,6 +337,37 @@ class FaceLandmarkDatasetTest {
     }
 
     @Test
+    void djlPrefetchingOnAnExecutorGivesTheSameBatchesAsSequentialIteration() throws Exception {
+        FaceLandmarkDataset ds =
+                FaceLandmarkDataset.builder()
+                        .setSamples(sixPointSamples(6))
+                        .setInputSize(32, 24)
+                        .optAugmentation(augmentation())
+                        .setSampling(2, false)
+                        .optPrefetchNumber(3)
+                        .build();
+        List<float[]> sequential = new ArrayList<>();
+        for (Batch batch : ds.getData(manager)) {
+            try (batch) {
+                sequential.add(batch.getLabels().singletonOrThrow().toFloatArray());
+            }
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<float[]> parallel = new ArrayList<>();
+            for (Batch batch : ds.getData(manager, pool)) {
+                try (batch) {
+                    parallel.add(batch.getLabels().singletonOrThrow().toFloatArray());
+                }
+            }
+            assertThat(parallel).hasSize(3);
+            assertThat(parallel).containsExactlyElementsOf(sequential);
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    @Test
     void builderNamesWhatIsMissing() {
         assertThatThrownBy(() -> FaceLandmarkDataset.builder().setSampling(1, false).build())
                 .isInstanceOf(IllegalArgumentException.class)
@@ -364,6 +397,22 @@ class FaceLandmarkDatasetTest {
                                         .build())
                 .hasMessageContaining("six")
                 .hasMessageContaining("nose-tip");
+    }
+
+    @Test
+    void theEpochListenerAdvancesTheEpochAfterEachTrainingEpoch() {
+        FaceLandmarkDataset ds =
+                FaceLandmarkDataset.builder()
+                        .setSamples(List.of())
+                        .optScheme(LandmarkScheme.NOSE_TIP)
+                        .setInputSize(4, 4)
+                        .setSampling(1, false)
+                        .build();
+        ai.djl.training.listener.TrainingListener listener = ds.epochListener();
+        assertThat(ds.epoch()).isZero();
+        listener.onEpoch(null);
+        listener.onEpoch(null);
+        assertThat(ds.epoch()).isEqualTo(2);
     }
 
     @Test

@@ -48,8 +48,14 @@ class DatasetLoaderTest {
         for (String n : new String[] {"01-1m", "02-1m", "03-1f"}) {
             Fixtures.immPair(root, n, 64, 48);
         }
-        Path asf = root.resolve("02-1m.asf");
-        Path jpg = root.resolve("02-1m.jpg");
+        spoil(root, "02-1m", bad);
+        return root;
+    }
+
+    /** Spoils the IMM pair {@code name} in {@code root} in the way {@code bad} says. */
+    static void spoil(Path root, String name, Bad bad) throws IOException {
+        Path asf = root.resolve(name + ".asf");
+        Path jpg = root.resolve(name + ".jpg");
         String text = Files.readString(asf);
         switch (bad) {
             case CORRUPT_IMAGE:
@@ -83,7 +89,6 @@ class DatasetLoaderTest {
             default:
                 throw new IllegalStateException();
         }
-        return root;
     }
 
     @ParameterizedTest
@@ -178,6 +183,35 @@ class DatasetLoaderTest {
     }
 
     @Test
+    void singleFilesLoadWithTheirBaseNameAsId() throws IOException {
+        Path pts = Fixtures.ptsPair(dir.resolve("one"), "face", 80, 60);
+        Path relative = Path.of("").toAbsolutePath().relativize(pts.toAbsolutePath());
+        assertThat(DatasetLoader.builder().setPath(relative).build().load().samples())
+                .extracting(FaceSample::id)
+                .containsExactly("face");
+        Path asf = Fixtures.immPair(dir.resolve("imm"), "09-2m", 64, 48);
+        assertThat(DatasetLoader.builder().setPath(asf).build().load().samples())
+                .extracting(FaceSample::id)
+                .containsExactly("09-2m");
+    }
+
+    @Test
+    void aFolderWithoutFilesOfTheFormatIsAnErrorNotAnEmptyDataset() throws IOException {
+        Path imm = dir.resolve("imm");
+        Fixtures.immPair(imm, "01-1m", 64, 48);
+        assertThatThrownBy(
+                        () ->
+                                DatasetLoader.builder()
+                                        .setPath(imm)
+                                        .optFormat(DatasetFormat.PTS)
+                                        .optStrict(false)
+                                        .build()
+                                        .load())
+                .isInstanceOf(java.nio.file.NoSuchFileException.class)
+                .hasMessageContaining(imm + ": expected .pts files under this folder, found none");
+    }
+
+    @Test
     void checkImagesOffOnlyChecksThatImagesExist() throws IOException {
         Path root = dir.resolve("w");
         Fixtures.ptsPair(root, "a", 80, 60);
@@ -241,6 +275,30 @@ class DatasetLoaderTest {
         assertThatThrownBy(() -> DatasetLoader.builder().setPath(f).build().load())
                 .isInstanceOf(BadSampleException.class)
                 .hasMessageContaining(f + ": line 5: <part>");
+    }
+
+    @Test
+    void xmlDeclaredImageSizeMustMatchTheImage() throws IOException {
+        Fixtures.image(dir.resolve("a.jpg"), 100, 80);
+        Fixtures.image(dir.resolve("b.jpg"), 100, 80);
+        Path f =
+                xml(
+                        "<image file='a.jpg' width='100' height='80'>\n"
+                                + Fixtures.xmlBox(1, 2, "")
+                                + "</image>\n<image file='b.jpg' width='80' height='100'>\n"
+                                + Fixtures.xmlBox(1, 2, "")
+                                + "</image>\n");
+        LoadedDataset d = DatasetLoader.builder().setPath(f).optStrict(false).build().load();
+        assertThat(d.samples()).extracting(FaceSample::id).containsExactly("a.jpg#0");
+        assertThat(d.skipped())
+                .singleElement()
+                .satisfies(
+                        s -> {
+                            assertThat(s.file().getFileName().toString()).isEqualTo("b.jpg");
+                            assertThat(s.reason())
+                                    .isEqualTo(
+                                            "image of box b.jpg#0: expected the 80x100 size faces.xml declares, found 100x80");
+                        });
     }
 
     @Test

@@ -59,6 +59,32 @@ class AffineWarpTest {
     }
 
     @Test
+    void aWholeImageReductionIsExactlyOpenCvsAreaResize() {
+        Mat board = checkerboard(640, 480);
+        Core.randu(board, 0, 256);
+        Affine shrink =
+                Affine.translation(0.5, 0.5)
+                        .then(Affine.scaling(0.375, 0.375))
+                        .then(Affine.translation(-0.5, -0.5));
+        Mat ours = AffineWarp.warp(board, shrink, 240, 180, Border.replicate(), true);
+        Mat resized = new Mat();
+        org.opencv.imgproc.Imgproc.resize(
+                board,
+                resized,
+                new org.opencv.core.Size(240, 180),
+                0,
+                0,
+                org.opencv.imgproc.Imgproc.INTER_AREA);
+        try {
+            assertThat(Core.norm(ours, resized, Core.NORM_INF)).isZero();
+        } finally {
+            board.release();
+            ours.release();
+            resized.release();
+        }
+    }
+
+    @Test
     void enlargingUsesOneBilinearWarpWithTheExactMatrix() {
         Mat board = checkerboard(16, 12);
         Affine grow = Affine.scaling(2, 2);

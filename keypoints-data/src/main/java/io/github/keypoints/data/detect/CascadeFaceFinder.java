@@ -1,4 +1,4 @@
-package io.github.keypoints.morph;
+package io.github.keypoints.data.detect;
 
 import io.github.keypoints.data.Box;
 import io.github.keypoints.data.image.OpenCv;
@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import org.opencv.core.CvException;
 import org.opencv.core.Mat;
 import org.opencv.core.MatOfRect;
 import org.opencv.core.Rect;
@@ -17,6 +19,14 @@ import org.opencv.objdetect.CascadeClassifier;
  * Finds frontal faces with an OpenCV cascade classifier (Haar or LBP XML). The openpnp OpenCV jar
  * ships no cascades; Debian's {@code opencv-data} package installs them under {@link
  * #DEFAULT_CASCADE}'s folder.
+ *
+ * <p>An OpenCV {@code CascadeClassifier} keeps scratch buffers, so {@link #find(Mat)} is
+ * synchronized: one finder may be shared between threads, which then take turns.
+ *
+ * <pre>{@code
+ * CascadeFaceFinder finder = CascadeFaceFinder.builder().optMinSizePixels(40).build();
+ * Optional<Box> face = finder.findLargest(photo);
+ * }</pre>
  */
 public final class CascadeFaceFinder {
 
@@ -24,8 +34,11 @@ public final class CascadeFaceFinder {
     public static final Path DEFAULT_CASCADE =
             Path.of("/usr/share/opencv4/haarcascades/haarcascade_frontalface_default.xml");
 
+    private final Path cascade;
     private final CascadeClassifier classifier;
     private final double minSizeFraction;
+    private final int minSizePixels;
+    private final double scaleFactor;
     private final int minNeighbors;
 
     private CascadeFaceFinder(Builder b) {
@@ -37,12 +50,26 @@ public final class CascadeFaceFinder {
                             + " does not exist; install Debian's opencv-data package (it puts"
                             + " cascades under /usr/share/opencv4/) or pass another cascade XML");
         }
-        this.classifier = new CascadeClassifier(b.cascade.toString());
+        this.cascade = b.cascade;
+        CascadeClassifier loaded;
+        try {
+            loaded = new CascadeClassifier(b.cascade.toString());
+        } catch (CvException e) {
+            throw new IllegalArgumentException(
+                    "Face cascade file "
+                            + b.cascade
+                            + " is not a valid OpenCV cascade XML: "
+                            + e.getMessage(),
+                    e);
+        }
+        this.classifier = loaded;
         if (classifier.empty()) {
             throw new IllegalArgumentException(
                     "Face cascade file " + b.cascade + " is not a valid OpenCV cascade XML");
         }
         this.minSizeFraction = b.minSizeFraction;
+        this.minSizePixels = b.minSizePixels;
+        this.scaleFactor = b.scaleFactor;
         this.minNeighbors = b.minNeighbors;
     }
 
@@ -53,6 +80,15 @@ public final class CascadeFaceFinder {
      */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * Returns the cascade file this finder loaded.
+     *
+     * @return the cascade XML
+     */
+    public Path cascade() {
+        return cascade;
     }
 
     /**
@@ -67,13 +103,23 @@ public final class CascadeFaceFinder {
         try {
             if (image.channels() == 3) {
                 Imgproc.cvtColor(image, gray, Imgproc.COLOR_BGR2GRAY);
+            } else if (image.channels() == 4) {
+                Imgproc.cvtColor(image, gray, Imgproc.COLOR_BGRA2GRAY);
             } else {
                 image.copyTo(gray);
             }
             Imgproc.equalizeHist(gray, gray);
-            int min = (int) Math.round(Math.min(image.cols(), image.rows()) * minSizeFraction);
-            classifier.detectMultiScale(
-                    gray, found, 1.1, minNeighbors, 0, new Size(min, min), new Size());
+            int min =
+                    Math.max(
+                            minSizePixels,
+                            (int)
+                                    Math.round(
+                                            Math.min(image.cols(), image.rows())
+                                                    * minSizeFraction));
+            synchronized (this) {
+                classifier.detectMultiScale(
+                        gray, found, scaleFactor, minNeighbors, 0, new Size(min, min), new Size());
+            }
             List<Box> boxes = new ArrayList<>();
             for (Rect r : found.toArray()) {
                 boxes.add(new Box(r.x, r.y, r.width, r.height));
@@ -86,10 +132,38 @@ public final class CascadeFaceFinder {
         }
     }
 
+    /**
+     * Finds the largest face in a photo, the one a single-face detector landmarks.
+     *
+     * @param image an 8-bit BGR or gray photo; not modified
+     * @return the largest face box, or empty if no face was found
+     */
+    public Optional<Box> findLargest(Mat image) {
+        List<Box> boxes = find(image);
+        return boxes.isEmpty() ? Optional.empty() : Optional.of(boxes.get(0));
+    }
+
+    @Override
+    public String toString() {
+        return "CascadeFaceFinder["
+                + cascade
+                + ", scaleFactor "
+                + scaleFactor
+                + ", minNeighbors "
+                + minNeighbors
+                + ", minSize max("
+                + minSizePixels
+                + " px, "
+                + minSizeFraction
+                + " of the shorter side)]";
+    }
+
     /** Builds a {@link CascadeFaceFinder}. */
     public static final class Builder {
         private Path cascade = DEFAULT_CASCADE;
         private double minSizeFraction = 0.1;
+        private int minSizePixels;
+        private double scaleFactor = 1.1;
         private int minNeighbors = 5;
 
         private Builder() {}
@@ -117,6 +191,30 @@ public final class CascadeFaceFinder {
         }
 
         /**
+         * Sets the smallest face side in pixels (default 0); the larger of this and the fraction of
+         * the shorter side applies.
+         *
+         * @param pixels at least 0
+         * @return this builder
+         */
+        public Builder optMinSizePixels(int pixels) {
+            this.minSizePixels = pixels;
+            return this;
+        }
+
+        /**
+         * Sets how much the search window grows between scales (default 1.1; smaller is slower and
+         * finds more sizes).
+         *
+         * @param scaleFactor greater than 1
+         * @return this builder
+         */
+        public Builder optScaleFactor(double scaleFactor) {
+            this.scaleFactor = scaleFactor;
+            return this;
+        }
+
+        /**
          * Sets how many overlapping detections a face needs (default 5; more means fewer false
          * faces).
          *
@@ -139,9 +237,17 @@ public final class CascadeFaceFinder {
             if (cascade == null) {
                 throw new IllegalArgumentException("Missing cascade: call optCascade()");
             }
-            if (!(minSizeFraction > 0 && minSizeFraction < 1)) {
+            if (!(minSizeFraction >= 0 && minSizeFraction < 1)) {
                 throw new IllegalArgumentException(
-                        "minSizeFraction must be in (0, 1), was " + minSizeFraction);
+                        "minSizeFraction must be in [0, 1), was " + minSizeFraction);
+            }
+            if (minSizePixels < 0) {
+                throw new IllegalArgumentException(
+                        "minSizePixels must not be negative, was " + minSizePixels);
+            }
+            if (!(scaleFactor > 1) || !Double.isFinite(scaleFactor)) {
+                throw new IllegalArgumentException(
+                        "scaleFactor must be greater than 1, was " + scaleFactor);
             }
             if (minNeighbors < 1) {
                 throw new IllegalArgumentException(

@@ -1,0 +1,256 @@
+package io.github.keypoints.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.internal.NDArrayEx;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import ai.djl.util.Pair;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Adam (<a href="https://arxiv.org/abs/1412.6980">Kingma and Ba, 2015</a>) whose whole state — the
+ * first and second moments and the step count of every parameter — can be saved and restored, so a
+ * resumed run continues exactly where it stopped.
+ *
+ * <p>DJL's own {@code Adam} keeps that state private and keyed by parameter ids that are random per
+ * model instance; this optimiser keys it by the parameter's path in the block instead ({@code
+ * 01Conv2d_weight}), which is the same in every instance of the architecture. The update itself is
+ * the engine's fused Adam kernel, called exactly as DJL's {@code Adam} calls it.
+ *
+ * <p>Mutable: it is the optimiser's job to hold state. Not thread-safe.
+ */
+public final class ResumableAdam extends Optimizer {
+
+    private static final int FORMAT = 1;
+
+    private final Tracker learningRate;
+    private final float beta1;
+    private final float beta2;
+    private final float epsilon;
+    private final Map<String, String> idToName;
+    private final Map<String, NDArray> means = new HashMap<>();
+    private final Map<String, NDArray> variances = new HashMap<>();
+    private final Map<String, Integer> counts = new HashMap<>();
+
+    private ResumableAdam(Builder b) {
+        super(b);
+        this.learningRate = b.learningRate;
+        this.beta1 = b.beta1;
+        this.beta2 = b.beta2;
+        this.epsilon = b.epsilon;
+        this.idToName = new HashMap<>();
+        for (Pair<String, Parameter> p : b.block.getParameters()) {
+            idToName.put(p.getValue().getId(), p.getKey());
+        }
+    }
+
+    /**
+     * Returns a builder.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public void update(String parameterId, NDArray weight, NDArray grad) {
+        String name = idToName.getOrDefault(parameterId, parameterId);
+        int t = counts.merge(name, 1, Integer::sum);
+        double coef1 = 1.0 - Math.pow(beta1, t);
+        double coef2 = 1.0 - Math.pow(beta2, t);
+        float lr = learningRate.getNewValue(t);
+        float corrected = (float) (lr * Math.sqrt(coef2) / coef1);
+        NDArray mean = means.computeIfAbsent(name, k -> detached(weight.zerosLike()));
+        NDArray variance = variances.computeIfAbsent(name, k -> detached(weight.zerosLike()));
+        NDArrayEx ex = weight.getNDArrayInternal();
+        ex.adamUpdate(
+                new NDList(weight, grad, mean, variance),
+                new NDList(weight),
+                lr,
+                corrected,
+                getWeightDecay(),
+                rescaleGrad,
+                clipGrad,
+                beta1,
+                beta2,
+                epsilon,
+                true,
+                false);
+    }
+
+    private static NDArray detached(NDArray a) {
+        // Optimiser state outlives the batch scopes that may have created it.
+        a.detach();
+        return a;
+    }
+
+    /**
+     * Returns the number of updates applied so far to the named parameter.
+     *
+     * @param parameterName the parameter's path in the block
+     * @return the step count, 0 before the first update
+     */
+    public int stepCount(String parameterName) {
+        return counts.getOrDefault(parameterName, 0);
+    }
+
+    /**
+     * Serialises the moments and step counts.
+     *
+     * @return the state bytes
+     * @throws IOException if encoding fails
+     */
+    public byte[] saveState() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeInt(FORMAT);
+            Map<String, Integer> sorted = new LinkedHashMap<>();
+            counts.keySet().stream().sorted().forEach(k -> sorted.put(k, counts.get(k)));
+            out.writeInt(sorted.size());
+            for (Map.Entry<String, Integer> e : sorted.entrySet()) {
+                out.writeUTF(e.getKey());
+                out.writeInt(e.getValue());
+                writeArray(out, means.get(e.getKey()));
+                writeArray(out, variances.get(e.getKey()));
+            }
+        }
+        return bytes.toByteArray();
+    }
+
+    private static void writeArray(DataOutputStream out, NDArray a) throws IOException {
+        byte[] enc = a.encode();
+        out.writeInt(enc.length);
+        out.write(enc);
+    }
+
+    /**
+     * Restores moments and step counts saved by {@link #saveState()}, replacing the current state.
+     *
+     * @param manager the manager that will own the restored arrays (the model's)
+     * @param state the saved bytes
+     * @throws IOException if the bytes are not a saved Adam state
+     */
+    public void loadState(NDManager manager, byte[] state) throws IOException {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(state))) {
+            int format = in.readInt();
+            if (format != FORMAT) {
+                throw new IOException(
+                        "Adam state format "
+                                + format
+                                + " is not supported (expected "
+                                + FORMAT
+                                + ")");
+            }
+            means.values().forEach(NDArray::close);
+            variances.values().forEach(NDArray::close);
+            means.clear();
+            variances.clear();
+            counts.clear();
+            int n = in.readInt();
+            for (int i = 0; i < n; i++) {
+                String name = in.readUTF();
+                counts.put(name, in.readInt());
+                means.put(name, readArray(manager, in));
+                variances.put(name, readArray(manager, in));
+            }
+        }
+    }
+
+    private static NDArray readArray(NDManager manager, DataInputStream in) throws IOException {
+        byte[] enc = new byte[in.readInt()];
+        in.readFully(enc);
+        return manager.decode(enc);
+    }
+
+    /** Builds a {@link ResumableAdam}. */
+    public static final class Builder extends OptimizerBuilder<Builder> {
+        private Tracker learningRate = Tracker.fixed(1e-3f);
+        private float beta1 = 0.9f;
+        private float beta2 = 0.999f;
+        private float epsilon = 1e-8f;
+        private Block block;
+
+        private Builder() {}
+
+        /** {@inheritDoc} */
+        @Override
+        protected Builder self() {
+            return this;
+        }
+
+        /**
+         * Sets the block whose parameter paths name the saved state (required).
+         *
+         * @param block the model's block
+         * @return this builder
+         */
+        public Builder setBlock(Block block) {
+            this.block = block;
+            return this;
+        }
+
+        /**
+         * Sets the learning-rate tracker (default fixed 1e-3, PyTorch's default).
+         *
+         * @param tracker the tracker, called with the 1-based update count
+         * @return this builder
+         */
+        public Builder optLearningRateTracker(Tracker tracker) {
+            this.learningRate = tracker;
+            return this;
+        }
+
+        /**
+         * Sets the moment decay rates (default 0.9 and 0.999).
+         *
+         * @param beta1 first-moment decay
+         * @param beta2 second-moment decay
+         * @return this builder
+         */
+        public Builder optBetas(float beta1, float beta2) {
+            this.beta1 = beta1;
+            this.beta2 = beta2;
+            return this;
+        }
+
+        /**
+         * Sets the denominator epsilon (default 1e-8).
+         *
+         * @param epsilon a small positive value
+         * @return this builder
+         */
+        public Builder optEpsilon(float epsilon) {
+            this.epsilon = epsilon;
+            return this;
+        }
+
+        /**
+         * Builds the optimiser.
+         *
+         * @return the optimiser
+         * @throws IllegalArgumentException if the block is missing
+         */
+        public ResumableAdam build() {
+            if (block == null) {
+                throw new IllegalArgumentException("Missing block: call setBlock()");
+            }
+            if (learningRate == null) {
+                throw new IllegalArgumentException("Missing learning-rate tracker");
+            }
+            return new ResumableAdam(this);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package io.github.keypoints.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.github.keypoints.data.Keypoints;
+import io.github.keypoints.data.LandmarkScheme;
+import org.junit.jupiter.api.Test;
+
+class LandmarkErrorsTest {
+
+    @Test
+    void meanMaeAndNmeFollowTheirDefinitions() {
+        LandmarkErrors e = new LandmarkErrors(SyntheticLandmarks.SCHEME);
+        Keypoints truth = Keypoints.of(SyntheticLandmarks.SCHEME, new float[] {0, 0, 10, 0});
+        Keypoints pred = Keypoints.of(SyntheticLandmarks.SCHEME, new float[] {3, 4, 10, 2});
+        e.add("a", 0, truth, pred);
+        EvaluationResult r = e.result();
+        assertThat(r.meanPx()).isCloseTo((5 + 2) / 2.0, within(1e-9));
+        assertThat(r.maePx()).isCloseTo((3 + 4 + 0 + 2) / 4.0, within(1e-9));
+        assertThat(r.nme()).isCloseTo(3.5 / 10, within(1e-9));
+        assertThat(r.groupMeanPx()).containsEntry("first", 5.0).containsEntry("second", 2.0);
+    }
+
+    @Test
+    void relativePredictionsAreMappedBackToOriginalPixels() {
+        SyntheticLandmarks data = new SyntheticLandmarks(3, 12, 1, null);
+        LandmarkErrors e = new LandmarkErrors(data.scheme());
+        float[] truthInput = data.sample(1).keypoints().scale(0.5, 0.5).toRelative(12, 12);
+        Keypoints back = e.addRelative(data, 1, truthInput);
+        assertThat(back.meanDistance(data.sample(1).keypoints())).isLessThan(1e-4);
+        assertThat(e.result().meanPx()).isLessThan(1e-4);
+    }
+
+    @Test
+    void nmeIsUndefinedForTheNoseTip() {
+        LandmarkErrors e = new LandmarkErrors(LandmarkScheme.NOSE_TIP);
+        e.add(
+                "n",
+                0,
+                Keypoints.of(LandmarkScheme.NOSE_TIP, new float[] {1, 1}),
+                Keypoints.of(LandmarkScheme.NOSE_TIP, new float[] {4, 5}));
+        assertThat(e.result().meanPx()).isEqualTo(5.0);
+        assertThat(e.result().nme()).isNaN();
+    }
+}
