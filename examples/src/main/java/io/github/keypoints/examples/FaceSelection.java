@@ -81,6 +81,23 @@ final class FaceSelection {
         return out;
     }
 
+    /** Lists the image files directly in {@code dir} whose names match the glob, sorted. */
+    static List<Path> photos(Path dir, String pattern) throws IOException {
+        PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + pattern);
+        try (var s = Files.list(dir)) {
+            return s.filter(Files::isRegularFile)
+                    .filter(p -> m.matches(p.getFileName()))
+                    .filter(
+                            p ->
+                                    p.getFileName()
+                                            .toString()
+                                            .toLowerCase(java.util.Locale.ROOT)
+                                            .matches(".*\\.(jpe?g|png|ppm|pgm|bmp)"))
+                    .sorted()
+                    .toList();
+        }
+    }
+
     /** Decodes one sample into a face. */
     static Face decode(FaceSample s) {
         Mat m = ImageFiles.read(s.image(), false);

@@ -1,13 +1,17 @@
 package io.github.keypoints.examples;
 
 import io.github.keypoints.data.FaceSample;
+import io.github.keypoints.data.detect.CascadeFaceFinder;
+import io.github.keypoints.models.inference.KeypointDetector;
 import io.github.keypoints.morph.Face;
 import io.github.keypoints.morph.FaceFrame;
 import io.github.keypoints.morph.FrameWriter;
 import io.github.keypoints.morph.MorphChain;
+import io.github.keypoints.morph.PhotoAnnotator;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,8 +41,27 @@ public final class MorphCommand implements Callable<Integer> {
             names = "--data",
             required = true,
             paramLabel = "DIR",
-            description = "Annotated dataset (IMM folder, 300-W .pts tree or imglab XML).")
+            description =
+                    "Annotated dataset (IMM folder, 300-W .pts tree or imglab XML); with --model,"
+                            + " a folder of unannotated photos.")
     private Path data;
+
+    @Option(
+            names = "--model",
+            paramLabel = "PATH",
+            description =
+                    "Automatic mode: find each photo's face with a cascade and its keypoints with"
+                            + " this saved keypoint model; photos with no face or several are"
+                            + " reported and left out.")
+    private Path model;
+
+    @Option(
+            names = "--cascade",
+            paramLabel = "FILE.xml",
+            description =
+                    "Face cascade for --model (default: Debian opencv-data's"
+                            + " haarcascade_frontalface_default.xml).")
+    private Path cascade;
 
     @Option(
             names = "--faces",
@@ -108,25 +131,67 @@ public final class MorphCommand implements Callable<Integer> {
         if (faces != null && glob != null) {
             throw bad("--faces and --glob exclude each other");
         }
-        List<FaceSample> samples;
         int[] wh;
         try {
-            samples = FaceSelection.load(data);
-            if (faces != null) {
-                samples = FaceSelection.named(samples, faces);
-            } else if (glob != null) {
-                samples = FaceSelection.glob(samples, glob, "--glob");
-            }
             wh = size == null ? null : FaceSelection.size(size, "--size");
         } catch (IllegalArgumentException e) {
             throw bad(e.getMessage());
         }
-        if (samples.size() < 2) {
-            throw bad("a morph needs at least 2 faces, found " + samples.size());
-        }
         List<Face> decoded = new ArrayList<>();
-        for (FaceSample s : samples) {
-            decoded.add(FaceSelection.decode(s));
+        List<PhotoAnnotator.Rejection> rejected = new ArrayList<>();
+        if (model != null) {
+            if (faces != null) {
+                throw bad("--faces needs annotations; with --model use --glob to pick photos");
+            }
+            if (!Files.isDirectory(data)) {
+                throw bad("--data: no such folder of photos: " + data);
+            }
+            if (!Files.exists(model)) {
+                throw bad("--model: no such model directory: " + model);
+            }
+            List<Path> photos = FaceSelection.photos(data, glob == null ? "*" : glob);
+            if (photos.isEmpty()) {
+                throw bad("--data: no photos found in " + data);
+            }
+            CascadeFaceFinder finder;
+            try {
+                finder =
+                        CascadeFaceFinder.builder()
+                                .optCascade(
+                                        cascade == null
+                                                ? CascadeFaceFinder.DEFAULT_CASCADE
+                                                : cascade)
+                                .build();
+            } catch (IllegalArgumentException e) {
+                throw bad("--cascade: " + e.getMessage());
+            }
+            try (KeypointDetector detector = KeypointDetector.builder().setModel(model).build()) {
+                PhotoAnnotator.Report report =
+                        new PhotoAnnotator(finder, detector::predict).annotate(photos);
+                decoded.addAll(report.faces());
+                rejected.addAll(report.rejected());
+            }
+            for (PhotoAnnotator.Rejection r : rejected) {
+                spec.commandLine().getErr().println("  left out " + r.photo() + ": " + r.reason());
+            }
+        } else {
+            List<FaceSample> samples;
+            try {
+                samples = FaceSelection.load(data);
+                if (faces != null) {
+                    samples = FaceSelection.named(samples, faces);
+                } else if (glob != null) {
+                    samples = FaceSelection.glob(samples, glob, "--glob");
+                }
+            } catch (IllegalArgumentException e) {
+                throw bad(e.getMessage());
+            }
+            for (FaceSample s : samples) {
+                decoded.add(FaceSelection.decode(s));
+            }
+        }
+        if (decoded.size() < 2) {
+            throw bad("a morph needs at least 2 faces, found " + decoded.size());
         }
         int w = wh == null ? decoded.get(0).image().width() : wh[0];
         int h = wh == null ? decoded.get(0).image().height() : wh[1];
@@ -161,6 +226,15 @@ public final class MorphCommand implements Callable<Integer> {
                             .put("width", w)
                             .put("height", h)
                             .put("triangles", chain.triangulation().size())
+                            .put(
+                                    "rejected",
+                                    rejected.stream()
+                                            .map(
+                                                    r ->
+                                                            java.util.Map.of(
+                                                                    "photo", r.photo().toString(),
+                                                                    "reason", r.reason()))
+                                            .toList())
                             .put("out", out.toString())
                             .put("seconds", seconds);
             stdout.println(summary.toJson());

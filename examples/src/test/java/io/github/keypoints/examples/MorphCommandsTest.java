@@ -243,6 +243,93 @@ class MorphCommandsTest {
     }
 
     @Test
+    void automaticModeRejectsBadArguments() throws IOException {
+        Path photos = Files.createDirectories(dir.resolve("photos"));
+        Run noModel =
+                run(
+                        "morph",
+                        "--data",
+                        photos.toString(),
+                        "--model",
+                        dir.resolve("no-model").toString(),
+                        "--out",
+                        dir.resolve("a.gif").toString());
+        assertThat(noModel.code()).isNotZero();
+        assertThat(noModel.err()).contains("--model").contains("no-model");
+        Run withFaces =
+                run(
+                        "morph",
+                        "--data",
+                        photos.toString(),
+                        "--model",
+                        photos.toString(),
+                        "--faces",
+                        "x.jpg",
+                        "--out",
+                        dir.resolve("a.gif").toString());
+        assertThat(withFaces.code()).isNotZero();
+        assertThat(withFaces.err()).contains("--faces");
+        assertThat(dir.resolve("a.gif")).doesNotExist();
+    }
+
+    @Test
+    void automaticModeMorphsRealPhotosWithASavedModel() throws IOException {
+        Path misc =
+                Path.of(System.getProperty("keypoints.shared.data", "../../shared/data"))
+                        .resolve("faces_misc/face_recognition");
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                Files.isDirectory(misc), "shared photos not found at " + misc);
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                Files.isRegularFile(
+                        io.github.keypoints.data.detect.CascadeFaceFinder.DEFAULT_CASCADE),
+                "needs Debian's opencv-data for the face cascade");
+        // An untrained tiny model: the keypoints are meaningless, the pipeline is what is tested.
+        io.github.keypoints.models.ModelSpec spec =
+                io.github.keypoints.models.ModelSpec.builder()
+                        .setBlock(
+                                io.github.keypoints.models.NoseTipNet.builder()
+                                        .setOutputs(2 * LandmarkScheme.IMM_58.size())
+                                        .optChannels(4, 4, 4)
+                                        .optHidden(16)
+                                        .build())
+                        .setScheme(LandmarkScheme.IMM_58)
+                        .setInputSize(32, 24)
+                        .build();
+        Path model = dir.resolve("model");
+        try (io.github.keypoints.models.KeypointModel m =
+                io.github.keypoints.models.KeypointModel.create(
+                        spec, "PyTorch", ai.djl.Device.cpu())) {
+            m.save(model);
+        }
+        Path photos = Files.createDirectories(dir.resolve("photos"));
+        for (String n : List.of("obama.jpg", "biden.jpg", "obama2.jpg", "biden2.jpg")) {
+            Files.copy(misc.resolve(n), photos.resolve(n));
+        }
+        Files.writeString(photos.resolve("broken.jpg"), "not a jpeg");
+        Path gif = dir.resolve("auto.gif");
+        Run r =
+                run(
+                        "morph",
+                        "--data",
+                        photos.toString(),
+                        "--model",
+                        model.toString(),
+                        "--frames",
+                        "2",
+                        "--size",
+                        "40x40",
+                        "--out",
+                        gif.toString(),
+                        "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonObject j = r.json();
+        assertThat(j.get("faces").getAsInt()).isGreaterThanOrEqualTo(2);
+        assertThat(j.getAsJsonArray("rejected")).hasSize(5 - j.get("faces").getAsInt());
+        assertThat(r.err()).contains("broken.jpg");
+        assertThat(ImageHeader.read(gif).width()).isEqualTo(40);
+    }
+
+    @Test
     void benchMorphHasHelp() {
         Run r = run("bench", "morph", "--help");
         assertThat(r.code()).isZero();
