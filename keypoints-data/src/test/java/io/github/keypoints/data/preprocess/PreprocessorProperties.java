@@ -48,9 +48,11 @@ class PreprocessorProperties {
             assertThat(toOriginal.applyX(ix, iy)).isCloseTo(points.x(i), within(1e-6));
             assertThat(toOriginal.applyY(ix, iy)).isCloseTo(points.y(i), within(1e-6));
         }
-        // Through float Keypoints the error is float rounding only (ulp(2000) ≈ 1.2e-4, scaled).
+        // Through float Keypoints the error is float rounding only: ulp(2000) ≈ 1.2e-4 in the
+        // photo plus the input's rounding scaled up by region/input (up to ~600×); 5e-3 was seen
+        // exceeded (5.1e-3), a wrong mapping is off by whole pixels.
         Keypoints back = points.transform(toInput).transform(toOriginal);
-        assertThat(back.maxDistance(points)).isLessThan(5e-3);
+        assertThat(back.maxDistance(points)).isLessThan(2e-2);
     }
 
     @Property
