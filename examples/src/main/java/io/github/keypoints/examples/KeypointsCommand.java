@@ -17,7 +17,12 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = KeypointsCommand.Version.class,
         description = "Facial keypoint detection and face morphing on the JVM.",
-        subcommands = {CommandLine.HelpCommand.class, TrainCommand.class, EvaluateCommand.class})
+        subcommands = {
+            CommandLine.HelpCommand.class,
+            TrainCommand.class,
+            EvaluateCommand.class,
+            BenchCommand.class
+        })
 public final class KeypointsCommand implements Callable<Integer> {
 
     /**
