@@ -19,8 +19,13 @@ import picocli.CommandLine.Command;
         description = "Facial keypoint detection and face morphing on the JVM.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            DemoCommand.class,
+            InspectCommand.class,
             TrainCommand.class,
             EvaluateCommand.class,
+            MorphCommand.class,
+            MeanFaceCommand.class,
+            CaricatureCommand.class,
             BenchCommand.class
         })
 public final class KeypointsCommand implements Callable<Integer> {

@@ -3,6 +3,7 @@ package io.github.keypoints.data.format;
 import io.github.keypoints.data.Box;
 import io.github.keypoints.data.FaceSample;
 import io.github.keypoints.data.Keypoints;
+import io.github.keypoints.data.image.ImageHeader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -24,7 +25,8 @@ import javax.xml.stream.XMLStreamReader;
  * <p>Each {@code <box>} with parts is one sample (an image with three boxes gives three samples),
  * keeping the box; boxes with {@code ignore='1'} are left out and counted. Image paths are resolved
  * against the XML file's folder. Parts are ordered by their numeric {@code name}, not by document
- * order. DTDs and external entities are refused.
+ * order. The optional {@code width} and {@code height} attributes of {@code <image>} are returned
+ * in {@link ImglabDocument#declaredSizes()}. DTDs and external entities are refused.
  */
 public final class ImglabXmlFormat {
 
@@ -49,6 +51,7 @@ public final class ImglabXmlFormat {
         Path folder = file.toAbsolutePath().getParent();
         List<FaceSample> faces = new ArrayList<>();
         List<MalformedAnnotationException> bad = new ArrayList<>();
+        java.util.Map<Path, ImageHeader> sizes = new java.util.HashMap<>();
         int ignored = 0;
         try (InputStream in = Files.newInputStream(file)) {
             XMLStreamReader r = factory.createXMLStreamReader(in);
@@ -79,6 +82,25 @@ public final class ImglabXmlFormat {
                                         "expected a 'file' attribute, found none",
                                         null);
                             }
+                            if (r.getAttributeValue(null, "width") != null
+                                    && r.getAttributeValue(null, "height") != null) {
+                                double w = attr(file, r, "image", "width");
+                                double h = attr(file, r, "image", "height");
+                                if (w < 1 || h < 1 || w != Math.rint(w) || h != Math.rint(h)) {
+                                    throw new MalformedAnnotationException(
+                                            file,
+                                            line(r),
+                                            "image",
+                                            "expected a positive whole width and height, found "
+                                                    + w
+                                                    + "x"
+                                                    + h,
+                                            null);
+                                }
+                                sizes.put(
+                                        folder.resolve(imageFile).normalize(),
+                                        new ImageHeader((int) w, (int) h, "declared"));
+                            }
                         } else if (name.equals("box")) {
                             int boxLine = line(r);
                             int index = boxIndex++;
@@ -99,7 +121,7 @@ public final class ImglabXmlFormat {
                                 faces.add(readBox(file, folder, imageFile, index, r));
                             } catch (MalformedAnnotationException e) {
                                 bad.add(e);
-                                skipElementFrom(r, e);
+                                skipRestOfBox(r);
                             }
                         }
                     }
@@ -120,7 +142,7 @@ public final class ImglabXmlFormat {
                     "expected well-formed imglab XML, found an error: " + reason.strip(),
                     e);
         }
-        return new ImglabDocument(faces, bad, ignored);
+        return new ImglabDocument(faces, bad, ignored, sizes);
     }
 
     /** Reads one {@code <box>}; on return the reader is at the box's end tag. */
@@ -251,8 +273,7 @@ public final class ImglabXmlFormat {
     }
 
     /** After a bad box, skips to the end of that box (the reader may be on the box or a child). */
-    private static void skipElementFrom(XMLStreamReader r, MalformedAnnotationException e)
-            throws XMLStreamException {
+    private static void skipRestOfBox(XMLStreamReader r) throws XMLStreamException {
         if (r.getEventType() == XMLStreamConstants.START_ELEMENT) {
             boolean onBox = r.getLocalName().equals("box");
             skipElement(r);

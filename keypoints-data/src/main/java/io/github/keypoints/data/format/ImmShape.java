@@ -13,7 +13,12 @@ import java.util.Objects;
  */
 public record ImmShape(Keypoints relative, String hostImage) {
 
-    /** Validates that no component is null or blank. */
+    /**
+     * Validates that no component is null or blank.
+     *
+     * @param relative see the record description
+     * @param hostImage see the record description
+     */
     public ImmShape {
         Objects.requireNonNull(relative, "relative");
         Objects.requireNonNull(hostImage, "hostImage");

@@ -14,9 +14,16 @@ public class MalformedAnnotationException extends IOException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The annotation file (not serialised: {@code Path} is not serialisable). */
     private final transient Path file;
+
+    /** The 1-based line, or 0 when unknown. */
     private final int line;
+
+    /** The XML element at fault, or null. */
     private final String element;
+
+    /** What was expected and found. */
     private final String detail;
 
     /**

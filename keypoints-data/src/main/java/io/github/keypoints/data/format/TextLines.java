@@ -40,8 +40,14 @@ final class TextLines {
         }
         byte[] bytes = Files.readAllBytes(file);
         List<String> out = new ArrayList<>();
-        int start = 0;
-        for (int i = 0; i <= bytes.length; i++) {
+        // Editors on Windows often start UTF-8 files with a byte-order mark; it is not content.
+        boolean bom =
+                bytes.length >= 3
+                        && (bytes[0] & 0xFF) == 0xEF
+                        && (bytes[1] & 0xFF) == 0xBB
+                        && (bytes[2] & 0xFF) == 0xBF;
+        int start = bom ? 3 : 0;
+        for (int i = start; i <= bytes.length; i++) {
             if (i == bytes.length || bytes[i] == '\n') {
                 if (i == bytes.length && start == i) {
                     break;

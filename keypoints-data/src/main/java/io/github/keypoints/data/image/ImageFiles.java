@@ -1,5 +1,6 @@
 package io.github.keypoints.data.image;
 
+import io.github.keypoints.data.format.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -78,19 +79,7 @@ public final class ImageFiles {
             if (!Imgcodecs.imencode(ext, image, out, new MatOfInt())) {
                 throw new IllegalArgumentException("OpenCV cannot encode " + ext + " for " + file);
             }
-            Path dir = file.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, "." + name, ".tmp");
-            try {
-                Files.write(tmp, out.toArray());
-                Files.move(
-                        tmp,
-                        file,
-                        java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            AtomicFiles.write(file, out.toArray());
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write image file " + file + ": " + e, e);
         } finally {

@@ -100,6 +100,15 @@ public final class ImageGallery implements AutoCloseable {
             color.release();
         }
         if (caption != null && !caption.isEmpty()) {
+            int[] baseline = new int[1];
+            Size text =
+                    Imgproc.getTextSize(caption, Imgproc.FONT_HERSHEY_SIMPLEX, 0.45, 1, baseline);
+            Imgproc.rectangle(
+                    tile,
+                    new Point(0, 0),
+                    new Point(text.width + 8, text.height + baseline[0] + 6),
+                    new Scalar(0, 0, 0),
+                    -1);
             Imgproc.putText(
                     tile,
                     caption,

@@ -29,7 +29,13 @@ public record ImageHeader(int width, int height, String format) {
 
     private static final int TAIL = 1024;
 
-    /** Validates that the size is positive. */
+    /**
+     * Validates that the size is positive.
+     *
+     * @param width see the record description
+     * @param height see the record description
+     * @param format see the record description
+     */
     public ImageHeader {
         if (width <= 0 || height <= 0) {
             throw new IllegalArgumentException(

@@ -19,7 +19,16 @@ public record PointStyle(int red, int green, int blue, int radius, boolean fille
     /** Red rings of radius 3, no labels: the default for predictions. */
     public static final PointStyle PREDICTION = new PointStyle(230, 30, 30, 3, false, false);
 
-    /** Validates the colour channels and radius. */
+    /**
+     * Validates the colour channels and radius.
+     *
+     * @param red see the record description
+     * @param green see the record description
+     * @param blue see the record description
+     * @param radius see the record description
+     * @param filled see the record description
+     * @param labels see the record description
+     */
     public PointStyle {
         for (int c : new int[] {red, green, blue}) {
             if (c < 0 || c > 255) {

@@ -13,7 +13,10 @@ public class BadSampleException extends IOException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The file at fault (not serialised: {@code Path} is not serialisable). */
     private final transient Path file;
+
+    /** What was expected and found. */
     private final String reason;
 
     /**

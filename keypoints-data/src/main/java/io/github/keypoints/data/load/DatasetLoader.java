@@ -81,6 +81,8 @@ public final class DatasetLoader {
      *
      * @return the samples (sorted by file, then by box) and the skipped ones
      * @throws BadSampleException in strict mode, for the first bad sample
+     * @throws java.nio.file.NoSuchFileException if a dataset folder holds no annotation file of the
+     *     format
      * @throws IOException if the dataset path cannot be listed or read
      */
     public LoadedDataset load() throws IOException {
@@ -123,7 +125,7 @@ public final class DatasetLoader {
 
     private void loadPts(Run run) throws IOException {
         LandmarkScheme expected = scheme != null ? scheme : LandmarkScheme.IBUG_68;
-        Path root = Files.isDirectory(path) ? path : path.toAbsolutePath().getParent();
+        Path root = (Files.isDirectory(path) ? path : path.getParent()).toAbsolutePath();
         for (Path pts : files(".pts", true)) {
             Keypoints k;
             try {
@@ -159,7 +161,7 @@ public final class DatasetLoader {
             if (checkImages && header == null) {
                 continue;
             }
-            String id = root.relativize(pts).toString().replace('\\', '/');
+            String id = root.relativize(pts.toAbsolutePath()).toString().replace('\\', '/');
             id = id.substring(0, id.length() - 4);
             run.accept(pts, FaceSample.of(id, image, k), header);
         }
@@ -219,6 +221,28 @@ public final class DatasetLoader {
             if (checkImages && header == null) {
                 continue;
             }
+            ImageHeader declared = doc.declaredSizes().get(sample.image());
+            if (header != null
+                    && declared != null
+                    && (declared.width() != header.width()
+                            || declared.height() != header.height())) {
+                run.reject(
+                        sample.image(),
+                        "image of box "
+                                + s.id()
+                                + ": expected the "
+                                + declared.width()
+                                + "x"
+                                + declared.height()
+                                + " size "
+                                + path.getFileName()
+                                + " declares, found "
+                                + header.width()
+                                + "x"
+                                + header.height(),
+                        null);
+                continue;
+            }
             run.accept(path, sample, header);
         }
     }
@@ -230,11 +254,24 @@ public final class DatasetLoader {
         if (!Files.isDirectory(path)) {
             throw new IllegalArgumentException("Dataset path does not exist: " + path);
         }
+        List<Path> found;
         try (Stream<Path> s = recursive ? Files.walk(path) : Files.list(path)) {
-            return s.filter(p -> DatasetFormat.hasExtension(p, ext))
-                    .sorted()
-                    .collect(Collectors.toList());
+            found =
+                    s.filter(p -> DatasetFormat.hasExtension(p, ext))
+                            .sorted()
+                            .collect(Collectors.toList());
         }
+        if (found.isEmpty()) {
+            throw new java.nio.file.NoSuchFileException(
+                    path.toString(),
+                    null,
+                    "expected "
+                            + ext
+                            + " files "
+                            + (recursive ? "under" : "in")
+                            + " this folder, found none");
+        }
+        return found;
     }
 
     private static Path findImage(Path annotation) throws IOException {

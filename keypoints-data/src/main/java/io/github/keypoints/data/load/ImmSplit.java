@@ -16,7 +16,12 @@ public record ImmSplit(List<FaceSample> train, List<FaceSample> validation) {
     /** The reference project's split: persons 1–32 train, 33–40 validate (192 / 48 images). */
     public static final int REFERENCE_LAST_TRAIN_PERSON = 32;
 
-    /** Copies the lists. */
+    /**
+     * Copies the lists.
+     *
+     * @param train see the record description
+     * @param validation see the record description
+     */
     public ImmSplit {
         train = List.copyOf(train);
         validation = List.copyOf(validation);

@@ -14,7 +14,13 @@ import java.util.List;
 public record LoadedDataset(
         List<FaceSample> samples, List<SkippedSample> skipped, int ignoredBoxes) {
 
-    /** Copies the lists. */
+    /**
+     * Copies the lists.
+     *
+     * @param samples see the record description
+     * @param skipped see the record description
+     * @param ignoredBoxes see the record description
+     */
     public LoadedDataset {
         samples = List.copyOf(samples);
         skipped = List.copyOf(skipped);

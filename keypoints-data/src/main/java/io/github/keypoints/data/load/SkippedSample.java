@@ -11,7 +11,12 @@ import java.util.Objects;
  */
 public record SkippedSample(Path file, String reason) {
 
-    /** Validates that no component is null. */
+    /**
+     * Validates that no component is null.
+     *
+     * @param file see the record description
+     * @param reason see the record description
+     */
     public SkippedSample {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(reason, "reason");

@@ -46,6 +46,9 @@ class ImglabXmlFormatTest {
         assertThat(s.keypoints().scheme()).isEqualTo(LandmarkScheme.IBUG_68);
         assertThat(s.keypoints().x(5)).isEqualTo(45f);
         assertThat(s.keypoints().y(5)).isEqualTo(32f);
+        assertThat(doc.declaredSizes())
+                .containsOnlyKeys(dir.toAbsolutePath().resolve("b.jpg"))
+                .containsValue(new io.github.keypoints.data.image.ImageHeader(9, 9, "declared"));
     }
 
     @Test

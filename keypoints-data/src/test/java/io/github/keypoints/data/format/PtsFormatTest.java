@@ -44,6 +44,19 @@ class PtsFormatTest {
     }
 
     @Test
+    void toleratesAUtf8ByteOrderMark() throws IOException {
+        Path f = dir.resolve("bom.pts");
+        byte[] text = ptsText(68, ptsLines(68)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] all = new byte[text.length + 3];
+        all[0] = (byte) 0xEF;
+        all[1] = (byte) 0xBB;
+        all[2] = (byte) 0xBF;
+        System.arraycopy(text, 0, all, 3, text.length);
+        Files.write(f, all);
+        assertThat(PtsFormat.parse(f).size()).isEqualTo(68);
+    }
+
+    @Test
     void writeThenParseGivesTheSamePoints() throws IOException {
         Keypoints k = Fixtures.ibug(3, 4000, 3000);
         Path f = dir.resolve("w.pts");

@@ -1,0 +1,467 @@
+package io.github.keypoints.examples;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.github.keypoints.data.FaceSample;
+import io.github.keypoints.data.Keypoints;
+import io.github.keypoints.data.image.ImageFiles;
+import io.github.keypoints.morph.Face;
+import io.github.keypoints.morph.FaceFrame;
+import io.github.keypoints.morph.ImageBuffer;
+import io.github.keypoints.morph.MeanFace;
+import io.github.keypoints.morph.MorphChain;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.opencv.core.Mat;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code keypoints bench morph}: morph frames through the 40 neutral IMM faces and the mean face of
+ * all 240, in Java and in the Python + OpenCV per-triangle reference on exactly the same points and
+ * triangles, with the ratios.
+ */
+@Command(
+        name = "morph",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Time 640x480 morph frames through the neutral IMM faces and the mean face of all IMM"
+                    + " faces, against a Python + OpenCV per-triangle bounding-box warp of the"
+                    + " same frames (keypoints-morph/bench/morph_reference.py)."
+        })
+public final class BenchMorphCommand implements Callable<Integer> {
+
+    @Spec private CommandSpec spec;
+
+    @Option(
+            names = "--data",
+            paramLabel = "DIR",
+            description =
+                    "The IMM folder (default: imm_face_db under the keypoints.shared.data"
+                            + " property, else ../shared/data/imm_face_db).")
+    private Path data;
+
+    @Option(
+            names = "--frames",
+            defaultValue = "10",
+            paramLabel = "N",
+            description = "Frames per transition of the chain (default: ${DEFAULT-VALUE}).")
+    private int frames;
+
+    @Option(
+            names = "--python",
+            paramLabel = "EXE",
+            description = "Python for the reference (default: /usr/bin/python3, else python3).")
+    private String python;
+
+    @Option(
+            names = "--script",
+            paramLabel = "FILE",
+            description = "The reference script (default: found from the working folder).")
+    private Path script;
+
+    @Option(names = "--no-reference", description = "Skip the Python reference.")
+    private boolean noReference;
+
+    @Option(
+            names = "--work",
+            paramLabel = "DIR",
+            description =
+                    "Keep the exchange file and the Python pictures in DIR (default: a temporary"
+                            + " folder, deleted).")
+    private Path workDir;
+
+    @Option(names = "--json", description = "Print a one-line JSON summary as the last line.")
+    private boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        long start = System.nanoTime();
+        if (frames < 1) {
+            throw BenchCommand.bad(spec, "--frames: expected N >= 1, found " + frames);
+        }
+        Path dir = data != null ? data : defaultData();
+        if (!Files.isDirectory(dir)) {
+            throw BenchCommand.bad(spec, "--data: IMM folder not found: " + dir);
+        }
+        Path ref = null;
+        if (!noReference) {
+            ref = script != null ? script : findScript();
+            if (ref == null || !Files.isRegularFile(ref)) {
+                throw BenchCommand.bad(
+                        spec,
+                        "--script: reference script not found"
+                                + (ref == null ? "" : " at " + ref)
+                                + "; run from the repository or pass --script");
+            }
+        }
+        int cores = Runtime.getRuntime().availableProcessors();
+        List<FaceSample> all = FaceSelection.load(dir);
+        List<FaceSample> neutral = FaceSelection.glob(all, "*-1?.jpg", "--data");
+        out.printf(
+                "IMM: %d faces, %d neutral; %d cores; Java %s%n",
+                all.size(), neutral.size(), cores, System.getProperty("java.version"));
+
+        // --- morph chain ---
+        List<Face> chainFaces = new ArrayList<>();
+        for (FaceSample s : neutral) {
+            chainFaces.add(FaceSelection.decode(s));
+        }
+        int w = 640, h = 480;
+        MorphChain chain = MorphChain.of(chainFaces, FaceFrame.fitting(chainFaces, w, h));
+        List<double[]> plan = new ArrayList<>(); // i, j, t
+        for (int i = 0; i + 1 < chainFaces.size(); i++) {
+            for (int k = 0; k < frames; k++) {
+                plan.add(new double[] {i, i + 1, (double) k / frames});
+            }
+        }
+        plan.add(new double[] {chainFaces.size() - 1, chainFaces.size() - 1, 0});
+        int checkFrame = Math.min(plan.size() - 1, frames / 2);
+        ImageBuffer[] checked = new ImageBuffer[1];
+        MorphChain sequentialChain = chain.sequential();
+        // Warm up the JIT on the whole chain (both variants), then time it, in parallel and on
+        // one thread.
+        runChain(chain, plan, -1, null);
+        runChain(sequentialChain, plan, -1, null);
+        double javaFrameMs = runChain(chain, plan, checkFrame, checked);
+        double javaFrameCpuMs = lastCpuMs;
+        double javaFrameMsSeq = runChain(sequentialChain, plan, -1, null);
+        double javaFrameCpuMsSeq = lastCpuMs;
+        out.printf(
+                "Java morph: %d frames %dx%d, %d triangles: %.2f ms/frame (%d threads), %.2f"
+                        + " ms/frame (1 thread); CPU %.2f / %.2f ms/frame%n",
+                plan.size(),
+                w,
+                h,
+                chain.triangulation().size(),
+                javaFrameMs,
+                cores,
+                javaFrameMsSeq,
+                javaFrameCpuMs,
+                javaFrameCpuMsSeq);
+        chainFaces.clear();
+
+        // --- mean face of all faces ---
+        List<Keypoints> shapes = all.stream().map(FaceSample::keypoints).toList();
+        MeanFace mean = MeanFace.builder().setSize(w, h).build();
+        MeanFace.Plan meanPlan = mean.plan(shapes, i -> w, i -> h);
+        int[] sizes = MeanFaceCommand.imageSizes(all);
+        for (int i = 0; i < all.size(); i++) {
+            if (sizes[2 * i] != w || sizes[2 * i + 1] != h) {
+                throw new IllegalArgumentException(
+                        "Expected 640x480 IMM images, "
+                                + all.get(i).image()
+                                + " is "
+                                + sizes[2 * i]
+                                + "x"
+                                + sizes[2 * i + 1]);
+            }
+        }
+        long t0 = System.nanoTime();
+        List<Face> decoded = new ArrayList<>();
+        for (FaceSample s : all) {
+            decoded.add(FaceSelection.decode(s));
+        }
+        double javaDecodeMs = (System.nanoTime() - t0) / 1e6 / all.size();
+        mean.compute(decoded.subList(0, Math.min(40, decoded.size()))); // warm-up
+        t0 = System.nanoTime();
+        long c0 = cpuNanos();
+        MeanFace.Result meanResult = mean.compute(decoded);
+        double javaMeanExcl = (System.nanoTime() - t0) / 1e9;
+        double javaMeanExclCpu = (cpuNanos() - c0) / 1e9;
+        t0 = System.nanoTime();
+        MeanFace.builder().setSize(w, h).optThreads(1).build().compute(decoded);
+        double javaMeanExclSeq = (System.nanoTime() - t0) / 1e9;
+        decoded.clear();
+        t0 = System.nanoTime();
+        c0 = cpuNanos();
+        mean.compute(shapes, i -> w, i -> h, i -> FaceSelection.decode(all.get(i)));
+        double javaMeanIncl = (System.nanoTime() - t0) / 1e9;
+        double javaMeanInclCpu = (cpuNanos() - c0) / 1e9;
+        out.printf(
+                "Java mean face of %d: %.3f s decode excluded (%d threads), %.3f s (1 thread);"
+                        + " %.3f s decode included; JPEG decode %.2f ms/image; CPU %.3f s"
+                        + " excluded, %.3f s included%n",
+                all.size(),
+                javaMeanExcl,
+                cores,
+                javaMeanExclSeq,
+                javaMeanIncl,
+                javaDecodeMs,
+                javaMeanExclCpu,
+                javaMeanInclCpu);
+
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("faces", all.size());
+        summary.put("chainFaces", neutral.size());
+        summary.put("frames", plan.size());
+        summary.put("cores", cores);
+        summary.put("javaFrameMs", javaFrameMs);
+        summary.put("javaFrameMsOneThread", javaFrameMsSeq);
+        summary.put("javaFrameCpuMs", javaFrameCpuMs);
+        summary.put("javaFrameCpuMsOneThread", javaFrameCpuMsSeq);
+        summary.put("javaMeanCpuSecondsDecodeExcluded", javaMeanExclCpu);
+        summary.put("javaMeanCpuSecondsDecodeIncluded", javaMeanInclCpu);
+        summary.put("javaMeanSecondsDecodeExcluded", javaMeanExcl);
+        summary.put("javaMeanSecondsDecodeExcludedOneThread", javaMeanExclSeq);
+        summary.put("javaMeanSecondsDecodeIncluded", javaMeanIncl);
+        summary.put("javaDecodeMsPerImage", javaDecodeMs);
+
+        if (workDir != null) {
+            Files.createDirectories(workDir);
+            writeExchange(
+                    workDir.resolve("exchange.json"),
+                    neutral,
+                    chain,
+                    plan,
+                    checkFrame,
+                    all,
+                    meanPlan,
+                    w,
+                    h);
+        }
+        if (ref != null) {
+            Path work =
+                    workDir != null ? workDir : Files.createTempDirectory("keypoints-bench-morph");
+            try {
+                Path exchange = work.resolve("exchange.json");
+                writeExchange(exchange, neutral, chain, plan, checkFrame, all, meanPlan, w, h);
+                JsonObject py = runPython(ref, exchange, work, out);
+                double pyFrame = py.get("frameMs").getAsDouble();
+                double pyExcl = py.get("meanSecondsDecodeExcluded").getAsDouble();
+                double pyIncl = py.get("meanSecondsDecodeIncluded").getAsDouble();
+                double pyDecode = py.get("decodeMsPerImage").getAsDouble();
+                double pyFrameCpu = py.get("frameCpuMs").getAsDouble();
+                double pyExclCpu = py.get("meanCpuSecondsDecodeExcluded").getAsDouble();
+                double pyInclCpu = py.get("meanCpuSecondsDecodeIncluded").getAsDouble();
+                double frameDiff = meanAbsDiff(checked[0], work.resolve("python-frame.png"));
+                double meanDiff = meanAbsDiff(meanResult.image(), work.resolve("python-mean.png"));
+                out.printf(
+                        "Python+OpenCV %s reference: %.2f ms/frame; mean face %.3f s decode"
+                                + " excluded, %.3f s included; decode %.2f ms/image%n",
+                        py.get("cv2").getAsString(), pyFrame, pyExcl, pyIncl, pyDecode);
+                out.printf(
+                        "ratio (Python / Java): frame %.2fx (1 thread %.2fx), mean face %.2fx"
+                                + " decode excluded, %.2fx included%n",
+                        pyFrame / javaFrameMs,
+                        pyFrame / javaFrameMsSeq,
+                        pyExcl / javaMeanExcl,
+                        pyIncl / javaMeanIncl);
+                out.printf(
+                        "CPU time: Python %.2f ms/frame, %.3f s / %.3f s mean face; ratio (Python"
+                                + " / Java): frame %.2fx (1 thread %.2fx), mean face %.2fx"
+                                + " excluded, %.2fx included%n",
+                        pyFrameCpu,
+                        pyExclCpu,
+                        pyInclCpu,
+                        pyFrameCpu / javaFrameCpuMs,
+                        pyFrameCpu / javaFrameCpuMsSeq,
+                        pyExclCpu / javaMeanExclCpu,
+                        pyInclCpu / javaMeanInclCpu);
+                summary.put("pythonFrameCpuMs", pyFrameCpu);
+                summary.put("pythonMeanCpuSecondsDecodeExcluded", pyExclCpu);
+                summary.put("pythonMeanCpuSecondsDecodeIncluded", pyInclCpu);
+                summary.put("frameCpuRatio", pyFrameCpu / javaFrameCpuMs);
+                summary.put("meanCpuRatioDecodeExcluded", pyExclCpu / javaMeanExclCpu);
+                out.printf(
+                        "same triangles check: mean |Java - Python| = %.2f grey levels (frame %d),"
+                                + " %.2f (mean face)%n",
+                        frameDiff, checkFrame, meanDiff);
+                summary.put("pythonFrameMs", pyFrame);
+                summary.put("pythonMeanSecondsDecodeExcluded", pyExcl);
+                summary.put("pythonMeanSecondsDecodeIncluded", pyIncl);
+                summary.put("pythonDecodeMsPerImage", pyDecode);
+                summary.put("frameRatio", pyFrame / javaFrameMs);
+                summary.put("meanRatioDecodeExcluded", pyExcl / javaMeanExcl);
+                summary.put("meanRatioDecodeIncluded", pyIncl / javaMeanIncl);
+                summary.put("frameMeanAbsDiff", frameDiff);
+                summary.put("meanFaceMeanAbsDiff", meanDiff);
+            } finally {
+                if (workDir == null) {
+                    deleteTree(work);
+                }
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        summary.put("seconds", seconds);
+        if (json) {
+            JsonSummary js = new JsonSummary();
+            summary.forEach(js::put);
+            out.println(js.toJson());
+        }
+        out.flush();
+        return 0;
+    }
+
+    /** Renders every planned frame; returns the wall time per frame in ms. */
+    /** CPU time of the whole JVM process in ns (all threads), to see through a busy machine. */
+    private static long cpuNanos() {
+        java.lang.management.OperatingSystemMXBean os =
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+            return sun.getProcessCpuTime();
+        }
+        return 0;
+    }
+
+    /** CPU ms per frame of the last {@link #runChain} call. */
+    private double lastCpuMs;
+
+    private double runChain(MorphChain chain, List<double[]> plan, int keep, ImageBuffer[] kept) {
+        long t0 = System.nanoTime();
+        long c0 = cpuNanos();
+        for (int k = 0; k < plan.size(); k++) {
+            int i = (int) plan.get(k)[0];
+            int j = (int) plan.get(k)[1];
+            double t = plan.get(k)[2];
+            ImageBuffer f = chain.frame(i, j, t, t);
+            if (k == keep) {
+                kept[0] = f;
+            }
+        }
+        lastCpuMs = (cpuNanos() - c0) / 1e6 / plan.size();
+        return (System.nanoTime() - t0) / 1e6 / plan.size();
+    }
+
+    private static void writeExchange(
+            Path file,
+            List<FaceSample> neutral,
+            MorphChain chain,
+            List<double[]> plan,
+            int checkFrame,
+            List<FaceSample> all,
+            MeanFace.Plan meanPlan,
+            int w,
+            int h)
+            throws IOException {
+        Map<String, Object> ex = new LinkedHashMap<>();
+        ex.put("width", w);
+        ex.put("height", h);
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("images", neutral.stream().map(s -> s.image().toString()).toList());
+        List<double[]> sources = new ArrayList<>();
+        List<double[]> aligned = new ArrayList<>();
+        for (int i = 0; i < neutral.size(); i++) {
+            sources.add(chain.sourcePoints(i));
+            aligned.add(chain.alignedPoints(i));
+        }
+        c.put("sources", sources);
+        c.put("aligned", aligned);
+        c.put("triangles", chain.triangulation().toArray());
+        c.put("frames", plan);
+        c.put("checkFrame", checkFrame);
+        ex.put("chain", c);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("images", all.stream().map(s -> s.image().toString()).toList());
+        m.put("sources", meanPlan.sources());
+        m.put("destination", meanPlan.destination());
+        m.put("triangles", meanPlan.triangulation().toArray());
+        ex.put("mean", m);
+        Files.writeString(file, new Gson().toJson(ex), StandardCharsets.UTF_8);
+    }
+
+    private JsonObject runPython(Path ref, Path exchange, Path work, PrintWriter out)
+            throws IOException, InterruptedException {
+        String exe =
+                python != null
+                        ? python
+                        : (Files.isExecutable(Path.of("/usr/bin/python3"))
+                                ? "/usr/bin/python3"
+                                : "python3");
+        out.println("running the Python reference: " + exe + " " + ref);
+        out.flush();
+        Path log = work.resolve("python.out");
+        Process p =
+                new ProcessBuilder(exe, ref.toString(), exchange.toString(), work.toString())
+                        .redirectErrorStream(true)
+                        .redirectOutput(log.toFile())
+                        .start();
+        if (!p.waitFor(30, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("The Python reference did not finish in 30 minutes");
+        }
+        List<String> lines = Files.readAllLines(log);
+        if (p.exitValue() != 0 || lines.isEmpty()) {
+            throw new IllegalStateException(
+                    "The Python reference "
+                            + ref
+                            + " failed (exit "
+                            + p.exitValue()
+                            + "): "
+                            + String.join("\n", lines));
+        }
+        return JsonParser.parseString(lines.get(lines.size() - 1)).getAsJsonObject();
+    }
+
+    private static double meanAbsDiff(ImageBuffer java, Path png) {
+        Mat m = ImageFiles.read(png, false);
+        try {
+            ImageBuffer py = ImageBuffer.fromMat(m);
+            if (py.data().length != java.data().length) {
+                throw new IllegalStateException(
+                        "Python picture " + png + " is " + py + ", Java's is " + java);
+            }
+            long sum = 0;
+            for (int i = 0; i < py.data().length; i++) {
+                sum += Math.abs((py.data()[i] & 0xff) - (java.data()[i] & 0xff));
+            }
+            return (double) sum / py.data().length;
+        } finally {
+            m.release();
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var s = Files.walk(dir)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    private static Path defaultData() {
+        String shared = System.getProperty("keypoints.shared.data");
+        return shared != null
+                ? Path.of(shared, "imm_face_db")
+                : Path.of("..", "shared", "data", "imm_face_db");
+    }
+
+    private static Path findScript() {
+        Path rel = Path.of("keypoints-morph", "bench", "morph_reference.py");
+        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+            if (Files.isRegularFile(d.resolve(rel))) {
+                return d.resolve(rel);
+            }
+        }
+        try {
+            Path classes =
+                    Path.of(
+                            BenchMorphCommand.class
+                                    .getProtectionDomain()
+                                    .getCodeSource()
+                                    .getLocation()
+                                    .toURI());
+            for (Path d = classes; d != null; d = d.getParent()) {
+                if (Files.isRegularFile(d.resolve(rel))) {
+                    return d.resolve(rel);
+                }
+            }
+        } catch (java.net.URISyntaxException | SecurityException e) {
+            return null;
+        }
+        return null;
+    }
+}

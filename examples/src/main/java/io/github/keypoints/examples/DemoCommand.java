@@ -1,0 +1,594 @@
+package io.github.keypoints.examples;
+
+import io.github.keypoints.data.FaceSample;
+import io.github.keypoints.data.Keypoints;
+import io.github.keypoints.data.LandmarkScheme;
+import io.github.keypoints.data.image.ImageFiles;
+import io.github.keypoints.data.image.ImageHeader;
+import io.github.keypoints.data.load.ArchiveDownloader;
+import io.github.keypoints.data.load.DatasetFormat;
+import io.github.keypoints.data.load.DatasetLoader;
+import io.github.keypoints.data.load.ImmFaceName;
+import io.github.keypoints.data.load.ImmSplit;
+import io.github.keypoints.data.load.LoadedDataset;
+import io.github.keypoints.morph.Face;
+import io.github.keypoints.morph.ImageBuffer;
+import io.github.keypoints.morph.MeanFace;
+import io.github.keypoints.morph.SideBySide;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.opencv.core.Mat;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code keypoints demo}: the README's main job. On the IMM Face Database it trains the nose-tip
+ * model and the 58-point model with short budgets (through {@code keypoints train}, so the demo
+ * runs exactly what a user would run by hand), lets the trainer draw its validation predictions,
+ * loss curves and first-layer filters, builds the mean face of the 40 neutral faces and of men
+ * versus women with {@code keypoints-morph}, and writes {@code report.md} linking all of it.
+ */
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Train the nose-tip and the 58-point model with short budgets on the IMM faces"
+                    + " (persons 1-32 train, 33-40 validation), draw their validation predictions,"
+                    + " build mean faces, and write report.md into the run folder.",
+            "Without --data the IMM set is downloaded into the cache (every file checked against"
+                    + " its SHA-256)."
+        },
+        footer = {
+            "",
+            "Example:",
+            "  ./keypoints demo --data ../shared/data/imm_face_db",
+            "  ./keypoints demo --data ../shared/data/imm_face_db --quick --out runs/demo-quick"
+        })
+public final class DemoCommand implements Callable<Integer> {
+
+    /** Default epochs of the nose-tip model (the reference trained 25). */
+    static final int DEFAULT_EPOCHS_NOSE = 25;
+
+    /** Default epochs of the 58-point model (the reference trained 70). */
+    static final int DEFAULT_EPOCHS_FULL = 12;
+
+    /** Input size of the 58-point model in the demo: the acceptance recipe's 120x90. */
+    static final String FULL_INPUT = "120x90";
+
+    @Spec private CommandSpec spec;
+
+    @Option(
+            names = "--data",
+            paramLabel = "DIR",
+            description =
+                    "The IMM Face Database folder (240 .jpg + .asf). Default: download it into"
+                            + " --cache.")
+    private Path data;
+
+    @Option(
+            names = "--cache",
+            paramLabel = "DIR",
+            description =
+                    "Download cache used without --data (default: $KEYPOINTS_CACHE or"
+                            + " ~/.cache/keypoints).")
+    private Path cache;
+
+    @Option(
+            names = "--data-url",
+            paramLabel = "URL",
+            hidden = true,
+            description = "Where to download the IMM archive from (default: the OpenIMAJ mirror).")
+    private URI dataUrl = ArchiveDownloader.IMM_URI;
+
+    @Option(
+            names = "--data-sha256",
+            paramLabel = "HEX",
+            description =
+                    "SHA-256 of the IMM archive, when you know it, to check the download before"
+                            + " unpacking (the unpacked files are always checked).")
+    private String dataSha256;
+
+    @Option(
+            names = "--out",
+            paramLabel = "DIR",
+            defaultValue = "runs/demo",
+            description = "Run folder (default: ${DEFAULT-VALUE}).")
+    private Path out;
+
+    @Option(
+            names = "--epochs-nose",
+            paramLabel = "N",
+            description = "Epochs of the nose-tip model (default: " + DEFAULT_EPOCHS_NOSE + ").")
+    private Integer epochsNose;
+
+    @Option(
+            names = "--epochs-full",
+            paramLabel = "N",
+            description = "Epochs of the 58-point model (default: " + DEFAULT_EPOCHS_FULL + ").")
+    private Integer epochsFull;
+
+    @Option(
+            names = "--quick",
+            description =
+                    "A smoke run: 2 nose-tip epochs and 1 58-point epoch (explicit --epochs-*"
+                            + " win).")
+    private boolean quick;
+
+    @Option(
+            names = "--engine",
+            defaultValue = "PyTorch",
+            paramLabel = "PyTorch|MXNet",
+            description = "Deep-learning engine (default: ${DEFAULT-VALUE}).")
+    private String engine;
+
+    @Option(
+            names = "--seed",
+            defaultValue = "0",
+            description =
+                    "Seed of initialisation, batch order and augmentation (default:"
+                            + " ${DEFAULT-VALUE}).")
+    private long seed;
+
+    @Option(names = "--json", description = "Print a one-line JSON summary as the last line.")
+    private boolean json;
+
+    /** The figures of one trained model, read back from its run folder. */
+    record Trained(String model, Path run, int epochs, Map<String, Double> last, double seconds) {}
+
+    @Override
+    public Integer call() throws Exception {
+        long start = System.nanoTime();
+        PrintStream log = System.err;
+        int nose = epochsNose != null ? epochsNose : quick ? 2 : DEFAULT_EPOCHS_NOSE;
+        int full = epochsFull != null ? epochsFull : quick ? 1 : DEFAULT_EPOCHS_FULL;
+        if (nose < 1) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--epochs-nose: expected N >= 1, found " + nose);
+        }
+        if (full < 1) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--epochs-full: expected N >= 1, found " + full);
+        }
+        if (!engine.equals("PyTorch") && !engine.equals("MXNet")) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--engine: expected PyTorch or MXNet, found " + engine);
+        }
+        Path imm = locateData(log);
+        LoadedDataset loaded =
+                DatasetLoader.builder()
+                        .setPath(imm)
+                        .optFormat(DatasetFormat.IMM)
+                        .optStrict(true)
+                        .build()
+                        .load();
+        ImmSplit split = ImmSplit.byPerson(loaded.samples(), ImmSplit.REFERENCE_LAST_TRAIN_PERSON);
+        log.printf(
+                Locale.ROOT,
+                "demo: %d IMM faces from %s (%d train, %d validation)%n",
+                loaded.samples().size(),
+                imm,
+                split.train().size(),
+                split.validation().size());
+
+        Path run = out;
+        Files.createDirectories(run);
+        log.println("demo [1/3]: mean faces of the 40 neutral faces");
+        List<FaceSample> neutral =
+                loaded.samples().stream()
+                        .filter(
+                                s ->
+                                        ImmFaceName.parse(s.image().getFileName().toString())
+                                                        .imageType()
+                                                == 1)
+                        .toList();
+        Path meanFace = run.resolve("mean-face.png");
+        Path groups = run.resolve("mean-face-men-women.png");
+        double meanSeconds = meanFaces(neutral, meanFace, groups);
+        log.printf(Locale.ROOT, "demo [2/3]: nose-tip model, %d epochs%n", nose);
+        Trained noseRun =
+                train(
+                        "nose-tip",
+                        run.resolve("nose-tip"),
+                        imm,
+                        List.of("--epochs", Integer.toString(nose), "--batch", "15"));
+        log.printf(Locale.ROOT, "demo [3/3]: 58-point model, %d epochs%n", full);
+        Trained fullRun =
+                train(
+                        "imm58",
+                        run.resolve("imm58"),
+                        imm,
+                        List.of(
+                                "--epochs",
+                                Integer.toString(full),
+                                "--batch",
+                                "32",
+                                "--input",
+                                FULL_INPUT));
+
+        double noseBaseline = meanShapeError(split, LandmarkScheme.NOSE_TIP);
+        double fullBaseline = meanShapeError(split, LandmarkScheme.IMM_58);
+        Path report =
+                writeReport(
+                        run,
+                        imm,
+                        split,
+                        List.of(noseRun, fullRun),
+                        new double[] {noseBaseline, fullBaseline},
+                        neutral.size(),
+                        meanFace,
+                        groups);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        PrintStream stdout = System.out;
+        stdout.printf(
+                Locale.ROOT,
+                "nose-tip: validation mean error %.1f px (mean-position baseline %.1f px)%n",
+                noseRun.last().get("val_mean_px"),
+                noseBaseline);
+        stdout.printf(
+                Locale.ROOT,
+                "58 points: validation mean error %.1f px (mean-shape baseline %.1f px)%n",
+                fullRun.last().get("val_mean_px"),
+                fullBaseline);
+        stdout.printf(Locale.ROOT, "report: %s (%.0f s in all)%n", report, seconds);
+        if (json) {
+            JsonSummary summary = new JsonSummary();
+            summary.put("data", imm.toString());
+            for (Trained t : List.of(noseRun, fullRun)) {
+                String k = t.model().replace('-', '_');
+                summary.put(k + "_epochs", t.epochs());
+                summary.put(k + "_val_mean_px", t.last().get("val_mean_px"));
+                summary.put(k + "_val_mae_px", t.last().get("val_mae_px"));
+                summary.put(k + "_val_nme", t.last().get("val_nme"));
+                summary.put(k + "_model", t.run().resolve("model.kpt").toString());
+            }
+            summary.put("nose_tip_baseline_px", noseBaseline);
+            summary.put("imm58_baseline_px", fullBaseline);
+            summary.put("mean_face", meanFace.toString());
+            summary.put("mean_face_seconds", meanSeconds);
+            summary.put("report", report.toString());
+            summary.put("seconds", seconds);
+            stdout.println(summary.toJson());
+        }
+        stdout.flush();
+        return 0;
+    }
+
+    /** Returns the IMM folder: {@code --data}, else the verified cache or a download. */
+    private Path locateData(PrintStream log) throws IOException {
+        if (data != null) {
+            if (!Files.isDirectory(data)) {
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(), "--data: no such folder: " + data);
+            }
+            if (DatasetFormat.detect(data) != DatasetFormat.IMM) {
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(),
+                        "--data: "
+                                + data
+                                + " is not the IMM Face Database (expected NN-Kg.asf files"
+                                + " beside their .jpg images)");
+            }
+            return data;
+        }
+        if (dataSha256 != null && !dataSha256.strip().matches("[0-9a-fA-F]{64}")) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "--data-sha256: expected 64 hexadecimal digits, found '" + dataSha256 + "'");
+        }
+        Path cacheDir = cache != null ? cache : ImmDataLocation.defaultCacheDir();
+        log.println("demo: no --data given; looking for the IMM set in " + cacheDir);
+        return new ImmDataLocation(
+                        dataUrl,
+                        cacheDir,
+                        dataSha256 == null ? null : dataSha256.strip().toLowerCase(Locale.ROOT),
+                        Duration.ofSeconds(30))
+                .locate();
+    }
+
+    /** Runs {@code keypoints train} for one model and reads its history back. */
+    private Trained train(String model, Path run, Path imm, List<String> budget)
+            throws IOException {
+        CommandLine root = new CommandLine(new KeypointsCommand());
+        CommandLine trainCli = root.getSubcommands().get("train");
+        if (trainCli == null) {
+            throw new IllegalStateException(
+                    "this build of keypoints has no 'train' subcommand; the demo needs it");
+        }
+        List<String> args = new ArrayList<>();
+        args.addAll(
+                List.of(
+                        "--model",
+                        model,
+                        "--data",
+                        imm.toString(),
+                        "--format",
+                        "imm",
+                        "--engine",
+                        engine,
+                        "--seed",
+                        Long.toString(seed),
+                        "--out",
+                        run.toString()));
+        args.addAll(budget);
+        long t0 = System.nanoTime();
+        int code = KeypointsCommand.execute(prepend("train", args));
+        if (code != 0) {
+            throw new IllegalStateException(
+                    "training the "
+                            + model
+                            + " model failed (exit code "
+                            + code
+                            + "); the command was: keypoints train "
+                            + String.join(" ", args));
+        }
+        List<Map<String, Double>> history = readHistory(run.resolve("history.csv"));
+        return new Trained(
+                model,
+                run,
+                history.size(),
+                history.get(history.size() - 1),
+                (System.nanoTime() - t0) / 1e9);
+    }
+
+    private static String[] prepend(String first, List<String> rest) {
+        String[] a = new String[rest.size() + 1];
+        a[0] = first;
+        for (int i = 0; i < rest.size(); i++) {
+            a[i + 1] = rest.get(i);
+        }
+        return a;
+    }
+
+    /** Reads a trainer's {@code history.csv} by column name. */
+    static List<Map<String, Double>> readHistory(Path csv) throws IOException {
+        if (!Files.isRegularFile(csv)) {
+            throw new IOException("The trainer wrote no history: " + csv + " is missing");
+        }
+        List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+        if (lines.size() < 2) {
+            throw new IOException(csv + ": expected a header and at least one epoch");
+        }
+        String[] header = lines.get(0).split(",");
+        List<Map<String, Double>> rows = new ArrayList<>();
+        for (int i = 1; i < lines.size(); i++) {
+            if (lines.get(i).isBlank()) {
+                continue;
+            }
+            String[] f = lines.get(i).split(",");
+            if (f.length != header.length) {
+                throw new IOException(
+                        csv
+                                + " line "
+                                + (i + 1)
+                                + ": expected "
+                                + header.length
+                                + " fields, found "
+                                + f.length);
+            }
+            Map<String, Double> row = new LinkedHashMap<>();
+            for (int k = 0; k < f.length; k++) {
+                try {
+                    row.put(header[k].strip(), Double.parseDouble(f[k].strip()));
+                } catch (NumberFormatException e) {
+                    throw new IOException(
+                            csv
+                                    + " line "
+                                    + (i + 1)
+                                    + ": field "
+                                    + header[k]
+                                    + " is not a number: '"
+                                    + f[k]
+                                    + "'");
+                }
+            }
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    /**
+     * The error of the simplest honest predictor: the training faces' mean position of every point,
+     * predicted for every validation face (mean point error in original pixels).
+     */
+    static double meanShapeError(ImmSplit split, LandmarkScheme scheme) {
+        int n = scheme.size();
+        double[] mean = new double[2 * n];
+        for (FaceSample s : split.train()) {
+            float[] xy = s.keypoints().toScheme(scheme).toArray();
+            for (int k = 0; k < 2 * n; k++) {
+                mean[k] += xy[k] / split.train().size();
+            }
+        }
+        Keypoints meanShape = Keypoints.of(scheme, mean);
+        double sum = 0;
+        for (FaceSample s : split.validation()) {
+            sum += s.keypoints().toScheme(scheme).meanDistance(meanShape);
+        }
+        return sum / split.validation().size();
+    }
+
+    /** Writes the mean face of all neutral faces and men versus women; returns seconds. */
+    private static double meanFaces(List<FaceSample> neutral, Path all, Path menWomen)
+            throws IOException {
+        long t0 = System.nanoTime();
+        MeanFace mean = MeanFace.builder().setSize(640, 480).build();
+        ImageBuffer everyone = average(mean, neutral);
+        List<FaceSample> women =
+                neutral.stream()
+                        .filter(
+                                s ->
+                                        ImmFaceName.parse(s.image().getFileName().toString())
+                                                        .gender()
+                                                == 'f')
+                        .toList();
+        List<FaceSample> men = neutral.stream().filter(s -> !women.contains(s)).toList();
+        ImageBuffer pair =
+                SideBySide.labelled(
+                        List.of("men (" + men.size() + ")", "women (" + women.size() + ")"),
+                        List.of(average(mean, men), average(mean, women)));
+        write(everyone, all);
+        write(pair, menWomen);
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    private static ImageBuffer average(MeanFace mean, List<FaceSample> faces) throws IOException {
+        List<Keypoints> shapes = faces.stream().map(FaceSample::keypoints).toList();
+        int[] sizes = new int[2 * faces.size()];
+        for (int i = 0; i < faces.size(); i++) {
+            ImageHeader h = ImageHeader.read(faces.get(i).image());
+            sizes[2 * i] = h.width();
+            sizes[2 * i + 1] = h.height();
+        }
+        return mean.compute(
+                        shapes,
+                        i -> sizes[2 * i],
+                        i -> sizes[2 * i + 1],
+                        i -> {
+                            FaceSample s = faces.get(i);
+                            Mat m = ImageFiles.read(s.image(), false);
+                            try {
+                                return new Face(s.id(), ImageBuffer.fromMat(m), s.keypoints());
+                            } finally {
+                                m.release();
+                            }
+                        })
+                .image();
+    }
+
+    private static void write(ImageBuffer image, Path file) {
+        Mat m = image.toMat();
+        try {
+            ImageFiles.write(m, file);
+        } finally {
+            m.release();
+        }
+    }
+
+    private Path writeReport(
+            Path run,
+            Path imm,
+            ImmSplit split,
+            List<Trained> runs,
+            double[] baselines,
+            int neutralFaces,
+            Path meanFace,
+            Path groups)
+            throws IOException {
+        RunReport r = new RunReport(run, "keypoints demo");
+        r.paragraph(
+                String.format(
+                        Locale.ROOT,
+                        "IMM Face Database from `%s`: %d training faces (persons 1-32), %d"
+                                + " validation faces (persons 33-40). Engine %s, seed %d."
+                                + " Errors are in original 640x480 pixels on the validation"
+                                + " faces, at the last epoch. The baseline predicts the"
+                                + " training faces' mean position of every point.",
+                        imm,
+                        split.train().size(),
+                        split.validation().size(),
+                        engine,
+                        seed));
+        r.command(commandLine());
+        r.section("Results");
+        List<List<String>> rows = new ArrayList<>();
+        for (int i = 0; i < runs.size(); i++) {
+            Trained t = runs.get(i);
+            Map<String, Double> m = t.last();
+            rows.add(
+                    List.of(
+                            t.model(),
+                            Integer.toString(t.epochs()),
+                            RunReport.number(m.getOrDefault("train_loss", Double.NaN), 5),
+                            RunReport.number(m.getOrDefault("val_loss", Double.NaN), 5),
+                            RunReport.number(m.getOrDefault("val_mean_px", Double.NaN), 1),
+                            RunReport.number(m.getOrDefault("val_mae_px", Double.NaN), 1),
+                            RunReport.number(m.getOrDefault("val_nme", Double.NaN), 3),
+                            RunReport.number(baselines[i], 1),
+                            RunReport.number(t.seconds(), 0)));
+        }
+        r.table(
+                List.of(
+                        "model",
+                        "epochs",
+                        "train loss",
+                        "val loss",
+                        "val mean px",
+                        "val MAE px",
+                        "val NME",
+                        "baseline px",
+                        "seconds"),
+                rows);
+        for (Trained t : runs) {
+            String name = t.model().equals("nose-tip") ? "Nose-tip model" : "58-point model";
+            r.section(name);
+            r.paragraph(
+                    "Weights and metadata: `"
+                            + r.relative(t.run().resolve("model.kpt"))
+                            + "` (reload with `keypoints evaluate --model "
+                            + t.run().resolve("model.kpt")
+                            + " --data "
+                            + imm
+                            + "`); per-epoch figures: `"
+                            + r.relative(t.run().resolve("history.csv"))
+                            + "`.");
+            r.image(t.run().resolve("loss-curve.png"), name + ": training and validation loss");
+            r.image(
+                    t.run().resolve("gallery.png"),
+                    name + ": best and worst validation predictions (truth and prediction drawn)");
+            r.image(t.run().resolve("filters.png"), name + ": first convolution layer's filters");
+        }
+        r.section("Mean faces");
+        r.paragraph(
+                "The "
+                        + neutralFaces
+                        + " neutral frontal faces (image type 1) aligned by Procrustes, warped"
+                        + " onto their mean shape triangle by triangle, and averaged.");
+        r.image(meanFace, "Mean face of the neutral IMM faces");
+        r.image(groups, "Mean faces of men and women");
+        r.section("Data licence");
+        r.paragraph(
+                "The IMM Face Database is free for education and research only; cite M. B."
+                        + " Stegmann, B. K. Ersbøll, R. Larsen, FAME – a flexible appearance"
+                        + " modelling environment, IEEE TMI 22(10), 2003. Do not redistribute"
+                        + " these pictures beyond that use.");
+        return r.write();
+    }
+
+    private String commandLine() {
+        StringBuilder b = new StringBuilder("./keypoints demo");
+        if (data != null) {
+            b.append(" --data ").append(data);
+        }
+        if (epochsNose != null) {
+            b.append(" --epochs-nose ").append(epochsNose);
+        }
+        if (epochsFull != null) {
+            b.append(" --epochs-full ").append(epochsFull);
+        }
+        if (quick) {
+            b.append(" --quick");
+        }
+        if (!engine.equals("PyTorch")) {
+            b.append(" --engine ").append(engine);
+        }
+        if (seed != 0) {
+            b.append(" --seed ").append(seed);
+        }
+        b.append(" --out ").append(out);
+        return b.toString();
+    }
+}

@@ -1,0 +1,482 @@
+package io.github.keypoints.data.dataset;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.Trainer;
+import ai.djl.training.dataset.RandomAccessDataset;
+import ai.djl.training.dataset.Record;
+import ai.djl.training.listener.TrainingListener;
+import ai.djl.training.listener.TrainingListenerAdapter;
+import ai.djl.util.Progress;
+import io.github.keypoints.data.Affine;
+import io.github.keypoints.data.Box;
+import io.github.keypoints.data.FaceSample;
+import io.github.keypoints.data.Keypoints;
+import io.github.keypoints.data.LandmarkDataset;
+import io.github.keypoints.data.LandmarkScheme;
+import io.github.keypoints.data.augment.AugmentationPipeline;
+import io.github.keypoints.data.augment.ImageSample;
+import io.github.keypoints.data.image.ImageFiles;
+import io.github.keypoints.data.preprocess.CropPolicy;
+import io.github.keypoints.data.preprocess.PixelNormalization;
+import io.github.keypoints.data.preprocess.Preprocessor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import org.opencv.core.Mat;
+
+/**
+ * A DJL {@link RandomAccessDataset} of annotated faces: each record's data is the network input
+ * image (float {@code C×H×W}, {@code C} = 1 for grayscale or 3 for RGB, normalised by a {@link
+ * PixelNormalization}) and its label the {@code 2N} keypoint coordinates relative to the input
+ * ({@code x_input / inputWidth}, {@code y_input / inputHeight}; see {@link LandmarkDataset}).
+ *
+ * <p>Per sample: the photo is decoded, cropped and resized by one {@link Preprocessor} affine; the
+ * result is kept in an {@link ImageCache}; then, if set, the {@link AugmentationPipeline} warps it
+ * once more. The cache holds images at the network input size, as the reference project resized
+ * before augmenting: rotating a 240×180 image costs one extra bilinear resampling, much cheaper
+ * than re-reading a multi-megapixel photo, and the augmentation's single warp keeps that the only
+ * extra one.
+ *
+ * <p>Augmentation randomness is derived from {@code (seed, epoch, index)} alone ({@link
+ * #sampleSeed(long, int, long)}), so a sample's augmentation is the same whatever the order or
+ * thread that fetches it, differs from epoch to epoch, and repeats exactly for the same seed. Call
+ * {@link #setEpoch(int)} at the start of each epoch. {@link #get(NDManager, long)} is thread-safe.
+ *
+ * <pre>{@code
+ * FaceLandmarkDataset train = FaceLandmarkDataset.builder()
+ *         .setSamples(immTrain)
+ *         .setInputSize(240, 180)
+ *         .optScheme(LandmarkScheme.NOSE_TIP)
+ *         .optAugmentation(pipeline)
+ *         .optSeed(7)
+ *         .optCache(ImageCache.inMemory())
+ *         .setSampling(32, true)
+ *         .build();
+ * }</pre>
+ */
+public final class FaceLandmarkDataset extends RandomAccessDataset implements LandmarkDataset {
+
+    /** The seed used when none is set. */
+    public static final long DEFAULT_SEED = 12345L;
+
+    private final List<FaceSample> samples;
+    private final Preprocessor preprocessor;
+    private final LandmarkScheme scheme;
+    private final PixelNormalization normalization;
+    private final AugmentationPipeline augmentation;
+    private final long seed;
+    private final ImageCache cache;
+    private volatile int epoch;
+
+    private FaceLandmarkDataset(Builder b) {
+        super(b);
+        this.samples = List.copyOf(b.samples);
+        this.preprocessor = b.preprocessor;
+        this.scheme = b.scheme;
+        this.normalization = b.normalization;
+        this.augmentation = b.augmentation;
+        this.seed = b.seed;
+        this.cache = b.cache;
+    }
+
+    /**
+     * Returns a new builder.
+     *
+     * @return the builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Derives the seed of one sample's augmentation in one epoch (SplitMix64 mixing of the three
+     * numbers), so that no two (epoch, index) pairs share a random stream in practice.
+     *
+     * @param seed the dataset seed
+     * @param epoch the epoch
+     * @param index the sample index
+     * @return the per-sample seed
+     */
+    public static long sampleSeed(long seed, int epoch, long index) {
+        long h = mix(seed);
+        h = mix(h + 0x9E3779B97F4A7C15L * (epoch + 1L));
+        return mix(h + 0xC2B2AE3D27D4EB4FL * (index + 1L));
+    }
+
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /**
+     * Sets the epoch whose augmentation {@link #get} draws; call it before each epoch.
+     *
+     * @param epoch the epoch, from 0
+     */
+    public void setEpoch(int epoch) {
+        this.epoch = epoch;
+    }
+
+    /**
+     * Returns a training listener that advances this dataset's epoch at the end of every training
+     * epoch, so each epoch draws new (and reproducible) augmentations without manual calls to
+     * {@link #setEpoch(int)}. Add it to the {@code TrainingConfig} of the trainer that iterates
+     * this dataset.
+     *
+     * @return the listener
+     */
+    public TrainingListener epochListener() {
+        return new TrainingListenerAdapter() {
+            @Override
+            public void onEpoch(Trainer trainer) {
+                setEpoch(epoch + 1);
+            }
+        };
+    }
+
+    /**
+     * Returns the current epoch.
+     *
+     * @return the epoch
+     */
+    public int epoch() {
+        return epoch;
+    }
+
+    /**
+     * Returns the preprocessing of this dataset.
+     *
+     * @return the preprocessor
+     */
+    public Preprocessor preprocessor() {
+        return preprocessor;
+    }
+
+    @Override
+    public LandmarkScheme scheme() {
+        return scheme;
+    }
+
+    @Override
+    public int inputWidth() {
+        return preprocessor.inputWidth();
+    }
+
+    @Override
+    public int inputHeight() {
+        return preprocessor.inputHeight();
+    }
+
+    @Override
+    public FaceSample sample(int index) {
+        return samples.get(index);
+    }
+
+    @Override
+    public Affine toOriginal(int index) {
+        return cached(index).toInput().inverse();
+    }
+
+    @Override
+    public Record get(NDManager manager, long index) throws IOException {
+        ImageSample s;
+        try {
+            s = inputSample(Math.toIntExact(index), augmentation != null);
+        } catch (UncheckedIOException e) {
+            throw new IOException(e.getMessage(), e.getCause());
+        }
+        try {
+            Mat image = s.image();
+            float[] chw = normalization.toChw(image);
+            NDArray data =
+                    manager.create(
+                            FloatBuffer.wrap(chw),
+                            new Shape(image.channels(), image.rows(), image.cols()));
+            NDArray label = manager.create(s.keypoints().toRelative(inputWidth(), inputHeight()));
+            return new Record(new NDList(data), new NDList(label));
+        } finally {
+            s.release();
+        }
+    }
+
+    /**
+     * Returns sample {@code index} as an 8-bit input-size image with its keypoints (in the target
+     * scheme) in input pixels, augmented for the current epoch or not: what {@link #get} turns into
+     * tensors, for galleries and checks.
+     *
+     * @param index the sample index
+     * @param augmented whether to apply the augmentation (ignored if none is set)
+     * @return the sample; release its image
+     */
+    public ImageSample inputSample(int index, boolean augmented) {
+        FaceSample sample = samples.get(index);
+        CachedImage c = cached(index);
+        Affine toInput = c.toInput();
+        Keypoints points = sample.keypoints().transform(toInput).toScheme(scheme);
+        Box face = Preprocessor.transformBox(sample.faceBox(1.0), toInput);
+        ImageSample prepared = new ImageSample(c.toMat(), points, Optional.of(face));
+        if (!augmented || augmentation == null) {
+            return prepared;
+        }
+        try {
+            return augmentation.apply(
+                    prepared, new SplittableRandom(sampleSeed(seed, epoch, index)));
+        } finally {
+            prepared.release();
+        }
+    }
+
+    private CachedImage cached(int index) {
+        FaceSample sample = samples.get(index);
+        return cache.get(
+                cacheKey(sample),
+                () -> {
+                    Mat original = ImageFiles.read(sample.image(), preprocessor.grayscale());
+                    try {
+                        Affine toInput =
+                                preprocessor.toInput(sample, original.cols(), original.rows());
+                        Mat image = preprocessor.warp(original, toInput);
+                        try {
+                            return CachedImage.of(image, toInput);
+                        } finally {
+                            image.release();
+                        }
+                    } finally {
+                        original.release();
+                    }
+                });
+    }
+
+    private String cacheKey(FaceSample sample) {
+        BasicFileAttributes attrs;
+        try {
+            attrs = Files.readAttributes(sample.image(), BasicFileAttributes.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException(
+                    "Cannot read image file " + sample.image() + " of sample " + sample.id(), e);
+        }
+        CropPolicy crop = preprocessor.crop();
+        String region =
+                crop.kind() == CropPolicy.Kind.WHOLE_IMAGE
+                        ? "whole"
+                        : crop.region(sample, 1, 1, (double) inputWidth() / inputHeight()).toCsv();
+        return sample.image().toAbsolutePath()
+                + "|"
+                + attrs.lastModifiedTime().toMillis()
+                + "|"
+                + attrs.size()
+                + "|"
+                + preprocessor.describe()
+                + "|"
+                + region;
+    }
+
+    @Override
+    protected long availableSize() {
+        return samples.size();
+    }
+
+    /**
+     * Does nothing: images are decoded lazily on first use and then cached.
+     *
+     * @param progress ignored
+     */
+    @Override
+    public void prepare(Progress progress) {
+        // Lazy by design: the first epoch fills the cache.
+    }
+
+    @Override
+    public String toString() {
+        return "FaceLandmarkDataset["
+                + samples.size()
+                + " samples, "
+                + scheme.name()
+                + ", "
+                + preprocessor.describe()
+                + ", "
+                + (augmentation == null ? "no augmentation" : augmentation)
+                + "]";
+    }
+
+    /** Builds a {@link FaceLandmarkDataset}; samples, input size and sampling are required. */
+    public static final class Builder extends RandomAccessDataset.BaseBuilder<Builder> {
+
+        private List<FaceSample> samples;
+        // Input size, colour and crop are the preprocessor's settings: its builder keeps and
+        // checks them, so they mean the same here as wherever else a Preprocessor is built.
+        private final Preprocessor.Builder preprocessing = Preprocessor.builder();
+        private Preprocessor preprocessor;
+        private LandmarkScheme scheme;
+        private PixelNormalization normalization = PixelNormalization.centered();
+        private AugmentationPipeline augmentation;
+        private long seed = DEFAULT_SEED;
+        private ImageCache cache = ImageCache.inMemory();
+
+        private Builder() {}
+
+        @Override
+        protected Builder self() {
+            return this;
+        }
+
+        /**
+         * Sets the annotated faces.
+         *
+         * @param samples the samples, all in the same landmark scheme
+         * @return this builder
+         */
+        public Builder setSamples(List<FaceSample> samples) {
+            this.samples = samples;
+            return this;
+        }
+
+        /**
+         * Sets the network input size.
+         *
+         * @param width the input width in pixels
+         * @param height the input height in pixels
+         * @return this builder
+         */
+        public Builder setInputSize(int width, int height) {
+            preprocessing.setInputSize(width, height);
+            return this;
+        }
+
+        /**
+         * Sets whether the input is one gray channel (default {@code true}) or three RGB channels.
+         *
+         * @param grayscale whether to use grayscale
+         * @return this builder
+         */
+        public Builder optGrayscale(boolean grayscale) {
+            preprocessing.optGrayscale(grayscale);
+            return this;
+        }
+
+        /**
+         * Sets the crop policy (default {@link CropPolicy#wholeImage()}, as the reference for IMM;
+         * use {@link CropPolicy#faceBox(double)} for 300-W).
+         *
+         * @param crop the policy
+         * @return this builder
+         */
+        public Builder optCrop(CropPolicy crop) {
+            preprocessing.optCrop(crop);
+            return this;
+        }
+
+        /**
+         * Sets the target scheme, a subset of the samples' scheme (default: the samples' own), for
+         * example {@link LandmarkScheme#NOSE_TIP} for IMM samples.
+         *
+         * @param scheme the target scheme
+         * @return this builder
+         */
+        public Builder optScheme(LandmarkScheme scheme) {
+            this.scheme = Objects.requireNonNull(scheme, "scheme");
+            return this;
+        }
+
+        /**
+         * Sets the pixel normalisation (default {@link PixelNormalization#centered()}).
+         *
+         * @param normalization the normalisation
+         * @return this builder
+         */
+        public Builder optNormalization(PixelNormalization normalization) {
+            this.normalization = Objects.requireNonNull(normalization, "normalization");
+            return this;
+        }
+
+        /**
+         * Sets the augmentation (default none).
+         *
+         * @param augmentation the pipeline
+         * @return this builder
+         */
+        public Builder optAugmentation(AugmentationPipeline augmentation) {
+            this.augmentation = Objects.requireNonNull(augmentation, "augmentation");
+            return this;
+        }
+
+        /**
+         * Sets the augmentation seed (default {@link #DEFAULT_SEED}).
+         *
+         * @param seed the seed
+         * @return this builder
+         */
+        public Builder optSeed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /**
+         * Sets the image cache (default {@link ImageCache#inMemory()}).
+         *
+         * @param cache the cache
+         * @return this builder
+         */
+        public Builder optCache(ImageCache cache) {
+            this.cache = Objects.requireNonNull(cache, "cache");
+            return this;
+        }
+
+        /**
+         * Builds the dataset.
+         *
+         * @return the dataset
+         * @throws IllegalArgumentException naming the missing or inconsistent value
+         */
+        public FaceLandmarkDataset build() {
+            if (samples == null) {
+                throw new IllegalArgumentException("samples must be set (setSamples)");
+            }
+            preprocessor = preprocessing.build();
+            if (sampler == null) {
+                throw new IllegalArgumentException(
+                        "sampling must be set (setSampling(batchSize, shuffle))");
+            }
+            LandmarkScheme source = samples.isEmpty() ? null : samples.get(0).keypoints().scheme();
+            for (FaceSample s : samples) {
+                if (!s.keypoints().scheme().equals(source)) {
+                    throw new IllegalArgumentException(
+                            "All samples need one scheme: "
+                                    + s.id()
+                                    + " has "
+                                    + s.keypoints().scheme().name()
+                                    + ", the first has "
+                                    + source.name());
+                }
+            }
+            if (scheme == null) {
+                if (source == null) {
+                    throw new IllegalArgumentException(
+                            "scheme must be set (optScheme) when there are no samples");
+                }
+                scheme = source;
+            } else if (source != null
+                    && !scheme.equals(source)
+                    && !source.name().equals(scheme.parent())) {
+                throw new IllegalArgumentException(
+                        "Cannot convert "
+                                + source.name()
+                                + " samples to scheme "
+                                + scheme.name()
+                                + "; it is not a subset of "
+                                + source.name());
+            }
+            return new FaceLandmarkDataset(this);
+        }
+    }
+}

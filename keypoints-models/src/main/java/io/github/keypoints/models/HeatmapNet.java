@@ -1,0 +1,370 @@
+package io.github.keypoints.models;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.nn.pooling.Pool;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A small U-Net (<a href="https://arxiv.org/abs/1505.04597">Ronneberger et al., 2015</a>) that
+ * predicts one heatmap per keypoint and decodes it with a differentiable {@link SoftArgmax} into
+ * the same {@code 2N} input-relative coordinates as the regressors.
+ *
+ * <p>Because the output is coordinates, the trainer, losses and metrics of the regressors train it
+ * unchanged (a coordinate loss on the soft-argmax output, as in integral regression); no target
+ * heatmaps are rendered. {@link #heatmaps(ParameterStore, NDArray, boolean)} exposes the raw maps
+ * for visualisation or a heatmap loss.
+ *
+ * <p>Layer table with the defaults (base channels {@code c = 16}, depth 3, output stride 1) for N
+ * keypoints; "conv" is Conv2d 3×3 pad 1 without bias + BatchNorm + ReLU:
+ *
+ * <pre>
+ * level    operation                                          output (H×W input)
+ * enc0     conv(C→c), conv(c→c)                               c × H × W
+ * enc1     MaxPool 2 (ceil), conv(c→2c), conv(2c→2c)          2c × H/2 × W/2
+ * enc2     MaxPool 2 (ceil), conv(2c→4c), conv(4c→4c)         4c × H/4 × W/4
+ * enc3     MaxPool 2 (ceil), conv(4c→8c), conv(8c→8c)         8c × H/8 × W/8
+ * dec2     nearest up-sample 2×, crop, concat enc2,
+ *          conv(12c→4c), conv(4c→4c)                          4c × H/4 × W/4
+ * dec1     up-sample, concat enc1, conv(6c→2c), conv          2c × H/2 × W/2
+ * dec0     up-sample, concat enc0, conv(3c→c), conv           c × H × W
+ * head     Conv2d 1×1 (c→N), with bias                        N × H × W heatmaps
+ * decode   soft-argmax (softmax over each map, expectation)   2N
+ * </pre>
+ *
+ * <p>Up-sampling is nearest-neighbour (a broadcast) rather than a transposed convolution, because
+ * DJL 0.36 implements no transposed convolution on PyTorch and a mis-shaped one on MXNet. Pooling
+ * rounds up, and each up-sampled map is cropped to its skip connection, so any input size works.
+ * With output stride {@code s = 2^k} the decoder stops {@code k} levels early.
+ *
+ * <pre>{@code
+ * HeatmapNet net = HeatmapNet.builder().setOutputs(116).optBaseChannels(16).build();
+ * }</pre>
+ */
+public final class HeatmapNet extends AbstractBlock implements KeypointBlock {
+
+    /** The architecture name in {@link ModelZoo}. */
+    public static final String NAME = "heatmap";
+
+    private final int outputs;
+    private final int inputChannels;
+    private final int baseChannels;
+    private final int depth;
+    private final int outputStride;
+    private final float beta;
+    private final List<SequentialBlock> encoders = new ArrayList<>();
+    private final List<SequentialBlock> decoders = new ArrayList<>();
+    private final Conv2d head;
+
+    private HeatmapNet(Builder b) {
+        this.outputs = b.outputs;
+        this.inputChannels = b.inputChannels;
+        this.baseChannels = b.baseChannels;
+        this.depth = b.depth;
+        this.outputStride = b.outputStride;
+        this.beta = b.beta;
+        for (int l = 0; l <= depth; l++) {
+            encoders.add(addChildBlock("enc" + l, doubleConv(baseChannels << l)));
+        }
+        int stopLevel = Integer.numberOfTrailingZeros(outputStride);
+        for (int l = depth - 1; l >= stopLevel; l--) {
+            decoders.add(addChildBlock("dec" + l, doubleConv(baseChannels << l)));
+        }
+        head =
+                addChildBlock(
+                        "head",
+                        Conv2d.builder()
+                                .setKernelShape(new Shape(1, 1))
+                                .setFilters(outputs / 2)
+                                .build());
+        InitializerSupport.apply(this, b.initializer);
+    }
+
+    private static SequentialBlock doubleConv(int filters) {
+        SequentialBlock s = new SequentialBlock();
+        for (int i = 0; i < 2; i++) {
+            s.add(
+                    Conv2d.builder()
+                            .setKernelShape(new Shape(3, 3))
+                            .optPadding(new Shape(1, 1))
+                            .setFilters(filters)
+                            .optBias(false)
+                            .build());
+            s.add(BatchNorm.builder().build());
+            s.add(Activation.reluBlock());
+        }
+        return s;
+    }
+
+    /**
+     * Returns a new builder.
+     *
+     * @return the builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    static HeatmapNet fromConfig(Map<String, ?> config) {
+        return builder()
+                .fromConfig(config)
+                .optBaseChannels(ConfigValues.intValue(config, "baseChannels", 16))
+                .optDepth(ConfigValues.intValue(config, "depth", 3))
+                .optOutputStride(ConfigValues.intValue(config, "outputStride", 1))
+                .optBeta((float) ConfigValues.doubleValue(config, "beta", 1.0))
+                .build();
+    }
+
+    /**
+     * Returns the output stride: input pixels per heatmap cell.
+     *
+     * @return the stride, a power of two
+     */
+    public int outputStride() {
+        return outputStride;
+    }
+
+    /**
+     * Runs the encoder–decoder and returns the heatmap logits, one map per keypoint.
+     *
+     * @param ps the parameter store
+     * @param input the image batch {@code [B, C, H, W]}
+     * @param training whether BatchNorm uses batch statistics
+     * @return {@code [B, N, ceil(H/s), ceil(W/s)]} for output stride {@code s}
+     */
+    public NDArray heatmaps(ParameterStore ps, NDArray input, boolean training) {
+        return heatmaps(ps, input, training, null);
+    }
+
+    private NDArray heatmaps(
+            ParameterStore ps, NDArray input, boolean training, PairList<String, Object> params) {
+        List<NDArray> skips = new ArrayList<>();
+        NDArray x = input;
+        for (int l = 0; l <= depth; l++) {
+            if (l > 0) {
+                x = pool(x);
+            }
+            x = encoders.get(l).forward(ps, new NDList(x), training, params).head();
+            skips.add(x);
+        }
+        for (int i = 0; i < decoders.size(); i++) {
+            NDArray skip = skips.get(depth - 1 - i);
+            x = crop(upsample(x), skip.getShape());
+            x = NDArrays.concat(new NDList(x, skip), 1);
+            x = decoders.get(i).forward(ps, new NDList(x), training, params).head();
+        }
+        return head.forward(ps, new NDList(x), training, params).head();
+    }
+
+    private static NDArray pool(NDArray x) {
+        return Pool.maxPool2d(x, new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), true);
+    }
+
+    /** Nearest-neighbour 2× up-sampling by broadcasting, differentiable on every engine. */
+    private static NDArray upsample(NDArray x) {
+        Shape s = x.getShape();
+        long b = s.get(0);
+        long c = s.get(1);
+        long h = s.get(2);
+        long w = s.get(3);
+        return x.reshape(b, c, h, 1, w, 1).broadcast(b, c, h, 2, w, 2).reshape(b, c, 2 * h, 2 * w);
+    }
+
+    private static NDArray crop(NDArray x, Shape like) {
+        long h = like.get(2);
+        long w = like.get(3);
+        if (x.getShape().get(2) == h && x.getShape().get(3) == w) {
+            return x;
+        }
+        return x.get(new NDIndex(":, :, :{}, :{}", h, w));
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray input = inputs.head();
+        Shape s = input.getShape();
+        if (s.dimension() != 4 || s.get(1) != inputChannels) {
+            throw new IllegalArgumentException(
+                    "HeatmapNet built for "
+                            + inputChannels
+                            + " input channel(s) expects [B, "
+                            + inputChannels
+                            + ", H, W], got "
+                            + s);
+        }
+        NDArray maps = heatmaps(ps, input, training, params);
+        return new NDList(SoftArgmax.decode(maps, outputStride, s.get(3), s.get(2), beta));
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {new Shape(inputShapes[0].get(0), outputs)};
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... shapes) {
+        List<Shape> skips = new ArrayList<>();
+        Shape x = shapes[0];
+        for (int l = 0; l <= depth; l++) {
+            if (l > 0) {
+                x = new Shape(x.get(0), x.get(1), (x.get(2) + 1) / 2, (x.get(3) + 1) / 2);
+            }
+            encoders.get(l).initialize(manager, dataType, x);
+            x = encoders.get(l).getOutputShapes(new Shape[] {x})[0];
+            skips.add(x);
+        }
+        for (int i = 0; i < decoders.size(); i++) {
+            Shape skip = skips.get(depth - 1 - i);
+            x = new Shape(x.get(0), x.get(1) + skip.get(1), skip.get(2), skip.get(3));
+            decoders.get(i).initialize(manager, dataType, x);
+            x = decoders.get(i).getOutputShapes(new Shape[] {x})[0];
+        }
+        head.initialize(manager, dataType, x);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public String architecture() {
+        return NAME;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public int outputs() {
+        return outputs;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public int inputChannels() {
+        return inputChannels;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Map<String, Object> config() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("outputs", outputs);
+        m.put("inputChannels", inputChannels);
+        m.put("baseChannels", baseChannels);
+        m.put("depth", depth);
+        m.put("outputStride", outputStride);
+        m.put("beta", (double) beta);
+        return Collections.unmodifiableMap(m);
+    }
+
+    /**
+     * Builds a {@link HeatmapNet}. {@code setOutputs} takes {@code 2N} for N keypoints (one heatmap
+     * each), an even count, and is required.
+     */
+    public static final class Builder extends KeypointBlockBuilder<Builder> {
+        private int baseChannels = 16;
+        private int depth = 3;
+        private int outputStride = 1;
+        private float beta = 1f;
+
+        private Builder() {}
+
+        @Override
+        Builder self() {
+            return this;
+        }
+
+        /**
+         * Sets the filters of the first level; each level down doubles them. 16 by default.
+         *
+         * @param baseChannels the filter count
+         * @return this builder
+         */
+        public Builder optBaseChannels(int baseChannels) {
+            this.baseChannels = baseChannels;
+            return this;
+        }
+
+        /**
+         * Sets the number of poolings in the encoder; 3 by default.
+         *
+         * @param depth the depth, 1 to 6
+         * @return this builder
+         */
+        public Builder optDepth(int depth) {
+            this.depth = depth;
+            return this;
+        }
+
+        /**
+         * Sets the heatmap stride in input pixels, a power of two up to {@code 2^depth}; 1 (full
+         * resolution) by default.
+         *
+         * @param outputStride the stride
+         * @return this builder
+         */
+        public Builder optOutputStride(int outputStride) {
+            this.outputStride = outputStride;
+            return this;
+        }
+
+        /**
+         * Sets the soft-argmax sharpness, multiplied into the heatmaps before the softmax; 1 by
+         * default.
+         *
+         * @param beta a positive factor
+         * @return this builder
+         */
+        public Builder optBeta(float beta) {
+            this.beta = beta;
+            return this;
+        }
+
+        /**
+         * Builds the network (uninitialised).
+         *
+         * @return the network
+         * @throws IllegalArgumentException naming the missing or invalid value
+         */
+        public HeatmapNet build() {
+            if (outputs <= 0 || outputs % 2 != 0) {
+                throw new IllegalArgumentException(
+                        "Missing or invalid outputs: call setOutputs(2N) with an even positive"
+                                + " count, got "
+                                + outputs);
+            }
+            validate();
+            ConfigValues.positive("baseChannels", baseChannels);
+            if (depth < 1 || depth > 6) {
+                throw new IllegalArgumentException("depth must be 1 to 6, got " + depth);
+            }
+            if (Integer.bitCount(outputStride) != 1 || outputStride > (1 << depth)) {
+                throw new IllegalArgumentException(
+                        "outputStride must be a power of two up to 2^depth = "
+                                + (1 << depth)
+                                + ", got "
+                                + outputStride);
+            }
+            if (!(beta > 0) || !Float.isFinite(beta)) {
+                throw new IllegalArgumentException("beta must be positive, got " + beta);
+            }
+            return new HeatmapNet(this);
+        }
+    }
+}

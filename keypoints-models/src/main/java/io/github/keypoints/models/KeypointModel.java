@@ -1,0 +1,390 @@
+package io.github.keypoints.models;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.ParameterList;
+import ai.djl.training.ParameterStore;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.FloatBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * A keypoint network with its {@link ModelSpec}: a DJL {@link Model} holding a {@link
+ * KeypointBlock}, that saves into and loads from a model directory.
+ *
+ * <p>A model directory holds {@value #SPEC_FILE} (the spec as JSON) and {@value #PARAMS_FILE} (the
+ * block's parameters in DJL's engine-independent parameter encoding, {@code Block.saveParameters},
+ * BatchNorm running statistics included). {@link #load(Path)} needs nothing else: it rebuilds the
+ * block from the spec through {@link ModelZoo} and reads the weights on the engine the spec names,
+ * or on any other engine with {@link #load(Path, String, Device)}.
+ *
+ * <pre>{@code
+ * ModelSpec spec = ModelSpec.builder()
+ *         .setBlock(Imm58Net.builder().setOutputs(116).build())
+ *         .setScheme(LandmarkScheme.IMM_58)
+ *         .setInputSize(120, 90)
+ *         .build();
+ * try (KeypointModel model = KeypointModel.create(spec, "PyTorch", Device.cpu())) {
+ *     // train model.model() with a DJL Trainer, then
+ *     model.save(Path.of("runs/imm58/best"), Map.of("epochs", "70"));
+ * }
+ * try (KeypointModel loaded = KeypointModel.load(Path.of("runs/imm58/best"))) {
+ *     NDArray relativeXy = loaded.forward(images);
+ * }
+ * }</pre>
+ *
+ * <p>Saving is atomic: both files are written into a fresh temporary directory beside the target,
+ * which then replaces the target by renames, so a reader or a crash sees either the old complete
+ * model or the new one (an interrupted replacement leaves the old one as a {@code .old-} sibling).
+ */
+public final class KeypointModel implements AutoCloseable {
+
+    /** The spec file in a model directory. */
+    public static final String SPEC_FILE = "model.json";
+
+    /** The parameter file in a model directory. */
+    public static final String PARAMS_FILE = "model.params";
+
+    private final ModelSpec spec;
+    private final KeypointBlock block;
+    private final Model model;
+
+    private KeypointModel(ModelSpec spec, KeypointBlock block, Model model) {
+        this.spec = spec;
+        this.block = block;
+        this.model = model;
+    }
+
+    /**
+     * Creates a freshly initialised model of the spec's architecture, with the PyTorch-default
+     * initialiser and its default seed.
+     *
+     * @param spec the spec; its engine is replaced by {@code engine}
+     * @param engine the DJL engine name, {@code PyTorch} or {@code MXNet}
+     * @param device the device
+     * @return the model
+     */
+    public static KeypointModel create(ModelSpec spec, String engine, Device device) {
+        return create(spec, spec.newBlock(), engine, device);
+    }
+
+    /**
+     * Creates a model around a network built by the caller (for example with another initialiser
+     * seed), initialising it for the spec's input size unless it already is.
+     *
+     * @param spec the spec; its engine is replaced by {@code engine}
+     * @param block a network of the spec's architecture and configuration
+     * @param engine the DJL engine name
+     * @param device the device
+     * @return the model
+     * @throws IllegalArgumentException if the block does not match the spec
+     */
+    public static KeypointModel create(
+            ModelSpec spec, KeypointBlock block, String engine, Device device) {
+        if (!block.architecture().equals(spec.architecture())
+                || !ModelSpec.normalizeConfig(block.config()).equals(spec.config())) {
+            throw new IllegalArgumentException(
+                    "Block "
+                            + block.architecture()
+                            + " "
+                            + block.config()
+                            + " does not match the spec's "
+                            + spec.architecture()
+                            + " "
+                            + spec.config());
+        }
+        ModelSpec s = withEngine(spec, engine);
+        Model model = Model.newInstance(s.architecture(), device, engine);
+        try {
+            model.setBlock(block);
+            if (!block.isInitialized()) {
+                block.initialize(model.getNDManager(), DataType.FLOAT32, inputShape(s, 1));
+            }
+            return new KeypointModel(s, block, model);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Loads a saved model on the engine it was trained on (or, if that engine is not on the class
+     * path, on DJL's default engine), on that engine's default device.
+     *
+     * @param dir the model directory
+     * @return the model
+     * @throws IOException if a file cannot be read or does not match the spec
+     */
+    public static KeypointModel load(Path dir) throws IOException {
+        ModelSpec spec = readSpec(dir);
+        String engine =
+                Engine.hasEngine(spec.engine()) ? spec.engine() : Engine.getDefaultEngineName();
+        return load(dir, engine, Engine.getEngine(engine).defaultDevice());
+    }
+
+    /**
+     * Loads a saved model on the given engine and device. DJL's parameter encoding is
+     * engine-independent, so weights trained on PyTorch load on MXNet and back.
+     *
+     * @param dir the model directory
+     * @param engine the DJL engine name
+     * @param device the device
+     * @return the model; its spec still names the engine the weights were trained on
+     * @throws IOException if a file cannot be read or does not match the spec
+     */
+    public static KeypointModel load(Path dir, String engine, Device device) throws IOException {
+        ModelSpec spec = readSpec(dir);
+        Path params = dir.resolve(PARAMS_FILE);
+        if (!Files.isRegularFile(params)) {
+            throw new NoSuchFileException(
+                    params.toString(), null, "model directory has no " + PARAMS_FILE);
+        }
+        KeypointBlock block = spec.newBlock();
+        Model model = Model.newInstance(spec.architecture(), device, engine);
+        try {
+            model.setBlock(block);
+            // The parameters are created by the initialiser in engine-owned memory and then
+            // overwritten with the file's values; reading straight into the block would leave
+            // PyTorch tensors over Java-side buffers and skip the shape check.
+            block.initialize(model.getNDManager(), DataType.FLOAT32, inputShape(spec, 1));
+            try (NDManager scratch = model.getNDManager().newSubManager();
+                    DataInputStream in =
+                            new DataInputStream(
+                                    new BufferedInputStream(Files.newInputStream(params)))) {
+                KeypointBlock read = spec.newBlock();
+                read.loadParameters(scratch, in);
+                if (in.read() != -1) {
+                    throw new MalformedModelException("trailing bytes after the last parameter");
+                }
+                copyParameters(spec, read, block);
+            } catch (MalformedModelException | RuntimeException e) {
+                throw new IOException(
+                        params
+                                + " does not hold the parameters of "
+                                + spec.architecture()
+                                + " "
+                                + spec.config()
+                                + ": "
+                                + e.getMessage(),
+                        e);
+            }
+            return new KeypointModel(spec, block, model);
+        } catch (IOException | RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Reads the spec of a model directory.
+     *
+     * @param dir the model directory
+     * @return the spec
+     * @throws IOException if the file cannot be read or is malformed (the message names the file)
+     */
+    public static ModelSpec readSpec(Path dir) throws IOException {
+        Path file = dir.resolve(SPEC_FILE);
+        if (!Files.isRegularFile(file)) {
+            throw new NoSuchFileException(
+                    file.toString(), null, "not a model directory: no " + SPEC_FILE);
+        }
+        try {
+            return ModelSpec.fromJson(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Returns the spec.
+     *
+     * @return the spec
+     */
+    public ModelSpec spec() {
+        return spec;
+    }
+
+    /**
+     * Returns the network.
+     *
+     * @return the block
+     */
+    public KeypointBlock block() {
+        return block;
+    }
+
+    /**
+     * Returns the DJL model, for a {@code Trainer} or a {@code Predictor}.
+     *
+     * @return the model; closed with this object
+     */
+    public Model model() {
+        return model;
+    }
+
+    /**
+     * Runs the network in inference mode (BatchNorm uses its running statistics).
+     *
+     * @param images a batch {@code [B, C, H, W]} of normalised images on this model's engine
+     * @return {@code [B, 2N]} input-relative coordinates {@code x0, y0, x1, y1, …}
+     */
+    public NDArray forward(NDArray images) {
+        ParameterStore ps = new ParameterStore(images.getManager(), false);
+        return block.forward(ps, new NDList(images), false).singletonOrThrow();
+    }
+
+    /**
+     * Saves the model atomically into {@code dir} (created or replaced).
+     *
+     * @param dir the model directory
+     * @throws IOException if writing fails; the target is then unchanged
+     */
+    public void save(Path dir) throws IOException {
+        save(dir, Map.of());
+    }
+
+    /**
+     * Saves the model atomically into {@code dir} with extra provenance entries (epoch, metrics).
+     *
+     * @param dir the model directory; an existing directory is replaced only if it holds a model
+     * @param provenance entries added to the spec's provenance in the saved copy
+     * @throws IOException if writing fails; the target is then unchanged
+     */
+    public void save(Path dir, Map<String, String> provenance) throws IOException {
+        Path target = dir.toAbsolutePath().normalize();
+        Path parent = target.getParent();
+        Files.createDirectories(parent);
+        if (Files.exists(target) && !Files.isRegularFile(target.resolve(SPEC_FILE))) {
+            try (Stream<Path> s = Files.list(target)) {
+                if (s.findAny().isPresent()) {
+                    throw new IOException(
+                            "Refusing to replace "
+                                    + target
+                                    + ": it is not empty and holds no "
+                                    + SPEC_FILE);
+                }
+            }
+        }
+        String name = target.getFileName().toString();
+        Path tmp = Files.createTempDirectory(parent, "." + name + ".tmp-");
+        try {
+            try (DataOutputStream out =
+                    new DataOutputStream(
+                            new BufferedOutputStream(
+                                    Files.newOutputStream(tmp.resolve(PARAMS_FILE))))) {
+                block.saveParameters(out);
+            }
+            Files.writeString(
+                    tmp.resolve(SPEC_FILE),
+                    spec.withProvenance(provenance).toJson(),
+                    StandardCharsets.UTF_8);
+            if (Files.exists(target)) {
+                Path old = parent.resolve("." + name + ".old-" + System.nanoTime());
+                Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+                deleteRecursively(old);
+            } else {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            }
+        } finally {
+            if (Files.exists(tmp)) {
+                deleteRecursively(tmp);
+            }
+        }
+    }
+
+    /** Closes the DJL model and its native memory. */
+    @Override
+    public void close() {
+        model.close();
+    }
+
+    /** Copies the values read from the file into the initialised block, checking each shape. */
+    private static void copyParameters(ModelSpec spec, KeypointBlock read, KeypointBlock target)
+            throws MalformedModelException {
+        ParameterList from = read.getParameters();
+        ParameterList to = target.getParameters();
+        if (from.size() != to.size()) {
+            throw new MalformedModelException(
+                    "the file has " + from.size() + " parameters, the spec's network " + to.size());
+        }
+        for (int i = 0; i < to.size(); i++) {
+            Parameter source = from.valueAt(i);
+            Shape want = to.valueAt(i).getShape();
+            if (!source.isInitialized()) {
+                throw new MalformedModelException("parameter " + to.keyAt(i) + " is not stored");
+            }
+            Shape got = source.getArray().getShape();
+            if (!want.equals(got)) {
+                throw new MalformedModelException(
+                        "parameter "
+                                + to.keyAt(i)
+                                + " has shape "
+                                + got
+                                + ", the spec's network at input "
+                                + spec.inputWidth()
+                                + "x"
+                                + spec.inputHeight()
+                                + " needs "
+                                + want);
+            }
+            float[] values = source.getArray().toType(DataType.FLOAT32, false).toFloatArray();
+            to.valueAt(i).getArray().set(FloatBuffer.wrap(values));
+        }
+    }
+
+    private static Shape inputShape(ModelSpec spec, long batch) {
+        return new Shape(batch, spec.inputChannels(), spec.inputHeight(), spec.inputWidth());
+    }
+
+    private static ModelSpec withEngine(ModelSpec s, String engine) {
+        return new ModelSpec(
+                s.architecture(),
+                s.config(),
+                s.scheme(),
+                s.inputWidth(),
+                s.inputHeight(),
+                s.inputChannels(),
+                s.normalization(),
+                s.crop(),
+                engine,
+                s.libraryVersion(),
+                s.provenance());
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder())
+                    .forEach(
+                            p -> {
+                                try {
+                                    Files.delete(p);
+                                } catch (IOException e) {
+                                    throw new UncheckedIOException(e);
+                                }
+                            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+}

@@ -1,0 +1,630 @@
+package io.github.keypoints.models;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import com.google.gson.ToNumberPolicy;
+import io.github.keypoints.data.LandmarkScheme;
+import io.github.keypoints.data.preprocess.CropPolicy;
+import io.github.keypoints.data.preprocess.PixelNormalization;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+
+/**
+ * Everything needed to rebuild and use a saved keypoint network without other arguments: the
+ * architecture and its builder parameters, the landmark scheme, the input size and channels, the
+ * pixel normalisation and crop policy of the preprocessing, the engine it was trained on, the
+ * library version and a free-form training provenance map (data, hyper-parameters, seed, metrics).
+ *
+ * <p>Serialised as {@code model.json} beside the weights by {@link KeypointModel#save}; {@link
+ * #toJson()} and {@link #fromJson(String)} round-trip exactly.
+ *
+ * @param architecture the {@link ModelZoo} architecture name
+ * @param config the builder parameters ({@link KeypointBlock#config()})
+ * @param scheme the landmark scheme name ({@link LandmarkScheme#name()})
+ * @param inputWidth the network input width in pixels
+ * @param inputHeight the network input height in pixels
+ * @param inputChannels the input channels (1 grayscale, 3 RGB)
+ * @param normalization how 8-bit pixels become network inputs
+ * @param crop which region of the photo becomes the network input
+ * @param engine the DJL engine the weights were trained on, such as {@code PyTorch}
+ * @param libraryVersion the keypoints version that wrote the model
+ * @param provenance how the model was made (free-form key/value pairs)
+ */
+public record ModelSpec(
+        String architecture,
+        Map<String, Object> config,
+        String scheme,
+        int inputWidth,
+        int inputHeight,
+        int inputChannels,
+        Normalization normalization,
+        Crop crop,
+        String engine,
+        String libraryVersion,
+        Map<String, String> provenance) {
+
+    /** The value of the {@code format} field this version writes and reads. */
+    public static final int FORMAT = 1;
+
+    private static final Gson GSON =
+            new GsonBuilder()
+                    .setPrettyPrinting()
+                    .disableHtmlEscaping()
+                    .setObjectToNumberStrategy(ToNumberPolicy.LONG_OR_DOUBLE)
+                    .create();
+
+    /**
+     * Validates the values and makes the maps immutable; integral config numbers become {@code
+     * Integer}s so a spec equals its JSON round trip.
+     */
+    public ModelSpec {
+        requireText(architecture, "architecture");
+        requireText(scheme, "scheme");
+        requireText(engine, "engine");
+        requireText(libraryVersion, "libraryVersion");
+        Objects.requireNonNull(normalization, "normalization");
+        Objects.requireNonNull(crop, "crop");
+        ConfigValues.positive("inputWidth", inputWidth);
+        ConfigValues.positive("inputHeight", inputHeight);
+        ConfigValues.positive("inputChannels", inputChannels);
+        config = normalizeConfig(Objects.requireNonNull(config, "config"));
+        provenance = Collections.unmodifiableMap(new LinkedHashMap<>(provenance));
+    }
+
+    /**
+     * Returns a builder.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Returns the keypoints library version on the class path, from the build.
+     *
+     * @return the version, or {@code unknown} outside a build
+     */
+    public static String currentLibraryVersion() {
+        try (InputStream in = ModelSpec.class.getResourceAsStream("version.properties")) {
+            if (in == null) {
+                return "unknown";
+            }
+            Properties p = new Properties();
+            p.load(in);
+            return p.getProperty("version", "unknown");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Returns the built-in landmark scheme of this model.
+     *
+     * @return the scheme
+     * @throws IllegalArgumentException if the scheme is not a built-in one
+     */
+    public LandmarkScheme landmarkScheme() {
+        return LandmarkScheme.named(scheme);
+    }
+
+    /**
+     * Returns the number of network outputs, {@code 2N}.
+     *
+     * @return the {@code outputs} builder parameter
+     */
+    public int outputs() {
+        return ConfigValues.requiredInt(config, "outputs");
+    }
+
+    /**
+     * Builds a new, uninitialised network of this architecture and configuration.
+     *
+     * @return the block
+     */
+    public KeypointBlock newBlock() {
+        return ModelZoo.create(architecture, config);
+    }
+
+    /**
+     * Returns a copy with the given entries added to (or replacing those in) the provenance.
+     *
+     * @param extra the entries to add
+     * @return the new spec
+     */
+    public ModelSpec withProvenance(Map<String, String> extra) {
+        Map<String, String> p = new LinkedHashMap<>(provenance);
+        p.putAll(extra);
+        return new ModelSpec(
+                architecture,
+                config,
+                scheme,
+                inputWidth,
+                inputHeight,
+                inputChannels,
+                normalization,
+                crop,
+                engine,
+                libraryVersion,
+                p);
+    }
+
+    /**
+     * Serialises the spec as pretty-printed JSON.
+     *
+     * @return the JSON text
+     */
+    public String toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("format", FORMAT);
+        m.put("architecture", architecture);
+        m.put("config", config);
+        m.put("scheme", scheme);
+        Map<String, Object> input = new LinkedHashMap<>();
+        input.put("width", inputWidth);
+        input.put("height", inputHeight);
+        input.put("channels", inputChannels);
+        m.put("input", input);
+        Map<String, Object> norm = new LinkedHashMap<>();
+        norm.put("mean", normalization.mean());
+        norm.put("std", normalization.std());
+        m.put("normalization", norm);
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("kind", crop.kind());
+        c.put("factor", crop.factor());
+        c.put("keepAspect", crop.keepAspect());
+        m.put("crop", c);
+        m.put("engine", engine);
+        m.put("libraryVersion", libraryVersion);
+        m.put("provenance", provenance);
+        return GSON.toJson(m);
+    }
+
+    /**
+     * Parses a spec written by {@link #toJson()}.
+     *
+     * @param json the JSON text
+     * @return the spec
+     * @throws IllegalArgumentException naming the missing or malformed field
+     */
+    public static ModelSpec fromJson(String json) {
+        JsonObject o;
+        try {
+            JsonElement e = JsonParser.parseString(json);
+            if (!e.isJsonObject()) {
+                throw new IllegalArgumentException("Model spec must be a JSON object");
+            }
+            o = e.getAsJsonObject();
+        } catch (JsonParseException e) {
+            throw new IllegalArgumentException(
+                    "Model spec is not valid JSON: " + e.getMessage(), e);
+        }
+        int format = integer(o, "format");
+        if (format != FORMAT) {
+            throw new IllegalArgumentException(
+                    "Model spec format " + format + " is not supported (expected " + FORMAT + ")");
+        }
+        JsonObject input = object(o, "input");
+        JsonObject norm = object(o, "normalization");
+        JsonObject c = object(o, "crop");
+        Map<String, Object> config =
+                GSON.fromJson(
+                        object(o, "config"),
+                        new com.google.gson.reflect.TypeToken<Map<String, Object>>() {}.getType());
+        Map<String, String> provenance = new LinkedHashMap<>();
+        if (o.has("provenance")) {
+            for (Map.Entry<String, JsonElement> e : object(o, "provenance").entrySet()) {
+                provenance.put(
+                        e.getKey(),
+                        e.getValue().isJsonPrimitive()
+                                ? e.getValue().getAsString()
+                                : e.getValue().toString());
+            }
+        }
+        return new ModelSpec(
+                text(o, "architecture"),
+                config,
+                text(o, "scheme"),
+                integer(input, "input.width", "width"),
+                integer(input, "input.height", "height"),
+                integer(input, "input.channels", "channels"),
+                new Normalization(
+                        numbers(norm, "normalization.mean", "mean"),
+                        numbers(norm, "normalization.std", "std")),
+                new Crop(
+                        text(c, "crop.kind", "kind"),
+                        number(c, "crop.factor", "factor"),
+                        bool(c, "crop.keepAspect", "keepAspect")),
+                text(o, "engine"),
+                text(o, "libraryVersion"),
+                provenance);
+    }
+
+    private static JsonElement field(JsonObject o, String path, String key) {
+        JsonElement e = o.get(key);
+        if (e == null || e.isJsonNull()) {
+            throw new IllegalArgumentException("Model spec: missing field '" + path + "'");
+        }
+        return e;
+    }
+
+    private static JsonObject object(JsonObject o, String key) {
+        JsonElement e = field(o, key, key);
+        if (!e.isJsonObject()) {
+            throw new IllegalArgumentException(
+                    "Model spec: field '" + key + "' must be an object, found " + e);
+        }
+        return e.getAsJsonObject();
+    }
+
+    private static String text(JsonObject o, String key) {
+        return text(o, key, key);
+    }
+
+    private static String text(JsonObject o, String path, String key) {
+        JsonElement e = field(o, path, key);
+        if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
+            throw new IllegalArgumentException(
+                    "Model spec: field '" + path + "' must be a string, found " + e);
+        }
+        return e.getAsString();
+    }
+
+    private static double number(JsonObject o, String path, String key) {
+        JsonElement e = field(o, path, key);
+        if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) {
+            throw new IllegalArgumentException(
+                    "Model spec: field '" + path + "' must be a number, found " + e);
+        }
+        return e.getAsDouble();
+    }
+
+    private static int integer(JsonObject o, String key) {
+        return integer(o, key, key);
+    }
+
+    private static int integer(JsonObject o, String path, String key) {
+        double d = number(o, path, key);
+        if (d != Math.rint(d) || Math.abs(d) > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(
+                    "Model spec: field '" + path + "' must be an integer, found " + d);
+        }
+        return (int) d;
+    }
+
+    private static boolean bool(JsonObject o, String path, String key) {
+        JsonElement e = field(o, path, key);
+        if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isBoolean()) {
+            throw new IllegalArgumentException(
+                    "Model spec: field '" + path + "' must be true or false, found " + e);
+        }
+        return e.getAsBoolean();
+    }
+
+    private static List<Double> numbers(JsonObject o, String path, String key) {
+        JsonElement e = field(o, path, key);
+        if (!e.isJsonArray()) {
+            throw new IllegalArgumentException(
+                    "Model spec: field '" + path + "' must be a list of numbers, found " + e);
+        }
+        JsonArray a = e.getAsJsonArray();
+        List<Double> out = new ArrayList<>();
+        for (int i = 0; i < a.size(); i++) {
+            JsonElement x = a.get(i);
+            if (!x.isJsonPrimitive() || !x.getAsJsonPrimitive().isNumber()) {
+                throw new IllegalArgumentException(
+                        "Model spec: field '" + path + "[" + i + "]' must be a number, found " + x);
+            }
+            out.add(x.getAsDouble());
+        }
+        return out;
+    }
+
+    private static void requireText(String value, String name) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("Model spec: missing " + name);
+        }
+    }
+
+    static Map<String, Object> normalizeConfig(Map<String, ?> config) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        config.forEach((k, v) -> out.put(k, normalizeValue(k, v)));
+        return Collections.unmodifiableMap(out);
+    }
+
+    private static Object normalizeValue(String key, Object v) {
+        if (v instanceof Number) {
+            double d = ((Number) v).doubleValue();
+            if (d == Math.rint(d) && Math.abs(d) <= Integer.MAX_VALUE) {
+                return (int) d;
+            }
+            return d;
+        }
+        if (v instanceof List) {
+            List<Object> list = new ArrayList<>();
+            for (Object x : (List<?>) v) {
+                list.add(normalizeValue(key, x));
+            }
+            return List.copyOf(list);
+        }
+        if (v instanceof String || v instanceof Boolean) {
+            return v;
+        }
+        throw new IllegalArgumentException(
+                "Config value '" + key + "' must be a number, string, boolean or list, found " + v);
+    }
+
+    /**
+     * How an 8-bit pixel becomes a network input: {@code (pixel / 255 − mean[c]) / std[c]}, with
+     * one value for all channels or one per channel (RGB order).
+     *
+     * @param mean the channel means on the 0..1 scale
+     * @param std the channel standard deviations, positive
+     */
+    public record Normalization(List<Double> mean, List<Double> std) {
+
+        /** The reference project's scaling, {@code pixel / 255 − 0.5}. */
+        public static final Normalization CENTERED = new Normalization(List.of(0.5), List.of(1.0));
+
+        /**
+         * Returns the same normalisation as the data module's preprocessing object.
+         *
+         * @return the pixel normalisation that turns images into this model's inputs
+         */
+        public PixelNormalization toPixelNormalization() {
+            float[] m = new float[mean.size()];
+            float[] s = new float[std.size()];
+            for (int i = 0; i < m.length; i++) {
+                m[i] = mean.get(i).floatValue();
+                s[i] = std.get(i).floatValue();
+            }
+            return PixelNormalization.meanStd(m, s);
+        }
+
+        /** Validates the statistics and copies the lists. */
+        public Normalization {
+            mean = List.copyOf(mean);
+            std = List.copyOf(std);
+            if (mean.isEmpty() || mean.size() != std.size()) {
+                throw new IllegalArgumentException(
+                        "normalization mean and std need the same, non-zero length; found "
+                                + mean.size()
+                                + " and "
+                                + std.size());
+            }
+            for (double s : std) {
+                if (!(s > 0)) {
+                    throw new IllegalArgumentException(
+                            "normalization std values must be positive, found " + std);
+                }
+            }
+        }
+    }
+
+    /**
+     * Which region of a photo becomes the network input.
+     *
+     * @param kind {@code WHOLE_IMAGE}, {@code FACE_BOX} or {@code POINTS_BOX} (the names of {@link
+     *     CropPolicy.Kind})
+     * @param factor the growth of the box about its centre (1 keeps it)
+     * @param keepAspect whether the region is widened to the input aspect ratio
+     */
+    public record Crop(String kind, double factor, boolean keepAspect) {
+
+        /** The whole image, resized. */
+        public static final Crop WHOLE_IMAGE = new Crop("WHOLE_IMAGE", 1, false);
+
+        /**
+         * Records a crop policy of the data module.
+         *
+         * @param policy the policy the model was trained with
+         * @return the crop description
+         */
+        public static Crop of(CropPolicy policy) {
+            return new Crop(policy.kind().name(), policy.factor(), policy.keepAspect());
+        }
+
+        /**
+         * Returns the data module's crop policy this describes.
+         *
+         * @return the policy
+         * @throws IllegalArgumentException if the kind is not a {@link CropPolicy.Kind}
+         */
+        public CropPolicy toCropPolicy() {
+            CropPolicy.Kind k;
+            try {
+                k = CropPolicy.Kind.valueOf(kind);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(
+                        "Unknown crop kind '"
+                                + kind
+                                + "'; known: "
+                                + java.util.Arrays.toString(CropPolicy.Kind.values()),
+                        e);
+            }
+            return new CropPolicy(k, factor, keepAspect);
+        }
+
+        /** Validates the values. */
+        public Crop {
+            requireText(kind, "crop kind");
+            if (!(factor > 0) || !Double.isFinite(factor)) {
+                throw new IllegalArgumentException(
+                        "crop factor must be positive and finite, was " + factor);
+            }
+        }
+    }
+
+    /** Builds a {@link ModelSpec}. */
+    public static final class Builder {
+        private String architecture;
+        private Map<String, ?> config;
+        private Integer blockChannels;
+        private String scheme;
+        private int schemePoints;
+        private int inputWidth;
+        private int inputHeight;
+        private Normalization normalization = Normalization.CENTERED;
+        private Crop crop = Crop.WHOLE_IMAGE;
+        private String engine = "PyTorch";
+        private final Map<String, String> provenance = new LinkedHashMap<>();
+
+        private Builder() {}
+
+        /**
+         * Sets the architecture, its builder parameters and input channels from a network. Required
+         * (or {@link #setArchitecture(String, Map)}).
+         *
+         * @param block the network
+         * @return this builder
+         */
+        public Builder setBlock(KeypointBlock block) {
+            this.architecture = block.architecture();
+            this.config = block.config();
+            this.blockChannels = block.inputChannels();
+            return this;
+        }
+
+        /**
+         * Sets the architecture name and builder parameters.
+         *
+         * @param architecture a {@link ModelZoo} name
+         * @param config the builder parameters, {@code outputs} included
+         * @return this builder
+         */
+        public Builder setArchitecture(String architecture, Map<String, ?> config) {
+            this.architecture = architecture;
+            this.config = config;
+            this.blockChannels = ConfigValues.intValue(config, "inputChannels", 1);
+            return this;
+        }
+
+        /**
+         * Sets the landmark scheme. Required.
+         *
+         * @param scheme the scheme
+         * @return this builder
+         */
+        public Builder setScheme(LandmarkScheme scheme) {
+            this.scheme = scheme.name();
+            this.schemePoints = scheme.size();
+            return this;
+        }
+
+        /**
+         * Sets the network input size. Required.
+         *
+         * @param width the width in pixels
+         * @param height the height in pixels
+         * @return this builder
+         */
+        public Builder setInputSize(int width, int height) {
+            this.inputWidth = width;
+            this.inputHeight = height;
+            return this;
+        }
+
+        /**
+         * Sets the pixel normalisation; {@link Normalization#CENTERED} by default.
+         *
+         * @param normalization the normalisation
+         * @return this builder
+         */
+        public Builder optNormalization(Normalization normalization) {
+            this.normalization = normalization;
+            return this;
+        }
+
+        /**
+         * Sets the crop policy; {@link Crop#WHOLE_IMAGE} by default.
+         *
+         * @param crop the crop policy
+         * @return this builder
+         */
+        public Builder optCrop(Crop crop) {
+            this.crop = crop;
+            return this;
+        }
+
+        /**
+         * Sets the engine the weights are trained on; {@code PyTorch} by default. {@link
+         * KeypointModel#create} overwrites it with the engine it creates the model on.
+         *
+         * @param engine the DJL engine name
+         * @return this builder
+         */
+        public Builder optEngine(String engine) {
+            this.engine = engine;
+            return this;
+        }
+
+        /**
+         * Adds training provenance entries (data, hyper-parameters, seed, …).
+         *
+         * @param entries the entries
+         * @return this builder
+         */
+        public Builder optProvenance(Map<String, String> entries) {
+            provenance.putAll(entries);
+            return this;
+        }
+
+        /**
+         * Builds the spec.
+         *
+         * @return the spec
+         * @throws IllegalArgumentException naming the missing value, or if the outputs are not
+         *     twice the scheme's points
+         */
+        public ModelSpec build() {
+            if (architecture == null) {
+                throw new IllegalArgumentException(
+                        "Missing architecture: call setBlock() or setArchitecture()");
+            }
+            if (scheme == null) {
+                throw new IllegalArgumentException("Missing scheme: call setScheme()");
+            }
+            if (inputWidth <= 0 || inputHeight <= 0) {
+                throw new IllegalArgumentException("Missing input size: call setInputSize()");
+            }
+            int outputs = ConfigValues.requiredInt(config, "outputs");
+            int points = schemePoints;
+            if (outputs != 2 * points) {
+                throw new IllegalArgumentException(
+                        "Scheme "
+                                + scheme
+                                + " has "
+                                + points
+                                + " points, so the network needs "
+                                + 2 * points
+                                + " outputs, but it has "
+                                + outputs);
+            }
+            return new ModelSpec(
+                    architecture,
+                    new LinkedHashMap<>(config),
+                    scheme,
+                    inputWidth,
+                    inputHeight,
+                    blockChannels,
+                    normalization,
+                    crop,
+                    engine,
+                    currentLibraryVersion(),
+                    provenance);
+        }
+    }
+}

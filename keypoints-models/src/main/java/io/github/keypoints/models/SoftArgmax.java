@@ -1,0 +1,75 @@
+package io.github.keypoints.models;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * Differentiable soft-argmax (<a href="https://arxiv.org/abs/1711.08229">Sun et al., integral
+ * regression</a>): turns one heatmap per keypoint into the expected position under the softmax of
+ * the heatmap, a sub-pixel coordinate that gradients flow through.
+ *
+ * <p>Coordinates follow the library convention: heatmap cell {@code j} of a heatmap at output
+ * stride {@code s} is centred on input pixel {@code (j + 0.5)·s − 0.5} (pixel centres at integers),
+ * and the result is divided by the input width or height, giving the same {@code 2N} relative
+ * output {@code x0, y0, x1, y1, …} the regressors produce.
+ */
+public final class SoftArgmax {
+
+    private SoftArgmax() {}
+
+    /**
+     * Decodes heatmaps into input-relative coordinates.
+     *
+     * @param heatmaps logits {@code [B, N, h, w]}
+     * @param stride the input pixels per heatmap cell (1 for a full-resolution heatmap)
+     * @param inputWidth the network input width in pixels
+     * @param inputHeight the network input height in pixels
+     * @param beta the softmax sharpness; the heatmap is multiplied by it before the softmax
+     * @return {@code [B, 2N]}, interleaved {@code x_rel, y_rel} per keypoint
+     * @throws IllegalArgumentException if the heatmaps are not 4-dimensional or a size is not
+     *     positive
+     */
+    public static NDArray decode(
+            NDArray heatmaps, int stride, long inputWidth, long inputHeight, float beta) {
+        Shape s = heatmaps.getShape();
+        if (s.dimension() != 4) {
+            throw new IllegalArgumentException("Heatmaps must be [B, N, h, w], got " + s);
+        }
+        if (stride <= 0 || inputWidth <= 0 || inputHeight <= 0) {
+            throw new IllegalArgumentException(
+                    "stride and input size must be positive, got stride "
+                            + stride
+                            + ", input "
+                            + inputWidth
+                            + "x"
+                            + inputHeight);
+        }
+        long b = s.get(0);
+        long n = s.get(1);
+        int h = Math.toIntExact(s.get(2));
+        int w = Math.toIntExact(s.get(3));
+        float[] xs = new float[h * w];
+        float[] ys = new float[h * w];
+        for (int row = 0; row < h; row++) {
+            float y = (float) (((row + 0.5) * stride - 0.5) / inputHeight);
+            for (int col = 0; col < w; col++) {
+                xs[row * w + col] = (float) (((col + 0.5) * stride - 0.5) / inputWidth);
+                ys[row * w + col] = y;
+            }
+        }
+        NDManager manager = heatmaps.getManager();
+        NDArray logits = heatmaps.reshape(b, n, (long) h * w);
+        if (beta != 1f) {
+            logits = logits.mul(beta);
+        }
+        NDArray p = logits.softmax(2);
+        NDArray gx = manager.create(xs, new Shape(1, 1, (long) h * w));
+        NDArray gy = manager.create(ys, new Shape(1, 1, (long) h * w));
+        NDArray ex = p.mul(gx).sum(new int[] {2});
+        NDArray ey = p.mul(gy).sum(new int[] {2});
+        return NDArrays.stack(new NDList(ex, ey), 2).reshape(b, 2 * n);
+    }
+}

@@ -1,0 +1,233 @@
+package io.github.keypoints.models;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import io.github.keypoints.data.LandmarkScheme;
+import io.github.keypoints.data.preprocess.CropPolicy;
+import io.github.keypoints.data.preprocess.PixelNormalization;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class KeypointModelTest {
+
+    @TempDir Path tmp;
+
+    /** Every architecture at a small input, with the engine pairs (save on, load on). */
+    static Stream<Arguments> cases() {
+        String[][] engines = {
+            {"PyTorch", "PyTorch"}, {"MXNet", "MXNet"}, {"PyTorch", "MXNet"}, {"MXNet", "PyTorch"}
+        };
+        Stream.Builder<Arguments> b = Stream.builder();
+        for (String arch : ModelZoo.architectures()) {
+            for (String[] e : engines) {
+                b.add(Arguments.of(arch, e[0], e[1]));
+            }
+        }
+        return b.build();
+    }
+
+    private static ModelSpec spec(String architecture, LandmarkScheme scheme, int w, int h) {
+        KeypointBlock block = ModelZoo.create(architecture, 2 * scheme.size());
+        if (architecture.equals(HeatmapNet.NAME)) {
+            block = HeatmapNet.builder().setOutputs(2 * scheme.size()).optBaseChannels(4).build();
+        }
+        return ModelSpec.builder()
+                .setBlock(block)
+                .setScheme(scheme)
+                .setInputSize(w, h)
+                .optNormalization(new ModelSpec.Normalization(List.of(0.5), List.of(0.25)))
+                .optCrop(new ModelSpec.Crop("FACE_BOX", 1.3, true))
+                .optProvenance(Map.of("data", "synthetic", "seed", "7"))
+                .build();
+    }
+
+    private static float[] input(int n) {
+        SplittableRandom r = new SplittableRandom(3);
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) r.nextDouble(-0.5, 0.5);
+        }
+        return v;
+    }
+
+    private static float[] run(KeypointModel model, Shape shape, String engine) {
+        try (NDManager m = NDManager.newBaseManager(Device.cpu(), engine)) {
+            NDArray x = m.create(input((int) shape.size()), shape);
+            return model.forward(x).toFloatArray();
+        }
+    }
+
+    /** One training-mode step so BatchNorm running statistics move away from 0 and 1. */
+    private static void moveRunningStats(KeypointModel model, Shape shape, String engine) {
+        try (NDManager m = NDManager.newBaseManager(Device.cpu(), engine);
+                GradientCollector gc = Engine.getEngine(engine).newGradientCollector()) {
+            NDArray x = m.randomUniform(0, 1, shape);
+            model.block().forward(new ParameterStore(m, false), new ai.djl.ndarray.NDList(x), true);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} saved on {1}, loaded on {2}")
+    @MethodSource("cases")
+    void savedModelReloadsWithSameOutputs(String architecture, String saveOn, String loadOn)
+            throws IOException {
+        LandmarkScheme scheme =
+                architecture.equals(NoseTipNet.NAME)
+                        ? LandmarkScheme.NOSE_TIP
+                        : LandmarkScheme.IMM_58;
+        // the reference input for the nose tip; the smallest sizes the others comfortably take
+        int w =
+                architecture.equals(NoseTipNet.NAME)
+                        ? 80
+                        : architecture.equals(Imm58Net.NAME) ? 64 : 32;
+        int h =
+                architecture.equals(NoseTipNet.NAME)
+                        ? 60
+                        : architecture.equals(Imm58Net.NAME) ? 48 : 24;
+        ModelSpec spec = spec(architecture, scheme, w, h);
+        Shape shape = new Shape(2, 1, h, w);
+        Path dir = tmp.resolve(architecture + "-" + saveOn);
+        float[] before;
+        try (KeypointModel model = KeypointModel.create(spec, saveOn, Device.cpu())) {
+            if (!architecture.equals(NoseTipNet.NAME) && !architecture.equals(Imm58Net.NAME)) {
+                moveRunningStats(model, shape, saveOn);
+            }
+            before = run(model, shape, saveOn);
+            model.save(dir, Map.of("epoch", "3"));
+        }
+        assertThat(dir.resolve(KeypointModel.SPEC_FILE)).isRegularFile();
+        assertThat(dir.resolve(KeypointModel.PARAMS_FILE)).isRegularFile();
+        try (KeypointModel loaded =
+                saveOn.equals(loadOn)
+                        ? KeypointModel.load(dir)
+                        : KeypointModel.load(dir, loadOn, Device.cpu())) {
+            assertThat(loaded.spec().engine()).isEqualTo(saveOn);
+            assertThat(loaded.model().getNDManager().getEngine().getEngineName()).isEqualTo(loadOn);
+            assertThat(loaded.spec().provenance())
+                    .containsEntry("epoch", "3")
+                    .containsEntry("seed", "7");
+            assertThat(loaded.spec().withProvenance(Map.of())).isNotNull();
+            float[] after = run(loaded, shape, loadOn);
+            assertThat(after).hasSize(before.length);
+            float tolerance = saveOn.equals(loadOn) ? 0f : 1e-4f;
+            for (int i = 0; i < after.length; i++) {
+                assertThat(after[i]).as("output " + i).isCloseTo(before[i], within(tolerance));
+            }
+        }
+    }
+
+    @Test
+    void specRoundTripsThroughJson() {
+        ModelSpec spec = spec(HeatmapNet.NAME, LandmarkScheme.IBUG_68, 64, 64);
+        ModelSpec back = ModelSpec.fromJson(spec.toJson());
+        assertThat(back).isEqualTo(spec);
+        assertThat(back.config()).containsEntry("outputs", 136).containsEntry("beta", 1);
+        assertThat(back.landmarkScheme()).isEqualTo(LandmarkScheme.IBUG_68);
+        assertThat(back.libraryVersion()).isNotBlank().isNotEqualTo("unknown");
+        assertThat(back.newBlock()).isInstanceOf(HeatmapNet.class);
+    }
+
+    @Test
+    void normalizationAndCropConvertToTheDataModulesPreprocessing() {
+        CropPolicy policy = CropPolicy.faceBox(1.25).keepingAspect();
+        ModelSpec.Crop crop = ModelSpec.Crop.of(policy);
+        assertThat(crop.toCropPolicy()).isEqualTo(policy);
+        assertThatThrownBy(() -> new ModelSpec.Crop("CIRCLE", 1, false).toCropPolicy())
+                .hasMessageContaining("FACE_BOX");
+        ModelSpec.Normalization n = new ModelSpec.Normalization(List.of(0.5), List.of(0.25));
+        assertThat(n.toPixelNormalization().describe())
+                .isEqualTo(
+                        PixelNormalization.meanStd(new float[] {0.5f}, new float[] {0.25f})
+                                .describe());
+    }
+
+    @Test
+    void malformedSpecsNameTheField() {
+        String json = spec(ResNet18.NAME, LandmarkScheme.IBUG_68, 64, 64).toJson();
+        assertThatThrownBy(() -> ModelSpec.fromJson(json.replace("\"width\"", "\"wide\"")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("input.width");
+        assertThatThrownBy(() -> ModelSpec.fromJson(json.replace("\"format\": 1", "\"format\": 9")))
+                .hasMessageContaining("format 9");
+        assertThatThrownBy(() -> ModelSpec.fromJson("[1]")).hasMessageContaining("JSON object");
+        assertThatThrownBy(
+                        () ->
+                                ModelSpec.builder()
+                                        .setBlock(ResNet18.builder().setOutputs(116).build())
+                                        .setScheme(LandmarkScheme.IBUG_68)
+                                        .setInputSize(64, 64)
+                                        .build())
+                .hasMessageContaining("136 outputs");
+        assertThatThrownBy(() -> ModelSpec.builder().build()).hasMessageContaining("setBlock");
+        assertThatThrownBy(() -> ModelZoo.create("vgg", 4)).hasMessageContaining("imm58");
+    }
+
+    @Test
+    void saveReplacesAModelAndRefusesOtherDirectories() throws IOException {
+        ModelSpec spec = spec(NoseTipNet.NAME, LandmarkScheme.NOSE_TIP, 80, 60);
+        Path dir = tmp.resolve("m");
+        try (KeypointModel model = KeypointModel.create(spec, "PyTorch", Device.cpu())) {
+            model.save(dir, Map.of("epoch", "1"));
+            model.save(dir, Map.of("epoch", "2"));
+            assertThat(KeypointModel.readSpec(dir).provenance()).containsEntry("epoch", "2");
+            try (Stream<Path> s = Files.list(tmp)) {
+                assertThat(s.map(p -> p.getFileName().toString())).containsExactly("m");
+            }
+            Path other = tmp.resolve("photos");
+            Files.createDirectories(other);
+            Files.writeString(other.resolve("a.txt"), "x");
+            assertThatThrownBy(() -> model.save(other)).hasMessageContaining("Refusing");
+        }
+    }
+
+    @Test
+    void corruptFilesGiveClearErrors() throws IOException {
+        ModelSpec spec = spec(NoseTipNet.NAME, LandmarkScheme.NOSE_TIP, 80, 60);
+        Path dir = tmp.resolve("m");
+        try (KeypointModel model = KeypointModel.create(spec, "PyTorch", Device.cpu())) {
+            model.save(dir);
+        }
+        assertThatThrownBy(() -> KeypointModel.load(tmp.resolve("none")))
+                .hasMessageContaining(KeypointModel.SPEC_FILE);
+        // the weights of a half-width net do not fit the spec's architecture
+        String json = Files.readString(dir.resolve(KeypointModel.SPEC_FILE));
+        Files.writeString(
+                dir.resolve(KeypointModel.SPEC_FILE),
+                json.replace("\"hidden\": 256", "\"hidden\": 128"),
+                StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> KeypointModel.load(dir, "PyTorch", Device.cpu()))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining(KeypointModel.PARAMS_FILE);
+        Files.writeString(dir.resolve(KeypointModel.SPEC_FILE), "{", StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> KeypointModel.readSpec(dir))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("model.json");
+    }
+
+    @Test
+    void blockMustMatchSpec() {
+        ModelSpec spec = spec(NoseTipNet.NAME, LandmarkScheme.NOSE_TIP, 80, 60);
+        NoseTipNet half = NoseTipNet.builder().setOutputs(2).optChannels(12, 16, 16).build();
+        assertThatThrownBy(() -> KeypointModel.create(spec, half, "PyTorch", Device.cpu()))
+                .hasMessageContaining("does not match");
+    }
+}

@@ -1,0 +1,725 @@
+package io.github.keypoints.morph;
+
+import io.github.keypoints.data.Affine;
+import java.util.Objects;
+import java.util.stream.IntStream;
+
+/**
+ * Warps images triangle by triangle: for each triangle of a {@link Triangulation} the affine from
+ * the destination triangle back to the source triangle is solved exactly from the three vertex
+ * pairs, the destination triangle is filled exactly ({@link TriangleRasterizer}, so shared edges
+ * are written once and nothing outside the triangle is touched) and every filled pixel is sampled
+ * bilinearly from the source (edge pixels repeat outside the source).
+ *
+ * <p>Rendering into a new frame is split into horizontal bands run in parallel; {@link #accumulate}
+ * runs on the calling thread so callers can parallelise over faces instead.
+ */
+public final class PiecewiseAffineWarp {
+
+    private final Triangulation triangulation;
+    private final boolean parallel;
+
+    private PiecewiseAffineWarp(Triangulation triangulation, boolean parallel) {
+        this.triangulation = Objects.requireNonNull(triangulation, "triangulation");
+        this.parallel = parallel;
+    }
+
+    /**
+     * Creates a warp over a triangulation, rendering frames in parallel bands.
+     *
+     * @param triangulation the index triples shared by the source and destination points
+     * @return the warp
+     */
+    public static PiecewiseAffineWarp of(Triangulation triangulation) {
+        return new PiecewiseAffineWarp(triangulation, true);
+    }
+
+    /**
+     * Returns a copy that renders frames on the calling thread only.
+     *
+     * @return the sequential warp
+     */
+    public PiecewiseAffineWarp sequential() {
+        return new PiecewiseAffineWarp(triangulation, false);
+    }
+
+    /**
+     * Returns the triangulation.
+     *
+     * @return the index triples
+     */
+    public Triangulation triangulation() {
+        return triangulation;
+    }
+
+    /**
+     * Warps {@code src} so that its points {@code srcPoints} move to {@code dstPoints}. Pixels
+     * outside the destination hull stay black.
+     *
+     * @param src the source image
+     * @param srcPoints interleaved source points, one per triangulation point
+     * @param dstPoints interleaved destination points
+     * @param width the output width
+     * @param height the output height
+     * @return the warped image
+     */
+    public ImageBuffer warp(
+            ImageBuffer src, double[] srcPoints, double[] dstPoints, int width, int height) {
+        return blend(src, srcPoints, src, srcPoints, dstPoints, 0.0, width, height);
+    }
+
+    /**
+     * Warps two images onto the same destination points and cross-dissolves them in one pass: the
+     * core of a morph frame.
+     *
+     * @param a the first image
+     * @param aPoints its points
+     * @param b the second image, with as many channels as {@code a}
+     * @param bPoints its points
+     * @param dstPoints the destination points
+     * @param dissolve the weight of {@code b}, 0 to 1
+     * @param width the output width
+     * @param height the output height
+     * @return the blended frame
+     */
+    public ImageBuffer blend(
+            ImageBuffer a,
+            double[] aPoints,
+            ImageBuffer b,
+            double[] bPoints,
+            double[] dstPoints,
+            double dissolve,
+            int width,
+            int height) {
+        if (a.channels() != b.channels()) {
+            throw new IllegalArgumentException(
+                    "Images differ in channels: " + a.channels() + " vs " + b.channels());
+        }
+        if (!(dissolve >= 0 && dissolve <= 1)) {
+            throw new IllegalArgumentException("dissolve must be in [0, 1], was " + dissolve);
+        }
+        checkPoints("source A", aPoints);
+        checkPoints("source B", bPoints);
+        checkPoints("destination", dstPoints);
+        if (a.channels() == 3) {
+            int[] pa = pack(a);
+            int[] pb = b == a ? pa : pack(b);
+            return blendPacked(
+                    pa,
+                    a.width(),
+                    a.height(),
+                    aPoints,
+                    pb,
+                    b.width(),
+                    b.height(),
+                    bPoints,
+                    dstPoints,
+                    dissolve,
+                    width,
+                    height);
+        }
+        ImageBuffer out = ImageBuffer.blank(width, height, a.channels());
+        Affine[] toA = inverseAffines(dstPoints, aPoints);
+        Affine[] toB = b == a && bPoints == aPoints ? toA : inverseAffines(dstPoints, bPoints);
+        float wb = (float) dissolve;
+        int bands = parallel ? Math.max(1, Math.min(height / 32, 2 * cores())) : 1;
+        IntStream range = IntStream.range(0, bands);
+        (bands > 1 ? range.parallel() : range)
+                .forEach(
+                        band -> {
+                            int y0 = (int) ((long) height * band / bands);
+                            int y1 = (int) ((long) height * (band + 1) / bands) - 1;
+                            renderRows(out, a, toA, b, toB, wb, dstPoints, y0, y1);
+                        });
+        return out;
+    }
+
+    /**
+     * Warps {@code src} onto {@code dstPoints} and adds the result to a running sum, for averaging
+     * many faces; pixels outside the destination hull add nothing.
+     *
+     * @param src the source image
+     * @param srcPoints its points
+     * @param dstPoints the destination points
+     * @param sum {@code width * height * channels} running sums, updated in place
+     * @param width the sum image's width
+     * @param height the sum image's height
+     */
+    public void accumulate(
+            ImageBuffer src,
+            double[] srcPoints,
+            double[] dstPoints,
+            float[] sum,
+            int width,
+            int height) {
+        checkPoints("source", srcPoints);
+        checkPoints("destination", dstPoints);
+        int ch = src.channels();
+        if (sum.length != width * height * ch) {
+            throw new IllegalArgumentException(
+                    "Sum buffer has " + sum.length + " values, expected " + width * height * ch);
+        }
+        Affine[] toSrc = inverseAffines(dstPoints, srcPoints);
+        int[] packed = ch == 3 ? pack(src) : null;
+        byte[] s = src.data();
+        int sw = src.width();
+        int sh = src.height();
+        for (int t = 0; t < toSrc.length; t++) {
+            Affine m = toSrc[t];
+            if (m == null) {
+                continue;
+            }
+            int i = triangulation.vertex(t, 0), j = triangulation.vertex(t, 1);
+            int k = triangulation.vertex(t, 2);
+            TriangleRasterizer.rasterize(
+                    dstPoints[2 * i],
+                    dstPoints[2 * i + 1],
+                    dstPoints[2 * j],
+                    dstPoints[2 * j + 1],
+                    dstPoints[2 * k],
+                    dstPoints[2 * k + 1],
+                    width,
+                    0,
+                    height - 1,
+                    (y, xFrom, xTo) -> {
+                        if (packed != null) {
+                            spanAddPacked(sum, width, y, xFrom, xTo, packed, sw, sh, m);
+                        } else {
+                            spanAdd(sum, width, ch, y, xFrom, xTo, s, sw, sh, m);
+                        }
+                    });
+        }
+    }
+
+    /** Counts how often each pixel is filled when rendering onto {@code dstPoints}. */
+    int[] coverage(double[] dstPoints, int width, int height) {
+        int[] count = new int[width * height];
+        for (int t = 0; t < triangulation.size(); t++) {
+            int i = triangulation.vertex(t, 0), j = triangulation.vertex(t, 1);
+            int k = triangulation.vertex(t, 2);
+            TriangleRasterizer.rasterize(
+                    dstPoints[2 * i],
+                    dstPoints[2 * i + 1],
+                    dstPoints[2 * j],
+                    dstPoints[2 * j + 1],
+                    dstPoints[2 * k],
+                    dstPoints[2 * k + 1],
+                    width,
+                    0,
+                    height - 1,
+                    (y, xFrom, xTo) -> {
+                        for (int x = xFrom; x <= xTo; x++) {
+                            count[y * width + x]++;
+                        }
+                    });
+        }
+        return count;
+    }
+
+    /** Packs a BGR image into one int per pixel ({@code c0 | c1 << 8 | c2 << 16}). */
+    static int[] pack(ImageBuffer img) {
+        if (img.channels() != 3) {
+            throw new IllegalArgumentException("Packing needs 3 channels, found " + img.channels());
+        }
+        byte[] d = img.data();
+        int[] px = new int[img.width() * img.height()];
+        for (int i = 0, j = 0; i < px.length; i++, j += 3) {
+            px[i] = (d[j] & 0xff) | (d[j + 1] & 0xff) << 8 | (d[j + 2] & 0xff) << 16;
+        }
+        return px;
+    }
+
+    /** The 3-channel fast path of {@link #blend} on images packed by {@link #pack}. */
+    ImageBuffer blendPacked(
+            int[] a,
+            int aw,
+            int ah,
+            double[] aPoints,
+            int[] b,
+            int bw,
+            int bh,
+            double[] bPoints,
+            double[] dstPoints,
+            double dissolve,
+            int width,
+            int height) {
+        if (!(dissolve >= 0 && dissolve <= 1)) {
+            throw new IllegalArgumentException("dissolve must be in [0, 1], was " + dissolve);
+        }
+        checkPoints("source A", aPoints);
+        checkPoints("source B", bPoints);
+        checkPoints("destination", dstPoints);
+        ImageBuffer out = ImageBuffer.blank(width, height, 3);
+        Affine[] toA = inverseAffines(dstPoints, aPoints);
+        Affine[] toB = b == a && bPoints == aPoints ? toA : inverseAffines(dstPoints, bPoints);
+        int gb = (int) Math.round(dissolve * 256);
+        int bands = parallel ? Math.max(1, Math.min(height / 32, 2 * cores())) : 1;
+        IntStream range = IntStream.range(0, bands);
+        (bands > 1 ? range.parallel() : range)
+                .forEach(
+                        band -> {
+                            int y0 = (int) ((long) height * band / bands);
+                            int y1 = (int) ((long) height * (band + 1) / bands) - 1;
+                            byte[] o = out.data();
+                            for (int t = 0; t < toA.length; t++) {
+                                Affine ma = toA[t];
+                                Affine mb = toB[t];
+                                if (ma == null) {
+                                    continue;
+                                }
+                                int i = triangulation.vertex(t, 0);
+                                int j = triangulation.vertex(t, 1);
+                                int k = triangulation.vertex(t, 2);
+                                TriangleRasterizer.rasterize(
+                                        dstPoints[2 * i],
+                                        dstPoints[2 * i + 1],
+                                        dstPoints[2 * j],
+                                        dstPoints[2 * j + 1],
+                                        dstPoints[2 * k],
+                                        dstPoints[2 * k + 1],
+                                        width,
+                                        y0,
+                                        y1,
+                                        (y, xFrom, xTo) ->
+                                                spanPacked(
+                                                        o, width, y, xFrom, xTo, a, aw, ah, ma, b,
+                                                        bw, bh, mb, gb));
+                            }
+                        });
+        return out;
+    }
+
+    /**
+     * Fills one span from packed sources: both channel pairs (c0, c2) and c1 are weighted in one
+     * multiply each (SIMD within a register); tap weights are 8-bit and sum to exactly 256 over
+     * both images, so no lane overflows.
+     */
+    private static void spanPacked(
+            byte[] o,
+            int w,
+            int y,
+            int xFrom,
+            int xTo,
+            int[] sa,
+            int aw,
+            int ah,
+            Affine ma,
+            int[] sb,
+            int bw,
+            int bh,
+            Affine mb,
+            int gb) {
+        int ga = 256 - gb;
+        boolean useB = gb != 0;
+        boolean useA = ga != 0;
+        int ax = fixed(ma.a() * xFrom + ma.b() * y + ma.c());
+        int ay = fixed(ma.d() * xFrom + ma.e() * y + ma.f());
+        int adx = fixed(ma.a());
+        int ady = fixed(ma.d());
+        int bx = fixed(mb.a() * xFrom + mb.b() * y + mb.c());
+        int by = fixed(mb.d() * xFrom + mb.e() * y + mb.f());
+        int bdx = fixed(mb.a());
+        int bdy = fixed(mb.d());
+        int amx = (aw - 1) << FRAC, amy = (ah - 1) << FRAC;
+        int bmx = (bw - 1) << FRAC, bmy = (bh - 1) << FRAC;
+        int idx = (y * w + xFrom) * 3;
+        for (int x = xFrom; x <= xTo; x++, idx += 3, ax += adx, ay += ady, bx += bdx, by += bdy) {
+            int rb = 0x00800080;
+            int g = 0x00008000;
+            if (useA) {
+                int cx = ax < 0 ? 0 : (ax > amx ? amx : ax);
+                int cy = ay < 0 ? 0 : (ay > amy ? amy : ay);
+                int ix = cx >> FRAC;
+                int iy = cy >> FRAC;
+                int fx = (cx >> (FRAC - 8)) & 255;
+                int fy = (cy >> (FRAC - 8)) & 255;
+                int w11 = (fx * fy) >> 8;
+                int w10 = fy - w11;
+                int w01 = fx - w11;
+                if (useB) {
+                    w11 = (w11 * ga) >> 8;
+                    w10 = (w10 * ga) >> 8;
+                    w01 = (w01 * ga) >> 8;
+                }
+                int w00 = ga - w11 - w10 - w01;
+                int p = iy * aw + ix;
+                int ox = ix < aw - 1 ? 1 : 0;
+                int oy = iy < ah - 1 ? aw : 0;
+                int p00 = sa[p], p01 = sa[p + ox], p10 = sa[p + oy], p11 = sa[p + oy + ox];
+                rb +=
+                        (p00 & 0xff00ff) * w00
+                                + (p01 & 0xff00ff) * w01
+                                + (p10 & 0xff00ff) * w10
+                                + (p11 & 0xff00ff) * w11;
+                g +=
+                        (p00 & 0xff00) * w00
+                                + (p01 & 0xff00) * w01
+                                + (p10 & 0xff00) * w10
+                                + (p11 & 0xff00) * w11;
+            }
+            if (useB) {
+                int cx = bx < 0 ? 0 : (bx > bmx ? bmx : bx);
+                int cy = by < 0 ? 0 : (by > bmy ? bmy : by);
+                int ix = cx >> FRAC;
+                int iy = cy >> FRAC;
+                int fx = (cx >> (FRAC - 8)) & 255;
+                int fy = (cy >> (FRAC - 8)) & 255;
+                int w11 = (fx * fy) >> 8;
+                int w10 = fy - w11;
+                int w01 = fx - w11;
+                if (useA) {
+                    w11 = (w11 * gb) >> 8;
+                    w10 = (w10 * gb) >> 8;
+                    w01 = (w01 * gb) >> 8;
+                }
+                int w00 = gb - w11 - w10 - w01;
+                int p = iy * bw + ix;
+                int ox = ix < bw - 1 ? 1 : 0;
+                int oy = iy < bh - 1 ? bw : 0;
+                int p00 = sb[p], p01 = sb[p + ox], p10 = sb[p + oy], p11 = sb[p + oy + ox];
+                rb +=
+                        (p00 & 0xff00ff) * w00
+                                + (p01 & 0xff00ff) * w01
+                                + (p10 & 0xff00ff) * w10
+                                + (p11 & 0xff00ff) * w11;
+                g +=
+                        (p00 & 0xff00) * w00
+                                + (p01 & 0xff00) * w01
+                                + (p10 & 0xff00) * w10
+                                + (p11 & 0xff00) * w11;
+            }
+            o[idx] = (byte) (rb >>> 8);
+            o[idx + 1] = (byte) (g >>> 16);
+            o[idx + 2] = (byte) (rb >>> 24);
+        }
+    }
+
+    private void renderRows(
+            ImageBuffer out,
+            ImageBuffer a,
+            Affine[] toA,
+            ImageBuffer b,
+            Affine[] toB,
+            float wb,
+            double[] dst,
+            int yFrom,
+            int yTo) {
+        byte[] o = out.data();
+        int w = out.width();
+        int ch = out.channels();
+        byte[] sa = a.data();
+        byte[] sb = b.data();
+        boolean single = wb == 0f || (toA == toB && a == b);
+        float wa = 1f - wb;
+        for (int t = 0; t < toA.length; t++) {
+            Affine ma = toA[t];
+            Affine mb = toB[t];
+            if (ma == null) {
+                continue;
+            }
+            int i = triangulation.vertex(t, 0), j = triangulation.vertex(t, 1);
+            int k = triangulation.vertex(t, 2);
+            TriangleRasterizer.rasterize(
+                    dst[2 * i],
+                    dst[2 * i + 1],
+                    dst[2 * j],
+                    dst[2 * j + 1],
+                    dst[2 * k],
+                    dst[2 * k + 1],
+                    w,
+                    yFrom,
+                    yTo,
+                    (y, xFrom, xTo) -> {
+                        if (single) {
+                            spanSingle(o, w, ch, y, xFrom, xTo, sa, a.width(), a.height(), ma);
+                        } else {
+                            spanBlend(
+                                    o,
+                                    w,
+                                    ch,
+                                    y,
+                                    xFrom,
+                                    xTo,
+                                    sa,
+                                    a.width(),
+                                    a.height(),
+                                    ma,
+                                    wa,
+                                    sb,
+                                    b.width(),
+                                    b.height(),
+                                    mb,
+                                    wb);
+                        }
+                    });
+        }
+    }
+
+    /** Fixed-point source coordinates: 16 fractional bits, of which the top 8 weight taps. */
+    private static final int FRAC = 16;
+
+    private static final double ONE = 1 << FRAC;
+
+    private static void spanSingle(
+            byte[] o,
+            int w,
+            int ch,
+            int y,
+            int xFrom,
+            int xTo,
+            byte[] s,
+            int sw,
+            int sh,
+            Affine m) {
+        spanBlend(o, w, ch, y, xFrom, xTo, s, sw, sh, m, 1f, s, sw, sh, m, 0f);
+    }
+
+    /**
+     * Fills one span with the blend of two bilinear samples. Source positions run in 16.16 fixed
+     * point (start and per-pixel step), are clamped to the image (edge pixels repeat), and each tap
+     * weight, already multiplied by its image's dissolve weight, is a 16-bit integer.
+     */
+    private static void spanBlend(
+            byte[] o,
+            int w,
+            int ch,
+            int y,
+            int xFrom,
+            int xTo,
+            byte[] sa,
+            int aw,
+            int ah,
+            Affine ma,
+            float wa,
+            byte[] sb,
+            int bw,
+            int bh,
+            Affine mb,
+            float wb) {
+        int ax = fixed(ma.a() * xFrom + ma.b() * y + ma.c());
+        int ay = fixed(ma.d() * xFrom + ma.e() * y + ma.f());
+        int adx = fixed(ma.a());
+        int ady = fixed(ma.d());
+        int bx = fixed(mb.a() * xFrom + mb.b() * y + mb.c());
+        int by = fixed(mb.d() * xFrom + mb.e() * y + mb.f());
+        int bdx = fixed(mb.a());
+        int bdy = fixed(mb.d());
+        int amx = (aw - 1) << FRAC, amy = (ah - 1) << FRAC;
+        int bmx = (bw - 1) << FRAC, bmy = (bh - 1) << FRAC;
+        int idx = (y * w + xFrom) * ch;
+        int gb = Math.round(wb * 256);
+        int ga = 256 - gb;
+        int as = aw * ch;
+        int bs = bw * ch;
+        boolean useB = gb != 0;
+        for (int x = xFrom; x <= xTo; x++, idx += ch, ax += adx, ay += ady, bx += bdx, by += bdy) {
+            int cx = ax < 0 ? 0 : (ax > amx ? amx : ax);
+            int cy = ay < 0 ? 0 : (ay > amy ? amy : ay);
+            int ix = cx >> FRAC;
+            int iy = cy >> FRAC;
+            int fx = (cx >> (FRAC - 8)) & 255;
+            int fy = (cy >> (FRAC - 8)) & 255;
+            int aox = ix < aw - 1 ? ch : 0;
+            int aoy = iy < ah - 1 ? as : 0;
+            int fyg = fy * ga; // 16 bits
+            int a11 = (fyg * fx) >> 8;
+            int a10 = fyg - a11;
+            int top = (ga << 8) - fyg;
+            int a01 = (top * fx) >> 8;
+            int a00 = top - a01;
+            int pa = iy * as + ix * ch;
+            int b00 = 0, b01 = 0, b10 = 0, b11 = 0, pb = 0, box = 0, boy = 0;
+            if (useB) {
+                int ex = bx < 0 ? 0 : (bx > bmx ? bmx : bx);
+                int ey = by < 0 ? 0 : (by > bmy ? bmy : by);
+                int jx = ex >> FRAC;
+                int jy = ey >> FRAC;
+                int gx = (ex >> (FRAC - 8)) & 255;
+                int gy = (ey >> (FRAC - 8)) & 255;
+                box = jx < bw - 1 ? ch : 0;
+                boy = jy < bh - 1 ? bs : 0;
+                int gyg = gy * gb;
+                b11 = (gyg * gx) >> 8;
+                b10 = gyg - b11;
+                int btop = (gb << 8) - gyg;
+                b01 = (btop * gx) >> 8;
+                b00 = btop - b01;
+                pb = jy * bs + jx * ch;
+            }
+            if (ch == 3) {
+                int pa1 = pa + aox, pa2 = pa + aoy, pa3 = pa2 + aox;
+                int pb1 = pb + box, pb2 = pb + boy, pb3 = pb2 + box;
+                int v0 =
+                        a00 * (sa[pa] & 0xff)
+                                + a01 * (sa[pa1] & 0xff)
+                                + a10 * (sa[pa2] & 0xff)
+                                + a11 * (sa[pa3] & 0xff)
+                                + b00 * (sb[pb] & 0xff)
+                                + b01 * (sb[pb1] & 0xff)
+                                + b10 * (sb[pb2] & 0xff)
+                                + b11 * (sb[pb3] & 0xff);
+                int v1 =
+                        a00 * (sa[pa + 1] & 0xff)
+                                + a01 * (sa[pa1 + 1] & 0xff)
+                                + a10 * (sa[pa2 + 1] & 0xff)
+                                + a11 * (sa[pa3 + 1] & 0xff)
+                                + b00 * (sb[pb + 1] & 0xff)
+                                + b01 * (sb[pb1 + 1] & 0xff)
+                                + b10 * (sb[pb2 + 1] & 0xff)
+                                + b11 * (sb[pb3 + 1] & 0xff);
+                int v2 =
+                        a00 * (sa[pa + 2] & 0xff)
+                                + a01 * (sa[pa1 + 2] & 0xff)
+                                + a10 * (sa[pa2 + 2] & 0xff)
+                                + a11 * (sa[pa3 + 2] & 0xff)
+                                + b00 * (sb[pb + 2] & 0xff)
+                                + b01 * (sb[pb1 + 2] & 0xff)
+                                + b10 * (sb[pb2 + 2] & 0xff)
+                                + b11 * (sb[pb3 + 2] & 0xff);
+                o[idx] = (byte) ((v0 + (1 << 15)) >>> 16);
+                o[idx + 1] = (byte) ((v1 + (1 << 15)) >>> 16);
+                o[idx + 2] = (byte) ((v2 + (1 << 15)) >>> 16);
+                continue;
+            }
+            for (int c = 0; c < ch; c++, pa++, pb++) {
+                int v =
+                        a00 * (sa[pa] & 0xff)
+                                + a01 * (sa[pa + aox] & 0xff)
+                                + a10 * (sa[pa + aoy] & 0xff)
+                                + a11 * (sa[pa + aoy + aox] & 0xff)
+                                + b00 * (sb[pb] & 0xff)
+                                + b01 * (sb[pb + box] & 0xff)
+                                + b10 * (sb[pb + boy] & 0xff)
+                                + b11 * (sb[pb + boy + box] & 0xff);
+                o[idx + c] = (byte) ((v + (1 << 15)) >>> 16);
+            }
+        }
+    }
+
+    private static int fixed(double v) {
+        return (int) Math.round(v * ONE);
+    }
+
+    /** Adds one span's bilinear samples from a packed image to the sums. */
+    private static void spanAddPacked(
+            float[] sum, int w, int y, int xFrom, int xTo, int[] s, int sw, int sh, Affine m) {
+        int ax = fixed(m.a() * xFrom + m.b() * y + m.c());
+        int ay = fixed(m.d() * xFrom + m.e() * y + m.f());
+        int adx = fixed(m.a());
+        int ady = fixed(m.d());
+        int amx = (sw - 1) << FRAC, amy = (sh - 1) << FRAC;
+        int idx = (y * w + xFrom) * 3;
+        final float scale = 1f / 256;
+        for (int x = xFrom; x <= xTo; x++, idx += 3, ax += adx, ay += ady) {
+            int cx = ax < 0 ? 0 : (ax > amx ? amx : ax);
+            int cy = ay < 0 ? 0 : (ay > amy ? amy : ay);
+            int ix = cx >> FRAC;
+            int iy = cy >> FRAC;
+            int fx = (cx >> (FRAC - 8)) & 255;
+            int fy = (cy >> (FRAC - 8)) & 255;
+            int w11 = (fx * fy) >> 8;
+            int w10 = fy - w11;
+            int w01 = fx - w11;
+            int w00 = 256 - w11 - w10 - w01;
+            int p = iy * sw + ix;
+            int ox = ix < sw - 1 ? 1 : 0;
+            int oy = iy < sh - 1 ? sw : 0;
+            int p00 = s[p], p01 = s[p + ox], p10 = s[p + oy], p11 = s[p + oy + ox];
+            int rb =
+                    (p00 & 0xff00ff) * w00
+                            + (p01 & 0xff00ff) * w01
+                            + (p10 & 0xff00ff) * w10
+                            + (p11 & 0xff00ff) * w11;
+            int g =
+                    (p00 & 0xff00) * w00
+                            + (p01 & 0xff00) * w01
+                            + (p10 & 0xff00) * w10
+                            + (p11 & 0xff00) * w11;
+            sum[idx] += (rb & 0xffff) * scale;
+            sum[idx + 1] += (g >>> 8) * scale;
+            sum[idx + 2] += (rb >>> 16) * scale;
+        }
+    }
+
+    /** Adds one span's bilinear samples (fixed point, like {@link #spanBlend}) to the sums. */
+    private static void spanAdd(
+            float[] sum,
+            int w,
+            int ch,
+            int y,
+            int xFrom,
+            int xTo,
+            byte[] s,
+            int sw,
+            int sh,
+            Affine m) {
+        int ax = fixed(m.a() * xFrom + m.b() * y + m.c());
+        int ay = fixed(m.d() * xFrom + m.e() * y + m.f());
+        int adx = fixed(m.a());
+        int ady = fixed(m.d());
+        int amx = (sw - 1) << FRAC, amy = (sh - 1) << FRAC;
+        int stride = sw * ch;
+        int idx = (y * w + xFrom) * ch;
+        final float scale = 1f / (1 << 16);
+        for (int x = xFrom; x <= xTo; x++, idx += ch, ax += adx, ay += ady) {
+            int cx = ax < 0 ? 0 : (ax > amx ? amx : ax);
+            int cy = ay < 0 ? 0 : (ay > amy ? amy : ay);
+            int ix = cx >> FRAC;
+            int iy = cy >> FRAC;
+            int fx = (cx >> (FRAC - 8)) & 255;
+            int fy = (cy >> (FRAC - 8)) & 255;
+            int ox = ix < sw - 1 ? ch : 0;
+            int oy = iy < sh - 1 ? stride : 0;
+            int fyg = fy << 8;
+            int w11 = fy * fx;
+            int w10 = fyg - w11;
+            int top = (1 << 16) - fyg;
+            int w01 = (top * fx) >> 8;
+            int w00 = top - w01;
+            int p = iy * stride + ix * ch;
+            for (int c = 0; c < ch; c++, p++) {
+                int v =
+                        w00 * (s[p] & 0xff)
+                                + w01 * (s[p + ox] & 0xff)
+                                + w10 * (s[p + oy] & 0xff)
+                                + w11 * (s[p + oy + ox] & 0xff);
+                sum[idx + c] += v * scale;
+            }
+        }
+    }
+
+    /** Per triangle, the affine from destination to source, or null for a degenerate target. */
+    private Affine[] inverseAffines(double[] dst, double[] src) {
+        Affine[] out = new Affine[triangulation.size()];
+        double[] d = new double[6];
+        double[] s = new double[6];
+        for (int t = 0; t < out.length; t++) {
+            for (int k = 0; k < 3; k++) {
+                int v = triangulation.vertex(t, k);
+                d[2 * k] = dst[2 * v];
+                d[2 * k + 1] = dst[2 * v + 1];
+                s[2 * k] = src[2 * v];
+                s[2 * k + 1] = src[2 * v + 1];
+            }
+            double det = (d[2] - d[0]) * (d[5] - d[1]) - (d[4] - d[0]) * (d[3] - d[1]);
+            out[t] = Math.abs(det) < 1e-9 ? null : Affine.fromTriangles(d, s);
+        }
+        return out;
+    }
+
+    private void checkPoints(String what, double[] points) {
+        if (points.length != 2 * triangulation.pointCount()) {
+            throw new IllegalArgumentException(
+                    "The "
+                            + what
+                            + " has "
+                            + points.length / 2
+                            + " points, the triangulation needs "
+                            + triangulation.pointCount());
+        }
+    }
+
+    private static int cores() {
+        return Runtime.getRuntime().availableProcessors();
+    }
+}
