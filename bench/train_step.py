@@ -1,0 +1,78 @@
+"""Reference timing for `keypoints bench train`: the same networks, loss and optimiser in Python
+PyTorch (Debian's python3-torch), on the same machine and thread count.
+
+usage: python3 bench/train_step.py THREADS  ->  one JSON line
+{"torch": version, "threads": n, "cases": {name: {"train_ms": .., "infer_ms_b1": .., "infer_img_s_b32": ..}}}
+"""
+import json
+import sys
+import time
+
+import torch
+import torch.nn as nn
+
+threads = int(sys.argv[1]) if len(sys.argv) > 1 else 1
+torch.set_num_threads(threads)
+torch.manual_seed(0)
+
+
+def nose_tip():
+    # Reference Part 1: input 1x60x80.
+    return nn.Sequential(
+        nn.Conv2d(1, 24, 3), nn.ReLU(),
+        nn.Conv2d(24, 32, 3), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(32, 32, 3), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(), nn.Linear(7488, 256), nn.ReLU(), nn.Linear(256, 2))
+
+
+def imm58():
+    # Reference Part 2: input 1x180x240.
+    layers = [nn.Conv2d(1, 32, 3), nn.ReLU()]
+    chans = [32, 64, 64, 32, 32]
+    for cin, cout in zip(chans[:-1], chans[1:]):
+        layers += [nn.Conv2d(cin, cout, 3), nn.ReLU(), nn.MaxPool2d(2)]
+    layers += [nn.Flatten(), nn.Linear(3744, 256), nn.ReLU(), nn.Linear(256, 116)]
+    return nn.Sequential(*layers)
+
+
+def median_ms(fn, warmup, reps):
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t0) * 1000)
+    times.sort()
+    return times[len(times) // 2]
+
+
+cases = {
+    "imm58": (imm58, 32, 180, 240, 116, 5),
+    "nose-tip": (nose_tip, 15, 60, 80, 2, 20),
+}
+only = sys.argv[2].split(",") if len(sys.argv) > 2 else list(cases)
+out = {}
+for name in only:
+    make, batch, h, w, n_out, reps = cases[name]
+    net = make()
+    opt = torch.optim.Adam(net.parameters(), lr=1e-3)
+    loss_fn = nn.MSELoss()
+    x = torch.rand(batch, 1, h, w) - 0.5
+    y = torch.rand(batch, n_out)
+
+    def step():
+        opt.zero_grad()
+        loss = loss_fn(net(x), y)
+        loss.backward()
+        opt.step()
+
+    train_ms = median_ms(step, 2, reps)
+    net.eval()
+    x1 = torch.rand(1, 1, h, w) - 0.5
+    x32 = torch.rand(32, 1, h, w) - 0.5
+    with torch.no_grad():
+        b1 = median_ms(lambda: net(x1), 3, 30)
+        b32 = median_ms(lambda: net(x32), 2, max(3, reps))
+    out[name] = {"train_ms": train_ms, "infer_ms_b1": b1, "infer_img_s_b32": 32000.0 / b32}
+print(json.dumps({"torch": torch.__version__, "threads": threads, "cases": out}))

@@ -1,0 +1,181 @@
+package io.github.keypoints.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.google.gson.Gson;
+import com.google.gson.reflect.TypeToken;
+import io.github.keypoints.data.Keypoints;
+import io.github.keypoints.data.LandmarkScheme;
+import io.github.keypoints.data.format.ImmAsfFormat;
+import io.github.keypoints.data.format.ImmShape;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The train/evaluate command-line contract, and a smoke run: one epoch on a handful of real IMM
+ * faces when the shared data is present (copied into a temporary folder, never the repository),
+ * else on synthetic IMM-format faces.
+ */
+class TrainCommandTest {
+
+    private record Run(int code, String out, String err) {}
+
+    private static Run run(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = KeypointsCommand.execute(args);
+            return new Run(
+                    code,
+                    out.toString(StandardCharsets.UTF_8),
+                    err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    private static Map<String, Object> lastJson(String out) {
+        String[] lines = out.strip().split("\n");
+        return new Gson()
+                .fromJson(
+                        lines[lines.length - 1], new TypeToken<Map<String, Object>>() {}.getType());
+    }
+
+    /**
+     * Copies persons 1, 2 (train) and 33 (validation), two images each, or writes synthetic ones.
+     */
+    private static Path smallImm(Path dir) throws Exception {
+        Path shared =
+                Path.of(
+                        System.getProperty("keypoints.shared.data", "../shared/data"),
+                        "imm_face_db");
+        Path data = Files.createDirectories(dir.resolve("imm"));
+        if (Files.isDirectory(shared)) {
+            for (String id : List.of("01-1m", "01-2m", "02-1m", "02-2m", "33-1m", "33-2m")) {
+                Files.copy(shared.resolve(id + ".jpg"), data.resolve(id + ".jpg"));
+                Files.copy(shared.resolve(id + ".asf"), data.resolve(id + ".asf"));
+            }
+            return data;
+        }
+        Random r = new Random(1);
+        for (String id : List.of("01-1m", "01-2m", "02-1m", "02-2m", "33-1m", "33-2m")) {
+            BufferedImage img = new BufferedImage(64, 48, BufferedImage.TYPE_INT_RGB);
+            for (int y = 0; y < 48; y++) {
+                for (int x = 0; x < 64; x++) {
+                    int v = r.nextInt(256);
+                    img.setRGB(x, y, v * 0x010101);
+                }
+            }
+            ImageIO.write(img, "jpg", data.resolve(id + ".jpg").toFile());
+            float[] rel = new float[116];
+            for (int i = 0; i < rel.length; i++) {
+                rel[i] = 0.2f + 0.6f * r.nextFloat();
+            }
+            ImmAsfFormat.write(
+                    new ImmShape(Keypoints.of(LandmarkScheme.IMM_58, rel), id + ".jpg"),
+                    data.resolve(id + ".asf"));
+        }
+        return data;
+    }
+
+    @Test
+    void helpListsTheOptions() {
+        Run r = run("train", "--help");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("--model", "--lr-drop", "--resume", "--json");
+        assertThat(run("evaluate", "--help").out()).contains("--model", "--data");
+        assertThat(run("bench", "train", "--help").out()).contains("--engines");
+    }
+
+    @Test
+    void badArgumentsGoToStandardErrorWithNonZeroExit(@TempDir Path dir) throws Exception {
+        Path data = smallImm(dir);
+        Run r = run("train", "--model", "nosetip", "--data", data.toString());
+        assertThat(r.code()).isNotZero();
+        assertThat(r.err()).contains("--model must be one of").contains("nosetip");
+        Run bad =
+                run("train", "--model", "nose-tip", "--data", data.toString(), "--input", "80by60");
+        assertThat(bad.code()).isNotZero();
+        assertThat(bad.err()).contains("--input").contains("80by60");
+        Run missing =
+                run(
+                        "evaluate",
+                        "--model",
+                        dir.resolve("nope.kpt").toString(),
+                        "--data",
+                        data.toString());
+        assertThat(missing.code()).isNotZero();
+        assertThat(missing.err()).contains("nope.kpt");
+    }
+
+    @Test
+    void oneEpochSmokeRunAndEvaluateReproducesItsNumbers(@TempDir Path dir) throws Exception {
+        Path data = smallImm(dir);
+        Path out = dir.resolve("run");
+        Run train =
+                run(
+                        "train",
+                        "--model",
+                        "nose-tip",
+                        "--data",
+                        data.toString(),
+                        "--epochs",
+                        "1",
+                        "--batch",
+                        "2",
+                        "--input",
+                        "40x30",
+                        "--out",
+                        out.toString(),
+                        "--json");
+        assertThat(train.code()).as(train.err()).isZero();
+        Map<String, Object> t = lastJson(train.out());
+        assertThat(t)
+                .containsKeys(
+                        "val_mean_px",
+                        "val_mae_px",
+                        "val_nme",
+                        "train_loss",
+                        "val_loss",
+                        "epochs",
+                        "seconds",
+                        "params",
+                        "model");
+        assertThat(((Number) t.get("epochs")).intValue()).isEqualTo(1);
+        assertThat(out.resolve("model.kpt")).isRegularFile();
+        assertThat(out.resolve("history.csv")).isRegularFile();
+
+        Run eval =
+                run(
+                        "evaluate",
+                        "--model",
+                        t.get("model").toString(),
+                        "--data",
+                        data.toString(),
+                        "--json");
+        assertThat(eval.code()).as(eval.err()).isZero();
+        Map<String, Object> e = lastJson(eval.out());
+        assertThat(((Number) e.get("samples")).intValue()).isEqualTo(2);
+        double trained = ((Number) t.get("val_mean_px")).doubleValue();
+        assertThat(((Number) e.get("val_mean_px")).doubleValue())
+                .isCloseTo(trained, within(1e-6 * trained));
+        assertThat(((Number) e.get("val_loss")).doubleValue())
+                .isCloseTo(((Number) t.get("val_loss")).doubleValue(), within(1e-9));
+    }
+}
