@@ -11,7 +11,6 @@ import io.github.keypoints.morph.FaceFrame;
 import io.github.keypoints.morph.ImageBuffer;
 import io.github.keypoints.morph.MeanFace;
 import io.github.keypoints.morph.MorphChain;
-import io.github.keypoints.morph.PiecewiseAffineWarp;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -76,6 +75,14 @@ public final class BenchMorphCommand implements Callable<Integer> {
     @Option(names = "--no-reference", description = "Skip the Python reference.")
     private boolean noReference;
 
+    @Option(
+            names = "--work",
+            paramLabel = "DIR",
+            description =
+                    "Keep the exchange file and the Python pictures in DIR (default: a temporary"
+                            + " folder, deleted).")
+    private Path workDir;
+
     @Option(names = "--json", description = "Print a one-line JSON summary as the last line.")
     private boolean json;
 
@@ -124,30 +131,27 @@ public final class BenchMorphCommand implements Callable<Integer> {
         plan.add(new double[] {chainFaces.size() - 1, chainFaces.size() - 1, 0});
         int checkFrame = Math.min(plan.size() - 1, frames / 2);
         ImageBuffer[] checked = new ImageBuffer[1];
-        PiecewiseAffineWarp parallel = PiecewiseAffineWarp.of(chain.triangulation());
-        PiecewiseAffineWarp sequential = parallel.sequential();
-        double[][] src = new double[chainFaces.size()][];
-        double[][] aligned = new double[chainFaces.size()][];
-        for (int i = 0; i < chainFaces.size(); i++) {
-            src[i] = chain.sourcePoints(i);
-            aligned[i] = chain.alignedPoints(i);
-        }
-        // Warm up the JIT on the whole chain once, then time it, in parallel and on one thread.
-        runChain(parallel, chainFaces, src, aligned, plan, w, h, -1, null);
-        double javaFrameMs =
-                runChain(parallel, chainFaces, src, aligned, plan, w, h, checkFrame, checked);
-        double javaFrameMsSeq =
-                runChain(sequential, chainFaces, src, aligned, plan, w, h, -1, null);
+        MorphChain sequentialChain = chain.sequential();
+        // Warm up the JIT on the whole chain (both variants), then time it, in parallel and on
+        // one thread.
+        runChain(chain, plan, -1, null);
+        runChain(sequentialChain, plan, -1, null);
+        double javaFrameMs = runChain(chain, plan, checkFrame, checked);
+        double javaFrameCpuMs = lastCpuMs;
+        double javaFrameMsSeq = runChain(sequentialChain, plan, -1, null);
+        double javaFrameCpuMsSeq = lastCpuMs;
         out.printf(
                 "Java morph: %d frames %dx%d, %d triangles: %.2f ms/frame (%d threads), %.2f"
-                        + " ms/frame (1 thread)%n",
+                        + " ms/frame (1 thread); CPU %.2f / %.2f ms/frame%n",
                 plan.size(),
                 w,
                 h,
                 chain.triangulation().size(),
                 javaFrameMs,
                 cores,
-                javaFrameMsSeq);
+                javaFrameMsSeq,
+                javaFrameCpuMs,
+                javaFrameCpuMsSeq);
         chainFaces.clear();
 
         // --- mean face of all faces ---
@@ -174,19 +178,31 @@ public final class BenchMorphCommand implements Callable<Integer> {
         double javaDecodeMs = (System.nanoTime() - t0) / 1e6 / all.size();
         mean.compute(decoded.subList(0, Math.min(40, decoded.size()))); // warm-up
         t0 = System.nanoTime();
+        long c0 = cpuNanos();
         MeanFace.Result meanResult = mean.compute(decoded);
         double javaMeanExcl = (System.nanoTime() - t0) / 1e9;
+        double javaMeanExclCpu = (cpuNanos() - c0) / 1e9;
         t0 = System.nanoTime();
         MeanFace.builder().setSize(w, h).optThreads(1).build().compute(decoded);
         double javaMeanExclSeq = (System.nanoTime() - t0) / 1e9;
         decoded.clear();
         t0 = System.nanoTime();
+        c0 = cpuNanos();
         mean.compute(shapes, i -> w, i -> h, i -> FaceSelection.decode(all.get(i)));
         double javaMeanIncl = (System.nanoTime() - t0) / 1e9;
+        double javaMeanInclCpu = (cpuNanos() - c0) / 1e9;
         out.printf(
                 "Java mean face of %d: %.3f s decode excluded (%d threads), %.3f s (1 thread);"
-                        + " %.3f s decode included; JPEG decode %.2f ms/image%n",
-                all.size(), javaMeanExcl, cores, javaMeanExclSeq, javaMeanIncl, javaDecodeMs);
+                        + " %.3f s decode included; JPEG decode %.2f ms/image; CPU %.3f s"
+                        + " excluded, %.3f s included%n",
+                all.size(),
+                javaMeanExcl,
+                cores,
+                javaMeanExclSeq,
+                javaMeanIncl,
+                javaDecodeMs,
+                javaMeanExclCpu,
+                javaMeanInclCpu);
 
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("faces", all.size());
@@ -195,13 +211,31 @@ public final class BenchMorphCommand implements Callable<Integer> {
         summary.put("cores", cores);
         summary.put("javaFrameMs", javaFrameMs);
         summary.put("javaFrameMsOneThread", javaFrameMsSeq);
+        summary.put("javaFrameCpuMs", javaFrameCpuMs);
+        summary.put("javaFrameCpuMsOneThread", javaFrameCpuMsSeq);
+        summary.put("javaMeanCpuSecondsDecodeExcluded", javaMeanExclCpu);
+        summary.put("javaMeanCpuSecondsDecodeIncluded", javaMeanInclCpu);
         summary.put("javaMeanSecondsDecodeExcluded", javaMeanExcl);
         summary.put("javaMeanSecondsDecodeExcludedOneThread", javaMeanExclSeq);
         summary.put("javaMeanSecondsDecodeIncluded", javaMeanIncl);
         summary.put("javaDecodeMsPerImage", javaDecodeMs);
 
+        if (workDir != null) {
+            Files.createDirectories(workDir);
+            writeExchange(
+                    workDir.resolve("exchange.json"),
+                    neutral,
+                    chain,
+                    plan,
+                    checkFrame,
+                    all,
+                    meanPlan,
+                    w,
+                    h);
+        }
         if (ref != null) {
-            Path work = Files.createTempDirectory("keypoints-bench-morph");
+            Path work =
+                    workDir != null ? workDir : Files.createTempDirectory("keypoints-bench-morph");
             try {
                 Path exchange = work.resolve("exchange.json");
                 writeExchange(exchange, neutral, chain, plan, checkFrame, all, meanPlan, w, h);
@@ -210,6 +244,9 @@ public final class BenchMorphCommand implements Callable<Integer> {
                 double pyExcl = py.get("meanSecondsDecodeExcluded").getAsDouble();
                 double pyIncl = py.get("meanSecondsDecodeIncluded").getAsDouble();
                 double pyDecode = py.get("decodeMsPerImage").getAsDouble();
+                double pyFrameCpu = py.get("frameCpuMs").getAsDouble();
+                double pyExclCpu = py.get("meanCpuSecondsDecodeExcluded").getAsDouble();
+                double pyInclCpu = py.get("meanCpuSecondsDecodeIncluded").getAsDouble();
                 double frameDiff = meanAbsDiff(checked[0], work.resolve("python-frame.png"));
                 double meanDiff = meanAbsDiff(meanResult.image(), work.resolve("python-mean.png"));
                 out.printf(
@@ -224,6 +261,22 @@ public final class BenchMorphCommand implements Callable<Integer> {
                         pyExcl / javaMeanExcl,
                         pyIncl / javaMeanIncl);
                 out.printf(
+                        "CPU time: Python %.2f ms/frame, %.3f s / %.3f s mean face; ratio (Python"
+                                + " / Java): frame %.2fx (1 thread %.2fx), mean face %.2fx"
+                                + " excluded, %.2fx included%n",
+                        pyFrameCpu,
+                        pyExclCpu,
+                        pyInclCpu,
+                        pyFrameCpu / javaFrameCpuMs,
+                        pyFrameCpu / javaFrameCpuMsSeq,
+                        pyExclCpu / javaMeanExclCpu,
+                        pyInclCpu / javaMeanInclCpu);
+                summary.put("pythonFrameCpuMs", pyFrameCpu);
+                summary.put("pythonMeanCpuSecondsDecodeExcluded", pyExclCpu);
+                summary.put("pythonMeanCpuSecondsDecodeIncluded", pyInclCpu);
+                summary.put("frameCpuRatio", pyFrameCpu / javaFrameCpuMs);
+                summary.put("meanCpuRatioDecodeExcluded", pyExclCpu / javaMeanExclCpu);
+                out.printf(
                         "same triangles check: mean |Java - Python| = %.2f grey levels (frame %d),"
                                 + " %.2f (mean face)%n",
                         frameDiff, checkFrame, meanDiff);
@@ -237,10 +290,8 @@ public final class BenchMorphCommand implements Callable<Integer> {
                 summary.put("frameMeanAbsDiff", frameDiff);
                 summary.put("meanFaceMeanAbsDiff", meanDiff);
             } finally {
-                try (var s = Files.walk(work)) {
-                    for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                        Files.deleteIfExists(p);
-                    }
+                if (workDir == null) {
+                    deleteTree(work);
                 }
             }
         }
@@ -256,41 +307,32 @@ public final class BenchMorphCommand implements Callable<Integer> {
     }
 
     /** Renders every planned frame; returns the wall time per frame in ms. */
-    private static double runChain(
-            PiecewiseAffineWarp warp,
-            List<Face> faces,
-            double[][] src,
-            double[][] aligned,
-            List<double[]> plan,
-            int w,
-            int h,
-            int keep,
-            ImageBuffer[] kept) {
+    /** CPU time of the whole JVM process in ns (all threads), to see through a busy machine. */
+    private static long cpuNanos() {
+        java.lang.management.OperatingSystemMXBean os =
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+            return sun.getProcessCpuTime();
+        }
+        return 0;
+    }
+
+    /** CPU ms per frame of the last {@link #runChain} call. */
+    private double lastCpuMs;
+
+    private double runChain(MorphChain chain, List<double[]> plan, int keep, ImageBuffer[] kept) {
         long t0 = System.nanoTime();
+        long c0 = cpuNanos();
         for (int k = 0; k < plan.size(); k++) {
             int i = (int) plan.get(k)[0];
             int j = (int) plan.get(k)[1];
             double t = plan.get(k)[2];
-            double[] a = aligned[i];
-            double[] b = aligned[j];
-            double[] dst = new double[a.length];
-            for (int q = 0; q < a.length; q++) {
-                dst[q] = (1 - t) * a[q] + t * b[q];
-            }
-            ImageBuffer f =
-                    warp.blend(
-                            faces.get(i).image(),
-                            src[i],
-                            faces.get(j).image(),
-                            src[j],
-                            dst,
-                            t,
-                            w,
-                            h);
+            ImageBuffer f = chain.frame(i, j, t, t);
             if (k == keep) {
                 kept[0] = f;
             }
         }
+        lastCpuMs = (cpuNanos() - c0) / 1e6 / plan.size();
         return (System.nanoTime() - t0) / 1e6 / plan.size();
     }
 
@@ -379,6 +421,14 @@ public final class BenchMorphCommand implements Callable<Integer> {
             return (double) sum / py.data().length;
         } finally {
             m.release();
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var s = Files.walk(dir)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
         }
     }
 

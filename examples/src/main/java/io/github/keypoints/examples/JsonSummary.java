@@ -2,7 +2,9 @@ package io.github.keypoints.examples;
 
 import com.google.gson.GsonBuilder;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -35,16 +37,45 @@ public final class JsonSummary {
     }
 
     /**
-     * Returns the object as one line of JSON.
+     * Returns the object as one line of strict JSON: a metric that is not defined (NaN, such as the
+     * NME of a one-point scheme) or infinite is written as {@code null}, since JSON has no literal
+     * for it and scripts must be able to parse the line.
      *
      * @return compact JSON
      */
     public String toJson() {
         return new GsonBuilder()
-                .serializeSpecialFloatingPointValues()
+                .serializeNulls()
                 .disableHtmlEscaping()
                 .create()
-                .toJson(fields);
+                .toJson(finite(fields));
+    }
+
+    private static Object finite(Object value) {
+        if (value instanceof Double || value instanceof Float) {
+            double d = ((Number) value).doubleValue();
+            return Double.isFinite(d) ? value : null;
+        }
+        if (value instanceof Map<?, ?>) {
+            Map<Object, Object> out = new LinkedHashMap<>();
+            ((Map<?, ?>) value).forEach((k, v) -> out.put(k, finite(v)));
+            return out;
+        }
+        if (value instanceof Iterable<?>) {
+            List<Object> out = new ArrayList<>();
+            for (Object v : (Iterable<?>) value) {
+                out.add(finite(v));
+            }
+            return out;
+        }
+        if (value instanceof double[]) {
+            List<Object> out = new ArrayList<>();
+            for (double v : (double[]) value) {
+                out.add(finite(v));
+            }
+            return out;
+        }
+        return value;
     }
 
     /**

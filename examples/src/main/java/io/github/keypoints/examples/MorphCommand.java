@@ -74,6 +74,15 @@ public final class MorphCommand implements Callable<Integer> {
     private String size;
 
     @Option(
+            names = "--zoom",
+            defaultValue = "1",
+            paramLabel = "Z",
+            description =
+                    "Enlarge the faces in the frame by Z about its centre (default: ${DEFAULT-VALUE}"
+                            + ", faces as large as in their photos).")
+    private double zoom;
+
+    @Option(
             names = "--out",
             required = true,
             paramLabel = "FILE.gif|FILE.avi|FILE.mp4|DIR",
@@ -89,6 +98,9 @@ public final class MorphCommand implements Callable<Integer> {
         long start = System.nanoTime();
         if (frames < 1) {
             throw bad("--frames: expected N >= 1, found " + frames);
+        }
+        if (!(zoom > 0) || !Double.isFinite(zoom)) {
+            throw bad("--zoom: expected a positive number, found " + zoom);
         }
         if (!(fps > 0)) {
             throw bad("--fps: expected a positive number, found " + fps);
@@ -118,7 +130,7 @@ public final class MorphCommand implements Callable<Integer> {
         }
         int w = wh == null ? decoded.get(0).image().width() : wh[0];
         int h = wh == null ? decoded.get(0).image().height() : wh[1];
-        MorphChain chain = MorphChain.of(decoded, FaceFrame.fitting(decoded, w, h));
+        MorphChain chain = MorphChain.of(decoded, FaceFrame.fitting(decoded, w, h).zoomed(zoom));
         int written;
         FrameWriter writer = FrameWriter.open(out, fps);
         try {

@@ -14,7 +14,6 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -124,8 +123,7 @@ public final class HeatmapNet extends AbstractBlock implements KeypointBlock {
 
     static HeatmapNet fromConfig(Map<String, ?> config) {
         return builder()
-                .setOutputs(ConfigValues.requiredInt(config, "outputs"))
-                .optInputChannels(ConfigValues.intValue(config, "inputChannels", 1))
+                .fromConfig(config)
                 .optBaseChannels(ConfigValues.intValue(config, "baseChannels", 16))
                 .optDepth(ConfigValues.intValue(config, "depth", 3))
                 .optOutputStride(ConfigValues.intValue(config, "outputStride", 1))
@@ -275,37 +273,20 @@ public final class HeatmapNet extends AbstractBlock implements KeypointBlock {
         return Collections.unmodifiableMap(m);
     }
 
-    /** Builds a {@link HeatmapNet}. */
-    public static final class Builder {
-        private int outputs;
-        private int inputChannels = 1;
+    /**
+     * Builds a {@link HeatmapNet}. {@code setOutputs} takes {@code 2N} for N keypoints (one heatmap
+     * each), an even count, and is required.
+     */
+    public static final class Builder extends KeypointBlockBuilder<Builder> {
         private int baseChannels = 16;
         private int depth = 3;
         private int outputStride = 1;
         private float beta = 1f;
-        private Initializer initializer;
 
         private Builder() {}
 
-        /**
-         * Sets the number of outputs, {@code 2N} for N keypoints (one heatmap each). Required.
-         *
-         * @param outputs an even output count
-         * @return this builder
-         */
-        public Builder setOutputs(int outputs) {
-            this.outputs = outputs;
-            return this;
-        }
-
-        /**
-         * Sets the number of input channels; 1 (grayscale) by default.
-         *
-         * @param inputChannels the channel count
-         * @return this builder
-         */
-        public Builder optInputChannels(int inputChannels) {
-            this.inputChannels = inputChannels;
+        @Override
+        Builder self() {
             return this;
         }
 
@@ -356,18 +337,6 @@ public final class HeatmapNet extends AbstractBlock implements KeypointBlock {
         }
 
         /**
-         * Sets the initialiser; a {@link TorchDefaultInitializer} with the default seed if not set.
-         * Any other initialiser applies to the weights only.
-         *
-         * @param initializer the initialiser
-         * @return this builder
-         */
-        public Builder optInitializer(Initializer initializer) {
-            this.initializer = initializer;
-            return this;
-        }
-
-        /**
          * Builds the network (uninitialised).
          *
          * @return the network
@@ -380,7 +349,7 @@ public final class HeatmapNet extends AbstractBlock implements KeypointBlock {
                                 + " count, got "
                                 + outputs);
             }
-            ConfigValues.positive("inputChannels", inputChannels);
+            validate();
             ConfigValues.positive("baseChannels", baseChannels);
             if (depth < 1 || depth > 6) {
                 throw new IllegalArgumentException("depth must be 1 to 6, got " + depth);

@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
 import ai.djl.nn.ParameterList;
 import ai.djl.training.ParameterStore;
 import java.io.BufferedInputStream;
@@ -17,6 +18,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -161,13 +163,20 @@ public final class KeypointModel implements AutoCloseable {
         Model model = Model.newInstance(spec.architecture(), device, engine);
         try {
             model.setBlock(block);
-            try (DataInputStream in =
-                    new DataInputStream(new BufferedInputStream(Files.newInputStream(params)))) {
-                block.loadParameters(model.getNDManager(), in);
+            // The parameters are created by the initialiser in engine-owned memory and then
+            // overwritten with the file's values; reading straight into the block would leave
+            // PyTorch tensors over Java-side buffers and skip the shape check.
+            block.initialize(model.getNDManager(), DataType.FLOAT32, inputShape(spec, 1));
+            try (NDManager scratch = model.getNDManager().newSubManager();
+                    DataInputStream in =
+                            new DataInputStream(
+                                    new BufferedInputStream(Files.newInputStream(params)))) {
+                KeypointBlock read = spec.newBlock();
+                read.loadParameters(scratch, in);
                 if (in.read() != -1) {
                     throw new MalformedModelException("trailing bytes after the last parameter");
                 }
-                checkShapes(spec, block, model.getNDManager());
+                copyParameters(spec, read, block);
             } catch (MalformedModelException | RuntimeException e) {
                 throw new IOException(
                         params
@@ -310,31 +319,37 @@ public final class KeypointModel implements AutoCloseable {
         model.close();
     }
 
-    /** Compares every loaded parameter shape with those of a fresh block of the spec. */
-    private static void checkShapes(ModelSpec spec, KeypointBlock loaded, NDManager manager)
+    /** Copies the values read from the file into the initialised block, checking each shape. */
+    private static void copyParameters(ModelSpec spec, KeypointBlock read, KeypointBlock target)
             throws MalformedModelException {
-        KeypointBlock fresh = spec.newBlock();
-        try (NDManager scratch = manager.newSubManager()) {
-            fresh.initialize(scratch, DataType.FLOAT32, inputShape(spec, 1));
-            ParameterList expected = fresh.getParameters();
-            ParameterList actual = loaded.getParameters();
-            for (int i = 0; i < expected.size(); i++) {
-                Shape want = expected.valueAt(i).getShape();
-                Shape got = actual.valueAt(i).getShape();
-                if (!want.equals(got)) {
-                    throw new MalformedModelException(
-                            "parameter "
-                                    + actual.keyAt(i)
-                                    + " has shape "
-                                    + got
-                                    + ", the spec's network at input "
-                                    + spec.inputWidth()
-                                    + "x"
-                                    + spec.inputHeight()
-                                    + " needs "
-                                    + want);
-                }
+        ParameterList from = read.getParameters();
+        ParameterList to = target.getParameters();
+        if (from.size() != to.size()) {
+            throw new MalformedModelException(
+                    "the file has " + from.size() + " parameters, the spec's network " + to.size());
+        }
+        for (int i = 0; i < to.size(); i++) {
+            Parameter source = from.valueAt(i);
+            Shape want = to.valueAt(i).getShape();
+            if (!source.isInitialized()) {
+                throw new MalformedModelException("parameter " + to.keyAt(i) + " is not stored");
             }
+            Shape got = source.getArray().getShape();
+            if (!want.equals(got)) {
+                throw new MalformedModelException(
+                        "parameter "
+                                + to.keyAt(i)
+                                + " has shape "
+                                + got
+                                + ", the spec's network at input "
+                                + spec.inputWidth()
+                                + "x"
+                                + spec.inputHeight()
+                                + " needs "
+                                + want);
+            }
+            float[] values = source.getArray().toType(DataType.FLOAT32, false).toFloatArray();
+            to.valueAt(i).getArray().set(FloatBuffer.wrap(values));
         }
     }
 

@@ -9,6 +9,8 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import com.google.gson.ToNumberPolicy;
 import io.github.keypoints.data.LandmarkScheme;
+import io.github.keypoints.data.preprocess.CropPolicy;
+import io.github.keypoints.data.preprocess.PixelNormalization;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -377,6 +379,21 @@ public record ModelSpec(
         /** The reference project's scaling, {@code pixel / 255 − 0.5}. */
         public static final Normalization CENTERED = new Normalization(List.of(0.5), List.of(1.0));
 
+        /**
+         * Returns the same normalisation as the data module's preprocessing object.
+         *
+         * @return the pixel normalisation that turns images into this model's inputs
+         */
+        public PixelNormalization toPixelNormalization() {
+            float[] m = new float[mean.size()];
+            float[] s = new float[std.size()];
+            for (int i = 0; i < m.length; i++) {
+                m[i] = mean.get(i).floatValue();
+                s[i] = std.get(i).floatValue();
+            }
+            return PixelNormalization.meanStd(m, s);
+        }
+
         /** Validates the statistics and copies the lists. */
         public Normalization {
             mean = List.copyOf(mean);
@@ -400,8 +417,8 @@ public record ModelSpec(
     /**
      * Which region of a photo becomes the network input.
      *
-     * @param kind {@code WHOLE_IMAGE}, {@code FACE_BOX} or {@code POINTS_BOX} (the names of {@code
-     *     io.github.keypoints.data.preprocess.CropPolicy.Kind})
+     * @param kind {@code WHOLE_IMAGE}, {@code FACE_BOX} or {@code POINTS_BOX} (the names of {@link
+     *     CropPolicy.Kind})
      * @param factor the growth of the box about its centre (1 keeps it)
      * @param keepAspect whether the region is widened to the input aspect ratio
      */
@@ -409,6 +426,37 @@ public record ModelSpec(
 
         /** The whole image, resized. */
         public static final Crop WHOLE_IMAGE = new Crop("WHOLE_IMAGE", 1, false);
+
+        /**
+         * Records a crop policy of the data module.
+         *
+         * @param policy the policy the model was trained with
+         * @return the crop description
+         */
+        public static Crop of(CropPolicy policy) {
+            return new Crop(policy.kind().name(), policy.factor(), policy.keepAspect());
+        }
+
+        /**
+         * Returns the data module's crop policy this describes.
+         *
+         * @return the policy
+         * @throws IllegalArgumentException if the kind is not a {@link CropPolicy.Kind}
+         */
+        public CropPolicy toCropPolicy() {
+            CropPolicy.Kind k;
+            try {
+                k = CropPolicy.Kind.valueOf(kind);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(
+                        "Unknown crop kind '"
+                                + kind
+                                + "'; known: "
+                                + java.util.Arrays.toString(CropPolicy.Kind.values()),
+                        e);
+            }
+            return new CropPolicy(k, factor, keepAspect);
+        }
 
         /** Validates the values. */
         public Crop {

@@ -14,7 +14,6 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -97,10 +96,7 @@ public final class ResNet18 extends AbstractBlock implements KeypointBlock {
     }
 
     static ResNet18 fromConfig(Map<String, ?> config) {
-        return builder()
-                .setOutputs(ConfigValues.requiredInt(config, "outputs"))
-                .optInputChannels(ConfigValues.intValue(config, "inputChannels", 1))
-                .build();
+        return builder().fromConfig(config).build();
     }
 
     /**
@@ -218,45 +214,17 @@ public final class ResNet18 extends AbstractBlock implements KeypointBlock {
         return (size + 2 - 3) / 2 + 1;
     }
 
-    /** Builds a {@link ResNet18}. */
-    public static final class Builder {
-        private int outputs;
-        private int inputChannels = 1;
-        private Initializer initializer;
+    /**
+     * Builds a {@link ResNet18}. {@code setOutputs} sets the outputs of the new head, {@code 2N}
+     * for N keypoints, and is required; {@code optInputChannels} takes 1 (grayscale, the default)
+     * or 3 (RGB, torchvision's).
+     */
+    public static final class Builder extends KeypointBlockBuilder<Builder> {
 
         private Builder() {}
 
-        /**
-         * Sets the number of outputs of the new head, {@code 2N} for N keypoints. Required.
-         *
-         * @param outputs the output count
-         * @return this builder
-         */
-        public Builder setOutputs(int outputs) {
-            this.outputs = outputs;
-            return this;
-        }
-
-        /**
-         * Sets the number of input channels: 1 (grayscale, the default) or 3 (RGB, torchvision's).
-         *
-         * @param inputChannels the channel count
-         * @return this builder
-         */
-        public Builder optInputChannels(int inputChannels) {
-            this.inputChannels = inputChannels;
-            return this;
-        }
-
-        /**
-         * Sets the initialiser; a {@link TorchDefaultInitializer} with the default seed if not set.
-         * Any other initialiser applies to the weights only.
-         *
-         * @param initializer the initialiser
-         * @return this builder
-         */
-        public Builder optInitializer(Initializer initializer) {
-            this.initializer = initializer;
+        @Override
+        Builder self() {
             return this;
         }
 
@@ -267,11 +235,7 @@ public final class ResNet18 extends AbstractBlock implements KeypointBlock {
          * @throws IllegalArgumentException if the outputs are not set or the channels not positive
          */
         public ResNet18 build() {
-            if (outputs <= 0) {
-                throw new IllegalArgumentException(
-                        "Missing or non-positive outputs: call setOutputs(2N), got " + outputs);
-            }
-            ConfigValues.positive("inputChannels", inputChannels);
+            validate();
             return new ResNet18(this);
         }
     }

@@ -128,8 +128,14 @@ public final class TorchDefaultInitializer implements Initializer {
                 values[i] = (float) ((2 * random.nextDouble() - 1) * bound);
             }
         }
-        NDArray array = manager.create(values, shape);
-        return dataType == DataType.FLOAT32 ? array : array.toType(dataType, false);
+        // manager.create(float[]) may hand PyTorch a tensor over a direct ByteBuffer (zero copy);
+        // the keypoints-train developers saw non-deterministic NaN weights when training such
+        // parameters, so the parameter is a copy in memory the engine allocated itself.
+        try (NDArray wrapped = manager.create(values, shape)) {
+            return dataType == DataType.FLOAT32
+                    ? wrapped.duplicate()
+                    : wrapped.toType(dataType, true);
+        }
     }
 
     /** A bias initialiser that takes its fan-in from its layer's weight. */

@@ -12,6 +12,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import io.github.keypoints.data.LandmarkScheme;
+import io.github.keypoints.data.preprocess.CropPolicy;
+import io.github.keypoints.data.preprocess.PixelNormalization;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -142,6 +144,20 @@ class KeypointModelTest {
         assertThat(back.landmarkScheme()).isEqualTo(LandmarkScheme.IBUG_68);
         assertThat(back.libraryVersion()).isNotBlank().isNotEqualTo("unknown");
         assertThat(back.newBlock()).isInstanceOf(HeatmapNet.class);
+    }
+
+    @Test
+    void normalizationAndCropConvertToTheDataModulesPreprocessing() {
+        CropPolicy policy = CropPolicy.faceBox(1.25).keepingAspect();
+        ModelSpec.Crop crop = ModelSpec.Crop.of(policy);
+        assertThat(crop.toCropPolicy()).isEqualTo(policy);
+        assertThatThrownBy(() -> new ModelSpec.Crop("CIRCLE", 1, false).toCropPolicy())
+                .hasMessageContaining("FACE_BOX");
+        ModelSpec.Normalization n = new ModelSpec.Normalization(List.of(0.5), List.of(0.25));
+        assertThat(n.toPixelNormalization().describe())
+                .isEqualTo(
+                        PixelNormalization.meanStd(new float[] {0.5f}, new float[] {0.25f})
+                                .describe());
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import org.opencv.core.Mat;
 import org.opencv.core.Size;
 import org.opencv.videoio.VideoWriter;
+import org.opencv.videoio.Videoio;
 
 /** Writes a Motion-JPEG AVI with OpenCV's {@code VideoWriter} (the openpnp build's only codec). */
 final class AviFrameWriter implements FrameWriter {
@@ -31,6 +32,9 @@ final class AviFrameWriter implements FrameWriter {
             writer =
                     new VideoWriter(
                             out.temp().toString(),
+                            // The built-in MJPEG encoder; without it OpenCV first tries to read the
+                            // digits of the temporary name as an image-sequence pattern.
+                            Videoio.CAP_OPENCV_MJPEG,
                             VideoWriter.fourcc('M', 'J', 'P', 'G'),
                             fps,
                             new Size(width, height),

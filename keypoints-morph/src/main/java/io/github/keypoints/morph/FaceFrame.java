@@ -59,6 +59,27 @@ public record FaceFrame(
     }
 
     /**
+     * Returns this frame with the eye targets moved away from (zoom above 1) or toward the frame's
+     * centre, so faces fill more (or less) of the frame.
+     *
+     * @param zoom the factor, positive
+     * @return the zoomed frame
+     */
+    public FaceFrame zoomed(double zoom) {
+        if (!(zoom > 0) || !Double.isFinite(zoom)) {
+            throw new IllegalArgumentException("zoom must be positive, was " + zoom);
+        }
+        double cx = (width - 1) / 2.0, cy = (height - 1) / 2.0;
+        return new FaceFrame(
+                width,
+                height,
+                cx + (eye0x - cx) * zoom,
+                cy + (eye0y - cy) * zoom,
+                cx + (eye1x - cx) * zoom,
+                cy + (eye1y - cy) * zoom);
+    }
+
+    /**
      * Returns the similarity transform that maps the shape's two normaliser points exactly onto
      * this frame's eye targets.
      *

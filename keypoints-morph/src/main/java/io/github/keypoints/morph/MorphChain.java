@@ -18,7 +18,8 @@ import java.util.function.Consumer;
  * <pre>{@code
  * MorphChain chain = MorphChain.of(faces, FaceFrame.fitting(faces, 640, 480));
  * ImageBuffer halfway = chain.frame(0, 1, 0.5, 0.5);
- * chain.forEachFrame(10, writer::write); // 10 frames per transition through all faces
+ * List<ImageBuffer> frames = new ArrayList<>();
+ * chain.forEachFrame(10, frames::add); // 10 frames per transition through all faces
  * }</pre>
  */
 public final class MorphChain {
@@ -29,17 +30,22 @@ public final class MorphChain {
     private final double[][] alignedPoints;
     private final PiecewiseAffineWarp warp;
 
+    /** Per face, its pixels packed one int per pixel for the 3-channel fast path, or null. */
+    private final int[][] packed;
+
     private MorphChain(
             FaceFrame frame,
             List<Face> faces,
             double[][] sourcePoints,
             double[][] alignedPoints,
-            PiecewiseAffineWarp warp) {
+            PiecewiseAffineWarp warp,
+            int[][] packed) {
         this.frame = frame;
         this.faces = faces;
         this.sourcePoints = sourcePoints;
         this.alignedPoints = alignedPoints;
         this.warp = warp;
+        this.packed = packed;
     }
 
     /**
@@ -92,7 +98,25 @@ public final class MorphChain {
             }
         }
         Triangulation tri = Triangulation.delaunay(mean);
-        return new MorphChain(frame, List.copyOf(faces), src, aligned, PiecewiseAffineWarp.of(tri));
+        int[][] packed = null;
+        if (first.image().channels() == 3) {
+            packed = new int[faces.size()][];
+            for (int i = 0; i < faces.size(); i++) {
+                packed[i] = PiecewiseAffineWarp.pack(faces.get(i).image());
+            }
+        }
+        return new MorphChain(
+                frame, List.copyOf(faces), src, aligned, PiecewiseAffineWarp.of(tri), packed);
+    }
+
+    /**
+     * Returns this chain rendering each frame on the calling thread only (for callers that
+     * parallelise over frames themselves, and for timing).
+     *
+     * @return the sequential chain
+     */
+    public MorphChain sequential() {
+        return new MorphChain(frame, faces, sourcePoints, alignedPoints, warp.sequential(), packed);
     }
 
     /**
@@ -138,6 +162,23 @@ public final class MorphChain {
         double[] dst = new double[a.length];
         for (int k = 0; k < a.length; k++) {
             dst[k] = (1 - warpFraction) * a[k] + warpFraction * b[k];
+        }
+        if (packed != null) {
+            ImageBuffer ia = faces.get(i).image();
+            ImageBuffer ib = faces.get(j).image();
+            return warp.blendPacked(
+                    packed[i],
+                    ia.width(),
+                    ia.height(),
+                    sourcePoints[i],
+                    packed[j],
+                    ib.width(),
+                    ib.height(),
+                    sourcePoints[j],
+                    dst,
+                    dissolveFraction,
+                    frame.width(),
+                    frame.height());
         }
         return warp.blend(
                 faces.get(i).image(),

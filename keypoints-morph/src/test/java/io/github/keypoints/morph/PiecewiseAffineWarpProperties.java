@@ -81,10 +81,12 @@ class PiecewiseAffineWarpProperties {
 
     @Property(tries = 40)
     void warpingAnImageOntoItsOwnShapeReturnsIt(
-            @ForAll long seed, @ForAll @IntRange(min = 0, max = 30) int inner) {
+            @ForAll long seed,
+            @ForAll @IntRange(min = 0, max = 30) int inner,
+            @ForAll boolean gray) {
         int width = 40, height = 30;
         Random r = new Random(seed);
-        ImageBuffer img = FacePoints.randomImage(r, width, height, 3);
+        ImageBuffer img = FacePoints.randomImage(r, width, height, gray ? 1 : 3);
         double[] xy = FacePoints.randomWithBorder(r, inner, width, height, true);
         ImageBuffer out =
                 PiecewiseAffineWarp.of(Triangulation.delaunay(xy)).warp(img, xy, xy, width, height);
@@ -95,11 +97,11 @@ class PiecewiseAffineWarpProperties {
     }
 
     @Property(tries = 30)
-    void sequentialAndParallelRenderingAgree(@ForAll long seed) {
+    void sequentialAndParallelRenderingAgree(@ForAll long seed, @ForAll boolean gray) {
         int width = 200, height = 150;
         Random r = new Random(seed);
-        ImageBuffer a = FacePoints.randomImage(r, width, height, 3);
-        ImageBuffer b = FacePoints.randomImage(r, width, height, 3);
+        ImageBuffer a = FacePoints.randomImage(r, width, height, gray ? 1 : 3);
+        ImageBuffer b = FacePoints.randomImage(r, width, height, gray ? 1 : 3);
         double[] pa = FacePoints.randomWithBorder(r, 20, width, height, true);
         double[] pb = pa.clone();
         for (int i = 0; i < pb.length; i++) {
@@ -109,6 +111,38 @@ class PiecewiseAffineWarpProperties {
         ImageBuffer par = w.blend(a, pa, b, pb, pa, 0.3, width, height);
         ImageBuffer seq = w.sequential().blend(a, pa, b, pb, pa, 0.3, width, height);
         assertThat(par.data()).isEqualTo(seq.data());
+    }
+
+    @Property(tries = 30)
+    void packedAndBytePathsAgreeWithinRounding(@ForAll long seed) {
+        int width = 60, height = 40;
+        Random r = new Random(seed);
+        ImageBuffer a = FacePoints.randomImage(r, width, height, 3);
+        ImageBuffer b = FacePoints.randomImage(r, width, height, 3);
+        double[] pa = FacePoints.randomWithBorder(r, 10, width, height, false);
+        double[] pb = pa.clone();
+        for (int i = 0; i < pb.length; i++) {
+            pb[i] += r.nextGaussian();
+        }
+        PiecewiseAffineWarp w = PiecewiseAffineWarp.of(Triangulation.delaunay(pa));
+        ImageBuffer packed = w.blend(a, pa, b, pb, pa, 0.4, width, height);
+        // The byte path, channel by channel on gray images.
+        for (int c = 0; c < 3; c++) {
+            ImageBuffer ga = channel(a, c), gb = channel(b, c);
+            ImageBuffer g = w.blend(ga, pa, gb, pb, pa, 0.4, width, height);
+            for (int i = 0; i < width * height; i++) {
+                assertThat(Math.abs((g.data()[i] & 0xff) - (packed.data()[3 * i + c] & 0xff)))
+                        .isLessThanOrEqualTo(2);
+            }
+        }
+    }
+
+    private static ImageBuffer channel(ImageBuffer img, int c) {
+        byte[] d = new byte[img.width() * img.height()];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = img.data()[3 * i + c];
+        }
+        return new ImageBuffer(img.width(), img.height(), 1, d);
     }
 
     /** Returns -1 strictly inside some triangle, 0 outside all, 1 on an edge (closed only). */

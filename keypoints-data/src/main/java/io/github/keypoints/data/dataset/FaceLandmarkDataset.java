@@ -80,12 +80,7 @@ public final class FaceLandmarkDataset extends RandomAccessDataset implements La
     private FaceLandmarkDataset(Builder b) {
         super(b);
         this.samples = List.copyOf(b.samples);
-        this.preprocessor =
-                Preprocessor.builder()
-                        .setInputSize(b.width, b.height)
-                        .optGrayscale(b.grayscale)
-                        .optCrop(b.crop)
-                        .build();
+        this.preprocessor = b.preprocessor;
         this.scheme = b.scheme;
         this.normalization = b.normalization;
         this.augmentation = b.augmentation;
@@ -318,10 +313,10 @@ public final class FaceLandmarkDataset extends RandomAccessDataset implements La
     public static final class Builder extends RandomAccessDataset.BaseBuilder<Builder> {
 
         private List<FaceSample> samples;
-        private int width;
-        private int height;
-        private boolean grayscale = true;
-        private CropPolicy crop = CropPolicy.wholeImage();
+        // Input size, colour and crop are the preprocessor's settings: its builder keeps and
+        // checks them, so they mean the same here as wherever else a Preprocessor is built.
+        private final Preprocessor.Builder preprocessing = Preprocessor.builder();
+        private Preprocessor preprocessor;
         private LandmarkScheme scheme;
         private PixelNormalization normalization = PixelNormalization.centered();
         private AugmentationPipeline augmentation;
@@ -354,8 +349,7 @@ public final class FaceLandmarkDataset extends RandomAccessDataset implements La
          * @return this builder
          */
         public Builder setInputSize(int width, int height) {
-            this.width = width;
-            this.height = height;
+            preprocessing.setInputSize(width, height);
             return this;
         }
 
@@ -366,7 +360,7 @@ public final class FaceLandmarkDataset extends RandomAccessDataset implements La
          * @return this builder
          */
         public Builder optGrayscale(boolean grayscale) {
-            this.grayscale = grayscale;
+            preprocessing.optGrayscale(grayscale);
             return this;
         }
 
@@ -378,7 +372,7 @@ public final class FaceLandmarkDataset extends RandomAccessDataset implements La
          * @return this builder
          */
         public Builder optCrop(CropPolicy crop) {
-            this.crop = Objects.requireNonNull(crop, "crop");
+            preprocessing.optCrop(crop);
             return this;
         }
 
@@ -448,13 +442,7 @@ public final class FaceLandmarkDataset extends RandomAccessDataset implements La
             if (samples == null) {
                 throw new IllegalArgumentException("samples must be set (setSamples)");
             }
-            if (width <= 0 || height <= 0) {
-                throw new IllegalArgumentException(
-                        "inputSize must be set to positive values (setInputSize), was "
-                                + width
-                                + "x"
-                                + height);
-            }
+            preprocessor = preprocessing.build();
             if (sampler == null) {
                 throw new IllegalArgumentException(
                         "sampling must be set (setSampling(batchSize, shuffle))");

@@ -60,30 +60,37 @@ public final class AffineWarp {
         return warpAffine(src, transform, width, height, border);
     }
 
-    private static Mat warpViaArea(
-            Mat src, Affine transform, int width, int height, Border border, double fx, double fy) {
-        // The source region the output reads, with a pixel of slack for interpolation.
-        Affine back = transform.inverse();
-        double[] xs = {-0.5, width - 0.5};
-        double[] ys = {-0.5, height - 0.5};
+    /**
+     * Returns the axis-aligned bounds {@code {minX, minY, maxX, maxY}} of a rectangle's four
+     * corners moved by {@code t}.
+     */
+    static double[] cornerBounds(Affine t, double left, double top, double right, double bottom) {
         double minX = Double.POSITIVE_INFINITY;
         double minY = Double.POSITIVE_INFINITY;
         double maxX = Double.NEGATIVE_INFINITY;
         double maxY = Double.NEGATIVE_INFINITY;
-        for (double x : xs) {
-            for (double y : ys) {
-                double sx = back.applyX(x, y);
-                double sy = back.applyY(x, y);
-                minX = Math.min(minX, sx);
-                maxX = Math.max(maxX, sx);
-                minY = Math.min(minY, sy);
-                maxY = Math.max(maxY, sy);
+        for (double x : new double[] {left, right}) {
+            for (double y : new double[] {top, bottom}) {
+                double px = t.applyX(x, y);
+                double py = t.applyY(x, y);
+                minX = Math.min(minX, px);
+                maxX = Math.max(maxX, px);
+                minY = Math.min(minY, py);
+                maxY = Math.max(maxY, py);
             }
         }
-        int x0 = (int) Math.max(0, Math.floor(minX) - 1);
-        int y0 = (int) Math.max(0, Math.floor(minY) - 1);
-        int x1 = (int) Math.min(src.cols(), Math.ceil(maxX) + 2);
-        int y1 = (int) Math.min(src.rows(), Math.ceil(maxY) + 2);
+        return new double[] {minX, minY, maxX, maxY};
+    }
+
+    private static Mat warpViaArea(
+            Mat src, Affine transform, int width, int height, Border border, double fx, double fy) {
+        // The source region the output reads, with a pixel of slack for interpolation.
+        Affine back = transform.inverse();
+        double[] bounds = cornerBounds(back, -0.5, -0.5, width - 0.5, height - 0.5);
+        int x0 = (int) Math.max(0, Math.floor(bounds[0]) - 1);
+        int y0 = (int) Math.max(0, Math.floor(bounds[1]) - 1);
+        int x1 = (int) Math.min(src.cols(), Math.ceil(bounds[2]) + 2);
+        int y1 = (int) Math.min(src.rows(), Math.ceil(bounds[3]) + 2);
         if (x1 - x0 < 2 || y1 - y0 < 2) {
             return null; // the output sees (almost) nothing of the source: plain warp
         }

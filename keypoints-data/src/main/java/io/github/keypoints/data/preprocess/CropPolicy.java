@@ -104,22 +104,48 @@ public record CropPolicy(Kind kind, double factor, boolean keepAspect) {
      * @throws IllegalArgumentException naming the sample if the region has no area
      */
     public Box region(FaceSample sample, int imageWidth, int imageHeight, double aspect) {
-        Box box =
+        Box face =
                 switch (kind) {
-                    case WHOLE_IMAGE -> new Box(-0.5, -0.5, imageWidth, imageHeight);
-                    case FACE_BOX ->
-                            sample.box()
-                                    .map(b -> b.scaleAboutCenter(factor))
-                                    .orElseGet(() -> sample.faceBox(factor));
-                    case POINTS_BOX -> sample.keypoints().boundingBox().scaleAboutCenter(factor);
+                    case WHOLE_IMAGE -> null;
+                    case FACE_BOX -> sample.box().orElseGet(() -> sample.keypoints().boundingBox());
+                    case POINTS_BOX -> sample.keypoints().boundingBox();
                 };
+        try {
+            return region(face, imageWidth, imageHeight, aspect);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "Sample " + sample.id() + " (" + sample.image() + "): " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Returns the region this policy crops around a face box found at prediction time (by a face
+     * detector or given by the user): the whole image for {@link Kind#WHOLE_IMAGE}, otherwise the
+     * box grown by {@link #factor()} about its centre, exactly as {@link #region(FaceSample, int,
+     * int, double)} grows the training boxes.
+     *
+     * @param face the face box in original pixels; ignored for {@link Kind#WHOLE_IMAGE}, else
+     *     required
+     * @param imageWidth the original image width in pixels
+     * @param imageHeight the original image height in pixels
+     * @param aspect the input aspect ratio (width / height), used when {@link #keepAspect()}
+     * @return the region in original pixel-centre coordinates
+     * @throws IllegalArgumentException if the face box is missing or the region has no area
+     */
+    public Box region(Box face, int imageWidth, int imageHeight, double aspect) {
+        Box box;
+        if (kind == Kind.WHOLE_IMAGE) {
+            box = new Box(-0.5, -0.5, imageWidth, imageHeight);
+        } else {
+            if (face == null) {
+                throw new IllegalArgumentException(
+                        "crop policy " + describe() + " needs a face box, none was given");
+            }
+            box = face.scaleAboutCenter(factor);
+        }
         if (!(box.width() > 0 && box.height() > 0)) {
             throw new IllegalArgumentException(
-                    "Sample "
-                            + sample.id()
-                            + " ("
-                            + sample.image()
-                            + "): crop region "
+                    "crop region "
                             + box.toCsv()
                             + " has no area; expected a face box with positive width and height");
         }

@@ -196,23 +196,8 @@ public final class Preprocessor {
      * @return the axis-aligned bounds of the moved corners
      */
     public static Box transformBox(Box box, Affine t) {
-        double[] xs = {box.x(), box.right()};
-        double[] ys = {box.y(), box.bottom()};
-        double minX = Double.POSITIVE_INFINITY;
-        double minY = Double.POSITIVE_INFINITY;
-        double maxX = Double.NEGATIVE_INFINITY;
-        double maxY = Double.NEGATIVE_INFINITY;
-        for (double x : xs) {
-            for (double y : ys) {
-                double px = t.applyX(x, y);
-                double py = t.applyY(x, y);
-                minX = Math.min(minX, px);
-                maxX = Math.max(maxX, px);
-                minY = Math.min(minY, py);
-                maxY = Math.max(maxY, py);
-            }
-        }
-        return new Box(minX, minY, maxX - minX, maxY - minY);
+        double[] b = AffineWarp.cornerBounds(t, box.x(), box.y(), box.right(), box.bottom());
+        return new Box(b[0], b[1], b[2] - b[0], b[3] - b[1]);
     }
 
     @Override

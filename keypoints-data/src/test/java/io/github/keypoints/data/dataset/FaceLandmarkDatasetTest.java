@@ -192,7 +192,9 @@ class FaceLandmarkDatasetTest {
         assertThat(labels(twin)).containsExactlyElementsOf(epoch0);
         ds.setEpoch(1);
         List<float[]> epoch1 = labels(ds);
-        assertThat(epoch1).isNotEqualTo(epoch0);
+        // float[] elements: compare contents, not identities.
+        assertThat(java.util.Arrays.deepEquals(epoch1.toArray(), epoch0.toArray())).isFalse();
+        assertThat(java.util.Arrays.deepEquals(labels(ds).toArray(), epoch1.toArray())).isTrue();
         twin.setEpoch(1);
         assertThat(labels(twin)).containsExactlyElementsOf(epoch1);
     }
@@ -332,6 +334,37 @@ class FaceLandmarkDatasetTest {
             }
         }
         assertThat(seen).isEqualTo(4);
+    }
+
+    @Test
+    void djlPrefetchingOnAnExecutorGivesTheSameBatchesAsSequentialIteration() throws Exception {
+        FaceLandmarkDataset ds =
+                FaceLandmarkDataset.builder()
+                        .setSamples(sixPointSamples(6))
+                        .setInputSize(32, 24)
+                        .optAugmentation(augmentation())
+                        .setSampling(2, false)
+                        .optPrefetchNumber(3)
+                        .build();
+        List<float[]> sequential = new ArrayList<>();
+        for (Batch batch : ds.getData(manager)) {
+            try (batch) {
+                sequential.add(batch.getLabels().singletonOrThrow().toFloatArray());
+            }
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<float[]> parallel = new ArrayList<>();
+            for (Batch batch : ds.getData(manager, pool)) {
+                try (batch) {
+                    parallel.add(batch.getLabels().singletonOrThrow().toFloatArray());
+                }
+            }
+            assertThat(parallel).hasSize(3);
+            assertThat(parallel).containsExactlyElementsOf(sequential);
+        } finally {
+            pool.shutdown();
+        }
     }
 
     @Test

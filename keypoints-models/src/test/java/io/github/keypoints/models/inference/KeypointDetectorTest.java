@@ -1,0 +1,333 @@
+package io.github.keypoints.models.inference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.dataset.Record;
+import io.github.keypoints.data.Affine;
+import io.github.keypoints.data.Box;
+import io.github.keypoints.data.FaceSample;
+import io.github.keypoints.data.Keypoints;
+import io.github.keypoints.data.LandmarkScheme;
+import io.github.keypoints.data.dataset.FaceLandmarkDataset;
+import io.github.keypoints.data.image.ImageFiles;
+import io.github.keypoints.data.preprocess.CropPolicy;
+import io.github.keypoints.data.preprocess.PixelNormalization;
+import io.github.keypoints.models.KeypointModel;
+import io.github.keypoints.models.ModelSpec;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.opencv.core.Core;
+import org.opencv.core.Mat;
+import org.opencv.core.Rect;
+
+class KeypointDetectorTest {
+
+    private static final ModelSpec.Crop FACE_CROP = new ModelSpec.Crop("FACE_BOX", 1.2, true);
+
+    @TempDir Path tmp;
+
+    /**
+     * The detector's points equal the network's output on the training dataset's own tensor for the
+     * same photo and box, mapped back with the dataset's own inverse affine: train and inference
+     * cannot disagree.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void predictsWhatTheNetworkSaysOnTheTrainingTensorInOriginalPixels(String engine)
+            throws Exception {
+        Path dir = TinyModels.save(tmp.resolve("model-" + engine), engine, FACE_CROP);
+        Mat photo = TinyModels.photo(200, 150, 1);
+        Path file = TinyModels.png(photo, tmp.resolve("photo.png"));
+        photo.release();
+        Box box = new Box(60, 40, 70, 80);
+        FaceSample sample =
+                new FaceSample(
+                        "p",
+                        file,
+                        Keypoints.of(LandmarkScheme.IMM_58, new float[116]),
+                        Optional.of(box));
+        FaceLandmarkDataset dataset =
+                FaceLandmarkDataset.builder()
+                        .setSamples(List.of(sample))
+                        .setInputSize(TinyModels.INPUT_W, TinyModels.INPUT_H)
+                        .optCrop(CropPolicy.faceBox(1.2).keepingAspect())
+                        .optNormalization(
+                                PixelNormalization.meanStd(new float[] {0.5f}, new float[] {0.25f}))
+                        .setSampling(1, false)
+                        .build();
+        Keypoints expected;
+        try (KeypointModel model = KeypointModel.load(dir, engine, Device.cpu());
+                NDManager m = NDManager.newBaseManager(Device.cpu(), engine)) {
+            Record r = dataset.get(m, 0);
+            NDArray x = r.getData().singletonOrThrow().expandDims(0);
+            float[] rel = model.forward(x).toFloatArray();
+            expected =
+                    Keypoints.fromRelative(
+                                    LandmarkScheme.IMM_58,
+                                    rel,
+                                    TinyModels.INPUT_W,
+                                    TinyModels.INPUT_H)
+                            .transform(dataset.toOriginal(0));
+        }
+        try (KeypointDetector detector =
+                KeypointDetector.builder().setModel(dir).optEngine(engine).build()) {
+            Detection d = detector.detect(file, Optional.of(box));
+            assertThat(d.box()).isEqualTo(box);
+            assertThat(d.keypoints().maxDistance(expected)).isLessThan(1e-3);
+            // The points are in original pixels: around the face region, not the 32x24 input.
+            Box region = box.scaleAboutCenter(1.2).expandToAspect(4.0 / 3).scaleAboutCenter(3);
+            for (int i = 0; i < d.keypoints().size(); i++) {
+                assertThat(region.contains(d.keypoints().x(i), d.keypoints().y(i))).isTrue();
+            }
+        }
+    }
+
+    /** Moving photo and box by whole pixels moves the prediction by exactly as much. */
+    @Test
+    void predictionsFollowTheBoxInOriginalPixels() throws Exception {
+        Path dir = TinyModels.save(tmp.resolve("m"), "PyTorch", FACE_CROP);
+        Mat photo = TinyModels.photo(240, 200, 2);
+        Mat shifted = photo.submat(new Rect(17, 9, 200, 180));
+        try (KeypointDetector detector = KeypointDetector.builder().setModel(dir).build()) {
+            Box inShifted = new Box(50, 40, 80, 90);
+            Box inPhoto = new Box(67, 49, 80, 90);
+            Keypoints a = detector.predict(shifted, inShifted);
+            Keypoints b = detector.predict(photo, inPhoto);
+            assertThat(b.maxDistance(a.transform(Affine.translation(17, 9)))).isLessThan(1e-3);
+            assertThat(b.maxDistance(a)).isGreaterThan(5);
+        } finally {
+            shifted.release();
+            photo.release();
+        }
+    }
+
+    @Test
+    void pathBufferedImageAndMatInputsAgree() throws Exception {
+        Path dir = TinyModels.save(tmp.resolve("m"), "PyTorch", FACE_CROP);
+        Mat photo = TinyModels.photo(160, 120, 3);
+        Path file = TinyModels.png(photo, tmp.resolve("p.png"));
+        BufferedImage awt = new BufferedImage(160, 120, BufferedImage.TYPE_3BYTE_BGR);
+        byte[] bgr = new byte[160 * 120 * 3];
+        photo.get(0, 0, bgr);
+        // TYPE_3BYTE_BGR stores exactly OpenCV's BGR byte layout.
+        byte[] store = ((java.awt.image.DataBufferByte) awt.getRaster().getDataBuffer()).getData();
+        System.arraycopy(bgr, 0, store, 0, bgr.length);
+        Box box = new Box(40, 20, 70, 70);
+        try (KeypointDetector detector = KeypointDetector.builder().setModel(dir).build()) {
+            Keypoints fromMat = detector.predict(photo, box);
+            Keypoints fromAwt = detector.detect(awt, Optional.of(box)).keypoints();
+            Keypoints fromFile = detector.detect(file, Optional.of(box)).keypoints();
+            assertThat(fromAwt.maxDistance(fromMat)).isLessThan(1e-4);
+            // The file is decoded straight to gray as in training; cvtColor may round differently.
+            assertThat(fromFile.maxDistance(fromMat)).isLessThan(0.5);
+        } finally {
+            photo.release();
+        }
+    }
+
+    /**
+     * With flip averaging the detector is mirror-equivariant: the mirrored photo with the mirrored
+     * box gives the mirror of the prediction (points mapped through the scheme's permutation).
+     */
+    @Test
+    void flipAveragedPredictionsOfAMirroredPhotoAreMirrored() throws Exception {
+        Path dir = TinyModels.save(tmp.resolve("m"), "PyTorch", FACE_CROP);
+        Mat photo = TinyModels.photo(180, 140, 4);
+        Mat mirrored = new Mat();
+        Core.flip(photo, mirrored, 1);
+        int w = photo.cols();
+        Box box = new Box(50, 30, 70, 80);
+        // In pixel-centre coordinates column u mirrors to w - 1 - u.
+        Box mirroredBox = new Box(w - 1 - box.right(), box.y(), box.width(), box.height());
+        try (KeypointDetector plain = KeypointDetector.builder().setModel(dir).build();
+                KeypointDetector averaged =
+                        KeypointDetector.builder().setModel(dir).optFlipAverage(true).build()) {
+            Keypoints a = averaged.predict(photo, box);
+            Keypoints b = averaged.predict(mirrored, mirroredBox);
+            assertThat(b.flipHorizontally(w).maxDistance(a)).isLessThan(1e-3);
+            // Without averaging a random network is not mirror-equivariant, so the test can fail.
+            Keypoints p = plain.predict(photo, box);
+            Keypoints q = plain.predict(mirrored, mirroredBox);
+            assertThat(q.flipHorizontally(w).maxDistance(p)).isGreaterThan(0.01);
+            // And the average lies between the plain prediction and the mirrored one.
+            Keypoints back = q.flipHorizontally(w);
+            for (int i = 0; i < a.size(); i++) {
+                assertThat((double) a.x(i)).isCloseTo((p.x(i) + back.x(i)) / 2.0, within(1e-3));
+            }
+        } finally {
+            photo.release();
+            mirrored.release();
+        }
+    }
+
+    @Test
+    void batchEqualsOneByOneAndChunksAreInvisible() throws Exception {
+        Path dir = TinyModels.save(tmp.resolve("m"), "PyTorch", FACE_CROP);
+        List<Mat> photos = new ArrayList<>();
+        List<Optional<Box>> boxes = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            photos.add(TinyModels.photo(120 + 10 * i, 100, 10 + i));
+            boxes.add(Optional.of(new Box(10 + i, 20, 60, 50 + i)));
+        }
+        try (KeypointDetector detector =
+                KeypointDetector.builder().setModel(dir).optBatchSize(3).build()) {
+            List<Detection> batch = detector.detectBatch(photos, boxes);
+            assertThat(batch).hasSize(7);
+            for (int i = 0; i < 7; i++) {
+                Detection one = detector.detect(photos.get(i), boxes.get(i));
+                assertThat(batch.get(i).keypoints().maxDistance(one.keypoints())).isLessThan(1e-3);
+                assertThat(batch.get(i).box()).isEqualTo(boxes.get(i).get());
+            }
+            assertThatThrownBy(() -> detector.detectBatch(photos, boxes.subList(0, 2)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("7 images but 2");
+        } finally {
+            photos.forEach(Mat::release);
+        }
+    }
+
+    @Test
+    void wholeImageModelsUseTheWholeImageByDefault() throws Exception {
+        Path dir = TinyModels.save(tmp.resolve("m"), "PyTorch", ModelSpec.Crop.WHOLE_IMAGE);
+        Mat photo = TinyModels.photo(128, 96, 5);
+        // No cascade is needed (none is loaded), so this works without opencv-data.
+        try (KeypointDetector detector = KeypointDetector.builder().setModel(dir).build()) {
+            assertThat(detector.usesWholeImage()).isTrue();
+            Detection d = detector.detect(photo, Optional.empty());
+            assertThat(d.box()).isEqualTo(new Box(0, 0, 128, 96));
+            // The whole image given as a box is the same region.
+            Keypoints same = detector.predict(photo, new Box(0, 0, 128, 96));
+            assertThat(same.maxDistance(d.keypoints())).isLessThan(1e-4);
+            // A smaller box is a different region.
+            Keypoints other = detector.predict(photo, new Box(10, 10, 64, 48));
+            assertThat(other.maxDistance(d.keypoints())).isGreaterThan(1);
+        } finally {
+            photo.release();
+        }
+    }
+
+    @Test
+    void faceModelsCanBeToldToUseTheWholeImage() throws Exception {
+        Path dir = TinyModels.save(tmp.resolve("m"), "PyTorch", FACE_CROP);
+        Mat photo = TinyModels.photo(100, 100, 6);
+        try (KeypointDetector detector =
+                KeypointDetector.builder().setModel(dir).optWholeImage(true).build()) {
+            Detection d = detector.detect(photo, Optional.empty());
+            assertThat(d.box()).isEqualTo(new Box(0, 0, 100, 100));
+        } finally {
+            photo.release();
+        }
+    }
+
+    @Test
+    void aMissingCascadeIsAClearErrorAtBuildTime() throws Exception {
+        Path dir = TinyModels.save(tmp.resolve("m"), "PyTorch", FACE_CROP);
+        Path missing = tmp.resolve("no-such-cascade.xml");
+        assertThatThrownBy(
+                        () -> KeypointDetector.builder().setModel(dir).optCascade(missing).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(missing.toString());
+    }
+
+    @Test
+    void noFaceFoundNamesTheFile() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                java.nio.file.Files.isRegularFile(
+                        io.github.keypoints.data.detect.CascadeFaceFinder.DEFAULT_CASCADE),
+                "needs Debian's opencv-data");
+        Path dir = TinyModels.save(tmp.resolve("m"), "PyTorch", FACE_CROP);
+        Mat photo = TinyModels.photo(100, 100, 7);
+        Path file = TinyModels.png(photo, tmp.resolve("noise.png"));
+        photo.release();
+        try (KeypointDetector detector = KeypointDetector.builder().setModel(dir).build()) {
+            assertThatThrownBy(() -> detector.detect(file, Optional.empty()))
+                    .isInstanceOf(FaceNotFoundException.class)
+                    .hasMessageContaining(file.toString())
+                    .hasMessageContaining("no face found");
+        }
+    }
+
+    @Test
+    void aMissingModelDirectoryNamesTheFile() {
+        Path missing = tmp.resolve("nothing-here");
+        assertThatThrownBy(() -> KeypointDetector.builder().setModel(missing).build())
+                .isInstanceOf(java.io.IOException.class)
+                .hasMessageContaining(missing.toString());
+        assertThatThrownBy(() -> KeypointDetector.builder().build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("setModel");
+    }
+
+    /** N threads predicting at once get exactly the sequential results, on both engines. */
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void concurrentPredictionsEqualSequentialOnes(String engine) throws Exception {
+        Path dir = TinyModels.save(tmp.resolve("m-" + engine), engine, FACE_CROP);
+        int photos = 12;
+        List<Mat> images = new ArrayList<>();
+        List<Box> boxes = new ArrayList<>();
+        for (int i = 0; i < photos; i++) {
+            images.add(TinyModels.photo(150, 120, 100 + i));
+            boxes.add(new Box(20 + 3 * i, 15 + i, 70, 75));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        try (KeypointDetector detector =
+                KeypointDetector.builder()
+                        .setModel(dir)
+                        .optEngine(engine)
+                        .optFlipAverage(true)
+                        .build()) {
+            List<Keypoints> sequential = new ArrayList<>();
+            for (int i = 0; i < photos; i++) {
+                sequential.add(detector.predict(images.get(i), boxes.get(i)));
+            }
+            List<Future<Keypoints>> futures = new ArrayList<>();
+            for (int round = 0; round < 5; round++) {
+                for (int i = 0; i < photos; i++) {
+                    int k = i;
+                    futures.add(pool.submit(() -> detector.predict(images.get(k), boxes.get(k))));
+                }
+            }
+            for (int j = 0; j < futures.size(); j++) {
+                assertThat(futures.get(j).get()).isEqualTo(sequential.get(j % photos));
+            }
+        } finally {
+            pool.shutdownNow();
+            images.forEach(Mat::release);
+        }
+    }
+
+    @Test
+    void readsThePhotoInTheModelsChannels() throws Exception {
+        Path dir = TinyModels.save(tmp.resolve("m"), "PyTorch", FACE_CROP);
+        Mat photo = TinyModels.photo(90, 90, 8);
+        Path file = TinyModels.png(photo, tmp.resolve("c.png"));
+        photo.release();
+        Mat gray = ImageFiles.read(file, true);
+        try (KeypointDetector detector = KeypointDetector.builder().setModel(dir).build()) {
+            Box box = new Box(10, 10, 60, 60);
+            assertThat(detector.detect(file, Optional.of(box)).keypoints())
+                    .isEqualTo(detector.predict(gray, box));
+        } finally {
+            gray.release();
+        }
+    }
+
+    private static org.assertj.core.data.Offset<Double> within(double d) {
+        return org.assertj.core.data.Offset.offset(d);
+    }
+}
