@@ -1,5 +1,6 @@
 package io.github.keypoints.examples;
 
+import io.github.keypoints.examples.tutorial.AutoMorphExample;
 import io.github.keypoints.examples.tutorial.FullFaceExample;
 import io.github.keypoints.examples.tutorial.Ibug300wExample;
 import io.github.keypoints.examples.tutorial.NoseTipExample;
@@ -45,6 +46,7 @@ public final class ExampleCommand implements Callable<Integer> {
         PROGRAMS.put("nose-tip", NoseTipExample::main);
         PROGRAMS.put("full-face", FullFaceExample::main);
         PROGRAMS.put("ibug300w", Ibug300wExample::main);
+        PROGRAMS.put("auto-morph", AutoMorphExample::main);
     }
 
     @Spec private CommandSpec spec;
