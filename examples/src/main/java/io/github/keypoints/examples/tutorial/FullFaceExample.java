@@ -13,11 +13,14 @@ import io.github.keypoints.data.load.ImmSplit;
 import io.github.keypoints.models.Imm58Net;
 import io.github.keypoints.models.TorchDefaultInitializer;
 import io.github.keypoints.train.EpochListener;
+import io.github.keypoints.train.EpochRecord;
 import io.github.keypoints.train.FilterGrid;
 import io.github.keypoints.train.KeypointTrainer;
 import io.github.keypoints.train.LearningRateSchedule;
 import io.github.keypoints.train.MseLoss;
 import io.github.keypoints.train.TrainingReport;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -110,6 +113,8 @@ public final class FullFaceExample {
                         .optInitializer(new TorchDefaultInitializer(0))
                         .build();
 
+        Path filters = out.resolve("first-layer-filters.png");
+
         // Step 5: train with MSE and Adam (1e-3, batch 32). The listener tells the dataset which
         // epoch starts, so each epoch sees fresh augmentations.
         TrainingReport report =
@@ -130,15 +135,25 @@ public final class FullFaceExample {
                                     public void onEpochStart(int epoch) {
                                         train.setEpoch(epoch);
                                     }
+
+                                    // Step 6: after the last epoch, while the weights are still
+                                    // alive (the trainer releases them when fit() returns),
+                                    // draw the first layer's 32 filters. The trainer also writes
+                                    // filters.png; this is the call that does it, for any block.
+                                    @Override
+                                    public void onEpochEnd(EpochRecord record, boolean best) {
+                                        if (record.epoch() == epochs - 1) {
+                                            try {
+                                                FilterGrid.write(net, filters);
+                                            } catch (IOException e) {
+                                                throw new UncheckedIOException(e);
+                                            }
+                                        }
+                                    }
                                 })
                         .optProgress(System.err)
                         .build()
                         .fit();
-
-        // Step 6: the first layer's 32 filters as a picture. The trainer already wrote
-        // filters.png; this is the call that does it, for any block with a convolution.
-        Path filters = out.resolve("first-layer-filters.png");
-        FilterGrid.write(net, filters);
 
         System.out.printf(
                 "validation after %d epochs: mean point error %.1f px, MAE %.1f px, NME %.3f%n",
