@@ -1,5 +1,7 @@
 package io.github.keypoints.examples;
 
+import java.util.Arrays;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -20,6 +22,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             CommandLine.HelpCommand.class,
             DemoCommand.class,
+            ExampleCommand.class,
             InspectCommand.class,
             TrainCommand.class,
             EvaluateCommand.class,
@@ -50,6 +53,9 @@ public final class KeypointsCommand implements Callable<Integer> {
      */
     public static int execute(String... args) {
         CommandLine cli = new CommandLine(new KeypointsCommand());
+        // Everything after the program name belongs to the tutorial program, options included.
+        cli.getSubcommands().get("example").setStopAtPositional(true);
+        addExampleFooters(cli, "keypoints");
         cli.setExecutionExceptionHandler(
                 (ex, commandLine, parseResult) -> {
                     commandLine
@@ -65,6 +71,71 @@ public final class KeypointsCommand implements Callable<Integer> {
                     return 1;
                 });
         return cli.execute(args);
+    }
+
+    /**
+     * One example line per subcommand, shown under "Example:" in its {@code --help} when the
+     * command does not print one itself; kept here so the whole command line reads alike.
+     */
+    static final Map<String, String> EXAMPLES =
+            Map.ofEntries(
+                    Map.entry(
+                            "keypoints inspect",
+                            "./keypoints inspect --data ../shared/data/imm_face_db --augment 8"
+                                    + " --out runs/inspect"),
+                    Map.entry(
+                            "keypoints train",
+                            "./keypoints train --model nose-tip --data ../shared/data/imm_face_db"
+                                    + " --epochs 25 --out runs/nose-tip"),
+                    Map.entry(
+                            "keypoints evaluate",
+                            "./keypoints evaluate --model runs/nose-tip/model.kpt"
+                                    + " --data ../shared/data/imm_face_db"),
+                    Map.entry(
+                            "keypoints morph",
+                            "./keypoints morph --data ../shared/data/imm_face_db --glob '*-1?.jpg'"
+                                    + " --frames 10 --out runs/morph/neutral.gif"),
+                    Map.entry(
+                            "keypoints mean-face",
+                            "./keypoints mean-face --data ../shared/data/imm_face_db --glob"
+                                    + " '*-1?.jpg' --group men='*m.jpg' --group women='*f.jpg'"
+                                    + " --out runs/mean-face/men-women.png"),
+                    Map.entry(
+                            "keypoints caricature",
+                            "./keypoints caricature --data ../shared/data/imm_face_db --face"
+                                    + " 01-1m.jpg --factor 1.8 --compare"
+                                    + " --out runs/caricature/01-1m.png"),
+                    Map.entry("keypoints bench", "./keypoints bench morph --json"),
+                    Map.entry("keypoints bench morph", "./keypoints bench morph --json"),
+                    Map.entry("keypoints bench train", "./keypoints bench train --json"),
+                    Map.entry("keypoints bench infer", "./keypoints bench infer --json"),
+                    Map.entry(
+                            "keypoints predict",
+                            "./keypoints predict --model runs/imm58/model.kpt"
+                                    + " ../shared/data/faces_misc/face_recognition/obama.jpg"
+                                    + " --out runs/predict"),
+                    Map.entry(
+                            "keypoints submission",
+                            "./keypoints submission --model runs/resnet18/model.kpt --data"
+                                    + " ../shared/data/ibug_300w_sample/helen/testset"
+                                    + " --out runs/submission/submission.csv"));
+
+    /** Gives every subcommand without an "Example:" footer the line from {@link #EXAMPLES}. */
+    private static void addExampleFooters(CommandLine cli, String path) {
+        for (Map.Entry<String, CommandLine> e : cli.getSubcommands().entrySet()) {
+            String name = path + " " + e.getKey();
+            CommandLine sub = e.getValue();
+            String[] footer = sub.getCommandSpec().usageMessage().footer();
+            String example = EXAMPLES.get(name);
+            if (example != null && !String.join("\n", footer).contains("Example:")) {
+                String[] extended = Arrays.copyOf(footer, footer.length + 3);
+                extended[footer.length] = "";
+                extended[footer.length + 1] = "Example:";
+                extended[footer.length + 2] = "  " + example;
+                sub.getCommandSpec().usageMessage().footer(extended);
+            }
+            addExampleFooters(sub, name);
+        }
     }
 
     private static String describe(Throwable ex) {

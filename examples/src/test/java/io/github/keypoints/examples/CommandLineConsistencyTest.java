@@ -1,0 +1,75 @@
+package io.github.keypoints.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
+
+/** The contract every subcommand shares: --help with an example line, and --json. */
+class CommandLineConsistencyTest {
+
+    /** Every runnable subcommand, as "keypoints NAME [NAME]". */
+    private static List<Map.Entry<String, CommandLine>> subcommands() {
+        CommandLine root = new CommandLine(new KeypointsCommand());
+        List<Map.Entry<String, CommandLine>> all = new ArrayList<>();
+        collect(root, "keypoints", all);
+        return all;
+    }
+
+    private static void collect(
+            CommandLine cli, String path, List<Map.Entry<String, CommandLine>> all) {
+        for (Map.Entry<String, CommandLine> e : cli.getSubcommands().entrySet()) {
+            if (e.getKey().equals("help")) {
+                continue;
+            }
+            String name = path + " " + e.getKey();
+            all.add(Map.entry(name, e.getValue()));
+            collect(e.getValue(), name, all);
+        }
+    }
+
+    @Test
+    void everySubcommandsHelpShowsAnExample() {
+        for (Map.Entry<String, CommandLine> e : subcommands()) {
+            String[] words = e.getKey().split(" ");
+            String[] args = new String[words.length];
+            System.arraycopy(words, 1, args, 0, words.length - 1);
+            args[words.length - 1] = "--help";
+            String help = helpOf(args);
+            assertThat(help)
+                    .as(e.getKey() + " --help")
+                    .contains("Example:")
+                    .contains("./keypoints ");
+        }
+    }
+
+    @Test
+    void everyJobHasJsonOutput() {
+        for (Map.Entry<String, CommandLine> e : subcommands()) {
+            CommandLine cli = e.getValue();
+            if (!cli.getSubcommands().isEmpty() || e.getKey().equals("keypoints example")) {
+                continue; // a command group, or the tutorial launcher
+            }
+            List<String> names =
+                    cli.getCommandSpec().options().stream().map(OptionSpec::longestName).toList();
+            assertThat(names).as(e.getKey()).contains("--json");
+        }
+    }
+
+    private static synchronized String helpOf(String... args) {
+        java.io.PrintStream old = System.out;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try {
+            System.setOut(
+                    new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+            KeypointsCommand.execute(args);
+        } finally {
+            System.setOut(old);
+        }
+        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+}
