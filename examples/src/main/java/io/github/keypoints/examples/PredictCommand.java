@@ -32,7 +32,7 @@ import picocli.CommandLine.Parameters;
             "Predict the keypoints of the face in each image with a saved model directory, in"
                     + " original-image pixels. Without --box, face-crop models find the largest"
                     + " face with an OpenCV cascade and whole-image models use the whole image.",
-            "Example: keypoints predict --model runs/300w/model photo.jpg --out overlays --json"
+            "Example: ./keypoints predict --model runs/300w/model photo.jpg --out overlays --json"
         })
 public final class PredictCommand implements Callable<Integer> {
 

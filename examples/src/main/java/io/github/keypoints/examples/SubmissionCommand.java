@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
                     + " original-image pixels). Face boxes: the annotated box (imglab XML), the"
                     + " whole image for whole-image models (IMM), else the tight box of the"
                     + " annotated points (.pts).",
-            "Example: keypoints submission --model runs/300w/model --data"
+            "Example: ./keypoints submission --model runs/300w/model --data"
                     + " ../shared/data/ibug_300w_sample/helen/testset --out submission.csv --json"
         })
 public final class SubmissionCommand implements Callable<Integer> {

@@ -47,8 +47,8 @@ import picocli.CommandLine.Option;
                     + " report NME (outer eye corners 36/45), mean px and MAE on helen/testset,"
                     + " which is never trained or tuned on. Saves a model directory for"
                     + " `keypoints predict`.",
-            "Example: keypoints train-300w --data ../shared/data/ibug_300w_sample --input 96"
-                    + " --epochs 40 --out /work/runs/300w --json"
+            "Example: ./keypoints train-300w --data ../shared/data/ibug_300w_sample --input 64"
+                    + " --epochs 7 --lr-drop-epoch 5 --out runs/300w --json"
         })
 final class Train300wCommand implements Callable<Integer> {
 

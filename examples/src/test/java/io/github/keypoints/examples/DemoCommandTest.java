@@ -7,11 +7,8 @@ import io.github.keypoints.data.LandmarkScheme;
 import io.github.keypoints.data.load.DatasetFormat;
 import io.github.keypoints.data.load.DatasetLoader;
 import io.github.keypoints.data.load.ImmSplit;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,31 +21,13 @@ class DemoCommandTest {
 
     @TempDir Path dir;
 
-    /** The exit code and both streams of one run. */
-    record Run(int code, String out, String err) {}
-
-    private static synchronized Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = KeypointsCommand.execute(args);
-            return new Run(
-                    code,
-                    out.toString(StandardCharsets.UTF_8),
-                    err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
     void helpShowsTheDefaultsAndAnExample() {
-        Run r = run("demo", "--help");
+        CliRun r = run("demo", "--help");
         assertThat(r.code()).isZero();
         assertThat(r.out())
                 .contains("--epochs-nose")
@@ -60,17 +39,17 @@ class DemoCommandTest {
 
     @Test
     void zeroEpochsIsABadArgument() {
-        Run r = run("demo", "--data", dir.toString(), "--epochs-nose", "0");
+        CliRun r = run("demo", "--data", dir.toString(), "--epochs-nose", "0");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("--epochs-nose: expected N >= 1, found 0");
-        Run f = run("demo", "--data", dir.toString(), "--epochs-full", "-3");
+        CliRun f = run("demo", "--data", dir.toString(), "--epochs-full", "-3");
         assertThat(f.code()).isEqualTo(2);
         assertThat(f.err()).contains("--epochs-full: expected N >= 1, found -3");
     }
 
     @Test
     void anUnknownEngineIsABadArgument() {
-        Run r = run("demo", "--data", dir.toString(), "--engine", "TensorFlow");
+        CliRun r = run("demo", "--data", dir.toString(), "--engine", "TensorFlow");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("--engine: expected PyTorch or MXNet, found TensorFlow");
     }
@@ -78,7 +57,7 @@ class DemoCommandTest {
     @Test
     void aMissingDataFolderIsNamed() {
         Path missing = dir.resolve("nowhere");
-        Run r = run("demo", "--data", missing.toString());
+        CliRun r = run("demo", "--data", missing.toString());
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("--data: no such folder: " + missing);
     }
@@ -86,14 +65,14 @@ class DemoCommandTest {
     @Test
     void aFolderThatIsNotImmIsRejected() throws IOException {
         Files.writeString(dir.resolve("a.pts"), "version: 1\nn_points: 68\n{\n}\n");
-        Run r = run("demo", "--data", dir.toString());
+        CliRun r = run("demo", "--data", dir.toString());
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("is not the IMM Face Database");
     }
 
     @Test
     void aMalformedArchiveChecksumIsABadArgument() {
-        Run r = run("demo", "--cache", dir.toString(), "--data-sha256", "abc");
+        CliRun r = run("demo", "--cache", dir.toString(), "--data-sha256", "abc");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("--data-sha256: expected 64 hexadecimal digits, found 'abc'");
     }
@@ -104,7 +83,7 @@ class DemoCommandTest {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        Run r =
+        CliRun r =
                 run(
                         "demo",
                         "--cache",

@@ -3,20 +3,15 @@ package io.github.keypoints.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import io.github.keypoints.data.Keypoints;
 import io.github.keypoints.data.LandmarkScheme;
 import io.github.keypoints.data.format.PtsFormat;
 import io.github.keypoints.data.image.ImageFiles;
 import io.github.keypoints.data.image.ImageHeader;
 import io.github.keypoints.data.image.OpenCv;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,35 +23,8 @@ class InspectCommandTest {
 
     @TempDir Path dir;
 
-    /** The exit code and both streams of one run. */
-    record Run(int code, String out, String err) {
-        String lastLine() {
-            List<String> lines = out.lines().toList();
-            return lines.get(lines.size() - 1);
-        }
-
-        JsonObject json() {
-            return JsonParser.parseString(lastLine()).getAsJsonObject();
-        }
-    }
-
-    private static synchronized Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = KeypointsCommand.execute(args);
-            return new Run(
-                    code,
-                    out.toString(StandardCharsets.UTF_8),
-                    err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     /** Writes a folder of three 68-point .pts faces with 120x90 PNGs; returns it. */
@@ -84,7 +52,7 @@ class InspectCommandTest {
     void reportsCountsAndWritesGalleryWithJsonLastLine() throws IOException {
         Path root = ptsFolder();
         Path out = dir.resolve("out");
-        Run r = run("inspect", "--data", root.toString(), "--out", out.toString(), "--json");
+        CliRun r = run("inspect", "--data", root.toString(), "--out", out.toString(), "--json");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out())
                 .contains("format: pts", "samples: 3", "points per sample: 68", "skipped: 0");
@@ -100,7 +68,7 @@ class InspectCommandTest {
     @Test
     void augmentDrawsNSeededSamples() throws IOException {
         Path root = ptsFolder();
-        Run r =
+        CliRun r =
                 run(
                         "inspect",
                         "--data",
@@ -122,7 +90,7 @@ class InspectCommandTest {
         Path bad = root.resolve("b.pts");
         Files.writeString(bad, Files.readString(bad).replaceFirst("\n20\\.0 ", "\nNaN "));
         Files.delete(root.resolve("sub/c.png"));
-        Run r = run("inspect", "--data", root.toString(), "--json");
+        CliRun r = run("inspect", "--data", root.toString(), "--json");
         assertThat(r.code()).as(r.err()).isZero();
         JsonObject j = r.json();
         assertThat(j.get("samples").getAsInt()).isEqualTo(1);
@@ -140,7 +108,7 @@ class InspectCommandTest {
         Path root = ptsFolder();
         Path bad = root.resolve("b.pts");
         Files.write(bad, new byte[] {(byte) 0xFF, (byte) 0xFE, 'j', 'u', 'n', 'k'});
-        Run r = run("inspect", "--data", root.toString(), "--strict", "--json");
+        CliRun r = run("inspect", "--data", root.toString(), "--strict", "--json");
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err()).contains("keypoints inspect: " + bad + ": line 1: expected UTF-8 text");
         assertThat(r.out()).doesNotContain("samples:");
@@ -163,7 +131,7 @@ class InspectCommandTest {
         Files.write(png, b);
         assertThat(ImageHeader.read(png).width()).isEqualTo(120);
 
-        Run lenient =
+        CliRun lenient =
                 run(
                         "inspect",
                         "--data",
@@ -180,7 +148,7 @@ class InspectCommandTest {
         assertThat(skipped.get("reason").getAsString())
                 .startsWith("cannot decode: Image file " + png);
 
-        Run strict =
+        CliRun strict =
                 run(
                         "inspect",
                         "--data",
@@ -195,14 +163,14 @@ class InspectCommandTest {
 
     @Test
     void badArgumentsAreUsageErrors() {
-        Run missing = run("inspect", "--data", dir.resolve("nope").toString());
+        CliRun missing = run("inspect", "--data", dir.resolve("nope").toString());
         assertThat(missing.code()).isEqualTo(2);
         assertThat(missing.err())
                 .contains("--data: no such file or folder: " + dir.resolve("nope"));
-        Run fmt = run("inspect", "--data", dir.toString(), "--format", "csv");
+        CliRun fmt = run("inspect", "--data", dir.toString(), "--format", "csv");
         assertThat(fmt.code()).isEqualTo(2);
         assertThat(fmt.err()).contains("Unknown dataset format 'csv': expected imm, pts or xml");
-        Run undetectable = run("inspect", "--data", dir.toString());
+        CliRun undetectable = run("inspect", "--data", dir.toString());
         assertThat(undetectable.code()).isEqualTo(2);
         assertThat(undetectable.err()).contains("Cannot tell the dataset format of " + dir);
     }
@@ -216,7 +184,7 @@ class InspectCommandTest {
         Assumptions.assumeTrue(
                 Files.isDirectory(imm), "Real IMM data not found at " + imm + "; skipping");
         Path out = dir.resolve("imm");
-        Run r =
+        CliRun r =
                 run(
                         "inspect",
                         "--data",

@@ -4,17 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import io.github.keypoints.data.Keypoints;
 import io.github.keypoints.data.LandmarkScheme;
 import io.github.keypoints.data.format.PtsFormat;
 import io.github.keypoints.data.image.ImageFiles;
 import io.github.keypoints.data.image.ImageHeader;
 import io.github.keypoints.data.image.OpenCv;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -32,30 +28,8 @@ class MorphCommandsTest {
 
     @TempDir Path dir;
 
-    record Run(int code, String out, String err) {
-        JsonObject json() {
-            List<String> lines = out.lines().toList();
-            return JsonParser.parseString(lines.get(lines.size() - 1)).getAsJsonObject();
-        }
-    }
-
-    private static synchronized Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = KeypointsCommand.execute(args);
-            return new Run(
-                    code,
-                    out.toString(StandardCharsets.UTF_8),
-                    err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     /** Four synthetic 68-point faces (two "a*", two "b*") on 96x72 pictures. */
@@ -87,7 +61,7 @@ class MorphCommandsTest {
     @Test
     void morphWritesAGifThroughTheGlobbedFaces() throws IOException {
         Path gif = dir.resolve("m.gif");
-        Run r =
+        CliRun r =
                 run(
                         "morph",
                         "--data",
@@ -113,7 +87,7 @@ class MorphCommandsTest {
     @Test
     void morphWritesPngFramesForNamedFacesInOrder() throws IOException {
         Path frames = dir.resolve("frames");
-        Run r =
+        CliRun r =
                 run(
                         "morph",
                         "--data",
@@ -138,7 +112,7 @@ class MorphCommandsTest {
     @Test
     void meanFaceComparesGroupsSideBySide() throws IOException {
         Path png = dir.resolve("groups.png");
-        Run r =
+        CliRun r =
                 run(
                         "mean-face",
                         "--data",
@@ -165,7 +139,8 @@ class MorphCommandsTest {
     @Test
     void meanFaceOfAllFaces() throws IOException {
         Path png = dir.resolve("mean.png");
-        Run r = run("mean-face", "--data", faces().toString(), "--out", png.toString(), "--json");
+        CliRun r =
+                run("mean-face", "--data", faces().toString(), "--out", png.toString(), "--json");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.json().get("faces").getAsInt()).isEqualTo(4);
         assertThat(ImageHeader.read(png)).isEqualTo(new ImageHeader(96, 72, "png"));
@@ -174,7 +149,7 @@ class MorphCommandsTest {
     @Test
     void caricatureWritesTheExaggeratedFace() throws IOException {
         Path png = dir.resolve("c.png");
-        Run r =
+        CliRun r =
                 run(
                         "caricature",
                         "--data",
@@ -195,7 +170,7 @@ class MorphCommandsTest {
     @Test
     void badArgumentsAreNamedOnStderr() throws IOException {
         Path data = faces();
-        Run glob =
+        CliRun glob =
                 run(
                         "morph",
                         "--data",
@@ -207,12 +182,12 @@ class MorphCommandsTest {
         assertThat(glob.code()).isNotZero();
         assertThat(glob.err()).contains("--glob").contains("zz*");
 
-        Run ext =
+        CliRun ext =
                 run("morph", "--data", data.toString(), "--out", dir.resolve("x.webm").toString());
         assertThat(ext.code()).isNotZero();
         assertThat(ext.err()).contains("x.webm");
 
-        Run size =
+        CliRun size =
                 run(
                         "mean-face",
                         "--data",
@@ -224,7 +199,7 @@ class MorphCommandsTest {
         assertThat(size.code()).isNotZero();
         assertThat(size.err()).contains("--size").contains("12by5");
 
-        Run face =
+        CliRun face =
                 run(
                         "caricature",
                         "--data",
@@ -236,7 +211,8 @@ class MorphCommandsTest {
         assertThat(face.code()).isNotZero();
         assertThat(face.err()).contains("--face").contains("nobody");
 
-        Run missing = run("mean-face", "--data", dir.resolve("none").toString(), "--out", "m.png");
+        CliRun missing =
+                run("mean-face", "--data", dir.resolve("none").toString(), "--out", "m.png");
         assertThat(missing.code()).isNotZero();
         assertThat(missing.err()).contains(dir.resolve("none").toString());
         assertThat(dir.resolve("x.gif")).doesNotExist();
@@ -245,7 +221,7 @@ class MorphCommandsTest {
     @Test
     void automaticModeRejectsBadArguments() throws IOException {
         Path photos = Files.createDirectories(dir.resolve("photos"));
-        Run noModel =
+        CliRun noModel =
                 run(
                         "morph",
                         "--data",
@@ -256,7 +232,7 @@ class MorphCommandsTest {
                         dir.resolve("a.gif").toString());
         assertThat(noModel.code()).isNotZero();
         assertThat(noModel.err()).contains("--model").contains("no-model");
-        Run withFaces =
+        CliRun withFaces =
                 run(
                         "morph",
                         "--data",
@@ -307,7 +283,7 @@ class MorphCommandsTest {
         }
         Files.writeString(photos.resolve("broken.jpg"), "not a jpeg");
         Path gif = dir.resolve("auto.gif");
-        Run r =
+        CliRun r =
                 run(
                         "morph",
                         "--data",
@@ -331,7 +307,7 @@ class MorphCommandsTest {
 
     @Test
     void benchMorphHasHelp() {
-        Run r = run("bench", "morph", "--help");
+        CliRun r = run("bench", "morph", "--help");
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("--frames", "--no-reference");
     }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.Device;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import io.github.keypoints.data.Box;
 import io.github.keypoints.data.Keypoints;
 import io.github.keypoints.data.LandmarkScheme;
@@ -17,9 +16,6 @@ import io.github.keypoints.models.ModelSpec;
 import io.github.keypoints.models.NoseTipNet;
 import io.github.keypoints.models.inference.KeypointDetector;
 import io.github.keypoints.morph.LandmarkPredictor;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -37,30 +33,8 @@ class PredictCommandTest {
     private Path model;
     private Path faces;
 
-    record Run(int code, String out, String err) {
-        JsonObject json() {
-            List<String> lines = out.lines().toList();
-            return JsonParser.parseString(lines.get(lines.size() - 1)).getAsJsonObject();
-        }
-    }
-
-    private static synchronized Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = KeypointsCommand.execute(args);
-            return new Run(
-                    code,
-                    out.toString(StandardCharsets.UTF_8),
-                    err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     /** A tiny 68-point face-crop model and a .pts folder of three noisy 120x90 faces. */
@@ -107,15 +81,15 @@ class PredictCommandTest {
 
     @Test
     void helpShowsAnExample() {
-        assertThat(run("predict", "--help").out).contains("Example: keypoints predict");
-        assertThat(run("submission", "--help").out).contains("Example: keypoints submission");
+        assertThat(run("predict", "--help").out()).contains("Example: ./keypoints predict");
+        assertThat(run("submission", "--help").out()).contains("Example: ./keypoints submission");
     }
 
     @Test
     void predictPrintsOriginalPixelPointsAndWritesOverlays() throws Exception {
         Path image = faces.resolve("f1.png");
         Path out = dir.resolve("overlays");
-        Run r =
+        CliRun r =
                 run(
                         "predict",
                         "--model",
@@ -126,7 +100,7 @@ class PredictCommandTest {
                         "--out",
                         out.toString(),
                         "--json");
-        assertThat(r.code).as(r.err).isZero();
+        assertThat(r.code()).as(r.err()).isZero();
         JsonArray preds = r.json().getAsJsonArray("predictions");
         assertThat(preds).hasSize(1);
         JsonObject p = preds.get(0).getAsJsonObject();
@@ -158,7 +132,7 @@ class PredictCommandTest {
     @Test
     void submissionWritesOneRowPerCoordinate() throws Exception {
         Path csv = dir.resolve("sub.csv");
-        Run r =
+        CliRun r =
                 run(
                         "submission",
                         "--model",
@@ -168,7 +142,7 @@ class PredictCommandTest {
                         "--out",
                         csv.toString(),
                         "--json");
-        assertThat(r.code).as(r.err).isZero();
+        assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.json().get("faces").getAsInt()).isEqualTo(3);
         assertThat(r.json().get("rows").getAsInt()).isEqualTo(3 * 136);
         List<String> lines = Files.readAllLines(csv);
@@ -181,10 +155,11 @@ class PredictCommandTest {
     @Test
     void errorsNameTheBadArgument() {
         Path missing = dir.resolve("no-model");
-        Run r = run("predict", "--model", missing.toString(), faces.resolve("f0.png").toString());
-        assertThat(r.code).isNotZero();
-        assertThat(r.err).contains(missing.toString());
-        Run badBox =
+        CliRun r =
+                run("predict", "--model", missing.toString(), faces.resolve("f0.png").toString());
+        assertThat(r.code()).isNotZero();
+        assertThat(r.err()).contains(missing.toString());
+        CliRun badBox =
                 run(
                         "predict",
                         "--model",
@@ -192,12 +167,12 @@ class PredictCommandTest {
                         faces.resolve("f0.png").toString(),
                         "--box",
                         "1,2");
-        assertThat(badBox.code).isNotZero();
-        assertThat(badBox.err).contains("--box");
-        Run noImage = run("predict", "--model", model.toString(), "nope.png");
-        assertThat(noImage.code).isNotZero();
-        assertThat(noImage.err).contains("nope.png");
-        Run noData =
+        assertThat(badBox.code()).isNotZero();
+        assertThat(badBox.err()).contains("--box");
+        CliRun noImage = run("predict", "--model", model.toString(), "nope.png");
+        assertThat(noImage.code()).isNotZero();
+        assertThat(noImage.err()).contains("nope.png");
+        CliRun noData =
                 run(
                         "submission",
                         "--model",
@@ -206,8 +181,8 @@ class PredictCommandTest {
                         dir.resolve("nothing").toString(),
                         "--out",
                         dir.resolve("x.csv").toString());
-        assertThat(noData.code).isNotZero();
-        assertThat(noData.err).contains("nothing");
+        assertThat(noData.code()).isNotZero();
+        assertThat(noData.err()).contains("nothing");
     }
 
     private static org.assertj.core.data.Offset<Double> within(double d) {

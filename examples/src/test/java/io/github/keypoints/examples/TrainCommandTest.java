@@ -10,9 +10,6 @@ import io.github.keypoints.data.LandmarkScheme;
 import io.github.keypoints.data.format.ImmAsfFormat;
 import io.github.keypoints.data.format.ImmShape;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,25 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TrainCommandTest {
 
-    private record Run(int code, String out, String err) {}
-
-    private static Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = KeypointsCommand.execute(args);
-            return new Run(
-                    code,
-                    out.toString(StandardCharsets.UTF_8),
-                    err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     private static Map<String, Object> lastJson(String out) {
@@ -96,7 +76,7 @@ class TrainCommandTest {
 
     @Test
     void helpListsTheOptions() {
-        Run r = run("train", "--help");
+        CliRun r = run("train", "--help");
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("--model", "--lr-drop", "--resume", "--json");
         assertThat(run("evaluate", "--help").out()).contains("--model", "--data");
@@ -106,14 +86,14 @@ class TrainCommandTest {
     @Test
     void badArgumentsGoToStandardErrorWithNonZeroExit(@TempDir Path dir) throws Exception {
         Path data = smallImm(dir);
-        Run r = run("train", "--model", "nosetip", "--data", data.toString());
+        CliRun r = run("train", "--model", "nosetip", "--data", data.toString());
         assertThat(r.code()).isNotZero();
         assertThat(r.err()).contains("--model must be one of").contains("nosetip");
-        Run bad =
+        CliRun bad =
                 run("train", "--model", "nose-tip", "--data", data.toString(), "--input", "80by60");
         assertThat(bad.code()).isNotZero();
         assertThat(bad.err()).contains("--input").contains("80by60");
-        Run missing =
+        CliRun missing =
                 run(
                         "evaluate",
                         "--model",
@@ -128,7 +108,7 @@ class TrainCommandTest {
     void oneEpochSmokeRunAndEvaluateReproducesItsNumbers(@TempDir Path dir) throws Exception {
         Path data = smallImm(dir);
         Path out = dir.resolve("run");
-        Run train =
+        CliRun train =
                 run(
                         "train",
                         "--model",
@@ -161,7 +141,7 @@ class TrainCommandTest {
         assertThat(out.resolve("model.kpt")).isRegularFile();
         assertThat(out.resolve("history.csv")).isRegularFile();
 
-        Run eval =
+        CliRun eval =
                 run(
                         "evaluate",
                         "--model",
