@@ -31,9 +31,6 @@ class KeypointDetectorMemoryTest {
     @ParameterizedTest
     @ValueSource(strings = {"PyTorch", "MXNet"})
     void tenThousandPredictionsKeepNativeMemoryFlat(String engine) throws Exception {
-        Assumptions.assumeTrue(
-                Boolean.getBoolean("keypoints.memoryTest"),
-                "10,000-call memory test: run with -Dkeypoints.memoryTest=true");
         Path status = Path.of("/proc/self/status");
         Assumptions.assumeTrue(Files.isReadable(status), "needs Linux /proc/self/status");
         Path dir =
