@@ -11,7 +11,13 @@ import java.util.Objects;
  */
 public record Face(String id, ImageBuffer image, io.github.keypoints.data.Keypoints shape) {
 
-    /** Validates that no component is null. */
+    /**
+     * Validates that no component is null.
+     *
+     * @param id a name for reports (such as the file name)
+     * @param image the pixels; not modified by this package
+     * @param shape the keypoints in {@code image} pixels
+     */
     public Face {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(image, "image");

@@ -20,7 +20,16 @@ import java.util.List;
 public record FaceFrame(
         int width, int height, double eye0x, double eye0y, double eye1x, double eye1y) {
 
-    /** Validates the size and that the two eye targets differ. */
+    /**
+     * Validates the size and that the two eye targets differ.
+     *
+     * @param width the frame width in pixels
+     * @param height the frame height in pixels
+     * @param eye0x where the scheme's first normaliser point goes, x
+     * @param eye0y where the first normaliser point goes, y
+     * @param eye1x where the second normaliser point goes, x
+     * @param eye1y where the second normaliser point goes, y
+     */
     public FaceFrame {
         if (width <= 0 || height <= 0) {
             throw new IllegalArgumentException(

@@ -55,7 +55,13 @@ public final class PhotoAnnotator {
      */
     public record Report(List<Face> faces, List<Box> boxes, List<Rejection> rejected) {
 
-        /** Copies the lists. */
+        /**
+         * Copies the lists.
+         *
+         * @param faces the usable faces, in input order, with their predicted keypoints
+         * @param boxes the face box of each usable face
+         * @param rejected the photos that were not used, with reasons
+         */
         public Report {
             faces = List.copyOf(faces);
             boxes = List.copyOf(boxes);

@@ -15,7 +15,13 @@ public record Procrustes(double[] mean, List<Affine> alignments) {
     private static final int MAX_ITERATIONS = 50;
     private static final double TOLERANCE = 1e-12;
 
-    /** Copies the mean and the list. */
+    /**
+     * Copies the mean and the list.
+     *
+     * @param mean the mean shape in the normalised frame (centred, unit root-sum-square size)
+     * @param alignments for each input shape, the similarity from its pixels to the normalised
+     *     frame
+     */
     public Procrustes {
         mean = mean.clone();
         alignments = List.copyOf(alignments);

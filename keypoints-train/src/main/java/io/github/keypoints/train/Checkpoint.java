@@ -45,7 +45,14 @@ public record Checkpoint(
     private static final Gson GSON =
             new GsonBuilder().serializeSpecialFloatingPointValues().create();
 
-    /** Copies the collections. */
+    /**
+     * Copies the collections.
+     *
+     * @param metadata string pairs such as architecture, scheme, input size and engine
+     * @param history the finished epochs, oldest first
+     * @param parameters the bytes of {@link Block#saveParameters}
+     * @param optimizerState the bytes of {@link ResumableAdam#saveState()}, possibly empty
+     */
     public Checkpoint {
         metadata = Map.copyOf(metadata);
         history = List.copyOf(history);

@@ -25,7 +25,17 @@ public record EvaluationResult(
         Map<String, Double> groupMeanPx,
         List<SampleError> samples) {
 
-    /** Copies the collections. */
+    /**
+     * Copies the collections.
+     *
+     * @param count the number of samples
+     * @param meanPx mean point error in pixels
+     * @param maePx Kaggle-style mean absolute coordinate error in pixels
+     * @param nme mean point error over the normaliser distance, as a fraction; {@code NaN} for
+     *     schemes without normaliser points
+     * @param groupMeanPx mean point error per point group
+     * @param samples per-sample errors with truth and prediction, in dataset order
+     */
     public EvaluationResult {
         groupMeanPx = Map.copyOf(groupMeanPx);
         samples = List.copyOf(samples);

@@ -22,7 +22,17 @@ public record TrainingReport(
         long parameters,
         double seconds) {
 
-    /** Copies the history. */
+    /**
+     * Copies the history.
+     *
+     * @param history every epoch of the run, including those before a resume
+     * @param reported the epoch whose model was saved as {@link #model()} (the last one, or the
+     *     best one when the run keeps the best)
+     * @param validation the full validation result of the saved model
+     * @param model the saved model file (a {@link Checkpoint} without optimiser state)
+     * @param parameters the trainable parameter count
+     * @param seconds wall-clock seconds of this call
+     */
     public TrainingReport {
         history = List.copyOf(history);
     }

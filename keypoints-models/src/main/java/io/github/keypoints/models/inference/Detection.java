@@ -14,7 +14,13 @@ import java.util.Objects;
  */
 public record Detection(Box box, Keypoints keypoints) {
 
-    /** Validates that no component is null. */
+    /**
+     * Validates that no component is null.
+     *
+     * @param box the face box (given, found by the face finder, or the whole image as {@code 0, 0,
+     *     width, height})
+     * @param keypoints the predicted keypoints
+     */
     public Detection {
         Objects.requireNonNull(box, "box");
         Objects.requireNonNull(keypoints, "keypoints");
