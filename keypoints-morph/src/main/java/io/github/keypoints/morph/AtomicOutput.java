@@ -2,9 +2,11 @@ package io.github.keypoints.morph;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
@@ -50,6 +52,13 @@ final class AtomicOutput {
     }
 
     void commit() throws IOException {
+        // Temporary files and folders are created owner-only; outputs get ordinary permissions.
+        if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+            Files.setPosixFilePermissions(
+                    temp,
+                    PosixFilePermissions.fromString(
+                            Files.isDirectory(temp) ? "rwxr-xr-x" : "rw-r--r--"));
+        }
         if (Files.isDirectory(temp) && Files.isDirectory(target)) {
             Files.delete(target); // empty, checked when opened
         }
