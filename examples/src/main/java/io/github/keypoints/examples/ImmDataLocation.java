@@ -30,7 +30,7 @@ import java.util.stream.Stream;
  *
  * <p>Every copy that did not come from {@code --data} is checked file by file against the SHA-256
  * of the 480 files ({@code 01-1m.jpg} … {@code 40-6m.asf}) shipped with this class as the resource
- * {@code imm_face_db.sha256}; a copy that differs is deleted and reported by file name. The archive
+ * {@code imm-files.sha256}; a copy that differs is deleted and reported by file name. The archive
  * itself has no published checksum, so a download is first hashed and then unpacked by {@link
  * ArchiveDownloader} (atomically, into the cache) under that hash; the per-file check is what
  * verifies it. A caller who knows the archive's SHA-256 passes it and the archive is checked before
@@ -41,7 +41,7 @@ public final class ImmDataLocation {
     /** The folder name of the unpacked set inside the cache. */
     static final String FOLDER = "imm_face_db";
 
-    private static final String MANIFEST = "imm_face_db.sha256";
+    private static final String MANIFEST = "imm-files.sha256";
 
     private final URI uri;
     private final Path cacheDir;
