@@ -143,6 +143,14 @@ public final class TrainCommand implements Callable<Integer> {
     int selectPersons;
 
     @Option(
+            names = "--normalize",
+            defaultValue = "centered",
+            description =
+                    "centered (pixel/255 - 0.5, the reference) or dataset (standardised with the"
+                            + " training images' mean and std) (default ${DEFAULT-VALUE}).")
+    String normalize;
+
+    @Option(
             names = "--rotate",
             defaultValue = "15",
             description = "--augment on: largest rotation in degrees (default ${DEFAULT-VALUE}).")
@@ -208,10 +216,36 @@ public final class TrainCommand implements Callable<Integer> {
                 scheme,
                 pipeline == null ? "no augmentation" : pipeline.augmentation(),
                 engine);
+        ModelSpec.Normalization norm = ModelSpec.Normalization.CENTERED;
+        if ("dataset".equalsIgnoreCase(normalize)) {
+            norm =
+                    FaceDatasets.standardization(
+                            FaceDatasets.of(
+                                    split.train,
+                                    scheme,
+                                    wh[0],
+                                    wh[1],
+                                    crop,
+                                    norm,
+                                    null,
+                                    seed,
+                                    batch));
+            System.err.printf(
+                    Locale.ROOT,
+                    "train: inputs standardised with the training images' mean %.4f and std"
+                            + " %.4f%n",
+                    norm.mean().get(0),
+                    norm.std().get(0));
+        } else if (!"centered".equalsIgnoreCase(normalize)) {
+            throw new IllegalArgumentException(
+                    "--normalize must be centered or dataset, got '" + normalize + "'");
+        }
         FaceLandmarkDataset trainSet =
-                FaceDatasets.of(split.train, scheme, wh[0], wh[1], crop, pipeline, seed, batch);
+                FaceDatasets.of(
+                        split.train, scheme, wh[0], wh[1], crop, norm, pipeline, seed, batch);
         FaceLandmarkDataset selectSet =
-                FaceDatasets.of(split.selection, scheme, wh[0], wh[1], crop, null, seed, batch);
+                FaceDatasets.of(
+                        split.selection, scheme, wh[0], wh[1], crop, norm, null, seed, batch);
         KeypointBlock block =
                 (KeypointBlock)
                         new TorchDefaultInitializer(seed)
@@ -222,7 +256,7 @@ public final class TrainCommand implements Callable<Integer> {
                         .setScheme(scheme)
                         .setInputSize(wh[0], wh[1])
                         .optCrop(ModelSpec.Crop.of(crop))
-                        .optNormalization(ModelSpec.Normalization.CENTERED)
+                        .optNormalization(norm)
                         .optEngine(engine)
                         .optProvenance(
                                 Map.of(

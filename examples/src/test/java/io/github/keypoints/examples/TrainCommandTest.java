@@ -9,6 +9,7 @@ import io.github.keypoints.data.Keypoints;
 import io.github.keypoints.data.LandmarkScheme;
 import io.github.keypoints.data.format.ImmAsfFormat;
 import io.github.keypoints.data.format.ImmShape;
+import io.github.keypoints.models.ModelSpec;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -196,6 +197,8 @@ class TrainCommandTest {
                         "--select-persons",
                         "1",
                         "--keep-best",
+                        "--normalize",
+                        "dataset",
                         "--engine",
                         "MXNet",
                         "--out",
@@ -208,6 +211,10 @@ class TrainCommandTest {
         assertThat(t.get("augment")).isEqualTo(Boolean.TRUE);
         String spec = Files.readString(out.resolve("model/model.json"));
         assertThat(spec).contains("select>1").contains("MXNet").contains("rotation(");
+        // Standardised with the training faces' own statistics, recorded in the model.
+        ModelSpec.Normalization norm = ModelSpec.fromJson(spec).normalization();
+        assertThat(norm.mean().get(0)).isBetween(0.05, 0.95).isNotEqualTo(0.5);
+        assertThat(norm.std().get(0)).isBetween(0.02, 0.5);
 
         // The validation persons (33) were measured on the saved model, as evaluate does.
         CliRun eval =
