@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
 # Acceptance runs of issue 3 on the real IMM data (a benchmark, not a test).
-#   bench/acceptance.sh nose     nose-tip reference recipe, seeds 0-2, PyTorch and MXNet
-#   bench/acceptance.sh imm58    58-point reference recipe at 120x90, 70 epochs, seeds 0-2, PyTorch
-#   bench/acceptance.sh table    only rewrite docs/results-training.md from the collected JSON
+#   bench/acceptance.sh nose       nose-tip reference recipe, seeds 0-2, PyTorch and MXNet
+#   bench/acceptance.sh imm58      58-point reference recipe at 120x90, 70 epochs, seeds 0-2 ($ENGINE, default MXNet)
+#   bench/acceptance.sh improved   the improved 58-point recipe (cosine, Wing, standardised input,
+#                                  epochs chosen on held-out training persons 29-32), seeds 0-2
+#   bench/acceptance.sh ablation   seed 0 with one change added at a time (cosine; + Wing)
+#   bench/acceptance.sh table      only rewrite docs/results-training.md from the collected JSON
+# Every run uses $THREADS engine threads (default 1: two runs side by side use the 2 cores better
+# than one run with 2 threads on these small networks).
 # Run folders and logs go to $RUNS (default /work/runs, outside the repository); every finished
 # run appends its --json line to $RUNS/results.jsonl, from which the table is written.
 set -euo pipefail
@@ -17,14 +22,17 @@ run() { # name engine seed args...
   local name="$1" engine="$2" seed="$3"; shift 3
   local out="$runs/$name-$engine-seed$seed"
   echo "== $name $engine seed $seed -> $out" >&2
-  local cmd=("${KEYPOINTS:-$root/keypoints}" train --data "$data" --engine "$engine" --seed "$seed" --out "$out" --json "$@")
+  local cmd=("${KEYPOINTS:-$root/keypoints}" train --data "$data" --engine "$engine" --seed "$seed" --threads "${THREADS:-1}" --out "$out" --json "$@")
   echo "${cmd[*]}" > "$out.cmd"
-  if "${cmd[@]}" > "$out.log" 2> "$out.err"; then
+  if KEYPOINTS_THREADS="${THREADS:-1}" "${cmd[@]}" > "$out.log" 2> "$out.err"; then
     tail -n 1 "$out.log" | python3 -c 'import json,sys; d=json.loads(sys.stdin.read()); d["run"]=sys.argv[1]; print(json.dumps(d))' "$name" >> "$runs/results.jsonl"
   else
     echo "run $out failed, see $out.err" >&2
   fi
 }
+
+imm58="--model imm58 --input 120x90 --epochs 70 --batch 32 --lr 1e-3 --augment on"
+improved="--cosine 1e-5 --loss wing --normalize dataset --select-persons 4 --keep-best"
 
 case "$what" in
   nose)
@@ -35,9 +43,16 @@ case "$what" in
     done ;;
   imm58)
     for s in $seeds; do
-      run imm58-ref "${ENGINE:-PyTorch}" "$s" --model imm58 --input 120x90 --epochs 70 --batch 32 --lr 1e-3 --loss mse ${AUGMENT_ARGS:---augment on}
+      run imm58-ref "${ENGINE:-MXNet}" "$s" $imm58 --loss mse
     done ;;
+  improved)
+    for s in $seeds; do
+      run imm58-improved "${ENGINE:-MXNet}" "$s" $imm58 $improved
+    done ;;
+  ablation)
+    run imm58-ablation-cosine "${ENGINE:-MXNet}" 0 $imm58 --loss mse --cosine 1e-5
+    run imm58-ablation-cosine+wing "${ENGINE:-MXNet}" 0 $imm58 --loss wing --cosine 1e-5 ;;
   table) ;;
-  *) echo "usage: $0 nose|imm58|table" >&2; exit 2 ;;
+  *) echo "usage: $0 nose|imm58|improved|ablation|table" >&2; exit 2 ;;
 esac
 python3 "$root/bench/results_table.py" "$runs/results.jsonl" "$root/docs/results-training.md"

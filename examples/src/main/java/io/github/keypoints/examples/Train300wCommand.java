@@ -22,13 +22,16 @@ import io.github.keypoints.train.MseLoss;
 import io.github.keypoints.train.TrainingReport;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * Trains the 68-point ResNet-18 on 300-W face-box crops (the reference's Part 3 recipe, scaled to a
@@ -94,6 +97,8 @@ final class Train300wCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print a JSON summary as the last line.")
     boolean json;
+
+    @Spec CommandSpec commandSpec;
 
     @Override
     public Integer call() throws Exception {
@@ -202,6 +207,22 @@ final class Train300wCommand implements Callable<Integer> {
                 m.maePx,
                 report.seconds());
         System.out.println("model: " + modelDir);
+        Map<String, String> testRows = new LinkedHashMap<>();
+        testRows.put("helen/testset faces", Integer.toString(test.size()));
+        testRows.put("helen/testset NME (outer eye corners 36/45)", RunReport.number(m.nme, 4));
+        testRows.put("helen/testset mean point error (px)", RunReport.number(m.meanPx, 2));
+        testRows.put("helen/testset MAE (px)", RunReport.number(m.maePx, 2));
+        Path md =
+                TrainingRunReport.write(
+                        out,
+                        "keypoints train-300w: ResNet-18, 68 points",
+                        TrainingRunReport.commandLine(commandSpec),
+                        report,
+                        "held-out helen/trainset faces",
+                        report.validation(),
+                        last.valLoss(),
+                        testRows);
+        System.out.println("report: " + md);
         if (json) {
             new JsonSummary()
                     .put("test_nme", m.nme)
@@ -217,6 +238,7 @@ final class Train300wCommand implements Callable<Integer> {
                     .put("seconds", report.seconds())
                     .put("params", report.parameters())
                     .put("model", modelDir.toString())
+                    .put("report", md.toString())
                     .print(System.out);
         }
         return 0;

@@ -35,7 +35,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code keypoints train}: trains a keypoint network on a dataset folder and reports validation
@@ -179,20 +181,18 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(
             names = "--threads",
             description =
-                    "CPU threads for the engine (default: 1 on PyTorch, see docs/training.md; all cores on MXNet).")
+                    "CPU threads for the engine (default: the launcher's KEYPOINTS_THREADS, else all cores).")
     Integer threads;
 
     @Option(names = "--json", description = "Print a JSON summary as the last line.")
     boolean json;
 
+    @Spec CommandSpec commandSpec;
+
     @Override
     public Integer call() throws Exception {
         if (threads != null) {
             EngineSetup.threads(threads);
-        } else if ("PyTorch".equals(engine)) {
-            // PyTorch 2.7.1 CPU forwards returned NaN now and then with 2 threads on our machine
-            // (docs/training.md); one thread never did. --threads overrides this.
-            EngineSetup.threads(1);
         }
         EngineSetup.requireEngine(engine);
         String arch = architecture(model);
@@ -304,6 +304,21 @@ public final class TrainCommand implements Callable<Integer> {
                 valLoss,
                 "validation (epoch " + (report.reported().epoch() + 1) + ")");
         System.out.printf(Locale.ROOT, "model: %s%n", report.model());
+        Path md =
+                TrainingRunReport.write(
+                        run,
+                        "keypoints train: " + arch,
+                        TrainingRunReport.commandLine(commandSpec),
+                        report,
+                        split.selects() ? "validation (measured once)" : "validation",
+                        val,
+                        valLoss,
+                        split.selects()
+                                ? Map.of(
+                                        "mean point error on the selection persons (px)",
+                                        RunReport.number(report.validation().meanPx(), 2))
+                                : Map.of());
+        System.out.printf(Locale.ROOT, "report: %s%n", md);
         if (json) {
             JsonSummary j =
                     new JsonSummary()
@@ -316,6 +331,7 @@ public final class TrainCommand implements Callable<Integer> {
                 j.put("select_mean_px", report.validation().meanPx());
             }
             j.put("epochs", report.history().size())
+                    .put("report", md.toString())
                     .put("reported_epoch", report.reported().epoch() + 1)
                     .put("seconds", report.seconds())
                     .put("params", report.parameters())

@@ -154,6 +154,12 @@ class TrainCommandTest {
         assertThat(out.resolve("model/model.params")).isRegularFile();
         assertThat(Path.of(t.get("model").toString())).isEqualTo(out.resolve("model"));
         assertThat(out.resolve("history.csv")).isRegularFile();
+        String report = Files.readString(out.resolve("report.md"));
+        assertThat(report)
+                .contains("keypoints train --model nose-tip")
+                .contains("](loss-curve.png)")
+                .contains("](gallery.png)")
+                .contains("`model`");
 
         CliRun eval =
                 run(
