@@ -3,12 +3,16 @@ in Python PyTorch (Debian's python3-torch under /usr/bin/python3), forward only 
 torch.no_grad(), on the same machine and thread count as the Java side.
 
 usage: /usr/bin/python3 bench/infer_reference.py --threads N [--warmup W] [--reps R]
-           [--reps32 R32] MODEL:WxH:OUTPUTS ...
+           [--reps32 R32] [--check-dir DIR] MODEL:WxH:OUTPUTS ...
   MODEL is nose-tip, imm58, resnet18 or heatmap; W x H the input (1 channel); OUTPUTS = 2N.
+  With --check-dir, DIR/MODEL_WxH.json + .bin (written by the Java side, ParameterDump) hold the
+  Java network's tensors in its order, BatchNorm running statistics included, then one input: they
+  are loaded into the Python network (shapes checked one by one) and its output on that input is
+  returned as "check_output", for the Java side to compare with its own.
 
 Prints one JSON line:
 {"torch": version, "threads": n, "blas": path of the BLAS library loaded,
- "cases": [{"model", "input", "outputs", "params", "ms_b1", "img_s_b32"}, ...]}
+ "cases": [{"model", "input", "outputs", "params", "ms_b1", "img_s_b32"[, "check_output"]}, ...]}
 "params" counts trainable tensors (sum of p.numel() for p in parameters()), as the Java side's
 ParameterCount.trainable does, so the caller can check that both sides built the same network.
 """
@@ -166,6 +170,32 @@ def build(model, outputs, h, w):
     raise SystemExit("unknown model '%s'; known: nose-tip, imm58, resnet18, heatmap" % model)
 
 
+def load_dump(net, base):
+    # Java's parameter order is the module order here; num_batches_tracked has no Java twin.
+    with open(base + ".json") as f:
+        manifest = json.load(f)
+    with open(base + ".bin", "rb") as f:
+        flat = torch.frombuffer(bytearray(f.read()), dtype=torch.float32)
+    targets = [(k, v) for k, v in net.state_dict().items()
+               if not k.endswith("num_batches_tracked")]
+    tensors = manifest["tensors"]
+    if len(targets) != len(tensors):
+        raise SystemExit("%s: Java has %d tensors, Python %d" % (base, len(tensors), len(targets)))
+    offset = 0
+    with torch.no_grad():
+        for (name, value), t in zip(targets, tensors):
+            shape = tuple(t["shape"])
+            if tuple(value.shape) != shape:
+                raise SystemExit("%s: Java tensor %s has shape %s, Python's %s has %s"
+                                 % (base, t["name"], shape, name, tuple(value.shape)))
+            n = value.numel()
+            value.copy_(flat[offset:offset + n].reshape(shape))
+            offset += n
+    x = flat[offset:].reshape(manifest["input_shape"]).clone()
+    with torch.no_grad():
+        return net(x).reshape(-1).tolist()
+
+
 def median_ms(fn, warmup, reps):
     for _ in range(warmup):
         fn()
@@ -195,6 +225,7 @@ def main():
     ap.add_argument("--warmup", type=int, default=3)
     ap.add_argument("--reps", type=int, default=30)
     ap.add_argument("--reps32", type=int, default=5)
+    ap.add_argument("--check-dir")
     ap.add_argument("cases", nargs="+")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
@@ -207,6 +238,9 @@ def main():
         net = build(model, outputs, h, w)
         net.eval()
         params = sum(p.numel() for p in net.parameters() if p.requires_grad)
+        check = None
+        if args.check_dir:
+            check = load_dump(net, "%s/%s_%s" % (args.check_dir, model, size))
         x1 = torch.rand(1, 1, h, w) - 0.5
         x32 = torch.rand(32, 1, h, w) - 0.5
         with torch.no_grad():
@@ -216,8 +250,11 @@ def main():
                                                                          outputs))
             b1 = median_ms(lambda: net(x1), args.warmup, args.reps)
             b32 = median_ms(lambda: net(x32), min(args.warmup, 2), args.reps32)
-        out.append({"model": model, "input": size, "outputs": outputs, "params": params,
-                    "ms_b1": b1, "img_s_b32": 32000.0 / b32})
+        row = {"model": model, "input": size, "outputs": outputs, "params": params,
+               "ms_b1": b1, "img_s_b32": 32000.0 / b32}
+        if check is not None:
+            row["check_output"] = check
+        out.append(row)
     print(json.dumps({"torch": torch.__version__, "threads": args.threads,
                       "blas": loaded_blas(), "cases": out}))
 

@@ -2,20 +2,26 @@ package io.github.keypoints.examples;
 
 import ai.djl.Device;
 import ai.djl.Model;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.github.keypoints.models.KeypointBlock;
 import io.github.keypoints.models.ModelZoo;
 import io.github.keypoints.models.ParameterCount;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -36,12 +42,17 @@ import picocli.CommandLine.Spec;
                     + " and images/s at batch 32. Inputs: nose-tip 80x60, imm58 240x180, resnet18"
                     + " 224x224 and 96x96 (the train-300w default), heatmap 120x90; 1 channel.",
             "ratio_ms_b1 = java_ms / python_ms (below 1: Java faster); ratio_img_s_b32 ="
-                    + " java_img_s / python_img_s (above 1: Java faster). Trainable parameter counts"
-                    + " of both sides must agree, or the command fails.",
+                    + " java_img_s / python_img_s (above 1: Java faster).",
+            "Both sides must be the same network: equal trainable parameter counts, and with the"
+                    + " Java weights loaded into the Python network, outputs on one input within"
+                    + " 1e-3 (max_abs_diff); otherwise the command fails.",
             "Installs Debian's python3-torch with apt-get if 'import torch' fails, and"
                     + " libopenblas0-pthread if its OpenBLAS is missing."
         })
 public final class BenchInferCommand implements Callable<Integer> {
+
+    /** Largest output difference, Java vs Python with the same weights, still float noise. */
+    private static final double MAX_OUTPUT_DIFF = 1e-3;
 
     private static final List<String> MODELS = List.of("nose-tip", "imm58", "resnet18", "heatmap");
 
@@ -170,7 +181,97 @@ public final class BenchInferCommand implements Callable<Integer> {
                             + n
                             + " ./keypoints ...)");
         }
-        JsonObject py = noPython ? null : runPython(n, selected);
+        Path checkDir = noPython ? null : Files.createTempDirectory("keypoints-bench-infer");
+        try {
+            List<JavaResult> java = new ArrayList<>();
+            for (Case c : selected) {
+                for (String engine : engines) {
+                    java.add(measure(c, engine, checkDir));
+                }
+            }
+            JsonObject py = noPython ? null : runPython(n, selected, checkDir);
+            List<Map<String, Object>> rows = report(n, java, py);
+            if (json) {
+                new JsonSummary()
+                        .put("threads", n)
+                        .put("python_torch", py == null ? null : py.get("torch").getAsString())
+                        .put("python_blas", py == null ? null : py.get("blas").getAsString())
+                        .put(
+                                "ratio_ms_b1",
+                                "java_ms_b1 / python_ms_b1: below 1 means Java is faster")
+                        .put(
+                                "ratio_img_s_b32",
+                                "java_img_s_b32 / python_img_s_b32: above 1 means Java is faster")
+                        .put("cases", rows)
+                        .print(System.out);
+            }
+            return 0;
+        } finally {
+            if (checkDir != null) {
+                try (var files = Files.list(checkDir)) {
+                    for (Path f : files.toList()) {
+                        Files.deleteIfExists(f);
+                    }
+                }
+                Files.deleteIfExists(checkDir);
+            }
+        }
+    }
+
+    /** The Java side of one row: timings, parameter count and the output on the check input. */
+    private record JavaResult(
+            Case c, String engine, long params, ForwardTiming timing, float[] checkOutput) {}
+
+    /** The fixed input on which both sides' outputs are compared. */
+    private static float[] checkInput(Case c) {
+        Random rnd = new Random(1);
+        float[] x = new float[c.width() * c.height()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = rnd.nextFloat() - 0.5f;
+        }
+        return x;
+    }
+
+    private JavaResult measure(Case c, String engine, Path checkDir) throws IOException {
+        System.err.println("bench infer: timing " + c.key() + " on " + engine);
+        KeypointBlock block = ModelZoo.create(c.model(), c.outputs());
+        Shape one = new Shape(1, 1, c.height(), c.width());
+        try (Model model = Model.newInstance("bench-infer", Device.cpu(), engine)) {
+            model.setBlock(block);
+            block.initialize(model.getNDManager(), DataType.FLOAT32, one);
+            long params = ParameterCount.trainable(block);
+            float[] x = checkInput(c);
+            float[] out;
+            try (NDManager sub = model.getNDManager().newSubManager()) {
+                out =
+                        block.forward(
+                                        new ParameterStore(sub, false),
+                                        new NDList(sub.create(x, one)),
+                                        false)
+                                .singletonOrThrow()
+                                .toFloatArray();
+            }
+            if (checkDir != null && !Files.exists(checkDir.resolve(dumpName(c) + ".bin"))) {
+                ParameterDump.write(block, x, one, checkDir, dumpName(c));
+            }
+            ForwardTiming t =
+                    ForwardTiming.measure(
+                            block,
+                            model.getNDManager(),
+                            c.width(),
+                            c.height(),
+                            warmup,
+                            reps,
+                            reps32);
+            return new JavaResult(c, engine, params, t, out);
+        }
+    }
+
+    private static String dumpName(Case c) {
+        return c.model() + "_" + c.input();
+    }
+
+    private static List<Map<String, Object>> report(int n, List<JavaResult> java, JsonObject py) {
         Map<String, JsonObject> pyCases = new LinkedHashMap<>();
         if (py != null) {
             for (JsonElement e : py.getAsJsonArray("cases")) {
@@ -188,11 +289,12 @@ public final class BenchInferCommand implements Callable<Integer> {
         }
         System.out.printf(
                 Locale.ROOT,
-                "%-9s %-8s %-8s %10s | %9s %9s %6s | %9s %9s %6s%n",
+                "%-9s %-8s %-8s %10s %8s | %9s %9s %6s | %10s %9s %6s%n",
                 "model",
                 "input",
                 "engine",
                 "params",
+                "max_diff",
                 "java_ms",
                 "py_ms",
                 "ratio",
@@ -200,66 +302,42 @@ public final class BenchInferCommand implements Callable<Integer> {
                 "py_img/s",
                 "ratio");
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (Case c : selected) {
-            JsonObject p = pyCases.get(c.key());
+        for (JavaResult j : java) {
+            JsonObject p = pyCases.get(j.c().key());
             if (py != null && p == null) {
-                throw new IllegalStateException("the Python reference returned no row for " + c);
+                throw new IllegalStateException(
+                        "the Python reference returned no row for " + j.c().key());
             }
-            for (String engine : engines) {
-                rows.add(row(c, engine, n, p));
-            }
+            rows.add(row(n, j, p));
         }
-        if (json) {
-            new JsonSummary()
-                    .put("threads", n)
-                    .put("python_torch", py == null ? null : py.get("torch").getAsString())
-                    .put("python_blas", py == null ? null : py.get("blas").getAsString())
-                    .put("ratio_ms_b1", "java_ms_b1 / python_ms_b1: below 1 means Java is faster")
-                    .put(
-                            "ratio_img_s_b32",
-                            "java_img_s_b32 / python_img_s_b32: above 1 means Java is faster")
-                    .put("cases", rows)
-                    .print(System.out);
-        }
-        return 0;
+        return rows;
     }
 
-    private Map<String, Object> row(Case c, String engine, int n, JsonObject p) {
-        KeypointBlock block = ModelZoo.create(c.model(), c.outputs());
-        ForwardTiming t;
-        long params;
-        try (Model model = Model.newInstance("bench-infer", Device.cpu(), engine)) {
-            model.setBlock(block);
-            block.initialize(
-                    model.getNDManager(), DataType.FLOAT32, new Shape(1, 1, c.height(), c.width()));
-            params = ParameterCount.trainable(block);
-            if (p != null && p.get("params").getAsLong() != params) {
+    private static Map<String, Object> row(int n, JavaResult j, JsonObject p) {
+        Case c = j.c();
+        Double maxDiff = null;
+        if (p != null) {
+            if (p.get("params").getAsLong() != j.params()) {
                 throw new IllegalStateException(
                         c.key()
                                 + ": the Java network has "
-                                + params
+                                + j.params()
                                 + " trainable parameters, the Python reference "
                                 + p.get("params").getAsLong()
                                 + ": they are not the same network");
             }
-            t =
-                    ForwardTiming.measure(
-                            block,
-                            model.getNDManager(),
-                            c.width(),
-                            c.height(),
-                            warmup,
-                            reps,
-                            reps32);
+            maxDiff = maxAbsDiff(c, j, p);
         }
+        ForwardTiming t = j.timing();
         Double pyMs = p == null ? null : p.get("ms_b1").getAsDouble();
         Double pyImg = p == null ? null : p.get("img_s_b32").getAsDouble();
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("model", c.model());
-        r.put("engine", engine);
+        r.put("engine", j.engine());
         r.put("input", c.input());
         r.put("threads", n);
-        r.put("params", params);
+        r.put("params", j.params());
+        r.put("max_abs_diff", maxDiff);
         r.put("java_ms_b1", t.msBatch1());
         r.put("python_ms_b1", pyMs);
         r.put("ratio_ms_b1", pyMs == null ? null : t.msBatch1() / pyMs);
@@ -268,26 +346,59 @@ public final class BenchInferCommand implements Callable<Integer> {
         r.put("ratio_img_s_b32", pyImg == null ? null : t.imagesPerSecondBatch32() / pyImg);
         System.out.printf(
                 Locale.ROOT,
-                "%-9s %-8s %-8s %,10d | %9.2f %9s %6s | %9.1f %9s %6s%n",
+                "%-9s %-8s %-8s %,10d %8s | %9.2f %9s %6s | %10.1f %9s %6s%n",
                 c.model(),
                 c.input(),
-                engine,
-                params,
+                j.engine(),
+                j.params(),
+                fmt("%.1e", maxDiff),
                 t.msBatch1(),
                 fmt("%.2f", pyMs),
                 fmt("%.2f", (Double) r.get("ratio_ms_b1")),
                 t.imagesPerSecondBatch32(),
                 fmt("%.1f", pyImg),
                 fmt("%.2f", (Double) r.get("ratio_img_s_b32")));
-        System.out.flush();
         return r;
+    }
+
+    /**
+     * Compares the Java output on the check input with the Python network's output on the same
+     * input with the same weights; a difference beyond float noise means different networks.
+     */
+    private static double maxAbsDiff(Case c, JavaResult j, JsonObject p) {
+        JsonArray ref = p.getAsJsonArray("check_output");
+        if (ref == null || ref.size() != j.checkOutput().length) {
+            throw new IllegalStateException(
+                    c.key()
+                            + ": the Python reference returned "
+                            + (ref == null ? "no check_output" : ref.size() + " outputs")
+                            + ", expected "
+                            + j.checkOutput().length);
+        }
+        double max = 0;
+        for (int i = 0; i < ref.size(); i++) {
+            max = Math.max(max, Math.abs(j.checkOutput()[i] - ref.get(i).getAsDouble()));
+        }
+        if (!(max <= MAX_OUTPUT_DIFF)) {
+            throw new IllegalStateException(
+                    String.format(
+                            Locale.ROOT,
+                            "%s on %s: with the same weights and input the Java and Python outputs"
+                                    + " differ by up to %.3g (allowed %.0e): they are not the same"
+                                    + " network",
+                            c.key(),
+                            j.engine(),
+                            max,
+                            MAX_OUTPUT_DIFF));
+        }
+        return max;
     }
 
     private static String fmt(String format, Double v) {
         return v == null ? "-" : String.format(Locale.ROOT, format, v);
     }
 
-    private JsonObject runPython(int n, List<Case> selected)
+    private JsonObject runPython(int n, List<Case> selected, Path checkDir)
             throws IOException, InterruptedException {
         PythonTorchReference ref =
                 new PythonTorchReference(python, script, "bench/infer_reference.py");
@@ -302,7 +413,9 @@ public final class BenchInferCommand implements Callable<Integer> {
                                 "--reps",
                                 Integer.toString(reps),
                                 "--reps32",
-                                Integer.toString(reps32)));
+                                Integer.toString(reps32),
+                                "--check-dir",
+                                checkDir.toString()));
         for (Case c : selected) {
             args.add(c.key() + ":" + c.outputs());
         }

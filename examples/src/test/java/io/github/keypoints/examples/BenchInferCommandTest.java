@@ -112,6 +112,8 @@ class BenchInferCommandTest {
                 }) {
             assertThat(c.get(key).getAsDouble()).as(key).isPositive();
         }
+        assertThat(c.get("params").getAsLong()).isEqualTo(1_934_130L);
+        assertThat(c.get("max_abs_diff").getAsDouble()).isBetween(0.0, 1e-3);
         assertThat(c.get("ratio_ms_b1").getAsDouble())
                 .isCloseTo(
                         c.get("java_ms_b1").getAsDouble() / c.get("python_ms_b1").getAsDouble(),
@@ -137,6 +139,23 @@ class BenchInferCommandTest {
         CliRun r = CliRun.of(tiny("--script", fake.toString()));
         assertThat(r.code()).isNotZero();
         assertThat(r.err()).contains("nose-tip:80x60", "1934130", "1234", "not the same network");
+    }
+
+    @Test
+    void aPythonNetworkWithOtherOutputsFailsTheRun(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(
+                pythonHasTorch(),
+                PYTHON + " has no torch (or no OpenBLAS): the Python side is not tested here");
+        Path fake = dir.resolve("fake_reference.py");
+        Files.writeString(
+                fake,
+                "print('{\"torch\": \"fake\", \"threads\": 1, \"blas\": \"none\", \"cases\":"
+                        + " [{\"model\": \"nose-tip\", \"input\": \"80x60\", \"outputs\": 2,"
+                        + " \"params\": 1934130, \"ms_b1\": 1.0, \"img_s_b32\": 1.0,"
+                        + " \"check_output\": [5.0, 5.0]}]}')\n");
+        CliRun r = CliRun.of(tiny("--script", fake.toString()));
+        assertThat(r.code()).isNotZero();
+        assertThat(r.err()).contains("nose-tip:80x60", "outputs differ", "not the same network");
     }
 
     @Test
