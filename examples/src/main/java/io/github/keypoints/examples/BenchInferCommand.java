@@ -197,11 +197,13 @@ public final class BenchInferCommand implements Callable<Integer> {
                         .put("python_torch", py == null ? null : py.get("torch").getAsString())
                         .put("python_blas", py == null ? null : py.get("blas").getAsString())
                         .put(
-                                "ratio_ms_b1",
-                                "java_ms_b1 / python_ms_b1: below 1 means Java is faster")
-                        .put(
-                                "ratio_img_s_b32",
-                                "java_img_s_b32 / python_img_s_b32: above 1 means Java is faster")
+                                "ratios",
+                                Map.of(
+                                        "ratio_ms_b1",
+                                        "java_ms_b1 / python_ms_b1: below 1 means Java is faster",
+                                        "ratio_img_s_b32",
+                                        "java_img_s_b32 / python_img_s_b32: above 1 means Java is"
+                                                + " faster"))
                         .put("cases", rows)
                         .print(System.out);
             }

@@ -100,6 +100,8 @@ class BenchInferCommandTest {
         assertThat(r.code()).as(r.err()).isZero();
         JsonObject j = r.json();
         assertThat(j.get("python_torch").getAsString()).isNotBlank();
+        assertThat(j.getAsJsonObject("ratios").get("ratio_ms_b1").getAsString())
+                .contains("below 1 means Java is faster");
         JsonObject c = j.getAsJsonArray("cases").get(0).getAsJsonObject();
         for (String key :
                 new String[] {
