@@ -13,6 +13,8 @@ import ai.djl.training.Trainer;
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import com.google.gson.reflect.TypeToken;
+import io.github.keypoints.models.ModelZoo;
+import io.github.keypoints.models.TorchDefaultInitializer;
 import io.github.keypoints.train.MseLoss;
 import io.github.keypoints.train.ResumableAdam;
 import java.io.IOException;
@@ -185,7 +187,8 @@ public final class BenchTrainCommand implements Callable<Integer> {
             y[i] = rnd.nextFloat();
         }
         Shape xs = new Shape(c.batch(), 1, c.height(), c.width());
-        Block block = Architectures.create(c.name(), c.outputs(), 0);
+        Block block =
+                new TorchDefaultInitializer(0).install(ModelZoo.create(c.name(), c.outputs()));
         try (Model model = Model.newInstance("bench", Device.cpu(), engine)) {
             model.setBlock(block);
             ResumableAdam adam = ResumableAdam.builder().setBlock(block).build();

@@ -15,6 +15,7 @@ import io.github.keypoints.morph.Face;
 import io.github.keypoints.morph.ImageBuffer;
 import io.github.keypoints.morph.MeanFace;
 import io.github.keypoints.morph.SideBySide;
+import io.github.keypoints.train.KeypointTrainer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -253,7 +254,8 @@ public final class DemoCommand implements Callable<Integer> {
                 summary.put(k + "_val_mean_px", t.last().get("val_mean_px"));
                 summary.put(k + "_val_mae_px", t.last().get("val_mae_px"));
                 summary.put(k + "_val_nme", t.last().get("val_nme"));
-                summary.put(k + "_model", t.run().resolve("model.kpt").toString());
+                summary.put(
+                        k + "_model", t.run().resolve(KeypointTrainer.MODEL_DIRECTORY).toString());
             }
             summary.put("nose_tip_baseline_px", noseBaseline);
             summary.put("imm58_baseline_px", fullBaseline);
@@ -536,10 +538,10 @@ public final class DemoCommand implements Callable<Integer> {
             String name = t.model().equals("nose-tip") ? "Nose-tip model" : "58-point model";
             r.section(name);
             r.paragraph(
-                    "Weights and metadata: `"
-                            + r.relative(t.run().resolve("model.kpt"))
+                    "Model directory (weights and metadata): `"
+                            + r.relative(t.run().resolve(KeypointTrainer.MODEL_DIRECTORY))
                             + "` (reload with `keypoints evaluate --model "
-                            + t.run().resolve("model.kpt")
+                            + t.run().resolve(KeypointTrainer.MODEL_DIRECTORY)
                             + " --data "
                             + imm
                             + "`); per-epoch figures: `"

@@ -1,15 +1,11 @@
 package io.github.keypoints.examples;
 
 import ai.djl.Device;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Block;
 import ai.djl.util.Pair;
 import io.github.keypoints.data.FaceSample;
-import io.github.keypoints.data.LandmarkScheme;
 import io.github.keypoints.data.load.LoadedDataset;
-import io.github.keypoints.train.Checkpoint;
+import io.github.keypoints.models.KeypointModel;
+import io.github.keypoints.models.ModelSpec;
 import io.github.keypoints.train.EvaluationResult;
 import io.github.keypoints.train.KeypointTrainer;
 import java.io.PrintStream;
@@ -28,13 +24,16 @@ import picocli.CommandLine.Option;
         name = "evaluate",
         mixinStandardHelpOptions = true,
         description = {
-            "Evaluate a saved model (model.kpt) on a dataset, in original-image pixels.",
+            "Evaluate a saved model directory on a dataset, in original-image pixels.",
             "IMM data: the validation persons of the model's training split; other data: every"
                     + " sample."
         })
 public final class EvaluateCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, description = "A model.kpt written by train.")
+    @Option(
+            names = "--model",
+            required = true,
+            description = "A model directory written by train (its model/ folder).")
     Path model;
 
     @Option(names = "--data", required = true, description = "Dataset folder or file.")
@@ -56,55 +55,62 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Checkpoint ck = Checkpoint.load(model);
-        Map<String, String> meta = ck.metadata();
-        String eng = engine == null ? meta.getOrDefault("engine", "PyTorch") : engine;
-        EngineSetup.requireEngine(eng);
-        int w = Integer.parseInt(require(meta, "input_width"));
-        int h = Integer.parseInt(require(meta, "input_height"));
         LoadedDataset loaded = TrainCommand.load(data, format);
-        LandmarkScheme scheme =
-                "nose-tip".equals(meta.get("scheme"))
-                        ? LandmarkScheme.NOSE_TIP
-                        : loaded.samples().get(0).keypoints().scheme();
-        List<FaceSample> samples = loaded.samples();
-        String split = meta.getOrDefault("split", "");
-        TrainCommand.Split s;
-        if (split.startsWith("imm-person<=")) {
-            int last = Integer.parseInt(split.substring("imm-person<=".length()));
-            s = TrainCommand.split(loaded, format, data, last);
-            samples = s.validation();
-        }
-        ResizedFaceDataset ds = new ResizedFaceDataset(samples, scheme, w, h);
-        Block block = Architectures.rebuild(meta);
-        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), eng)) {
-            block.initialize(manager, DataType.FLOAT32, new Shape(1, 1, h, w));
-            ck.restoreParameters(block, manager);
-            String lossName = meta.getOrDefault("loss", "mse");
-            Pair<Double, EvaluationResult> r =
-                    KeypointTrainer.evaluate(
-                            block,
-                            ds,
-                            batch == null
-                                    ? Integer.parseInt(meta.getOrDefault("batch_size", "32"))
-                                    : batch,
-                            eng,
-                            TrainCommand.loss(lossKey(lossName), w));
-            printFigures(System.out, r.getValue(), r.getKey(), "evaluation");
-            if (json) {
-                new JsonSummary()
-                        .put("val_mean_px", r.getValue().meanPx())
-                        .put("val_mae_px", r.getValue().maePx())
-                        .put("val_nme", r.getValue().nme())
-                        .put("val_loss", r.getKey())
-                        .put("samples", r.getValue().count())
-                        .put("model", model.toString())
-                        .put("engine", eng)
-                        .put("group_mean_px", r.getValue().groupMeanPx())
-                        .print(System.out);
-            }
+        Pair<Double, EvaluationResult> r = evaluate(model, loaded, data, format, engine, batch);
+        printFigures(System.out, r.getValue(), r.getKey(), "evaluation");
+        if (json) {
+            new JsonSummary()
+                    .put("val_mean_px", r.getValue().meanPx())
+                    .put("val_mae_px", r.getValue().maePx())
+                    .put("val_nme", r.getValue().nme())
+                    .put("val_loss", r.getKey())
+                    .put("samples", r.getValue().count())
+                    .put("model", model.toString())
+                    .put("engine", KeypointModel.readSpec(model).engine())
+                    .put("group_mean_px", r.getValue().groupMeanPx())
+                    .print(System.out);
         }
         return 0;
+    }
+
+    /**
+     * Measures a saved model on the faces it was validated on (IMM: the validation persons of its
+     * split; other data: every sample) with the trainer's own validation code and the model's own
+     * preprocessing, so the figures are those {@code train} reported.
+     *
+     * @param engine the engine, or {@code null} for the one the model was trained on
+     * @param batch the batch size, or {@code null} for the model's training batch size
+     */
+    static Pair<Double, EvaluationResult> evaluate(
+            Path modelDir,
+            LoadedDataset loaded,
+            Path data,
+            String format,
+            String engine,
+            Integer batch)
+            throws java.io.IOException {
+        ModelSpec spec = KeypointModel.readSpec(modelDir);
+        Map<String, String> meta = spec.provenance();
+        String eng = engine == null ? spec.engine() : engine;
+        EngineSetup.requireEngine(eng);
+        List<FaceSample> samples = loaded.samples();
+        String split = meta.getOrDefault("split", "");
+        if (split.startsWith("imm-person<=")) {
+            String last = split.substring("imm-person<=".length()).split(";")[0];
+            samples =
+                    TrainCommand.split(loaded, format, data, Integer.parseInt(last), 0)
+                            .validation();
+        }
+        int b = batch != null ? batch : Integer.parseInt(meta.getOrDefault("batch_size", "32"));
+        try (KeypointModel km = KeypointModel.load(modelDir, eng, Device.cpu())) {
+            return KeypointTrainer.evaluate(
+                    km.block(),
+                    FaceDatasets.forModel(km.spec(), samples, b),
+                    b,
+                    eng,
+                    TrainCommand.loss(
+                            lossKey(meta.getOrDefault("loss", "mse")), km.spec().inputWidth()));
+        }
     }
 
     private static String lossKey(String djlName) {
@@ -117,14 +123,6 @@ public final class EvaluateCommand implements Callable<Integer> {
             default:
                 return "mse";
         }
-    }
-
-    private String require(Map<String, String> meta, String key) {
-        String v = meta.get(key);
-        if (v == null) {
-            throw new IllegalArgumentException(model + ": model metadata lacks '" + key + "'");
-        }
-        return v;
     }
 
     static void printFigures(PrintStream out, EvaluationResult r, double loss, String label) {

@@ -89,7 +89,7 @@ public final class KeypointsCommand implements Callable<Integer> {
                                     + " --epochs 25 --out runs/nose-tip"),
                     Map.entry(
                             "keypoints evaluate",
-                            "./keypoints evaluate --model runs/nose-tip/model.kpt"
+                            "./keypoints evaluate --model runs/nose-tip/model"
                                     + " --data ../shared/data/imm_face_db"),
                     Map.entry(
                             "keypoints morph",
@@ -111,12 +111,12 @@ public final class KeypointsCommand implements Callable<Integer> {
                     Map.entry("keypoints bench infer", "./keypoints bench infer --json"),
                     Map.entry(
                             "keypoints predict",
-                            "./keypoints predict --model runs/imm58/model.kpt"
+                            "./keypoints predict --model runs/imm58/model"
                                     + " ../shared/data/faces_misc/face_recognition/obama.jpg"
                                     + " --out runs/predict"),
                     Map.entry(
                             "keypoints submission",
-                            "./keypoints submission --model runs/resnet18/model.kpt --data"
+                            "./keypoints submission --model runs/300w/model --data"
                                     + " ../shared/data/ibug_300w_sample/helen/testset"
                                     + " --out runs/submission/submission.csv"));
 

@@ -1,6 +1,5 @@
 package io.github.keypoints.examples;
 
-import ai.djl.Device;
 import io.github.keypoints.data.Box;
 import io.github.keypoints.data.FaceSample;
 import io.github.keypoints.data.Keypoints;
@@ -12,13 +11,10 @@ import io.github.keypoints.data.dataset.FaceLandmarkDataset;
 import io.github.keypoints.data.load.DatasetFormat;
 import io.github.keypoints.data.load.DatasetLoader;
 import io.github.keypoints.data.preprocess.CropPolicy;
-import io.github.keypoints.models.KeypointModel;
 import io.github.keypoints.models.ModelSpec;
 import io.github.keypoints.models.ResNet18;
 import io.github.keypoints.models.inference.Detection;
 import io.github.keypoints.models.inference.KeypointDetector;
-import io.github.keypoints.train.Checkpoint;
-import io.github.keypoints.train.EpochListener;
 import io.github.keypoints.train.EpochRecord;
 import io.github.keypoints.train.KeypointTrainer;
 import io.github.keypoints.train.LearningRateSchedule;
@@ -160,6 +156,21 @@ final class Train300wCommand implements Callable<Integer> {
                 batch,
                 engine);
         ResNet18 block = ResNet18.builder().setOutputs(136).optInputChannels(1).build();
+        ModelSpec spec =
+                ModelSpec.builder()
+                        .setBlock(block)
+                        .setScheme(LandmarkScheme.IBUG_68)
+                        .setInputSize(input, input)
+                        .optCrop(ModelSpec.Crop.of(crop))
+                        .optNormalization(ModelSpec.Normalization.CENTERED)
+                        .optEngine(engine)
+                        .optProvenance(
+                                Map.of(
+                                        "data",
+                                        "300-W sample: afw + helen/trainset",
+                                        "recipe",
+                                        "Adam 1e-4 -> 5e-5 at epoch " + drop + ", MSE"))
+                        .build();
         TrainingReport report =
                 KeypointTrainer.builder()
                         .setBlock(block)
@@ -173,43 +184,12 @@ final class Train300wCommand implements Callable<Integer> {
                         .optEngine(engine)
                         .optRunDirectory(out)
                         .optKeepBest(false)
-                        .addMetadata("data", "300-W sample: afw + helen/trainset")
-                        .addMetadata("crop", crop.describe())
-                        .addEpochListener(
-                                new EpochListener() {
-                                    @Override
-                                    public void onEpochStart(int epoch) {
-                                        trainSet.setEpoch(epoch);
-                                    }
-                                })
+                        .optModelSpec(spec)
                         .optProgress(System.err)
                         .build()
                         .fit();
         EpochRecord last = report.reported();
-        ModelSpec spec =
-                ModelSpec.builder()
-                        .setBlock(ResNet18.builder().setOutputs(136).optInputChannels(1).build())
-                        .setScheme(LandmarkScheme.IBUG_68)
-                        .setInputSize(input, input)
-                        .optCrop(new ModelSpec.Crop("FACE_BOX", margin, true))
-                        .optNormalization(ModelSpec.Normalization.CENTERED)
-                        .optProvenance(
-                                Map.of(
-                                        "data",
-                                        "300-W sample: afw + helen/trainset",
-                                        "epochs",
-                                        Integer.toString(epochs),
-                                        "recipe",
-                                        "Adam 1e-4 -> 5e-5 at epoch " + drop + ", MSE",
-                                        "seed",
-                                        Long.toString(seed)))
-                        .build();
-        Path modelDir = out.resolve("model");
-        try (KeypointModel km = KeypointModel.create(spec, engine, Device.cpu())) {
-            Checkpoint.load(report.model())
-                    .restoreParameters(km.block(), km.model().getNDManager());
-            km.save(modelDir);
-        }
+        Path modelDir = report.model();
         Metrics m = evaluate(modelDir, test);
         System.out.printf(
                 Locale.ROOT,

@@ -1,14 +1,27 @@
 package io.github.keypoints.examples;
 
-import ai.djl.nn.Block;
 import ai.djl.training.loss.Loss;
+import ai.djl.util.Pair;
 import io.github.keypoints.data.FaceSample;
 import io.github.keypoints.data.LandmarkScheme;
+import io.github.keypoints.data.augment.Augmentation;
+import io.github.keypoints.data.augment.AugmentationPipeline;
+import io.github.keypoints.data.augment.Center;
+import io.github.keypoints.data.dataset.FaceLandmarkDataset;
 import io.github.keypoints.data.load.DatasetFormat;
 import io.github.keypoints.data.load.DatasetLoader;
 import io.github.keypoints.data.load.ImmSplit;
 import io.github.keypoints.data.load.LoadedDataset;
+import io.github.keypoints.data.preprocess.CropPolicy;
+import io.github.keypoints.models.Imm58Net;
+import io.github.keypoints.models.KeypointBlock;
+import io.github.keypoints.models.ModelSpec;
+import io.github.keypoints.models.ModelZoo;
+import io.github.keypoints.models.NoseTipNet;
+import io.github.keypoints.models.ResNet18;
+import io.github.keypoints.models.TorchDefaultInitializer;
 import io.github.keypoints.train.BestBy;
+import io.github.keypoints.train.EvaluationResult;
 import io.github.keypoints.train.KeypointTrainer;
 import io.github.keypoints.train.L1KeypointLoss;
 import io.github.keypoints.train.LearningRateSchedule;
@@ -19,6 +32,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -34,16 +48,15 @@ import picocli.CommandLine.Option;
             "Train a keypoint network and report validation errors in original-image pixels.",
             "IMM data is split by person (1-32 train, 33-40 validation) unless --last-train-person"
                     + " says otherwise; other data keeps every 5th sample for validation.",
-            "Writes history.csv, loss-curve.png, gallery.png, filters.png, checkpoints/ and"
-                    + " model.kpt into --out."
+            "Writes history.csv, loss-curve.png, gallery.png, filters.png, checkpoints/ and the"
+                    + " model directory model/ (reloads with no other arguments) into --out."
         })
 public final class TrainCommand implements Callable<Integer> {
 
     @Option(
             names = "--model",
             required = true,
-            description = "Architecture: ${COMPLETION-CANDIDATES}.",
-            completionCandidates = Architectures.Names.class)
+            description = "Architecture: nose-tip, imm58, resnet18 or heatmap.")
     String model;
 
     @Option(names = "--data", required = true, description = "Dataset folder or file.")
@@ -121,6 +134,49 @@ public final class TrainCommand implements Callable<Integer> {
     int lastTrainPerson;
 
     @Option(
+            names = "--select-persons",
+            defaultValue = "0",
+            description =
+                    "IMM: hold out this many of the last training persons to measure each epoch"
+                            + " (and pick the best with --keep-best) instead of the validation"
+                            + " persons, which are then measured once at the end (default 0: off).")
+    int selectPersons;
+
+    @Option(
+            names = "--normalize",
+            defaultValue = "centered",
+            description =
+                    "centered (pixel/255 - 0.5, the reference) or dataset (standardised with the"
+                            + " training images' mean and std) (default ${DEFAULT-VALUE}).")
+    String normalize;
+
+    @Option(
+            names = "--rotate",
+            defaultValue = "15",
+            description = "--augment on: largest rotation in degrees (default ${DEFAULT-VALUE}).")
+    double rotate;
+
+    @Option(
+            names = "--shift",
+            description =
+                    "--augment on: largest shift in input pixels (default 10 px at 240 wide,"
+                            + " scaled with --input).")
+    Double shift;
+
+    @Option(
+            names = "--jitter",
+            defaultValue = "0.2",
+            description =
+                    "--augment on: brightness and contrast jitter, 0..1 (default ${DEFAULT-VALUE}).")
+    double jitter;
+
+    @Option(
+            names = "--flip",
+            defaultValue = "on",
+            description = "--augment on: random horizontal flip, on or off (default on).")
+    String flip;
+
+    @Option(
             names = "--threads",
             description =
                     "CPU threads for the engine (default: 1 on PyTorch, see docs/training.md; all cores on MXNet).")
@@ -139,39 +195,86 @@ public final class TrainCommand implements Callable<Integer> {
             EngineSetup.threads(1);
         }
         EngineSetup.requireEngine(engine);
-        Architectures.Spec spec = Architectures.spec(model);
-        int[] wh = input == null ? spec.defaultInput() : parseInput(input);
+        String arch = architecture(model);
+        boolean augmenting = onOff("--augment", augment);
         LoadedDataset loaded = load(data, format);
-        LandmarkScheme scheme = spec.scheme(loaded.samples().get(0).keypoints().scheme());
-        Split split = split(loaded, format, data, lastTrainPerson);
-        if (!"off".equalsIgnoreCase(augment) && !"on".equalsIgnoreCase(augment)) {
-            throw new IllegalArgumentException(
-                    "--augment must be on or off, got '" + augment + "'");
-        }
-        if ("on".equalsIgnoreCase(augment)) {
-            throw new IllegalArgumentException(
-                    "--augment on needs the augmenting dataset of keypoints-data, which this build"
-                            + " does not have yet; use --augment off");
-        }
+        LandmarkScheme dataScheme = loaded.samples().get(0).keypoints().scheme();
+        LandmarkScheme scheme = NoseTipNet.NAME.equals(arch) ? LandmarkScheme.NOSE_TIP : dataScheme;
+        int[] wh = input == null ? defaultInput(arch) : parseInput(input);
+        Split split = split(loaded, format, data, lastTrainPerson, selectPersons);
+        CropPolicy crop = crop(split.format);
+        AugmentationPipeline pipeline = augmenting ? augmentation(wh[0]) : null;
         System.err.printf(
                 Locale.ROOT,
-                "train: %s on %d training / %d validation faces at %dx%d, %s, engine %s%n",
-                model,
+                "train: %s on %d training / %d %s faces at %dx%d, %s, %s, engine %s%n",
+                arch,
                 split.train.size(),
-                split.validation.size(),
+                split.selection.size(),
+                split.selects() ? "selection" : "validation",
                 wh[0],
                 wh[1],
                 scheme,
+                pipeline == null ? "no augmentation" : pipeline.augmentation(),
                 engine);
-        ResizedFaceDataset train = new ResizedFaceDataset(split.train, scheme, wh[0], wh[1]);
-        ResizedFaceDataset val = new ResizedFaceDataset(split.validation, scheme, wh[0], wh[1]);
-        Block block = Architectures.create(model, 2 * scheme.size(), seed);
-        Path run = out == null ? Path.of("runs", model + "-seed" + seed) : out;
+        ModelSpec.Normalization norm = ModelSpec.Normalization.CENTERED;
+        if ("dataset".equalsIgnoreCase(normalize)) {
+            norm =
+                    FaceDatasets.standardization(
+                            FaceDatasets.of(
+                                    split.train,
+                                    scheme,
+                                    wh[0],
+                                    wh[1],
+                                    crop,
+                                    norm,
+                                    null,
+                                    seed,
+                                    batch));
+            System.err.printf(
+                    Locale.ROOT,
+                    "train: inputs standardised with the training images' mean %.4f and std"
+                            + " %.4f%n",
+                    norm.mean().get(0),
+                    norm.std().get(0));
+        } else if (!"centered".equalsIgnoreCase(normalize)) {
+            throw new IllegalArgumentException(
+                    "--normalize must be centered or dataset, got '" + normalize + "'");
+        }
+        FaceLandmarkDataset trainSet =
+                FaceDatasets.of(
+                        split.train, scheme, wh[0], wh[1], crop, norm, pipeline, seed, batch);
+        FaceLandmarkDataset selectSet =
+                FaceDatasets.of(
+                        split.selection, scheme, wh[0], wh[1], crop, norm, null, seed, batch);
+        KeypointBlock block =
+                (KeypointBlock)
+                        new TorchDefaultInitializer(seed)
+                                .install(ModelZoo.create(arch, 2 * scheme.size()));
+        ModelSpec spec =
+                ModelSpec.builder()
+                        .setBlock(block)
+                        .setScheme(scheme)
+                        .setInputSize(wh[0], wh[1])
+                        .optCrop(ModelSpec.Crop.of(crop))
+                        .optNormalization(norm)
+                        .optEngine(engine)
+                        .optProvenance(
+                                Map.of(
+                                        "split",
+                                        split.description,
+                                        "data_format",
+                                        split.format.name(),
+                                        "augmentation",
+                                        pipeline == null
+                                                ? "none"
+                                                : pipeline.augmentation().toString()))
+                        .build();
+        Path run = out == null ? Path.of("runs", arch + "-seed" + seed) : out;
         KeypointTrainer.Builder b =
                 KeypointTrainer.builder()
                         .setBlock(block)
-                        .setTrainingData(train)
-                        .setValidationData(val)
+                        .setTrainingData(trainSet)
+                        .setValidationData(selectSet)
                         .setEpochs(epochs)
                         .setBatchSize(batch)
                         .optLoss(loss(loss, wh[0]))
@@ -182,36 +285,113 @@ public final class TrainCommand implements Callable<Integer> {
                         .optResume(resume)
                         .optKeepBest(keepBest)
                         .optBestBy(BestBy.VAL_MEAN_PX)
+                        .optModelSpec(spec)
                         .optProgress(System.err);
-        Architectures.metadata(block).forEach(b::addMetadata);
-        b.addMetadata("preprocess", "whole-image gray INTER_AREA, x/255-0.5")
-                .addMetadata("split", split.description)
-                .addMetadata("data_format", split.format.name());
         TrainingReport report = b.build().fit();
+        EvaluationResult val = report.validation();
+        double valLoss = report.reported().valLoss();
+        if (split.selects()) {
+            // The epochs were chosen on held-out training persons; the validation persons are
+            // measured once, on the saved model, exactly as `keypoints evaluate` does.
+            Pair<Double, EvaluationResult> r =
+                    EvaluateCommand.evaluate(report.model(), loaded, data, format, engine, null);
+            val = r.getValue();
+            valLoss = r.getKey();
+        }
         EvaluateCommand.printFigures(
                 System.out,
-                report.validation(),
-                report.reported().valLoss(),
+                val,
+                valLoss,
                 "validation (epoch " + (report.reported().epoch() + 1) + ")");
         System.out.printf(Locale.ROOT, "model: %s%n", report.model());
         if (json) {
-            new JsonSummary()
-                    .put("val_mean_px", report.validation().meanPx())
-                    .put("val_mae_px", report.validation().maePx())
-                    .put("val_nme", report.validation().nme())
-                    .put("train_loss", report.reported().trainLoss())
-                    .put("val_loss", report.reported().valLoss())
-                    .put("epochs", report.history().size())
+            JsonSummary j =
+                    new JsonSummary()
+                            .put("val_mean_px", val.meanPx())
+                            .put("val_mae_px", val.maePx())
+                            .put("val_nme", val.nme())
+                            .put("train_loss", report.reported().trainLoss())
+                            .put("val_loss", valLoss);
+            if (split.selects()) {
+                j.put("select_mean_px", report.validation().meanPx());
+            }
+            j.put("epochs", report.history().size())
                     .put("reported_epoch", report.reported().epoch() + 1)
                     .put("seconds", report.seconds())
                     .put("params", report.parameters())
                     .put("model", report.model().toString())
                     .put("engine", engine)
                     .put("seed", seed)
-                    .put("group_mean_px", report.validation().groupMeanPx())
+                    .put("augment", pipeline != null)
+                    .put("group_mean_px", val.groupMeanPx())
                     .print(System.out);
         }
         return 0;
+    }
+
+    /** The keypoints-data augmentation of the reference's Part 2, scaled to the input width. */
+    private AugmentationPipeline augmentation(int inputWidth) {
+        List<Augmentation> steps = new ArrayList<>();
+        if (rotate > 0) {
+            steps.add(Augmentation.rotation(rotate, Center.IMAGE));
+        }
+        double shiftPx = shift != null ? shift : 10.0 * inputWidth / 240.0;
+        if (shiftPx > 0) {
+            steps.add(Augmentation.shift(shiftPx));
+        }
+        if (jitter > 0) {
+            steps.add(Augmentation.colorJitter(jitter, jitter));
+        }
+        if (onOff("--flip", flip)) {
+            steps.add(Augmentation.withProbability(0.5, Augmentation.horizontalFlip()));
+        }
+        if (steps.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "--augment on with --rotate 0, --shift 0, --jitter 0 and --flip off leaves"
+                            + " nothing to do; use --augment off");
+        }
+        return AugmentationPipeline.builder()
+                .setAugmentation(Augmentation.sequence(steps.toArray(new Augmentation[0])))
+                .build();
+    }
+
+    private static boolean onOff(String option, String value) {
+        if ("on".equalsIgnoreCase(value)) {
+            return true;
+        }
+        if ("off".equalsIgnoreCase(value)) {
+            return false;
+        }
+        throw new IllegalArgumentException(option + " must be on or off, got '" + value + "'");
+    }
+
+    /** IMM photos are used whole, as in the reference; other data is cropped to the face box. */
+    static CropPolicy crop(DatasetFormat format) {
+        return format == DatasetFormat.IMM
+                ? CropPolicy.wholeImage()
+                : CropPolicy.faceBox(1.3).keepingAspect();
+    }
+
+    static String architecture(String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        if (!ModelZoo.architectures().contains(n)) {
+            throw new IllegalArgumentException(
+                    "--model must be one of " + ModelZoo.architectures() + ", got '" + name + "'");
+        }
+        return n;
+    }
+
+    static int[] defaultInput(String arch) {
+        switch (arch) {
+            case NoseTipNet.NAME:
+                return new int[] {80, 60};
+            case Imm58Net.NAME:
+                return new int[] {240, 180};
+            case ResNet18.NAME:
+                return new int[] {224, 224};
+            default:
+                return new int[] {128, 96};
+        }
     }
 
     private LearningRateSchedule schedule() {
@@ -275,25 +455,59 @@ public final class TrainCommand implements Callable<Integer> {
         return loaded;
     }
 
-    /** A train/validation split and how it was made. */
+    /**
+     * A split and how it was made: the network trains on {@code train}, epochs are measured (and
+     * with --keep-best chosen) on {@code selection}, and {@code validation} is what the reported
+     * figures are; without --select-persons the selection set is the validation set.
+     */
     record Split(
             List<FaceSample> train,
+            List<FaceSample> selection,
             List<FaceSample> validation,
             DatasetFormat format,
-            String description) {}
+            String description) {
+        boolean selects() {
+            return selection != validation;
+        }
+    }
 
-    static Split split(LoadedDataset loaded, String format, Path data, int lastTrainPerson)
+    static Split split(
+            LoadedDataset loaded, String format, Path data, int lastTrainPerson, int select)
             throws java.io.IOException {
         DatasetFormat f = format == null ? DatasetFormat.detect(data) : DatasetFormat.parse(format);
         if (f == DatasetFormat.IMM) {
             ImmSplit s = ImmSplit.byPerson(loaded.samples(), lastTrainPerson);
-            return new Split(s.train(), s.validation(), f, "imm-person<=" + lastTrainPerson);
+            if (select <= 0) {
+                return new Split(
+                        s.train(),
+                        s.validation(),
+                        s.validation(),
+                        f,
+                        "imm-person<=" + lastTrainPerson);
+            }
+            if (select >= lastTrainPerson) {
+                throw new IllegalArgumentException(
+                        "--select-persons must be below --last-train-person ("
+                                + lastTrainPerson
+                                + "), got "
+                                + select);
+            }
+            ImmSplit t = ImmSplit.byPerson(s.train(), lastTrainPerson - select);
+            return new Split(
+                    t.train(),
+                    t.validation(),
+                    s.validation(),
+                    f,
+                    "imm-person<=" + lastTrainPerson + ";select>" + (lastTrainPerson - select));
+        }
+        if (select > 0) {
+            throw new IllegalArgumentException("--select-persons applies to IMM data only");
         }
         List<FaceSample> train = new ArrayList<>();
         List<FaceSample> val = new ArrayList<>();
         for (int i = 0; i < loaded.samples().size(); i++) {
             (i % 5 == 4 ? val : train).add(loaded.samples().get(i));
         }
-        return new Split(train, val, f, "every-5th");
+        return new Split(train, val, val, f, "every-5th");
     }
 }

@@ -9,6 +9,7 @@ import io.github.keypoints.data.Keypoints;
 import io.github.keypoints.data.LandmarkScheme;
 import io.github.keypoints.data.format.ImmAsfFormat;
 import io.github.keypoints.data.format.ImmShape;
+import io.github.keypoints.models.ModelSpec;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,11 +98,22 @@ class TrainCommandTest {
                 run(
                         "evaluate",
                         "--model",
-                        dir.resolve("nope.kpt").toString(),
+                        dir.resolve("nope").toString(),
                         "--data",
                         data.toString());
         assertThat(missing.code()).isNotZero();
-        assertThat(missing.err()).contains("nope.kpt");
+        assertThat(missing.err()).contains("nope");
+        CliRun augment =
+                run(
+                        "train",
+                        "--model",
+                        "imm58",
+                        "--data",
+                        data.toString(),
+                        "--augment",
+                        "sometimes");
+        assertThat(augment.code()).isNotZero();
+        assertThat(augment.err()).contains("--augment must be on or off").contains("sometimes");
     }
 
     @Test
@@ -138,7 +150,9 @@ class TrainCommandTest {
                         "params",
                         "model");
         assertThat(((Number) t.get("epochs")).intValue()).isEqualTo(1);
-        assertThat(out.resolve("model.kpt")).isRegularFile();
+        assertThat(out.resolve("model/model.json")).isRegularFile();
+        assertThat(out.resolve("model/model.params")).isRegularFile();
+        assertThat(Path.of(t.get("model").toString())).isEqualTo(out.resolve("model"));
         assertThat(out.resolve("history.csv")).isRegularFile();
 
         CliRun eval =
@@ -157,5 +171,64 @@ class TrainCommandTest {
                 .isCloseTo(trained, within(1e-6 * trained));
         assertThat(((Number) e.get("val_loss")).doubleValue())
                 .isCloseTo(((Number) t.get("val_loss")).doubleValue(), within(1e-9));
+    }
+
+    @Test
+    void augmentedRunWithEpochsChosenOnHeldOutTrainingPersons(@TempDir Path dir) throws Exception {
+        Path data = smallImm(dir);
+        Path out = dir.resolve("run");
+        CliRun train =
+                run(
+                        "train",
+                        "--model",
+                        "imm58",
+                        "--data",
+                        data.toString(),
+                        "--epochs",
+                        "2",
+                        "--batch",
+                        "2",
+                        "--input",
+                        "96x72",
+                        "--augment",
+                        "on",
+                        "--last-train-person",
+                        "2",
+                        "--select-persons",
+                        "1",
+                        "--keep-best",
+                        "--normalize",
+                        "dataset",
+                        "--engine",
+                        "MXNet",
+                        "--out",
+                        out.toString(),
+                        "--json");
+        assertThat(train.code()).as(train.err()).isZero();
+        assertThat(train.err()).contains("2 training / 2 selection faces");
+        Map<String, Object> t = lastJson(train.out());
+        assertThat(t).containsKeys("select_mean_px", "val_mean_px");
+        assertThat(t.get("augment")).isEqualTo(Boolean.TRUE);
+        String spec = Files.readString(out.resolve("model/model.json"));
+        assertThat(spec).contains("select>1").contains("MXNet").contains("rotation(");
+        // Standardised with the training faces' own statistics, recorded in the model.
+        ModelSpec.Normalization norm = ModelSpec.fromJson(spec).normalization();
+        assertThat(norm.mean().get(0)).isBetween(0.05, 0.95).isNotEqualTo(0.5);
+        assertThat(norm.std().get(0)).isBetween(0.02, 0.5);
+
+        // The validation persons (33) were measured on the saved model, as evaluate does.
+        CliRun eval =
+                run(
+                        "evaluate",
+                        "--model",
+                        out.resolve("model").toString(),
+                        "--data",
+                        data.toString(),
+                        "--json");
+        assertThat(eval.code()).as(eval.err()).isZero();
+        Map<String, Object> e = lastJson(eval.out());
+        assertThat(((Number) e.get("samples")).intValue()).isEqualTo(2);
+        assertThat(((Number) e.get("val_mean_px")).doubleValue())
+                .isEqualTo(((Number) t.get("val_mean_px")).doubleValue());
     }
 }

@@ -21,6 +21,10 @@ import ai.djl.training.loss.Loss;
 import ai.djl.translate.Batchifier;
 import ai.djl.util.Pair;
 import io.github.keypoints.data.LandmarkDataset;
+import io.github.keypoints.data.dataset.FaceLandmarkDataset;
+import io.github.keypoints.models.KeypointBlock;
+import io.github.keypoints.models.KeypointModel;
+import io.github.keypoints.models.ModelSpec;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -32,7 +36,9 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
@@ -51,9 +57,12 @@ import javax.imageio.ImageIO;
  * data order are both in or derived from the checkpoint, a resumed run continues with the same
  * losses as an uninterrupted one on CPU.
  *
- * <p>At the end the run folder holds {@code model.kpt} (the last or best epoch's weights with the
- * metadata, no optimiser state), {@code gallery.png} (best and worst validation predictions) and
- * {@code filters.png} (first convolution).
+ * <p>At the end the run folder holds the model: with {@link Builder#optModelSpec} a {@link
+ * KeypointModel} directory {@code model/} that reloads with no other arguments, otherwise {@code
+ * model.kpt} (the last or best epoch's weights with the metadata, no optimiser state); and {@code
+ * gallery.png} (best and worst validation predictions) and {@code filters.png} (first convolution).
+ * A non-finite training or validation loss stops the run with a {@link NonFiniteLossException}
+ * naming the epoch, the batch and its samples.
  *
  * <pre>{@code
  * TrainingReport report = KeypointTrainer.builder()
@@ -72,6 +81,9 @@ public final class KeypointTrainer {
 
     /** The default seed of a run. */
     public static final long DEFAULT_SEED = 0L;
+
+    /** The run-folder entry of the saved model when a {@link ModelSpec} is given. */
+    public static final String MODEL_DIRECTORY = "model";
 
     private final Block block;
     private final RandomAccessDataset train;
@@ -93,6 +105,7 @@ public final class KeypointTrainer {
     private final List<TrainingListener> trainingListeners;
     private final List<EpochListener> epochListeners;
     private final PrintStream log;
+    private final ModelSpec modelSpec;
 
     private KeypointTrainer(Builder b) {
         this.block = b.block;
@@ -118,6 +131,7 @@ public final class KeypointTrainer {
         this.trainingListeners = List.copyOf(b.trainingListeners);
         this.epochListeners = List.copyOf(b.epochListeners);
         this.log = b.log;
+        this.modelSpec = b.modelSpec;
     }
 
     /**
@@ -257,6 +271,11 @@ public final class KeypointTrainer {
                     if (train instanceof EpochSeeded s) {
                         s.setEpochSeed(epochSeed(seed, epoch));
                     }
+                    if (train instanceof FaceLandmarkDataset f) {
+                        // Augmentation streams derive from (dataset seed, epoch, index): setting
+                        // the epoch here also makes a resumed run draw what it would have drawn.
+                        f.setEpoch(epoch);
+                    }
                     List<Long> order = epochOrder(train.size(), seed, epoch);
                     double lossSum = 0;
                     long lossCount = 0;
@@ -268,6 +287,10 @@ public final class KeypointTrainer {
                         try (NDManager bm = trainer.getManager().newSubManager();
                                 Batch batch = batch(bm, train, idx, b + 1L, steps)) {
                             double batchLoss = trainBatch(trainer, batch);
+                            if (!Double.isFinite(batchLoss)) {
+                                throw new NonFiniteLossException(
+                                        describeBatch(trainInfo, epoch, b, steps, idx, batchLoss));
+                            }
                             lossSum += batchLoss * idx.size();
                             lossCount += idx.size();
                             trainer.step();
@@ -277,6 +300,17 @@ public final class KeypointTrainer {
                     }
                     float lr = schedule.rate((long) (epoch + 1) * steps - 1, steps, epochs);
                     Validation v = validate(trainer, valInfo);
+                    if (!Double.isFinite(v.loss)) {
+                        throw new NonFiniteLossException(
+                                String.format(
+                                        Locale.ROOT,
+                                        "epoch %d/%d: validation loss is %s after a finite training"
+                                                + " loss; the last finite checkpoint is %s",
+                                        epoch + 1,
+                                        epochs,
+                                        v.loss,
+                                        ckDir == null ? "not kept" : ckDir.resolve("last.ckpt")));
+                    }
                     lastVal = v.result;
                     EpochRecord r =
                             new EpochRecord(
@@ -327,10 +361,15 @@ public final class KeypointTrainer {
             }
             Path modelFile = null;
             if (runDirectory != null) {
-                modelFile = runDirectory.resolve("model.kpt");
-                Map<String, String> modelMeta = new LinkedHashMap<>(meta);
-                modelMeta.put("epoch", Integer.toString(reported.epoch()));
-                Checkpoint.capture(modelMeta, history, block, null).save(modelFile);
+                if (modelSpec != null) {
+                    modelFile = runDirectory.resolve(MODEL_DIRECTORY);
+                    saveModel(modelFile, meta, reported, lastVal);
+                } else {
+                    modelFile = runDirectory.resolve("model.kpt");
+                    Map<String, String> modelMeta = new LinkedHashMap<>(meta);
+                    modelMeta.put("epoch", Integer.toString(reported.epoch()));
+                    Checkpoint.capture(modelMeta, history, block, null).save(modelFile);
+                }
                 writeReportImages(lastVal, valInfo);
             }
             return new TrainingReport(
@@ -341,6 +380,52 @@ public final class KeypointTrainer {
                     trainableParameters(block),
                     (System.nanoTime() - t0) / 1e9);
         }
+    }
+
+    /**
+     * Writes the trained block as a {@link KeypointModel} directory: the spec the caller gave (with
+     * this run's engine) plus provenance, so the model reloads with no other arguments.
+     */
+    private void saveModel(
+            Path dir, Map<String, String> meta, EpochRecord reported, EvaluationResult val)
+            throws IOException {
+        if (!(block instanceof KeypointBlock kb)) {
+            throw new IllegalStateException(
+                    "a model spec needs a KeypointBlock, the block is " + block.getClass());
+        }
+        Map<String, String> provenance = new LinkedHashMap<>(meta);
+        provenance.remove("architecture");
+        provenance.remove("config");
+        provenance.put("epoch", Integer.toString(reported.epoch() + 1));
+        provenance.put("val_mean_px", Double.toString(val.meanPx()));
+        provenance.put("val_mae_px", Double.toString(val.maePx()));
+        provenance.put("val_nme", Double.toString(val.nme()));
+        provenance.put("val_loss", Double.toString(reported.valLoss()));
+        // The wrapper shares the trained arrays, which belong to the training model's manager:
+        // closing the wrapper's own DJL model leaves them alive for the report images.
+        try (KeypointModel saved = KeypointModel.create(modelSpec, kb, engine, devices[0])) {
+            saved.save(dir, provenance);
+        }
+    }
+
+    private static String describeBatch(
+            LandmarkDataset info, int epoch, int batch, int steps, List<Long> idx, double loss) {
+        StringBuilder ids = new StringBuilder();
+        for (Long i : idx) {
+            if (ids.length() > 0) {
+                ids.append(", ");
+            }
+            ids.append(info.sample(i.intValue()).id());
+        }
+        return String.format(
+                Locale.ROOT,
+                "epoch %d, batch %d/%d: training loss is %s (samples: %s); stopped so the"
+                        + " checkpoints keep the last finite epoch",
+                epoch + 1,
+                batch + 1,
+                steps,
+                loss,
+                ids);
     }
 
     private void writeHistory(List<EpochRecord> history) throws IOException {
@@ -515,6 +600,7 @@ public final class KeypointTrainer {
         private final List<TrainingListener> trainingListeners = new ArrayList<>();
         private final List<EpochListener> epochListeners = new ArrayList<>();
         private PrintStream log = System.err;
+        private ModelSpec modelSpec;
 
         private Builder() {}
 
@@ -754,6 +840,21 @@ public final class KeypointTrainer {
          */
         public Builder optLog(PrintStream log) {
             this.log = log;
+            return this;
+        }
+
+        /**
+         * Makes the run save its final network as a {@link KeypointModel} directory ({@value
+         * #MODEL_DIRECTORY} in the run folder) with this spec, so {@link KeypointModel#load(Path)}
+         * and the inference API reload it with no other arguments; without a spec the run saves
+         * {@code model.kpt}, a {@link Checkpoint} without optimiser state.
+         *
+         * @param spec the architecture, scheme, input size, crop and normalisation of the run; its
+         *     architecture and configuration must be the block's
+         * @return this builder
+         */
+        public Builder optModelSpec(ModelSpec spec) {
+            this.modelSpec = Objects.requireNonNull(spec, "spec");
             return this;
         }
 

@@ -10,7 +10,8 @@ import java.util.List;
  * @param reported the epoch whose model was saved as {@link #model()} (the last one, or the best
  *     one when the run keeps the best)
  * @param validation the full validation result of the saved model
- * @param model the saved model file (a {@link Checkpoint} without optimiser state)
+ * @param model the saved model: a {@code KeypointModel} directory when the run had a model spec,
+ *     otherwise a {@link Checkpoint} file without optimiser state
  * @param parameters the trainable parameter count
  * @param seconds wall-clock seconds of this call
  */
@@ -29,7 +30,8 @@ public record TrainingReport(
      * @param reported the epoch whose model was saved as {@link #model()} (the last one, or the
      *     best one when the run keeps the best)
      * @param validation the full validation result of the saved model
-     * @param model the saved model file (a {@link Checkpoint} without optimiser state)
+     * @param model the saved model: a {@code KeypointModel} directory when the run had a model
+     *     spec, otherwise a {@link Checkpoint} file without optimiser state
      * @param parameters the trainable parameter count
      * @param seconds wall-clock seconds of this call
      */

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.training.loss.Loss;
 import ai.djl.util.Pair;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -181,5 +184,21 @@ class KeypointTrainerTest {
                 .isNotEqualTo(KeypointTrainer.epochOrder(50, 3, 5));
         assertThat(KeypointTrainer.epochOrder(50, 3, 4))
                 .containsExactlyInAnyOrderElementsOf(KeypointTrainer.epochOrder(50, 9, 4));
+    }
+
+    @Test
+    void nonFiniteLossStopsTheRunNamingEpochBatchAndSamples(@TempDir Path run) {
+        Loss nan =
+                new Loss("nan") {
+                    @Override
+                    public NDArray evaluate(NDList labels, NDList predictions) {
+                        return predictions.head().sum().mul(Float.NaN);
+                    }
+                };
+        assertThatThrownBy(() -> tiny("PyTorch", run, 2).optLoss(nan).build().fit())
+                .isInstanceOf(NonFiniteLossException.class)
+                .hasMessageContaining("epoch 1, batch 1/4")
+                .hasMessageContaining("samples: ");
+        assertThat(run.resolve("checkpoints/last.ckpt")).doesNotExist();
     }
 }

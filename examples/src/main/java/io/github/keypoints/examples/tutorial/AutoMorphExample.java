@@ -1,6 +1,5 @@
 package io.github.keypoints.examples.tutorial;
 
-import ai.djl.Device;
 import io.github.keypoints.data.FaceSample;
 import io.github.keypoints.data.LandmarkScheme;
 import io.github.keypoints.data.dataset.FaceLandmarkDataset;
@@ -12,7 +11,6 @@ import io.github.keypoints.data.load.DatasetLoader;
 import io.github.keypoints.data.load.ImmSplit;
 import io.github.keypoints.data.preprocess.CropPolicy;
 import io.github.keypoints.models.Imm58Net;
-import io.github.keypoints.models.KeypointModel;
 import io.github.keypoints.models.ModelSpec;
 import io.github.keypoints.models.TorchDefaultInitializer;
 import io.github.keypoints.models.inference.KeypointDetector;
@@ -24,7 +22,6 @@ import io.github.keypoints.morph.MeanFace;
 import io.github.keypoints.morph.MorphChain;
 import io.github.keypoints.morph.PhotoAnnotator;
 import io.github.keypoints.morph.SideBySide;
-import io.github.keypoints.train.Checkpoint;
 import io.github.keypoints.train.KeypointTrainer;
 import io.github.keypoints.train.LearningRateSchedule;
 import io.github.keypoints.train.MseLoss;
@@ -203,6 +200,15 @@ public final class AutoMorphExample {
                         .optInitializer(new TorchDefaultInitializer(0))
                         .build();
         Path run = out.resolve("imm58-crops");
+        // The spec describes the input (size, crop, normalisation, scheme), so the trainer saves
+        // a model directory a detector loads with no other arguments.
+        ModelSpec spec =
+                ModelSpec.builder()
+                        .setBlock(net)
+                        .setScheme(LandmarkScheme.IMM_58)
+                        .setInputSize(96, 96)
+                        .optCrop(ModelSpec.Crop.of(crop))
+                        .build();
         TrainingReport report =
                 KeypointTrainer.builder()
                         .setBlock(net)
@@ -215,30 +221,10 @@ public final class AutoMorphExample {
                         .optSeed(0)
                         .optEngine("PyTorch")
                         .optRunDirectory(run)
+                        .optModelSpec(spec)
                         .optProgress(System.err)
                         .build()
                         .fit();
-
-        // The trainer's model.kpt holds the weights; a detector loads a model directory that
-        // also describes the input (size, crop, normalisation, scheme), so write one.
-        ModelSpec spec =
-                ModelSpec.builder()
-                        .setBlock(net)
-                        .setScheme(LandmarkScheme.IMM_58)
-                        .setInputSize(96, 96)
-                        .optCrop(ModelSpec.Crop.of(crop))
-                        .build();
-        Path dir = out.resolve("model");
-        try (KeypointModel km =
-                KeypointModel.create(
-                        spec,
-                        Imm58Net.builder().setOutputs(116).build(),
-                        "PyTorch",
-                        Device.cpu())) {
-            Checkpoint.load(report.model())
-                    .restoreParameters(km.block(), km.model().getNDManager());
-            km.save(dir);
-        }
-        return dir;
+        return report.model();
     }
 }

@@ -1,6 +1,7 @@
 package io.github.keypoints.examples.tutorial;
 
 import io.github.keypoints.data.FaceSample;
+import io.github.keypoints.data.LandmarkScheme;
 import io.github.keypoints.data.augment.Augmentation;
 import io.github.keypoints.data.augment.AugmentationPipeline;
 import io.github.keypoints.data.augment.Center;
@@ -11,6 +12,7 @@ import io.github.keypoints.data.load.DatasetFormat;
 import io.github.keypoints.data.load.DatasetLoader;
 import io.github.keypoints.data.load.ImmSplit;
 import io.github.keypoints.models.Imm58Net;
+import io.github.keypoints.models.ModelSpec;
 import io.github.keypoints.models.TorchDefaultInitializer;
 import io.github.keypoints.train.EpochListener;
 import io.github.keypoints.train.EpochRecord;
@@ -36,7 +38,8 @@ import java.util.Set;
  * </pre>
  *
  * <p>The run folder gets {@code loss-curve.png}, {@code gallery.png}, {@code filters.png} (the 32
- * learned 3×3 filters of the first layer), {@code history.csv} and {@code model.kpt}.
+ * learned 3×3 filters of the first layer), {@code history.csv} and the model directory {@code
+ * model/}.
  */
 public final class FullFaceExample {
 
@@ -115,8 +118,8 @@ public final class FullFaceExample {
 
         Path filters = out.resolve("first-layer-filters.png");
 
-        // Step 5: train with MSE and Adam (1e-3, batch 32). The listener tells the dataset which
-        // epoch starts, so each epoch sees fresh augmentations.
+        // Step 5: train with MSE and Adam (1e-3, batch 32). The trainer tells the dataset which
+        // epoch starts, so each epoch sees fresh augmentations; the spec makes it save model/.
         TrainingReport report =
                 KeypointTrainer.builder()
                         .setBlock(net)
@@ -129,13 +132,14 @@ public final class FullFaceExample {
                         .optSeed(0)
                         .optEngine("PyTorch")
                         .optRunDirectory(out)
+                        .optModelSpec(
+                                ModelSpec.builder()
+                                        .setBlock(net)
+                                        .setScheme(LandmarkScheme.IMM_58)
+                                        .setInputSize(120, 90)
+                                        .build())
                         .addEpochListener(
                                 new EpochListener() {
-                                    @Override
-                                    public void onEpochStart(int epoch) {
-                                        train.setEpoch(epoch);
-                                    }
-
                                     // Step 6: after the last epoch, while the weights are still
                                     // alive (the trainer releases them when fit() returns),
                                     // draw the first layer's 32 filters. The trainer also writes

@@ -1,6 +1,5 @@
 package io.github.keypoints.examples.tutorial;
 
-import ai.djl.nn.Block;
 import io.github.keypoints.data.FaceSample;
 import io.github.keypoints.data.LandmarkScheme;
 import io.github.keypoints.data.dataset.FaceLandmarkDataset;
@@ -8,6 +7,7 @@ import io.github.keypoints.data.dataset.ImageCache;
 import io.github.keypoints.data.load.DatasetFormat;
 import io.github.keypoints.data.load.DatasetLoader;
 import io.github.keypoints.data.load.ImmSplit;
+import io.github.keypoints.models.ModelSpec;
 import io.github.keypoints.models.NoseTipNet;
 import io.github.keypoints.models.TorchDefaultInitializer;
 import io.github.keypoints.train.KeypointTrainer;
@@ -36,7 +36,7 @@ import java.util.Set;
  *
  * <p>Each run folder gets {@code loss-curve.png}, {@code gallery.png} (best and worst validation
  * faces with the true nose tip and the prediction drawn), {@code filters.png}, {@code history.csv}
- * and {@code model.kpt}.
+ * and the model directory {@code model/}.
  */
 public final class NoseTipExample {
 
@@ -121,7 +121,7 @@ public final class NoseTipExample {
         // Step 3b: the network of the reference: three 3x3 convolutions (two followed by 2x2
         // max-pooling), a 256-unit hidden layer and 2 outputs (x, y), initialised as PyTorch
         // would (DJL's default initialiser draws about 2.5 times wider).
-        Block net =
+        NoseTipNet net =
                 NoseTipNet.builder()
                         .setOutputs(2)
                         .optChannels(channels)
@@ -143,6 +143,14 @@ public final class NoseTipExample {
                         .optSeed(0)
                         .optEngine("PyTorch")
                         .optRunDirectory(run)
+                        // The spec makes the trainer save model/, which KeypointDetector and
+                        // `keypoints evaluate` reload with no other arguments.
+                        .optModelSpec(
+                                ModelSpec.builder()
+                                        .setBlock(net)
+                                        .setScheme(LandmarkScheme.NOSE_TIP)
+                                        .setInputSize(80, 60)
+                                        .build())
                         .optProgress(System.err)
                         .build()
                         .fit();

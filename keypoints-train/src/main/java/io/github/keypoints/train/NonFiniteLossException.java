@@ -1,0 +1,20 @@
+package io.github.keypoints.train;
+
+/**
+ * Thrown when a training or validation loss is NaN or infinite: the run stops at once, naming the
+ * epoch, the batch and its samples, so the checkpoints on disk keep the last finite epoch instead
+ * of being overwritten with unusable weights.
+ */
+public final class NonFiniteLossException extends IllegalStateException {
+
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * Creates the exception.
+     *
+     * @param message where the loss stopped being finite
+     */
+    public NonFiniteLossException(String message) {
+        super(message);
+    }
+}
