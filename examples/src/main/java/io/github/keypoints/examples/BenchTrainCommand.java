@@ -9,17 +9,15 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
-import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import com.google.gson.Gson;
+import com.google.gson.JsonObject;
 import com.google.gson.reflect.TypeToken;
 import io.github.keypoints.models.ModelZoo;
 import io.github.keypoints.models.TorchDefaultInitializer;
 import io.github.keypoints.train.MseLoss;
 import io.github.keypoints.train.ResumableAdam;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -44,7 +42,8 @@ import picocli.CommandLine.Option;
             "Training-step time (forward+backward+Adam) of the 58-point net at 240x180 batch 32 and"
                     + " the nose-tip net at 80x60 batch 15, per engine, against Python PyTorch;"
                     + " plus inference ms/face at batch 1 and images/s at batch 32.",
-            "Installs Debian's python3-torch with apt-get if 'import torch' fails."
+            "Installs Debian's python3-torch with apt-get if 'import torch' fails, and"
+                    + " libopenblas0-pthread if its OpenBLAS is missing."
         })
 public final class BenchTrainCommand implements Callable<Integer> {
 
@@ -214,121 +213,35 @@ public final class BenchTrainCommand implements Callable<Integer> {
                         t[i] = (System.nanoTime() - t0) / 1e6;
                     }
                 }
-                trainMs = median(Arrays.copyOfRange(t, 2, t.length));
+                trainMs = ForwardTiming.median(Arrays.copyOfRange(t, 2, t.length));
             }
-            double b1;
-            double b32;
-            try (NDManager m = model.getNDManager().newSubManager()) {
-                ParameterStore ps = new ParameterStore(m, false);
-                float[] one = Arrays.copyOf(x, c.width() * c.height());
-                double[] t1 = new double[33];
-                for (int i = 0; i < t1.length; i++) {
-                    try (NDManager sub = m.newSubManager()) {
-                        NDArray xa = sub.create(one, new Shape(1, 1, c.height(), c.width()));
-                        long t0 = System.nanoTime();
-                        block.forward(ps, new NDList(xa), false).singletonOrThrow().toFloatArray();
-                        t1[i] = (System.nanoTime() - t0) / 1e6;
-                    }
-                }
-                b1 = median(Arrays.copyOfRange(t1, 3, t1.length));
-                float[] x32 = new float[32 * c.width() * c.height()];
-                for (int i = 0; i < x32.length; i++) {
-                    x32[i] = x[i % x.length];
-                }
-                double[] t32 = new double[Math.max(3, c.reps()) + 2];
-                for (int i = 0; i < t32.length; i++) {
-                    try (NDManager sub = m.newSubManager()) {
-                        NDArray xa = sub.create(x32, new Shape(32, 1, c.height(), c.width()));
-                        long t0 = System.nanoTime();
-                        block.forward(ps, new NDList(xa), false).singletonOrThrow().toFloatArray();
-                        t32[i] = (System.nanoTime() - t0) / 1e6;
-                    }
-                }
-                b32 = 32000.0 / median(Arrays.copyOfRange(t32, 2, t32.length));
-            }
-            return new double[] {trainMs, b1, b32};
+            ForwardTiming f =
+                    ForwardTiming.measure(
+                            block,
+                            model.getNDManager(),
+                            c.width(),
+                            c.height(),
+                            3,
+                            30,
+                            Math.max(3, c.reps()));
+            return new double[] {trainMs, f.msBatch1(), f.imagesPerSecondBatch32()};
         }
-    }
-
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s[s.length / 2];
     }
 
     private Map<String, Map<String, Double>> runPython(int n, List<Case> selected)
             throws IOException, InterruptedException {
-        if (exec(List.of(python, "-c", "import torch"), null) != 0) {
-            System.err.println(
-                    "bench: python3 has no torch; installing Debian's python3-torch with apt-get");
-            if (exec(List.of("apt-get", "install", "-y", "python3-torch"), null) != 0) {
-                throw new IOException(
-                        "apt-get install -y python3-torch failed; install it and rerun");
-            }
-        }
-        Path s = script == null ? findScript() : script;
+        PythonTorchReference ref = new PythonTorchReference(python, script, "bench/train_step.py");
+        ref.ensureInstalled();
         List<String> names = new ArrayList<>();
         selected.forEach(c -> names.add(c.name()));
-        Path outFile = Files.createTempFile("keypoints-bench", ".json");
-        try {
-            Map<String, String> env = Map.of("OMP_NUM_THREADS", Integer.toString(n));
-            int rc =
-                    exec(
-                            List.of(
-                                    python,
-                                    s.toString(),
-                                    Integer.toString(n),
-                                    String.join(",", names)),
-                            outFile,
-                            env);
-            String text = Files.readString(outFile, StandardCharsets.UTF_8).trim();
-            if (rc != 0 || text.isEmpty()) {
-                throw new IOException(s + " failed with exit code " + rc);
-            }
-            String last = text.substring(text.lastIndexOf('\n') + 1);
-            Map<String, Object> parsed =
-                    new Gson().fromJson(last, new TypeToken<Map<String, Object>>() {}.getType());
-            @SuppressWarnings("unchecked")
-            Map<String, Map<String, Double>> result =
-                    new LinkedHashMap<>((Map<String, Map<String, Double>>) parsed.get("cases"));
-            result.put("_version", Map.of(String.valueOf(parsed.get("torch")), 0.0));
-            return result;
-        } finally {
-            Files.deleteIfExists(outFile);
-        }
-    }
-
-    private static Path findScript() {
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null) {
-            Path p = dir.resolve("bench/train_step.py");
-            if (Files.isRegularFile(p)) {
-                return p;
-            }
-            dir = dir.getParent();
-        }
-        throw new IllegalArgumentException(
-                "bench/train_step.py not found above the working folder; pass --script");
-    }
-
-    private static int exec(List<String> cmd, Path stdout)
-            throws IOException, InterruptedException {
-        return exec(cmd, stdout, Map.of());
-    }
-
-    private static int exec(List<String> cmd, Path stdout, Map<String, String> env)
-            throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
-        pb.environment().putAll(env);
-        if (stdout != null) {
-            pb.redirectOutput(stdout.toFile());
-        } else {
-            pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        }
-        try {
-            return pb.start().waitFor();
-        } catch (IOException e) {
-            throw new IOException("cannot run " + cmd.get(0) + ": " + e.getMessage(), e);
-        }
+        JsonObject parsed = ref.run(n, List.of(Integer.toString(n), String.join(",", names)));
+        Map<String, Map<String, Double>> result =
+                new Gson()
+                        .fromJson(
+                                parsed.get("cases"),
+                                new TypeToken<
+                                        LinkedHashMap<String, Map<String, Double>>>() {}.getType());
+        result.put("_version", Map.of(parsed.get("torch").getAsString(), 0.0));
+        return result;
     }
 }

@@ -1,0 +1,263 @@
+"""Reference timing for `keypoints bench infer`: the networks of keypoints-models, layer for layer,
+in Python PyTorch (Debian's python3-torch under /usr/bin/python3), forward only in eval mode under
+torch.no_grad(), on the same machine and thread count as the Java side.
+
+usage: /usr/bin/python3 bench/infer_reference.py --threads N [--warmup W] [--reps R]
+           [--reps32 R32] [--check-dir DIR] MODEL:WxH:OUTPUTS ...
+  MODEL is nose-tip, imm58, resnet18 or heatmap; W x H the input (1 channel); OUTPUTS = 2N.
+  With --check-dir, DIR/MODEL_WxH.json + .bin (written by the Java side, ParameterDump) hold the
+  Java network's tensors in its order, BatchNorm running statistics included, then one input: they
+  are loaded into the Python network (shapes checked one by one) and its output on that input is
+  returned as "check_output", for the Java side to compare with its own.
+
+Prints one JSON line:
+{"torch": version, "threads": n, "blas": path of the BLAS library loaded,
+ "cases": [{"model", "input", "outputs", "params", "ms_b1", "img_s_b32"[, "check_output"]}, ...]}
+"params" counts trainable tensors (sum of p.numel() for p in parameters()), as the Java side's
+ParameterCount.trainable does, so the caller can check that both sides built the same network.
+"""
+import argparse
+import json
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+def nose_tip(outputs, h, w):
+    # NoseTipNet: conv 24, conv 32 + pool, conv 32 + pool, fc 256, fc 2N (no padding anywhere).
+    conv = nn.Sequential(
+        nn.Conv2d(1, 24, 3), nn.ReLU(),
+        nn.Conv2d(24, 32, 3), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(32, 32, 3), nn.ReLU(), nn.MaxPool2d(2))
+    return regressor(conv, outputs, h, w)
+
+
+def imm58(outputs, h, w):
+    # Imm58Net: conv 32 without pooling, then conv 64, 64, 32, 32 each + ReLU + MaxPool 2.
+    layers = [nn.Conv2d(1, 32, 3), nn.ReLU()]
+    chans = [32, 64, 64, 32, 32]
+    for cin, cout in zip(chans[:-1], chans[1:]):
+        layers += [nn.Conv2d(cin, cout, 3), nn.ReLU(), nn.MaxPool2d(2)]
+    return regressor(nn.Sequential(*layers), outputs, h, w)
+
+
+def regressor(conv, outputs, h, w):
+    # ConvRegressor head: flatten, Linear(-> 256) + ReLU, Linear(-> 2N); fc1 sized like DJL's.
+    with torch.no_grad():
+        flat = conv(torch.zeros(1, 1, h, w)).numel()
+    return nn.Sequential(conv, nn.Flatten(), nn.Linear(flat, 256), nn.ReLU(),
+                         nn.Linear(256, outputs))
+
+
+class BasicBlock(nn.Module):
+    # torchvision's BasicBlock, as keypoints-models' BasicBlock: bias-free convolutions.
+    def __init__(self, cin, cout, stride):
+        super().__init__()
+        self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(cout)
+        self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(cout)
+        self.downsample = None
+        if stride != 1 or cin != cout:
+            self.downsample = nn.Sequential(nn.Conv2d(cin, cout, 1, stride, 0, bias=False),
+                                            nn.BatchNorm2d(cout))
+
+    def forward(self, x):
+        out = F.relu(self.bn1(self.conv1(x)))
+        out = self.bn2(self.conv2(out))
+        shortcut = x if self.downsample is None else self.downsample(x)
+        return F.relu(out + shortcut)
+
+
+class ResNet18(nn.Module):
+    # torchvision.models.resnet18 with a 1-channel stem and a 2N head, written out so that no
+    # torchvision package is needed (names match torchvision's state_dict).
+    def __init__(self, outputs, channels=1):
+        super().__init__()
+        self.conv1 = nn.Conv2d(channels, 64, 7, 2, 3, bias=False)
+        self.bn1 = nn.BatchNorm2d(64)
+        self.maxpool = nn.MaxPool2d(3, 2, 1)
+        widths = [64, 128, 256, 512]
+        cin = 64
+        for stage, width in enumerate(widths):
+            stride = 1 if stage == 0 else 2
+            layer = nn.Sequential(BasicBlock(cin, width, stride), BasicBlock(width, width, 1))
+            setattr(self, "layer%d" % (stage + 1), layer)
+            cin = width
+        self.fc = nn.Linear(512, outputs)
+
+    def forward(self, x):
+        x = self.maxpool(F.relu(self.bn1(self.conv1(x))))
+        x = self.layer4(self.layer3(self.layer2(self.layer1(x))))
+        x = torch.flatten(F.adaptive_avg_pool2d(x, 1), 1)
+        return self.fc(x)
+
+
+def double_conv(cin, cout):
+    layers = []
+    for i in range(2):
+        layers += [nn.Conv2d(cin if i == 0 else cout, cout, 3, 1, 1, bias=False),
+                   nn.BatchNorm2d(cout), nn.ReLU()]
+    return nn.Sequential(*layers)
+
+
+class HeatmapNet(nn.Module):
+    # keypoints-models' HeatmapNet with its defaults (base 16, depth 3, stride 1, beta 1): a U-Net
+    # with ceil-mode max-pooling, nearest 2x up-sampling by broadcast, crop to the skip, concat,
+    # a 1x1 head with bias, and the soft-argmax decode of SoftArgmax.decode.
+    def __init__(self, outputs, base=16, depth=3, beta=1.0):
+        super().__init__()
+        self.depth = depth
+        self.beta = beta
+        self.enc = nn.ModuleList()
+        cin = 1
+        for level in range(depth + 1):
+            self.enc.append(double_conv(cin, base << level))
+            cin = base << level
+        self.dec = nn.ModuleList()
+        for level in range(depth - 1, -1, -1):
+            self.dec.append(double_conv(cin + (base << level), base << level))
+            cin = base << level
+        self.head = nn.Conv2d(cin, outputs // 2, 1)
+
+    @staticmethod
+    def upsample(x):
+        b, c, h, w = x.shape
+        return x.reshape(b, c, h, 1, w, 1).expand(b, c, h, 2, w, 2).reshape(b, c, 2 * h, 2 * w)
+
+    def forward(self, x):
+        in_h, in_w = x.shape[2], x.shape[3]
+        skips = []
+        for level, enc in enumerate(self.enc):
+            if level > 0:
+                x = F.max_pool2d(x, 2, 2, 0, ceil_mode=True)
+            x = enc(x)
+            skips.append(x)
+        for i, dec in enumerate(self.dec):
+            skip = skips[self.depth - 1 - i]
+            x = self.upsample(x)[:, :, :skip.shape[2], :skip.shape[3]]
+            x = dec(torch.cat([x, skip], 1))
+        maps = self.head(x)
+        return soft_argmax(maps, 1, in_w, in_h, self.beta)
+
+
+def soft_argmax(maps, stride, in_w, in_h, beta):
+    b, n, h, w = maps.shape
+    cols = (torch.arange(w, dtype=torch.float64) + 0.5) * stride - 0.5
+    rows = (torch.arange(h, dtype=torch.float64) + 0.5) * stride - 0.5
+    gx = (cols / in_w).float().repeat(h).reshape(1, 1, h * w)
+    gy = (rows / in_h).float().repeat_interleave(w).reshape(1, 1, h * w)
+    logits = maps.reshape(b, n, h * w)
+    if beta != 1.0:
+        logits = logits * beta
+    p = torch.softmax(logits, 2)
+    ex = (p * gx).sum(2)
+    ey = (p * gy).sum(2)
+    return torch.stack([ex, ey], 2).reshape(b, 2 * n)
+
+
+def build(model, outputs, h, w):
+    if model == "nose-tip":
+        return nose_tip(outputs, h, w)
+    if model == "imm58":
+        return imm58(outputs, h, w)
+    if model == "resnet18":
+        return ResNet18(outputs)
+    if model == "heatmap":
+        return HeatmapNet(outputs)
+    raise SystemExit("unknown model '%s'; known: nose-tip, imm58, resnet18, heatmap" % model)
+
+
+def load_dump(net, base):
+    # Java's parameter order is the module order here; num_batches_tracked has no Java twin.
+    with open(base + ".json") as f:
+        manifest = json.load(f)
+    with open(base + ".bin", "rb") as f:
+        flat = torch.frombuffer(bytearray(f.read()), dtype=torch.float32)
+    targets = [(k, v) for k, v in net.state_dict().items()
+               if not k.endswith("num_batches_tracked")]
+    tensors = manifest["tensors"]
+    if len(targets) != len(tensors):
+        raise SystemExit("%s: Java has %d tensors, Python %d" % (base, len(tensors), len(targets)))
+    offset = 0
+    with torch.no_grad():
+        for (name, value), t in zip(targets, tensors):
+            shape = tuple(t["shape"])
+            if tuple(value.shape) != shape:
+                raise SystemExit("%s: Java tensor %s has shape %s, Python's %s has %s"
+                                 % (base, t["name"], shape, name, tuple(value.shape)))
+            n = value.numel()
+            value.copy_(flat[offset:offset + n].reshape(shape))
+            offset += n
+    x = flat[offset:].reshape(manifest["input_shape"]).clone()
+    with torch.no_grad():
+        return net(x).reshape(-1).tolist()
+
+
+def median_ms(fn, warmup, reps):
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t0) * 1000)
+    times.sort()
+    return times[len(times) // 2]
+
+
+def loaded_blas():
+    # Which BLAS the dynamic linker gave torch: the netlib reference BLAS is ~9x slower.
+    torch.mm(torch.rand(64, 64), torch.rand(64, 64))
+    try:
+        with open("/proc/self/maps") as f:
+            libs = {line.split()[-1] for line in f if "blas" in line.lower() and "/" in line}
+        return ",".join(sorted(libs))
+    except OSError:
+        return "unknown"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--threads", type=int, required=True)
+    ap.add_argument("--warmup", type=int, default=3)
+    ap.add_argument("--reps", type=int, default=30)
+    ap.add_argument("--reps32", type=int, default=5)
+    ap.add_argument("--check-dir")
+    ap.add_argument("cases", nargs="+")
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(0)
+    out = []
+    for case in args.cases:
+        model, size, outputs = case.split(":")
+        w, h = (int(v) for v in size.split("x"))
+        outputs = int(outputs)
+        net = build(model, outputs, h, w)
+        net.eval()
+        params = sum(p.numel() for p in net.parameters() if p.requires_grad)
+        check = None
+        if args.check_dir:
+            check = load_dump(net, "%s/%s_%s" % (args.check_dir, model, size))
+        x1 = torch.rand(1, 1, h, w) - 0.5
+        x32 = torch.rand(32, 1, h, w) - 0.5
+        with torch.no_grad():
+            y = net(x1)
+            if tuple(y.shape) != (1, outputs):
+                raise SystemExit("%s: output shape %s, expected (1, %d)" % (case, tuple(y.shape),
+                                                                         outputs))
+            b1 = median_ms(lambda: net(x1), args.warmup, args.reps)
+            b32 = median_ms(lambda: net(x32), min(args.warmup, 2), args.reps32)
+        row = {"model": model, "input": size, "outputs": outputs, "params": params,
+               "ms_b1": b1, "img_s_b32": 32000.0 / b32}
+        if check is not None:
+            row["check_output"] = check
+        out.append(row)
+    print(json.dumps({"torch": torch.__version__, "threads": args.threads,
+                      "blas": loaded_blas(), "cases": out}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,427 @@
+package io.github.keypoints.examples;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import io.github.keypoints.models.KeypointBlock;
+import io.github.keypoints.models.ModelZoo;
+import io.github.keypoints.models.ParameterCount;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code keypoints bench infer}: inference time of every network in keypoints-models on each engine
+ * next to the same network in Python PyTorch ({@code bench/infer_reference.py}), on the same
+ * machine and thread count, in one invocation.
+ */
+@Command(
+        name = "infer",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Inference (forward only, no gradients, after warm-up) of each network per engine"
+                    + " against the same network in Python PyTorch: median ms per face at batch 1"
+                    + " and images/s at batch 32. Inputs: nose-tip 80x60, imm58 240x180, resnet18"
+                    + " 224x224 and 96x96 (the train-300w default), heatmap 120x90; 1 channel.",
+            "ratio_ms_b1 = java_ms / python_ms (below 1: Java faster); ratio_img_s_b32 ="
+                    + " java_img_s / python_img_s (above 1: Java faster).",
+            "Both sides must be the same network: equal trainable parameter counts, and with the"
+                    + " Java weights loaded into the Python network, outputs on one input within"
+                    + " 1e-3 (max_abs_diff); otherwise the command fails.",
+            "Installs Debian's python3-torch with apt-get if 'import torch' fails, and"
+                    + " libopenblas0-pthread if its OpenBLAS is missing."
+        })
+public final class BenchInferCommand implements Callable<Integer> {
+
+    /** Largest output difference, Java vs Python with the same weights, still float noise. */
+    private static final double MAX_OUTPUT_DIFF = 1e-3;
+
+    private static final List<String> MODELS = List.of("nose-tip", "imm58", "resnet18", "heatmap");
+
+    @Spec private CommandSpec spec;
+
+    @Option(
+            names = "--engines",
+            defaultValue = "PyTorch,MXNet",
+            split = ",",
+            description = "Engines (default ${DEFAULT-VALUE}).")
+    List<String> engines;
+
+    @Option(
+            names = "--models",
+            defaultValue = "nose-tip,imm58,resnet18,heatmap",
+            split = ",",
+            description = "Networks (default ${DEFAULT-VALUE}).")
+    List<String> models;
+
+    @Option(
+            names = "--threads",
+            description =
+                    "CPU threads for both sides (default: all cores). MXNet follows"
+                            + " OMP_NUM_THREADS, which ./keypoints sets from KEYPOINTS_THREADS.")
+    Integer threads;
+
+    @Option(
+            names = "--warmup",
+            defaultValue = "3",
+            description = "Untimed passes first (batch 32: at most 2; default ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(
+            names = "--reps",
+            defaultValue = "30",
+            description = "Timed batch-1 passes (default ${DEFAULT-VALUE}).")
+    int reps;
+
+    @Option(
+            names = "--reps32",
+            defaultValue = "5",
+            description = "Timed batch-32 passes (default ${DEFAULT-VALUE}).")
+    int reps32;
+
+    @Option(
+            names = "--python",
+            defaultValue = "/usr/bin/python3",
+            description = "Python with torch (default ${DEFAULT-VALUE}).")
+    String python;
+
+    @Option(
+            names = "--script",
+            description =
+                    "The reference script (default: bench/infer_reference.py above the working"
+                            + " folder).")
+    Path script;
+
+    @Option(
+            names = "--no-python",
+            description = "Time the Java side only; the Python columns stay empty (null).")
+    boolean noPython;
+
+    @Option(names = "--json", description = "Print a JSON summary as the last line.")
+    boolean json;
+
+    /** One network at one input size. */
+    private record Case(String model, int width, int height, int outputs) {
+        String input() {
+            return width + "x" + height;
+        }
+
+        String key() {
+            return model + ":" + input();
+        }
+    }
+
+    private static List<Case> cases(String model) {
+        switch (model) {
+            case "nose-tip":
+                return List.of(new Case(model, 80, 60, 2));
+            case "imm58":
+                return List.of(new Case(model, 240, 180, 116));
+            case "resnet18":
+                return List.of(new Case(model, 224, 224, 136), new Case(model, 96, 96, 136));
+            case "heatmap":
+                return List.of(new Case(model, 120, 90, 116));
+            default:
+                return List.of();
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (warmup < 0 || reps < 1 || reps32 < 1) {
+            throw BenchCommand.bad(
+                    spec,
+                    "--warmup must be >= 0 and --reps, --reps32 >= 1, got "
+                            + warmup
+                            + ", "
+                            + reps
+                            + ", "
+                            + reps32);
+        }
+        List<Case> selected = new ArrayList<>();
+        for (String m : models) {
+            List<Case> c = cases(m);
+            if (c.isEmpty()) {
+                throw BenchCommand.bad(
+                        spec, "--models: unknown model '" + m + "'; known: " + MODELS);
+            }
+            selected.addAll(c);
+        }
+        int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        EngineSetup.threads(n);
+        for (String e : engines) {
+            EngineSetup.requireEngine(e);
+        }
+        String omp = System.getenv("OMP_NUM_THREADS");
+        if (engines.contains("MXNet") && !Integer.toString(n).equals(omp)) {
+            System.err.println(
+                    "bench infer: OMP_NUM_THREADS is "
+                            + omp
+                            + ", not "
+                            + n
+                            + "; MXNet's thread count follows it (run KEYPOINTS_THREADS="
+                            + n
+                            + " ./keypoints ...)");
+        }
+        Path checkDir = noPython ? null : Files.createTempDirectory("keypoints-bench-infer");
+        try {
+            List<JavaResult> java = new ArrayList<>();
+            for (Case c : selected) {
+                for (String engine : engines) {
+                    java.add(measure(c, engine, checkDir));
+                }
+            }
+            JsonObject py = noPython ? null : runPython(n, selected, checkDir);
+            List<Map<String, Object>> rows = report(n, java, py);
+            if (json) {
+                new JsonSummary()
+                        .put("threads", n)
+                        .put("python_torch", py == null ? null : py.get("torch").getAsString())
+                        .put("python_blas", py == null ? null : py.get("blas").getAsString())
+                        .put(
+                                "ratios",
+                                Map.of(
+                                        "ratio_ms_b1",
+                                        "java_ms_b1 / python_ms_b1: below 1 means Java is faster",
+                                        "ratio_img_s_b32",
+                                        "java_img_s_b32 / python_img_s_b32: above 1 means Java is"
+                                                + " faster"))
+                        .put("cases", rows)
+                        .print(System.out);
+            }
+            return 0;
+        } finally {
+            if (checkDir != null) {
+                try (var files = Files.list(checkDir)) {
+                    for (Path f : files.toList()) {
+                        Files.deleteIfExists(f);
+                    }
+                }
+                Files.deleteIfExists(checkDir);
+            }
+        }
+    }
+
+    /** The Java side of one row: timings, parameter count and the output on the check input. */
+    private record JavaResult(
+            Case c, String engine, long params, ForwardTiming timing, float[] checkOutput) {}
+
+    /** The fixed input on which both sides' outputs are compared. */
+    private static float[] checkInput(Case c) {
+        Random rnd = new Random(1);
+        float[] x = new float[c.width() * c.height()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = rnd.nextFloat() - 0.5f;
+        }
+        return x;
+    }
+
+    private JavaResult measure(Case c, String engine, Path checkDir) throws IOException {
+        System.err.println("bench infer: timing " + c.key() + " on " + engine);
+        KeypointBlock block = ModelZoo.create(c.model(), c.outputs());
+        Shape one = new Shape(1, 1, c.height(), c.width());
+        try (Model model = Model.newInstance("bench-infer", Device.cpu(), engine)) {
+            model.setBlock(block);
+            block.initialize(model.getNDManager(), DataType.FLOAT32, one);
+            long params = ParameterCount.trainable(block);
+            float[] x = checkInput(c);
+            float[] out;
+            try (NDManager sub = model.getNDManager().newSubManager()) {
+                out =
+                        block.forward(
+                                        new ParameterStore(sub, false),
+                                        new NDList(sub.create(x, one)),
+                                        false)
+                                .singletonOrThrow()
+                                .toFloatArray();
+            }
+            if (checkDir != null && !Files.exists(checkDir.resolve(dumpName(c) + ".bin"))) {
+                ParameterDump.write(block, x, one, checkDir, dumpName(c));
+            }
+            ForwardTiming t =
+                    ForwardTiming.measure(
+                            block,
+                            model.getNDManager(),
+                            c.width(),
+                            c.height(),
+                            warmup,
+                            reps,
+                            reps32);
+            return new JavaResult(c, engine, params, t, out);
+        }
+    }
+
+    private static String dumpName(Case c) {
+        return c.model() + "_" + c.input();
+    }
+
+    private static List<Map<String, Object>> report(int n, List<JavaResult> java, JsonObject py) {
+        Map<String, JsonObject> pyCases = new LinkedHashMap<>();
+        if (py != null) {
+            for (JsonElement e : py.getAsJsonArray("cases")) {
+                JsonObject o = e.getAsJsonObject();
+                pyCases.put(o.get("model").getAsString() + ":" + o.get("input").getAsString(), o);
+            }
+            System.out.printf(
+                    Locale.ROOT,
+                    "threads %d; python torch %s; python BLAS %s%n",
+                    n,
+                    py.get("torch").getAsString(),
+                    py.get("blas").getAsString());
+        } else {
+            System.out.printf(Locale.ROOT, "threads %d; no Python reference (--no-python)%n", n);
+        }
+        System.out.printf(
+                Locale.ROOT,
+                "%-9s %-8s %-8s %10s %8s | %9s %9s %6s | %10s %9s %6s%n",
+                "model",
+                "input",
+                "engine",
+                "params",
+                "max_diff",
+                "java_ms",
+                "py_ms",
+                "ratio",
+                "java_img/s",
+                "py_img/s",
+                "ratio");
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (JavaResult j : java) {
+            JsonObject p = pyCases.get(j.c().key());
+            if (py != null && p == null) {
+                throw new IllegalStateException(
+                        "the Python reference returned no row for " + j.c().key());
+            }
+            rows.add(row(n, j, p));
+        }
+        return rows;
+    }
+
+    private static Map<String, Object> row(int n, JavaResult j, JsonObject p) {
+        Case c = j.c();
+        Double maxDiff = null;
+        if (p != null) {
+            if (p.get("params").getAsLong() != j.params()) {
+                throw new IllegalStateException(
+                        c.key()
+                                + ": the Java network has "
+                                + j.params()
+                                + " trainable parameters, the Python reference "
+                                + p.get("params").getAsLong()
+                                + ": they are not the same network");
+            }
+            maxDiff = maxAbsDiff(c, j, p);
+        }
+        ForwardTiming t = j.timing();
+        Double pyMs = p == null ? null : p.get("ms_b1").getAsDouble();
+        Double pyImg = p == null ? null : p.get("img_s_b32").getAsDouble();
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("model", c.model());
+        r.put("engine", j.engine());
+        r.put("input", c.input());
+        r.put("threads", n);
+        r.put("params", j.params());
+        r.put("max_abs_diff", maxDiff);
+        r.put("java_ms_b1", t.msBatch1());
+        r.put("python_ms_b1", pyMs);
+        r.put("ratio_ms_b1", pyMs == null ? null : t.msBatch1() / pyMs);
+        r.put("java_img_s_b32", t.imagesPerSecondBatch32());
+        r.put("python_img_s_b32", pyImg);
+        r.put("ratio_img_s_b32", pyImg == null ? null : t.imagesPerSecondBatch32() / pyImg);
+        System.out.printf(
+                Locale.ROOT,
+                "%-9s %-8s %-8s %,10d %8s | %9.2f %9s %6s | %10.1f %9s %6s%n",
+                c.model(),
+                c.input(),
+                j.engine(),
+                j.params(),
+                fmt("%.1e", maxDiff),
+                t.msBatch1(),
+                fmt("%.2f", pyMs),
+                fmt("%.2f", (Double) r.get("ratio_ms_b1")),
+                t.imagesPerSecondBatch32(),
+                fmt("%.1f", pyImg),
+                fmt("%.2f", (Double) r.get("ratio_img_s_b32")));
+        return r;
+    }
+
+    /**
+     * Compares the Java output on the check input with the Python network's output on the same
+     * input with the same weights; a difference beyond float noise means different networks.
+     */
+    private static double maxAbsDiff(Case c, JavaResult j, JsonObject p) {
+        JsonArray ref = p.getAsJsonArray("check_output");
+        if (ref == null || ref.size() != j.checkOutput().length) {
+            throw new IllegalStateException(
+                    c.key()
+                            + ": the Python reference returned "
+                            + (ref == null ? "no check_output" : ref.size() + " outputs")
+                            + ", expected "
+                            + j.checkOutput().length);
+        }
+        double max = 0;
+        for (int i = 0; i < ref.size(); i++) {
+            max = Math.max(max, Math.abs(j.checkOutput()[i] - ref.get(i).getAsDouble()));
+        }
+        if (!(max <= MAX_OUTPUT_DIFF)) {
+            throw new IllegalStateException(
+                    String.format(
+                            Locale.ROOT,
+                            "%s on %s: with the same weights and input the Java and Python outputs"
+                                    + " differ by up to %.3g (allowed %.0e): they are not the same"
+                                    + " network",
+                            c.key(),
+                            j.engine(),
+                            max,
+                            MAX_OUTPUT_DIFF));
+        }
+        return max;
+    }
+
+    private static String fmt(String format, Double v) {
+        return v == null ? "-" : String.format(Locale.ROOT, format, v);
+    }
+
+    private JsonObject runPython(int n, List<Case> selected, Path checkDir)
+            throws IOException, InterruptedException {
+        PythonTorchReference ref =
+                new PythonTorchReference(python, script, "bench/infer_reference.py");
+        ref.ensureInstalled();
+        List<String> args =
+                new ArrayList<>(
+                        List.of(
+                                "--threads",
+                                Integer.toString(n),
+                                "--warmup",
+                                Integer.toString(warmup),
+                                "--reps",
+                                Integer.toString(reps),
+                                "--reps32",
+                                Integer.toString(reps32),
+                                "--check-dir",
+                                checkDir.toString()));
+        for (Case c : selected) {
+            args.add(c.key() + ":" + c.outputs());
+        }
+        System.err.println("bench infer: running " + ref.script() + " " + String.join(" ", args));
+        return ref.run(n, args);
+    }
+}

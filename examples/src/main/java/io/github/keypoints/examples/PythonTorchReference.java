@@ -1,0 +1,167 @@
+package io.github.keypoints.examples;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A Python PyTorch reference script run by a bench command: makes sure the interpreter has torch on
+ * a fast BLAS (installing Debian's packages with apt-get when not), runs the script with the same
+ * thread count as the Java side and parses the one JSON line it prints last.
+ */
+final class PythonTorchReference {
+
+    /**
+     * The BLAS that Debian's python3-torch picks up once {@code libopenblas0-pthread} is installed;
+     * without it torch runs on the netlib reference BLAS, about 9 times slower.
+     */
+    static final Path OPENBLAS = Path.of("/usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3");
+
+    private final String python;
+    private final Path script;
+
+    /**
+     * Creates the reference.
+     *
+     * @param python the interpreter, {@code /usr/bin/python3} for Debian's packages
+     * @param script the script, or {@code null} to look for {@code relative} above the working
+     *     folder and above the compiled classes
+     * @param relative the script's path inside the repository, such as {@code bench/x.py}
+     */
+    PythonTorchReference(String python, Path script, String relative) {
+        this.python = python;
+        this.script = script != null ? script : find(relative);
+    }
+
+    /** Returns the script that {@link #run} executes. */
+    Path script() {
+        return script;
+    }
+
+    /**
+     * Installs {@code python3-torch} when {@code import torch} fails and {@code
+     * libopenblas0-pthread} when {@link #OPENBLAS} is missing, with {@code apt-get update} first.
+     *
+     * @throws IOException if an installation fails, naming the package
+     * @throws InterruptedException if interrupted while waiting for a process
+     */
+    void ensureInstalled() throws IOException, InterruptedException {
+        List<String> missing = new ArrayList<>();
+        if (exec(List.of(python, "-c", "import torch"), null, Map.of()) != 0) {
+            System.err.println(
+                    "bench: " + python + " has no torch; installing Debian's python3-torch");
+            missing.add("python3-torch");
+        }
+        if (!Files.exists(OPENBLAS)) {
+            System.err.println(
+                    "bench: "
+                            + OPENBLAS
+                            + " is missing, torch would run on the slow reference BLAS;"
+                            + " installing libopenblas0-pthread");
+            missing.add("libopenblas0-pthread");
+        }
+        if (missing.isEmpty()) {
+            return;
+        }
+        exec(List.of("apt-get", "update"), null, Map.of());
+        List<String> cmd = new ArrayList<>(List.of("apt-get", "install", "-y"));
+        cmd.addAll(missing);
+        if (exec(cmd, null, Map.of()) != 0) {
+            throw new IOException(
+                    String.join(" ", cmd) + " failed; install the package(s) and rerun");
+        }
+    }
+
+    /**
+     * Runs the script with {@code threads} CPU threads ({@code OMP_NUM_THREADS} and {@code
+     * OPENBLAS_NUM_THREADS} set too) and parses the last line of its standard output.
+     *
+     * @param threads the thread count
+     * @param args the script's arguments
+     * @return the JSON object the script printed last
+     * @throws IOException if the script fails or prints no JSON line, with its exit code
+     * @throws InterruptedException if interrupted while waiting
+     */
+    JsonObject run(int threads, List<String> args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(python, script.toString()));
+        cmd.addAll(args);
+        Path outFile = Files.createTempFile("keypoints-bench", ".json");
+        try {
+            String n = Integer.toString(threads);
+            int rc =
+                    exec(
+                            cmd,
+                            outFile,
+                            Map.of(
+                                    "OMP_NUM_THREADS",
+                                    n,
+                                    "OPENBLAS_NUM_THREADS",
+                                    n,
+                                    "MKL_NUM_THREADS",
+                                    n));
+            String text = Files.readString(outFile, StandardCharsets.UTF_8).trim();
+            if (rc != 0 || text.isEmpty()) {
+                throw new IOException(
+                        String.join(" ", cmd) + " failed with exit code " + rc + ": " + text);
+            }
+            String last = text.substring(text.lastIndexOf('\n') + 1);
+            try {
+                return JsonParser.parseString(last).getAsJsonObject();
+            } catch (RuntimeException e) {
+                throw new IOException(
+                        script + ": expected a JSON object as the last line, got: " + last, e);
+            }
+        } finally {
+            Files.deleteIfExists(outFile);
+        }
+    }
+
+    private static Path find(String relative) {
+        List<Path> starts = new ArrayList<>();
+        starts.add(Path.of("").toAbsolutePath());
+        try {
+            starts.add(
+                    Path.of(
+                            PythonTorchReference.class
+                                    .getProtectionDomain()
+                                    .getCodeSource()
+                                    .getLocation()
+                                    .toURI()));
+        } catch (URISyntaxException | RuntimeException e) {
+            // No code location (unusual class loader): the working folder is the only start.
+        }
+        for (Path start : starts) {
+            for (Path dir = start; dir != null; dir = dir.getParent()) {
+                Path p = dir.resolve(relative);
+                if (Files.isRegularFile(p)) {
+                    return p;
+                }
+            }
+        }
+        throw new IllegalArgumentException(
+                relative + " not found above the working folder or the classes; pass --script");
+    }
+
+    private static int exec(List<String> cmd, Path stdout, Map<String, String> env)
+            throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
+        pb.environment().putAll(env);
+        if (stdout != null) {
+            pb.redirectOutput(stdout.toFile());
+        } else {
+            pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        }
+        try {
+            return pb.start().waitFor();
+        } catch (IOException e) {
+            throw new IOException("cannot run " + cmd.get(0) + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package io.github.keypoints.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code keypoints bench infer} on the smallest network with a few passes: the JSON contract, the
+ * Python side when {@code /usr/bin/python3} has torch, and the parameter-count check.
+ */
+class BenchInferCommandTest {
+
+    private static final String PYTHON = "/usr/bin/python3";
+
+    private static final String[] TINY = {
+        "bench",
+        "infer",
+        "--models",
+        "nose-tip",
+        "--engines",
+        "PyTorch",
+        "--threads",
+        "1",
+        "--warmup",
+        "1",
+        "--reps",
+        "3",
+        "--reps32",
+        "1",
+        "--json"
+    };
+
+    private static String[] tiny(String... more) {
+        String[] args = new String[TINY.length + more.length];
+        System.arraycopy(TINY, 0, args, 0, TINY.length);
+        System.arraycopy(more, 0, args, TINY.length, more.length);
+        return args;
+    }
+
+    private static boolean pythonHasTorch() throws IOException, InterruptedException {
+        if (!Files.isExecutable(Path.of(PYTHON))) {
+            return false;
+        }
+        Process p =
+                new ProcessBuilder(PYTHON, "-c", "import torch")
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .start();
+        return p.waitFor() == 0 && Files.exists(PythonTorchReference.OPENBLAS);
+    }
+
+    @Test
+    void helpNamesTheOptionsAndTheRatioDirections() {
+        CliRun r = CliRun.of("bench", "infer", "--help");
+        assertThat(r.code()).isZero();
+        assertThat(r.out())
+                .contains("--engines", "--models", "--no-python", "--reps", "--json")
+                .contains("below 1: Java faster", "above 1: Java faster")
+                .contains("./keypoints bench infer");
+    }
+
+    @Test
+    void javaOnlyRunReportsPositiveTimesAndTheParameterCount() {
+        CliRun r = CliRun.of(tiny("--no-python"));
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonObject j = r.json();
+        assertThat(j.get("threads").getAsInt()).isEqualTo(1);
+        JsonArray cases = j.getAsJsonArray("cases");
+        assertThat(cases).hasSize(1);
+        JsonObject c = cases.get(0).getAsJsonObject();
+        assertThat(c.get("model").getAsString()).isEqualTo("nose-tip");
+        assertThat(c.get("engine").getAsString()).isEqualTo("PyTorch");
+        assertThat(c.get("input").getAsString()).isEqualTo("80x60");
+        assertThat(c.get("threads").getAsInt()).isEqualTo(1);
+        assertThat(c.get("params").getAsLong()).isEqualTo(1_934_130L);
+        assertThat(c.get("java_ms_b1").getAsDouble()).isPositive();
+        assertThat(c.get("java_img_s_b32").getAsDouble()).isPositive();
+        for (String key :
+                new String[] {
+                    "python_ms_b1", "ratio_ms_b1", "python_img_s_b32", "ratio_img_s_b32"
+                }) {
+            assertThat(c.has(key)).as(key).isTrue();
+            assertThat(c.get(key).isJsonNull()).as(key).isTrue();
+        }
+    }
+
+    @Test
+    void withPythonEveryFieldIsPositiveAndTheRatiosAreJavaOverPython() throws Exception {
+        Assumptions.assumeTrue(
+                pythonHasTorch(),
+                PYTHON + " has no torch (or no OpenBLAS): the Python side is not tested here");
+        CliRun r = CliRun.of(tiny());
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonObject j = r.json();
+        assertThat(j.get("python_torch").getAsString()).isNotBlank();
+        assertThat(j.getAsJsonObject("ratios").get("ratio_ms_b1").getAsString())
+                .contains("below 1 means Java is faster");
+        JsonObject c = j.getAsJsonArray("cases").get(0).getAsJsonObject();
+        for (String key :
+                new String[] {
+                    "java_ms_b1",
+                    "python_ms_b1",
+                    "ratio_ms_b1",
+                    "java_img_s_b32",
+                    "python_img_s_b32",
+                    "ratio_img_s_b32"
+                }) {
+            assertThat(c.get(key).getAsDouble()).as(key).isPositive();
+        }
+        assertThat(c.get("params").getAsLong()).isEqualTo(1_934_130L);
+        assertThat(c.get("max_abs_diff").getAsDouble()).isBetween(0.0, 1e-3);
+        assertThat(c.get("ratio_ms_b1").getAsDouble())
+                .isCloseTo(
+                        c.get("java_ms_b1").getAsDouble() / c.get("python_ms_b1").getAsDouble(),
+                        org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(c.get("ratio_img_s_b32").getAsDouble())
+                .isCloseTo(
+                        c.get("java_img_s_b32").getAsDouble()
+                                / c.get("python_img_s_b32").getAsDouble(),
+                        org.assertj.core.data.Offset.offset(1e-9));
+    }
+
+    @Test
+    void aPythonNetworkWithAnotherParameterCountFailsTheRun(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(
+                pythonHasTorch(),
+                PYTHON + " has no torch (or no OpenBLAS): the Python side is not tested here");
+        Path fake = dir.resolve("fake_reference.py");
+        Files.writeString(
+                fake,
+                "print('{\"torch\": \"fake\", \"threads\": 1, \"blas\": \"none\", \"cases\":"
+                        + " [{\"model\": \"nose-tip\", \"input\": \"80x60\", \"outputs\": 2,"
+                        + " \"params\": 1234, \"ms_b1\": 1.0, \"img_s_b32\": 1.0}]}')\n");
+        CliRun r = CliRun.of(tiny("--script", fake.toString()));
+        assertThat(r.code()).isNotZero();
+        assertThat(r.err()).contains("nose-tip:80x60", "1934130", "1234", "not the same network");
+    }
+
+    @Test
+    void aPythonNetworkWithOtherOutputsFailsTheRun(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(
+                pythonHasTorch(),
+                PYTHON + " has no torch (or no OpenBLAS): the Python side is not tested here");
+        Path fake = dir.resolve("fake_reference.py");
+        Files.writeString(
+                fake,
+                "print('{\"torch\": \"fake\", \"threads\": 1, \"blas\": \"none\", \"cases\":"
+                        + " [{\"model\": \"nose-tip\", \"input\": \"80x60\", \"outputs\": 2,"
+                        + " \"params\": 1934130, \"ms_b1\": 1.0, \"img_s_b32\": 1.0,"
+                        + " \"check_output\": [5.0, 5.0]}]}')\n");
+        CliRun r = CliRun.of(tiny("--script", fake.toString()));
+        assertThat(r.code()).isNotZero();
+        assertThat(r.err()).contains("nose-tip:80x60", "outputs differ", "not the same network");
+    }
+
+    @Test
+    void anUnknownModelIsABadArgument() {
+        CliRun r = CliRun.of("bench", "infer", "--models", "vgg16", "--no-python");
+        assertThat(r.code()).isNotZero();
+        assertThat(r.err()).contains("--models", "vgg16", "nose-tip");
+    }
+}
