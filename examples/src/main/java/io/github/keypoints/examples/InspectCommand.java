@@ -169,6 +169,30 @@ public final class InspectCommand implements Callable<Integer> {
         } else if (out != null) {
             stderr.println("keypoints inspect: no sample could be drawn; no gallery written");
         }
+        Path md = null;
+        if (out != null) {
+            RunReport r = new RunReport(out, "keypoints inspect");
+            r.paragraph("Made by:").command(TrainingRunReport.commandLine(spec));
+            List<List<String>> rows = new ArrayList<>();
+            rows.add(List.of("format", fmt.name().toLowerCase(java.util.Locale.ROOT)));
+            rows.add(List.of("samples", Integer.toString(samples.size())));
+            rows.add(List.of("points per sample", Integer.toString(points)));
+            rows.add(List.of("ignored boxes", Integer.toString(loaded.ignoredBoxes())));
+            rows.add(List.of("skipped", Integer.toString(skipped.size())));
+            r.table(List.of("what", "value"), rows);
+            if (!skipped.isEmpty()) {
+                List<List<String>> why = new ArrayList<>();
+                for (SkippedSample s : skipped) {
+                    why.add(List.of("`" + s.file() + "`", s.reason().replace('|', '/')));
+                }
+                r.section("Skipped samples").table(List.of("file", "reason"), why);
+            }
+            if (galleryFile != null) {
+                r.image(galleryFile, drawn + " samples with their keypoints");
+            }
+            md = r.write();
+            stdout.println("report: " + md);
+        }
         if (json) {
             JsonSummary summary = new JsonSummary();
             summary.put("format", fmt.name().toLowerCase(java.util.Locale.ROOT));
@@ -183,6 +207,9 @@ public final class InspectCommand implements Callable<Integer> {
             }
             summary.put("skipped", list);
             summary.put("ignoredBoxes", loaded.ignoredBoxes());
+            if (md != null) {
+                summary.put("report", md.toString());
+            }
             if (galleryFile != null) {
                 summary.put("gallery", galleryFile.toString());
                 summary.put("galleryImages", drawn);

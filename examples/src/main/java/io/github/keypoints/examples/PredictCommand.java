@@ -18,8 +18,10 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.opencv.core.Mat;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * Landmarks photos with a saved model: one line per image, optional overlay PNGs, and a JSON
@@ -60,8 +62,12 @@ public final class PredictCommand implements Callable<Integer> {
     @Option(names = "--engine", description = "PyTorch or MXNet (default: the model's engine).")
     String engine;
 
-    @Option(names = "--out", description = "Folder for one overlay PNG per image.")
+    @Option(
+            names = "--out",
+            description = "Folder for one overlay PNG per image and a report.md linking them.")
     Path out;
+
+    @Spec CommandSpec commandSpec;
 
     @Option(names = "--json", description = "Print a JSON summary as the last line.")
     boolean json;
@@ -134,11 +140,43 @@ public final class PredictCommand implements Callable<Integer> {
                 predictions.add(p);
             }
         }
+        Path md = null;
+        if (out != null) {
+            RunReport r = new RunReport(out, "keypoints predict");
+            r.paragraph("Made by:").command(TrainingRunReport.commandLine(commandSpec));
+            r.paragraph(
+                    "Model: `"
+                            + model.toAbsolutePath().normalize()
+                            + "`. Points and boxes in original-image pixels; the box is the"
+                            + " one given, the detected face, or the whole image.");
+            List<List<String>> rows = new ArrayList<>();
+            for (Map<String, Object> p : predictions) {
+                double[] bx = (double[]) p.get("box");
+                rows.add(
+                        List.of(
+                                "`" + p.get("image") + "`",
+                                String.format(
+                                        Locale.ROOT,
+                                        "%.0f,%.0f,%.0f,%.0f",
+                                        bx[0],
+                                        bx[1],
+                                        bx[2],
+                                        bx[3]),
+                                Integer.toString(((List<?>) p.get("points")).size())));
+            }
+            r.table(List.of("image", "box x,y,w,h", "points"), rows);
+            for (Map<String, Object> p : predictions) {
+                r.image(Path.of((String) p.get("overlay")), "prediction on " + p.get("image"));
+            }
+            md = r.write();
+            System.out.println("report: " + md);
+        }
         if (json) {
             new JsonSummary()
                     .put("model", model.toString())
                     .put("images", images.size())
                     .put("predictions", predictions)
+                    .put("report", md == null ? null : md.toString())
                     .print(System.out);
         }
         return 0;

@@ -63,6 +63,10 @@ class InspectCommandTest {
         Path gallery = Path.of(j.get("gallery").getAsString());
         assertThat(gallery).isEqualTo(out.resolve("gallery.png"));
         assertThat(ImageHeader.read(gallery)).isEqualTo(new ImageHeader(960, 240, "png"));
+        assertThat(Files.readString(out.resolve("report.md")))
+                .contains("./keypoints inspect --data")
+                .contains("| samples | 3 |")
+                .contains("](gallery.png)");
     }
 
     @Test

@@ -108,6 +108,10 @@ class PredictCommandTest {
         assertThat(p.getAsJsonArray("box").get(2).getAsDouble()).isEqualTo(50);
         JsonArray points = p.getAsJsonArray("points");
         assertThat(points).hasSize(68);
+        assertThat(java.nio.file.Files.readString(out.resolve("report.md")))
+                .contains("./keypoints predict --model")
+                .contains("| 30,20,50,40 | 68 |")
+                .contains("](000-f1.png)");
         try (KeypointDetector d = KeypointDetector.builder().setModel(model).build()) {
             Keypoints k =
                     d.detect(image, java.util.Optional.of(new Box(30, 20, 50, 40))).keypoints();
