@@ -18,10 +18,11 @@ ParameterCount.trainable does, so the caller can check that both sides built the
 """
 import argparse
 import json
-import time
 
 import torch
 import torch.nn as nn
+
+from bench_timing import median_ms
 import torch.nn.functional as F
 
 
@@ -195,17 +196,6 @@ def load_dump(net, base):
     with torch.no_grad():
         return net(x).reshape(-1).tolist()
 
-
-def median_ms(fn, warmup, reps):
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(reps):
-        t0 = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t0) * 1000)
-    times.sort()
-    return times[len(times) // 2]
 
 
 def loaded_blas():

@@ -6,10 +6,11 @@ usage: python3 bench/train_step.py THREADS  ->  one JSON line
 """
 import json
 import sys
-import time
 
 import torch
 import torch.nn as nn
+
+from bench_timing import median_ms
 
 threads = int(sys.argv[1]) if len(sys.argv) > 1 else 1
 torch.set_num_threads(threads)
@@ -34,17 +35,6 @@ def imm58():
     layers += [nn.Flatten(), nn.Linear(3744, 256), nn.ReLU(), nn.Linear(256, 116)]
     return nn.Sequential(*layers)
 
-
-def median_ms(fn, warmup, reps):
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(reps):
-        t0 = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t0) * 1000)
-    times.sort()
-    return times[len(times) // 2]
 
 
 cases = {

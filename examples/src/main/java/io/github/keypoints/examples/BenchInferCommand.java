@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -51,6 +52,8 @@ import picocli.CommandLine.Spec;
         })
 public final class BenchInferCommand implements Callable<Integer> {
 
+    @Mixin BenchSides sides;
+
     /** Largest output difference, Java vs Python with the same weights, still float noise. */
     private static final double MAX_OUTPUT_DIFF = 1e-3;
 
@@ -59,25 +62,11 @@ public final class BenchInferCommand implements Callable<Integer> {
     @Spec private CommandSpec spec;
 
     @Option(
-            names = "--engines",
-            defaultValue = "PyTorch,MXNet",
-            split = ",",
-            description = "Engines (default ${DEFAULT-VALUE}).")
-    List<String> engines;
-
-    @Option(
             names = "--models",
             defaultValue = "nose-tip,imm58,resnet18,heatmap",
             split = ",",
             description = "Networks (default ${DEFAULT-VALUE}).")
     List<String> models;
-
-    @Option(
-            names = "--threads",
-            description =
-                    "CPU threads for both sides (default: all cores). MXNet follows"
-                            + " OMP_NUM_THREADS, which ./keypoints sets from KEYPOINTS_THREADS.")
-    Integer threads;
 
     @Option(
             names = "--warmup",
@@ -98,25 +87,9 @@ public final class BenchInferCommand implements Callable<Integer> {
     int reps32;
 
     @Option(
-            names = "--python",
-            defaultValue = "/usr/bin/python3",
-            description = "Python with torch (default ${DEFAULT-VALUE}).")
-    String python;
-
-    @Option(
-            names = "--script",
-            description =
-                    "The reference script (default: bench/infer_reference.py above the working"
-                            + " folder).")
-    Path script;
-
-    @Option(
             names = "--no-python",
             description = "Time the Java side only; the Python columns stay empty (null).")
     boolean noPython;
-
-    @Option(names = "--json", description = "Print a JSON summary as the last line.")
-    boolean json;
 
     /** One network at one input size. */
     private record Case(String model, int width, int height, int outputs) {
@@ -165,13 +138,9 @@ public final class BenchInferCommand implements Callable<Integer> {
             }
             selected.addAll(c);
         }
-        int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-        EngineSetup.threads(n);
-        for (String e : engines) {
-            EngineSetup.requireEngine(e);
-        }
+        int n = sides.setUp();
         String omp = System.getenv("OMP_NUM_THREADS");
-        if (engines.contains("MXNet") && !Integer.toString(n).equals(omp)) {
+        if (sides.engines.contains("MXNet") && !Integer.toString(n).equals(omp)) {
             System.err.println(
                     "bench infer: OMP_NUM_THREADS is "
                             + omp
@@ -185,13 +154,13 @@ public final class BenchInferCommand implements Callable<Integer> {
         try {
             List<JavaResult> java = new ArrayList<>();
             for (Case c : selected) {
-                for (String engine : engines) {
+                for (String engine : sides.engines) {
                     java.add(measure(c, engine, checkDir));
                 }
             }
             JsonObject py = noPython ? null : runPython(n, selected, checkDir);
             List<Map<String, Object>> rows = report(n, java, py);
-            if (json) {
+            if (sides.json) {
                 new JsonSummary()
                         .put("threads", n)
                         .put("python_torch", py == null ? null : py.get("torch").getAsString())
@@ -402,8 +371,7 @@ public final class BenchInferCommand implements Callable<Integer> {
 
     private JsonObject runPython(int n, List<Case> selected, Path checkDir)
             throws IOException, InterruptedException {
-        PythonTorchReference ref =
-                new PythonTorchReference(python, script, "bench/infer_reference.py");
+        PythonTorchReference ref = sides.reference("bench/infer_reference.py");
         ref.ensureInstalled();
         List<String> args =
                 new ArrayList<>(

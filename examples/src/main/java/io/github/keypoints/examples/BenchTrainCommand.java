@@ -18,7 +18,6 @@ import io.github.keypoints.models.TorchDefaultInitializer;
 import io.github.keypoints.train.MseLoss;
 import io.github.keypoints.train.ResumableAdam;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -28,6 +27,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -47,12 +47,7 @@ import picocli.CommandLine.Option;
         })
 public final class BenchTrainCommand implements Callable<Integer> {
 
-    @Option(
-            names = "--engines",
-            defaultValue = "PyTorch,MXNet",
-            split = ",",
-            description = "Engines (default ${DEFAULT-VALUE}).")
-    List<String> engines;
+    @Mixin BenchSides sides;
 
     @Option(
             names = "--cases",
@@ -60,24 +55,6 @@ public final class BenchTrainCommand implements Callable<Integer> {
             split = ",",
             description = "Cases (default ${DEFAULT-VALUE}).")
     List<String> cases;
-
-    @Option(names = "--threads", description = "CPU threads for both sides (default: all cores).")
-    Integer threads;
-
-    @Option(
-            names = "--python",
-            defaultValue = "/usr/bin/python3",
-            description = "Python with torch (default ${DEFAULT-VALUE}).")
-    String python;
-
-    @Option(
-            names = "--script",
-            description =
-                    "The reference script (default: bench/train_step.py above the working folder).")
-    Path script;
-
-    @Option(names = "--json", description = "Print a JSON summary as the last line.")
-    boolean json;
 
     private record Case(String name, int batch, int width, int height, int outputs, int reps) {}
 
@@ -95,14 +72,10 @@ public final class BenchTrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-        EngineSetup.threads(n);
+        int n = sides.setUp();
         List<Case> selected = new ArrayList<>();
         for (String c : cases) {
             selected.add(lookup(c));
-        }
-        for (String e : engines) {
-            EngineSetup.requireEngine(e);
         }
         Map<String, Map<String, Double>> py = runPython(n, selected);
         List<Map<String, Object>> trainRows = new ArrayList<>();
@@ -120,7 +93,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
                 "python_ms",
                 "ratio");
         for (Case c : selected) {
-            for (String engine : engines) {
+            for (String engine : sides.engines) {
                 double[] j = measure(c, engine);
                 Map<String, Double> p = py.get(c.name());
                 Map<String, Object> row = new LinkedHashMap<>();
@@ -165,7 +138,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
                     r.get("python_ms_per_face_b1"),
                     r.get("python_images_per_s_b32"));
         }
-        if (json) {
+        if (sides.json) {
             new JsonSummary()
                     .put("threads", n)
                     .put("cases", trainRows)
@@ -230,7 +203,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
 
     private Map<String, Map<String, Double>> runPython(int n, List<Case> selected)
             throws IOException, InterruptedException {
-        PythonTorchReference ref = new PythonTorchReference(python, script, "bench/train_step.py");
+        PythonTorchReference ref = sides.reference("bench/train_step.py");
         ref.ensureInstalled();
         List<String> names = new ArrayList<>();
         selected.forEach(c -> names.add(c.name()));

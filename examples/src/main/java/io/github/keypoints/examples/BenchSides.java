@@ -1,0 +1,61 @@
+package io.github.keypoints.examples;
+
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/**
+ * The options every side-by-side benchmark shares: which DJL engines to time, how many CPU threads
+ * both sides get, and which Python and reference script time the same work.
+ */
+final class BenchSides {
+
+    @Option(
+            names = "--engines",
+            defaultValue = "PyTorch,MXNet",
+            split = ",",
+            description = "Engines (default ${DEFAULT-VALUE}).")
+    List<String> engines;
+
+    @Option(
+            names = "--threads",
+            description =
+                    "CPU threads for both sides (default: all cores). MXNet follows"
+                            + " OMP_NUM_THREADS, which ./keypoints sets from KEYPOINTS_THREADS.")
+    Integer threads;
+
+    @Option(
+            names = "--python",
+            defaultValue = "/usr/bin/python3",
+            description = "Python with torch (default ${DEFAULT-VALUE}).")
+    String python;
+
+    @Option(
+            names = "--script",
+            description =
+                    "The Python reference script (default: the command's script in bench/ above"
+                            + " the working folder).")
+    Path script;
+
+    @Option(names = "--json", description = "Print a JSON summary as the last line.")
+    boolean json;
+
+    /**
+     * Checks the engines, sets the thread count of both engines, and returns it.
+     *
+     * @return the thread count both sides use
+     */
+    int setUp() {
+        int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        EngineSetup.threads(n);
+        for (String e : engines) {
+            EngineSetup.requireEngine(e);
+        }
+        return n;
+    }
+
+    /** The reference runner for this command's default script {@code bench/<name>}. */
+    PythonTorchReference reference(String relative) {
+        return new PythonTorchReference(python, script, relative);
+    }
+}
