@@ -1,5 +1,9 @@
 package io.github.keypoints.examples;
 
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.training.loss.Loss;
 import ai.djl.util.Pair;
 import io.github.keypoints.data.FaceSample;
@@ -20,6 +24,7 @@ import io.github.keypoints.models.ModelZoo;
 import io.github.keypoints.models.NoseTipNet;
 import io.github.keypoints.models.ResNet18;
 import io.github.keypoints.models.TorchDefaultInitializer;
+import io.github.keypoints.models.TorchvisionWeights;
 import io.github.keypoints.train.BestBy;
 import io.github.keypoints.train.EvaluationResult;
 import io.github.keypoints.train.KeypointTrainer;
@@ -153,6 +158,13 @@ public final class TrainCommand implements Callable<Integer> {
     String normalize;
 
     @Option(
+            names = "--pretrained",
+            description =
+                    "resnet18: start from torchvision's ImageNet weights in this .npz (see"
+                            + " docs/models.md for the one-line export); conv1 is summed over RGB.")
+    Path pretrained;
+
+    @Option(
             names = "--rotate",
             defaultValue = "15",
             description = "--augment on: largest rotation in degrees (default ${DEFAULT-VALUE}).")
@@ -240,12 +252,6 @@ public final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException(
                     "--normalize must be centered or dataset, got '" + normalize + "'");
         }
-        FaceLandmarkDataset trainSet =
-                FaceDatasets.of(
-                        split.train, scheme, wh[0], wh[1], crop, norm, pipeline, seed, batch);
-        FaceLandmarkDataset selectSet =
-                FaceDatasets.of(
-                        split.selection, scheme, wh[0], wh[1], crop, norm, null, seed, batch);
         KeypointBlock block =
                 (KeypointBlock)
                         new TorchDefaultInitializer(seed)
@@ -264,12 +270,84 @@ public final class TrainCommand implements Callable<Integer> {
                                         split.description,
                                         "data_format",
                                         split.format.name(),
+                                        "pretrained",
+                                        pretrained == null
+                                                ? "none"
+                                                : pretrained.getFileName().toString(),
                                         "augmentation",
                                         pipeline == null
                                                 ? "none"
                                                 : pipeline.augmentation().toString()))
                         .build();
         Path run = out == null ? Path.of("runs", arch + "-seed" + seed) : out;
+        try (NDManager weights = pretrained(block, wh)) {
+            return train(arch, scheme, wh, split, loaded, pipeline, block, spec, run);
+        }
+    }
+
+    /**
+     * With --pretrained, initialises the ResNet-18 and copies torchvision's ImageNet weights into
+     * it (conv1 summed over RGB); the returned manager owns the weights until training ends.
+     */
+    private NDManager pretrained(KeypointBlock block, int[] wh) throws java.io.IOException {
+        if (pretrained == null) {
+            return null;
+        }
+        if (!(block instanceof ResNet18 net)) {
+            throw new IllegalArgumentException(
+                    "--pretrained applies to --model resnet18 only, not " + block.architecture());
+        }
+        NDManager weights = NDManager.newBaseManager(Device.cpu(), engine);
+        try {
+            net.initialize(weights, DataType.FLOAT32, new Shape(1, 1, wh[1], wh[0]));
+            TorchvisionWeights.Report r = TorchvisionWeights.load(net, pretrained);
+            System.err.printf(
+                    Locale.ROOT,
+                    "train: imported %d torchvision tensors from %s (conv1 summed over RGB: %s;"
+                            + " head freshly initialised)%n",
+                    r.imported().size(),
+                    pretrained,
+                    r.stemSummed());
+            return weights;
+        } catch (java.io.IOException | RuntimeException e) {
+            weights.close();
+            throw e;
+        }
+    }
+
+    private Integer train(
+            String arch,
+            LandmarkScheme scheme,
+            int[] wh,
+            Split split,
+            LoadedDataset loaded,
+            AugmentationPipeline pipeline,
+            KeypointBlock block,
+            ModelSpec spec,
+            Path run)
+            throws Exception {
+        FaceLandmarkDataset trainSet =
+                FaceDatasets.of(
+                        split.train,
+                        scheme,
+                        wh[0],
+                        wh[1],
+                        crop(split.format),
+                        spec.normalization(),
+                        pipeline,
+                        seed,
+                        batch);
+        FaceLandmarkDataset selectSet =
+                FaceDatasets.of(
+                        split.selection,
+                        scheme,
+                        wh[0],
+                        wh[1],
+                        crop(split.format),
+                        spec.normalization(),
+                        null,
+                        seed,
+                        batch);
         KeypointTrainer.Builder b =
                 KeypointTrainer.builder()
                         .setBlock(block)

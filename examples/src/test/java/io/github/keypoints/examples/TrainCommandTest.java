@@ -3,6 +3,13 @@ package io.github.keypoints.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
 import com.google.gson.Gson;
 import com.google.gson.reflect.TypeToken;
 import io.github.keypoints.data.Keypoints;
@@ -10,7 +17,9 @@ import io.github.keypoints.data.LandmarkScheme;
 import io.github.keypoints.data.format.ImmAsfFormat;
 import io.github.keypoints.data.format.ImmShape;
 import io.github.keypoints.models.ModelSpec;
+import io.github.keypoints.models.ResNet18;
 import java.awt.image.BufferedImage;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -236,5 +245,83 @@ class TrainCommandTest {
         assertThat(((Number) e.get("samples")).intValue()).isEqualTo(2);
         assertThat(((Number) e.get("val_mean_px")).doubleValue())
                 .isEqualTo(((Number) t.get("val_mean_px")).doubleValue());
+    }
+
+    /** Writes torchvision-named ResNet-18 tensors (RGB stem, 1000 classes) as an .npz file. */
+    private static Path syntheticTorchvisionWeights(Path file) throws Exception {
+        try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+            ResNet18 rgb = ResNet18.builder().setOutputs(1000).optInputChannels(3).build();
+            rgb.initialize(m, DataType.FLOAT32, new Shape(1, 3, 32, 32));
+            NDList list = new NDList();
+            for (Map.Entry<String, Parameter> e : rgb.torchvisionParameters().entrySet()) {
+                NDArray a = e.getValue().getArray().duplicate();
+                a.setName(e.getKey());
+                list.add(a);
+            }
+            try (OutputStream out = Files.newOutputStream(file)) {
+                list.encode(out, NDList.Encoding.NPZ);
+            }
+        }
+        return file;
+    }
+
+    @Test
+    void resnet18StartsFromTorchvisionWeightsAndHeatmapTrains(@TempDir Path dir) throws Exception {
+        Path data = smallImm(dir);
+        Path npz = syntheticTorchvisionWeights(dir.resolve("resnet18.npz"));
+        CliRun resnet =
+                run(
+                        "train",
+                        "--model",
+                        "resnet18",
+                        "--pretrained",
+                        npz.toString(),
+                        "--data",
+                        data.toString(),
+                        "--epochs",
+                        "1",
+                        "--batch",
+                        "2",
+                        "--input",
+                        "64x48",
+                        "--out",
+                        dir.resolve("resnet").toString(),
+                        "--json");
+        assertThat(resnet.code()).as(resnet.err()).isZero();
+        assertThat(resnet.err())
+                .contains("imported 100 torchvision tensors", "summed over RGB: true");
+        // 11,240,008 for 68 points; the IMM scheme's 58 points make the head 512*116+116.
+        assertThat(((Number) lastJson(resnet.out()).get("params")).longValue())
+                .isEqualTo(11_240_008L - (512L * 136 + 136) + (512L * 116 + 116));
+        CliRun wrong =
+                run(
+                        "train",
+                        "--model",
+                        "imm58",
+                        "--pretrained",
+                        npz.toString(),
+                        "--data",
+                        data.toString());
+        assertThat(wrong.code()).isNotZero();
+        assertThat(wrong.err()).contains("--pretrained applies to --model resnet18 only");
+
+        CliRun heatmap =
+                run(
+                        "train",
+                        "--model",
+                        "heatmap",
+                        "--data",
+                        data.toString(),
+                        "--epochs",
+                        "1",
+                        "--batch",
+                        "2",
+                        "--input",
+                        "48x36",
+                        "--out",
+                        dir.resolve("heatmap").toString(),
+                        "--json");
+        assertThat(heatmap.code()).as(heatmap.err()).isZero();
+        assertThat(Files.readString(dir.resolve("heatmap/model/model.json"))).contains("heatmap");
     }
 }
