@@ -1,5 +1,6 @@
 package io.github.keypoints.examples;
 
+import ai.djl.ndarray.NDManager;
 import io.github.keypoints.data.Box;
 import io.github.keypoints.data.FaceSample;
 import io.github.keypoints.data.Keypoints;
@@ -82,6 +83,13 @@ final class Train300wCommand implements Callable<Integer> {
             defaultValue = "10",
             description = "helen/trainset faces held out for per-epoch validation (default 10).")
     int holdout;
+
+    @Option(
+            names = "--pretrained",
+            description =
+                    "Start from torchvision's ImageNet ResNet-18 weights in this .npz (conv1 summed"
+                            + " over RGB); without it the network trains from scratch.")
+    Path pretrained;
 
     @Option(names = "--engine", defaultValue = "PyTorch", description = "PyTorch or MXNet.")
     String engine;
@@ -174,25 +182,37 @@ final class Train300wCommand implements Callable<Integer> {
                                         "data",
                                         "300-W sample: afw + helen/trainset",
                                         "recipe",
-                                        "Adam 1e-4 -> 5e-5 at epoch " + drop + ", MSE"))
+                                        "Adam 1e-4 -> 5e-5 at epoch " + drop + ", MSE",
+                                        "pretrained",
+                                        pretrained == null
+                                                ? "none (trained from scratch)"
+                                                : pretrained.getFileName().toString()))
                         .build();
-        TrainingReport report =
-                KeypointTrainer.builder()
-                        .setBlock(block)
-                        .setTrainingData(trainSet)
-                        .setValidationData(valSet)
-                        .setEpochs(epochs)
-                        .setBatchSize(batch)
-                        .optLoss(new MseLoss(MseLoss.Reduction.MEAN))
-                        .optSchedule(LearningRateSchedule.multiStep(1e-4f, Map.of(drop, 5e-5f)))
-                        .optSeed(seed)
-                        .optEngine(engine)
-                        .optRunDirectory(out)
-                        .optKeepBest(false)
-                        .optModelSpec(spec)
-                        .optProgress(System.err)
-                        .build()
-                        .fit();
+        if (pretrained == null) {
+            System.err.println(
+                    "train-300w: no --pretrained FILE.npz: ResNet-18 trains from scratch");
+        }
+        TrainingReport report;
+        try (NDManager weights =
+                PretrainedWeights.importInto(block, pretrained, engine, new int[] {input, input})) {
+            report =
+                    KeypointTrainer.builder()
+                            .setBlock(block)
+                            .setTrainingData(trainSet)
+                            .setValidationData(valSet)
+                            .setEpochs(epochs)
+                            .setBatchSize(batch)
+                            .optLoss(new MseLoss(MseLoss.Reduction.MEAN))
+                            .optSchedule(LearningRateSchedule.multiStep(1e-4f, Map.of(drop, 5e-5f)))
+                            .optSeed(seed)
+                            .optEngine(engine)
+                            .optRunDirectory(out)
+                            .optKeepBest(false)
+                            .optModelSpec(spec)
+                            .optProgress(System.err)
+                            .build()
+                            .fit();
+        }
         EpochRecord last = report.reported();
         Path modelDir = report.model();
         Metrics m = evaluate(modelDir, test);

@@ -1,9 +1,6 @@
 package io.github.keypoints.examples;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.training.loss.Loss;
 import ai.djl.util.Pair;
 import io.github.keypoints.data.FaceSample;
@@ -24,7 +21,6 @@ import io.github.keypoints.models.ModelZoo;
 import io.github.keypoints.models.NoseTipNet;
 import io.github.keypoints.models.ResNet18;
 import io.github.keypoints.models.TorchDefaultInitializer;
-import io.github.keypoints.models.TorchvisionWeights;
 import io.github.keypoints.train.BestBy;
 import io.github.keypoints.train.EvaluationResult;
 import io.github.keypoints.train.KeypointTrainer;
@@ -280,38 +276,8 @@ public final class TrainCommand implements Callable<Integer> {
                                                 : pipeline.augmentation().toString()))
                         .build();
         Path run = out == null ? Path.of("runs", arch + "-seed" + seed) : out;
-        try (NDManager weights = pretrained(block, wh)) {
+        try (NDManager weights = PretrainedWeights.importInto(block, pretrained, engine, wh)) {
             return train(arch, scheme, wh, split, loaded, pipeline, block, spec, run);
-        }
-    }
-
-    /**
-     * With --pretrained, initialises the ResNet-18 and copies torchvision's ImageNet weights into
-     * it (conv1 summed over RGB); the returned manager owns the weights until training ends.
-     */
-    private NDManager pretrained(KeypointBlock block, int[] wh) throws java.io.IOException {
-        if (pretrained == null) {
-            return null;
-        }
-        if (!(block instanceof ResNet18 net)) {
-            throw new IllegalArgumentException(
-                    "--pretrained applies to --model resnet18 only, not " + block.architecture());
-        }
-        NDManager weights = NDManager.newBaseManager(Device.cpu(), engine);
-        try {
-            net.initialize(weights, DataType.FLOAT32, new Shape(1, 1, wh[1], wh[0]));
-            TorchvisionWeights.Report r = TorchvisionWeights.load(net, pretrained);
-            System.err.printf(
-                    Locale.ROOT,
-                    "train: imported %d torchvision tensors from %s (conv1 summed over RGB: %s;"
-                            + " head freshly initialised)%n",
-                    r.imported().size(),
-                    pretrained,
-                    r.stemSummed());
-            return weights;
-        } catch (java.io.IOException | RuntimeException e) {
-            weights.close();
-            throw e;
         }
     }
 

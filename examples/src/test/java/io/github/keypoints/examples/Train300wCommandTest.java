@@ -1,0 +1,86 @@
+package io.github.keypoints.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonObject;
+import io.github.keypoints.data.Keypoints;
+import io.github.keypoints.data.LandmarkScheme;
+import io.github.keypoints.data.format.PtsFormat;
+import io.github.keypoints.data.image.ImageFiles;
+import io.github.keypoints.data.image.OpenCv;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.opencv.core.CvType;
+import org.opencv.core.Mat;
+import org.opencv.core.Scalar;
+
+/**
+ * {@code train-300w} end to end on a synthetic 300-W layout (afw, helen/trainset, helen/testset
+ * with {@code .pts} files): the test-set figures, the model directory and the report.
+ */
+class Train300wCommandTest {
+
+    @TempDir Path dir;
+
+    private void faces(Path folder, int count, SplittableRandom r) throws Exception {
+        Files.createDirectories(folder);
+        for (int n = 0; n < count; n++) {
+            Mat m = new Mat(80, 100, CvType.CV_8UC3, new Scalar(r.nextInt(256), 90, 160));
+            ImageFiles.write(m, folder.resolve("f" + n + ".png"));
+            m.release();
+            float[] xy = new float[136];
+            for (int i = 0; i < 68; i++) {
+                xy[2 * i] = 25 + (float) r.nextDouble(0, 50);
+                xy[2 * i + 1] = 20 + (float) r.nextDouble(0, 40);
+            }
+            PtsFormat.write(
+                    Keypoints.of(LandmarkScheme.IBUG_68, xy), folder.resolve("f" + n + ".pts"));
+        }
+    }
+
+    @Test
+    void trainsOnAfwAndHelenTrainAndReportsHelenTest() throws Exception {
+        OpenCv.load();
+        SplittableRandom r = new SplittableRandom(3);
+        Path data = dir.resolve("ibug");
+        faces(data.resolve("afw"), 2, r);
+        faces(data.resolve("helen/trainset"), 3, r);
+        faces(data.resolve("helen/testset"), 2, r);
+        Path out = dir.resolve("run");
+        CliRun run =
+                CliRun.of(
+                        "train-300w",
+                        "--data",
+                        data.toString(),
+                        "--input",
+                        "32",
+                        "--epochs",
+                        "1",
+                        "--batch",
+                        "2",
+                        "--holdout",
+                        "1",
+                        "--engine",
+                        "MXNet",
+                        "--out",
+                        out.toString(),
+                        "--json");
+        assertThat(run.code()).as(run.err()).isZero();
+        assertThat(run.err()).contains("trains from scratch");
+        JsonObject j = run.json();
+        assertThat(j.get("test_faces").getAsInt()).isEqualTo(2);
+        assertThat(j.get("train_faces").getAsInt()).isEqualTo(4);
+        assertThat(j.get("params").getAsLong()).isEqualTo(11_240_008L);
+        assertThat(j.get("test_nme").getAsDouble()).isPositive();
+        assertThat(j.get("test_mean_px").getAsDouble()).isPositive();
+        assertThat(j.get("test_mae_px").getAsDouble()).isPositive();
+        assertThat(out.resolve("model/model.json")).isRegularFile();
+        assertThat(Files.readString(out.resolve("report.md")))
+                .contains("./keypoints train-300w --data")
+                .contains("helen/testset NME")
+                .contains("](loss-curve.png)");
+    }
+}
