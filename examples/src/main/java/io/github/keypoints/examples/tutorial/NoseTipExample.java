@@ -25,14 +25,13 @@ import java.util.Set;
  * <p>Run it (about 3 × 8 short epochs; a few minutes on two cores):
  *
  * <pre>
- * ONEDNN_MAX_CPU_ISA=SSE41 ./keypoints example nose-tip --data ../shared/data/imm_face_db [--epochs 8] [--out runs/example-nose-tip]
+ * ./keypoints example nose-tip --data ../shared/data/imm_face_db [--epochs 8] [--out runs/example-nose-tip]
  * </pre>
  *
- * <p>Why {@code ONEDNN_MAX_CPU_ISA=SSE41}: libtorch 2.7.1's oneDNN convolutions compute wrong
- * values on some CPUs. The launcher caps them at AVX2, which is right for the reference's 24/32/32
- * channels, but on our AMD EPYC machines the half-channel net (12/16/16) still gets a NaN loss from
- * the first batches under AVX2 and AVX, and trains normally under SSE41 (checked with one epoch of
- * each). Elsewhere the variable can be left out.
+ * <p>The launcher sets {@code ONEDNN_MAX_CPU_ISA=SSE41}: libtorch 2.7.1's oneDNN convolutions
+ * compute wrong values on some CPUs (our AMD EPYC machines) with the AVX-512 and AVX2 kernels —
+ * the half-channel net (12/16/16) got a NaN loss from the first batches under AVX2 — and right ones
+ * under SSE41. If you run the class yourself, set the variable too on such CPUs.
  *
  * <p>Each run folder gets {@code loss-curve.png}, {@code gallery.png} (best and worst validation
  * faces with the true nose tip and the prediction drawn), {@code filters.png}, {@code history.csv}
