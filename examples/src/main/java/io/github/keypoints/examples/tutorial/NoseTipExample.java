@@ -29,8 +29,8 @@ import java.util.Set;
  * </pre>
  *
  * <p>The launcher sets {@code ONEDNN_MAX_CPU_ISA=SSE41}: libtorch 2.7.1's oneDNN convolutions
- * compute wrong values on some CPUs (our AMD EPYC machines) with the AVX-512 and AVX2 kernels —
- * the half-channel net (12/16/16) got a NaN loss from the first batches under AVX2 — and right ones
+ * compute wrong values on some CPUs (our AMD EPYC machines) with the AVX-512 and AVX2 kernels — the
+ * half-channel net (12/16/16) got a NaN loss from the first batches under AVX2 — and right ones
  * under SSE41. If you run the class yourself, set the variable too on such CPUs.
  *
  * <p>Each run folder gets {@code loss-curve.png}, {@code gallery.png} (best and worst validation
