@@ -891,6 +891,18 @@ public final class KeypointTrainer {
             if (devices != null && devices.length == 0) {
                 throw new IllegalArgumentException("Device list is empty");
             }
+            if (modelSpec != null
+                    && (!(block instanceof KeypointBlock kb)
+                            || !kb.architecture().equals(modelSpec.architecture()))) {
+                // Checked here, not when the model is saved after the last epoch.
+                throw new IllegalArgumentException(
+                        "The model spec describes a '"
+                                + modelSpec.architecture()
+                                + "' network but the block is "
+                                + (block instanceof KeypointBlock kb
+                                        ? "a '" + kb.architecture() + "'"
+                                        : "not a KeypointBlock: " + block.getClass().getName()));
+            }
             return new KeypointTrainer(this);
         }
     }

@@ -9,6 +9,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.training.loss.Loss;
 import ai.djl.util.Pair;
+import io.github.keypoints.data.LandmarkScheme;
+import io.github.keypoints.models.ModelSpec;
+import io.github.keypoints.models.NoseTipNet;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -200,5 +203,19 @@ class KeypointTrainerTest {
                 .hasMessageContaining("epoch 1, batch 1/4")
                 .hasMessageContaining("samples: ");
         assertThat(run.resolve("checkpoints/last.ckpt")).doesNotExist();
+    }
+
+    @Test
+    void aModelSpecForAnotherNetworkIsRefusedBeforeTraining(@TempDir Path run) {
+        ModelSpec spec =
+                ModelSpec.builder()
+                        .setBlock(NoseTipNet.builder().setOutputs(2).build())
+                        .setScheme(LandmarkScheme.NOSE_TIP)
+                        .setInputSize(80, 60)
+                        .build();
+        assertThatThrownBy(() -> tiny("PyTorch", run, 1).optModelSpec(spec).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'nose-tip'")
+                .hasMessageContaining("not a KeypointBlock");
     }
 }
