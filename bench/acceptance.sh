@@ -4,7 +4,7 @@
 #   bench/acceptance.sh imm58      58-point reference recipe at 120x90, 70 epochs, seeds 0-2 ($ENGINE, default MXNet)
 #   bench/acceptance.sh improved   the improved 58-point recipe (cosine, Wing, standardised input,
 #                                  epochs chosen on held-out training persons 29-32), seeds 0-2
-#   bench/acceptance.sh ablation   seed 0 with one change added at a time (cosine; + Wing)
+#   bench/acceptance.sh ablation   seed 0: cosine alone; cosine + Wing; standardised input alone
 #   bench/acceptance.sh table      only rewrite docs/results-training.md from the collected JSON
 # Every run uses $THREADS engine threads (default 1: two runs side by side use the 2 cores better
 # than one run with 2 threads on these small networks).
@@ -51,7 +51,8 @@ case "$what" in
     done ;;
   ablation)
     run imm58-ablation-cosine "${ENGINE:-MXNet}" 0 $imm58 --loss mse --cosine 1e-5
-    run imm58-ablation-cosine+wing "${ENGINE:-MXNet}" 0 $imm58 --loss wing --cosine 1e-5 ;;
+    run imm58-ablation-cosine+wing "${ENGINE:-MXNet}" 0 $imm58 --loss wing --cosine 1e-5
+    run imm58-ablation-normalize "${ENGINE:-MXNet}" 0 $imm58 --loss mse --normalize dataset ;;
   table) ;;
   *) echo "usage: $0 nose|imm58|improved|ablation|table" >&2; exit 2 ;;
 esac
