@@ -5,6 +5,7 @@ import io.github.keypoints.data.LandmarkScheme;
 import io.github.keypoints.data.augment.AugmentationPipeline;
 import io.github.keypoints.data.augment.ImageSample;
 import io.github.keypoints.data.dataset.FaceLandmarkDataset;
+import io.github.keypoints.data.dataset.ImageCache;
 import io.github.keypoints.data.preprocess.CropPolicy;
 import io.github.keypoints.models.ModelSpec;
 import java.util.List;
@@ -22,8 +23,10 @@ final class FaceDatasets {
     private FaceDatasets() {}
 
     /**
-     * A grayscale dataset, cached in memory.
+     * A grayscale dataset.
      *
+     * @param cache the prepared-image cache; datasets of one run share one, so a photo is decoded
+     *     once however many datasets read it
      * @param normalization how pixels become network inputs (the model's normalisation)
      * @param augmentation the augmentation, or {@code null} for none (evaluation)
      */
@@ -35,6 +38,7 @@ final class FaceDatasets {
             CropPolicy crop,
             ModelSpec.Normalization normalization,
             AugmentationPipeline augmentation,
+            ImageCache cache,
             long seed,
             int batch) {
         if (samples.isEmpty()) {
@@ -48,6 +52,7 @@ final class FaceDatasets {
                         .optScheme(scheme)
                         .optNormalization(normalization.toPixelNormalization())
                         .optSeed(seed)
+                        .optCache(cache)
                         .setSampling(batch, augmentation != null);
         if (augmentation != null) {
             b.optAugmentation(augmentation);

@@ -9,6 +9,7 @@ import io.github.keypoints.data.augment.Augmentation;
 import io.github.keypoints.data.augment.AugmentationPipeline;
 import io.github.keypoints.data.augment.Center;
 import io.github.keypoints.data.dataset.FaceLandmarkDataset;
+import io.github.keypoints.data.dataset.ImageCache;
 import io.github.keypoints.data.load.DatasetFormat;
 import io.github.keypoints.data.load.DatasetLoader;
 import io.github.keypoints.data.load.ImmSplit;
@@ -224,6 +225,8 @@ public final class TrainCommand implements Callable<Integer> {
                 scheme,
                 pipeline == null ? "no augmentation" : pipeline.augmentation(),
                 engine);
+        // One cache for every dataset of the run: each photo is decoded and warped once.
+        ImageCache cache = ImageCache.inMemory();
         ModelSpec.Normalization norm = ModelSpec.Normalization.CENTERED;
         if ("dataset".equalsIgnoreCase(normalize)) {
             norm =
@@ -236,6 +239,7 @@ public final class TrainCommand implements Callable<Integer> {
                                     crop,
                                     norm,
                                     null,
+                                    cache,
                                     seed,
                                     batch));
             System.err.printf(
@@ -277,17 +281,17 @@ public final class TrainCommand implements Callable<Integer> {
                         .build();
         Path run = out == null ? Path.of("runs", arch + "-seed" + seed) : out;
         try (NDManager weights = PretrainedWeights.importInto(block, pretrained, engine, wh)) {
-            return train(arch, scheme, wh, split, loaded, pipeline, block, spec, run);
+            return train(scheme, wh, split, loaded, pipeline, cache, block, spec, run);
         }
     }
 
     private Integer train(
-            String arch,
             LandmarkScheme scheme,
             int[] wh,
             Split split,
             LoadedDataset loaded,
             AugmentationPipeline pipeline,
+            ImageCache cache,
             KeypointBlock block,
             ModelSpec spec,
             Path run)
@@ -298,9 +302,10 @@ public final class TrainCommand implements Callable<Integer> {
                         scheme,
                         wh[0],
                         wh[1],
-                        crop(split.format),
+                        spec.crop().toCropPolicy(),
                         spec.normalization(),
                         pipeline,
+                        cache,
                         seed,
                         batch);
         FaceLandmarkDataset selectSet =
@@ -309,9 +314,10 @@ public final class TrainCommand implements Callable<Integer> {
                         scheme,
                         wh[0],
                         wh[1],
-                        crop(split.format),
+                        spec.crop().toCropPolicy(),
                         spec.normalization(),
                         null,
+                        cache,
                         seed,
                         batch);
         KeypointTrainer.Builder b =
@@ -351,7 +357,7 @@ public final class TrainCommand implements Callable<Integer> {
         Path md =
                 TrainingRunReport.write(
                         run,
-                        "keypoints train: " + arch,
+                        "keypoints train: " + spec.architecture(),
                         TrainingRunReport.commandLine(commandSpec),
                         report,
                         split.selects() ? "validation (measured once)" : "validation",
