@@ -113,6 +113,31 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Measures a saved model on every given face with the model's own preprocessing (for face-crop
+     * models: the tight box of the ground-truth points, grown as in training).
+     *
+     * @param engine the engine, or {@code null} for the one the model was trained on
+     * @param batch the batch size
+     */
+    static Pair<Double, EvaluationResult> evaluate(
+            Path modelDir, List<FaceSample> samples, String engine, int batch)
+            throws java.io.IOException {
+        ModelSpec spec = KeypointModel.readSpec(modelDir);
+        String eng = engine == null ? spec.engine() : engine;
+        EngineSetup.requireEngine(eng);
+        try (KeypointModel km = KeypointModel.load(modelDir, eng, Device.cpu())) {
+            return KeypointTrainer.evaluate(
+                    km.block(),
+                    FaceDatasets.forModel(km.spec(), samples, batch),
+                    batch,
+                    eng,
+                    TrainCommand.loss(
+                            lossKey(spec.provenance().getOrDefault("loss", "mse")),
+                            km.spec().inputWidth()));
+        }
+    }
+
     private static String lossKey(String djlName) {
         switch (djlName) {
             case "mse_sum":

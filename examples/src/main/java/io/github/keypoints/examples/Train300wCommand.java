@@ -1,25 +1,22 @@
 package io.github.keypoints.examples;
 
 import ai.djl.ndarray.NDManager;
-import io.github.keypoints.data.Box;
+import ai.djl.util.Pair;
 import io.github.keypoints.data.FaceSample;
-import io.github.keypoints.data.Keypoints;
 import io.github.keypoints.data.LandmarkScheme;
-import io.github.keypoints.data.augment.Augmentation;
-import io.github.keypoints.data.augment.AugmentationPipeline;
-import io.github.keypoints.data.augment.Center;
 import io.github.keypoints.data.dataset.FaceLandmarkDataset;
+import io.github.keypoints.data.dataset.ImageCache;
 import io.github.keypoints.data.load.DatasetFormat;
 import io.github.keypoints.data.load.DatasetLoader;
-import io.github.keypoints.data.preprocess.CropPolicy;
+import io.github.keypoints.data.load.LoadedDataset;
+import io.github.keypoints.data.load.PhotoSplit;
+import io.github.keypoints.models.KeypointBlock;
 import io.github.keypoints.models.ModelSpec;
-import io.github.keypoints.models.ResNet18;
-import io.github.keypoints.models.inference.Detection;
-import io.github.keypoints.models.inference.KeypointDetector;
+import io.github.keypoints.train.BestBy;
 import io.github.keypoints.train.EpochRecord;
+import io.github.keypoints.train.EvaluationResult;
 import io.github.keypoints.train.KeypointTrainer;
-import io.github.keypoints.train.LearningRateSchedule;
-import io.github.keypoints.train.MseLoss;
+import io.github.keypoints.train.LandmarkRecipe;
 import io.github.keypoints.train.TrainingReport;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,7 +24,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -35,66 +31,120 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * Trains the 68-point ResNet-18 on 300-W face-box crops (the reference's Part 3 recipe, scaled to a
- * CPU) and evaluates it on HELEN test, which is never used for training or model selection.
+ * Trains the 68-point landmarker ({@link LandmarkRecipe#ibug68()}, or that recipe with options
+ * changed) on folders of images with {@code .pts} files, picks the epoch on held-out training
+ * photos, and measures the saved model on a test folder that played no part in training.
  */
 @Command(
         name = "train-300w",
         mixinStandardHelpOptions = true,
         description = {
-            "Train a 68-point ResNet-18 (1-channel stem) on 300-W face crops: afw + helen/trainset"
-                    + " (the last --holdout faces of helen/trainset validate each epoch), then"
-                    + " report NME (outer eye corners 36/45), mean px and MAE on helen/testset,"
-                    + " which is never trained or tuned on. Saves a model directory for"
-                    + " `keypoints predict`.",
-            "Example: ./keypoints train-300w --data ../shared/data/ibug_300w_sample --input 64"
-                    + " --epochs 7 --lr-drop-epoch 5 --out runs/300w --json"
+            "Train the 68-point landmarker on folders of images + .pts (300-W face crops), choose"
+                    + " the epoch on held-out training photos (every --holdout-th photo), and,"
+                    + " with --test, report NME (outer eye corners 36/45, tight ground-truth box),"
+                    + " mean px and MAE on a test folder that is never trained or tuned on. The"
+                    + " default recipe is LandmarkRecipe.ibug68(); every option below changes one"
+                    + " ingredient. Saves the model directory model/ for predict and evaluate.",
+            "Example: ./keypoints train-300w --data ../shared/data/ibug_300w_train"
+                    + " --test ../shared/data/ibug_300w_sample/helen/testset --out runs/300w --json"
         })
 final class Train300wCommand implements Callable<Integer> {
 
-    @Option(names = "--data", required = true, description = "The ibug_300w_sample folder.")
-    Path data;
+    @Option(
+            names = "--data",
+            required = true,
+            description = "Folder of images + .pts, searched recursively; repeat for more.")
+    List<Path> data;
 
     @Option(
-            names = "--input",
-            defaultValue = "96",
-            description = "Square input side (default ${DEFAULT-VALUE}).")
-    int input;
-
-    @Option(names = "--epochs", defaultValue = "40", description = "Epochs (default 40).")
-    int epochs;
-
-    @Option(names = "--batch", defaultValue = "16", description = "Batch size (default 16).")
-    int batch;
-
-    @Option(
-            names = "--lr-drop-epoch",
-            description = "Epoch from which Adam's 1e-4 drops to 5e-5 (default: 5/8 of --epochs).")
-    Integer dropEpoch;
-
-    @Option(
-            names = "--margin",
-            defaultValue = "1.3",
-            description = "Growth of the tight box of the points (default ${DEFAULT-VALUE}).")
-    double margin;
+            names = "--test",
+            description = "Folder of images + .pts measured once on the saved model.")
+    Path test;
 
     @Option(
             names = "--holdout",
             defaultValue = "10",
-            description = "helen/trainset faces held out for per-epoch validation (default 10).")
+            description =
+                    "Hold out every N-th training photo (all its faces) to choose the epoch"
+                            + " (default ${DEFAULT-VALUE}).")
     int holdout;
+
+    @Option(
+            names = "--model",
+            description = "Network from the model zoo (default: the recipe's, landmark-cnn).")
+    String model;
+
+    @Option(
+            names = "--channels",
+            split = ",",
+            description = "landmark-cnn: filters per stage, such as 32,64,128,256,512.")
+    int[] channels;
+
+    @Option(names = "--convs", description = "landmark-cnn: convolutions per stage.")
+    Integer convs;
+
+    @Option(names = "--hidden", description = "landmark-cnn: hidden fully connected units.")
+    Integer hidden;
+
+    @Option(names = "--dropout", description = "landmark-cnn: dropout after the hidden layer.")
+    Double dropout;
+
+    @Option(names = "--input", description = "Square input side in pixels.")
+    Integer input;
+
+    @Option(names = "--margin", description = "Growth of the tight point box that is cropped.")
+    Double margin;
+
+    @Option(names = "--context", description = "Context kept around crops (fraction of input).")
+    Double context;
+
+    @Option(names = "--rotate", description = "Largest rotation in degrees (0: off).")
+    Double rotate;
+
+    @Option(names = "--scale", description = "Scale jitter MIN:MAX, such as 0.9:1.1 (1:1: off).")
+    String scale;
+
+    @Option(names = "--shift", description = "Largest shift, fraction of the input side (0: off).")
+    Double shift;
+
+    @Option(names = "--flip", description = "Random mirror with the 68-point renumbering: on/off.")
+    String flip;
+
+    @Option(names = "--jitter", description = "Brightness/contrast jitter 0..1 (0: off).")
+    Double jitter;
+
+    @Option(names = "--loss", description = "wing, mse or l1.")
+    String loss;
+
+    @Option(names = "--lr", description = "Adam's starting learning rate.")
+    Float lr;
+
+    @Option(names = "--final-lr", description = "Where the cosine schedule ends (= --lr: fixed).")
+    Float finalLr;
+
+    @Option(names = "--epochs", description = "Epochs.")
+    Integer epochs;
+
+    @Option(names = "--batch", description = "Batch size.")
+    Integer batch;
+
+    @Option(names = "--normalize", description = "dataset (standardise) or centered.")
+    String normalize;
 
     @Option(
             names = "--pretrained",
             description =
-                    "Start from torchvision's ImageNet ResNet-18 weights in this .npz (conv1 summed"
-                            + " over RGB); without it the network trains from scratch.")
+                    "resnet18: start from torchvision's ImageNet weights in this .npz (conv1 summed"
+                            + " over RGB).")
     Path pretrained;
 
-    @Option(names = "--engine", defaultValue = "PyTorch", description = "PyTorch or MXNet.")
+    @Option(
+            names = "--engine",
+            defaultValue = "MXNet",
+            description = "PyTorch or MXNet (default ${DEFAULT-VALUE}).")
     String engine;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed (default 0).")
+    @Option(names = "--seed", defaultValue = "0", description = "Seed (default ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--threads", description = "CPU threads for the engine.")
@@ -114,195 +164,231 @@ final class Train300wCommand implements Callable<Integer> {
             EngineSetup.threads(threads);
         }
         EngineSetup.requireEngine(engine);
-        List<FaceSample> afw = load(data.resolve("afw"));
-        List<FaceSample> helenTrain = load(data.resolve("helen/trainset"));
-        List<FaceSample> test = load(data.resolve("helen/testset"));
-        if (holdout < 1 || holdout >= helenTrain.size()) {
-            throw new IllegalArgumentException(
-                    "--holdout must be in 1.." + (helenTrain.size() - 1) + ", got " + holdout);
+        LandmarkRecipe recipe = recipe();
+        List<FaceSample> all = new ArrayList<>();
+        for (Path d : data) {
+            all.addAll(load(d));
         }
-        List<FaceSample> train = new ArrayList<>(afw);
-        train.addAll(helenTrain.subList(0, helenTrain.size() - holdout));
-        List<FaceSample> val = helenTrain.subList(helenTrain.size() - holdout, helenTrain.size());
-        CropPolicy crop = CropPolicy.faceBox(margin).keepingAspect();
-        AugmentationPipeline augment =
-                AugmentationPipeline.builder()
-                        .setAugmentation(
-                                Augmentation.sequence(
-                                        Augmentation.oneOf(
-                                                Augmentation.rotation(15, Center.IMAGE),
-                                                Augmentation.shift(input * 0.05)),
-                                        Augmentation.colorJitter(0.2, 0.2)))
-                        .build();
-        FaceLandmarkDataset trainSet =
-                FaceLandmarkDataset.builder()
-                        .setSamples(train)
-                        .setInputSize(input, input)
-                        .optCrop(crop)
-                        .optAugmentation(augment)
-                        .optSeed(seed)
-                        .setSampling(batch, true)
-                        .build();
-        FaceLandmarkDataset valSet =
-                FaceLandmarkDataset.builder()
-                        .setSamples(val)
-                        .setInputSize(input, input)
-                        .optCrop(crop)
-                        .setSampling(batch, false)
-                        .build();
-        int drop = dropEpoch != null ? dropEpoch : Math.max(1, epochs * 5 / 8);
+        PhotoSplit split = PhotoSplit.everyNthPhoto(all, holdout, 0);
+        List<FaceSample> testFaces = test == null ? List.of() : load(test);
         System.err.printf(
                 Locale.ROOT,
-                "train-300w: %d training faces (afw %d + helen/trainset %d), %d validation, %d"
-                        + " test; %dx%d crops, margin %.2f; Adam 1e-4 -> 5e-5 at epoch %d;"
-                        + " %d epochs, batch %d, %s%n",
-                train.size(),
-                afw.size(),
-                helenTrain.size() - holdout,
-                val.size(),
-                test.size(),
-                input,
-                input,
-                margin,
-                drop,
-                epochs,
-                batch,
-                engine);
-        ResNet18 block = ResNet18.builder().setOutputs(136).optInputChannels(1).build();
-        ModelSpec spec =
-                ModelSpec.builder()
-                        .setBlock(block)
-                        .setScheme(LandmarkScheme.IBUG_68)
-                        .setInputSize(input, input)
-                        .optCrop(ModelSpec.Crop.of(crop))
-                        .optNormalization(ModelSpec.Normalization.CENTERED)
-                        .optEngine(engine)
-                        .optProvenance(
-                                Map.of(
-                                        "data",
-                                        "300-W sample: afw + helen/trainset",
-                                        "recipe",
-                                        "Adam 1e-4 -> 5e-5 at epoch " + drop + ", MSE",
-                                        "pretrained",
-                                        pretrained == null
-                                                ? "none (trained from scratch)"
-                                                : pretrained.getFileName().toString()))
-                        .build();
-        if (pretrained == null) {
-            System.err.println(
-                    "train-300w: no --pretrained FILE.npz: ResNet-18 trains from scratch");
-        }
+                "train-300w: %d faces from %s: %d train, %d held out (every %d-th photo) to choose"
+                        + " the epoch; %s; engine %s, seed %d%n",
+                all.size(),
+                data,
+                split.train().size(),
+                split.heldOut().size(),
+                holdout,
+                recipe,
+                engine,
+                seed);
+        long t0 = System.nanoTime();
+        ImageCache cache = ImageCache.inMemory();
+        ModelSpec.Normalization norm = recipe.normalization(split.train(), cache);
+        FaceLandmarkDataset trainSet = recipe.trainingSet(split.train(), cache, norm, seed);
+        FaceLandmarkDataset selectSet = recipe.evaluationSet(split.heldOut(), cache, norm);
+        LandmarkScheme scheme = trainSet.scheme();
+        KeypointBlock block = recipe.newBlock(scheme, seed);
+        Map<String, String> provenance = new LinkedHashMap<>();
+        provenance.put("data", data.toString());
+        provenance.put(
+                "split",
+                "photo-holdout every " + holdout + "th: " + split.train().size() + " train");
+        provenance.put(
+                "pretrained", pretrained == null ? "none" : pretrained.getFileName().toString());
+        ModelSpec spec = recipe.modelSpec(block, scheme, norm, engine, provenance);
+        int side = recipe.inputSize();
         TrainingReport report;
         try (NDManager weights =
-                PretrainedWeights.importInto(block, pretrained, engine, new int[] {input, input})) {
+                PretrainedWeights.importInto(block, pretrained, engine, new int[] {side, side})) {
             report =
                     KeypointTrainer.builder()
                             .setBlock(block)
                             .setTrainingData(trainSet)
-                            .setValidationData(valSet)
-                            .setEpochs(epochs)
-                            .setBatchSize(batch)
-                            .optLoss(new MseLoss(MseLoss.Reduction.MEAN))
-                            .optSchedule(LearningRateSchedule.multiStep(1e-4f, Map.of(drop, 5e-5f)))
+                            .setValidationData(selectSet)
+                            .setEpochs(recipe.epochs())
+                            .setBatchSize(recipe.batchSize())
+                            .optLoss(recipe.loss())
+                            .optSchedule(recipe.schedule())
                             .optSeed(seed)
                             .optEngine(engine)
                             .optRunDirectory(out)
-                            .optKeepBest(false)
+                            .optKeepBest(true)
+                            .optBestBy(BestBy.VAL_NME)
                             .optModelSpec(spec)
                             .optProgress(System.err)
                             .build()
                             .fit();
         }
-        EpochRecord last = report.reported();
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        EpochRecord chosen = report.reported();
         Path modelDir = report.model();
-        Metrics m = evaluate(modelDir, test);
         System.out.printf(
                 Locale.ROOT,
-                "helen/testset (%d faces, tight point box x %.2f): NME %.2f%% (outer eye corners"
-                        + " 36/45), mean %.2f px, MAE %.2f px; training %.0f s%n",
-                test.size(),
-                margin,
-                m.nme * 100,
-                m.meanPx,
-                m.maePx,
-                report.seconds());
-        System.out.println("model: " + modelDir);
+                "held-out training photos (%d faces): NME %.4f, mean %.2f px at epoch %d of %d;"
+                        + " %.0f s%n",
+                split.heldOut().size(),
+                report.validation().nme(),
+                report.validation().meanPx(),
+                chosen.epoch() + 1,
+                report.history().size(),
+                seconds);
         Map<String, String> testRows = new LinkedHashMap<>();
-        testRows.put("helen/testset faces", Integer.toString(test.size()));
-        testRows.put("helen/testset NME (outer eye corners 36/45)", RunReport.number(m.nme, 4));
-        testRows.put("helen/testset mean point error (px)", RunReport.number(m.meanPx, 2));
-        testRows.put("helen/testset MAE (px)", RunReport.number(m.maePx, 2));
+        EvaluationResult testResult = null;
+        if (test != null) {
+            Pair<Double, EvaluationResult> r =
+                    EvaluateCommand.evaluate(modelDir, testFaces, engine, recipe.batchSize());
+            testResult = r.getValue();
+            System.out.printf(
+                    Locale.ROOT,
+                    "%s (%d faces, tight ground-truth box): NME %.4f (outer eye corners 36/45),"
+                            + " mean %.2f px, MAE %.2f px%n",
+                    test,
+                    testResult.count(),
+                    testResult.nme(),
+                    testResult.meanPx(),
+                    testResult.maePx());
+            testRows.put("test faces (" + test.getFileName() + ")", "" + testResult.count());
+            testRows.put(
+                    "test NME (outer eye corners 36/45)", RunReport.number(testResult.nme(), 4));
+            testRows.put("test mean point error (px)", RunReport.number(testResult.meanPx(), 2));
+            testRows.put("test MAE (px)", RunReport.number(testResult.maePx(), 2));
+        }
+        System.out.println("model: " + modelDir);
         Path md =
                 TrainingRunReport.write(
                         out,
-                        "keypoints train-300w: ResNet-18, 68 points",
+                        "keypoints train-300w: " + recipe.architecture() + ", 68 points",
                         TrainingRunReport.commandLine(commandSpec),
                         report,
-                        "held-out helen/trainset faces",
+                        "held-out training photos",
                         report.validation(),
-                        last.valLoss(),
+                        chosen.valLoss(),
                         testRows);
         System.out.println("report: " + md);
         if (json) {
-            new JsonSummary()
-                    .put("test_nme", m.nme)
-                    .put("test_mean_px", m.meanPx)
-                    .put("test_mae_px", m.maePx)
-                    .put("test_faces", test.size())
-                    .put("train_faces", train.size())
+            JsonSummary j = new JsonSummary();
+            if (testResult != null) {
+                j.put("test_nme", testResult.nme())
+                        .put("test_mean_px", testResult.meanPx())
+                        .put("test_mae_px", testResult.maePx())
+                        .put("test_faces", testResult.count());
+            }
+            j.put("val_nme", report.validation().nme())
                     .put("val_mean_px", report.validation().meanPx())
-                    .put("train_loss", last.trainLoss())
-                    .put("val_loss", last.valLoss())
+                    .put("val_faces", report.validation().count())
+                    .put("train_faces", split.train().size())
+                    .put("epoch", chosen.epoch() + 1)
                     .put("epochs", report.history().size())
-                    .put("input", input)
-                    .put("seconds", report.seconds())
+                    .put("train_loss", chosen.trainLoss())
+                    .put("engine", engine)
+                    .put("seed", seed)
                     .put("params", report.parameters())
-                    .put("model", modelDir.toString())
+                    .put("recipe", recipe.toString())
                     .put("report", md.toString())
+                    .put("model", modelDir.toString())
+                    .put("seconds", seconds)
                     .print(System.out);
         }
         return 0;
     }
 
-    /** Test-set figures in original pixels. */
-    record Metrics(double nme, double meanPx, double maePx) {}
-
-    /**
-     * Evaluates a saved model on faces with the inference API, the box being each face's tight
-     * point box (which the model grows by its margin, as in training).
-     */
-    static Metrics evaluate(Path modelDir, List<FaceSample> faces) throws Exception {
-        double nme = 0;
-        double mean = 0;
-        double mae = 0;
-        try (KeypointDetector detector = KeypointDetector.builder().setModel(modelDir).build()) {
-            for (FaceSample s : faces) {
-                Box box = s.keypoints().boundingBox();
-                Detection d = detector.detect(s.image(), Optional.of(box));
-                Keypoints p = d.keypoints();
-                Keypoints t = s.keypoints();
-                double md = p.meanDistance(t);
-                double iod = Math.hypot(t.x(36) - t.x(45), t.y(36) - t.y(45));
-                nme += md / iod;
-                mean += md;
-                double abs = 0;
-                for (int i = 0; i < t.size(); i++) {
-                    abs += Math.abs(p.x(i) - t.x(i)) + Math.abs(p.y(i) - t.y(i));
+    /** The default recipe with every option given on the command line applied. */
+    LandmarkRecipe recipe() {
+        LandmarkRecipe.Builder b = LandmarkRecipe.ibug68().toBuilder();
+        if (model != null
+                || channels != null
+                || convs != null
+                || hidden != null
+                || dropout != null) {
+            Map<String, Object> config = new LinkedHashMap<>();
+            if (channels != null) {
+                List<Integer> c = new ArrayList<>();
+                for (int v : channels) {
+                    c.add(v);
                 }
-                mae += abs / (2.0 * t.size());
+                config.put("channels", c);
             }
+            if (convs != null) {
+                config.put("convsPerStage", convs);
+            }
+            if (hidden != null) {
+                config.put("hidden", hidden);
+            }
+            if (dropout != null) {
+                config.put("dropout", dropout);
+            }
+            String name =
+                    model != null
+                            ? TrainCommand.architecture(model)
+                            : LandmarkRecipe.ibug68().architecture();
+            b.optArchitecture(name, config);
         }
-        int n = faces.size();
-        return new Metrics(nme / n, mean / n, mae / n);
+        if (input != null) {
+            b.optInputSize(input);
+        }
+        if (margin != null) {
+            b.optMargin(margin);
+        }
+        if (context != null) {
+            b.optContext(context);
+        }
+        if (rotate != null) {
+            b.optRotation(rotate);
+        }
+        if (scale != null) {
+            String[] p = scale.split(":");
+            if (p.length != 2) {
+                throw new IllegalArgumentException("--scale must be MIN:MAX, got '" + scale + "'");
+            }
+            b.optScale(Double.parseDouble(p[0]), Double.parseDouble(p[1]));
+        }
+        if (shift != null) {
+            b.optShift(shift);
+        }
+        if (flip != null) {
+            b.optFlip(TrainCommand.onOff("--flip", flip));
+        }
+        if (jitter != null) {
+            b.optJitter(jitter);
+        }
+        if (loss != null) {
+            b.optLoss(LandmarkRecipe.LossKind.valueOf(loss.toUpperCase(Locale.ROOT)));
+        }
+        LandmarkRecipe base = b.build();
+        if (lr != null || finalLr != null) {
+            float start = lr != null ? lr : base.learningRate();
+            float end = finalLr != null ? finalLr : Math.min(start, base.finalLearningRate());
+            b.optLearningRate(start, end);
+        }
+        if (epochs != null) {
+            b.optEpochs(epochs);
+        }
+        if (batch != null) {
+            b.optBatchSize(batch);
+        }
+        if (normalize != null) {
+            if (!"dataset".equalsIgnoreCase(normalize) && !"centered".equalsIgnoreCase(normalize)) {
+                throw new IllegalArgumentException(
+                        "--normalize must be dataset or centered, got '" + normalize + "'");
+            }
+            b.optStandardize("dataset".equalsIgnoreCase(normalize));
+        }
+        return b.build();
     }
 
     private static List<FaceSample> load(Path dir) throws Exception {
-        return DatasetLoader.builder()
-                .setPath(dir)
-                .optFormat(DatasetFormat.PTS)
-                .optStrict(true)
-                .build()
-                .load()
-                .samples();
+        LoadedDataset loaded =
+                DatasetLoader.builder()
+                        .setPath(dir)
+                        .optFormat(DatasetFormat.PTS)
+                        .optStrict(true)
+                        .build()
+                        .load();
+        if (loaded.samples().isEmpty()) {
+            throw new IllegalArgumentException(dir + ": no images with .pts files found");
+        }
+        return loaded.samples();
     }
 }

@@ -421,7 +421,7 @@ public final class TrainCommand implements Callable<Integer> {
                 .build();
     }
 
-    private static boolean onOff(String option, String value) {
+    static boolean onOff(String option, String value) {
         if ("on".equalsIgnoreCase(value)) {
             return true;
         }

@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * The registry of architecture names: {@code nose-tip} ({@link NoseTipNet}), {@code imm58} ({@link
- * Imm58Net}), {@code resnet18} ({@link ResNet18}) and {@code heatmap} ({@link HeatmapNet}).
+ * Imm58Net}), {@code resnet18} ({@link ResNet18}), {@code heatmap} ({@link HeatmapNet}) and {@code
+ * landmark-cnn} ({@link LandmarkCnn}).
  *
  * <pre>{@code
  * KeypointBlock net = ModelZoo.create("imm58", 116);
@@ -15,7 +16,12 @@ import java.util.Map;
 public final class ModelZoo {
 
     private static final List<String> NAMES =
-            List.of(NoseTipNet.NAME, Imm58Net.NAME, ResNet18.NAME, HeatmapNet.NAME);
+            List.of(
+                    NoseTipNet.NAME,
+                    Imm58Net.NAME,
+                    ResNet18.NAME,
+                    HeatmapNet.NAME,
+                    LandmarkCnn.NAME);
 
     private ModelZoo() {}
 
@@ -59,6 +65,8 @@ public final class ModelZoo {
                 return ResNet18.fromConfig(config);
             case HeatmapNet.NAME:
                 return HeatmapNet.fromConfig(config);
+            case LandmarkCnn.NAME:
+                return LandmarkCnn.fromConfig(config);
             default:
                 throw new IllegalArgumentException(
                         "Unknown architecture '" + architecture + "'; known: " + NAMES);

@@ -117,6 +117,34 @@ public final class AugmentationPipeline {
                         ? sample.image().clone()
                         : AffineWarp.warp(
                                 sample.image(), affine, plan.width(), plan.height(), border, false);
+        return finish(image, plan);
+    }
+
+    /**
+     * Carries out a plan made for an image of the plan's size, reading the pixels from a larger
+     * source that holds that image plus surroundings: one warp with {@code toPlan} followed by the
+     * plan's affine, so pixels the plan moves into view come from the source, not the border.
+     *
+     * @param source the source image; not released
+     * @param toPlan the transform from source pixels to the plan's image pixels
+     * @param plan the plan, whose points are in the plan's image pixels
+     * @param border how pixels from outside the source are filled
+     * @return a new {@code plan.width()×plan.height()} sample whose image the caller must release
+     */
+    public static ImageSample render(
+            Mat source, Affine toPlan, AugmentationPlan plan, Border border) {
+        Mat image =
+                AffineWarp.warp(
+                        source,
+                        toPlan.then(plan.affine()),
+                        plan.width(),
+                        plan.height(),
+                        border,
+                        true);
+        return finish(image, plan);
+    }
+
+    private static ImageSample finish(Mat image, AugmentationPlan plan) {
         try {
             List<PhotometricOp> ops = plan.photometricOps();
             for (PhotometricOp op : ops) {

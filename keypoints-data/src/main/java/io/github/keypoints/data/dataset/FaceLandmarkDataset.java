@@ -17,8 +17,10 @@ import io.github.keypoints.data.Keypoints;
 import io.github.keypoints.data.LandmarkDataset;
 import io.github.keypoints.data.LandmarkScheme;
 import io.github.keypoints.data.augment.AugmentationPipeline;
+import io.github.keypoints.data.augment.AugmentationPlan;
 import io.github.keypoints.data.augment.ImageSample;
 import io.github.keypoints.data.image.ImageFiles;
+import io.github.keypoints.data.preprocess.AffineWarp;
 import io.github.keypoints.data.preprocess.CropPolicy;
 import io.github.keypoints.data.preprocess.PixelNormalization;
 import io.github.keypoints.data.preprocess.Preprocessor;
@@ -32,6 +34,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import org.opencv.core.Mat;
+import org.opencv.core.Rect;
 
 /**
  * A DJL {@link RandomAccessDataset} of annotated faces: each record's data is the network input
@@ -75,6 +78,8 @@ public final class FaceLandmarkDataset extends RandomAccessDataset implements La
     private final AugmentationPipeline augmentation;
     private final long seed;
     private final ImageCache cache;
+    private final int padX;
+    private final int padY;
     private volatile int epoch;
 
     private FaceLandmarkDataset(Builder b) {
@@ -86,6 +91,8 @@ public final class FaceLandmarkDataset extends RandomAccessDataset implements La
         this.augmentation = b.augmentation;
         this.seed = b.seed;
         this.cache = b.cache;
+        this.padX = (int) Math.round(b.context * preprocessor.inputWidth());
+        this.padY = (int) Math.round(b.context * preprocessor.inputHeight());
     }
 
     /**
@@ -184,7 +191,22 @@ public final class FaceLandmarkDataset extends RandomAccessDataset implements La
 
     @Override
     public Affine toOriginal(int index) {
-        return cached(index).toInput().inverse();
+        return toInput(cached(index)).inverse();
+    }
+
+    /**
+     * Returns the context kept around each input, in input pixels on each side ({@code x}, {@code
+     * y}).
+     *
+     * @return {@code {padX, padY}}
+     */
+    public int[] contextPixels() {
+        return new int[] {padX, padY};
+    }
+
+    /** The original-to-input transform of a cached image, which holds the input plus context. */
+    private Affine toInput(CachedImage c) {
+        return c.toInput().then(Affine.translation(-padX, -padY));
     }
 
     @Override
@@ -210,6 +232,46 @@ public final class FaceLandmarkDataset extends RandomAccessDataset implements La
     }
 
     /**
+     * Measures the mean and standard deviation of this dataset's un-augmented input pixels on the
+     * 0..1 scale, over every sample and channel: the statistics that standardise a model's input
+     * ({@link PixelNormalization#meanStd}).
+     *
+     * @return {@code {mean, std}}
+     */
+    public double[] inputMeanStd() {
+        double sum = 0;
+        double sumSq = 0;
+        long n = 0;
+        byte[] row = null;
+        for (int i = 0; i < samples.size(); i++) {
+            ImageSample s = inputSample(i, false);
+            try {
+                Mat m = s.image();
+                int len = m.cols() * m.channels();
+                if (row == null || row.length != len) {
+                    row = new byte[len];
+                }
+                for (int r = 0; r < m.rows(); r++) {
+                    m.get(r, 0, row);
+                    for (byte b : row) {
+                        double v = (b & 0xFF) / 255.0;
+                        sum += v;
+                        sumSq += v * v;
+                    }
+                }
+                n += (long) m.rows() * len;
+            } finally {
+                s.release();
+            }
+        }
+        if (n == 0) {
+            throw new IllegalStateException("no samples to measure");
+        }
+        double mean = sum / n;
+        return new double[] {mean, Math.sqrt(Math.max(sumSq / n - mean * mean, 1e-12))};
+    }
+
+    /**
      * Returns sample {@code index} as an 8-bit input-size image with its keypoints (in the target
      * scheme) in input pixels, augmented for the current epoch or not: what {@link #get} turns into
      * tensors, for galleries and checks.
@@ -221,16 +283,34 @@ public final class FaceLandmarkDataset extends RandomAccessDataset implements La
     public ImageSample inputSample(int index, boolean augmented) {
         FaceSample sample = samples.get(index);
         CachedImage c = cached(index);
-        Affine toInput = c.toInput();
+        Affine toInput = toInput(c);
         Keypoints points = sample.keypoints().transform(toInput).toScheme(scheme);
         Box face = Preprocessor.transformBox(sample.faceBox(1.0), toInput);
-        ImageSample prepared = new ImageSample(c.toMat(), points, Optional.of(face));
+        Mat stored = c.toMat();
+        boolean padded = padX > 0 || padY > 0;
         if (!augmented || augmentation == null) {
-            return prepared;
+            if (!padded) {
+                return new ImageSample(stored, points, Optional.of(face));
+            }
+            try {
+                Mat crop = stored.submat(new Rect(padX, padY, inputWidth(), inputHeight())).clone();
+                return new ImageSample(crop, points, Optional.of(face));
+            } finally {
+                stored.release();
+            }
         }
+        ImageSample prepared = new ImageSample(stored, points, Optional.of(face));
         try {
-            return augmentation.apply(
-                    prepared, new SplittableRandom(sampleSeed(seed, epoch, index)));
+            SplittableRandom random = new SplittableRandom(sampleSeed(seed, epoch, index));
+            if (!padded) {
+                return augmentation.apply(prepared, random);
+            }
+            // Plan in input pixels, but resample from the stored image with its context, so a
+            // rotated, shrunk or shifted face shows real surroundings instead of a smeared border.
+            AugmentationPlan plan =
+                    augmentation.plan(inputWidth(), inputHeight(), prepared, random);
+            return AugmentationPipeline.render(
+                    stored, Affine.translation(-padX, -padY), plan, preprocessor.border());
         } finally {
             prepared.release();
         }
@@ -244,8 +324,17 @@ public final class FaceLandmarkDataset extends RandomAccessDataset implements La
                     Mat original = ImageFiles.read(sample.image(), preprocessor.grayscale());
                     try {
                         Affine toInput =
-                                preprocessor.toInput(sample, original.cols(), original.rows());
-                        Mat image = preprocessor.warp(original, toInput);
+                                preprocessor
+                                        .toInput(sample, original.cols(), original.rows())
+                                        .then(Affine.translation(padX, padY));
+                        Mat image =
+                                AffineWarp.warp(
+                                        original,
+                                        toInput,
+                                        inputWidth() + 2 * padX,
+                                        inputHeight() + 2 * padY,
+                                        preprocessor.border(),
+                                        true);
                         try {
                             return CachedImage.of(image, toInput);
                         } finally {
@@ -278,7 +367,8 @@ public final class FaceLandmarkDataset extends RandomAccessDataset implements La
                 + "|"
                 + preprocessor.describe()
                 + "|"
-                + region;
+                + region
+                + (padX > 0 || padY > 0 ? "|context:" + padX + "x" + padY : "");
     }
 
     @Override
@@ -322,6 +412,7 @@ public final class FaceLandmarkDataset extends RandomAccessDataset implements La
         private AugmentationPipeline augmentation;
         private long seed = DEFAULT_SEED;
         private ImageCache cache = ImageCache.inMemory();
+        private double context;
 
         private Builder() {}
 
@@ -429,6 +520,25 @@ public final class FaceLandmarkDataset extends RandomAccessDataset implements La
          */
         public Builder optCache(ImageCache cache) {
             this.cache = Objects.requireNonNull(cache, "cache");
+            return this;
+        }
+
+        /**
+         * Sets how much of the photo around the crop the cache keeps, as a fraction of the input
+         * size on each side (default 0: none). With context, augmentation resamples from the stored
+         * image with its surroundings, so rotating, shrinking or shifting the face brings in real
+         * pixels rather than the border mode's; inputs without augmentation are unchanged (an exact
+         * crop of the stored image).
+         *
+         * @param fraction at least 0, for example 0.25 to keep a quarter of the input on each side
+         * @return this builder
+         */
+        public Builder optContext(double fraction) {
+            if (!(fraction >= 0) || !Double.isFinite(fraction)) {
+                throw new IllegalArgumentException(
+                        "context must be a finite fraction of at least 0, was " + fraction);
+            }
+            this.context = fraction;
             return this;
         }
 
