@@ -2,18 +2,29 @@ package io.github.keypoints.examples;
 
 import ai.djl.Device;
 import ai.djl.util.Pair;
+import io.github.keypoints.data.Box;
 import io.github.keypoints.data.FaceSample;
+import io.github.keypoints.data.Keypoints;
+import io.github.keypoints.data.detect.BoxCalibration;
+import io.github.keypoints.data.detect.CascadeFaceFinder;
+import io.github.keypoints.data.detect.FaceFinder;
+import io.github.keypoints.data.image.ImageFiles;
 import io.github.keypoints.data.load.LoadedDataset;
 import io.github.keypoints.models.KeypointModel;
 import io.github.keypoints.models.ModelSpec;
+import io.github.keypoints.models.inference.KeypointDetector;
 import io.github.keypoints.train.EvaluationResult;
 import io.github.keypoints.train.KeypointTrainer;
+import io.github.keypoints.train.LandmarkErrors;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+import org.opencv.core.Mat;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -26,7 +37,11 @@ import picocli.CommandLine.Option;
         description = {
             "Evaluate a saved model directory on a dataset, in original-image pixels.",
             "IMM data: the validation persons of the model's training split; other data: every"
-                    + " sample."
+                    + " sample. Face-crop models are given each face's tight ground-truth point"
+                    + " box (the usual protocol); with --boxes finder they find the faces"
+                    + " themselves, and the command reports how many annotated faces were found.",
+            "Example: ./keypoints evaluate --model runs/300w/model --data"
+                    + " ../shared/data/ibug_300w_sample/helen/testset --format pts --json"
         })
 public final class EvaluateCommand implements Callable<Integer> {
 
@@ -50,12 +65,36 @@ public final class EvaluateCommand implements Callable<Integer> {
             description = "Batch size (default: the model's training batch size).")
     Integer batch;
 
+    @Option(
+            names = "--boxes",
+            defaultValue = "tight",
+            description =
+                    "tight (each face's ground-truth point box, default) or finder (the bundled"
+                            + " face finder's boxes: faces found, NME from them, and the"
+                            + " calibration the finder's raw boxes fit on these faces).")
+    String boxes;
+
+    @Option(
+            names = "--min-iou",
+            defaultValue = "0.3",
+            description =
+                    "--boxes finder: a found box matches an annotated face when their"
+                            + " intersection over union exceeds this (default ${DEFAULT-VALUE}).")
+    double minIou;
+
     @Option(names = "--json", description = "Print a JSON summary as the last line.")
     boolean json;
 
     @Override
     public Integer call() throws Exception {
         LoadedDataset loaded = TrainCommand.load(data, format);
+        if ("finder".equalsIgnoreCase(boxes)) {
+            return withFinder(loaded.samples());
+        }
+        if (!"tight".equalsIgnoreCase(boxes)) {
+            throw new IllegalArgumentException(
+                    "--boxes must be tight or finder, got '" + boxes + "'");
+        }
         Pair<Double, EvaluationResult> r = evaluate(model, loaded, data, format, engine, batch);
         printFigures(System.out, r.getValue(), r.getKey(), "evaluation");
         if (json) {
@@ -136,6 +175,121 @@ public final class EvaluateCommand implements Callable<Integer> {
                             lossKey(spec.provenance().getOrDefault("loss", "mse")),
                             km.spec().inputWidth()));
         }
+    }
+
+    /**
+     * Lets the detector find the faces: each annotated face is matched to the found box that
+     * overlaps its tight point box most; its NME is measured from that detection and, for
+     * comparison, from the tight box.
+     */
+    private int withFinder(List<FaceSample> samples) throws Exception {
+        ModelSpec spec = KeypointModel.readSpec(model);
+        String eng = engine == null ? spec.engine() : engine;
+        EngineSetup.requireEngine(eng);
+        CascadeFaceFinder finder = CascadeFaceFinder.builder().build();
+        LandmarkErrors fromFinder = new LandmarkErrors(spec.landmarkScheme());
+        LandmarkErrors fromTight = new LandmarkErrors(spec.landmarkScheme());
+        List<Box> raw = new ArrayList<>();
+        List<Box> targets = new ArrayList<>();
+        List<String> missed = new ArrayList<>();
+        long finding = 0;
+        // The detector "finds" the box matched to the annotated face, so its refinement runs as
+        // for any found face while other faces in the photo stay out of the figures.
+        AtomicReference<Box> matched = new AtomicReference<>();
+        FaceFinder matchedFace = img -> List.of(matched.get());
+        try (KeypointDetector detector =
+                KeypointDetector.builder()
+                        .setModel(model)
+                        .optEngine(eng)
+                        .optFaceFinder(matchedFace)
+                        .build()) {
+            for (int i = 0; i < samples.size(); i++) {
+                FaceSample s = samples.get(i);
+                Box truth = s.keypoints().boundingBox();
+                Mat image = ImageFiles.read(s.image(), spec.inputChannels() == 1);
+                try {
+                    long t0 = System.nanoTime();
+                    List<Box> found = finder.detect(image);
+                    finding += System.nanoTime() - t0;
+                    int best = -1;
+                    double bestIou = minIou;
+                    for (int j = 0; j < found.size(); j++) {
+                        double iou = finder.calibration().apply(found.get(j)).iou(truth);
+                        if (iou > bestIou) {
+                            bestIou = iou;
+                            best = j;
+                        }
+                    }
+                    if (best < 0) {
+                        missed.add(s.id());
+                        continue;
+                    }
+                    raw.add(found.get(best));
+                    targets.add(truth);
+                    matched.set(finder.calibration().apply(found.get(best)));
+                    Keypoints fromBox = detector.detectAll(image).get(0).keypoints();
+                    fromFinder.add(s.id(), i, s.keypoints(), fromBox);
+                    fromTight.add(
+                            s.id(),
+                            i,
+                            s.keypoints(),
+                            detector.detect(image, java.util.Optional.of(truth)).keypoints());
+                } finally {
+                    image.release();
+                }
+            }
+        }
+        EvaluationResult f = fromFinder.result();
+        EvaluationResult t = fromTight.result();
+        BoxCalibration fitted = raw.isEmpty() ? null : BoxCalibration.fit(raw, targets);
+        System.out.printf(
+                Locale.ROOT,
+                "%s: %d of %d annotated faces found by %s (%.1f ms per photo)%n",
+                data,
+                f.count(),
+                samples.size(),
+                finder,
+                finding / 1e6 / samples.size());
+        System.out.printf(
+                Locale.ROOT,
+                "found faces: NME %.4f from the finder's box, %.4f from the tight box (ratio"
+                        + " %.3f); mean %.2f px vs %.2f px%n",
+                f.nme(),
+                t.nme(),
+                f.nme() / t.nme(),
+                f.meanPx(),
+                t.meanPx());
+        if (fitted != null) {
+            System.out.printf(Locale.ROOT, "calibration fitted on these faces: %s%n", fitted);
+        }
+        if (!missed.isEmpty()) {
+            System.out.println("not found: " + String.join(", ", missed));
+        }
+        if (json) {
+            JsonSummary j =
+                    new JsonSummary()
+                            .put("samples", samples.size())
+                            .put("found", f.count())
+                            .put("finder_nme", f.nme())
+                            .put("finder_mean_px", f.meanPx())
+                            .put("tight_nme", t.nme())
+                            .put("tight_mean_px", t.meanPx())
+                            .put("ms_per_photo", finding / 1e6 / samples.size())
+                            .put("missed", missed)
+                            .put("model", model.toString())
+                            .put("engine", eng);
+            if (fitted != null) {
+                j.put(
+                        "calibration",
+                        List.of(
+                                fitted.scaleX(),
+                                fitted.scaleY(),
+                                fitted.offsetX(),
+                                fitted.offsetY()));
+            }
+            j.print(System.out);
+        }
+        return 0;
     }
 
     private static String lossKey(String djlName) {

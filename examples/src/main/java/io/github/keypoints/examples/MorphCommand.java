@@ -59,8 +59,8 @@ public final class MorphCommand implements Callable<Integer> {
             names = "--cascade",
             paramLabel = "FILE.xml",
             description =
-                    "Face cascade for --model (default: Debian opencv-data's"
-                            + " haarcascade_frontalface_default.xml).")
+                    "Face cascade XML for --model (default: OpenCV's improved LBP frontal-face"
+                            + " cascade, bundled in keypoints-data).")
     private Path cascade;
 
     @Option(
@@ -155,13 +155,11 @@ public final class MorphCommand implements Callable<Integer> {
             }
             CascadeFaceFinder finder;
             try {
-                finder =
-                        CascadeFaceFinder.builder()
-                                .optCascade(
-                                        cascade == null
-                                                ? CascadeFaceFinder.DEFAULT_CASCADE
-                                                : cascade)
-                                .build();
+                CascadeFaceFinder.Builder fb = CascadeFaceFinder.builder();
+                if (cascade != null) {
+                    fb.optCascade(cascade);
+                }
+                finder = fb.build();
             } catch (IllegalArgumentException e) {
                 throw bad("--cascade: " + e.getMessage());
             }

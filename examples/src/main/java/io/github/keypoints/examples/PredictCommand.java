@@ -31,9 +31,10 @@ import picocli.CommandLine.Spec;
         name = "predict",
         mixinStandardHelpOptions = true,
         description = {
-            "Predict the keypoints of the face in each image with a saved model directory, in"
-                    + " original-image pixels. Without --box, face-crop models find the largest"
-                    + " face with an OpenCV cascade and whole-image models use the whole image.",
+            "Predict the keypoints of the faces in each image with a saved model directory, in"
+                    + " original-image pixels. Without --box, face-crop models landmark every face"
+                    + " the face finder (OpenCV's LBP cascade, bundled) finds, largest first, and"
+                    + " whole-image models use the whole image.",
             "Example: ./keypoints predict --model runs/300w/model photo.jpg --out overlays --json"
         })
 public final class PredictCommand implements Callable<Integer> {
@@ -56,7 +57,9 @@ public final class PredictCommand implements Callable<Integer> {
     @Option(names = "--flip-average", description = "Average with the mirrored prediction.")
     boolean flipAverage;
 
-    @Option(names = "--cascade", description = "OpenCV face cascade XML (default: Debian's).")
+    @Option(
+            names = "--cascade",
+            description = "OpenCV face cascade XML (default: the bundled LBP frontal-face one).")
     Path cascade;
 
     @Option(names = "--engine", description = "PyTorch or MXNet (default: the model's engine).")
@@ -101,43 +104,61 @@ public final class PredictCommand implements Callable<Integer> {
             Files.createDirectories(out);
         }
         List<Map<String, Object>> predictions = new ArrayList<>();
+        List<String> faceless = new ArrayList<>();
         KeypointOverlay overlay =
                 KeypointOverlay.builder().optFirstStyle(PointStyle.PREDICTION).build();
         try (KeypointDetector detector = b.build()) {
             for (int i = 0; i < images.size(); i++) {
                 Path image = images.get(i);
-                Detection d = detector.detect(image, faces.get(i));
-                Keypoints k = d.keypoints();
-                Box box = d.box();
-                System.out.printf(
-                        Locale.ROOT,
-                        "%s: %d points, box %s, mean point (%.1f, %.1f)%n",
-                        image,
-                        k.size(),
-                        box.toCsv(),
-                        mean(k, true),
-                        mean(k, false));
-                List<double[]> points = new ArrayList<>();
-                for (int j = 0; j < k.size(); j++) {
-                    points.add(new double[] {k.x(j), k.y(j)});
+                List<Detection> found =
+                        faces.get(i).isPresent()
+                                ? List.of(detector.detect(image, faces.get(i)))
+                                : detector.detectAll(image);
+                if (found.isEmpty()) {
+                    System.out.printf(Locale.ROOT, "%s: no face found%n", image);
+                    faceless.add(image.toString());
+                    continue;
                 }
-                Map<String, Object> p = new LinkedHashMap<>();
-                p.put("image", image.toString());
-                p.put("box", new double[] {box.x(), box.y(), box.width(), box.height()});
-                p.put("points", points);
-                if (out != null) {
-                    Path png = out.resolve(overlayName(image, i));
+                Path png = out == null ? null : out.resolve(overlayName(image, i));
+                for (int f = 0; f < found.size(); f++) {
+                    Keypoints k = found.get(f).keypoints();
+                    Box box = found.get(f).box();
+                    System.out.printf(
+                            Locale.ROOT,
+                            "%s: face %d of %d, %d points, box %s, mean point (%.1f, %.1f)%n",
+                            image,
+                            f + 1,
+                            found.size(),
+                            k.size(),
+                            box.toCsv(),
+                            mean(k, true),
+                            mean(k, false));
+                    List<double[]> points = new ArrayList<>();
+                    for (int j = 0; j < k.size(); j++) {
+                        points.add(new double[] {k.x(j), k.y(j)});
+                    }
+                    Map<String, Object> p = new LinkedHashMap<>();
+                    p.put("image", image.toString());
+                    p.put("face", f);
+                    p.put("box", new double[] {box.x(), box.y(), box.width(), box.height()});
+                    p.put("points", points);
+                    if (png != null) {
+                        p.put("overlay", png.toString());
+                    }
+                    predictions.add(p);
+                }
+                if (png != null) {
                     Mat color = ImageFiles.read(image, false);
                     try {
-                        overlay.drawBox(color, box);
-                        overlay.draw(color, k);
+                        for (Detection d : found) {
+                            overlay.drawBox(color, d.box());
+                            overlay.draw(color, d.keypoints());
+                        }
                         ImageFiles.write(color, png);
                     } finally {
                         color.release();
                     }
-                    p.put("overlay", png.toString());
                 }
-                predictions.add(p);
             }
         }
         Path md = null;
@@ -165,8 +186,16 @@ public final class PredictCommand implements Callable<Integer> {
                                 Integer.toString(((List<?>) p.get("points")).size())));
             }
             r.table(List.of("image", "box x,y,w,h", "points"), rows);
+            if (!faceless.isEmpty()) {
+                r.paragraph("No face found in: `" + String.join("`, `", faceless) + "`.");
+            }
+            List<String> drawn = new ArrayList<>();
             for (Map<String, Object> p : predictions) {
-                r.image(Path.of((String) p.get("overlay")), "prediction on " + p.get("image"));
+                String png = (String) p.get("overlay");
+                if (!drawn.contains(png)) {
+                    drawn.add(png);
+                    r.image(Path.of(png), "prediction on " + p.get("image"));
+                }
             }
             md = r.write();
             System.out.println("report: " + md);
@@ -175,6 +204,8 @@ public final class PredictCommand implements Callable<Integer> {
             new JsonSummary()
                     .put("model", model.toString())
                     .put("images", images.size())
+                    .put("faces", predictions.size())
+                    .put("no_face", faceless)
                     .put("predictions", predictions)
                     .put("report", md == null ? null : md.toString())
                     .print(System.out);

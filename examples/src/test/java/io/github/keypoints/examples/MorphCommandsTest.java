@@ -255,10 +255,6 @@ class MorphCommandsTest {
                         .resolve("faces_misc/face_recognition");
         org.junit.jupiter.api.Assumptions.assumeTrue(
                 Files.isDirectory(misc), "shared photos not found at " + misc);
-        org.junit.jupiter.api.Assumptions.assumeTrue(
-                Files.isRegularFile(
-                        io.github.keypoints.data.detect.CascadeFaceFinder.DEFAULT_CASCADE),
-                "needs Debian's opencv-data for the face cascade");
         // An untrained tiny model: the keypoints are meaningless, the pipeline is what is tested.
         io.github.keypoints.models.ModelSpec spec =
                 io.github.keypoints.models.ModelSpec.builder()

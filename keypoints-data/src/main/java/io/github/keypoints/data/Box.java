@@ -143,6 +143,23 @@ public record Box(double x, double y, double width, double height) {
     }
 
     /**
+     * Returns the intersection over union of this box and another (0 when they do not overlap, 1
+     * when they are equal): how detections are matched to annotated faces.
+     *
+     * @param other the other box
+     * @return the ratio in {@code [0, 1]}
+     */
+    public double iou(Box other) {
+        double iw = Math.min(right(), other.right()) - Math.max(x, other.x);
+        double ih = Math.min(bottom(), other.bottom()) - Math.max(y, other.y);
+        if (iw <= 0 || ih <= 0) {
+            return 0;
+        }
+        double inter = iw * ih;
+        return inter / (width * height + other.width * other.height - inter);
+    }
+
+    /**
      * Returns {@code "x,y,w,h"}, the form {@link #parse} reads.
      *
      * @return the text form

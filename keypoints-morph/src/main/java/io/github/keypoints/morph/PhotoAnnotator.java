@@ -2,7 +2,7 @@ package io.github.keypoints.morph;
 
 import io.github.keypoints.data.Box;
 import io.github.keypoints.data.Keypoints;
-import io.github.keypoints.data.detect.CascadeFaceFinder;
+import io.github.keypoints.data.detect.FaceFinder;
 import io.github.keypoints.data.image.ImageFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,7 +24,7 @@ import org.opencv.core.Mat;
  */
 public final class PhotoAnnotator {
 
-    private final CascadeFaceFinder finder;
+    private final FaceFinder finder;
     private final LandmarkPredictor predictor;
 
     /**
@@ -33,7 +33,7 @@ public final class PhotoAnnotator {
      * @param finder finds face boxes
      * @param predictor predicts keypoints inside a box
      */
-    public PhotoAnnotator(CascadeFaceFinder finder, LandmarkPredictor predictor) {
+    public PhotoAnnotator(FaceFinder finder, LandmarkPredictor predictor) {
         this.finder = Objects.requireNonNull(finder, "finder");
         this.predictor = Objects.requireNonNull(predictor, "predictor");
     }

@@ -88,7 +88,7 @@ public final class AutoMorphExample {
         }
 
         // Step 2: find one face per photo and predict its keypoints. The cascade face finder
-        // (OpenCV's Haar cascade; Debian's opencv-data installs it) gives the box, the detector
+        // (OpenCV's LBP cascade, bundled in keypoints-data) gives the box, the detector
         // crops the box as in training and maps its prediction back to photo pixels. Photos with
         // no face or several are reported, never used silently.
         List<Path> files;

@@ -199,6 +199,116 @@ class FaceLandmarkDatasetTest {
         assertThat(labels(twin)).containsExactlyElementsOf(epoch1);
     }
 
+    /** A photo whose every pixel says where it is: value = (3x + 2y) mod 256, in 8 bits. */
+    private FaceSample gradientSample(String id) {
+        OpenCv.load();
+        Mat m = new Mat(120, 160, CvType.CV_8UC1);
+        byte[] row = new byte[160];
+        for (int y = 0; y < 120; y++) {
+            for (int x = 0; x < 160; x++) {
+                row[x] = (byte) ((x + y / 2) & 0xFF);
+            }
+            m.put(y, 0, row);
+        }
+        Path file = dir.resolve(id + ".png");
+        ImageFiles.write(m, file);
+        m.release();
+        double[] xy = {60, 50, 100, 50, 80, 65, 65, 80, 95, 80, 80, 85};
+        return FaceSample.of(id, file, Keypoints.of(SyntheticImages.SIX, xy));
+    }
+
+    @Test
+    void withContextAnUnaugmentedInputIsTheSameCropAndPointsStayPut() throws IOException {
+        FaceSample sample = gradientSample("g");
+        FaceLandmarkDataset.Builder b =
+                FaceLandmarkDataset.builder()
+                        .setSamples(List.of(sample))
+                        .setInputSize(64, 48)
+                        .optCrop(CropPolicy.pointsBox(1.2).keepingAspect())
+                        .setSampling(1, false);
+        FaceLandmarkDataset plain = b.build();
+        FaceLandmarkDataset padded = b.optContext(0.25).build();
+        assertThat(padded.contextPixels()).containsExactly(16, 12);
+        var a = plain.inputSample(0, false);
+        var c = padded.inputSample(0, false);
+        try {
+            // The region is enlarged (no INTER_AREA pass), so both are the same bilinear samples.
+            byte[] pa = new byte[64 * 48];
+            byte[] pc = new byte[64 * 48];
+            a.image().get(0, 0, pa);
+            c.image().get(0, 0, pc);
+            assertThat(pc).isEqualTo(pa);
+            assertThat(c.keypoints().maxDistance(a.keypoints())).isLessThan(1e-9);
+            assertThat(padded.toOriginal(0).toArray())
+                    .containsExactly(plain.toOriginal(0).toArray(), within(1e-9));
+        } finally {
+            a.release();
+            c.release();
+        }
+    }
+
+    @Test
+    void withContextAugmentationShowsThePhotoAroundTheCropNotTheBorder() throws IOException {
+        FaceSample sample = gradientSample("g");
+        AugmentationPipeline shift =
+                AugmentationPipeline.builder().setAugmentation(Augmentation.shift(10)).build();
+        FaceLandmarkDataset.Builder b =
+                FaceLandmarkDataset.builder()
+                        .setSamples(List.of(sample))
+                        .setInputSize(64, 48)
+                        .optCrop(CropPolicy.pointsBox(1.2).keepingAspect())
+                        .optAugmentation(shift)
+                        .optSeed(5)
+                        .setSampling(1, false);
+        FaceLandmarkDataset plain = b.build();
+        FaceLandmarkDataset padded = b.optContext(0.25).build();
+        var p = plain.inputSample(0, false);
+        // The plan the dataset draws for (seed 5, epoch 0, sample 0), made again here.
+        var plan =
+                shift.plan(
+                        64,
+                        48,
+                        p,
+                        new java.util.SplittableRandom(FaceLandmarkDataset.sampleSeed(5, 0, 0)));
+        p.release();
+        Affine photoToOutput = plain.toOriginal(0).inverse().then(plan.affine());
+        Mat photo = ImageFiles.read(sample.image(), true);
+        Mat expected =
+                io.github.keypoints.data.preprocess.AffineWarp.warp(
+                        photo,
+                        photoToOutput,
+                        64,
+                        48,
+                        io.github.keypoints.data.preprocess.Border.replicate(),
+                        false);
+        var withContext = padded.inputSample(0, true);
+        var without = plain.inputSample(0, true);
+        try {
+            assertThat(withContext.keypoints().maxDistance(plan.keypoints())).isLessThan(1e-9);
+            int worstWith = 0;
+            int worstWithout = 0;
+            byte[] e = new byte[64 * 48];
+            byte[] w = new byte[64 * 48];
+            byte[] o = new byte[64 * 48];
+            expected.get(0, 0, e);
+            withContext.image().get(0, 0, w);
+            without.image().get(0, 0, o);
+            for (int i = 0; i < e.length; i++) {
+                worstWith = Math.max(worstWith, Math.abs((e[i] & 0xFF) - (w[i] & 0xFF)));
+                worstWithout = Math.max(worstWithout, Math.abs((e[i] & 0xFF) - (o[i] & 0xFF)));
+            }
+            // Two bilinear passes against one: a level or two apart, everywhere.
+            assertThat(worstWith).isLessThanOrEqualTo(2);
+            // Without context the pixels shifted in are the replicated border, not the photo.
+            assertThat(worstWithout).isGreaterThan(2);
+        } finally {
+            photo.release();
+            expected.release();
+            withContext.release();
+            without.release();
+        }
+    }
+
     private static List<float[]> labels(FaceLandmarkDataset ds) throws IOException {
         List<float[]> out = new ArrayList<>();
         for (int i = 0; i < ds.size(); i++) {

@@ -27,7 +27,40 @@ class CascadeFaceFinderTest {
         assertThatThrownBy(() -> CascadeFaceFinder.builder().optCascade(missing).build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(missing.toString())
-                .hasMessageContaining("opencv-data");
+                .hasMessageContaining("does not exist");
+    }
+
+    @Test
+    void theBundledCascadeLoadsFromTheJarWithNoFileOnDisk() {
+        OpenCv.load();
+        CascadeFaceFinder finder = CascadeFaceFinder.builder().build();
+        assertThat(finder.cascade()).contains("bundled lbpcascade_frontalface_improved.xml");
+        assertThat(finder.calibration()).isEqualTo(CascadeFaceFinder.DEFAULT_CALIBRATION);
+        Mat blank = new Mat(300, 400, CvType.CV_8UC3, new Scalar(90, 120, 150));
+        try {
+            assertThat(finder.find(blank)).isEmpty();
+        } finally {
+            blank.release();
+        }
+    }
+
+    @Test
+    void aCascadeFileIsUncalibratedUnlessToldOtherwise() throws Exception {
+        Path copy = dir.resolve("cascade.xml");
+        try (var in =
+                CascadeFaceFinder.class.getResourceAsStream(CascadeFaceFinder.DEFAULT_CASCADE)) {
+            Files.copy(in, copy);
+        }
+        assertThat(CascadeFaceFinder.builder().optCascade(copy).build().calibration())
+                .isEqualTo(BoxCalibration.IDENTITY);
+        BoxCalibration mine = new BoxCalibration(1.1, 1.2, 0, 0.1);
+        assertThat(
+                        CascadeFaceFinder.builder()
+                                .optCascade(copy)
+                                .optCalibration(mine)
+                                .build()
+                                .calibration())
+                .isEqualTo(mine);
     }
 
     @Test
@@ -51,9 +84,6 @@ class CascadeFaceFinderTest {
 
     @Test
     void findsTheLargestFaceInARealPhotoAndNoneInABlankOne() {
-        Assumptions.assumeTrue(
-                Files.isRegularFile(CascadeFaceFinder.DEFAULT_CASCADE),
-                "needs Debian's opencv-data (" + CascadeFaceFinder.DEFAULT_CASCADE + ")");
         Path photo =
                 Path.of(System.getProperty("keypoints.shared.data", "../../shared/data"))
                         .resolve("faces_misc/face_recognition/obama.jpg");
@@ -63,7 +93,12 @@ class CascadeFaceFinderTest {
         Mat image = ImageFiles.read(photo, false);
         Mat blank = new Mat(200, 200, CvType.CV_8UC3, new Scalar(128, 128, 128));
         try {
+            List<Box> raw = finder.detect(image);
             List<Box> all = finder.find(image);
+            assertThat(all).hasSameSizeAs(raw);
+            for (int i = 0; i < raw.size(); i++) {
+                assertThat(all.get(i)).isEqualTo(finder.calibration().apply(raw.get(i)));
+            }
             Optional<Box> largest = finder.findLargest(image);
             assertThat(largest).isPresent();
             assertThat(all.get(0)).isEqualTo(largest.get());

@@ -9,6 +9,7 @@ import io.github.keypoints.data.Box;
 import io.github.keypoints.data.Keypoints;
 import io.github.keypoints.data.LandmarkScheme;
 import io.github.keypoints.data.detect.CascadeFaceFinder;
+import io.github.keypoints.data.detect.FaceFinder;
 import io.github.keypoints.data.image.BufferedImages;
 import io.github.keypoints.data.image.ImageFiles;
 import io.github.keypoints.data.image.OpenCv;
@@ -21,8 +22,8 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import org.opencv.core.Core;
@@ -39,10 +40,14 @@ import org.opencv.imgproc.Imgproc;
  * coordinates, and the inverse affine returns them to the original image's pixels.
  *
  * <p>The face region: a face box the caller gives; otherwise, for models trained on face crops, the
- * largest face the {@link CascadeFaceFinder} finds; for models trained on whole images (such as
- * IMM) and with {@link Builder#optWholeImage(boolean)}, the whole image. Test-time flip averaging
- * ({@link Builder#optFlipAverage(boolean)}) also predicts the mirrored input, mirrors those points
- * back through the scheme's flip permutation and averages.
+ * largest face the {@link FaceFinder} finds ({@link #detectAll} landmarks every face); for models
+ * trained on whole images (such as IMM) and with {@link Builder#optWholeImage(boolean)}, the whole
+ * image. The default finder is a {@link CascadeFaceFinder} with the cascade bundled in
+ * keypoints-data, made on first use: a detector that is always given boxes never builds one. A
+ * found box is only an estimate of the box the model was trained on, so by default the detector
+ * predicts once more on the tight box of its first prediction ({@link Builder#optRefinement(int)}).
+ * Test-time flip averaging ({@link Builder#optFlipAverage(boolean)}) also predicts the mirrored
+ * input, mirrors those points back through the scheme's flip permutation and averages.
  *
  * <p>Thread-safe: every call runs in its own DJL {@link Predictor}, whose native memory DJL frees
  * when the call ends, so memory stays flat over any number of calls. On PyTorch calls run
@@ -67,13 +72,15 @@ public final class KeypointDetector implements AutoCloseable {
     private final Preprocessor preprocessor;
     private final PixelNormalization normalization;
     private final KeypointTranslator translator;
-    private final CascadeFaceFinder finder;
+    private final FaceFinder givenFinder;
+    private volatile FaceFinder finder;
     private final boolean wholeImage;
+    private final int refinement;
     private final boolean flipAverage;
     private final int batchSize;
     private final ReentrantLock forwardLock;
 
-    private KeypointDetector(Builder b, KeypointModel model, CascadeFaceFinder finder) {
+    private KeypointDetector(Builder b, KeypointModel model, FaceFinder finder) {
         this.model = model;
         this.spec = model.spec();
         this.scheme = spec.landmarkScheme();
@@ -94,7 +101,9 @@ public final class KeypointDetector implements AutoCloseable {
                         toFloats(spec.normalization().std()));
         this.translator =
                 new KeypointTranslator(spec.inputChannels(), spec.inputHeight(), spec.inputWidth());
+        this.givenFinder = finder;
         this.finder = finder;
+        this.refinement = b.refinement;
         this.wholeImage = b.wholeImage != null ? b.wholeImage : trainedOnWholeImages(spec);
         this.flipAverage = b.flipAverage;
         this.batchSize = b.batchSize;
@@ -198,6 +207,45 @@ public final class KeypointDetector implements AutoCloseable {
     }
 
     /**
+     * Reads a photo and landmarks every face in it.
+     *
+     * @param image the image file
+     * @return one detection per face, largest first (one, the whole image, for whole-image models);
+     *     empty if no face was found
+     * @throws java.io.UncheckedIOException naming the file if it cannot be read
+     * @throws IllegalArgumentException naming the file if it is not a decodable image
+     */
+    public List<Detection> detectAll(Path image) {
+        Mat m = ImageFiles.read(image, preprocessor.grayscale());
+        try {
+            return detectAll(m);
+        } finally {
+            m.release();
+        }
+    }
+
+    /**
+     * Landmarks every face in an OpenCV image: the face finder's boxes, largest first, each
+     * landmarked (in batches) and refined as {@link #detect(Mat, Optional)} does.
+     *
+     * @param image an 8-bit gray, BGR or BGRA image; not modified or released
+     * @return one detection per face, largest first (one, the whole image, for whole-image models);
+     *     empty if no face was found
+     */
+    public List<Detection> detectAll(Mat image) {
+        if (wholeImage) {
+            return List.of(detect(image, Optional.empty()));
+        }
+        List<Box> found = finder().find(image);
+        List<Detection> out = new ArrayList<>(found.size());
+        for (int start = 0; start < found.size(); start += batchSize) {
+            List<Box> chunk = found.subList(start, Math.min(found.size(), start + batchSize));
+            out.addAll(refine(Collections.nCopies(chunk.size(), image), chunk));
+        }
+        return out;
+    }
+
+    /**
      * Predicts the keypoints of the face in a given box; as a method reference it is the {@code
      * LandmarkPredictor} of the automatic morph.
      *
@@ -236,14 +284,62 @@ public final class KeypointDetector implements AutoCloseable {
     private List<Detection> detectChunk(List<Mat> images, List<Optional<Box>> faces, int offset) {
         int n = images.size();
         List<Box> boxes = new ArrayList<>(n);
+        List<Integer> found = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            boxes.add(faceBox(images.get(i), faces.get(i), offset + i, n > 1 || offset > 0));
+            if (faces.get(i).isEmpty() && !wholeImage) {
+                found.add(i);
+            }
+        }
+        List<Detection> result = predict(images, boxes, faces);
+        if (found.isEmpty() || refinement == 0) {
+            return result;
+        }
+        List<Mat> again = new ArrayList<>(found.size());
+        List<Box> first = new ArrayList<>(found.size());
+        for (int i : found) {
+            again.add(images.get(i));
+            first.add(boxes.get(i));
+        }
+        List<Detection> refined = refine(again, first);
+        for (int j = 0; j < found.size(); j++) {
+            result.set(found.get(j), refined.get(j));
+        }
+        return result;
+    }
+
+    /**
+     * Landmarks faces in found boxes, then predicts {@code refinement} more times on the tight box
+     * of the last prediction: a finder's box is only an estimate of the box the model was trained
+     * on, and the model's own points estimate it better. The detection keeps the found box.
+     */
+    private List<Detection> refine(List<Mat> images, List<Box> found) {
+        List<Optional<Box>> given = Collections.nCopies(images.size(), Optional.<Box>empty());
+        List<Detection> d = predict(images, found, given);
+        for (int pass = 0; pass < refinement; pass++) {
+            List<Box> tight = new ArrayList<>(d.size());
+            for (Detection x : d) {
+                tight.add(x.keypoints().boundingBox());
+            }
+            d = predict(images, tight, given);
+        }
+        List<Detection> out = new ArrayList<>(d.size());
+        for (int i = 0; i < d.size(); i++) {
+            out.add(new Detection(found.get(i), d.get(i).keypoints()));
+        }
+        return out;
+    }
+
+    /** One forward pass over faces whose boxes are known. */
+    private List<Detection> predict(List<Mat> images, List<Box> boxes, List<Optional<Box>> faces) {
+        int n = images.size();
         List<Affine> toInput = new ArrayList<>(n);
         List<float[]> inputs = new ArrayList<>(flipAverage ? 2 * n : n);
         for (int i = 0; i < n; i++) {
             Mat original = images.get(i);
-            Box box = faceBox(original, faces.get(i), offset + i, n > 1 || offset > 0);
+            Box box = boxes.get(i);
             Box region = region(box, faces.get(i).isPresent(), original);
             Affine t = preprocessor.toInput(region);
-            boxes.add(box);
             toInput.add(t);
             Mat converted = toModelChannels(original);
             Mat input = preprocessor.warp(converted, t);
@@ -289,7 +385,7 @@ public final class KeypointDetector implements AutoCloseable {
         if (wholeImage) {
             return new Box(0, 0, image.cols(), image.rows());
         }
-        return finder.findLargest(image)
+        return finder().findLargest(image)
                 .orElseThrow(
                         () ->
                                 new FaceNotFoundException(
@@ -302,6 +398,21 @@ public final class KeypointDetector implements AutoCloseable {
                                                 + image.rows()
                                                 + " image; give a face box or use the whole"
                                                 + " image"));
+    }
+
+    /** The finder given to the builder, else the bundled cascade, loaded on first use. */
+    private FaceFinder finder() {
+        FaceFinder f = finder;
+        if (f == null) {
+            synchronized (this) {
+                f = finder;
+                if (f == null) {
+                    f = CascadeFaceFinder.builder().build();
+                    finder = f;
+                }
+            }
+        }
+        return f;
     }
 
     /** The crop region: the policy's region around a face, or the whole image. */
@@ -387,8 +498,9 @@ public final class KeypointDetector implements AutoCloseable {
         private Path modelDir;
         private String engine;
         private Device device;
-        private CascadeFaceFinder finder;
+        private FaceFinder finder;
         private Path cascade;
+        private int refinement = 1;
         private Boolean wholeImage;
         private boolean flipAverage;
         private int batchSize = 32;
@@ -430,18 +542,18 @@ public final class KeypointDetector implements AutoCloseable {
 
         /**
          * Sets the face finder used when no face box is given (default: a {@link CascadeFaceFinder}
-         * with {@link #optCascade(Path)} or its default cascade).
+         * with {@link #optCascade(Path)} or the bundled cascade, built on first use).
          *
          * @param finder the finder
          * @return this builder
          */
-        public Builder optFaceFinder(CascadeFaceFinder finder) {
+        public Builder optFaceFinder(FaceFinder finder) {
             this.finder = finder;
             return this;
         }
 
         /**
-         * Sets the cascade XML of the default face finder (default {@link
+         * Sets the cascade XML of the default face finder (default: the bundled {@link
          * CascadeFaceFinder#DEFAULT_CASCADE}); a missing file fails {@link #build()}.
          *
          * @param cascade the cascade file
@@ -477,6 +589,19 @@ public final class KeypointDetector implements AutoCloseable {
         }
 
         /**
+         * Sets how many times a face the finder found is predicted again on the tight box of the
+         * previous prediction (default 1; 0 keeps the first prediction). Given boxes are used as
+         * they are.
+         *
+         * @param passes at least 0
+         * @return this builder
+         */
+        public Builder optRefinement(int passes) {
+            this.refinement = passes;
+            return this;
+        }
+
+        /**
          * Sets the largest number of faces per forward pass in {@link #detectBatch} (default 32).
          *
          * @param batchSize at least 1
@@ -507,16 +632,14 @@ public final class KeypointDetector implements AutoCloseable {
                 throw new IllegalArgumentException(
                         "Give either optFaceFinder() or optCascade(), not both");
             }
+            if (refinement < 0) {
+                throw new IllegalArgumentException(
+                        "refinement must be at least 0, was " + refinement);
+            }
             ModelSpec spec = KeypointModel.readSpec(modelDir);
-            boolean whole = wholeImage != null ? wholeImage : trainedOnWholeImages(spec);
-            CascadeFaceFinder f = finder;
-            if (f == null && (!whole || cascade != null)) {
-                f =
-                        CascadeFaceFinder.builder()
-                                .optCascade(
-                                        Objects.requireNonNullElse(
-                                                cascade, CascadeFaceFinder.DEFAULT_CASCADE))
-                                .build();
+            FaceFinder f = finder;
+            if (f == null && cascade != null) {
+                f = CascadeFaceFinder.builder().optCascade(cascade).build();
             }
             KeypointModel model;
             if (engine == null && device == null) {

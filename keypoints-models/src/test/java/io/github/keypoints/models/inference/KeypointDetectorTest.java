@@ -13,6 +13,7 @@ import io.github.keypoints.data.FaceSample;
 import io.github.keypoints.data.Keypoints;
 import io.github.keypoints.data.LandmarkScheme;
 import io.github.keypoints.data.dataset.FaceLandmarkDataset;
+import io.github.keypoints.data.detect.FaceFinder;
 import io.github.keypoints.data.image.ImageFiles;
 import io.github.keypoints.data.preprocess.CropPolicy;
 import io.github.keypoints.data.preprocess.PixelNormalization;
@@ -204,7 +205,6 @@ class KeypointDetectorTest {
     void wholeImageModelsUseTheWholeImageByDefault() throws Exception {
         Path dir = TinyModels.save(tmp.resolve("m"), "PyTorch", ModelSpec.Crop.WHOLE_IMAGE);
         Mat photo = TinyModels.photo(128, 96, 5);
-        // No cascade is needed (none is loaded), so this works without opencv-data.
         try (KeypointDetector detector = KeypointDetector.builder().setModel(dir).build()) {
             assertThat(detector.usesWholeImage()).isTrue();
             Detection d = detector.detect(photo, Optional.empty());
@@ -245,10 +245,6 @@ class KeypointDetectorTest {
 
     @Test
     void noFaceFoundNamesTheFile() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(
-                java.nio.file.Files.isRegularFile(
-                        io.github.keypoints.data.detect.CascadeFaceFinder.DEFAULT_CASCADE),
-                "needs Debian's opencv-data");
         Path dir = TinyModels.save(tmp.resolve("m"), "PyTorch", FACE_CROP);
         Mat photo = TinyModels.photo(100, 100, 7);
         Path file = TinyModels.png(photo, tmp.resolve("noise.png"));
@@ -259,6 +255,84 @@ class KeypointDetectorTest {
                     .hasMessageContaining(file.toString())
                     .hasMessageContaining("no face found");
         }
+    }
+
+    @Test
+    void givenBoxesNeverAskTheFaceFinder() throws Exception {
+        Path dir = TinyModels.save(tmp.resolve("m"), "PyTorch", FACE_CROP);
+        Mat photo = TinyModels.photo(120, 100, 9);
+        FaceFinder refusing =
+                image -> {
+                    throw new AssertionError("the face finder was asked although a box was given");
+                };
+        try (KeypointDetector detector =
+                KeypointDetector.builder().setModel(dir).optFaceFinder(refusing).build()) {
+            Box box = new Box(10, 12, 70, 80);
+            Detection d = detector.detect(photo, Optional.of(box));
+            assertThat(d.box()).isEqualTo(box);
+            assertThat(
+                            detector.detectBatch(
+                                    List.of(photo, photo),
+                                    List.of(Optional.of(box), Optional.of(box))))
+                    .hasSize(2);
+        } finally {
+            photo.release();
+        }
+    }
+
+    @Test
+    void detectAllLandmarksEveryFoundFaceInTheFindersOrderAndRefinesEach() throws Exception {
+        Path dir = TinyModels.save(tmp.resolve("m"), "PyTorch", FACE_CROP);
+        Mat photo = TinyModels.photo(200, 160, 10);
+        Box big = new Box(20, 30, 90, 100);
+        Box small = new Box(120, 20, 50, 60);
+        FaceFinder two = image -> List.of(big, small);
+        try (KeypointDetector once =
+                        KeypointDetector.builder()
+                                .setModel(dir)
+                                .optFaceFinder(two)
+                                .optRefinement(0)
+                                .build();
+                KeypointDetector refined =
+                        KeypointDetector.builder().setModel(dir).optFaceFinder(two).build()) {
+            List<Detection> plain = once.detectAll(photo);
+            assertThat(plain).extracting(Detection::box).containsExactly(big, small);
+            // A batch of two may round differently from single predictions: compare in pixels.
+            assertThat(plain.get(0).keypoints().maxDistance(once.predict(photo, big)))
+                    .isLessThan(1e-3);
+            assertThat(plain.get(1).keypoints().maxDistance(once.predict(photo, small)))
+                    .isLessThan(1e-3);
+
+            List<Detection> again = refined.detectAll(photo);
+            assertThat(again).extracting(Detection::box).containsExactly(big, small);
+            for (int i = 0; i < 2; i++) {
+                Box tight = plain.get(i).keypoints().boundingBox();
+                assertThat(again.get(i).keypoints().maxDistance(once.predict(photo, tight)))
+                        .isLessThan(1e-3);
+            }
+            // detect() without a box takes the largest found face, refined the same way.
+            assertThat(
+                            refined.detect(photo, Optional.empty())
+                                    .keypoints()
+                                    .maxDistance(again.get(0).keypoints()))
+                    .isLessThan(1e-3);
+        } finally {
+            photo.release();
+        }
+        try (KeypointDetector none =
+                KeypointDetector.builder()
+                        .setModel(dir)
+                        .optFaceFinder(image -> List.of())
+                        .build()) {
+            Mat blank = TinyModels.photo(50, 50, 11);
+            try {
+                assertThat(none.detectAll(blank)).isEmpty();
+            } finally {
+                blank.release();
+            }
+        }
+        assertThatThrownBy(() -> KeypointDetector.builder().setModel(dir).optRefinement(-1).build())
+                .hasMessageContaining("refinement");
     }
 
     @Test
