@@ -114,6 +114,7 @@ public final class KeypointModel implements AutoCloseable {
                             + spec.config());
         }
         ModelSpec s = withEngine(spec, engine);
+        ConvolutionCheck.verify(engine);
         Model model = Model.newInstance(s.architecture(), device, engine);
         try {
             model.setBlock(block);
@@ -160,6 +161,7 @@ public final class KeypointModel implements AutoCloseable {
                     params.toString(), null, "model directory has no " + PARAMS_FILE);
         }
         KeypointBlock block = spec.newBlock();
+        ConvolutionCheck.verify(engine);
         Model model = Model.newInstance(spec.architecture(), device, engine);
         try {
             model.setBlock(block);

@@ -22,6 +22,7 @@ import ai.djl.translate.Batchifier;
 import ai.djl.util.Pair;
 import io.github.keypoints.data.LandmarkDataset;
 import io.github.keypoints.data.dataset.FaceLandmarkDataset;
+import io.github.keypoints.models.ConvolutionCheck;
 import io.github.keypoints.models.KeypointBlock;
 import io.github.keypoints.models.KeypointModel;
 import io.github.keypoints.models.ModelSpec;
@@ -227,6 +228,7 @@ public final class KeypointTrainer {
         meta.put("schedule", schedule.toString());
         meta.put("batch_size", Integer.toString(batchSize));
 
+        ConvolutionCheck.verify(engine);
         try (Model model = Model.newInstance("keypoints", devices[0], engine)) {
             model.setBlock(block);
             ResumableAdam adam =

@@ -1,0 +1,150 @@
+package io.github.keypoints.models;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.training.ParameterStore;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Checks once per JVM that an engine's 3×3 convolution computes what a plain Java convolution
+ * computes, before the library trusts it with a model.
+ *
+ * <p>libtorch 2.7.1 (DJL 0.36's PyTorch) uses oneDNN kernels chosen by the CPU's instruction sets;
+ * on some CPUs (AMD EPYC machines of this project among them) the AVX-512 and AVX2 kernels return
+ * wrong values for some channel counts, which silently ruins training and inference. The cure is
+ * the environment variable {@code ONEDNN_MAX_CPU_ISA} (for example {@code SSE41}), read when the
+ * native library starts, so it must be set before the JVM starts. This check runs three small
+ * convolutions that failed there (12, 24 and 40 input channels, 32 filters, 58×78, batch 2) and
+ * compares 256 sampled outputs of each with a plain Java sum (a few milliseconds); a mismatch stops
+ * with an error that names the variable and the value to set.
+ *
+ * <p>{@link KeypointModel} and the trainer call {@link #verify(String)} for every model they make;
+ * only the first call per engine does any work. Set the system property {@value #SKIP_PROPERTY} to
+ * {@code true} to skip it.
+ */
+public final class ConvolutionCheck {
+
+    /** The system property that turns the check off. */
+    public static final String SKIP_PROPERTY = "keypoints.convolution.check.skip";
+
+    /** The engines the check applies to; others are trusted. */
+    private static final String CHECKED_ENGINE = "PyTorch";
+
+    private static final int[] CHANNELS = {12, 24, 40};
+    private static final int SAMPLES = 256;
+    private static final double TOLERANCE = 1e-3;
+
+    private static final Map<String, String> RESULTS = new ConcurrentHashMap<>();
+
+    private ConvolutionCheck() {}
+
+    /**
+     * Checks the engine's convolution once per JVM (PyTorch only; other engines return at once).
+     *
+     * @param engine the engine name
+     * @throws IllegalStateException naming {@code ONEDNN_MAX_CPU_ISA} and the value to set if the
+     *     engine's convolution is wrong on this CPU
+     */
+    public static void verify(String engine) {
+        if (!CHECKED_ENGINE.equals(engine) || Boolean.getBoolean(SKIP_PROPERTY)) {
+            return;
+        }
+        String failure = RESULTS.computeIfAbsent(engine, ConvolutionCheck::run);
+        if (!failure.isEmpty()) {
+            throw new IllegalStateException(failure);
+        }
+    }
+
+    /**
+     * Runs the comparison now, whatever happened before.
+     *
+     * @param engine the engine name
+     * @return an empty string if every sampled output matched, else a description of the mismatch
+     *     and the fix
+     */
+    public static String run(String engine) {
+        try (NDManager m = NDManager.newBaseManager(Device.cpu(), engine)) {
+            for (int channels : CHANNELS) {
+                int wrong = wrongOutputs(m, channels);
+                if (wrong > 0) {
+                    String isa = System.getenv("ONEDNN_MAX_CPU_ISA");
+                    return String.format(
+                            Locale.ROOT,
+                            "%s's 3x3 convolution with %d input channels gave %d wrong values out"
+                                    + " of %d checked against plain Java on this CPU"
+                                    + " (ONEDNN_MAX_CPU_ISA=%s). This is libtorch's oneDNN kernel"
+                                    + " bug, and it corrupts training and inference: set"
+                                    + " ONEDNN_MAX_CPU_ISA=SSE41 in the environment before starting"
+                                    + " the JVM (or use the MXNet engine). See docs/performance.md.",
+                            engine,
+                            channels,
+                            wrong,
+                            SAMPLES,
+                            isa == null ? "unset" : isa);
+                }
+            }
+        }
+        return "";
+    }
+
+    private static int wrongOutputs(NDManager m, int channels) {
+        int batch = 2;
+        int h = 58;
+        int w = 78;
+        int filters = 32;
+        Block conv =
+                new TorchDefaultInitializer(5)
+                        .install(
+                                Conv2d.builder()
+                                        .setKernelShape(new Shape(3, 3))
+                                        .setFilters(filters)
+                                        .build());
+        Shape s = new Shape(batch, channels, h, w);
+        conv.initialize(m, DataType.FLOAT32, s);
+        float[] x = new float[(int) s.size()];
+        SplittableRandom r = new SplittableRandom(11);
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) r.nextDouble();
+        }
+        NDArray in = m.create(x, s);
+        float[] out =
+                conv.forward(new ParameterStore(m, false), new NDList(in), false)
+                        .head()
+                        .toFloatArray();
+        float[] wt = conv.getParameters().valueAt(0).getArray().toFloatArray();
+        float[] b = conv.getParameters().valueAt(1).getArray().toFloatArray();
+        int oh = h - 2;
+        int ow = w - 2;
+        int wrong = 0;
+        for (int k = 0; k < SAMPLES; k++) {
+            int n = r.nextInt(batch);
+            int o = r.nextInt(filters);
+            int i = r.nextInt(oh);
+            int j = r.nextInt(ow);
+            double acc = b[o];
+            for (int c = 0; c < channels; c++) {
+                for (int ki = 0; ki < 3; ki++) {
+                    for (int kj = 0; kj < 3; kj++) {
+                        acc +=
+                                wt[((o * channels + c) * 3 + ki) * 3 + kj]
+                                        * x[((n * channels + c) * h + i + ki) * w + j + kj];
+                    }
+                }
+            }
+            float got = out[((n * filters + o) * oh + i) * ow + j];
+            if (!(Math.abs(got - acc) <= TOLERANCE)) {
+                wrong++;
+            }
+        }
+        return wrong;
+    }
+}

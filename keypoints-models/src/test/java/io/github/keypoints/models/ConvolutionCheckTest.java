@@ -1,0 +1,29 @@
+package io.github.keypoints.models;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The start-up check agrees with the full comparison of {@link PyTorchConvolutionCheckTest} under
+ * the test build's {@code ONEDNN_MAX_CPU_ISA}: both pass, and the check costs little.
+ */
+class ConvolutionCheckTest {
+
+    @Test
+    void pyTorchPassesUnderTheBuildsIsaAndTheCheckIsCheap() {
+        ConvolutionCheck.verify("PyTorch"); // warms the engine; later calls are cached
+        long t0 = System.nanoTime();
+        String failure = ConvolutionCheck.run("PyTorch");
+        double ms = (System.nanoTime() - t0) / 1e6;
+        assertThat(failure)
+                .as("ONEDNN_MAX_CPU_ISA=%s", System.getenv("ONEDNN_MAX_CPU_ISA"))
+                .isEmpty();
+        assertThat(ms).as("one check, ms").isLessThan(2000);
+    }
+
+    @Test
+    void otherEnginesAreNotChecked() {
+        ConvolutionCheck.verify("NoSuchEngine"); // would throw if it tried to start the engine
+    }
+}
