@@ -11,7 +11,12 @@ import picocli.CommandLine.Spec;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = "Benchmarks, each timed side by side with its Python reference in one run.",
-        subcommands = {BenchMorphCommand.class, BenchTrainCommand.class, BenchInferCommand.class})
+        subcommands = {
+            BenchMorphCommand.class,
+            BenchTrainCommand.class,
+            BenchInferCommand.class,
+            BenchOneDnnCommand.class
+        })
 public final class BenchCommand implements Callable<Integer> {
 
     @Spec private CommandSpec spec;

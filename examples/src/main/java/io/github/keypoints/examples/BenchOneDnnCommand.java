@@ -1,0 +1,306 @@
+package io.github.keypoints.examples;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code keypoints bench onednn}: which {@code ONEDNN_MAX_CPU_ISA} levels give right PyTorch
+ * convolutions on this machine, idle and under load, and how fast each is. Each probe is a child
+ * JVM ({@link OneDnnProbe}), because libtorch reads the variable once, when it starts.
+ */
+@Command(
+        name = "onednn",
+        mixinStandardHelpOptions = true,
+        description = {
+            "For each ONEDNN_MAX_CPU_ISA level, in a child JVM: PyTorch's 3x3 convolution against"
+                    + " plain Java (1-64 input channels, every output), and the 58-point"
+                    + " (120x90) and nose-tip (80x60) networks run --passes times on one batch of 8"
+                    + " (non-finite outputs, outputs that differ from the first pass, median"
+                    + " forward ms). Each level"
+                    + " runs idle and with a CPU-bound load the command starts and stops itself,"
+                    + " --repeats times. Prints the CPU, a table, and the fastest level with no"
+                    + " wrong, non-finite or differing result.",
+            "Example: ./keypoints bench onednn --json"
+        })
+final class BenchOneDnnCommand implements Callable<Integer> {
+
+    @Option(
+            names = "--isas",
+            defaultValue = "ALL,AVX512_CORE,AVX2,SSE41",
+            split = ",",
+            description = "Levels to probe (default ${DEFAULT-VALUE}).")
+    List<String> isas;
+
+    @Option(
+            names = "--repeats",
+            defaultValue = "3",
+            description = "Probes per level and condition (default ${DEFAULT-VALUE}).")
+    int repeats;
+
+    @Option(
+            names = "--passes",
+            defaultValue = "200",
+            description = "Forward passes per network per probe (default ${DEFAULT-VALUE}).")
+    int passes;
+
+    @Option(
+            names = "--threads",
+            description = "PyTorch threads of each probe (default: all cores).")
+    Integer threads;
+
+    @Option(names = "--json", description = "Print a JSON summary as the last line.")
+    boolean json;
+
+    @Spec CommandSpec spec;
+
+    /** The sums over the repeats of one level in one condition. */
+    private static final class Tally {
+        long convWrong;
+        long convChecked;
+        long forwards;
+        long nonFinite;
+        long differing;
+        final List<Double> ms = new ArrayList<>();
+        final List<Double> noseMs = new ArrayList<>();
+        final List<String> failing = new ArrayList<>();
+
+        boolean clean() {
+            return convWrong == 0 && nonFinite == 0 && differing == 0;
+        }
+
+        double medianMs() {
+            return median(ms);
+        }
+
+        double noseMedianMs() {
+            return median(noseMs);
+        }
+
+        private static double median(List<Double> values) {
+            double[] s = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            return s.length == 0 ? Double.NaN : s[s.length / 2];
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (repeats < 1 || passes < 2) {
+            throw BenchCommand.bad(spec, "--repeats must be >= 1 and --passes >= 2");
+        }
+        int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        String cpu = cpuDescription();
+        String loadBefore = loadAverage();
+        System.err.println("bench onednn: " + cpu + "; load average " + loadBefore);
+        Map<String, Tally> idle = new LinkedHashMap<>();
+        Map<String, Tally> loaded = new LinkedHashMap<>();
+        for (String isa : isas) {
+            idle.put(isa, new Tally());
+            loaded.put(isa, new Tally());
+        }
+        for (int r = 0; r < repeats; r++) {
+            for (String isa : isas) {
+                add(idle.get(isa), probe(isa, n));
+                System.err.printf(
+                        Locale.ROOT, "bench onednn: repeat %d, %s idle done%n", r + 1, isa);
+            }
+            AtomicBoolean running = new AtomicBoolean(true);
+            Thread load = new Thread(() -> spin(running), "cpu-load");
+            load.setDaemon(true);
+            load.start();
+            try {
+                for (String isa : isas) {
+                    add(loaded.get(isa), probe(isa, n));
+                    System.err.printf(
+                            Locale.ROOT, "bench onednn: repeat %d, %s loaded done%n", r + 1, isa);
+                }
+            } finally {
+                running.set(false);
+                load.join();
+            }
+        }
+        String loadAfter = loadAverage();
+        System.out.println(cpu);
+        System.out.printf(
+                Locale.ROOT,
+                "%d repeats x (convolution check + %d passes x 2 networks), %d PyTorch thread(s);"
+                        + " load average before %s, after %s%n",
+                repeats,
+                passes,
+                n,
+                loadBefore,
+                loadAfter);
+        System.out.printf(
+                Locale.ROOT,
+                "%-12s %-7s %15s %10s %10s %9s %9s%n",
+                "isa",
+                "load",
+                "conv wrong",
+                "non-finite",
+                "differing",
+                "imm58 ms",
+                "nose ms");
+        List<Map<String, Object>> rows = new ArrayList<>();
+        String fastest = null;
+        double fastestMs = Double.POSITIVE_INFINITY;
+        for (String isa : isas) {
+            for (boolean busy : new boolean[] {false, true}) {
+                Tally t = (busy ? loaded : idle).get(isa);
+                System.out.printf(
+                        Locale.ROOT,
+                        "%-12s %-7s %5d/%-9d %10d %10d %9.2f %9.2f%s%n",
+                        isa,
+                        busy ? "loaded" : "idle",
+                        t.convWrong,
+                        t.convChecked,
+                        t.nonFinite,
+                        t.differing,
+                        t.medianMs(),
+                        t.noseMedianMs(),
+                        t.failing.isEmpty() ? "" : "  " + t.failing);
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("isa", isa);
+                row.put("load", busy ? "loaded" : "idle");
+                row.put("conv_wrong", t.convWrong);
+                row.put("conv_checked", t.convChecked);
+                row.put("forwards", t.forwards);
+                row.put("non_finite", t.nonFinite);
+                row.put("differing", t.differing);
+                row.put("imm58_forward_ms", t.medianMs());
+                row.put("nose_tip_forward_ms", t.noseMedianMs());
+                row.put("failing", t.failing);
+                rows.add(row);
+            }
+            Tally i = idle.get(isa);
+            if (i.clean() && loaded.get(isa).clean() && i.medianMs() < fastestMs) {
+                fastest = isa;
+                fastestMs = i.medianMs();
+            }
+        }
+        System.out.println(
+                fastest == null
+                        ? "no level was clean in every probe"
+                        : "fastest level with no wrong, non-finite or differing result: "
+                                + fastest);
+        if (json) {
+            new JsonSummary()
+                    .put("cpu", cpu)
+                    .put("threads", n)
+                    .put("repeats", repeats)
+                    .put("passes", passes)
+                    .put("load_before", loadBefore)
+                    .put("load_after", loadAfter)
+                    .put("rows", rows)
+                    .put("fastest_clean", fastest)
+                    .print(System.out);
+        }
+        return fastest == null ? 1 : 0;
+    }
+
+    private static void add(Tally t, JsonObject r) {
+        t.convWrong += r.get("conv_wrong").getAsLong();
+        t.convChecked += r.get("conv_checked").getAsLong();
+        t.forwards += r.get("forwards").getAsLong();
+        t.nonFinite += r.get("non_finite").getAsLong();
+        t.differing += r.get("differing").getAsLong();
+        t.ms.add(r.get("imm58_ms").getAsDouble());
+        t.noseMs.add(r.get("nose_tip_ms").getAsDouble());
+        r.getAsJsonArray("conv_failing").forEach(e -> t.failing.add(e.getAsString()));
+    }
+
+    private static void spin(AtomicBoolean running) {
+        long x = 1;
+        while (running.get()) {
+            for (int i = 0; i < 1_000_000; i++) {
+                x = x * 6364136223846793005L + 1442695040888963407L;
+            }
+        }
+        if (x == 42) {
+            System.err.print("");
+        }
+    }
+
+    private JsonObject probe(String isa, int n) throws IOException, InterruptedException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd =
+                new ArrayList<>(
+                        Arrays.asList(
+                                java,
+                                "-cp",
+                                System.getProperty("java.class.path"),
+                                "-Dai.djl.offline=true",
+                                "-Dorg.slf4j.simpleLogger.defaultLogLevel=error",
+                                OneDnnProbe.class.getName(),
+                                Integer.toString(passes),
+                                Integer.toString(n)));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("ONEDNN_MAX_CPU_ISA", isa);
+        pb.environment().put("OMP_NUM_THREADS", Integer.toString(n));
+        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        int code = p.waitFor();
+        String last = out.isBlank() ? "" : out.strip().lines().reduce((a, b) -> b).orElse("");
+        if (code != 0 || !last.startsWith("{")) {
+            throw new IllegalStateException(
+                    "the probe for ONEDNN_MAX_CPU_ISA="
+                            + isa
+                            + " failed (exit "
+                            + code
+                            + "): "
+                            + out);
+        }
+        return JsonParser.parseString(last).getAsJsonObject();
+    }
+
+    static String cpuDescription() {
+        try {
+            List<String> lines = Files.readAllLines(Path.of("/proc/cpuinfo"));
+            String model =
+                    lines.stream()
+                            .filter(l -> l.startsWith("model name"))
+                            .findFirst()
+                            .map(l -> l.substring(l.indexOf(':') + 1).strip())
+                            .orElse("unknown CPU");
+            String flags =
+                    lines.stream()
+                            .filter(l -> l.startsWith("flags"))
+                            .findFirst()
+                            .map(l -> l.substring(l.indexOf(':') + 1).strip())
+                            .orElse("");
+            List<String> simd = new ArrayList<>();
+            for (String f : flags.split(" ")) {
+                if (f.startsWith("avx") || f.startsWith("amx") || f.startsWith("sse4")) {
+                    simd.add(f);
+                }
+            }
+            return model + ", " + Runtime.getRuntime().availableProcessors() + " cores; " + simd;
+        } catch (IOException e) {
+            return System.getProperty("os.arch") + " (no /proc/cpuinfo)";
+        }
+    }
+
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+}
