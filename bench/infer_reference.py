@@ -4,7 +4,8 @@ torch.no_grad(), on the same machine and thread count as the Java side.
 
 usage: /usr/bin/python3 bench/infer_reference.py --threads N [--warmup W] [--reps R]
            [--reps32 R32] [--check-dir DIR] MODEL:WxH:OUTPUTS ...
-  MODEL is nose-tip, imm58, resnet18 or heatmap; W x H the input (1 channel); OUTPUTS = 2N.
+  MODEL is nose-tip, imm58, resnet18, heatmap or landmark-cnn (shaped by --landmark-cnn
+  CHANNELS:CONVS:HIDDEN); W x H the input (1 channel); OUTPUTS = 2N.
   With --check-dir, DIR/MODEL_WxH.json + .bin (written by the Java side, ParameterDump) hold the
   Java network's tensors in its order, BatchNorm running statistics included, then one input: they
   are loaded into the Python network (shapes checked one by one) and its output on that input is
@@ -50,6 +51,28 @@ def regressor(conv, outputs, h, w):
         flat = conv(torch.zeros(1, 1, h, w)).numel()
     return nn.Sequential(conv, nn.Flatten(), nn.Linear(flat, 256), nn.ReLU(),
                          nn.Linear(256, outputs))
+
+
+def landmark_cnn(outputs, h, w, channels, convs, hidden):
+    # LandmarkCnn: stages of (conv 3x3 pad 1 without bias + BatchNorm + ReLU) x convs, then
+    # MaxPool 2; flatten, Linear(-> hidden) + ReLU (dropout is the identity in eval mode),
+    # Linear(-> 2N).
+    layers = []
+    cin = 1
+    for c in channels:
+        for _ in range(convs):
+            layers += [nn.Conv2d(cin, c, 3, 1, 1, bias=False), nn.BatchNorm2d(c), nn.ReLU()]
+            cin = c
+        layers.append(nn.MaxPool2d(2))
+    conv = nn.Sequential(*layers)
+    with torch.no_grad():
+        flat = conv(torch.zeros(1, 1, h, w)).numel()
+    head = [nn.Flatten()]
+    if hidden > 0:
+        head += [nn.Linear(flat, hidden), nn.ReLU(), nn.Linear(hidden, outputs)]
+    else:
+        head += [nn.Linear(flat, outputs)]
+    return nn.Sequential(conv, *head)
 
 
 class BasicBlock(nn.Module):
@@ -159,7 +182,11 @@ def soft_argmax(maps, stride, in_w, in_h, beta):
     return torch.stack([ex, ey], 2).reshape(b, 2 * n)
 
 
-def build(model, outputs, h, w):
+def build(model, outputs, h, w, cnn):
+    if model == "landmark-cnn":
+        channels, convs, hidden = cnn.split(":")
+        return landmark_cnn(outputs, h, w, [int(c) for c in channels.split(",")], int(convs),
+                            int(hidden))
     if model == "nose-tip":
         return nose_tip(outputs, h, w)
     if model == "imm58":
@@ -168,7 +195,8 @@ def build(model, outputs, h, w):
         return ResNet18(outputs)
     if model == "heatmap":
         return HeatmapNet(outputs)
-    raise SystemExit("unknown model '%s'; known: nose-tip, imm58, resnet18, heatmap" % model)
+    raise SystemExit("unknown model '%s'; known: nose-tip, imm58, resnet18, heatmap, landmark-cnn"
+                     % model)
 
 
 def load_dump(net, base):
@@ -216,6 +244,8 @@ def main():
     ap.add_argument("--reps", type=int, default=30)
     ap.add_argument("--reps32", type=int, default=5)
     ap.add_argument("--check-dir")
+    ap.add_argument("--landmark-cnn", default="32,64,128,256,512:1:1024",
+                    help="landmark-cnn's CHANNELS:CONVS_PER_STAGE:HIDDEN")
     ap.add_argument("cases", nargs="+")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
@@ -225,7 +255,7 @@ def main():
         model, size, outputs = case.split(":")
         w, h = (int(v) for v in size.split("x"))
         outputs = int(outputs)
-        net = build(model, outputs, h, w)
+        net = build(model, outputs, h, w, args.landmark_cnn)
         net.eval()
         params = sum(p.numel() for p in net.parameters() if p.requires_grad)
         check = None

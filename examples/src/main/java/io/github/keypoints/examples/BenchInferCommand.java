@@ -10,9 +10,11 @@ import ai.djl.training.ParameterStore;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import io.github.keypoints.data.LandmarkScheme;
 import io.github.keypoints.models.KeypointBlock;
 import io.github.keypoints.models.ModelZoo;
 import io.github.keypoints.models.ParameterCount;
+import io.github.keypoints.train.LandmarkRecipe;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +43,11 @@ import picocli.CommandLine.Spec;
             "Inference (forward only, no gradients, after warm-up) of each network per engine"
                     + " against the same network in Python PyTorch: median ms per face at batch 1"
                     + " and images/s at batch 32. Inputs: nose-tip 80x60, imm58 240x180, resnet18"
-                    + " 224x224 and 96x96 (the train-300w default), heatmap 120x90; 1 channel.",
+                    + " 224x224 and 96x96, heatmap 120x90, landmark-cnn (the default 68-point"
+                    + " landmarker's network) at its recipe's input; 1 channel.",
+            "Then the default landmarker end to end (KeypointDetector with a given face box on a"
+                    + " 640x480 photo: crop and resize, normalise, forward, map back): ms per face"
+                    + " at batch 1 and faces/s at batch 32, per engine (Java only).",
             "ratio_ms_b1 = java_ms / python_ms (below 1: Java faster); ratio_img_s_b32 ="
                     + " java_img_s / python_img_s (above 1: Java faster).",
             "Both sides must be the same network: equal trainable parameter counts, and with the"
@@ -57,13 +63,17 @@ public final class BenchInferCommand implements Callable<Integer> {
     /** Largest output difference, Java vs Python with the same weights, still float noise. */
     private static final double MAX_OUTPUT_DIFF = 1e-3;
 
-    private static final List<String> MODELS = List.of("nose-tip", "imm58", "resnet18", "heatmap");
+    private static final List<String> MODELS =
+            List.of("nose-tip", "imm58", "resnet18", "heatmap", "landmark-cnn");
+
+    /** The default 68-point landmarker's recipe, whose network the landmark-cnn row times. */
+    private static final LandmarkRecipe LANDMARKER = LandmarkRecipe.ibug68();
 
     @Spec private CommandSpec spec;
 
     @Option(
             names = "--models",
-            defaultValue = "nose-tip,imm58,resnet18,heatmap",
+            defaultValue = "nose-tip,imm58,resnet18,heatmap,landmark-cnn",
             split = ",",
             description = "Networks (default ${DEFAULT-VALUE}).")
     List<String> models;
@@ -85,6 +95,18 @@ public final class BenchInferCommand implements Callable<Integer> {
             defaultValue = "5",
             description = "Timed batch-32 passes (default ${DEFAULT-VALUE}).")
     int reps32;
+
+    @Option(
+            names = "--landmarker",
+            description =
+                    "A saved 68-point model directory to time end to end through"
+                            + " KeypointDetector (crop, resize, normalise, forward, map back) with"
+                            + " a given face box; default: the default recipe's network, untrained"
+                            + " (the time does not depend on the weights).")
+    Path landmarker;
+
+    @Option(names = "--no-landmarker", description = "Skip the end-to-end landmarker rows.")
+    boolean noLandmarker;
 
     @Option(
             names = "--no-python",
@@ -112,6 +134,9 @@ public final class BenchInferCommand implements Callable<Integer> {
                 return List.of(new Case(model, 224, 224, 136), new Case(model, 96, 96, 136));
             case "heatmap":
                 return List.of(new Case(model, 120, 90, 116));
+            case "landmark-cnn":
+                int side = LANDMARKER.inputSize();
+                return List.of(new Case(model, side, side, 136));
             default:
                 return List.of();
         }
@@ -160,6 +185,11 @@ public final class BenchInferCommand implements Callable<Integer> {
             }
             JsonObject py = noPython ? null : runPython(n, selected, checkDir);
             List<Map<String, Object>> rows = report(n, java, py);
+            List<Map<String, Object>> endToEnd =
+                    noLandmarker
+                            ? List.of()
+                            : LandmarkerTiming.measure(
+                                    landmarker, sides.engines, warmup, reps, reps32);
             if (sides.json) {
                 new JsonSummary()
                         .put("threads", n)
@@ -174,6 +204,7 @@ public final class BenchInferCommand implements Callable<Integer> {
                                         "java_img_s_b32 / python_img_s_b32: above 1 means Java is"
                                                 + " faster"))
                         .put("cases", rows)
+                        .put("landmarker", endToEnd)
                         .print(System.out);
             }
             return 0;
@@ -205,7 +236,10 @@ public final class BenchInferCommand implements Callable<Integer> {
 
     private JavaResult measure(Case c, String engine, Path checkDir) throws IOException {
         System.err.println("bench infer: timing " + c.key() + " on " + engine);
-        KeypointBlock block = ModelZoo.create(c.model(), c.outputs());
+        KeypointBlock block =
+                "landmark-cnn".equals(c.model())
+                        ? LANDMARKER.newBlock(LandmarkScheme.IBUG_68, 0)
+                        : ModelZoo.create(c.model(), c.outputs());
         Shape one = new Shape(1, 1, c.height(), c.width());
         try (Model model = Model.newInstance("bench-infer", Device.cpu(), engine)) {
             model.setBlock(block);
@@ -369,6 +403,16 @@ public final class BenchInferCommand implements Callable<Integer> {
         return v == null ? "-" : String.format(Locale.ROOT, format, v);
     }
 
+    /** The default landmarker network's shape as the Python reference takes it. */
+    private static String landmarkCnnShape() {
+        Map<String, Object> config = LANDMARKER.newBlock(LandmarkScheme.IBUG_68, 0).config();
+        StringBuilder channels = new StringBuilder();
+        for (Object c : (List<?>) config.get("channels")) {
+            channels.append(channels.length() == 0 ? "" : ",").append(c);
+        }
+        return channels + ":" + config.get("convsPerStage") + ":" + config.get("hidden");
+    }
+
     private JsonObject runPython(int n, List<Case> selected, Path checkDir)
             throws IOException, InterruptedException {
         PythonTorchReference ref = sides.reference("bench/infer_reference.py");
@@ -385,7 +429,9 @@ public final class BenchInferCommand implements Callable<Integer> {
                                 "--reps32",
                                 Integer.toString(reps32),
                                 "--check-dir",
-                                checkDir.toString()));
+                                checkDir.toString(),
+                                "--landmark-cnn",
+                                landmarkCnnShape()));
         for (Case c : selected) {
             args.add(c.key() + ":" + c.outputs());
         }
