@@ -89,6 +89,13 @@ final class Train300wCommand implements Callable<Integer> {
     @Option(names = "--dropout", description = "landmark-cnn: dropout after the hidden layer.")
     Double dropout;
 
+    @Option(
+            names = "--net",
+            description =
+                    "Any builder parameter of the network as KEY=VALUE (repeatable), such as"
+                            + " outputStride=4 for --model heatmap.")
+    Map<String, String> net;
+
     @Option(names = "--input", description = "Square input side in pixels.")
     Integer input;
 
@@ -301,8 +308,12 @@ final class Train300wCommand implements Callable<Integer> {
                 || channels != null
                 || convs != null
                 || hidden != null
-                || dropout != null) {
+                || dropout != null
+                || net != null) {
             Map<String, Object> config = new LinkedHashMap<>();
+            if (net != null) {
+                net.forEach((k, v) -> config.put(k, number(k, v)));
+            }
             if (channels != null) {
                 List<Integer> c = new ArrayList<>();
                 for (int v : channels) {
@@ -376,6 +387,15 @@ final class Train300wCommand implements Callable<Integer> {
             b.optStandardize("dataset".equalsIgnoreCase(normalize));
         }
         return b.build();
+    }
+
+    private static Number number(String key, String value) {
+        try {
+            return value.contains(".") ? Double.parseDouble(value) : Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(
+                    "--net " + key + "=" + value + ": expected a number", e);
+        }
     }
 
     private static List<FaceSample> load(Path dir) throws Exception {
