@@ -11,9 +11,11 @@ import java.util.Objects;
 import org.opencv.core.Mat;
 
 /**
- * The automatic mode's first step: finds the one face in each unannotated photo and predicts its
- * keypoints, so the photos can be morphed or averaged like annotated ones. A photo with no face,
- * with several faces, or that cannot be read is reported with the reason, never silently used.
+ * The automatic mode's first step: finds the face in each unannotated photo and predicts its
+ * keypoints, so the photos can be morphed or averaged like annotated ones. The face is the largest
+ * one found when every other is less than half its area (a portrait's subject, with a small face or
+ * a false detection in the background); a photo with no face, with several faces of similar size,
+ * or that cannot be read is reported with the reason, never silently used.
  *
  * <pre>{@code
  * PhotoAnnotator annotator = new PhotoAnnotator(CascadeFaceFinder.builder().build(), detector);
@@ -23,6 +25,9 @@ import org.opencv.core.Mat;
  * }</pre>
  */
 public final class PhotoAnnotator {
+
+    /** Another face at least this fraction of the largest one's area makes a photo ambiguous. */
+    static final double DOMINANCE = 0.5;
 
     private final FaceFinder finder;
     private final LandmarkPredictor predictor;
@@ -42,7 +47,7 @@ public final class PhotoAnnotator {
      * A photo that was not used.
      *
      * @param photo the file
-     * @param reason why, for example "no face found" or "3 faces found"
+     * @param reason why, for example "no face found" or "3 faces of similar size found"
      */
     public record Rejection(Path photo, String reason) {}
 
@@ -93,19 +98,38 @@ public final class PhotoAnnotator {
                     rejected.add(new Rejection(photo, "no face found"));
                     continue;
                 }
-                if (found.size() > 1) {
+                Box face = found.get(0);
+                for (Box b : found) {
+                    if (area(b) > area(face)) {
+                        face = b;
+                    }
+                }
+                int similar = 0;
+                for (Box b : found) {
+                    if (area(b) >= DOMINANCE * area(face)) {
+                        similar++;
+                    }
+                }
+                if (similar > 1) {
                     rejected.add(
                             new Rejection(
-                                    photo, found.size() + " faces found, expected exactly one"));
+                                    photo,
+                                    similar
+                                            + " faces of similar size found (each at least half"
+                                            + " the largest's area), expected one"));
                     continue;
                 }
-                Keypoints k = predictor.predict(image, found.get(0));
+                Keypoints k = predictor.predict(image, face);
                 faces.add(new Face(photo.getFileName().toString(), ImageBuffer.fromMat(image), k));
-                boxes.add(found.get(0));
+                boxes.add(face);
             } finally {
                 image.release();
             }
         }
         return new Report(faces, boxes, rejected);
+    }
+
+    private static double area(Box b) {
+        return b.width() * b.height();
     }
 }
