@@ -8,12 +8,12 @@
 #   bench/acceptance.sh table      only rewrite docs/results-training.md from the collected JSON
 # Every run uses $THREADS engine threads (default 1: two runs side by side use the 2 cores better
 # than one run with 2 threads on these small networks).
-# Run folders and logs go to $RUNS (default /work/runs, outside the repository); every finished
+# Run folders and logs go to $RUNS (default runs/ in the repository, ignored by git); every finished
 # run appends its --json line to $RUNS/results.jsonl, from which the table is written.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 data="${DATA:-$root/../shared/data/imm_face_db}"
-runs="${RUNS:-/work/runs}"
+runs="${RUNS:-$root/runs}"
 mkdir -p "$runs"
 what="${1:-nose}"
 seeds="${SEEDS:-0 1 2}"
