@@ -21,7 +21,21 @@ class DeviceSelectionTest {
                 .containsExactly(Device.cpu());
         assertThat(DeviceSelection.choose(new Device[0], 8)).containsExactly(Device.cpu());
         assertThat(DeviceSelection.forEngine("PyTorch", 0)).containsExactly(Device.cpu());
-        // No GPU on the build machines: the engine reports none and the CPU is chosen.
-        assertThat(DeviceSelection.forEngine("PyTorch", 4)).allMatch(d -> !d.isGpu() || d.isGpu());
+    }
+
+    @Test
+    void theEnginesOwnDevicesAreWhatIsChosenFrom() {
+        // Whatever this machine has: forEngine is choose() applied to the engine's devices.
+        Device[] visible = ai.djl.engine.Engine.getEngine("PyTorch").getDevices(4);
+        assertThat(DeviceSelection.forEngine("PyTorch", 4))
+                .containsExactly(DeviceSelection.choose(visible, 4));
+    }
+
+    @Test
+    void cpusAmongTheVisibleDevicesAreNeverMixedWithGpus() {
+        Device[] visible = {Device.cpu(), Device.gpu(0), Device.gpu(1)};
+        assertThat(DeviceSelection.choose(visible, 8))
+                .containsExactly(Device.gpu(0), Device.gpu(1));
+        assertThat(DeviceSelection.choose(visible, 1)).containsExactly(Device.gpu(0));
     }
 }
