@@ -4,8 +4,9 @@ torch.no_grad(), on the same machine and thread count as the Java side.
 
 usage: /usr/bin/python3 bench/infer_reference.py --threads N [--warmup W] [--reps R]
            [--reps32 R32] [--check-dir DIR] MODEL:WxH:OUTPUTS ...
-  MODEL is nose-tip, imm58, resnet18, heatmap or landmark-cnn (shaped by --landmark-cnn
-  CHANNELS:CONVS:HIDDEN); W x H the input (1 channel); OUTPUTS = 2N.
+  MODEL is nose-tip, imm58, resnet18, heatmap, landmark-cnn (shaped by --landmark-cnn
+  CHANNELS:CONVS:HIDDEN) or landmarker (the default 68-point landmarker's network, described by
+  --landmarker JSON); W x H the input (1 channel); OUTPUTS = 2N.
   With --check-dir, DIR/MODEL_WxH.json + .bin (written by the Java side, ParameterDump) hold the
   Java network's tensors in its order, BatchNorm running statistics included, then one input: they
   are loaded into the Python network (shapes checked one by one) and its output on that input is
@@ -131,17 +132,19 @@ class HeatmapNet(nn.Module):
     # keypoints-models' HeatmapNet with its defaults (base 16, depth 3, stride 1, beta 1): a U-Net
     # with ceil-mode max-pooling, nearest 2x up-sampling by broadcast, crop to the skip, concat,
     # a 1x1 head with bias, and the soft-argmax decode of SoftArgmax.decode.
-    def __init__(self, outputs, base=16, depth=3, beta=1.0):
+    def __init__(self, outputs, base=16, depth=3, beta=1.0, stride=1):
         super().__init__()
         self.depth = depth
         self.beta = beta
+        self.stride = stride
+        stop = stride.bit_length() - 1
         self.enc = nn.ModuleList()
         cin = 1
         for level in range(depth + 1):
             self.enc.append(double_conv(cin, base << level))
             cin = base << level
         self.dec = nn.ModuleList()
-        for level in range(depth - 1, -1, -1):
+        for level in range(depth - 1, stop - 1, -1):
             self.dec.append(double_conv(cin + (base << level), base << level))
             cin = base << level
         self.head = nn.Conv2d(cin, outputs // 2, 1)
@@ -164,7 +167,7 @@ class HeatmapNet(nn.Module):
             x = self.upsample(x)[:, :, :skip.shape[2], :skip.shape[3]]
             x = dec(torch.cat([x, skip], 1))
         maps = self.head(x)
-        return soft_argmax(maps, 1, in_w, in_h, self.beta)
+        return soft_argmax(maps, self.stride, in_w, in_h, self.beta)
 
 
 def soft_argmax(maps, stride, in_w, in_h, beta):
@@ -182,7 +185,17 @@ def soft_argmax(maps, stride, in_w, in_h, beta):
     return torch.stack([ex, ey], 2).reshape(b, 2 * n)
 
 
-def build(model, outputs, h, w, cnn):
+def build(model, outputs, h, w, cnn, landmarker):
+    if model == "landmarker":
+        # The default 68-point landmarker's network, described by the Java side as JSON.
+        spec = json.loads(landmarker)
+        if spec["architecture"] == "heatmap":
+            return HeatmapNet(outputs, spec.get("baseChannels", 16), spec.get("depth", 3),
+                              spec.get("beta", 1.0), spec.get("outputStride", 1))
+        if spec["architecture"] == "landmark-cnn":
+            return landmark_cnn(outputs, h, w, spec["channels"], spec["convsPerStage"],
+                                spec["hidden"])
+        raise SystemExit("landmarker: unsupported architecture %s" % spec["architecture"])
     if model == "landmark-cnn":
         channels, convs, hidden = cnn.split(":")
         return landmark_cnn(outputs, h, w, [int(c) for c in channels.split(",")], int(convs),
@@ -246,6 +259,8 @@ def main():
     ap.add_argument("--check-dir")
     ap.add_argument("--landmark-cnn", default="32,64,128,256,512:1:1024",
                     help="landmark-cnn's CHANNELS:CONVS_PER_STAGE:HIDDEN")
+    ap.add_argument("--landmarker", default='{"architecture": "heatmap"}',
+                    help="the default landmarker's network as JSON (architecture + config)")
     ap.add_argument("cases", nargs="+")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
@@ -255,7 +270,7 @@ def main():
         model, size, outputs = case.split(":")
         w, h = (int(v) for v in size.split("x"))
         outputs = int(outputs)
-        net = build(model, outputs, h, w, args.landmark_cnn)
+        net = build(model, outputs, h, w, args.landmark_cnn, args.landmarker)
         net.eval()
         params = sum(p.numel() for p in net.parameters() if p.requires_grad)
         check = None

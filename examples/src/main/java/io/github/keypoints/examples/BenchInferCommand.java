@@ -43,8 +43,8 @@ import picocli.CommandLine.Spec;
             "Inference (forward only, no gradients, after warm-up) of each network per engine"
                     + " against the same network in Python PyTorch: median ms per face at batch 1"
                     + " and images/s at batch 32. Inputs: nose-tip 80x60, imm58 240x180, resnet18"
-                    + " 224x224 and 96x96, heatmap 120x90, landmark-cnn (the default 68-point"
-                    + " landmarker's network) at its recipe's input; 1 channel.",
+                    + " 224x224 and 96x96, heatmap 120x90, landmark-cnn 64x64, landmarker (the"
+                    + " default 68-point landmarker's network) at its recipe's input; 1 channel.",
             "Then the default landmarker end to end (KeypointDetector with a given face box on a"
                     + " 640x480 photo: crop and resize, normalise, forward, map back): ms per face"
                     + " at batch 1 and faces/s at batch 32, per engine (Java only).",
@@ -64,7 +64,7 @@ public final class BenchInferCommand implements Callable<Integer> {
     private static final double MAX_OUTPUT_DIFF = 1e-3;
 
     private static final List<String> MODELS =
-            List.of("nose-tip", "imm58", "resnet18", "heatmap", "landmark-cnn");
+            List.of("nose-tip", "imm58", "resnet18", "heatmap", "landmark-cnn", "landmarker");
 
     /** The default 68-point landmarker's recipe, whose network the landmark-cnn row times. */
     private static final LandmarkRecipe LANDMARKER = LandmarkRecipe.ibug68();
@@ -73,7 +73,7 @@ public final class BenchInferCommand implements Callable<Integer> {
 
     @Option(
             names = "--models",
-            defaultValue = "nose-tip,imm58,resnet18,heatmap,landmark-cnn",
+            defaultValue = "nose-tip,imm58,resnet18,heatmap,landmark-cnn,landmarker",
             split = ",",
             description = "Networks (default ${DEFAULT-VALUE}).")
     List<String> models;
@@ -135,6 +135,8 @@ public final class BenchInferCommand implements Callable<Integer> {
             case "heatmap":
                 return List.of(new Case(model, 120, 90, 116));
             case "landmark-cnn":
+                return List.of(new Case(model, 64, 64, 136));
+            case "landmarker":
                 int side = LANDMARKER.inputSize();
                 return List.of(new Case(model, side, side, 136));
             default:
@@ -237,7 +239,7 @@ public final class BenchInferCommand implements Callable<Integer> {
     private JavaResult measure(Case c, String engine, Path checkDir) throws IOException {
         System.err.println("bench infer: timing " + c.key() + " on " + engine);
         KeypointBlock block =
-                "landmark-cnn".equals(c.model())
+                "landmarker".equals(c.model())
                         ? LANDMARKER.newBlock(LandmarkScheme.IBUG_68, 0)
                         : ModelZoo.create(c.model(), c.outputs());
         Shape one = new Shape(1, 1, c.height(), c.width());
@@ -403,14 +405,12 @@ public final class BenchInferCommand implements Callable<Integer> {
         return v == null ? "-" : String.format(Locale.ROOT, format, v);
     }
 
-    /** The default landmarker network's shape as the Python reference takes it. */
-    private static String landmarkCnnShape() {
-        Map<String, Object> config = LANDMARKER.newBlock(LandmarkScheme.IBUG_68, 0).config();
-        StringBuilder channels = new StringBuilder();
-        for (Object c : (List<?>) config.get("channels")) {
-            channels.append(channels.length() == 0 ? "" : ",").append(c);
-        }
-        return channels + ":" + config.get("convsPerStage") + ":" + config.get("hidden");
+    /** The default landmarker's network as the Python reference takes it: name and config. */
+    private static String landmarkerJson() {
+        KeypointBlock block = LANDMARKER.newBlock(LandmarkScheme.IBUG_68, 0);
+        Map<String, Object> spec = new LinkedHashMap<>(block.config());
+        spec.put("architecture", block.architecture());
+        return new com.google.gson.Gson().toJson(spec);
     }
 
     private JsonObject runPython(int n, List<Case> selected, Path checkDir)
@@ -430,8 +430,8 @@ public final class BenchInferCommand implements Callable<Integer> {
                                 Integer.toString(reps32),
                                 "--check-dir",
                                 checkDir.toString(),
-                                "--landmark-cnn",
-                                landmarkCnnShape()));
+                                "--landmarker",
+                                landmarkerJson()));
         for (Case c : selected) {
             args.add(c.key() + ":" + c.outputs());
         }

@@ -11,6 +11,7 @@ import io.github.keypoints.data.load.DatasetLoader;
 import io.github.keypoints.data.load.LoadedDataset;
 import io.github.keypoints.data.load.PhotoSplit;
 import io.github.keypoints.models.KeypointBlock;
+import io.github.keypoints.models.LandmarkCnn;
 import io.github.keypoints.models.ModelSpec;
 import io.github.keypoints.train.BestBy;
 import io.github.keypoints.train.EpochRecord;
@@ -71,7 +72,9 @@ final class Train300wCommand implements Callable<Integer> {
 
     @Option(
             names = "--model",
-            description = "Network from the model zoo (default: the recipe's, landmark-cnn).")
+            description =
+                    "Network from the model zoo (default: the recipe's heatmap network; the"
+                            + " landmark-cnn options below imply landmark-cnn).")
     String model;
 
     @Option(
@@ -330,10 +333,14 @@ final class Train300wCommand implements Callable<Integer> {
             if (dropout != null) {
                 config.put("dropout", dropout);
             }
+            boolean cnnOptions =
+                    channels != null || convs != null || hidden != null || dropout != null;
             String name =
                     model != null
                             ? TrainCommand.architecture(model)
-                            : LandmarkRecipe.ibug68().architecture();
+                            : cnnOptions
+                                    ? LandmarkCnn.NAME
+                                    : LandmarkRecipe.ibug68().architecture();
             b.optArchitecture(name, config);
         }
         if (input != null) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.keypoints.data.LandmarkScheme;
+import io.github.keypoints.models.HeatmapNet;
 import io.github.keypoints.models.LandmarkCnn;
 import io.github.keypoints.models.ResNet18;
 import java.util.Map;
@@ -28,8 +29,10 @@ class LandmarkRecipeTest {
     void theNetworkHasTwoOutputsPerPointAndTheRecipesArchitecture() {
         LandmarkRecipe r = LandmarkRecipe.ibug68();
         assertThat(r.newBlock(LandmarkScheme.IBUG_68, 1))
-                .isInstanceOf(LandmarkCnn.class)
-                .satisfies(b -> assertThat(b.outputs()).isEqualTo(136));
+                .isInstanceOf(HeatmapNet.class)
+                .satisfies(b -> assertThat(b.outputs()).isEqualTo(136))
+                .satisfies(b -> assertThat(b.config()).containsEntry("baseChannels", 32))
+                .satisfies(b -> assertThat(b.config()).containsEntry("outputStride", 4));
         LandmarkRecipe resnet = r.toBuilder().optArchitecture(ResNet18.NAME, Map.of()).build();
         assertThat(resnet.newBlock(LandmarkScheme.IBUG_68, 1)).isInstanceOf(ResNet18.class);
         LandmarkRecipe narrow =
