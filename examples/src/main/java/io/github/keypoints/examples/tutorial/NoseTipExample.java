@@ -28,10 +28,11 @@ import java.util.Set;
  * ./keypoints example nose-tip --data ../shared/data/imm_face_db [--epochs 8] [--out runs/example-nose-tip]
  * </pre>
  *
- * <p>The launcher sets {@code ONEDNN_MAX_CPU_ISA=SSE41}: libtorch 2.7.1's oneDNN convolutions
- * compute wrong values on some CPUs (our AMD EPYC machines) with the AVX-512 and AVX2 kernels — the
- * half-channel net (12/16/16) got a NaN loss from the first batches under AVX2 — and right ones
- * under SSE41. If you run the class yourself, set the variable too on such CPUs.
+ * <p>The launcher sets {@code ONEDNN_MAX_CPU_ISA=AVX512_CORE}, the fastest level {@code ./keypoints
+ * bench onednn} found right. libtorch 2.7.1's oneDNN convolutions computed wrong values on one of
+ * our AMD EPYC machines with the AVX-512 and AVX2 kernels — the half-channel net (12/16/16) got a
+ * NaN loss from the first batches under AVX2 — and right ones under SSE41; on such a CPU the
+ * library's start-up check stops with an error that says to set {@code SSE41}.
  *
  * <p>Each run folder gets {@code loss-curve.png}, {@code gallery.png} (best and worst validation
  * faces with the true nose tip and the prediction drawn), {@code filters.png}, {@code history.csv}
@@ -68,9 +69,7 @@ public final class NoseTipExample {
         // Splitting by image would put the same person on both sides and flatter the result.
         ImmSplit split = ImmSplit.byPerson(faces, ImmSplit.REFERENCE_LAST_TRAIN_PERSON);
 
-        // Step 3: the three runs differ only in learning rate and channel counts. (On CPUs where
-        // libtorch's oneDNN AVX/AVX2 kernels go wrong for 12 or 16 channels the half-channel run
-        // turns to NaN: run it with ONEDNN_MAX_CPU_ISA=SSE41, see the class comment.)
+        // Step 3: the three runs differ only in learning rate and channel counts.
         double reference =
                 train(split, 1e-3f, new int[] {24, 32, 32}, epochs, out.resolve("lr1e-3"));
         double fastLr = train(split, 1e-2f, new int[] {24, 32, 32}, epochs, out.resolve("lr1e-2"));
