@@ -34,6 +34,7 @@ class BenchInferCommandTest {
         "3",
         "--reps32",
         "1",
+        "--no-landmarker",
         "--json"
     };
 
@@ -158,6 +159,62 @@ class BenchInferCommandTest {
         CliRun r = CliRun.of(tiny("--script", fake.toString()));
         assertThat(r.code()).isNotZero();
         assertThat(r.err()).contains("nose-tip:80x60", "outputs differ", "not the same network");
+    }
+
+    @Test
+    void theLandmarkerIsTimedEndToEndOnEachEngineAndItsNetworkIsTheRecipes() {
+        CliRun r =
+                CliRun.of(
+                        "bench",
+                        "infer",
+                        "--models",
+                        "landmarker",
+                        "--engines",
+                        "PyTorch,MXNet",
+                        "--threads",
+                        "1",
+                        "--warmup",
+                        "1",
+                        "--reps",
+                        "2",
+                        "--reps32",
+                        "1",
+                        "--no-python",
+                        "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonObject j = r.json();
+        JsonObject c = j.getAsJsonArray("cases").get(0).getAsJsonObject();
+        io.github.keypoints.train.LandmarkRecipe recipe =
+                io.github.keypoints.train.LandmarkRecipe.ibug68();
+        int side = recipe.inputSize();
+        assertThat(c.get("input").getAsString()).isEqualTo(side + "x" + side);
+        assertThat(c.get("params").getAsLong())
+                .isEqualTo(
+                        io.github.keypoints.models.ParameterCount.trainable(
+                                initialised(recipe, side)));
+        JsonArray e2e = j.getAsJsonArray("landmarker");
+        assertThat(e2e).hasSize(2);
+        for (int i = 0; i < 2; i++) {
+            JsonObject row = e2e.get(i).getAsJsonObject();
+            assertThat(row.get("engine").getAsString()).isEqualTo(i == 0 ? "PyTorch" : "MXNet");
+            assertThat(row.get("input").getAsString()).isEqualTo(side + "x" + side);
+            assertThat(row.get("ms_per_face_b1").getAsDouble()).isPositive();
+            assertThat(row.get("faces_per_s_b32").getAsDouble()).isPositive();
+        }
+    }
+
+    private static io.github.keypoints.models.KeypointBlock initialised(
+            io.github.keypoints.train.LandmarkRecipe recipe, int side) {
+        io.github.keypoints.models.KeypointBlock b =
+                recipe.newBlock(io.github.keypoints.data.LandmarkScheme.IBUG_68, 0);
+        try (ai.djl.ndarray.NDManager m =
+                ai.djl.ndarray.NDManager.newBaseManager(ai.djl.Device.cpu(), "PyTorch")) {
+            b.initialize(
+                    m,
+                    ai.djl.ndarray.types.DataType.FLOAT32,
+                    new ai.djl.ndarray.types.Shape(1, 1, side, side));
+        }
+        return b;
     }
 
     @Test

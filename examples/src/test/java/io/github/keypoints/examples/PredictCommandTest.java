@@ -86,6 +86,53 @@ class PredictCommandTest {
     }
 
     @Test
+    void withoutABoxEveryFoundFaceIsLandmarkedAndFacelessImagesAreListed() throws Exception {
+        Path photo =
+                Path.of(System.getProperty("keypoints.shared.data", "../../shared/data"))
+                        .resolve("faces_misc/face_recognition/obama2.jpg");
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                Files.isRegularFile(photo), "shared photo not found at " + photo);
+        Path blank = dir.resolve("blank.png");
+        Mat grey = new Mat(90, 120, CvType.CV_8UC3, new org.opencv.core.Scalar(128, 128, 128));
+        ImageFiles.write(grey, blank);
+        grey.release();
+        CliRun r =
+                run(
+                        "predict",
+                        "--model",
+                        model.toString(),
+                        photo.toString(),
+                        blank.toString(),
+                        "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains(blank + ": no face found");
+        JsonObject j = r.json();
+        assertThat(j.getAsJsonArray("no_face")).hasSize(1);
+        assertThat(j.getAsJsonArray("no_face").get(0).getAsString()).isEqualTo(blank.toString());
+        // The faces are the bundled finder's on the photo as the 1-channel model reads it, in the
+        // finder's order (largest first), each landmarked.
+        Mat m = ImageFiles.read(photo, true);
+        java.util.List<Box> found;
+        try {
+            found = io.github.keypoints.data.detect.CascadeFaceFinder.builder().build().find(m);
+        } finally {
+            m.release();
+        }
+        assertThat(found).isNotEmpty();
+        JsonArray preds = j.getAsJsonArray("predictions");
+        assertThat(j.get("faces").getAsInt()).isEqualTo(found.size());
+        assertThat(preds).hasSize(found.size());
+        for (int i = 0; i < found.size(); i++) {
+            JsonObject p = preds.get(i).getAsJsonObject();
+            assertThat(p.get("face").getAsInt()).isEqualTo(i);
+            JsonArray b = p.getAsJsonArray("box");
+            assertThat(b.get(0).getAsDouble()).isCloseTo(found.get(i).x(), within(1e-9));
+            assertThat(b.get(2).getAsDouble()).isCloseTo(found.get(i).width(), within(1e-9));
+            assertThat(p.getAsJsonArray("points")).hasSize(68);
+        }
+    }
+
+    @Test
     void predictPrintsOriginalPixelPointsAndWritesOverlays() throws Exception {
         Path image = faces.resolve("f1.png");
         Path out = dir.resolve("overlays");
