@@ -118,7 +118,7 @@ class DemoCommandTest {
     @Test
     void meanShapeBaselinesMatchTheReferenceFigures() throws IOException {
         Path imm =
-                Path.of(System.getProperty("keypoints.shared.data", "../shared/data"))
+                Path.of(System.getProperty("keypoints.shared.data", "../../shared/data"))
                         .resolve("imm_face_db");
         Assumptions.assumeTrue(
                 Files.isDirectory(imm), "shared IMM data not found at " + imm + "; skipping");

@@ -94,7 +94,7 @@ class ImmDataLocationTest {
     @Test
     void theSharedImmCopyPassesTheChecksums() throws IOException {
         Path imm =
-                Path.of(System.getProperty("keypoints.shared.data", "../shared/data"))
+                Path.of(System.getProperty("keypoints.shared.data", "../../shared/data"))
                         .resolve("imm_face_db");
         Assumptions.assumeTrue(
                 Files.isDirectory(imm), "shared IMM data not found at " + imm + "; skipping");

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class RealDataPreprocessingTest {
 
     private static Path shared(String sub) {
-        Path dir = Path.of(System.getProperty("keypoints.shared.data", "../shared/data"), sub);
+        Path dir = Path.of(System.getProperty("keypoints.shared.data", "../../shared/data"), sub);
         Assumptions.assumeTrue(
                 Files.isDirectory(dir),
                 "Real data not found at " + dir.toAbsolutePath() + "; skipping");
