@@ -201,6 +201,27 @@ class PredictCommandTest {
         assertThat(lines).hasSize(1 + 3 * 136);
         assertThat(lines.get(1)).startsWith("1,");
         assertThat(lines.get(3 * 136)).startsWith(3 * 136 + ",");
+        // Every value is the library's own prediction on that face's tight point box: faces in
+        // file order, points in scheme order, x then y, ids from 1.
+        try (KeypointDetector d = KeypointDetector.builder().setModel(model).build()) {
+            int row = 1;
+            for (int n = 0; n < 3; n++) {
+                Keypoints truth = PtsFormat.parse(faces.resolve("f" + n + ".pts"));
+                Keypoints k =
+                        d.detect(
+                                        faces.resolve("f" + n + ".png"),
+                                        java.util.Optional.of(truth.boundingBox()))
+                                .keypoints();
+                for (int i = 0; i < 68; i++) {
+                    for (double v : new double[] {k.x(i), k.y(i)}) {
+                        String[] cells = lines.get(row).split(",");
+                        assertThat(Integer.parseInt(cells[0])).isEqualTo(row);
+                        assertThat(Double.parseDouble(cells[1])).isCloseTo(v, within(1e-3));
+                        row++;
+                    }
+                }
+            }
+        }
     }
 
     @Test
