@@ -232,6 +232,81 @@ class GeometricAugmentationProperties {
         }
     }
 
+    /** Plans one step on a fresh plan per seed 0..n-1 and returns each plan's affine matrix. */
+    private static double[][] matrices(Augmentation step, Keypoints points, int n) {
+        double[][] out = new double[n][];
+        for (int k = 0; k < n; k++) {
+            AugmentationPlan plan = new AugmentationPlan(640, 480, points, Optional.empty());
+            step.plan(plan, new SplittableRandom(k));
+            out[k] = plan.affine().toArray();
+        }
+        return out;
+    }
+
+    // The three properties below fail for a step that returns the identity (or a constant): over
+    // 200 draws the sampled angle, factor or offset must stay inside its range and reach both of
+    // its ends to within a fifth of the range (for a uniform draw, missing an end has probability
+    // 0.9^200 < 1e-9).
+
+    @Property(tries = 50)
+    void rotationAnglesStayInAndFillTheirRange(
+            @ForAll("ibugPoints") Keypoints points,
+            @ForAll @DoubleRange(min = 5, max = 170) double maxDegrees) {
+        double lo = Double.MAX_VALUE;
+        double hi = -Double.MAX_VALUE;
+        for (double[] m : matrices(Augmentation.rotation(maxDegrees, Center.IMAGE), points, 200)) {
+            assertThat(Math.hypot(m[0], m[3])).isCloseTo(1, within(1e-9)); // a pure rotation
+            double angle = Math.toDegrees(Math.atan2(m[3], m[0]));
+            assertThat(Math.abs(angle)).isLessThanOrEqualTo(maxDegrees + 1e-9);
+            lo = Math.min(lo, angle);
+            hi = Math.max(hi, angle);
+        }
+        assertThat(hi).isGreaterThan(0.6 * maxDegrees);
+        assertThat(lo).isLessThan(-0.6 * maxDegrees);
+    }
+
+    @Property(tries = 50)
+    void scaleFactorsStayInAndFillTheirRange(
+            @ForAll("ibugPoints") Keypoints points,
+            @ForAll @DoubleRange(min = 0.3, max = 0.95) double min,
+            @ForAll @DoubleRange(min = 1.05, max = 3) double max) {
+        double lo = Double.MAX_VALUE;
+        double hi = 0;
+        for (double[] m : matrices(Augmentation.scale(min, max, Center.IMAGE), points, 200)) {
+            assertThat(m[1]).isCloseTo(0, within(1e-12)); // no rotation or shear
+            assertThat(m[0]).isCloseTo(m[4], within(1e-12)); // uniform
+            double factor = m[0];
+            assertThat(factor).isBetween(min - 1e-9, max + 1e-9);
+            lo = Math.min(lo, factor);
+            hi = Math.max(hi, factor);
+        }
+        double range = max - min;
+        assertThat(lo).isLessThan(min + 0.2 * range);
+        assertThat(hi).isGreaterThan(max - 0.2 * range);
+    }
+
+    @Property(tries = 50)
+    void shiftOffsetsStayInAndFillTheirRange(
+            @ForAll("ibugPoints") Keypoints points,
+            @ForAll @DoubleRange(min = 1, max = 50) double maxPixels) {
+        double[] lo = {Double.MAX_VALUE, Double.MAX_VALUE};
+        double[] hi = {-Double.MAX_VALUE, -Double.MAX_VALUE};
+        for (double[] m : matrices(Augmentation.shift(maxPixels), points, 200)) {
+            assertThat(new double[] {m[0], m[1], m[3], m[4]})
+                    .containsExactly(1, 0, 0, 1); // a pure translation
+            double[] t = {m[2], m[5]};
+            for (int a = 0; a < 2; a++) {
+                assertThat(Math.abs(t[a])).isLessThanOrEqualTo(maxPixels + 1e-9);
+                lo[a] = Math.min(lo[a], t[a]);
+                hi[a] = Math.max(hi[a], t[a]);
+            }
+        }
+        for (int a = 0; a < 2; a++) {
+            assertThat(hi[a]).as("axis %d", a).isGreaterThan(0.6 * maxPixels);
+            assertThat(lo[a]).as("axis %d", a).isLessThan(-0.6 * maxPixels);
+        }
+    }
+
     @Provide
     Arbitrary<Keypoints> ibugPoints() {
         return points(LandmarkScheme.IBUG_68);
