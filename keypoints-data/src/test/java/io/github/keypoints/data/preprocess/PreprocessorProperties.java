@@ -41,6 +41,40 @@ class PreprocessorProperties {
                         .optCrop(keepAspect ? crop.keepingAspect() : crop)
                         .build();
         Affine toInput = pre.toInput(FaceSample.of("s", NO_FILE, points), 2000, 2000);
+        // Independent oracle, from the documented definition: the points' bounding box grown by
+        // the margin about its centre, widened (or heightened) to the input aspect if asked; its
+        // outer edges land on the input's outer pixel edges -0.5 and W - 0.5.
+        float minX = Float.POSITIVE_INFINITY;
+        float minY = Float.POSITIVE_INFINITY;
+        float maxX = Float.NEGATIVE_INFINITY;
+        float maxY = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < points.size(); i++) {
+            minX = Math.min(minX, points.x(i));
+            maxX = Math.max(maxX, points.x(i));
+            minY = Math.min(minY, points.y(i));
+            maxY = Math.max(maxY, points.y(i));
+        }
+        double bw = maxX - minX;
+        double bh = maxY - minY;
+        double cx = minX + bw / 2;
+        double cy = minY + bh / 2;
+        double rw = bw * margin;
+        double rh = bh * margin;
+        if (keepAspect) {
+            double aspect = (double) w / h;
+            if (rw / rh < aspect) {
+                rw = rh * aspect;
+            } else {
+                rh = rw / aspect;
+            }
+        }
+        for (int i = 0; i < points.size(); i++) {
+            double wantX = (points.x(i) - (cx - rw / 2)) * w / rw - 0.5;
+            double wantY = (points.y(i) - (cy - rh / 2)) * h / rh - 0.5;
+            double tol = 1e-9 * Math.max(w / rw, h / rh) * 4000;
+            assertThat(toInput.applyX(points.x(i), points.y(i))).isCloseTo(wantX, within(tol));
+            assertThat(toInput.applyY(points.x(i), points.y(i))).isCloseTo(wantY, within(tol));
+        }
         Affine toOriginal = toInput.inverse();
         for (int i = 0; i < points.size(); i++) {
             double ix = toInput.applyX(points.x(i), points.y(i));
