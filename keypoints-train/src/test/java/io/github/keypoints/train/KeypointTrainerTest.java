@@ -16,6 +16,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,25 +52,78 @@ class KeypointTrainerTest {
         assertThat(report.parameters()).isEqualTo(4 * 9 + 4 + 4 * 5 * 5 * 4 + 4);
     }
 
-    @Test
-    void resumedRunContinuesWithTheSameLossesAsAnUninterruptedOne(@TempDir Path dir)
-            throws Exception {
+    /**
+     * A run that crashes after its second of four epochs and is resumed must run only epochs 3 and
+     * 4, keep the first two records it saved, and end where an uninterrupted run ends — with a
+     * cosine schedule whose rate changes at every epoch, so a resume that restarted the schedule,
+     * dropped the optimiser state or the weights, or simply trained again from scratch, fails.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void resumedRunRunsOnlyTheRemainingEpochsAndEndsLikeAnUninterruptedOne(
+            String engine, @TempDir Path dir) throws Exception {
+        LearningRateSchedule cosine = LearningRateSchedule.cosine(1e-2f, 1e-4f);
         List<EpochRecord> straight =
-                tiny("PyTorch", dir.resolve("straight"), 4).build().fit().history();
+                tiny(engine, dir.resolve("straight"), 4)
+                        .optSchedule(cosine)
+                        .build()
+                        .fit()
+                        .history();
+        assertThat(straight.get(2).learningRate()).isLessThan(straight.get(1).learningRate());
 
         Path split = dir.resolve("split");
-        tiny("PyTorch", split, 2).build().fit();
+        List<EpochRecord> beforeCrash = new ArrayList<>();
+        EpochListener crashAfterTwo =
+                new EpochListener() {
+                    @Override
+                    public void onEpochEnd(EpochRecord record, boolean best) {
+                        beforeCrash.add(record);
+                        if (record.epoch() == 1) {
+                            throw new IllegalStateException("simulated crash after epoch 2");
+                        }
+                    }
+                };
+        assertThatThrownBy(
+                        () ->
+                                tiny(engine, split, 4)
+                                        .optSchedule(cosine)
+                                        .addEpochListener(crashAfterTwo)
+                                        .build()
+                                        .fit())
+                .hasMessageContaining("simulated crash");
         assertThat(
                         Checkpoint.load(
                                         KeypointTrainer.checkpointDirectory(split)
                                                 .resolve("last.ckpt"))
                                 .epochsDone())
                 .isEqualTo(2);
-        List<EpochRecord> resumed =
-                tiny("PyTorch", split, 4).optResume(true).build().fit().history();
 
+        List<Integer> started = new ArrayList<>();
+        EpochListener starts =
+                new EpochListener() {
+                    @Override
+                    public void onEpochStart(int epoch) {
+                        started.add(epoch);
+                    }
+                };
+        List<EpochRecord> resumed =
+                tiny(engine, split, 4)
+                        .optSchedule(cosine)
+                        .optResume(true)
+                        .addEpochListener(starts)
+                        .build()
+                        .fit()
+                        .history();
+
+        assertThat(started).as("epochs the resumed run trained").containsExactly(2, 3);
         assertThat(resumed).hasSize(4);
+        // The first two records are the crashed run's own, loaded from the checkpoint (their
+        // wall-clock seconds too, which a re-run would not reproduce).
+        assertThat(resumed.subList(0, 2)).isEqualTo(beforeCrash);
         for (int e = 0; e < 4; e++) {
+            assertThat(resumed.get(e).learningRate())
+                    .as("learning rate epoch %d", e)
+                    .isEqualTo(straight.get(e).learningRate());
             assertThat(resumed.get(e).trainLoss())
                     .as("train loss epoch %d", e)
                     .isCloseTo(
