@@ -2,29 +2,10 @@ package io.github.keypoints.morph;
 
 import java.util.Random;
 
-/** Synthetic point sets and images for tests. */
+/** Synthetic images for tests (point sets come from {@link PointSets}' arbitraries). */
 final class FacePoints {
 
     private FacePoints() {}
-
-    /** Random interior points plus the frame's 4 corners and 4 edge midpoints (at ±0.5). */
-    static double[] randomWithBorder(
-            Random r, int inner, int width, int height, boolean quarterPixels) {
-        double[] border = FaceFrame.borderPoints(width, height);
-        double[] xy = new double[2 * inner + border.length];
-        for (int i = 0; i < inner; i++) {
-            double x = r.nextDouble() * (width - 1);
-            double y = r.nextDouble() * (height - 1);
-            if (quarterPixels) {
-                x = Math.rint(x * 4) / 4;
-                y = Math.rint(y * 4) / 4;
-            }
-            xy[2 * i] = x;
-            xy[2 * i + 1] = y;
-        }
-        System.arraycopy(border, 0, xy, 2 * inner, border.length);
-        return xy;
-    }
 
     /** A smooth random image (so bilinear rounding stays within one grey level). */
     static ImageBuffer randomImage(Random r, int width, int height, int channels) {

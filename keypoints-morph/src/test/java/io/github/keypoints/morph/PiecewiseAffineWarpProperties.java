@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.keypoints.data.Affine;
 import java.util.Random;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.DoubleRange;
-import net.jqwik.api.constraints.IntRange;
 
 class PiecewiseAffineWarpProperties {
 
@@ -19,15 +21,10 @@ class PiecewiseAffineWarpProperties {
             @ForAll @DoubleRange(min = -1000, max = 1000) double y1,
             @ForAll @DoubleRange(min = -1000, max = 1000) double x2,
             @ForAll @DoubleRange(min = -1000, max = 1000) double y2,
-            @ForAll long seed) {
+            @ForAll("targets") double[] dst) {
         double[] src = {x0, y0, x1, y1, x2, y2};
         double area = (x1 - x0) * (y2 - y0) - (x2 - x0) * (y1 - y0);
         net.jqwik.api.Assume.that(Math.abs(area) > 1e-3);
-        Random r = new Random(seed);
-        double[] dst = new double[6];
-        for (int i = 0; i < 6; i++) {
-            dst[i] = r.nextDouble() * 2000 - 1000;
-        }
         Affine m = Affine.fromTriangles(src, dst);
         for (int k = 0; k < 3; k++) {
             assertThat(m.applyX(src[2 * k], src[2 * k + 1]))
@@ -38,12 +35,10 @@ class PiecewiseAffineWarpProperties {
     }
 
     @Property(tries = 60)
-    void warpCoversEveryPixelOfTheFrameExactlyOnce(
-            @ForAll long seed,
-            @ForAll @IntRange(min = 0, max = 40) int inner,
-            @ForAll @IntRange(min = 8, max = 90) int width,
-            @ForAll @IntRange(min = 8, max = 70) int height) {
-        double[] xy = FacePoints.randomWithBorder(new Random(seed), inner, width, height, true);
+    void warpCoversEveryPixelOfTheFrameExactlyOnce(@ForAll("frames") PointSets.Frame frame) {
+        int width = frame.width();
+        int height = frame.height();
+        double[] xy = frame.withBorder();
         PiecewiseAffineWarp warp = PiecewiseAffineWarp.of(Triangulation.delaunay(xy));
         int[] count = warp.coverage(xy, width, height);
         for (int i = 0; i < count.length; i++) {
@@ -52,16 +47,9 @@ class PiecewiseAffineWarpProperties {
     }
 
     @Property(tries = 60)
-    void warpCoversInsideOfAnyHullOnceAndOutsideNever(
-            @ForAll long seed, @ForAll @IntRange(min = 3, max = 40) int n) {
+    void warpCoversInsideOfAnyHullOnceAndOutsideNever(@ForAll("hull64x48") double[] xy) {
+        // Quarter-pixel coordinates put many pixel centres exactly on edges and vertices.
         int width = 64, height = 48;
-        Random r = new Random(seed);
-        double[] xy = new double[2 * n];
-        for (int i = 0; i < n; i++) {
-            // Quarter-pixel coordinates put many pixel centres exactly on edges and vertices.
-            xy[2 * i] = r.nextInt(4 * width) / 4.0;
-            xy[2 * i + 1] = r.nextInt(4 * height) / 4.0;
-        }
         Triangulation t = Triangulation.delaunay(xy);
         int[] count = PiecewiseAffineWarp.of(t).coverage(xy, width, height);
         for (int y = 0; y < height; y++) {
@@ -81,13 +69,11 @@ class PiecewiseAffineWarpProperties {
 
     @Property(tries = 40)
     void warpingAnImageOntoItsOwnShapeReturnsIt(
-            @ForAll long seed,
-            @ForAll @IntRange(min = 0, max = 30) int inner,
-            @ForAll boolean gray) {
+            @ForAll long pixelSeed, @ForAll("inner40x30") double[] inner, @ForAll boolean gray) {
         int width = 40, height = 30;
-        Random r = new Random(seed);
-        ImageBuffer img = FacePoints.randomImage(r, width, height, gray ? 1 : 3);
-        double[] xy = FacePoints.randomWithBorder(r, inner, width, height, true);
+        ImageBuffer img =
+                FacePoints.randomImage(new Random(pixelSeed), width, height, gray ? 1 : 3);
+        double[] xy = new PointSets.Frame(width, height, inner).withBorder();
         ImageBuffer out =
                 PiecewiseAffineWarp.of(Triangulation.delaunay(xy)).warp(img, xy, xy, width, height);
         for (int i = 0; i < img.data().length; i++) {
@@ -97,16 +83,17 @@ class PiecewiseAffineWarpProperties {
     }
 
     @Property(tries = 30)
-    void sequentialAndParallelRenderingAgree(@ForAll long seed, @ForAll boolean gray) {
+    void sequentialAndParallelRenderingAgree(
+            @ForAll long pixelSeed,
+            @ForAll boolean gray,
+            @ForAll("inner200x150") double[] inner,
+            @ForAll("offsets") double[] offsets) {
         int width = 200, height = 150;
-        Random r = new Random(seed);
+        Random r = new Random(pixelSeed);
         ImageBuffer a = FacePoints.randomImage(r, width, height, gray ? 1 : 3);
         ImageBuffer b = FacePoints.randomImage(r, width, height, gray ? 1 : 3);
-        double[] pa = FacePoints.randomWithBorder(r, 20, width, height, true);
-        double[] pb = pa.clone();
-        for (int i = 0; i < pb.length; i++) {
-            pb[i] += r.nextGaussian();
-        }
+        double[] pa = new PointSets.Frame(width, height, inner).withBorder();
+        double[] pb = moved(pa, offsets);
         PiecewiseAffineWarp w = PiecewiseAffineWarp.of(Triangulation.delaunay(pa));
         ImageBuffer par = w.blend(a, pa, b, pb, pa, 0.3, width, height);
         ImageBuffer seq = w.sequential().blend(a, pa, b, pb, pa, 0.3, width, height);
@@ -114,16 +101,16 @@ class PiecewiseAffineWarpProperties {
     }
 
     @Property(tries = 30)
-    void packedAndBytePathsAgreeWithinRounding(@ForAll long seed) {
+    void packedAndBytePathsAgreeWithinRounding(
+            @ForAll long pixelSeed,
+            @ForAll("inner60x40") double[] inner,
+            @ForAll("offsets") double[] offsets) {
         int width = 60, height = 40;
-        Random r = new Random(seed);
+        Random r = new Random(pixelSeed);
         ImageBuffer a = FacePoints.randomImage(r, width, height, 3);
         ImageBuffer b = FacePoints.randomImage(r, width, height, 3);
-        double[] pa = FacePoints.randomWithBorder(r, 10, width, height, false);
-        double[] pb = pa.clone();
-        for (int i = 0; i < pb.length; i++) {
-            pb[i] += r.nextGaussian();
-        }
+        double[] pa = new PointSets.Frame(width, height, inner).withBorder();
+        double[] pb = moved(pa, offsets);
         PiecewiseAffineWarp w = PiecewiseAffineWarp.of(Triangulation.delaunay(pa));
         ImageBuffer packed = w.blend(a, pa, b, pb, pa, 0.4, width, height);
         // The byte path, channel by channel on gray images.
@@ -135,6 +122,54 @@ class PiecewiseAffineWarpProperties {
                         .isLessThanOrEqualTo(2);
             }
         }
+    }
+
+    @Provide
+    Arbitrary<double[]> targets() {
+        return Arbitraries.doubles()
+                .between(-1000, 1000)
+                .ofScale(6)
+                .array(double[].class)
+                .ofSize(6);
+    }
+
+    @Provide
+    Arbitrary<PointSets.Frame> frames() {
+        return PointSets.frames(8, 90, 8, 70, 40);
+    }
+
+    @Provide
+    Arbitrary<double[]> hull64x48() {
+        return PointSets.inner(64, 48, 40).filter(xy -> xy.length >= 6);
+    }
+
+    @Provide
+    Arbitrary<double[]> inner40x30() {
+        return PointSets.inner(40, 30, 30);
+    }
+
+    @Provide
+    Arbitrary<double[]> inner200x150() {
+        return PointSets.inner(200, 150, 20);
+    }
+
+    @Provide
+    Arbitrary<double[]> inner60x40() {
+        return PointSets.inner(60, 40, 10);
+    }
+
+    /** Per-coordinate moves of up to 3 px, enough for every point set above (≤ 2 × (20 + 8)). */
+    @Provide
+    Arbitrary<double[]> offsets() {
+        return Arbitraries.doubles().between(-3, 3).ofScale(3).array(double[].class).ofSize(56);
+    }
+
+    private static double[] moved(double[] xy, double[] offsets) {
+        double[] out = xy.clone();
+        for (int i = 0; i < out.length; i++) {
+            out[i] += offsets[i % offsets.length];
+        }
+        return out;
     }
 
     private static ImageBuffer channel(ImageBuffer img, int c) {
