@@ -7,6 +7,7 @@ import io.github.keypoints.data.Keypoints;
 import io.github.keypoints.data.LandmarkScheme;
 import io.github.keypoints.data.SyntheticImages;
 import io.github.keypoints.data.image.OpenCv;
+import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.SplittableRandom;
@@ -112,7 +113,37 @@ class AugmentationPipelineProperties {
                         100,
                         new ImageSample(new Mat(), points, Optional.empty()),
                         new SplittableRandom(seed));
-        assertThat(OutsidePolicy.inside(plan.keypoints(), 100, 100)).isTrue();
+        assertInside(plan.keypoints(), 100, 100);
+    }
+
+    /**
+     * Asserts every point lies in the image's pixel-centre range [0, W - 1] × [0, H - 1], checked
+     * coordinate by coordinate (independently of {@link OutsidePolicy#inside}).
+     */
+    static void assertInside(Keypoints k, int width, int height) {
+        for (int i = 0; i < k.size(); i++) {
+            assertThat(k.x(i)).as("x of point %d", i).isBetween(0f, width - 1f);
+            assertThat(k.y(i)).as("y of point %d", i).isBetween(0f, height - 1f);
+        }
+    }
+
+    @net.jqwik.api.Example
+    void insideIsTheClosedPixelCentreRange() {
+        LandmarkScheme two =
+                LandmarkScheme.builder().setName("two").setPointNames(List.of("a", "b")).build();
+        assertThat(OutsidePolicy.inside(Keypoints.of(two, new float[] {0, 0, 99, 49}), 100, 50))
+                .isTrue();
+        for (float[] bad :
+                new float[][] {
+                    {-0.001f, 0, 1, 1},
+                    {0, 0, Math.nextUp(99f), 1},
+                    {0, 0, 1, Math.nextUp(49f)},
+                    {0, -1e-3f, 1, 1}
+                }) {
+            assertThat(OutsidePolicy.inside(Keypoints.of(two, bad), 100, 50))
+                    .as(java.util.Arrays.toString(bad))
+                    .isFalse();
+        }
     }
 
     @Provide

@@ -48,7 +48,7 @@ class JavadocExamplesTest {
                         .apply(in, new SplittableRandom(42));
         try {
             assertThat(out.width()).isEqualTo(64);
-            assertThat(OutsidePolicy.inside(out.keypoints(), 64, 48)).isTrue();
+            AugmentationPipelineProperties.assertInside(out.keypoints(), 64, 48);
             assertThat(ref.keypoints().size()).isEqualTo(1);
         } finally {
             out.release();

@@ -2,6 +2,7 @@ package io.github.keypoints.data.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import io.github.keypoints.data.Box;
 import io.github.keypoints.data.FaceSample;
@@ -120,7 +121,15 @@ class DatasetLoaderTest {
         Fixtures.immPair(root, "05-2m", 200, 100);
         FaceSample s = DatasetLoader.builder().setPath(root).build().load().samples().get(0);
         ImmShape shape = ImmAsfFormat.parse(root.resolve("05-2m.asf"));
-        assertThat(s.keypoints()).isEqualTo(shape.toPixels(200, 100));
+        // IMM stores coordinates relative to the image (0..1 across it): pixels = relative × size,
+        // computed here from the parsed file, not by the code under test.
+        assertThat(s.keypoints().size()).isEqualTo(58);
+        for (int i = 0; i < 58; i++) {
+            assertThat((double) s.keypoints().x(i))
+                    .isCloseTo(shape.relative().x(i) * 200.0, within(1e-4));
+            assertThat((double) s.keypoints().y(i))
+                    .isCloseTo(shape.relative().y(i) * 100.0, within(1e-4));
+        }
         assertThat(s.image()).isEqualTo(root.toAbsolutePath().resolve("05-2m.jpg"));
         assertThat(s.keypoints().scheme()).isEqualTo(LandmarkScheme.IMM_58);
     }
