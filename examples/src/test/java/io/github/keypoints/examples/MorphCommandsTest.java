@@ -144,6 +144,39 @@ class MorphCommandsTest {
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.json().get("faces").getAsInt()).isEqualTo(4);
         assertThat(ImageHeader.read(png)).isEqualTo(new ImageHeader(96, 72, "png"));
+        // The picture is the library's mean face of the same four faces, pixel for pixel (up to
+        // one grey level: the workers' sums may be added in another order).
+        List<io.github.keypoints.morph.Face> faces = new java.util.ArrayList<>();
+        for (String name : List.of("a1", "a2", "b1", "b2")) {
+            Mat m = ImageFiles.read(dir.resolve("faces").resolve(name + ".png"), false);
+            try {
+                faces.add(
+                        new io.github.keypoints.morph.Face(
+                                name,
+                                io.github.keypoints.morph.ImageBuffer.fromMat(m),
+                                PtsFormat.parse(dir.resolve("faces").resolve(name + ".pts"))));
+            } finally {
+                m.release();
+            }
+        }
+        io.github.keypoints.morph.ImageBuffer want =
+                io.github.keypoints.morph.MeanFace.builder()
+                        .setSize(96, 72)
+                        .build()
+                        .compute(faces)
+                        .image();
+        Mat got = ImageFiles.read(png, false);
+        try {
+            byte[] g = io.github.keypoints.morph.ImageBuffer.fromMat(got).data();
+            assertThat(g).hasSameSizeAs(want.data());
+            int worst = 0;
+            for (int i = 0; i < g.length; i++) {
+                worst = Math.max(worst, Math.abs((g[i] & 0xff) - (want.data()[i] & 0xff)));
+            }
+            assertThat(worst).isLessThanOrEqualTo(1);
+        } finally {
+            got.release();
+        }
     }
 
     @Test
