@@ -7,8 +7,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
+import io.github.keypoints.models.ConvolutionCheck;
 import io.github.keypoints.models.ModelZoo;
 import io.github.keypoints.models.TorchDefaultInitializer;
 import java.util.ArrayList;
@@ -73,61 +73,9 @@ final class OneDnnProbe {
         System.out.println(new com.google.gson.Gson().toJson(out));
     }
 
-    /** Returns {wrong, checked} for one 3×3 convolution, 32 filters, batch 2, 58×78. */
+    /** Returns {wrong, checked} over every output of the library's convolution check. */
     private static long[] convolution(NDManager parent, int channels) {
-        try (NDManager m = parent.newSubManager()) {
-            int batch = 2;
-            int h = 58;
-            int w = 78;
-            int filters = 32;
-            Block conv =
-                    new TorchDefaultInitializer(5)
-                            .install(
-                                    Conv2d.builder()
-                                            .setKernelShape(new Shape(3, 3))
-                                            .setFilters(filters)
-                                            .build());
-            Shape s = new Shape(batch, channels, h, w);
-            conv.initialize(m, DataType.FLOAT32, s);
-            float[] x = new float[(int) s.size()];
-            SplittableRandom r = new SplittableRandom(11);
-            for (int i = 0; i < x.length; i++) {
-                x[i] = (float) r.nextDouble();
-            }
-            float[] out =
-                    conv.forward(new ParameterStore(m, false), new NDList(m.create(x, s)), false)
-                            .head()
-                            .toFloatArray();
-            float[] wt = conv.getParameters().valueAt(0).getArray().toFloatArray();
-            float[] b = conv.getParameters().valueAt(1).getArray().toFloatArray();
-            long wrong = 0;
-            long checked = 0;
-            for (int n = 0; n < batch; n++) {
-                for (int o = 0; o < filters; o++) {
-                    for (int i = 0; i < h - 2; i++) {
-                        for (int j = 0; j < w - 2; j++) {
-                            double acc = b[o];
-                            for (int c = 0; c < channels; c++) {
-                                for (int ki = 0; ki < 3; ki++) {
-                                    int xi = ((n * channels + c) * h + i + ki) * w + j;
-                                    int wi = ((o * channels + c) * 3 + ki) * 3;
-                                    acc +=
-                                            wt[wi] * x[xi]
-                                                    + wt[wi + 1] * x[xi + 1]
-                                                    + wt[wi + 2] * x[xi + 2];
-                                }
-                            }
-                            float got = out[((n * filters + o) * (h - 2) + i) * (w - 2) + j];
-                            checked++;
-                            if (!(Math.abs(got - acc) <= 1e-3)) {
-                                wrong++;
-                            }
-                        }
-                    }
-                }
-            }
-            return new long[] {wrong, checked};
-        }
+        return ConvolutionCheck.compare(parent, channels, 0);
     }
 
     /** Returns {non-finite passes, passes differing from the first, passes}; adds timings. */

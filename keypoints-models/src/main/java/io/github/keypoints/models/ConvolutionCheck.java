@@ -97,54 +97,83 @@ public final class ConvolutionCheck {
     }
 
     private static int wrongOutputs(NDManager m, int channels) {
+        return (int) compare(m, channels, SAMPLES)[0];
+    }
+
+    /**
+     * Runs one 3×3 convolution (32 filters, batch 2, a 58×78 input, seeded weights and input) on
+     * {@code manager}'s engine and compares its outputs with a plain Java sum: an output is wrong
+     * when it is not finite or differs by more than 1e-3. The check of {@link #run(String)}, the
+     * convolution tests and {@code keypoints bench onednn} all use this one comparison.
+     *
+     * @param manager where to run the convolution; its engine is the one compared
+     * @param channels the input channels
+     * @param samples how many randomly chosen outputs to compare (seeded); 0 or less compares every
+     *     output
+     * @return {@code {wrong, compared}}
+     */
+    public static long[] compare(NDManager manager, int channels, int samples) {
         int batch = 2;
         int h = 58;
         int w = 78;
         int filters = 32;
-        Block conv =
-                new TorchDefaultInitializer(5)
-                        .install(
-                                Conv2d.builder()
-                                        .setKernelShape(new Shape(3, 3))
-                                        .setFilters(filters)
-                                        .build());
-        Shape s = new Shape(batch, channels, h, w);
-        conv.initialize(m, DataType.FLOAT32, s);
-        float[] x = new float[(int) s.size()];
-        SplittableRandom r = new SplittableRandom(11);
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) r.nextDouble();
-        }
-        NDArray in = m.create(x, s);
-        float[] out =
-                conv.forward(new ParameterStore(m, false), new NDList(in), false)
-                        .head()
-                        .toFloatArray();
-        float[] wt = conv.getParameters().valueAt(0).getArray().toFloatArray();
-        float[] b = conv.getParameters().valueAt(1).getArray().toFloatArray();
-        int oh = h - 2;
-        int ow = w - 2;
-        int wrong = 0;
-        for (int k = 0; k < SAMPLES; k++) {
-            int n = r.nextInt(batch);
-            int o = r.nextInt(filters);
-            int i = r.nextInt(oh);
-            int j = r.nextInt(ow);
-            double acc = b[o];
-            for (int c = 0; c < channels; c++) {
-                for (int ki = 0; ki < 3; ki++) {
-                    for (int kj = 0; kj < 3; kj++) {
-                        acc +=
-                                wt[((o * channels + c) * 3 + ki) * 3 + kj]
-                                        * x[((n * channels + c) * h + i + ki) * w + j + kj];
+        try (NDManager m = manager.newSubManager()) {
+            Block conv =
+                    new TorchDefaultInitializer(5)
+                            .install(
+                                    Conv2d.builder()
+                                            .setKernelShape(new Shape(3, 3))
+                                            .setFilters(filters)
+                                            .build());
+            Shape s = new Shape(batch, channels, h, w);
+            conv.initialize(m, DataType.FLOAT32, s);
+            float[] x = new float[(int) s.size()];
+            SplittableRandom r = new SplittableRandom(11);
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) r.nextDouble();
+            }
+            NDArray in = m.create(x, s);
+            float[] out =
+                    conv.forward(new ParameterStore(m, false), new NDList(in), false)
+                            .head()
+                            .toFloatArray();
+            float[] wt = conv.getParameters().valueAt(0).getArray().toFloatArray();
+            float[] b = conv.getParameters().valueAt(1).getArray().toFloatArray();
+            int oh = h - 2;
+            int ow = w - 2;
+            long all = (long) batch * filters * oh * ow;
+            long count = samples > 0 ? samples : all;
+            long wrong = 0;
+            for (long k = 0; k < count; k++) {
+                int n;
+                int o;
+                int i;
+                int j;
+                if (samples > 0) {
+                    n = r.nextInt(batch);
+                    o = r.nextInt(filters);
+                    i = r.nextInt(oh);
+                    j = r.nextInt(ow);
+                } else {
+                    j = (int) (k % ow);
+                    i = (int) (k / ow % oh);
+                    o = (int) (k / ((long) ow * oh) % filters);
+                    n = (int) (k / ((long) ow * oh * filters));
+                }
+                double acc = b[o];
+                for (int c = 0; c < channels; c++) {
+                    for (int ki = 0; ki < 3; ki++) {
+                        int xi = ((n * channels + c) * h + i + ki) * w + j;
+                        int wi = ((o * channels + c) * 3 + ki) * 3;
+                        acc += wt[wi] * x[xi] + wt[wi + 1] * x[xi + 1] + wt[wi + 2] * x[xi + 2];
                     }
                 }
+                float got = out[((n * filters + o) * oh + i) * ow + j];
+                if (!(Math.abs(got - acc) <= TOLERANCE)) {
+                    wrong++;
+                }
             }
-            float got = out[((n * filters + o) * oh + i) * ow + j];
-            if (!(Math.abs(got - acc) <= TOLERANCE)) {
-                wrong++;
-            }
+            return new long[] {wrong, count};
         }
-        return wrong;
     }
 }
