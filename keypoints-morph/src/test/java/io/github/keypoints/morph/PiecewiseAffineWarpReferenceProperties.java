@@ -65,8 +65,9 @@ class PiecewiseAffineWarpReferenceProperties {
             @ForAll boolean gray,
             @ForAll boolean sameImage,
             @ForAll boolean sequential,
+            @ForAll boolean spill,
             @ForAll("dissolves") double dissolve) {
-        Case c = newCase(frame, seed, border, gray ? 1 : 3, sameImage, noise());
+        Case c = newCase(frame, seed, border, spill, gray ? 1 : 3, sameImage, noise());
         PiecewiseAffineWarp w = PiecewiseAffineWarp.of(Triangulation.delaunay(c.dst()));
         if (sequential) {
             w = w.sequential();
@@ -93,8 +94,9 @@ class PiecewiseAffineWarpReferenceProperties {
             @ForAll("frames") PointSets.Frame frame,
             @ForAll long seed,
             @ForAll boolean border,
+            @ForAll boolean spill,
             @ForAll boolean gray) {
-        Case c = newCase(frame, seed, border, gray ? 1 : 3, true, noise());
+        Case c = newCase(frame, seed, border, spill, gray ? 1 : 3, true, noise());
         PiecewiseAffineWarp w = PiecewiseAffineWarp.of(Triangulation.delaunay(c.dst()));
         int n = c.width() * c.height() * c.a().channels();
         // Start from non-zero sums: accumulate must add, not overwrite.
@@ -171,6 +173,30 @@ class PiecewiseAffineWarpReferenceProperties {
                         .as("warp value %d", i)
                         .isEqualTo(in ? ca[k] : 0);
                 assertThat(sum[i]).as("sum %d", i).isEqualTo(in ? (float) ca[k] : 0f);
+            }
+        }
+    }
+
+    @Property(tries = 100)
+    void coverageIsOneInsideZeroOutsideAndAtMostOneOnEdges(
+            @ForAll("frames") PointSets.Frame frame,
+            @ForAll boolean border,
+            @ForAll boolean spill) {
+        double[] dst = border ? frame.withBorder() : frame.inner();
+        if (spill) {
+            dst = spread(dst, frame.width(), frame.height());
+        }
+        Triangulation t = Triangulation.delaunay(dst);
+        int[] count = PiecewiseAffineWarp.of(t).coverage(dst, frame.width(), frame.height());
+        int[] inside = insideStatus(dst, t, frame.width(), frame.height());
+        for (int p = 0; p < count.length; p++) {
+            if (inside[p] == STRICTLY_INSIDE) {
+                assertThat(count[p]).as("pixel %d inside", p).isEqualTo(1);
+            } else if (inside[p] == OUTSIDE) {
+                assertThat(count[p]).as("pixel %d outside", p).isZero();
+            } else {
+                // On edges: once if inside the hull (always so with the border), else at most once.
+                assertThat(count[p]).as("pixel %d on an edge", p).isBetween(border ? 1 : 0, 1);
             }
         }
     }
@@ -323,9 +349,28 @@ class PiecewiseAffineWarpReferenceProperties {
             int channels,
             boolean sameImage,
             ImageMaker maker) {
+        return newCase(frame, seed, border, false, channels, sameImage, maker);
+    }
+
+    /**
+     * As above; with {@code spill} the destination points are spread 1.5 times about the frame
+     * centre, so triangles reach past every frame edge and rendering must clip them (still exact
+     * dyadic coordinates, so edge tests stay exact).
+     */
+    static Case newCase(
+            PointSets.Frame frame,
+            long seed,
+            boolean border,
+            boolean spill,
+            int channels,
+            boolean sameImage,
+            ImageMaker maker) {
         Random r = new Random(seed);
         int w = frame.width(), h = frame.height();
         double[] dst = border ? frame.withBorder() : frame.inner();
+        if (spill) {
+            dst = spread(dst, w, h);
+        }
         int aw = 1 + r.nextInt(2 * w + 2), ah = 1 + r.nextInt(2 * h + 2);
         ImageBuffer a = maker.make(r, aw, ah, channels);
         double[] aPts = sourcePoints(r, dst, w, h, aw, ah);
@@ -340,6 +385,15 @@ class PiecewiseAffineWarpReferenceProperties {
             bPts = sourcePoints(r, dst, w, h, bw, bh);
         }
         return new Case(w, h, dst, a, aPts, b, bPts, border);
+    }
+
+    static double[] spread(double[] xy, int w, int h) {
+        double[] out = xy.clone();
+        for (int i = 0; i < out.length; i += 2) {
+            out[i] = (w - 1) / 2.0 + (out[i] - (w - 1) / 2.0) * 1.5;
+            out[i + 1] = (h - 1) / 2.0 + (out[i + 1] - (h - 1) / 2.0) * 1.5;
+        }
+        return out;
     }
 
     private static double[] sourcePoints(Random r, double[] dst, int w, int h, int sw, int sh) {
