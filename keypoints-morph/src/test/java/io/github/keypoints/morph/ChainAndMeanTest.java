@@ -160,6 +160,35 @@ class ChainAndMeanTest {
     }
 
     @Test
+    void meanFaceAddsUpThePartSumsOfEveryWorker() {
+        // A slow loader makes every worker take faces, so the final sum adds several parts.
+        List<Face> faces =
+                List.of(
+                        face("a", 60, 60, 0, 10),
+                        face("b", 60, 60, 1, 20),
+                        face("c", 60, 60, -1, 30),
+                        face("d", 60, 60, 2, 41));
+        MeanFace m = MeanFace.builder().setSize(20, 16).optThreads(4).build();
+        java.util.Set<String> workers = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        MeanFace.Result r =
+                m.compute(
+                        faces.stream().map(Face::shape).toList(),
+                        i -> 60,
+                        i -> 60,
+                        i -> {
+                            workers.add(Thread.currentThread().getName());
+                            long until = System.nanoTime() + 50_000_000L;
+                            while (System.nanoTime() < until) {
+                                Thread.onSpinWait();
+                            }
+                            return faces.get(i);
+                        });
+        assertThat(workers).hasSizeGreaterThan(1);
+        // (10 + 20 + 30 + 41) / 4 = 25.25 -> 25
+        assertFlat(r.image(), 25);
+    }
+
+    @Test
     void meanFaceRejectsMixedChannelsAndMismatchedShapes() {
         MeanFace m = MeanFace.builder().setSize(20, 20).optThreads(2).build();
         List<Face> mixed = List.of(face("a", 30, 30, 0, 10), face("b", 30, 30, 1, 1, 2, 3));

@@ -375,6 +375,26 @@ class FrameWriterContentTest {
     }
 
     @Test
+    void mp4WriterInterruptedWhileWaitingForFfmpegLeavesNothingAndKeepsTheFlag()
+            throws IOException {
+        Path bin = fakeFfmpeg("slowbin", "cat > /dev/null\nsleep 2\n");
+        Path mp4 = dir.resolve("slow.mp4");
+        FrameWriter w = new Mp4FrameWriter(mp4, 10, bin.toString());
+        w.write(quadrants(4, 4, 3, 0));
+        Thread.currentThread().interrupt();
+        try {
+            assertThatThrownBy(w::close)
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("Interrupted");
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(mp4).doesNotExist();
+        assertThat(leftovers()).isEmpty();
+    }
+
+    @Test
     void findOnPathTakesTheFirstExecutableRegularFile() throws IOException {
         Path notExec = Files.createDirectories(dir.resolve("p1"));
         Files.writeString(notExec.resolve("tool"), "x");
