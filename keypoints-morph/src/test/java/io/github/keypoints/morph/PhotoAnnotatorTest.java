@@ -71,6 +71,27 @@ class PhotoAnnotatorTest {
     }
 
     @Test
+    void aFaceOfExactlyHalfTheLargestAreaMakesThePhotoAmbiguous() throws Exception {
+        // "At least half" includes exactly half: 60 x 60 = 3600 is half of 80 x 90 = 7200.
+        OpenCv.load();
+        Path photo = dir.resolve("half.png");
+        Mat grey = new Mat(120, 160, CvType.CV_8UC3, new Scalar(128, 128, 128));
+        ImageFiles.write(grey, photo);
+        grey.release();
+        Box big = new Box(40, 20, 80, 90);
+        Box half = new Box(0, 0, 60, 60);
+        Box justUnder = new Box(0, 0, 60, 59.9);
+        PhotoAnnotator.Report ambiguous =
+                new PhotoAnnotator(image -> List.of(half, big), TEMPLATE).annotate(List.of(photo));
+        assertThat(ambiguous.faces()).isEmpty();
+        assertThat(ambiguous.rejected()).hasSize(1);
+        PhotoAnnotator.Report clear =
+                new PhotoAnnotator(image -> List.of(justUnder, big), TEMPLATE)
+                        .annotate(List.of(photo));
+        assertThat(clear.boxes()).containsExactly(big);
+    }
+
+    @Test
     void realPhotosAreAnnotatedAndFacelessOnesReported() throws Exception {
         Path misc =
                 Path.of(System.getProperty("keypoints.shared.data", "../../shared/data"))
