@@ -477,7 +477,9 @@ public final class PiecewiseAffineWarp {
     /**
      * Fills one span with the blend of two bilinear samples. Source positions run in 16.16 fixed
      * point (start and per-pixel step), are clamped to the image (edge pixels repeat), and each tap
-     * weight, already multiplied by its image's dissolve weight, is a 16-bit integer.
+     * weight, already multiplied by its image's dissolve weight, is a 16-bit integer. Three-channel
+     * images never come here ({@link #blend} sends them to the packed path), so the channel loop is
+     * the general one.
      */
     private static void spanBlend(
             byte[] o,
@@ -545,41 +547,6 @@ public final class PiecewiseAffineWarp {
                 b01 = (btop * gx) >> 8;
                 b00 = btop - b01;
                 pb = jy * bs + jx * ch;
-            }
-            if (ch == 3) {
-                int pa1 = pa + aox, pa2 = pa + aoy, pa3 = pa2 + aox;
-                int pb1 = pb + box, pb2 = pb + boy, pb3 = pb2 + box;
-                int v0 =
-                        a00 * (sa[pa] & 0xff)
-                                + a01 * (sa[pa1] & 0xff)
-                                + a10 * (sa[pa2] & 0xff)
-                                + a11 * (sa[pa3] & 0xff)
-                                + b00 * (sb[pb] & 0xff)
-                                + b01 * (sb[pb1] & 0xff)
-                                + b10 * (sb[pb2] & 0xff)
-                                + b11 * (sb[pb3] & 0xff);
-                int v1 =
-                        a00 * (sa[pa + 1] & 0xff)
-                                + a01 * (sa[pa1 + 1] & 0xff)
-                                + a10 * (sa[pa2 + 1] & 0xff)
-                                + a11 * (sa[pa3 + 1] & 0xff)
-                                + b00 * (sb[pb + 1] & 0xff)
-                                + b01 * (sb[pb1 + 1] & 0xff)
-                                + b10 * (sb[pb2 + 1] & 0xff)
-                                + b11 * (sb[pb3 + 1] & 0xff);
-                int v2 =
-                        a00 * (sa[pa + 2] & 0xff)
-                                + a01 * (sa[pa1 + 2] & 0xff)
-                                + a10 * (sa[pa2 + 2] & 0xff)
-                                + a11 * (sa[pa3 + 2] & 0xff)
-                                + b00 * (sb[pb + 2] & 0xff)
-                                + b01 * (sb[pb1 + 2] & 0xff)
-                                + b10 * (sb[pb2 + 2] & 0xff)
-                                + b11 * (sb[pb3 + 2] & 0xff);
-                o[idx] = (byte) ((v0 + (1 << 15)) >>> 16);
-                o[idx + 1] = (byte) ((v1 + (1 << 15)) >>> 16);
-                o[idx + 2] = (byte) ((v2 + (1 << 15)) >>> 16);
-                continue;
             }
             for (int c = 0; c < ch; c++, pa++, pb++) {
                 int v =
