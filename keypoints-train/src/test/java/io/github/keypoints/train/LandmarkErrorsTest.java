@@ -43,4 +43,36 @@ class LandmarkErrorsTest {
         assertThat(e.result().meanPx()).isEqualTo(5.0);
         assertThat(e.result().nme()).isNaN();
     }
+
+    @Test
+    void averagesRunOverSamplesAndGroupsOverTheirPoints() {
+        LandmarkErrors e = new LandmarkErrors(SyntheticLandmarks.SCHEME);
+        // Truth away from the origin, so a sum in place of a difference changes every error.
+        Keypoints truth1 = Keypoints.of(SyntheticLandmarks.SCHEME, new float[] {20, 30, 40, 30});
+        Keypoints pred1 = Keypoints.of(SyntheticLandmarks.SCHEME, new float[] {23, 34, 40, 31});
+        Keypoints truth2 = Keypoints.of(SyntheticLandmarks.SCHEME, new float[] {10, 10, 30, 10});
+        Keypoints pred2 = Keypoints.of(SyntheticLandmarks.SCHEME, new float[] {10, 16, 22, 10});
+        e.add("b", 1, truth2, pred2);
+        e.add("a", 0, truth1, pred1);
+        EvaluationResult r = e.result();
+        double mean1 = (5 + 1) / 2.0;
+        double mean2 = (6 + 8) / 2.0;
+        assertThat(r.count()).isEqualTo(2);
+        assertThat(r.meanPx()).isCloseTo((mean1 + mean2) / 2, within(1e-9));
+        assertThat(r.maePx())
+                .isCloseTo(((3 + 4 + 0 + 1) / 4.0 + (0 + 6 + 8 + 0) / 4.0) / 2, within(1e-9));
+        assertThat(r.nme()).isCloseTo((mean1 / 20 + mean2 / 20) / 2, within(1e-9));
+        assertThat(r.groupMeanPx())
+                .containsEntry("first", (5 + 6) / 2.0)
+                .containsEntry("second", (1 + 8) / 2.0);
+        assertThat(r.byError())
+                .extracting(EvaluationResult.SampleError::id)
+                .containsExactly("a", "b");
+        // Coincident normaliser points leave the NME undefined instead of infinite.
+        LandmarkErrors flat = new LandmarkErrors(SyntheticLandmarks.SCHEME);
+        Keypoints same = Keypoints.of(SyntheticLandmarks.SCHEME, new float[] {5, 5, 5, 5});
+        flat.add("c", 0, same, pred2);
+        assertThat(flat.result().nme()).isNaN();
+        assertThat(new LandmarkErrors(SyntheticLandmarks.SCHEME).result().meanPx()).isNaN();
+    }
 }
