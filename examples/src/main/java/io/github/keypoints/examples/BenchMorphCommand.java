@@ -6,6 +6,7 @@ import com.google.gson.JsonParser;
 import io.github.keypoints.data.FaceSample;
 import io.github.keypoints.data.Keypoints;
 import io.github.keypoints.data.image.ImageFiles;
+import io.github.keypoints.data.io.FileTrees;
 import io.github.keypoints.morph.Face;
 import io.github.keypoints.morph.FaceFrame;
 import io.github.keypoints.morph.ImageBuffer;
@@ -291,7 +292,7 @@ public final class BenchMorphCommand implements Callable<Integer> {
                 summary.put("meanFaceMeanAbsDiff", meanDiff);
             } finally {
                 if (workDir == null) {
-                    deleteTree(work);
+                    FileTrees.delete(work);
                 }
             }
         }
@@ -421,14 +422,6 @@ public final class BenchMorphCommand implements Callable<Integer> {
             return (double) sum / py.data().length;
         } finally {
             m.release();
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (var s = Files.walk(dir)) {
-            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 

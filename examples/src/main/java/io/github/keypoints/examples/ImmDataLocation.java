@@ -1,5 +1,8 @@
 package io.github.keypoints.examples;
 
+import io.github.keypoints.data.io.AtomicOutput;
+import io.github.keypoints.data.io.FileTrees;
+import io.github.keypoints.data.io.Sha256;
 import io.github.keypoints.data.load.ArchiveDownloader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,9 +19,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -116,7 +117,7 @@ public final class ImmDataLocation {
         }
         Optional<Path> inside = findImmFolder(unpacked);
         if (inside.isEmpty()) {
-            deleteTree(unpacked);
+            FileTrees.delete(unpacked);
             throw new IOException(
                     "The archive from "
                             + uri
@@ -126,7 +127,7 @@ public final class ImmDataLocation {
         try {
             verify(inside.get());
         } catch (IOException e) {
-            deleteTree(unpacked);
+            FileTrees.delete(unpacked);
             Files.deleteIfExists(cacheDir.resolve(archiveName()));
             throw e;
         }
@@ -146,7 +147,7 @@ public final class ImmDataLocation {
                 throw new IOException(
                         "IMM copy in " + dir + " is incomplete: " + e.getKey() + " is missing");
             }
-            String found = sha256(file);
+            String found = Sha256.of(file);
             if (!found.equals(e.getValue())) {
                 throw new IOException(
                         "IMM copy in "
@@ -196,15 +197,14 @@ public final class ImmDataLocation {
     private String downloadUnverified() throws IOException {
         Path archive = cacheDir.resolve(archiveName());
         if (Files.isRegularFile(archive)) {
-            return sha256(archive);
+            return Sha256.of(archive);
         }
         HttpClient client =
                 HttpClient.newBuilder()
                         .connectTimeout(timeout)
                         .followRedirects(HttpClient.Redirect.NORMAL)
                         .build();
-        Path tmp = Files.createTempFile(cacheDir, "." + archive.getFileName(), ".part");
-        try {
+        try (AtomicOutput part = AtomicOutput.file(archive)) {
             HttpResponse<InputStream> response;
             try {
                 response =
@@ -217,7 +217,7 @@ public final class ImmDataLocation {
             } catch (IOException e) {
                 throw noNetwork(e);
             }
-            MessageDigest digest = sha256Digest();
+            MessageDigest digest = Sha256.newDigest();
             try (InputStream body = response.body()) {
                 if (response.statusCode() != 200) {
                     throw noNetwork(
@@ -225,14 +225,12 @@ public final class ImmDataLocation {
                                     "expected HTTP 200, found HTTP " + response.statusCode()));
                 }
                 try (InputStream in = new DigestInputStream(body, digest);
-                        OutputStream out = Files.newOutputStream(tmp)) {
+                        OutputStream out = Files.newOutputStream(part.temp())) {
                     in.transferTo(out);
                 }
             }
-            Files.move(tmp, archive, StandardCopyOption.ATOMIC_MOVE);
-            return HexFormat.of().formatHex(digest.digest());
-        } finally {
-            Files.deleteIfExists(tmp);
+            part.commit();
+            return Sha256.hex(digest);
         }
     }
 
@@ -253,33 +251,5 @@ public final class ImmDataLocation {
         String p = uri.getPath();
         String name = p == null ? "" : p.substring(p.lastIndexOf('/') + 1);
         return name.isEmpty() ? "imm_face_db.zip" : name;
-    }
-
-    private static String sha256(Path file) throws IOException {
-        MessageDigest d = sha256Digest();
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), d)) {
-            in.transferTo(OutputStream.nullOutputStream());
-        }
-        return HexFormat.of().formatHex(d.digest());
-    }
-
-    private static MessageDigest sha256Digest() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("Every JDK has SHA-256", e);
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p :
-                    (Iterable<Path>) s.sorted(java.util.Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

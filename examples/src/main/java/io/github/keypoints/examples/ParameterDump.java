@@ -5,14 +5,12 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import com.google.gson.Gson;
+import io.github.keypoints.data.io.AtomicOutput;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,34 +40,24 @@ final class ParameterDump {
             throws IOException {
         List<Map<String, Object>> tensors = new ArrayList<>();
         Path bin = dir.resolve(name + ".bin");
-        Path tmp = Files.createTempFile(dir, name, ".tmp");
-        try {
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                for (Pair<String, Parameter> p : block.getParameters()) {
-                    float[] v = p.getValue().getArray().toFloatArray();
-                    write(out, v);
-                    Map<String, Object> t = new LinkedHashMap<>();
-                    t.put("name", p.getKey());
-                    t.put("shape", p.getValue().getArray().getShape().getShape());
-                    tensors.add(t);
-                }
-                write(out, input);
-            }
-            Files.move(tmp, bin, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicOutput.write(
+                bin,
+                out -> {
+                    for (Pair<String, Parameter> p : block.getParameters()) {
+                        float[] v = p.getValue().getArray().toFloatArray();
+                        write(out, v);
+                        Map<String, Object> t = new LinkedHashMap<>();
+                        t.put("name", p.getKey());
+                        t.put("shape", p.getValue().getArray().getShape().getShape());
+                        tensors.add(t);
+                    }
+                    write(out, input);
+                });
         Map<String, Object> manifest = new LinkedHashMap<>();
         manifest.put("tensors", tensors);
         manifest.put("input_shape", inputShape.getShape());
         Path json = dir.resolve(name + ".json");
-        Path jtmp = Files.createTempFile(dir, name, ".tmp");
-        try {
-            Files.writeString(jtmp, new Gson().toJson(manifest), StandardCharsets.UTF_8);
-            Files.move(jtmp, json, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(jtmp);
-        }
+        AtomicOutput.writeString(json, new Gson().toJson(manifest));
     }
 
     private static void write(OutputStream out, float[] v) throws IOException {

@@ -1,8 +1,7 @@
 package io.github.keypoints.examples;
 
-import io.github.keypoints.data.format.AtomicFiles;
+import io.github.keypoints.data.io.AtomicOutput;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -160,7 +159,7 @@ public final class RunReport {
      */
     public Path write() throws IOException {
         Path file = runDirectory.resolve(FILE_NAME);
-        AtomicFiles.write(file, markdown().getBytes(StandardCharsets.UTF_8));
+        AtomicOutput.writeString(file, markdown());
         return file;
     }
 

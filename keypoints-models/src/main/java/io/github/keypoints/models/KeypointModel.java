@@ -12,19 +12,17 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.ParameterList;
 import ai.djl.training.ParameterStore;
+import io.github.keypoints.data.io.AtomicOutput;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -274,8 +272,6 @@ public final class KeypointModel implements AutoCloseable {
      */
     public void save(Path dir, Map<String, String> provenance) throws IOException {
         Path target = dir.toAbsolutePath().normalize();
-        Path parent = target.getParent();
-        Files.createDirectories(parent);
         if (Files.exists(target) && !Files.isRegularFile(target.resolve(SPEC_FILE))) {
             try (Stream<Path> s = Files.list(target)) {
                 if (s.findAny().isPresent()) {
@@ -287,31 +283,18 @@ public final class KeypointModel implements AutoCloseable {
                 }
             }
         }
-        String name = target.getFileName().toString();
-        Path tmp = Files.createTempDirectory(parent, "." + name + ".tmp-");
-        try {
-            try (DataOutputStream out =
+        try (AtomicOutput out = AtomicOutput.folder(target)) {
+            try (DataOutputStream params =
                     new DataOutputStream(
                             new BufferedOutputStream(
-                                    Files.newOutputStream(tmp.resolve(PARAMS_FILE))))) {
-                block.saveParameters(out);
+                                    Files.newOutputStream(out.temp().resolve(PARAMS_FILE))))) {
+                block.saveParameters(params);
             }
             Files.writeString(
-                    tmp.resolve(SPEC_FILE),
+                    out.temp().resolve(SPEC_FILE),
                     spec.withProvenance(provenance).toJson(),
                     StandardCharsets.UTF_8);
-            if (Files.exists(target)) {
-                Path old = parent.resolve("." + name + ".old-" + System.nanoTime());
-                Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-                deleteRecursively(old);
-            } else {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-            }
-        } finally {
-            if (Files.exists(tmp)) {
-                deleteRecursively(tmp);
-            }
+            out.commit();
         }
     }
 
@@ -372,21 +355,5 @@ public final class KeypointModel implements AutoCloseable {
                 engine,
                 s.libraryVersion(),
                 s.provenance());
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder())
-                    .forEach(
-                            p -> {
-                                try {
-                                    Files.delete(p);
-                                } catch (IOException e) {
-                                    throw new UncheckedIOException(e);
-                                }
-                            });
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
     }
 }

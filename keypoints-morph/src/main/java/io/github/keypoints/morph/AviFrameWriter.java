@@ -1,6 +1,7 @@
 package io.github.keypoints.morph;
 
 import io.github.keypoints.data.image.OpenCv;
+import io.github.keypoints.data.io.AtomicOutput;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.opencv.core.Mat;
@@ -20,7 +21,7 @@ final class AviFrameWriter implements FrameWriter {
 
     AviFrameWriter(Path target, double fps) throws IOException {
         OpenCv.load();
-        this.out = AtomicOutput.file(target, ".avi");
+        this.out = AtomicOutput.file(target);
         this.fps = fps;
     }
 
@@ -75,7 +76,7 @@ final class AviFrameWriter implements FrameWriter {
             writer.release();
             out.commit();
         } catch (IOException | RuntimeException e) {
-            out.discard();
+            out.close();
             throw e;
         }
     }
@@ -87,7 +88,7 @@ final class AviFrameWriter implements FrameWriter {
             if (writer != null) {
                 writer.release();
             }
-            out.discard();
+            out.close();
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.github.keypoints.morph;
 
+import io.github.keypoints.data.io.AtomicOutput;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Iterator;
@@ -23,11 +24,11 @@ final class GifFrameWriter implements FrameWriter {
     private boolean done;
 
     GifFrameWriter(Path target, double fps) throws IOException {
-        this.out = AtomicOutput.file(target, ".gif");
+        this.out = AtomicOutput.file(target);
         this.delayCentiseconds = Math.max(1, (int) Math.round(100 / fps));
         Iterator<ImageWriter> it = ImageIO.getImageWritersByFormatName("gif");
         if (!it.hasNext()) {
-            out.discard();
+            out.close();
             throw new IOException("This Java runtime has no GIF image writer");
         }
         writer = it.next();
@@ -90,7 +91,7 @@ final class GifFrameWriter implements FrameWriter {
             out.commit();
         } catch (IOException | RuntimeException e) {
             closeQuietly();
-            out.discard();
+            out.close();
             throw e;
         }
     }
@@ -100,7 +101,7 @@ final class GifFrameWriter implements FrameWriter {
         if (!done) {
             done = true;
             closeQuietly();
-            out.discard();
+            out.close();
         }
     }
 

@@ -1,5 +1,6 @@
 package io.github.keypoints.morph;
 
+import io.github.keypoints.data.io.AtomicOutput;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -39,7 +40,7 @@ final class Mp4FrameWriter implements FrameWriter {
                                                         + searchPath
                                                         + "); install ffmpeg or write .gif or"
                                                         + " .avi instead"));
-        this.out = AtomicOutput.file(target, ".mp4");
+        this.out = AtomicOutput.file(target);
         this.log = Files.createTempFile("keypoints-ffmpeg", ".log");
         this.fps = fps;
     }
@@ -127,10 +128,10 @@ final class Mp4FrameWriter implements FrameWriter {
             out.commit();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            out.discard();
+            out.close();
             throw new IOException("Interrupted while waiting for ffmpeg", e);
         } catch (IOException | RuntimeException e) {
-            out.discard();
+            out.close();
             throw e;
         } finally {
             Files.deleteIfExists(log);
@@ -144,7 +145,7 @@ final class Mp4FrameWriter implements FrameWriter {
             if (process != null) {
                 process.destroyForcibly();
             }
-            out.discard();
+            out.close();
             try {
                 Files.deleteIfExists(log);
             } catch (IOException ignored) {

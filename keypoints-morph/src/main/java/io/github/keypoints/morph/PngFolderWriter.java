@@ -1,8 +1,11 @@
 package io.github.keypoints.morph;
 
 import io.github.keypoints.data.image.ImageFiles;
+import io.github.keypoints.data.io.AtomicOutput;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 import org.opencv.core.Mat;
 
 /** Writes frames as {@code frame-00000.png}, … into a folder that appears when complete. */
@@ -13,6 +16,18 @@ final class PngFolderWriter implements FrameWriter {
     private boolean done;
 
     PngFolderWriter(Path target) throws IOException {
+        if (Files.isDirectory(target)) {
+            try (Stream<Path> s = Files.list(target)) {
+                if (s.findAny().isPresent()) {
+                    throw new IOException(
+                            "Output folder "
+                                    + target
+                                    + " exists and is not empty; not replacing it");
+                }
+            }
+        } else if (Files.exists(target)) {
+            throw new IOException("Output " + target + " exists and is not a folder");
+        }
         this.out = AtomicOutput.folder(target);
     }
 
@@ -38,7 +53,7 @@ final class PngFolderWriter implements FrameWriter {
             }
             out.commit();
         } catch (IOException | RuntimeException e) {
-            out.discard();
+            out.close();
             throw e;
         }
     }
@@ -47,7 +62,7 @@ final class PngFolderWriter implements FrameWriter {
     public void abort() {
         if (!done) {
             done = true;
-            out.discard();
+            out.close();
         }
     }
 }

@@ -6,6 +6,7 @@ import ai.djl.nn.Block;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.reflect.TypeToken;
+import io.github.keypoints.data.io.AtomicOutput;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -24,10 +25,10 @@ import java.util.Map;
  * A training checkpoint in one file: metadata (free-form string pairs describing the model and
  * run), the epoch history so far, the block's parameters and the optimiser state.
  *
- * <p>The file is written with {@link AtomicFiles}, so killing the process at any moment leaves
- * either the previous checkpoint or the new one, never a torn file; a truncated or foreign file is
- * reported as such on loading. Layout: magic {@code KPCKPT}, format version, metadata and history
- * as JSON, then length-prefixed parameter and optimiser blobs.
+ * <p>The file is written with {@link AtomicOutput#writeDurably}, so killing the process at any
+ * moment leaves either the previous checkpoint or the new one, never a torn file; a truncated or
+ * foreign file is reported as such on loading. Layout: magic {@code KPCKPT}, format version,
+ * metadata and history as JSON, then length-prefixed parameter and optimiser blobs.
  *
  * @param metadata string pairs such as architecture, scheme, input size and engine
  * @param history the finished epochs, oldest first
@@ -106,7 +107,7 @@ public record Checkpoint(
         }
         header.put("history", lines);
         String json = GSON.toJson(header);
-        AtomicFiles.write(
+        AtomicOutput.writeDurably(
                 file,
                 raw -> {
                     DataOutputStream out = new DataOutputStream(raw);

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
+import io.github.keypoints.data.io.AtomicOutput;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -109,7 +110,7 @@ public final class FilterGrid {
             return false;
         }
         BufferedImage img = render(conv.get().getArray(), 16);
-        AtomicFiles.write(file, out -> ImageIO.write(img, "png", out));
+        AtomicOutput.write(file, out -> ImageIO.write(img, "png", out));
         return true;
     }
 }

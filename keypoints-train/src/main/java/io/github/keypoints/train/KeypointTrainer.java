@@ -22,6 +22,7 @@ import ai.djl.translate.Batchifier;
 import ai.djl.util.Pair;
 import io.github.keypoints.data.LandmarkDataset;
 import io.github.keypoints.data.dataset.FaceLandmarkDataset;
+import io.github.keypoints.data.io.AtomicOutput;
 import io.github.keypoints.models.ConvolutionCheck;
 import io.github.keypoints.models.KeypointBlock;
 import io.github.keypoints.models.KeypointModel;
@@ -29,7 +30,6 @@ import io.github.keypoints.models.ModelSpec;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -435,9 +435,7 @@ public final class KeypointTrainer {
         for (EpochRecord r : history) {
             csv.append(r.toCsv()).append('\n');
         }
-        AtomicFiles.write(
-                runDirectory.resolve("history.csv"),
-                csv.toString().getBytes(StandardCharsets.UTF_8));
+        AtomicOutput.writeString(runDirectory.resolve("history.csv"), csv.toString());
         LossCurvePlot.write(history, logScale, runDirectory.resolve("loss-curve.png"));
     }
 

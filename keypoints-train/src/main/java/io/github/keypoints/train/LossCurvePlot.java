@@ -1,5 +1,6 @@
 package io.github.keypoints.train;
 
+import io.github.keypoints.data.io.AtomicOutput;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -143,6 +144,6 @@ public final class LossCurvePlot {
     public static void write(List<EpochRecord> history, boolean logScale, Path file)
             throws IOException {
         BufferedImage img = render(history, logScale);
-        AtomicFiles.write(file, out -> ImageIO.write(img, "png", out));
+        AtomicOutput.write(file, out -> ImageIO.write(img, "png", out));
     }
 }

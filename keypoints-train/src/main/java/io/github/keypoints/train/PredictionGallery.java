@@ -1,6 +1,7 @@
 package io.github.keypoints.train;
 
 import io.github.keypoints.data.Keypoints;
+import io.github.keypoints.data.io.AtomicOutput;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -110,7 +111,7 @@ public final class PredictionGallery {
     public static void write(EvaluationResult result, ImageSource images, int perRow, Path file)
             throws IOException {
         BufferedImage img = render(result, images, perRow);
-        AtomicFiles.write(file, out -> ImageIO.write(img, "png", out));
+        AtomicOutput.write(file, out -> ImageIO.write(img, "png", out));
     }
 
     /** Reads the original image of a sample by index. */

@@ -3,6 +3,7 @@ package io.github.keypoints.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.keypoints.data.io.AtomicOutput;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,7 +54,7 @@ class CheckpointTest {
         byte[] before = Files.readAllBytes(f);
         assertThatThrownBy(
                         () ->
-                                AtomicFiles.write(
+                                AtomicOutput.writeDurably(
                                         f,
                                         out -> {
                                             out.write(new byte[100]);

@@ -1,21 +1,17 @@
 package io.github.keypoints.data.dataset;
 
 import io.github.keypoints.data.Affine;
+import io.github.keypoints.data.io.AtomicOutput;
+import io.github.keypoints.data.io.Sha256;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.function.Supplier;
 
 /**
@@ -36,7 +32,7 @@ final class DiskImageCache implements ImageCache {
 
     @Override
     public CachedImage get(String key, Supplier<CachedImage> loader) {
-        Path file = directory.resolve(sha256(key) + ".kpc");
+        Path file = directory.resolve(Sha256.of(key) + ".kpc");
         CachedImage hit = read(file, key);
         if (hit != null) {
             return hit;
@@ -90,41 +86,10 @@ final class DiskImageCache implements ImageCache {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Path tmp = null;
         try {
-            Files.createDirectories(directory);
-            tmp = Files.createTempFile(directory, file.getFileName().toString(), ".tmp");
-            Files.write(tmp, buf.toByteArray());
-            try {
-                Files.move(
-                        tmp,
-                        file,
-                        StandardCopyOption.ATOMIC_MOVE,
-                        StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
+            AtomicOutput.write(file, buf.toByteArray());
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write cache entry " + file + ": " + e, e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // the move succeeded or the directory is gone; nothing to clean
-                }
-            }
-        }
-    }
-
-    private static String sha256(String key) {
-        try {
-            return HexFormat.of()
-                    .formatHex(
-                            MessageDigest.getInstance("SHA-256")
-                                    .digest(key.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by every JDK", e);
         }
     }
 

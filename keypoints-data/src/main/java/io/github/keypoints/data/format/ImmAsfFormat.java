@@ -2,8 +2,8 @@ package io.github.keypoints.data.format;
 
 import io.github.keypoints.data.Keypoints;
 import io.github.keypoints.data.LandmarkScheme;
+import io.github.keypoints.data.io.AtomicOutput;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -155,6 +155,6 @@ public final class ImmAsfFormat {
             sb.append(line);
         }
         sb.append("\n#\n# host image\n#\n").append(shape.hostImage()).append('\n');
-        AtomicFiles.write(file, sb.toString().getBytes(StandardCharsets.UTF_8));
+        AtomicOutput.writeString(file, sb.toString());
     }
 }

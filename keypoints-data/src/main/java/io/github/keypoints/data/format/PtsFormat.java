@@ -2,8 +2,8 @@ package io.github.keypoints.data.format;
 
 import io.github.keypoints.data.Keypoints;
 import io.github.keypoints.data.LandmarkScheme;
+import io.github.keypoints.data.io.AtomicOutput;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -158,6 +158,6 @@ public final class PtsFormat {
                     .append('\n');
         }
         sb.append("}\n");
-        AtomicFiles.write(file, sb.toString().getBytes(StandardCharsets.UTF_8));
+        AtomicOutput.writeString(file, sb.toString());
     }
 }

@@ -1,8 +1,8 @@
 package io.github.keypoints.data.format;
 
 import io.github.keypoints.data.Keypoints;
+import io.github.keypoints.data.io.AtomicOutput;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -49,6 +49,6 @@ public final class SubmissionCsv {
                 sb.append(id++).append(',').append(TextLines.plain(k.y(j))).append('\n');
             }
         }
-        AtomicFiles.write(file, sb.toString().getBytes(StandardCharsets.UTF_8));
+        AtomicOutput.writeString(file, sb.toString());
     }
 }

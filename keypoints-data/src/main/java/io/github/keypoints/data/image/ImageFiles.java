@@ -1,6 +1,6 @@
 package io.github.keypoints.data.image;
 
-import io.github.keypoints.data.format.AtomicFiles;
+import io.github.keypoints.data.io.AtomicOutput;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -79,7 +79,7 @@ public final class ImageFiles {
             if (!Imgcodecs.imencode(ext, image, out, new MatOfInt())) {
                 throw new IllegalArgumentException("OpenCV cannot encode " + ext + " for " + file);
             }
-            AtomicFiles.write(file, out.toArray());
+            AtomicOutput.write(file, out.toArray());
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write image file " + file + ": " + e, e);
         } finally {

@@ -1,5 +1,7 @@
 package io.github.keypoints.data.load;
 
+import io.github.keypoints.data.io.AtomicOutput;
+import io.github.keypoints.data.io.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -10,12 +12,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
@@ -89,15 +88,12 @@ public final class ArchiveDownloader {
         }
         Files.createDirectories(cacheDir);
         Path archive = cacheDir.resolve(archiveName());
-        if (!Files.isRegularFile(archive) || !sha256.equals(hash(archive))) {
+        if (!Files.isRegularFile(archive) || !sha256.equals(Sha256.of(archive))) {
             download(archive);
         }
-        Path tmpDir = Files.createTempDirectory(cacheDir, "." + target.getFileName() + "-");
-        try {
-            unzip(archive, tmpDir);
-            Files.move(tmpDir, target, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            deleteTree(tmpDir);
+        try (AtomicOutput out = AtomicOutput.folder(target)) {
+            unzip(archive, out.temp());
+            out.commit();
         }
         return target;
     }
@@ -115,8 +111,8 @@ public final class ArchiveDownloader {
                         .followRedirects(HttpClient.Redirect.NORMAL)
                         .build();
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).GET().build();
-        Path tmp = Files.createTempFile(cacheDir, "." + archive.getFileName(), ".part");
-        try {
+        try (AtomicOutput part = AtomicOutput.file(archive)) {
+            Path tmp = part.temp();
             HttpResponse<InputStream> response;
             try {
                 response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
@@ -124,7 +120,7 @@ public final class ArchiveDownloader {
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("Download of " + uri + " was interrupted");
             }
-            MessageDigest digest = sha256Digest();
+            MessageDigest digest = Sha256.newDigest();
             try (InputStream body = response.body()) {
                 if (response.statusCode() != 200) {
                     throw new IOException(
@@ -138,7 +134,7 @@ public final class ArchiveDownloader {
                     in.transferTo(out);
                 }
             }
-            String found = HexFormat.of().formatHex(digest.digest());
+            String found = Sha256.hex(digest);
             if (!found.equals(sha256)) {
                 throw new IOException(
                         "Download of "
@@ -151,13 +147,7 @@ public final class ArchiveDownloader {
                                 + Files.size(tmp)
                                 + " bytes)");
             }
-            Files.move(
-                    tmp,
-                    archive,
-                    StandardCopyOption.REPLACE_EXISTING,
-                    StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
+            part.commit();
         }
     }
 
@@ -186,34 +176,6 @@ public final class ArchiveDownloader {
             }
             if (entries == 0) {
                 throw new IOException("Archive " + archive + " is not a zip file or is empty");
-            }
-        }
-    }
-
-    private static String hash(Path file) throws IOException {
-        MessageDigest d = sha256Digest();
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), d)) {
-            in.transferTo(OutputStream.nullOutputStream());
-        }
-        return HexFormat.of().formatHex(d.digest());
-    }
-
-    private static MessageDigest sha256Digest() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("Every JDK has SHA-256", e);
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var s = Files.walk(dir)) {
-            for (Path p :
-                    (Iterable<Path>) s.sorted(java.util.Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
             }
         }
     }
