@@ -4,9 +4,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.ServiceLoader;
+import java.util.Set;
 
 /**
  * A landmark markup: how many points, their names and groups, which point each one becomes under a
@@ -48,6 +51,8 @@ public final class LandmarkScheme {
                     new int[0],
                     "imm-58",
                     new int[] {52});
+
+    private static final List<LandmarkScheme> BUILT_IN = List.of(IMM_58, IBUG_68, NOSE_TIP);
 
     private final String name;
     private final List<String> pointNames;
@@ -106,24 +111,53 @@ public final class LandmarkScheme {
     }
 
     /**
-     * Looks a built-in scheme up by name ({@code imm-58}, {@code ibug-68}, {@code nose-tip}).
+     * Looks a scheme up by name: a built-in one ({@code imm-58}, {@code ibug-68}, {@code nose-tip})
+     * or one a {@link LandmarkSchemeProvider} on the class path defines.
      *
      * @param name the scheme name
      * @return the scheme
      * @throws IllegalArgumentException naming the known schemes if there is none of that name
      */
     public static LandmarkScheme named(String name) {
-        switch (name) {
-            case "imm-58":
-                return IMM_58;
-            case "ibug-68":
-                return IBUG_68;
-            case "nose-tip":
-                return NOSE_TIP;
-            default:
-                throw new IllegalArgumentException(
-                        "Unknown landmark scheme '" + name + "'; known: imm-58, ibug-68, nose-tip");
+        for (LandmarkScheme s : BUILT_IN) {
+            if (s.name.equals(name)) {
+                return s;
+            }
         }
+        for (LandmarkSchemeProvider p : ServiceLoader.load(LandmarkSchemeProvider.class)) {
+            for (LandmarkScheme s : p.schemes()) {
+                if (s.name.equals(name)) {
+                    return s;
+                }
+            }
+        }
+        throw new IllegalArgumentException(
+                "Unknown landmark scheme '"
+                        + name
+                        + "'; known: "
+                        + String.join(", ", names())
+                        + " (add your own with a "
+                        + LandmarkSchemeProvider.class.getName()
+                        + " service)");
+    }
+
+    /**
+     * Returns the names {@link #named(String)} knows: the built-in schemes, then those of every
+     * {@link LandmarkSchemeProvider} on the class path.
+     *
+     * @return the names, without duplicates
+     */
+    public static List<String> names() {
+        Set<String> out = new LinkedHashSet<>();
+        for (LandmarkScheme s : BUILT_IN) {
+            out.add(s.name);
+        }
+        for (LandmarkSchemeProvider p : ServiceLoader.load(LandmarkSchemeProvider.class)) {
+            for (LandmarkScheme s : p.schemes()) {
+                out.add(s.name);
+            }
+        }
+        return List.copyOf(out);
     }
 
     /**

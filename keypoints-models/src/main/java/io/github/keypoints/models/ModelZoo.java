@@ -1,12 +1,15 @@
 package io.github.keypoints.models;
 
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.Set;
 
 /**
  * The registry of architecture names: {@code nose-tip} ({@link NoseTipNet}), {@code imm58} ({@link
  * Imm58Net}), {@code resnet18} ({@link ResNet18}), {@code heatmap} ({@link HeatmapNet}) and {@code
- * landmark-cnn} ({@link LandmarkCnn}).
+ * landmark-cnn} ({@link LandmarkCnn}), and every {@link KeypointBlockFactory} on the class path.
  *
  * <pre>{@code
  * KeypointBlock net = ModelZoo.create("imm58", 116);
@@ -31,7 +34,11 @@ public final class ModelZoo {
      * @return the names, in a stable order
      */
     public static List<String> architectures() {
-        return NAMES;
+        Set<String> out = new LinkedHashSet<>(NAMES);
+        for (KeypointBlockFactory f : ServiceLoader.load(KeypointBlockFactory.class)) {
+            out.add(f.architecture());
+        }
+        return List.copyOf(out);
     }
 
     /**
@@ -68,8 +75,19 @@ public final class ModelZoo {
             case LandmarkCnn.NAME:
                 return LandmarkCnn.fromConfig(config);
             default:
+                for (KeypointBlockFactory f : ServiceLoader.load(KeypointBlockFactory.class)) {
+                    if (f.architecture().equals(architecture)) {
+                        return f.create(config);
+                    }
+                }
                 throw new IllegalArgumentException(
-                        "Unknown architecture '" + architecture + "'; known: " + NAMES);
+                        "Unknown architecture '"
+                                + architecture
+                                + "'; known: "
+                                + architectures()
+                                + " (add your own with a "
+                                + KeypointBlockFactory.class.getName()
+                                + " service)");
         }
     }
 }
