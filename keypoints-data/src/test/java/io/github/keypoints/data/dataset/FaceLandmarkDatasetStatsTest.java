@@ -253,6 +253,79 @@ class FaceLandmarkDatasetStatsTest {
         w.release();
     }
 
+    @Test
+    void twoFacesInOnePhotoEachGetTheirOwnCrop() {
+        // 300-W style: two boxes in one photo share the file, so the cache key must tell them
+        // apart by their crop region, or the second face would be served the first's input.
+        Path f = dir.resolve("two.png");
+        randomPhoto(f, 120, 60, 1, 6);
+        Keypoints l = Keypoints.of(LandmarkScheme.NOSE_TIP, new double[] {30, 30});
+        Keypoints r = Keypoints.of(LandmarkScheme.NOSE_TIP, new double[] {90, 30});
+        FaceSample left =
+                new FaceSample(
+                        "two.png#0",
+                        f,
+                        l,
+                        java.util.Optional.of(new io.github.keypoints.data.Box(20, 20, 20, 20)));
+        FaceSample right =
+                new FaceSample(
+                        "two.png#1",
+                        f,
+                        r,
+                        java.util.Optional.of(new io.github.keypoints.data.Box(80, 20, 20, 20)));
+        FaceLandmarkDataset ds =
+                FaceLandmarkDataset.builder()
+                        .setSamples(List.of(left, right))
+                        .setInputSize(16, 16)
+                        .optCrop(CropPolicy.faceBox(1.0))
+                        .setSampling(1, false)
+                        .build();
+        // Each nose sits at the centre of its own box, so at the same input position.
+        ImageSample a = ds.inputSample(0, false);
+        ImageSample b = ds.inputSample(1, false);
+        try {
+            assertThat(a.keypoints().maxDistance(b.keypoints())).isLessThan(1e-4);
+            assertThat(ds.toOriginal(1).applyX(a.keypoints().x(0), a.keypoints().y(0)))
+                    .isCloseTo(90, within(1e-3));
+            assertThat(ds.toOriginal(0).applyX(a.keypoints().x(0), a.keypoints().y(0)))
+                    .isCloseTo(30, within(1e-3));
+        } finally {
+            a.release();
+            b.release();
+        }
+    }
+
+    @Test
+    void oneSidedContextOnEitherAxisKeepsInputsApartInASharedCache() {
+        Path f = dir.resolve("k.png");
+        randomPhoto(f, 80, 80, 1, 7);
+        ImageCache shared = ImageCache.inMemory();
+        // 0.01 of 64×48 pads one column only; of 48×64 one row only.
+        for (int[] size : new int[][] {{64, 48}, {48, 64}}) {
+            FaceLandmarkDataset.Builder b =
+                    FaceLandmarkDataset.builder()
+                            .setSamples(List.of(nose("k", f, 40, 40)))
+                            .setInputSize(size[0], size[1])
+                            .optCache(shared)
+                            .setSampling(1, false);
+            FaceLandmarkDataset plain = b.build();
+            ImageSample p = plain.inputSample(0, false);
+            p.release();
+            FaceLandmarkDataset oneSided = b.optContext(0.01).build();
+            int[] pad = oneSided.contextPixels();
+            assertThat(pad[0] + pad[1]).isEqualTo(1);
+            ImageSample o = oneSided.inputSample(0, false);
+            try {
+                assertThat(o.image().cols()).isEqualTo(size[0]);
+                assertThat(o.image().rows()).isEqualTo(size[1]);
+                assertThat(oneSided.toOriginal(0).toArray())
+                        .containsExactly(plain.toOriginal(0).toArray(), within(1e-9));
+            } finally {
+                o.release();
+            }
+        }
+    }
+
     /** SplitMix64's finaliser, taken from the JDK: SplittableRandom(s).nextLong() = mix(s + γ). */
     private static long jdkMix(long z) {
         return new SplittableRandom(z - 0x9E3779B97F4A7C15L).nextLong();

@@ -51,4 +51,23 @@ class AbsurdPointLimitsTest {
                                         .contains(
                                                 "is absurd: expected it within 50% of the 80x60 image"));
     }
+
+    @Test
+    void strictLoadingStopsAtTheFirstAbsurdPointNamingFileAndReason() throws IOException {
+        Path root = Files.createDirectories(dir.resolve("s"));
+        pts(root, "far", "-40.1 20");
+        Path file = root.resolve("far.pts");
+        BadSampleException e =
+                org.assertj.core.api.Assertions.catchThrowableOfType(
+                        BadSampleException.class,
+                        () ->
+                                DatasetLoader.builder()
+                                        .setPath(root)
+                                        .optScheme(io.github.keypoints.data.LandmarkScheme.IBUG_68)
+                                        .build()
+                                        .load());
+        assertThat(e).isNotNull();
+        assertThat(e.file()).isEqualTo(file);
+        assertThat(e.reason()).contains("point 3 at (-40.1, 20.0) is absurd");
+    }
 }

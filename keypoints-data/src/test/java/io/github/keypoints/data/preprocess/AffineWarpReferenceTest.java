@@ -115,6 +115,45 @@ class AffineWarpReferenceTest {
         }
     }
 
+    @Test
+    void aHalvingCroppedShorterThanTheReducedImageKeepsTheRequestedSize() {
+        // Halving 64×48 gives 32×24, but only 32×20 is asked for: the reduction is the whole
+        // transform, yet its extra row must not be returned.
+        Affine half =
+                Affine.translation(0.5, 0.5)
+                        .then(Affine.scaling(0.5, 0.5))
+                        .then(Affine.translation(-0.5, -0.5));
+        assertRampWarp(half, 32, 20);
+        assertRampWarp(half, 28, 24);
+    }
+
+    @Test
+    void aQuarterPixelShiftAfterAWholeImageHalvingIsNotDropped() {
+        // The reduction covers the whole source and has the output size, but a quarter-pixel
+        // shift remains: a sub-pixel move on a ramp of slope 2 per output pixel is 0.5 levels.
+        Affine t =
+                Affine.translation(0.5, 0.5)
+                        .then(Affine.scaling(0.5, 0.5))
+                        .then(Affine.translation(-0.5 + 0.25, -0.5 + 0.25));
+        Mat src = rampImage(64, 48);
+        Mat out = AffineWarp.warp(src, t, 32, 24, Border.replicate(), true);
+        try {
+            float[] got = pixels(out);
+            Affine back = t.inverse();
+            for (int y = 1; y < 24; y++) {
+                for (int x = 1; x < 32; x++) {
+                    double want = ramp(back.applyX(x, y), back.applyY(x, y));
+                    assertThat(Math.abs(got[y * 32 + x] - want))
+                            .as("pixel %d,%d", x, y)
+                            .isLessThan(RAMP_TOLERANCE);
+                }
+            }
+        } finally {
+            src.release();
+            out.release();
+        }
+    }
+
     private static Mat stripes(int w, int h, boolean vertical) {
         OpenCv.load();
         byte[] px = new byte[w * h];
