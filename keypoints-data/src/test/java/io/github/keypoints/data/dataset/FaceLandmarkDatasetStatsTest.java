@@ -326,6 +326,35 @@ class FaceLandmarkDatasetStatsTest {
         }
     }
 
+    @Test
+    void differentContextWidthsDoNotShareCacheEntries() {
+        // On a 200×20 input, 0.005 and 0.01 pad 1 and 2 columns and no rows.
+        Path f = dir.resolve("w.png");
+        randomPhoto(f, 240, 40, 1, 8);
+        ImageCache shared = ImageCache.inMemory();
+        FaceLandmarkDataset.Builder b =
+                FaceLandmarkDataset.builder()
+                        .setSamples(List.of(nose("w", f, 120, 20)))
+                        .setInputSize(200, 20)
+                        .optCache(shared)
+                        .setSampling(1, false);
+        FaceLandmarkDataset one = b.optContext(0.005).build();
+        FaceLandmarkDataset two = b.optContext(0.01).build();
+        assertThat(one.contextPixels()).containsExactly(1, 0);
+        assertThat(two.contextPixels()).containsExactly(2, 0);
+        ImageSample a = one.inputSample(0, false);
+        ImageSample c = two.inputSample(0, false);
+        try {
+            // Same input either way: only the kept context differs.
+            assertThat(bytes(c)).isEqualTo(bytes(a));
+            assertThat(two.toOriginal(0).toArray())
+                    .containsExactly(one.toOriginal(0).toArray(), within(1e-9));
+        } finally {
+            a.release();
+            c.release();
+        }
+    }
+
     /** SplitMix64's finaliser, taken from the JDK: SplittableRandom(s).nextLong() = mix(s + γ). */
     private static long jdkMix(long z) {
         return new SplittableRandom(z - 0x9E3779B97F4A7C15L).nextLong();
