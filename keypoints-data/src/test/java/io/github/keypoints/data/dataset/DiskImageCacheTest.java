@@ -67,6 +67,11 @@ class DiskImageCacheTest {
         try {
             CachedImage c = CachedImage.of(view, Affine.IDENTITY);
             assertThat(c.pixels()).containsExactly(1, 2, 5, 6, 9, 10);
+            // The caller's image is not released by copying it, contiguous or not.
+            CachedImage whole = CachedImage.of(m, Affine.IDENTITY);
+            assertThat(whole.pixels()).isEqualTo(all);
+            assertThat(m.empty()).isFalse();
+            assertThat(view.empty()).isFalse();
             org.opencv.core.Mat f = new org.opencv.core.Mat(2, 2, org.opencv.core.CvType.CV_32FC1);
             assertThatThrownBy(() -> CachedImage.of(f, Affine.IDENTITY))
                     .isInstanceOf(IllegalArgumentException.class)

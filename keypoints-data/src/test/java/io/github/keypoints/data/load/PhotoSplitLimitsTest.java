@@ -43,6 +43,10 @@ class PhotoSplitLimitsTest {
                 .extracting(FaceSample::id)
                 .containsExactly("p1_1", "p3_1", "p5_1");
         assertThat(two.train()).extracting(FaceSample::id).containsExactly("p0_1", "p2_1", "p4_1");
+        // Offset 0 holds out the first photo of each pair.
+        assertThat(PhotoSplit.everyNthPhoto(faces(4), 2, 0).heldOut())
+                .extracting(FaceSample::id)
+                .containsExactly("p0_1", "p2_1");
         assertThatThrownBy(() -> PhotoSplit.everyNthPhoto(faces(2), 1, 0))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("n must be at least 2, got 1");
