@@ -36,7 +36,9 @@ public record Affine(double a, double b, double c, double d, double e, double f)
                 && Double.isFinite(e)
                 && Double.isFinite(f))) {
             throw new IllegalArgumentException(
-                    "Affine coefficients must be finite: " + java.util.Arrays.toString(toArray()));
+                    "Affine coefficients must be finite: "
+                            // The parameters, not toArray(): the fields are not yet assigned.
+                            + java.util.Arrays.toString(new double[] {a, b, c, d, e, f}));
         }
     }
 
