@@ -19,15 +19,15 @@ class SmallContractsTest {
     @TempDir Path dir;
 
     @Test
-    void anAtomicallyWrittenFileIsReadableByOthersLikeAnyOutput() throws IOException {
+    void aWrittenAnnotationIsReadableByOthersLikeAnyOutput() throws IOException {
         Assumptions.assumeTrue(
                 FileSystems.getDefault().supportedFileAttributeViews().contains("posix"),
                 "no POSIX permissions on this file system");
-        Path f = dir.resolve("out.txt");
-        AtomicFiles.write(f, new byte[] {'x'});
+        Path f = dir.resolve("out.pts");
+        PtsFormat.write(Fixtures.ibug(1, 100, 80), f);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f)))
                 .isEqualTo("rw-r--r--");
-        assertThat(Files.readAllBytes(f)).containsExactly('x');
+        assertThat(PtsFormat.parse(f).size()).isEqualTo(68);
     }
 
     @Test
