@@ -215,6 +215,18 @@ class KeypointDetectorTest {
             // A smaller box is a different region.
             Keypoints other = detector.predict(photo, new Box(10, 10, 64, 48));
             assertThat(other.maxDistance(d.keypoints())).isGreaterThan(1);
+            // Every face of a whole-image model is the one whole image, from a Mat or a file.
+            List<Detection> all = detector.detectAll(photo);
+            assertThat(all).hasSize(1);
+            assertThat(all.get(0).box()).isEqualTo(d.box());
+            assertThat(all.get(0).keypoints().maxDistance(d.keypoints())).isLessThan(1e-4);
+            List<Detection> fromFile =
+                    detector.detectAll(TinyModels.png(photo, tmp.resolve("whole.png")));
+            assertThat(fromFile).hasSize(1);
+            // Decoded straight to gray, as in training; cvtColor may round differently.
+            assertThat(fromFile.get(0).keypoints().maxDistance(d.keypoints())).isLessThan(0.5);
+            assertThat(detector.flipAveraging()).isFalse();
+            assertThat(detector.spec().crop()).isEqualTo(ModelSpec.Crop.WHOLE_IMAGE);
         } finally {
             photo.release();
         }
