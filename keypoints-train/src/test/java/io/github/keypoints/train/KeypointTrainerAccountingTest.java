@@ -8,6 +8,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.loss.Loss;
+import io.github.keypoints.data.LandmarkScheme;
+import io.github.keypoints.data.LandmarkSchemeProvider;
+import io.github.keypoints.models.KeypointModel;
+import io.github.keypoints.models.LandmarkCnn;
+import io.github.keypoints.models.ModelSpec;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -118,5 +123,54 @@ class KeypointTrainerAccountingTest {
         assertThat(bestFlags).containsExactly(true, false, false);
         assertThat(report.seconds()).isPositive().isLessThanOrEqualTo(wall);
         assertThat(report.validation().count()).isEqualTo(5);
+    }
+
+    /** Lets the saved model's scheme load again by name. */
+    public static final class Schemes implements LandmarkSchemeProvider {
+        @Override
+        public List<LandmarkScheme> schemes() {
+            return List.of(SyntheticLandmarks.SCHEME);
+        }
+    }
+
+    @Test
+    void keepBestRestoresTheFirstOfEqualEpochsAndSavesItAsAModelDirectory(@TempDir Path run)
+            throws Exception {
+        // Equal losses every epoch: the first epoch is the best and the last is not, so the
+        // best checkpoint must be restored and reported, and the model directory says so.
+        LandmarkCnn net = LandmarkCnn.builder().setOutputs(4).optChannels(4).optHidden(0).build();
+        ModelSpec spec =
+                ModelSpec.builder()
+                        .setBlock(net)
+                        .setScheme(SyntheticLandmarks.SCHEME)
+                        .setInputSize(12, 12)
+                        .build();
+        TrainingReport report =
+                KeypointTrainer.builder()
+                        .setBlock(net)
+                        .setTrainingData(new SyntheticLandmarks(6, 12, 1, null))
+                        .setValidationData(new SyntheticLandmarks(4, 12, 2, null))
+                        .setEpochs(3)
+                        .setBatchSize(3)
+                        .optEngine("PyTorch")
+                        .optDevices(new Device[] {Device.cpu()})
+                        .optLoss(LABEL_MEAN)
+                        .optKeepBest(true)
+                        .optBestBy(BestBy.VAL_LOSS)
+                        .optModelSpec(spec)
+                        .optRunDirectory(run)
+                        .optLog(new PrintStream(new ByteArrayOutputStream()))
+                        .build()
+                        .fit();
+        assertThat(report.reported().epoch()).isZero();
+        assertThat(report.model()).isEqualTo(run.resolve(KeypointTrainer.MODEL_DIRECTORY));
+        ModelSpec saved = KeypointModel.readSpec(report.model());
+        assertThat(saved.provenance())
+                .containsEntry("epoch", "1")
+                .containsEntry("val_mean_px", Double.toString(report.validation().meanPx()));
+        assertThat(saved.architecture()).isEqualTo(LandmarkCnn.NAME);
+        try (KeypointModel model = KeypointModel.load(report.model())) {
+            assertThat(model.spec().landmarkScheme()).isSameAs(SyntheticLandmarks.SCHEME);
+        }
     }
 }
