@@ -2,8 +2,13 @@
 PyTorch (Debian's python3-torch), on the same machine and thread count.
 
 usage: python3 bench/train_step.py THREADS  ->  one JSON line
-{"torch": version, "threads": n, "cases": {name: {"train_ms": .., "infer_ms_b1": .., "infer_img_s_b32": ..}}}
+{"torch": version, "threads": n, "cases": {name: {"train_ms": .., "forward_ms": .., "backward_ms": ..,
+ "step_ms": .., "small_op_us": .., "infer_ms_b1": .., "infer_img_s_b32": ..}}}
+The phases (forward with the loss, backward, optimiser step) are medians of their own, timed in
+the same steps as train_ms.
 """
+import statistics
+import time
 import json
 import sys
 
@@ -51,18 +56,40 @@ for name in only:
     x = torch.rand(batch, 1, h, w) - 0.5
     y = torch.rand(batch, n_out)
 
-    def step():
+    times = {"train": [], "forward": [], "backward": [], "step": []}
+    for i in range(2 + reps):
+        t0 = time.perf_counter()
         opt.zero_grad()
         loss = loss_fn(net(x), y)
+        t1 = time.perf_counter()
         loss.backward()
+        t2 = time.perf_counter()
         opt.step()
-
-    train_ms = median_ms(step, 2, reps)
+        t3 = time.perf_counter()
+        if i >= 2:
+            times["train"].append((t3 - t0) * 1e3)
+            times["forward"].append((t1 - t0) * 1e3)
+            times["backward"].append((t2 - t1) * 1e3)
+            times["step"].append((t3 - t2) * 1e3)
+    train_ms = statistics.median(times["train"])
+    one = torch.ones(1)
+    op_runs = []
+    for r in range(5):
+        t0 = time.perf_counter()
+        for _ in range(2000):
+            one.add(1.0)
+        op_runs.append((time.perf_counter() - t0) * 1e6 / 2000)
+    small_op_us = statistics.median(op_runs[1:])
     net.eval()
     x1 = torch.rand(1, 1, h, w) - 0.5
     x32 = torch.rand(32, 1, h, w) - 0.5
     with torch.no_grad():
         b1 = median_ms(lambda: net(x1), 3, 30)
         b32 = median_ms(lambda: net(x32), 2, max(3, reps))
-    out[name] = {"train_ms": train_ms, "infer_ms_b1": b1, "infer_img_s_b32": 32000.0 / b32}
+    out[name] = {"train_ms": train_ms,
+                 "forward_ms": statistics.median(times["forward"]),
+                 "backward_ms": statistics.median(times["backward"]),
+                 "step_ms": statistics.median(times["step"]),
+                 "small_op_us": small_op_us,
+                 "infer_ms_b1": b1, "infer_img_s_b32": 32000.0 / b32}
 print(json.dumps({"torch": torch.__version__, "threads": threads, "cases": out}))

@@ -104,6 +104,14 @@ public final class BenchTrainCommand implements Callable<Integer> {
                 row.put("java_ms", j[0]);
                 row.put("python_ms", p.get("train_ms"));
                 row.put("ratio", j[0] / p.get("train_ms"));
+                row.put("java_forward_ms", j[3]);
+                row.put("python_forward_ms", p.get("forward_ms"));
+                row.put("java_backward_ms", j[4]);
+                row.put("python_backward_ms", p.get("backward_ms"));
+                row.put("java_step_ms", j[5]);
+                row.put("python_step_ms", p.get("step_ms"));
+                row.put("java_small_op_us", j[6]);
+                row.put("python_small_op_us", p.get("small_op_us"));
                 trainRows.add(row);
                 System.out.printf(
                         Locale.ROOT,
@@ -115,6 +123,18 @@ public final class BenchTrainCommand implements Callable<Integer> {
                         j[0],
                         p.get("train_ms"),
                         j[0] / p.get("train_ms"));
+                System.out.printf(
+                        Locale.ROOT,
+                        "    phases java/python ms: forward %.1f/%.1f, backward %.1f/%.1f,"
+                                + " optimiser %.2f/%.2f; one tiny op %.1f/%.1f us%n",
+                        j[3],
+                        p.get("forward_ms"),
+                        j[4],
+                        p.get("backward_ms"),
+                        j[5],
+                        p.get("step_ms"),
+                        j[6],
+                        p.get("small_op_us"));
                 Map<String, Object> inf = new LinkedHashMap<>();
                 inf.put("name", c.name());
                 inf.put("engine", engine);
@@ -148,7 +168,11 @@ public final class BenchTrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Returns {train ms, inference ms per face at batch 1, images/s at batch 32}. */
+    /**
+     * Returns {train ms, inference ms per face at batch 1, images/s at batch 32, forward ms (with
+     * the loss), backward ms, optimiser-step ms, µs per tiny operation}; the three phases are
+     * medians of their own, so they need not add up to the step exactly.
+     */
     private static double[] measure(Case c, String engine) {
         Random rnd = new Random(0);
         float[] x = new float[c.batch() * c.width() * c.height()];
@@ -166,6 +190,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
             model.setBlock(block);
             ResumableAdam adam = ResumableAdam.builder().setBlock(block).build();
             double trainMs;
+            double[] phases;
             try (Trainer trainer =
                     model.newTrainer(
                             new DefaultTrainingConfig(new MseLoss(MseLoss.Reduction.MEAN))
@@ -173,21 +198,40 @@ public final class BenchTrainCommand implements Callable<Integer> {
                                     .optDevices(new Device[] {Device.cpu()}))) {
                 trainer.initialize(new Shape(1, 1, c.height(), c.width()));
                 double[] t = new double[c.reps() + 2];
+                double[] fw = new double[t.length];
+                double[] bw = new double[t.length];
+                double[] st = new double[t.length];
                 for (int i = 0; i < t.length; i++) {
                     try (NDManager sub = trainer.getManager().newSubManager()) {
                         NDArray xa = sub.create(x, xs);
                         NDArray ya = sub.create(y, new Shape(c.batch(), c.outputs()));
                         long t0 = System.nanoTime();
+                        long t1;
+                        long t2;
                         try (GradientCollector gc = trainer.newGradientCollector()) {
                             NDList preds = trainer.forward(new NDList(xa));
-                            gc.backward(trainer.getLoss().evaluate(new NDList(ya), preds));
+                            NDArray loss = trainer.getLoss().evaluate(new NDList(ya), preds);
+                            t1 = System.nanoTime();
+                            gc.backward(loss);
+                            t2 = System.nanoTime();
                         }
                         trainer.step();
-                        t[i] = (System.nanoTime() - t0) / 1e6;
+                        long t3 = System.nanoTime();
+                        t[i] = (t3 - t0) / 1e6;
+                        fw[i] = (t1 - t0) / 1e6;
+                        bw[i] = (t2 - t1) / 1e6;
+                        st[i] = (t3 - t2) / 1e6;
                     }
                 }
                 trainMs = ForwardTiming.median(Arrays.copyOfRange(t, 2, t.length));
+                phases =
+                        new double[] {
+                            ForwardTiming.median(Arrays.copyOfRange(fw, 2, fw.length)),
+                            ForwardTiming.median(Arrays.copyOfRange(bw, 2, bw.length)),
+                            ForwardTiming.median(Arrays.copyOfRange(st, 2, st.length))
+                        };
             }
+            double opUs = smallOpMicros(model.getNDManager());
             ForwardTiming f =
                     ForwardTiming.measure(
                             block,
@@ -197,7 +241,35 @@ public final class BenchTrainCommand implements Callable<Integer> {
                             3,
                             30,
                             Math.max(3, c.reps()));
-            return new double[] {trainMs, f.msBatch1(), f.imagesPerSecondBatch32()};
+            return new double[] {
+                trainMs,
+                f.msBatch1(),
+                f.imagesPerSecondBatch32(),
+                phases[0],
+                phases[1],
+                phases[2],
+                opUs
+            };
+        }
+    }
+
+    /**
+     * The framework's cost of one tiny operation (adding 1 to a one-element array), in
+     * microseconds: what every operator call pays on top of its kernel (JNI, NDArray bookkeeping
+     * here; the Python interpreter and dispatcher on the other side).
+     */
+    private static double smallOpMicros(NDManager parent) {
+        try (NDManager m = parent.newSubManager()) {
+            NDArray one = m.create(new float[] {1f});
+            double[] runs = new double[5];
+            for (int r = 0; r < runs.length; r++) {
+                long t0 = System.nanoTime();
+                for (int i = 0; i < 2000; i++) {
+                    one.add(1f).close();
+                }
+                runs[r] = (System.nanoTime() - t0) / 1e3 / 2000;
+            }
+            return ForwardTiming.median(Arrays.copyOfRange(runs, 1, runs.length));
         }
     }
 
