@@ -128,6 +128,8 @@ final class Mp4FrameWriter implements FrameWriter {
             out.commit();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            // Nobody will wait for ffmpeg any more: stop it rather than leave it encoding.
+            process.destroyForcibly();
             out.close();
             throw new IOException("Interrupted while waiting for ffmpeg", e);
         } catch (IOException | RuntimeException e) {

@@ -377,10 +377,29 @@ class FrameWriterContentTest {
     @Test
     void mp4WriterInterruptedWhileWaitingForFfmpegLeavesNothingAndKeepsTheFlag()
             throws IOException {
-        Path bin = fakeFfmpeg("slowbin", "cat > /dev/null\nsleep 2\n");
+        Path pidFile = dir.resolve("ffmpeg.pid");
+        Path bin =
+                fakeFfmpeg(
+                        "slowbin",
+                        "echo $$ > "
+                                + pidFile
+                                + ".tmp && mv "
+                                + pidFile
+                                + ".tmp "
+                                + pidFile
+                                + "\ncat > /dev/null\nsleep 5\n");
         Path mp4 = dir.resolve("slow.mp4");
         FrameWriter w = new Mp4FrameWriter(mp4, 10, bin.toString());
         w.write(quadrants(4, 4, 3, 0));
+        // ffmpeg has started once it has written its process id.
+        for (int i = 0; i < 100 && !Files.exists(pidFile); i++) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }
+        long pid = Long.parseLong(Files.readString(pidFile).trim());
         Thread.currentThread().interrupt();
         try {
             assertThatThrownBy(w::close)
@@ -391,6 +410,17 @@ class FrameWriterContentTest {
             Thread.interrupted();
         }
         assertThat(mp4).doesNotExist();
+        // Nobody waits for the encoder any more: it must have been stopped, not left running.
+        Files.delete(pidFile);
+        ProcessHandle.of(pid)
+                .ifPresent(
+                        h -> {
+                            try {
+                                h.onExit().get(2, java.util.concurrent.TimeUnit.SECONDS);
+                            } catch (Exception e) {
+                                throw new AssertionError("ffmpeg " + pid + " still runs", e);
+                            }
+                        });
         assertThat(leftovers()).isEmpty();
     }
 
