@@ -9,8 +9,10 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import com.google.gson.ToNumberPolicy;
 import io.github.keypoints.data.LandmarkScheme;
+import io.github.keypoints.data.dataset.FaceLandmarkDataset;
 import io.github.keypoints.data.preprocess.CropPolicy;
 import io.github.keypoints.data.preprocess.PixelNormalization;
+import io.github.keypoints.data.preprocess.Preprocessor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -131,6 +133,63 @@ public record ModelSpec(
      */
     public LandmarkScheme landmarkScheme() {
         return LandmarkScheme.named(scheme);
+    }
+
+    /**
+     * Returns a dataset builder that prepares photos exactly as this model expects: its input size,
+     * channels, crop, normalisation and scheme. The caller adds the samples and sampling, and
+     * optionally augmentation, a cache and a seed.
+     *
+     * <pre>{@code
+     * FaceLandmarkDataset train = spec.datasetBuilder()
+     *         .setSamples(faces)
+     *         .setSampling(32, true)
+     *         .build();
+     * }</pre>
+     *
+     * @return a new builder
+     * @throws IllegalArgumentException if the scheme is not known ({@link #landmarkScheme()})
+     */
+    public FaceLandmarkDataset.Builder datasetBuilder() {
+        return FaceLandmarkDataset.builder()
+                .setInputSize(inputWidth, inputHeight)
+                .optGrayscale(inputChannels == 1)
+                .optCrop(crop.toCropPolicy())
+                .optNormalization(normalization.toPixelNormalization())
+                .optScheme(landmarkScheme());
+    }
+
+    /**
+     * Checks that a dataset prepares photos as this model expects.
+     *
+     * @param data the dataset
+     * @throws IllegalArgumentException naming the first value that differs, with both values
+     */
+    public void checkMatches(FaceLandmarkDataset data) {
+        Preprocessor p = data.preprocessor();
+        mismatch(
+                "input size",
+                inputWidth + "x" + inputHeight,
+                p.inputWidth() + "x" + p.inputHeight());
+        mismatch("input channels", inputChannels == 1 ? "1" : "3", p.grayscale() ? "1" : "3");
+        mismatch("crop", crop.toCropPolicy().describe(), p.crop().describe());
+        mismatch(
+                "normalisation",
+                normalization.toPixelNormalization().describe(),
+                data.normalization().describe());
+        mismatch("scheme", scheme, data.scheme().name());
+    }
+
+    private static void mismatch(String what, String spec, String data) {
+        if (!spec.equals(data)) {
+            throw new IllegalArgumentException(
+                    "The model spec and the data disagree on the "
+                            + what
+                            + ": spec "
+                            + spec
+                            + ", data "
+                            + data);
+        }
     }
 
     /**

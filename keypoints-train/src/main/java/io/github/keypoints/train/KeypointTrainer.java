@@ -850,7 +850,9 @@ public final class KeypointTrainer {
          * {@code model.kpt}, a {@link Checkpoint} without optimiser state.
          *
          * @param spec the architecture, scheme, input size, crop and normalisation of the run; its
-         *     architecture and configuration must be the block's
+         *     architecture and configuration must be the block's, and {@link #build()} refuses a
+         *     {@code FaceLandmarkDataset} that prepares photos otherwise ({@link
+         *     ModelSpec#checkMatches}); {@link ModelSpec#datasetBuilder()} builds one that matches
          * @return this builder
          */
         public Builder optModelSpec(ModelSpec spec) {
@@ -902,6 +904,15 @@ public final class KeypointTrainer {
                                 + (block instanceof KeypointBlock kb
                                         ? "a '" + kb.architecture() + "'"
                                         : "not a KeypointBlock: " + block.getClass().getName()));
+            }
+            if (modelSpec != null) {
+                // A saved model must prepare photos as its training data did.
+                if (train instanceof FaceLandmarkDataset f) {
+                    modelSpec.checkMatches(f);
+                }
+                if (validation instanceof FaceLandmarkDataset f) {
+                    modelSpec.checkMatches(f);
+                }
             }
             return new KeypointTrainer(this);
         }

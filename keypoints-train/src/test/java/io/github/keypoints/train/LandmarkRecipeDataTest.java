@@ -150,7 +150,7 @@ class LandmarkRecipeDataTest {
         assertThat(r.augmentation().toString()).contains("shift(±8.0px)");
     }
 
-    private static List<FaceSample> flatFaces(Path dir) throws Exception {
+    static List<FaceSample> flatFaces(Path dir) throws Exception {
         List<FaceSample> faces = new ArrayList<>();
         for (int i = 0; i < GRAY.length; i++) {
             BufferedImage img = new BufferedImage(40, 40, BufferedImage.TYPE_BYTE_GRAY);

@@ -169,6 +169,15 @@ public final class FaceLandmarkDataset extends RandomAccessDataset implements La
         return preprocessor;
     }
 
+    /**
+     * Returns how input pixels are scaled (the mean and standard deviation subtracted and divided).
+     *
+     * @return the normalisation
+     */
+    public PixelNormalization normalization() {
+        return normalization;
+    }
+
     @Override
     public LandmarkScheme scheme() {
         return scheme;

@@ -1,0 +1,146 @@
+package io.github.keypoints.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import io.github.keypoints.data.FaceSample;
+import io.github.keypoints.data.LandmarkScheme;
+import io.github.keypoints.data.dataset.FaceLandmarkDataset;
+import io.github.keypoints.data.preprocess.CropPolicy;
+import io.github.keypoints.data.preprocess.PixelNormalization;
+import io.github.keypoints.models.LandmarkCnn;
+import io.github.keypoints.models.ModelSpec;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The model spec is the one statement of how a photo becomes a tensor: a dataset built from it
+ * prepares photos as the spec says, and the trainer refuses data that prepares them otherwise.
+ */
+class SpecContractTest {
+
+    @TempDir Path dir;
+
+    private static ModelSpec spec() {
+        return ModelSpec.builder()
+                .setBlock(LandmarkCnn.builder().setOutputs(4).optChannels(4).optHidden(0).build())
+                .setScheme(SyntheticLandmarks.SCHEME)
+                .setInputSize(12, 10)
+                .optCrop(ModelSpec.Crop.of(CropPolicy.pointsBox(1.5).keepingAspect()))
+                .optNormalization(new ModelSpec.Normalization(List.of(0.4), List.of(0.2)))
+                .build();
+    }
+
+    private FaceLandmarkDataset.Builder data(List<FaceSample> faces) {
+        return spec().datasetBuilder().setSamples(faces).setSampling(2, false);
+    }
+
+    @Test
+    void aDatasetBuiltFromTheSpecPreparesPhotosAsTheSpecSays() throws Exception {
+        List<FaceSample> faces = LandmarkRecipeDataTest.flatFaces(dir);
+        FaceLandmarkDataset d = data(faces).build();
+        assertThat(d.inputWidth()).isEqualTo(12);
+        assertThat(d.inputHeight()).isEqualTo(10);
+        assertThat(d.preprocessor().grayscale()).isTrue();
+        assertThat(d.preprocessor().crop()).isEqualTo(CropPolicy.pointsBox(1.5).keepingAspect());
+        assertThat(d.scheme()).isSameAs(SyntheticLandmarks.SCHEME);
+        spec().checkMatches(d);
+        try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+            // The first flat photo is gray 40: every input value is (40/255 - 0.4) / 0.2.
+            for (float v : d.get(m, 0).getData().head().toFloatArray()) {
+                assertThat((double) v).isCloseTo((40 / 255.0 - 0.4) / 0.2, within(1e-5));
+            }
+        }
+    }
+
+    @Test
+    void theTrainerRefusesDataThatPreparesPhotosOtherwiseNamingBothValues() throws Exception {
+        List<FaceSample> faces = LandmarkRecipeDataTest.flatFaces(dir);
+        List<Object[]> cases =
+                List.of(
+                        new Object[] {
+                            (UnaryOperator<FaceLandmarkDataset.Builder>)
+                                    b -> b.setInputSize(16, 10),
+                            "input size: spec 12x10, data 16x10"
+                        },
+                        new Object[] {
+                            (UnaryOperator<FaceLandmarkDataset.Builder>) b -> b.optGrayscale(false),
+                            "input channels: spec 1, data 3"
+                        },
+                        new Object[] {
+                            (UnaryOperator<FaceLandmarkDataset.Builder>)
+                                    b -> b.optCrop(CropPolicy.pointsBox(1.2).keepingAspect()),
+                            "crop: spec "
+                        },
+                        new Object[] {
+                            (UnaryOperator<FaceLandmarkDataset.Builder>)
+                                    b -> b.optNormalization(PixelNormalization.centered()),
+                            "normalisation: spec "
+                        });
+        for (Object[] c : cases) {
+            @SuppressWarnings("unchecked")
+            UnaryOperator<FaceLandmarkDataset.Builder> change =
+                    (UnaryOperator<FaceLandmarkDataset.Builder>) c[0];
+            FaceLandmarkDataset wrong = change.apply(data(faces)).build();
+            assertThatThrownBy(
+                            () ->
+                                    KeypointTrainer.builder()
+                                            .setBlock(spec().newBlock())
+                                            .setTrainingData(wrong)
+                                            .setValidationData(data(faces).build())
+                                            .setEpochs(1)
+                                            .setBatchSize(2)
+                                            .optEngine("PyTorch")
+                                            .optModelSpec(spec())
+                                            .build())
+                    .as(c[1].toString())
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("disagree on the " + c[1]);
+            assertThatThrownBy(
+                            () ->
+                                    KeypointTrainer.builder()
+                                            .setBlock(spec().newBlock())
+                                            .setTrainingData(data(faces).build())
+                                            .setValidationData(wrong)
+                                            .setEpochs(1)
+                                            .setBatchSize(2)
+                                            .optEngine("PyTorch")
+                                            .optModelSpec(spec())
+                                            .build())
+                    .hasMessageContaining("disagree on the " + c[1]);
+        }
+        KeypointTrainer ok =
+                KeypointTrainer.builder()
+                        .setBlock(spec().newBlock())
+                        .setTrainingData(data(faces).build())
+                        .setValidationData(data(faces).build())
+                        .setEpochs(1)
+                        .setBatchSize(2)
+                        .optEngine("PyTorch")
+                        .optModelSpec(spec())
+                        .build();
+        assertThat(ok).isNotNull();
+        // Another scheme of the same size is still another scheme.
+        LandmarkScheme other =
+                LandmarkScheme.builder()
+                        .setName("two-other")
+                        .setPointNames(List.of("p", "q"))
+                        .build();
+        ModelSpec otherSpec =
+                ModelSpec.builder()
+                        .setBlock(spec().newBlock())
+                        .setScheme(other)
+                        .setInputSize(12, 10)
+                        .optCrop(spec().crop())
+                        .optNormalization(spec().normalization())
+                        .build();
+        assertThatThrownBy(() -> otherSpec.checkMatches(data(faces).build()))
+                .hasMessageContaining("disagree on the scheme: spec two-other, data two-blobs");
+    }
+}
