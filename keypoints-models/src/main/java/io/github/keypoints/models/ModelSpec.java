@@ -160,6 +160,21 @@ public record ModelSpec(
     }
 
     /**
+     * Returns the preprocessing this model's inputs need (input size, channels and crop); with
+     * {@link Normalization#toPixelNormalization()} it is how a photo becomes this model's tensor,
+     * the same objects {@link #datasetBuilder()} gives training data.
+     *
+     * @return a new preprocessor
+     */
+    public Preprocessor preprocessor() {
+        return Preprocessor.builder()
+                .setInputSize(inputWidth, inputHeight)
+                .optGrayscale(inputChannels == 1)
+                .optCrop(crop.toCropPolicy())
+                .build();
+    }
+
+    /**
      * Checks that a dataset prepares photos as this model expects.
      *
      * @param data the dataset

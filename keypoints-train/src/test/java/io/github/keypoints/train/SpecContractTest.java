@@ -51,6 +51,10 @@ class SpecContractTest {
         assertThat(d.preprocessor().crop()).isEqualTo(CropPolicy.pointsBox(1.5).keepingAspect());
         assertThat(d.scheme()).isSameAs(SyntheticLandmarks.SCHEME);
         spec().checkMatches(d);
+        // Inference prepares photos with the same objects.
+        assertThat(spec().preprocessor().describe()).isEqualTo(d.preprocessor().describe());
+        assertThat(spec().normalization().toPixelNormalization().describe())
+                .isEqualTo(d.normalization().describe());
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             // The first flat photo is gray 40: every input value is (40/255 - 0.4) / 0.2.
             for (float v : d.get(m, 0).getData().head().toFloatArray()) {

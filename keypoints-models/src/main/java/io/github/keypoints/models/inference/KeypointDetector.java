@@ -84,21 +84,8 @@ public final class KeypointDetector implements AutoCloseable {
         this.model = model;
         this.spec = model.spec();
         this.scheme = spec.landmarkScheme();
-        ModelSpec.Crop c = spec.crop();
-        this.preprocessor =
-                Preprocessor.builder()
-                        .setInputSize(spec.inputWidth(), spec.inputHeight())
-                        .optGrayscale(spec.inputChannels() == 1)
-                        .optCrop(
-                                new CropPolicy(
-                                        CropPolicy.Kind.valueOf(c.kind()),
-                                        c.factor(),
-                                        c.keepAspect()))
-                        .build();
-        this.normalization =
-                PixelNormalization.meanStd(
-                        toFloats(spec.normalization().mean()),
-                        toFloats(spec.normalization().std()));
+        this.preprocessor = spec.preprocessor();
+        this.normalization = spec.normalization().toPixelNormalization();
         this.translator =
                 new KeypointTranslator(spec.inputChannels(), spec.inputHeight(), spec.inputWidth());
         this.givenFinder = finder;
@@ -477,14 +464,6 @@ public final class KeypointDetector implements AutoCloseable {
 
     private static boolean trainedOnWholeImages(ModelSpec spec) {
         return CropPolicy.Kind.WHOLE_IMAGE.name().equals(spec.crop().kind());
-    }
-
-    private static float[] toFloats(List<Double> values) {
-        float[] f = new float[values.size()];
-        for (int i = 0; i < f.length; i++) {
-            f[i] = values.get(i).floatValue();
-        }
-        return f;
     }
 
     /** Closes the model and its native memory. */
