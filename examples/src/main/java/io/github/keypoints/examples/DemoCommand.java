@@ -16,6 +16,7 @@ import io.github.keypoints.morph.ImageBuffer;
 import io.github.keypoints.morph.MeanFace;
 import io.github.keypoints.morph.SideBySide;
 import io.github.keypoints.train.KeypointTrainer;
+import io.github.keypoints.train.MeanShapeBaseline;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -240,8 +241,13 @@ public final class DemoCommand implements Callable<Integer> {
         fullBudget.addAll(IMPROVED_RECIPE);
         Trained fullRun = train("imm58", run.resolve("imm58"), imm, fullBudget);
 
-        double noseBaseline = meanShapeError(split, LandmarkScheme.NOSE_TIP);
-        double fullBaseline = meanShapeError(split, LandmarkScheme.IMM_58);
+        double noseBaseline =
+                MeanShapeBaseline.evaluate(
+                                split.train(), split.validation(), LandmarkScheme.NOSE_TIP)
+                        .meanPx();
+        double fullBaseline =
+                MeanShapeBaseline.evaluate(split.train(), split.validation(), LandmarkScheme.IMM_58)
+                        .meanPx();
         Path report =
                 writeReport(
                         run,
@@ -420,27 +426,6 @@ public final class DemoCommand implements Callable<Integer> {
             rows.add(row);
         }
         return rows;
-    }
-
-    /**
-     * The error of the simplest honest predictor: the training faces' mean position of every point,
-     * predicted for every validation face (mean point error in original pixels).
-     */
-    static double meanShapeError(ImmSplit split, LandmarkScheme scheme) {
-        int n = scheme.size();
-        double[] mean = new double[2 * n];
-        for (FaceSample s : split.train()) {
-            float[] xy = s.keypoints().toScheme(scheme).toArray();
-            for (int k = 0; k < 2 * n; k++) {
-                mean[k] += xy[k] / split.train().size();
-            }
-        }
-        Keypoints meanShape = Keypoints.of(scheme, mean);
-        double sum = 0;
-        for (FaceSample s : split.validation()) {
-            sum += s.keypoints().toScheme(scheme).meanDistance(meanShape);
-        }
-        return sum / split.validation().size();
     }
 
     /** Writes the mean face of all neutral faces and men versus women; returns seconds. */

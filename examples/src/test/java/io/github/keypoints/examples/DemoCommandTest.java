@@ -7,6 +7,7 @@ import io.github.keypoints.data.LandmarkScheme;
 import io.github.keypoints.data.load.DatasetFormat;
 import io.github.keypoints.data.load.DatasetLoader;
 import io.github.keypoints.data.load.ImmSplit;
+import io.github.keypoints.train.MeanShapeBaseline;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -131,9 +132,15 @@ class DemoCommandTest {
                                 .load()
                                 .samples(),
                         ImmSplit.REFERENCE_LAST_TRAIN_PERSON);
-        assertThat(DemoCommand.meanShapeError(split, LandmarkScheme.NOSE_TIP))
+        assertThat(
+                        MeanShapeBaseline.evaluate(
+                                        split.train(), split.validation(), LandmarkScheme.NOSE_TIP)
+                                .meanPx())
                 .isCloseTo(47.4, org.assertj.core.data.Offset.offset(0.5));
-        assertThat(DemoCommand.meanShapeError(split, LandmarkScheme.IMM_58))
+        assertThat(
+                        MeanShapeBaseline.evaluate(
+                                        split.train(), split.validation(), LandmarkScheme.IMM_58)
+                                .meanPx())
                 .isCloseTo(42.8, org.assertj.core.data.Offset.offset(0.5));
     }
 }
