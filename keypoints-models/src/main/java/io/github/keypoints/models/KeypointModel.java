@@ -34,7 +34,9 @@ import java.util.stream.Stream;
  * block's parameters in DJL's engine-independent parameter encoding, {@code Block.saveParameters},
  * BatchNorm running statistics included). {@link #load(Path)} needs nothing else: it rebuilds the
  * block from the spec through {@link ModelZoo} and reads the weights on the engine the spec names,
- * or on any other engine with {@link #load(Path, String, Device)}.
+ * or on any other engine with {@link #load(Path, String, Device)}. A third file, {@value
+ * #SERVING_FILE}, lets DJL's {@code Criteria} load the same directory (with {@link
+ * SavedModelBlockFactory} and {@code FaceLandmarkTranslatorFactory}).
  *
  * <pre>{@code
  * ModelSpec spec = ModelSpec.builder()
@@ -62,6 +64,12 @@ public final class KeypointModel implements AutoCloseable {
 
     /** The parameter file in a model directory. */
     public static final String PARAMS_FILE = "model.params";
+
+    /**
+     * The file that lets DJL's {@code Criteria} load a model directory: it names the engine and the
+     * {@link SavedModelBlockFactory}; the {@code Criteria} names the translator factory.
+     */
+    public static final String SERVING_FILE = "serving.properties";
 
     private final ModelSpec spec;
     private final KeypointBlock block;
@@ -158,41 +166,50 @@ public final class KeypointModel implements AutoCloseable {
             throw new NoSuchFileException(
                     params.toString(), null, "model directory has no " + PARAMS_FILE);
         }
-        KeypointBlock block = spec.newBlock();
         ConvolutionCheck.verify(engine);
         Model model = Model.newInstance(spec.architecture(), device, engine);
         try {
+            KeypointBlock block = readBlock(spec, params, model);
             model.setBlock(block);
-            // The parameters are created by the initialiser in engine-owned memory and then
-            // overwritten with the file's values; reading straight into the block would leave
-            // PyTorch tensors over Java-side buffers and skip the shape check.
-            block.initialize(model.getNDManager(), DataType.FLOAT32, inputShape(spec, 1));
-            try (NDManager scratch = model.getNDManager().newSubManager();
-                    DataInputStream in =
-                            new DataInputStream(
-                                    new BufferedInputStream(Files.newInputStream(params)))) {
-                KeypointBlock read = spec.newBlock();
-                read.loadParameters(scratch, in);
-                if (in.read() != -1) {
-                    throw new MalformedModelException("trailing bytes after the last parameter");
-                }
-                copyParameters(spec, read, block);
-            } catch (MalformedModelException | RuntimeException e) {
-                throw new IOException(
-                        params
-                                + " does not hold the parameters of "
-                                + spec.architecture()
-                                + " "
-                                + spec.config()
-                                + ": "
-                                + e.getMessage(),
-                        e);
-            }
             return new KeypointModel(spec, block, model);
         } catch (IOException | RuntimeException e) {
             model.close();
             throw e;
         }
+    }
+
+    /**
+     * Builds the spec's network in {@code model}'s memory and fills it with the parameters of
+     * {@code params}, checking every shape.
+     */
+    static KeypointBlock readBlock(ModelSpec spec, Path params, Model model) throws IOException {
+        KeypointBlock block = spec.newBlock();
+        // The parameters are created by the initialiser in engine-owned memory and then
+        // overwritten with the file's values; reading straight into the block would leave
+        // PyTorch tensors over Java-side buffers and skip the shape check.
+        block.initialize(model.getNDManager(), DataType.FLOAT32, inputShape(spec, 1));
+        try (NDManager scratch = model.getNDManager().newSubManager();
+                DataInputStream in =
+                        new DataInputStream(
+                                new BufferedInputStream(Files.newInputStream(params)))) {
+            KeypointBlock read = spec.newBlock();
+            read.loadParameters(scratch, in);
+            if (in.read() != -1) {
+                throw new MalformedModelException("trailing bytes after the last parameter");
+            }
+            copyParameters(spec, read, block);
+        } catch (MalformedModelException | RuntimeException e) {
+            throw new IOException(
+                    params
+                            + " does not hold the parameters of "
+                            + spec.architecture()
+                            + " "
+                            + spec.config()
+                            + ": "
+                            + e.getMessage(),
+                    e);
+        }
+        return block;
     }
 
     /**
@@ -294,8 +311,22 @@ public final class KeypointModel implements AutoCloseable {
                     out.temp().resolve(SPEC_FILE),
                     spec.withProvenance(provenance).toJson(),
                     StandardCharsets.UTF_8);
+            Files.writeString(
+                    out.temp().resolve(SERVING_FILE), servingProperties(), StandardCharsets.UTF_8);
             out.commit();
         }
+    }
+
+    /** What DJL's model loader needs to rebuild this model from its directory. */
+    private String servingProperties() {
+        return "# Lets DJL's Criteria load this directory: Criteria.builder().optModelPath(dir)\n"
+                + "engine="
+                + spec.engine()
+                + "\nblockFactory="
+                + SavedModelBlockFactory.class.getName()
+                + "\n# "
+                + PARAMS_FILE
+                + " is read by the block factory\noption.hasParameter=false\n";
     }
 
     /** Closes the DJL model and its native memory. */

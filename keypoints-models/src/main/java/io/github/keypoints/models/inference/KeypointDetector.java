@@ -3,18 +3,17 @@ package io.github.keypoints.models.inference;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDList;
+import ai.djl.translate.Batchifier;
 import ai.djl.translate.TranslateException;
-import io.github.keypoints.data.Affine;
+import ai.djl.translate.Translator;
+import ai.djl.translate.TranslatorContext;
 import io.github.keypoints.data.Box;
 import io.github.keypoints.data.Keypoints;
-import io.github.keypoints.data.LandmarkScheme;
 import io.github.keypoints.data.detect.CascadeFaceFinder;
 import io.github.keypoints.data.detect.FaceFinder;
 import io.github.keypoints.data.image.BufferedImages;
 import io.github.keypoints.data.image.ImageFiles;
-import io.github.keypoints.data.image.OpenCv;
-import io.github.keypoints.data.preprocess.CropPolicy;
-import io.github.keypoints.data.preprocess.PixelNormalization;
 import io.github.keypoints.data.preprocess.Preprocessor;
 import io.github.keypoints.models.KeypointModel;
 import io.github.keypoints.models.ModelSpec;
@@ -22,13 +21,10 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
-import org.opencv.core.Core;
 import org.opencv.core.Mat;
-import org.opencv.imgproc.Imgproc;
 
 /**
  * Landmarks faces in photos with a saved keypoint model: the inference API.
@@ -67,32 +63,17 @@ import org.opencv.imgproc.Imgproc;
 public final class KeypointDetector implements AutoCloseable {
 
     private final KeypointModel model;
-    private final ModelSpec spec;
-    private final LandmarkScheme scheme;
-    private final Preprocessor preprocessor;
-    private final PixelNormalization normalization;
-    private final KeypointTranslator translator;
-    private final FaceFinder givenFinder;
-    private volatile FaceFinder finder;
-    private final boolean wholeImage;
-    private final int refinement;
-    private final boolean flipAverage;
+    private final LandmarkPipeline pipeline;
+    private final Translator<LandmarkPipeline.Request, FaceLandmarks> translator;
     private final int batchSize;
     private final ReentrantLock forwardLock;
 
     private KeypointDetector(Builder b, KeypointModel model, FaceFinder finder) {
         this.model = model;
-        this.spec = model.spec();
-        this.scheme = spec.landmarkScheme();
-        this.preprocessor = spec.preprocessor();
-        this.normalization = spec.normalization().toPixelNormalization();
-        this.translator =
-                new KeypointTranslator(spec.inputChannels(), spec.inputHeight(), spec.inputWidth());
-        this.givenFinder = finder;
-        this.finder = finder;
-        this.refinement = b.refinement;
-        this.wholeImage = b.wholeImage != null ? b.wholeImage : trainedOnWholeImages(spec);
-        this.flipAverage = b.flipAverage;
+        this.pipeline =
+                new LandmarkPipeline(
+                        model.spec(), finder, b.wholeImage, b.flipAverage, b.refinement);
+        this.translator = new RequestTranslator(pipeline);
         this.batchSize = b.batchSize;
         String engine = model.model().getNDManager().getEngine().getEngineName();
         this.forwardLock = "PyTorch".equals(engine) ? null : new ReentrantLock();
@@ -113,7 +94,7 @@ public final class KeypointDetector implements AutoCloseable {
      * @return the spec
      */
     public ModelSpec spec() {
-        return spec;
+        return pipeline.spec();
     }
 
     /**
@@ -122,7 +103,7 @@ public final class KeypointDetector implements AutoCloseable {
      * @return the preprocessor
      */
     public Preprocessor preprocessor() {
-        return preprocessor;
+        return pipeline.preprocessor();
     }
 
     /**
@@ -131,7 +112,7 @@ public final class KeypointDetector implements AutoCloseable {
      * @return whether the whole image is the default region
      */
     public boolean usesWholeImage() {
-        return wholeImage;
+        return pipeline.wholeImage();
     }
 
     /**
@@ -140,7 +121,31 @@ public final class KeypointDetector implements AutoCloseable {
      * @return whether flip averaging is on
      */
     public boolean flipAveraging() {
-        return flipAverage;
+        return pipeline.flipAverage();
+    }
+
+    /**
+     * Returns the DJL translator with this detector's settings (face finder, whole image, flip
+     * averaging, refinement), for a {@code Predictor} of {@link #model()}.
+     *
+     * @return a translator from DJL images to their landmarked faces
+     */
+    public FaceLandmarkTranslator translator() {
+        return FaceLandmarkTranslator.builder(pipeline.spec())
+                .optFaceFinder(pipeline.finder())
+                .optWholeImage(pipeline.wholeImage())
+                .optFlipAverage(pipeline.flipAverage())
+                .optRefinement(pipeline.refinement())
+                .build();
+    }
+
+    /**
+     * Returns the loaded model.
+     *
+     * @return the model; closed with this detector
+     */
+    public KeypointModel model() {
+        return model;
     }
 
     /**
@@ -154,14 +159,8 @@ public final class KeypointDetector implements AutoCloseable {
      * @throws FaceNotFoundException naming the file if a face was needed and none was found
      */
     public Detection detect(Path image, Optional<Box> face) {
-        Mat m = ImageFiles.read(image, preprocessor.grayscale());
-        try {
-            return detect(m, face);
-        } catch (FaceNotFoundException e) {
-            throw new FaceNotFoundException(image + ": " + e.getMessage());
-        } finally {
-            m.release();
-        }
+        Mat m = ImageFiles.read(image, pipeline.preprocessor().grayscale());
+        return run(List.of(request(m, face, false, true, image + ": "))).get(0).faces().get(0);
     }
 
     /**
@@ -174,11 +173,7 @@ public final class KeypointDetector implements AutoCloseable {
      */
     public Detection detect(BufferedImage image, Optional<Box> face) {
         Mat m = BufferedImages.toMat(image);
-        try {
-            return detect(m, face);
-        } finally {
-            m.release();
-        }
+        return run(List.of(request(m, face, false, true, ""))).get(0).faces().get(0);
     }
 
     /**
@@ -203,33 +198,20 @@ public final class KeypointDetector implements AutoCloseable {
      * @throws IllegalArgumentException naming the file if it is not a decodable image
      */
     public List<Detection> detectAll(Path image) {
-        Mat m = ImageFiles.read(image, preprocessor.grayscale());
-        try {
-            return detectAll(m);
-        } finally {
-            m.release();
-        }
+        Mat m = ImageFiles.read(image, pipeline.preprocessor().grayscale());
+        return run(List.of(request(m, Optional.empty(), true, true, image + ": "))).get(0).faces();
     }
 
     /**
      * Landmarks every face in an OpenCV image: the face finder's boxes, largest first, each
-     * landmarked (in batches) and refined as {@link #detect(Mat, Optional)} does.
+     * landmarked (all in one forward pass) and refined as {@link #detect(Mat, Optional)} does.
      *
      * @param image an 8-bit gray, BGR or BGRA image; not modified or released
      * @return one detection per face, largest first (one, the whole image, for whole-image models);
      *     empty if no face was found
      */
     public List<Detection> detectAll(Mat image) {
-        if (wholeImage) {
-            return List.of(detect(image, Optional.empty()));
-        }
-        List<Box> found = finder().find(image);
-        List<Detection> out = new ArrayList<>(found.size());
-        for (int start = 0; start < found.size(); start += batchSize) {
-            List<Box> chunk = found.subList(start, Math.min(found.size(), start + batchSize));
-            out.addAll(refine(Collections.nCopies(chunk.size(), image), chunk));
-        }
-        return out;
+        return run(List.of(request(image, Optional.empty(), true, false, ""))).get(0).faces();
     }
 
     /**
@@ -246,7 +228,7 @@ public final class KeypointDetector implements AutoCloseable {
 
     /**
      * Landmarks many faces, running the network on batches of up to {@link
-     * Builder#optBatchSize(int)} inputs.
+     * Builder#optBatchSize(int)} images.
      *
      * @param images 8-bit gray, BGR or BGRA images; not modified or released
      * @param faces one entry per image: its face box, or empty to find it (or use the whole image)
@@ -260,210 +242,87 @@ public final class KeypointDetector implements AutoCloseable {
             throw new IllegalArgumentException(
                     images.size() + " images but " + faces.size() + " face entries");
         }
+        boolean batch = images.size() > 1;
         List<Detection> out = new ArrayList<>(images.size());
         for (int start = 0; start < images.size(); start += batchSize) {
             int end = Math.min(images.size(), start + batchSize);
-            out.addAll(detectChunk(images.subList(start, end), faces.subList(start, end), start));
+            List<LandmarkPipeline.Request> chunk = new ArrayList<>(end - start);
+            for (int i = start; i < end; i++) {
+                chunk.add(
+                        request(
+                                images.get(i),
+                                faces.get(i),
+                                false,
+                                false,
+                                batch ? "image " + i + ": " : ""));
+            }
+            for (FaceLandmarks f : run(chunk)) {
+                out.add(f.faces().get(0));
+            }
         }
         return out;
     }
 
-    private List<Detection> detectChunk(List<Mat> images, List<Optional<Box>> faces, int offset) {
-        int n = images.size();
-        List<Box> boxes = new ArrayList<>(n);
-        List<Integer> found = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            boxes.add(faceBox(images.get(i), faces.get(i), offset + i, n > 1 || offset > 0));
-            if (faces.get(i).isEmpty() && !wholeImage) {
-                found.add(i);
-            }
-        }
-        List<Detection> result = predict(images, boxes, faces);
-        if (found.isEmpty() || refinement == 0) {
-            return result;
-        }
-        List<Mat> again = new ArrayList<>(found.size());
-        List<Box> first = new ArrayList<>(found.size());
-        for (int i : found) {
-            again.add(images.get(i));
-            first.add(boxes.get(i));
-        }
-        List<Detection> refined = refine(again, first);
-        for (int j = 0; j < found.size(); j++) {
-            result.set(found.get(j), refined.get(j));
-        }
-        return result;
+    private static LandmarkPipeline.Request request(
+            Mat image, Optional<Box> face, boolean all, boolean owned, String name) {
+        return new LandmarkPipeline.Request(image, face.orElse(null), all, owned, name);
     }
 
-    /**
-     * Landmarks faces in found boxes, then predicts {@code refinement} more times on the tight box
-     * of the last prediction: a finder's box is only an estimate of the box the model was trained
-     * on, and the model's own points estimate it better. The detection keeps the found box.
-     */
-    private List<Detection> refine(List<Mat> images, List<Box> found) {
-        List<Optional<Box>> given = Collections.nCopies(images.size(), Optional.<Box>empty());
-        List<Detection> d = predict(images, found, given);
-        for (int pass = 0; pass < refinement; pass++) {
-            List<Box> tight = new ArrayList<>(d.size());
-            for (Detection x : d) {
-                tight.add(x.keypoints().boundingBox());
-            }
-            d = predict(images, tight, given);
-        }
-        List<Detection> out = new ArrayList<>(d.size());
-        for (int i = 0; i < d.size(); i++) {
-            out.add(new Detection(found.get(i), d.get(i).keypoints()));
-        }
-        return out;
-    }
-
-    /** One forward pass over faces whose boxes are known. */
-    private List<Detection> predict(List<Mat> images, List<Box> boxes, List<Optional<Box>> faces) {
-        int n = images.size();
-        List<Affine> toInput = new ArrayList<>(n);
-        List<float[]> inputs = new ArrayList<>(flipAverage ? 2 * n : n);
-        for (int i = 0; i < n; i++) {
-            Mat original = images.get(i);
-            Box box = boxes.get(i);
-            Box region = region(box, faces.get(i).isPresent(), original);
-            Affine t = preprocessor.toInput(region);
-            toInput.add(t);
-            Mat converted = toModelChannels(original);
-            Mat input = preprocessor.warp(converted, t);
-            try {
-                inputs.add(normalization.toChw(input));
-                if (flipAverage) {
-                    Core.flip(input, input, 1);
-                    inputs.add(normalization.toChw(input));
-                }
-            } finally {
-                input.release();
-                if (converted != original) {
-                    converted.release();
-                }
-            }
-        }
-        List<float[]> outputs = forward(inputs);
-        List<Detection> result = new ArrayList<>(n);
-        int step = flipAverage ? 2 : 1;
-        for (int i = 0; i < n; i++) {
-            Keypoints inInput =
-                    Keypoints.fromRelative(
-                            scheme, outputs.get(step * i), spec.inputWidth(), spec.inputHeight());
-            if (flipAverage) {
-                Keypoints mirrored =
-                        Keypoints.fromRelative(
-                                        scheme,
-                                        outputs.get(step * i + 1),
-                                        spec.inputWidth(),
-                                        spec.inputHeight())
-                                .flipHorizontally(spec.inputWidth());
-                inInput = average(inInput, mirrored);
-            }
-            result.add(new Detection(boxes.get(i), inInput.transform(toInput.get(i).inverse())));
-        }
-        return result;
-    }
-
-    private Box faceBox(Mat image, Optional<Box> given, int index, boolean batch) {
-        if (given.isPresent()) {
-            return given.get();
-        }
-        if (wholeImage) {
-            return new Box(0, 0, image.cols(), image.rows());
-        }
-        return finder().findLargest(image)
-                .orElseThrow(
-                        () ->
-                                new FaceNotFoundException(
-                                        (batch ? "image " + index + ": " : "")
-                                                + "no face found by "
-                                                + finder
-                                                + " in a "
-                                                + image.cols()
-                                                + "x"
-                                                + image.rows()
-                                                + " image; give a face box or use the whole"
-                                                + " image"));
-    }
-
-    /** The finder given to the builder, else the bundled cascade, loaded on first use. */
-    private FaceFinder finder() {
-        FaceFinder f = finder;
-        if (f == null) {
-            synchronized (this) {
-                f = finder;
-                if (f == null) {
-                    f = CascadeFaceFinder.builder().build();
-                    finder = f;
-                }
-            }
-        }
-        return f;
-    }
-
-    /** The crop region: the policy's region around a face, or the whole image. */
-    private Box region(Box face, boolean given, Mat image) {
-        double aspect = (double) spec.inputWidth() / spec.inputHeight();
-        CropPolicy crop = preprocessor.crop();
-        if (crop.kind() == CropPolicy.Kind.WHOLE_IMAGE) {
-            // A whole-image model given a box treats the box as its image.
-            return given
-                    ? new Box(face.x() - 0.5, face.y() - 0.5, face.width(), face.height())
-                    : crop.region(face, image.cols(), image.rows(), aspect);
-        }
-        if (!given && wholeImage) {
-            Box whole = new Box(-0.5, -0.5, image.cols(), image.rows());
-            return crop.keepAspect() ? whole.expandToAspect(aspect) : whole;
-        }
-        return crop.region(face, image.cols(), image.rows(), aspect);
-    }
-
-    private Mat toModelChannels(Mat image) {
-        OpenCv.load();
-        int c = image.channels();
-        boolean gray = preprocessor.grayscale();
-        if ((gray && c == 1) || (!gray && c == 3)) {
-            return image;
-        }
-        int code;
-        if (gray) {
-            code = c == 4 ? Imgproc.COLOR_BGRA2GRAY : Imgproc.COLOR_BGR2GRAY;
-        } else {
-            code = c == 4 ? Imgproc.COLOR_BGRA2BGR : Imgproc.COLOR_GRAY2BGR;
-        }
-        Mat out = new Mat();
-        Imgproc.cvtColor(image, out, code);
-        return out;
-    }
-
-    private List<float[]> forward(List<float[]> inputs) {
+    /** Runs the requests through one predictor of the model (taking turns off PyTorch). */
+    private List<FaceLandmarks> run(List<LandmarkPipeline.Request> requests) {
         if (forwardLock != null) {
             forwardLock.lock();
         }
-        try (Predictor<float[], float[]> predictor = model.model().newPredictor(translator)) {
-            return predictor.batchPredict(inputs);
+        try (Predictor<LandmarkPipeline.Request, FaceLandmarks> predictor =
+                model.model().newPredictor(translator)) {
+            return predictor.batchPredict(requests);
         } catch (TranslateException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
             throw new IllegalStateException("Prediction failed: " + e.getMessage(), e);
         } finally {
             if (forwardLock != null) {
                 forwardLock.unlock();
             }
+            LandmarkPipeline.release(requests);
         }
     }
 
-    private static Keypoints average(Keypoints a, Keypoints b) {
-        float[] xa = a.toArray();
-        float[] xb = b.toArray();
-        float[] m = new float[xa.length];
-        for (int i = 0; i < m.length; i++) {
-            m[i] = (xa[i] + xb[i]) / 2;
-        }
-        return Keypoints.of(a.scheme(), m);
-    }
+    /** OpenCV images with optional boxes in, as the detector's methods build them. */
+    private static final class RequestTranslator
+            implements Translator<LandmarkPipeline.Request, FaceLandmarks> {
+        private final LandmarkPipeline pipeline;
 
-    private static boolean trainedOnWholeImages(ModelSpec spec) {
-        return CropPolicy.Kind.WHOLE_IMAGE.name().equals(spec.crop().kind());
+        RequestTranslator(LandmarkPipeline pipeline) {
+            this.pipeline = pipeline;
+        }
+
+        @Override
+        public NDList processInput(TranslatorContext ctx, LandmarkPipeline.Request input) {
+            return pipeline.prepare(ctx, List.of(input));
+        }
+
+        @Override
+        public FaceLandmarks processOutput(TranslatorContext ctx, NDList list) {
+            return pipeline.finish(ctx, list).get(0);
+        }
+
+        @Override
+        public NDList batchProcessInput(
+                TranslatorContext ctx, List<LandmarkPipeline.Request> inputs) {
+            return pipeline.prepare(ctx, inputs);
+        }
+
+        @Override
+        public List<FaceLandmarks> batchProcessOutput(TranslatorContext ctx, NDList list) {
+            return pipeline.finish(ctx, list);
+        }
+
+        @Override
+        public Batchifier getBatchifier() {
+            return Batchifier.STACK;
+        }
     }
 
     /** Closes the model and its native memory. */
