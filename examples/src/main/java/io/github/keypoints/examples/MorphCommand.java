@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {
             "Morph through a list of annotated faces into an animated GIF, a Motion-JPEG AVI, an"
-                    + " MP4 (needs ffmpeg on the PATH) or a folder of PNG frames."
+                    + " MP4 (H.264: an ffmpeg on the PATH if there is one, else a pure-Java encoder) or a folder of PNG frames."
         })
 public final class MorphCommand implements Callable<Integer> {
 

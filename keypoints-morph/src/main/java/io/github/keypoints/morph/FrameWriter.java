@@ -32,13 +32,14 @@ public interface FrameWriter extends AutoCloseable {
 
     /**
      * Opens the writer the target's name asks for: {@code .gif} (pure Java), {@code .avi}
-     * (Motion-JPEG through OpenCV), {@code .mp4} (through an {@code ffmpeg} executable on the
-     * PATH), or anything else: a folder of PNG frames.
+     * (Motion-JPEG through OpenCV), {@code .mp4} (H.264: through an {@code ffmpeg} executable if
+     * one is on the PATH, the faster encoder, otherwise in pure Java with JCodec), or anything
+     * else: a folder of PNG frames.
      *
      * @param target the output file or folder
      * @param fps frames per second, positive
      * @return the writer
-     * @throws IOException if the output cannot be started (for MP4: no ffmpeg on the PATH)
+     * @throws IOException if the output cannot be started
      */
     static FrameWriter open(Path target, double fps) throws IOException {
         if (!(fps > 0) || !Double.isFinite(fps)) {
@@ -52,7 +53,9 @@ public interface FrameWriter extends AutoCloseable {
             return new AviFrameWriter(target, fps);
         }
         if (name.endsWith(".mp4")) {
-            return new Mp4FrameWriter(target, fps);
+            return Mp4FrameWriter.findOnPath("ffmpeg", System.getenv("PATH")).isPresent()
+                    ? new Mp4FrameWriter(target, fps)
+                    : new JavaMp4FrameWriter(target, fps);
         }
         if (name.contains(".")) {
             throw new IllegalArgumentException(
