@@ -14,6 +14,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
             BenchMorphCommand.class,
             BenchTrainCommand.class,
+            BenchEpochCommand.class,
             BenchInferCommand.class,
             BenchOneDnnCommand.class
         })

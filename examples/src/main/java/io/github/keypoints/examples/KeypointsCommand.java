@@ -108,6 +108,7 @@ public final class KeypointsCommand implements Callable<Integer> {
                     Map.entry("keypoints bench", "./keypoints bench morph --json"),
                     Map.entry("keypoints bench morph", "./keypoints bench morph --json"),
                     Map.entry("keypoints bench train", "./keypoints bench train --json"),
+                    Map.entry("keypoints bench epoch", "./keypoints bench epoch --json"),
                     Map.entry("keypoints bench infer", "./keypoints bench infer --json"),
                     Map.entry(
                             "keypoints predict",

@@ -53,11 +53,36 @@ final class PythonTorchReference {
      * @throws InterruptedException if interrupted while waiting for a process
      */
     void ensureInstalled() throws IOException, InterruptedException {
+        ensureInstalled(Map.of());
+    }
+
+    /**
+     * As {@link #ensureInstalled()}, and installs the Debian package of each further module the
+     * script imports when {@code import MODULE} fails.
+     *
+     * @param modules Python module name to the Debian package that provides it, such as {@code cv2}
+     *     to {@code python3-opencv}
+     * @throws IOException if an installation fails, naming the package
+     * @throws InterruptedException if interrupted while waiting for a process
+     */
+    void ensureInstalled(Map<String, String> modules) throws IOException, InterruptedException {
         List<String> missing = new ArrayList<>();
         if (exec(List.of(python, "-c", "import torch"), null, Map.of()) != 0) {
             System.err.println(
                     "bench: " + python + " has no torch; installing Debian's python3-torch");
             missing.add("python3-torch");
+        }
+        for (Map.Entry<String, String> m : new java.util.TreeMap<>(modules).entrySet()) {
+            if (exec(List.of(python, "-c", "import " + m.getKey()), null, Map.of()) != 0) {
+                System.err.println(
+                        "bench: "
+                                + python
+                                + " has no "
+                                + m.getKey()
+                                + "; installing Debian's "
+                                + m.getValue());
+                missing.add(m.getValue());
+            }
         }
         if (!Files.exists(OPENBLAS)) {
             System.err.println(

@@ -212,7 +212,10 @@ public final class TrainCommand implements Callable<Integer> {
         int[] wh = input == null ? defaultInput(arch) : parseInput(input);
         Split split = split(loaded, format, data, lastTrainPerson, selectPersons);
         CropPolicy crop = crop(split.format);
-        AugmentationPipeline pipeline = augmenting ? augmentation(wh[0]) : null;
+        AugmentationPipeline pipeline =
+                augmenting
+                        ? augmentation(wh[0], rotate, shift, jitter, onOff("--flip", flip))
+                        : null;
         System.err.printf(
                 Locale.ROOT,
                 "train: %s on %d training / %d %s faces at %dx%d, %s, %s, engine %s%n",
@@ -395,8 +398,18 @@ public final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The keypoints-data augmentation of the reference's Part 2, scaled to the input width. */
-    private AugmentationPipeline augmentation(int inputWidth) {
+    /**
+     * The keypoints-data augmentation of the reference's Part 2, scaled to the input width: what
+     * {@code --augment on} trains with, shared with {@code bench epoch}.
+     *
+     * @param inputWidth the network input width
+     * @param rotate the largest rotation in degrees (0: none)
+     * @param shift the largest shift in input pixels, or {@code null} for 10 px at 240 wide
+     * @param jitter the brightness and contrast jitter, 0..1 (0: none)
+     * @param flip whether to mirror with probability 1/2
+     */
+    static AugmentationPipeline augmentation(
+            int inputWidth, double rotate, Double shift, double jitter, boolean flip) {
         List<Augmentation> steps = new ArrayList<>();
         if (rotate > 0) {
             steps.add(Augmentation.rotation(rotate, Center.IMAGE));
@@ -408,7 +421,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (jitter > 0) {
             steps.add(Augmentation.colorJitter(jitter, jitter));
         }
-        if (onOff("--flip", flip)) {
+        if (flip) {
             steps.add(Augmentation.withProbability(0.5, Augmentation.horizontalFlip()));
         }
         if (steps.isEmpty()) {

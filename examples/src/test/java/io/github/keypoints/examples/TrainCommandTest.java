@@ -51,7 +51,7 @@ class TrainCommandTest {
      * points), so the command-line contract is tested on the same data on every machine. Real-data
      * training is measured by the acceptance benchmarks, not here.
      */
-    private static Path smallImm(Path dir) throws Exception {
+    static Path smallImm(Path dir) throws Exception {
         Path data = Files.createDirectories(dir.resolve("imm"));
         Random r = new Random(1);
         for (String id : List.of("01-1m", "01-2m", "02-1m", "02-2m", "33-1m", "33-2m")) {

@@ -23,6 +23,20 @@ public interface EpochListener {
     default void onBatchEnd(long batch, long batches, double loss) {}
 
     /**
+     * Called after each training batch's optimiser step, before {@link #onBatchEnd}, with where the
+     * batch's time went. The trainer prepares each batch on the thread that runs the steps (it does
+     * not prefetch), so {@code dataNanos} is the whole time the step loop waited for data.
+     *
+     * @param batch the batch number in the epoch, from 1
+     * @param batches the number of batches in the epoch
+     * @param dataNanos nanoseconds from the loop asking for the batch to the batch being ready:
+     *     reading the samples (image cache, augmentation, normalisation) and stacking them
+     * @param stepNanos nanoseconds of the step: forward, loss, backward, reading the loss value and
+     *     the optimiser update
+     */
+    default void onBatchTiming(long batch, long batches, long dataNanos, long stepNanos) {}
+
+    /**
      * Called after an epoch's validation and checkpoint.
      *
      * @param record the epoch's figures

@@ -58,6 +58,10 @@ import javax.imageio.ImageIO;
  * data order are both in or derived from the checkpoint, a resumed run continues with the same
  * losses as an uninterrupted one on CPU.
  *
+ * <p>Batches are read from the dataset on the thread that runs the steps, one after the other, with
+ * no prefetching: the step waits while a batch is read, augmented and stacked. {@link
+ * EpochListener#onBatchTiming} reports that wait and the step time of every batch.
+ *
  * <p>At the end the run folder holds the model: with {@link Builder#optModelSpec} a {@link
  * KeypointModel} directory {@code model/} that reloads with no other arguments, otherwise {@code
  * model.kpt} (the last or best epoch's weights with the metadata, no optimiser state); and {@code
@@ -286,8 +290,10 @@ public final class KeypointTrainer {
                                 order.subList(
                                         b * batchSize,
                                         (int) Math.min(order.size(), (long) (b + 1) * batchSize));
+                        long asked = System.nanoTime();
                         try (NDManager bm = trainer.getManager().newSubManager();
                                 Batch batch = batch(bm, train, idx, b + 1L, steps)) {
+                            long ready = System.nanoTime();
                             double batchLoss = trainBatch(trainer, batch);
                             if (!Double.isFinite(batchLoss)) {
                                 throw new NonFiniteLossException(
@@ -296,7 +302,12 @@ public final class KeypointTrainer {
                             lossSum += batchLoss * idx.size();
                             lossCount += idx.size();
                             trainer.step();
+                            long stepped = System.nanoTime();
                             final long done = b + 1L;
+                            epochListeners.forEach(
+                                    l ->
+                                            l.onBatchTiming(
+                                                    done, steps, ready - asked, stepped - ready));
                             epochListeners.forEach(l -> l.onBatchEnd(done, steps, batchLoss));
                         }
                     }

@@ -125,6 +125,70 @@ class KeypointTrainerAccountingTest {
         assertThat(report.validation().count()).isEqualTo(5);
     }
 
+    @Test
+    void batchTimingsSeparateTheWaitForDataFromTheStep() throws Exception {
+        // Every training get() sleeps 20 ms, so each batch of 3 keeps the step loop waiting at
+        // least 60 ms; that wait must be reported as data time, not step time, once per batch,
+        // before the batch's onBatchEnd, and the parts cannot add up to more than the epoch.
+        long delayMs = 20;
+        int batchSize = 3;
+        SyntheticLandmarks train = new SyntheticLandmarks(6, 12, 1, null).withGetDelay(delayMs);
+        SyntheticLandmarks val = new SyntheticLandmarks(2, 12, 2, null);
+        List<String> events = new ArrayList<>();
+        List<long[]> timings = new ArrayList<>();
+        TrainingReport report =
+                KeypointTrainer.builder()
+                        .setBlock(TinyNets.convNet(4))
+                        .setTrainingData(train)
+                        .setValidationData(val)
+                        .setEpochs(2)
+                        .setBatchSize(batchSize)
+                        .optEngine("PyTorch")
+                        .optDevices(new Device[] {Device.cpu()})
+                        .optLog(new PrintStream(new ByteArrayOutputStream()))
+                        .addEpochListener(
+                                new EpochListener() {
+                                    @Override
+                                    public void onBatchTiming(
+                                            long batch, long batches, long data, long step) {
+                                        events.add("timing " + batch + "/" + batches);
+                                        timings.add(new long[] {data, step});
+                                    }
+
+                                    @Override
+                                    public void onBatchEnd(long batch, long batches, double loss) {
+                                        events.add("end " + batch + "/" + batches);
+                                    }
+                                })
+                        .build()
+                        .fit();
+
+        assertThat(events)
+                .containsExactly(
+                        "timing 1/2",
+                        "end 1/2",
+                        "timing 2/2",
+                        "end 2/2",
+                        "timing 1/2",
+                        "end 1/2",
+                        "timing 2/2",
+                        "end 2/2");
+        long minWait = batchSize * delayMs * 1_000_000L;
+        for (long[] t : timings) {
+            assertThat(t[0]).as("data wait").isGreaterThanOrEqualTo(minWait);
+            assertThat(t[1]).as("step").isPositive();
+        }
+        for (int e = 0; e < 2; e++) {
+            long parts = 0;
+            for (long[] t : timings.subList(2 * e, 2 * e + 2)) {
+                parts += t[0] + t[1];
+            }
+            assertThat(parts / 1e9)
+                    .as("epoch %d", e)
+                    .isLessThanOrEqualTo(report.history().get(e).seconds());
+        }
+    }
+
     /** Lets the saved model's scheme load again by name. */
     public static final class Schemes implements LandmarkSchemeProvider {
         @Override

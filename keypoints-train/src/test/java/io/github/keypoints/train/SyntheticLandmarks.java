@@ -39,6 +39,7 @@ final class SyntheticLandmarks extends RandomAccessDataset implements LandmarkDa
     private final long dataSeed;
     private final Path imageDir;
     private Long epochSeed;
+    private long getDelayMillis;
 
     SyntheticLandmarks(int count, int size, long dataSeed, Path imageDir) {
         super(new Builder().setSampling(1, false));
@@ -81,6 +82,17 @@ final class SyntheticLandmarks extends RandomAccessDataset implements LandmarkDa
         return img;
     }
 
+    /**
+     * Makes every {@link #get} sleep first, like a slow data pipeline.
+     *
+     * @param millis the sleep per sample
+     * @return this dataset
+     */
+    SyntheticLandmarks withGetDelay(long millis) {
+        this.getDelayMillis = millis;
+        return this;
+    }
+
     @Override
     public void setEpochSeed(long seed) {
         this.epochSeed = seed;
@@ -88,6 +100,14 @@ final class SyntheticLandmarks extends RandomAccessDataset implements LandmarkDa
 
     @Override
     public Record get(NDManager manager, long index) {
+        if (getDelayMillis > 0) {
+            try {
+                Thread.sleep(getDelayMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted in a slow get", e);
+            }
+        }
         int i = (int) index;
         float[] p = points(i);
         float[] rel = {p[0] / size, p[1] / size, p[2] / size, p[3] / size};

@@ -1,0 +1,793 @@
+package io.github.keypoints.examples;
+
+import ai.djl.Device;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import io.github.keypoints.data.FaceSample;
+import io.github.keypoints.data.LandmarkScheme;
+import io.github.keypoints.data.augment.AugmentationPipeline;
+import io.github.keypoints.data.dataset.FaceLandmarkDataset;
+import io.github.keypoints.data.dataset.ImageCache;
+import io.github.keypoints.data.load.DatasetFormat;
+import io.github.keypoints.data.load.ImmSplit;
+import io.github.keypoints.data.load.LoadedDataset;
+import io.github.keypoints.models.Imm58Net;
+import io.github.keypoints.models.ModelSpec;
+import io.github.keypoints.models.ModelZoo;
+import io.github.keypoints.models.TorchDefaultInitializer;
+import io.github.keypoints.train.EpochListener;
+import io.github.keypoints.train.EpochRecord;
+import io.github.keypoints.train.KeypointTrainer;
+import io.github.keypoints.train.LearningRateSchedule;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code keypoints bench epoch}: whole training epochs of the 58-point reference recipe (IMM
+ * persons 1–32, 120×90 gray, augmentation on, batch 32, MSE, Adam 1e-3) through the library's own
+ * training path ({@link FaceLandmarkDataset} with the in-memory image cache and {@link
+ * KeypointTrainer}), per engine, next to the same epoch in Python PyTorch with a {@code DataLoader}
+ * ({@code bench/epoch_reference.py}); with the share of the epoch the step loop waits for data.
+ */
+@Command(
+        name = "epoch",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Times whole training epochs of the 58-point reference recipe (keypoints train --model"
+                    + " imm58 --input 120x90 --batch 32 --lr 1e-3 --loss mse --augment on; IMM"
+                    + " persons 1-32 train, 33-40 validate) per engine, after one warm-up epoch"
+                    + " that fills the image cache, against the same epochs in Python PyTorch"
+                    + " with a DataLoader (bench/epoch_reference.py).",
+            "epoch_ms is the training pass: from the start of the epoch to the end of its last"
+                    + " optimiser step; wait_ms the part the step loop spent waiting for its next"
+                    + " batch (reading from the image cache, augmenting, normalising, stacking);"
+                    + " step_ms forward, loss, backward and Adam; val_ms the validation pass that"
+                    + " follows every epoch (not in epoch_ms).",
+            "ratio = java epoch_ms / python epoch_ms (below 1: Java faster; goal <= 0.9).",
+            "Installs Debian's python3-torch and python3-opencv with apt-get if their import"
+                    + " fails, and libopenblas0-pthread if its OpenBLAS is missing."
+        })
+public final class BenchEpochCommand implements Callable<Integer> {
+
+    /** The reference recipe's network, as {@code bench/acceptance.sh imm58} trains it. */
+    static final String MODEL = Imm58Net.NAME;
+
+    /** The recipe's input width. */
+    static final int WIDTH = 120;
+
+    /** The recipe's input height. */
+    static final int HEIGHT = 90;
+
+    /** The recipe's batch size. */
+    static final int BATCH = 32;
+
+    /** The recipe's Adam learning rate. */
+    static final float LEARNING_RATE = 1e-3f;
+
+    /** {@code --rotate}'s default: the largest rotation in degrees. */
+    static final double ROTATE = 15;
+
+    /** {@code --shift}'s default at this width: 10 px at 240 wide. */
+    static final double SHIFT = 10.0 * WIDTH / 240.0;
+
+    /** {@code --jitter}'s default: brightness and contrast. */
+    static final double JITTER = 0.2;
+
+    /** The Python module the reference imports besides torch, and its Debian package. */
+    private static final Map<String, String> PYTHON_MODULES = Map.of("cv2", "python3-opencv");
+
+    @Mixin BenchSides sides;
+
+    @Spec private CommandSpec spec;
+
+    @Option(
+            names = "--data",
+            paramLabel = "DIR",
+            description =
+                    "The IMM folder (default: imm_face_db under the keypoints.shared.data"
+                            + " property, else ../shared/data/imm_face_db).")
+    Path data;
+
+    @Option(
+            names = "--epochs",
+            defaultValue = "1",
+            paramLabel = "N",
+            description = "Timed epochs after the warm-up epoch (default ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(
+            names = "--limit",
+            defaultValue = "0",
+            paramLabel = "N",
+            description =
+                    "Keep only the first N training and the first N validation faces of the"
+                            + " split, for a smoke run (default 0: all, 192 / 48).")
+    int limit;
+
+    @Option(
+            names = "--workers",
+            defaultValue = "1",
+            paramLabel = "W",
+            description =
+                    "DataLoader num_workers of the Python side (default ${DEFAULT-VALUE}: one"
+                            + " loader process, so the two cores are shared as on the Java side).")
+    int workers;
+
+    @Option(
+            names = "--seed",
+            defaultValue = "0",
+            description = "Seed of both sides (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(
+            names = "--no-python",
+            description = "Time the Java side only; the Python figures and ratios stay empty.")
+    boolean noPython;
+
+    @Override
+    public Integer call() throws Exception {
+        if (epochs < 1 || limit < 0 || workers < 0) {
+            throw BenchCommand.bad(
+                    spec,
+                    "--epochs must be >= 1 and --limit, --workers >= 0, got "
+                            + epochs
+                            + ", "
+                            + limit
+                            + ", "
+                            + workers);
+        }
+        Path dir = data != null ? data : defaultData();
+        if (!Files.isDirectory(dir)) {
+            throw BenchCommand.bad(spec, "--data: IMM folder not found: " + dir);
+        }
+        int n = sides.setUp();
+        String omp = System.getenv("OMP_NUM_THREADS");
+        if (sides.engines.contains("MXNet") && !Integer.toString(n).equals(omp)) {
+            System.err.println(
+                    "bench epoch: OMP_NUM_THREADS is "
+                            + omp
+                            + ", not "
+                            + n
+                            + "; MXNet's thread count follows it (run KEYPOINTS_THREADS="
+                            + n
+                            + " ./keypoints ...)");
+        }
+        LoadedDataset loaded = TrainCommand.load(dir, "imm");
+        TrainCommand.Split split =
+                TrainCommand.split(loaded, "imm", dir, ImmSplit.REFERENCE_LAST_TRAIN_PERSON, 0);
+        List<FaceSample> train = first(split.train(), limit);
+        List<FaceSample> val = first(split.validation(), limit);
+        if (train.isEmpty() || val.isEmpty()) {
+            throw BenchCommand.bad(
+                    spec,
+                    "--data: "
+                            + dir
+                            + " gives "
+                            + train.size()
+                            + " training and "
+                            + val.size()
+                            + " validation faces (IMM persons <= "
+                            + ImmSplit.REFERENCE_LAST_TRAIN_PERSON
+                            + " train); both must be non-empty");
+        }
+        AugmentationPipeline pipeline =
+                TrainCommand.augmentation(WIDTH, ROTATE, SHIFT, JITTER, true);
+        System.out.printf(
+                Locale.ROOT,
+                "bench epoch: %s at %dx%d gray, batch %d, MSE, Adam %.0e; %d training / %d"
+                        + " validation faces (%s); %s%n",
+                MODEL,
+                WIDTH,
+                HEIGHT,
+                BATCH,
+                LEARNING_RATE,
+                train.size(),
+                val.size(),
+                split.description(),
+                pipeline.augmentation());
+        List<JavaRun> java = new ArrayList<>();
+        for (String engine : sides.engines) {
+            java.add(measure(engine, train, val, pipeline));
+        }
+        JsonObject py = noPython ? null : runPython(n, dir);
+        Summary pySummary = null;
+        if (py != null) {
+            checkSameWork(py, ids(train), val.size(), java.get(0).params());
+            pySummary = Summary.fromPython(py);
+        }
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (JavaRun j : java) {
+            rows.add(row(j, pySummary));
+        }
+        printTable(System.out, n, py, rows, pySummary);
+        if (sides.json) {
+            Map<String, Object> recipe = new LinkedHashMap<>();
+            recipe.put("model", MODEL);
+            recipe.put("input", WIDTH + "x" + HEIGHT);
+            recipe.put("batch", BATCH);
+            recipe.put("loss", "mse");
+            recipe.put("optimizer", "adam " + LEARNING_RATE);
+            recipe.put("split", split.description());
+            recipe.put("train_faces", train.size());
+            recipe.put("validation_faces", val.size());
+            recipe.put("augmentation", pipeline.augmentation().toString());
+            new JsonSummary()
+                    .put("threads", n)
+                    .put("epochs", epochs)
+                    .put("recipe", recipe)
+                    .put("image_cache", IMAGE_CACHE)
+                    .put("python", py == null ? null : pythonSummary(py, pySummary))
+                    .put("engines", rows)
+                    .put("ratios", RATIOS)
+                    .print(System.out);
+        }
+        return 0;
+    }
+
+    /** What the ratios of the JSON summary mean. */
+    private static final Map<String, String> RATIOS = ratios();
+
+    private static Map<String, String> ratios() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put(
+                "ratio",
+                "java epoch_ms / python epoch_ms (training pass): below 1 means Java is faster;"
+                        + " the goal is <= 0.9");
+        m.put(
+                "ratio_with_validation",
+                "java epoch_with_validation_ms / python epoch_with_validation_ms");
+        return m;
+    }
+
+    /** What the timed epochs read their images from, on both sides. */
+    static final String IMAGE_CACHE =
+            "warm: the timed epochs read every image from memory (Java: the in-memory image cache,"
+                    + " filled during the warm-up epoch; Python: decoded and resized when the"
+                    + " Dataset is built, decode_ms)";
+
+    private static List<FaceSample> first(List<FaceSample> samples, int limit) {
+        return limit > 0 && limit < samples.size() ? samples.subList(0, limit) : samples;
+    }
+
+    private static List<String> ids(List<FaceSample> samples) {
+        List<String> ids = new ArrayList<>();
+        for (FaceSample s : samples) {
+            ids.add(s.id());
+        }
+        return ids;
+    }
+
+    private static Path defaultData() {
+        String shared = System.getProperty("keypoints.shared.data");
+        return shared != null
+                ? Path.of(shared, "imm_face_db")
+                : Path.of("..", "shared", "data", "imm_face_db");
+    }
+
+    /**
+     * One epoch's times from {@link KeypointTrainer}'s listeners.
+     *
+     * @param epoch the epoch index, from 0
+     * @param trainNanos the training pass: epoch start to the end of the last optimiser step
+     * @param dataNanos the part of it the step loop waited for batches
+     * @param stepNanos the part of it in steps (forward, loss, backward, optimiser)
+     * @param validationNanos from the end of the last step to the end of the epoch (validation)
+     * @param batches the number of batches
+     * @param samples the number of training samples
+     */
+    record EpochTiming(
+            int epoch,
+            long trainNanos,
+            long dataNanos,
+            long stepNanos,
+            long validationNanos,
+            long batches,
+            long samples) {}
+
+    /**
+     * Means over timed epochs.
+     *
+     * @param epochMs the training pass
+     * @param dataWaitMs the time the step loop waited for data
+     * @param stepMs the time in steps
+     * @param dataWaitShare total wait over total training-pass time
+     * @param samplesPerS training samples per second of training pass
+     * @param validationMs the validation pass after each epoch
+     * @param epochWithValidationMs training and validation pass
+     * @param warmupEpochMs the warm-up epoch's training pass (Java: it fills the image cache)
+     */
+    record Summary(
+            double epochMs,
+            double dataWaitMs,
+            double stepMs,
+            double dataWaitShare,
+            double samplesPerS,
+            double validationMs,
+            double epochWithValidationMs,
+            double warmupEpochMs) {
+
+        /**
+         * Summarises the epochs of a run whose first epoch is the warm-up.
+         *
+         * @param all every epoch, the warm-up first
+         * @return the means over the epochs after the first
+         * @throws IllegalArgumentException if there is no epoch after the warm-up
+         */
+        static Summary of(List<EpochTiming> all) {
+            if (all.size() < 2) {
+                throw new IllegalArgumentException(
+                        "need a warm-up epoch and at least one timed epoch, got " + all.size());
+            }
+            List<EpochTiming> timed = all.subList(1, all.size());
+            double train = 0;
+            double wait = 0;
+            double step = 0;
+            double validation = 0;
+            double samples = 0;
+            for (EpochTiming e : timed) {
+                train += e.trainNanos();
+                wait += e.dataNanos();
+                step += e.stepNanos();
+                validation += e.validationNanos();
+                samples += e.samples();
+            }
+            int k = timed.size();
+            return new Summary(
+                    train / k / 1e6,
+                    wait / k / 1e6,
+                    step / k / 1e6,
+                    wait / train,
+                    samples / (train / 1e9),
+                    validation / k / 1e6,
+                    (train + validation) / k / 1e6,
+                    all.get(0).trainNanos() / 1e6);
+        }
+
+        /**
+         * Reads the figures of {@code bench/epoch_reference.py}'s JSON line.
+         *
+         * @param py the parsed line
+         * @return the summary
+         * @throws IllegalStateException naming a missing field
+         */
+        static Summary fromPython(JsonObject py) {
+            return new Summary(
+                    number(py, "epoch_ms"),
+                    number(py, "data_wait_ms"),
+                    number(py, "step_ms"),
+                    number(py, "data_wait_share"),
+                    number(py, "samples_per_s"),
+                    number(py, "validation_ms"),
+                    number(py, "epoch_with_validation_ms"),
+                    number(py.getAsJsonObject("warmup"), "epoch_ms"));
+        }
+
+        private static double number(JsonObject o, String key) {
+            JsonElement e = o == null ? null : o.get(key);
+            if (e == null || e.isJsonNull()) {
+                throw new IllegalStateException(
+                        "bench/epoch_reference.py: no '" + key + "' in its JSON line");
+            }
+            return e.getAsDouble();
+        }
+
+        Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("epoch_ms", epochMs);
+            m.put("step_ms", stepMs);
+            m.put("data_wait_ms", dataWaitMs);
+            m.put("data_wait_share", dataWaitShare);
+            m.put("samples_per_s", samplesPerS);
+            m.put("validation_ms", validationMs);
+            m.put("epoch_with_validation_ms", epochWithValidationMs);
+            m.put("warmup_epoch_ms", warmupEpochMs);
+            return m;
+        }
+    }
+
+    /**
+     * Collects {@link EpochTiming}s from the trainer's epoch listener calls and prints one line per
+     * epoch.
+     */
+    static final class EpochClock implements EpochListener {
+
+        private final String engine;
+        private final int total;
+        private final PrintStream log;
+        private final List<EpochTiming> epochs = new ArrayList<>();
+        private long start;
+        private long lastStepEnd;
+        private long data;
+        private long step;
+        private long batches;
+
+        EpochClock(String engine, int total, PrintStream log) {
+            this.engine = engine;
+            this.total = total;
+            this.log = log;
+        }
+
+        @Override
+        public void onEpochStart(int epoch) {
+            start = System.nanoTime();
+            lastStepEnd = start;
+            data = 0;
+            step = 0;
+            batches = 0;
+        }
+
+        @Override
+        public void onBatchTiming(long batch, long all, long dataNanos, long stepNanos) {
+            lastStepEnd = System.nanoTime();
+            data += dataNanos;
+            step += stepNanos;
+            batches++;
+        }
+
+        @Override
+        public void onEpochEnd(EpochRecord record, boolean best) {
+            long end = System.nanoTime();
+            EpochTiming t =
+                    new EpochTiming(
+                            record.epoch(),
+                            lastStepEnd - start,
+                            data,
+                            step,
+                            end - lastStepEnd,
+                            batches,
+                            0);
+            epochs.add(t);
+            log.printf(
+                    Locale.ROOT,
+                    "bench epoch: %s epoch %d/%d%s: %.0f ms, waited for data %.0f ms, steps %.0f"
+                            + " ms, validation %.0f ms%n",
+                    engine,
+                    record.epoch() + 1,
+                    total,
+                    record.epoch() == 0 ? " (warm-up, fills the image cache)" : "",
+                    t.trainNanos() / 1e6,
+                    t.dataNanos() / 1e6,
+                    t.stepNanos() / 1e6,
+                    t.validationNanos() / 1e6);
+        }
+
+        /**
+         * Returns the epochs so far with their sample count filled in.
+         *
+         * @param samples the training samples per epoch
+         * @return the epochs, in order
+         */
+        List<EpochTiming> epochs(long samples) {
+            List<EpochTiming> out = new ArrayList<>();
+            for (EpochTiming e : epochs) {
+                out.add(
+                        new EpochTiming(
+                                e.epoch(),
+                                e.trainNanos(),
+                                e.dataNanos(),
+                                e.stepNanos(),
+                                e.validationNanos(),
+                                e.batches(),
+                                samples));
+            }
+            return out;
+        }
+    }
+
+    /**
+     * The Java side of one engine.
+     *
+     * @param engine the engine name
+     * @param params trainable parameters of the network
+     * @param epochs every epoch, the warm-up first
+     */
+    record JavaRun(String engine, long params, List<EpochTiming> epochs) {}
+
+    /**
+     * Runs the warm-up and the timed epochs exactly as {@code keypoints train --augment on} builds
+     * them (its datasets, augmentation, loss and trainer), without a run folder, so nothing is
+     * written to disk, and on the CPU.
+     */
+    private JavaRun measure(
+            String engine,
+            List<FaceSample> train,
+            List<FaceSample> val,
+            AugmentationPipeline pipeline)
+            throws IOException {
+        // A fresh cache per engine: each engine's warm-up epoch decodes the photos once.
+        ImageCache cache = ImageCache.inMemory();
+        ModelSpec.Normalization norm = ModelSpec.Normalization.CENTERED;
+        LandmarkScheme scheme = LandmarkScheme.IMM_58;
+        FaceLandmarkDataset trainSet =
+                FaceDatasets.of(
+                        train,
+                        scheme,
+                        WIDTH,
+                        HEIGHT,
+                        TrainCommand.crop(DatasetFormat.IMM),
+                        norm,
+                        pipeline,
+                        cache,
+                        seed,
+                        BATCH);
+        FaceLandmarkDataset valSet =
+                FaceDatasets.of(
+                        val,
+                        scheme,
+                        WIDTH,
+                        HEIGHT,
+                        TrainCommand.crop(DatasetFormat.IMM),
+                        norm,
+                        null,
+                        cache,
+                        seed,
+                        BATCH);
+        var block = new TorchDefaultInitializer(seed).install(ModelZoo.create(MODEL, 2 * 58));
+        EpochClock clock = new EpochClock(engine, 1 + epochs, System.err);
+        KeypointTrainer.builder()
+                .setBlock(block)
+                .setTrainingData(trainSet)
+                .setValidationData(valSet)
+                .setEpochs(1 + epochs)
+                .setBatchSize(BATCH)
+                .optLoss(TrainCommand.loss("mse", WIDTH))
+                .optSchedule(LearningRateSchedule.fixed(LEARNING_RATE))
+                .optSeed(seed)
+                .optEngine(engine)
+                .optDevices(new Device[] {Device.cpu()})
+                .addEpochListener(clock)
+                .build()
+                .fit();
+        return new JavaRun(
+                engine, KeypointTrainer.trainableParameters(block), clock.epochs(train.size()));
+    }
+
+    /**
+     * Fails unless the Python reference trained on the same faces with the same network and point
+     * renumbering: the same training ids, validation count, trainable parameter count and IMM flip
+     * map.
+     *
+     * @param py the reference's JSON line
+     * @param trainIds the Java side's training sample ids, in split order
+     * @param valCount the Java side's validation sample count
+     * @param params the Java network's trainable parameter count
+     * @throws IllegalStateException naming the first difference
+     */
+    static void checkSameWork(JsonObject py, List<String> trainIds, int valCount, long params) {
+        List<String> pyIds = new ArrayList<>();
+        JsonArray arr = py.getAsJsonArray("train_ids");
+        if (arr != null) {
+            arr.forEach(e -> pyIds.add(e.getAsString()));
+        }
+        if (!pyIds.equals(trainIds)) {
+            List<String> onlyJava = new ArrayList<>(trainIds);
+            onlyJava.removeAll(pyIds);
+            List<String> onlyPython = new ArrayList<>(pyIds);
+            onlyPython.removeAll(trainIds);
+            throw new IllegalStateException(
+                    "the Python reference trained on other faces than the Java side: "
+                            + pyIds.size()
+                            + " vs "
+                            + trainIds.size()
+                            + " training faces; only in Java: "
+                            + onlyJava
+                            + ", only in Python: "
+                            + onlyPython
+                            + (onlyJava.isEmpty() && onlyPython.isEmpty()
+                                    ? " (same faces in another order)"
+                                    : ""));
+        }
+        int pyVal = py.has("val_count") ? py.get("val_count").getAsInt() : -1;
+        if (pyVal != valCount) {
+            throw new IllegalStateException(
+                    "the Python reference validates on "
+                            + pyVal
+                            + " faces, the Java side on "
+                            + valCount);
+        }
+        long pyParams = py.has("params") ? py.get("params").getAsLong() : -1;
+        if (pyParams != params) {
+            throw new IllegalStateException(
+                    "the Java network has "
+                            + params
+                            + " trainable parameters, the Python reference "
+                            + pyParams
+                            + ": they are not the same network");
+        }
+        int[] flip = LandmarkScheme.IMM_58.flipPermutation();
+        JsonArray pyFlip = py.getAsJsonArray("flip_map");
+        int[] got = new int[pyFlip == null ? 0 : pyFlip.size()];
+        for (int i = 0; i < got.length; i++) {
+            got[i] = pyFlip.get(i).getAsInt();
+        }
+        if (!Arrays.equals(flip, got)) {
+            throw new IllegalStateException(
+                    "the Python reference mirrors the IMM points with "
+                            + Arrays.toString(got)
+                            + ", the Java side with "
+                            + Arrays.toString(flip));
+        }
+    }
+
+    /**
+     * One engine's row: the Java figures and, when the reference ran, the ratios of epoch times.
+     *
+     * @param j the Java run
+     * @param py the Python summary, or {@code null}
+     * @return the row, for the table and the JSON
+     */
+    static Map<String, Object> row(JavaRun j, Summary py) {
+        Summary s = Summary.of(j.epochs());
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("engine", j.engine());
+        r.put("params", j.params());
+        r.put("timed_epochs", j.epochs().size() - 1);
+        r.put("samples_per_epoch", j.epochs().get(0).samples());
+        r.put("batches_per_epoch", j.epochs().get(0).batches());
+        r.putAll(s.toMap());
+        r.put("ratio", py == null ? null : s.epochMs() / py.epochMs());
+        r.put(
+                "ratio_with_validation",
+                py == null ? null : s.epochWithValidationMs() / py.epochWithValidationMs());
+        return r;
+    }
+
+    private static Map<String, Object> pythonSummary(JsonObject py, Summary s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("torch", py.get("torch").getAsString());
+        m.put("cv2", py.get("cv2").getAsString());
+        m.put("workers", py.get("workers").getAsInt());
+        m.put("params", py.get("params").getAsLong());
+        m.put("timed_epochs", py.getAsJsonArray("epochs").size());
+        m.putAll(s.toMap());
+        m.put("decode_ms", py.get("decode_ms").getAsDouble());
+        return m;
+    }
+
+    private void printTable(
+            PrintStream out,
+            int n,
+            JsonObject py,
+            List<Map<String, Object>> rows,
+            Summary pySummary) {
+        out.printf(
+                Locale.ROOT,
+                "threads %d; 1 warm-up epoch, then %d timed; image cache warm; %s%n",
+                n,
+                epochs,
+                py == null
+                        ? "no Python reference (--no-python)"
+                        : "Python torch "
+                                + py.get("torch").getAsString()
+                                + ", cv2 "
+                                + py.get("cv2").getAsString()
+                                + ", DataLoader num_workers "
+                                + py.get("workers").getAsInt());
+        out.printf(
+                Locale.ROOT,
+                "%-7s %-8s %9s %9s %9s %6s %10s %8s %10s %6s%n",
+                "side",
+                "engine",
+                "epoch_ms",
+                "step_ms",
+                "wait_ms",
+                "wait%",
+                "samples/s",
+                "val_ms",
+                "warmup_ms",
+                "ratio");
+        for (Map<String, Object> r : rows) {
+            Object ratio = r.get("ratio");
+            line(
+                    out,
+                    "java",
+                    (String) r.get("engine"),
+                    (double) r.get("epoch_ms"),
+                    (double) r.get("step_ms"),
+                    (double) r.get("data_wait_ms"),
+                    (double) r.get("data_wait_share"),
+                    (double) r.get("samples_per_s"),
+                    (double) r.get("validation_ms"),
+                    (double) r.get("warmup_epoch_ms"),
+                    ratio == null
+                            ? "-"
+                            : String.format(Locale.ROOT, "%.2f", ((Number) ratio).doubleValue()));
+        }
+        if (pySummary != null) {
+            line(
+                    out,
+                    "python",
+                    "torch",
+                    pySummary.epochMs(),
+                    pySummary.stepMs(),
+                    pySummary.dataWaitMs(),
+                    pySummary.dataWaitShare(),
+                    pySummary.samplesPerS(),
+                    pySummary.validationMs(),
+                    pySummary.warmupEpochMs(),
+                    "-");
+        }
+        out.println(
+                "epoch_ms: training pass; wait_ms: step loop waiting for batches; val_ms: the"
+                        + " validation pass after it; ratio: java / python epoch_ms (goal <= 0.9)");
+    }
+
+    private static void line(
+            PrintStream out,
+            String side,
+            String engine,
+            double epochMs,
+            double stepMs,
+            double waitMs,
+            double share,
+            double samplesPerS,
+            double valMs,
+            double warmupMs,
+            String ratio) {
+        out.printf(
+                Locale.ROOT,
+                "%-7s %-8s %9.1f %9.1f %9.1f %5.1f%% %10.1f %8.1f %10.1f %6s%n",
+                side,
+                engine,
+                epochMs,
+                stepMs,
+                waitMs,
+                100 * share,
+                samplesPerS,
+                valMs,
+                warmupMs,
+                ratio);
+    }
+
+    private JsonObject runPython(int n, Path dir) throws IOException, InterruptedException {
+        PythonTorchReference ref = sides.reference("bench/epoch_reference.py");
+        ref.ensureInstalled(PYTHON_MODULES);
+        List<String> args =
+                List.of(
+                        "--data",
+                        dir.toAbsolutePath().normalize().toString(),
+                        "--threads",
+                        Integer.toString(n),
+                        "--workers",
+                        Integer.toString(workers),
+                        "--epochs",
+                        Integer.toString(epochs),
+                        "--limit",
+                        Integer.toString(limit),
+                        "--seed",
+                        Long.toString(seed),
+                        "--batch",
+                        Integer.toString(BATCH),
+                        "--input",
+                        WIDTH + "x" + HEIGHT,
+                        "--lr",
+                        Float.toString(LEARNING_RATE),
+                        "--rotate",
+                        Double.toString(ROTATE),
+                        "--shift",
+                        Double.toString(SHIFT),
+                        "--jitter",
+                        Double.toString(JITTER),
+                        "--flip",
+                        "on",
+                        "--last-train-person",
+                        Integer.toString(ImmSplit.REFERENCE_LAST_TRAIN_PERSON));
+        System.err.println("bench epoch: running " + ref.script() + " " + String.join(" ", args));
+        return ref.run(n, args);
+    }
+}
