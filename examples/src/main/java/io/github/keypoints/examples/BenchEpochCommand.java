@@ -139,6 +139,13 @@ public final class BenchEpochCommand implements Callable<Integer> {
             description = "Time the Java side only; the Python figures and ratios stay empty.")
     boolean noPython;
 
+    @Option(
+            names = "--no-prefetch",
+            description =
+                    "Read every batch on the step thread (KeypointTrainer.optPrefetch(false))"
+                            + " instead of preparing the next one while the current one trains.")
+    boolean noPrefetch;
+
     @Override
     public Integer call() throws Exception {
         if (epochs < 1 || limit < 0 || workers < 0) {
@@ -231,6 +238,7 @@ public final class BenchEpochCommand implements Callable<Integer> {
                     .put("epochs", epochs)
                     .put("recipe", recipe)
                     .put("image_cache", IMAGE_CACHE)
+                    .put("prefetch", !noPrefetch)
                     .put("python", py == null ? null : pythonSummary(py, pySummary))
                     .put("engines", rows)
                     .put("ratios", RATIOS)
@@ -550,6 +558,7 @@ public final class BenchEpochCommand implements Callable<Integer> {
                 .optSeed(seed)
                 .optEngine(engine)
                 .optDevices(new Device[] {Device.cpu()})
+                .optPrefetch(!noPrefetch)
                 .addEpochListener(clock)
                 .build()
                 .fit();
@@ -667,7 +676,9 @@ public final class BenchEpochCommand implements Callable<Integer> {
             Summary pySummary) {
         out.printf(
                 Locale.ROOT,
-                "threads %d; 1 warm-up epoch, then %d timed; image cache warm; %s%n",
+                "threads %d; 1 warm-up epoch, then %d timed; image cache warm; Java prefetch "
+                        + (noPrefetch ? "off" : "on")
+                        + "; %s%n",
                 n,
                 epochs,
                 py == null

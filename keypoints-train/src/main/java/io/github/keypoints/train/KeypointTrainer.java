@@ -22,6 +22,7 @@ import ai.djl.translate.Batchifier;
 import ai.djl.util.Pair;
 import io.github.keypoints.data.LandmarkDataset;
 import io.github.keypoints.data.dataset.FaceLandmarkDataset;
+import io.github.keypoints.data.dataset.PreparedBatch;
 import io.github.keypoints.data.io.AtomicOutput;
 import io.github.keypoints.models.ConvolutionCheck;
 import io.github.keypoints.models.KeypointBlock;
@@ -58,9 +59,11 @@ import javax.imageio.ImageIO;
  * data order are both in or derived from the checkpoint, a resumed run continues with the same
  * losses as an uninterrupted one on CPU.
  *
- * <p>Batches are read from the dataset on the thread that runs the steps, one after the other, with
- * no prefetching: the step waits while a batch is read, augmented and stacked. {@link
- * EpochListener#onBatchTiming} reports that wait and the step time of every batch.
+ * <p>A {@link FaceLandmarkDataset}'s next batch is prepared (decoded from the cache, augmented,
+ * normalised) on a background thread while the current one trains, so the step only waits when
+ * preparing a batch takes longer than a step; other datasets are read on the step thread. Both ways
+ * give identical tensors ({@link Builder#optPrefetch}). {@link EpochListener#onBatchTiming} reports
+ * the wait and the step time of every batch.
  *
  * <p>At the end the run folder holds the model: with {@link Builder#optModelSpec} a {@link
  * KeypointModel} directory {@code model/} that reloads with no other arguments, otherwise {@code
@@ -95,6 +98,7 @@ public final class KeypointTrainer {
     private final RandomAccessDataset validation;
     private final int epochs;
     private final int batchSize;
+    private final boolean prefetch;
     private final Loss loss;
     private final LearningRateSchedule schedule;
     private final long seed;
@@ -118,6 +122,7 @@ public final class KeypointTrainer {
         this.validation = b.validation;
         this.epochs = b.epochs;
         this.batchSize = b.batchSize;
+        this.prefetch = b.prefetch;
         this.loss = b.loss == null ? new MseLoss(MseLoss.Reduction.MEAN) : b.loss;
         this.schedule = b.schedule;
         this.seed = b.seed;
@@ -250,7 +255,11 @@ public final class KeypointTrainer {
             List<EpochRecord> history;
             EpochRecord best;
             EvaluationResult lastVal = null;
-            try (Trainer trainer = model.newTrainer(config)) {
+            try (Trainer trainer = model.newTrainer(config);
+                    BatchPrefetcher prefetcher =
+                            prefetch && train instanceof FaceLandmarkDataset f
+                                    ? new BatchPrefetcher(f)
+                                    : null) {
                 Shape input;
                 try (NDManager m = trainer.getManager().newSubManager()) {
                     Record first = train.get(m, 0);
@@ -283,16 +292,26 @@ public final class KeypointTrainer {
                         f.setEpoch(epoch);
                     }
                     List<Long> order = epochOrder(train.size(), seed, epoch);
+                    List<List<Long>> batches = new ArrayList<>(steps);
+                    for (int b = 0; b < steps; b++) {
+                        batches.add(
+                                order.subList(
+                                        b * batchSize,
+                                        (int) Math.min(order.size(), (long) (b + 1) * batchSize)));
+                    }
+                    if (prefetcher != null) {
+                        prefetcher.startEpoch(batches);
+                    }
                     double lossSum = 0;
                     long lossCount = 0;
                     for (int b = 0; b < steps; b++) {
-                        List<Long> idx =
-                                order.subList(
-                                        b * batchSize,
-                                        (int) Math.min(order.size(), (long) (b + 1) * batchSize));
+                        List<Long> idx = batches.get(b);
                         long asked = System.nanoTime();
                         try (NDManager bm = trainer.getManager().newSubManager();
-                                Batch batch = batch(bm, train, idx, b + 1L, steps)) {
+                                Batch batch =
+                                        prefetcher != null
+                                                ? batch(bm, prefetcher.take(), idx, b + 1L, steps)
+                                                : batch(bm, train, idx, b + 1L, steps)) {
                             long ready = System.nanoTime();
                             double batchLoss = trainBatch(trainer, batch);
                             if (!Double.isFinite(batchLoss)) {
@@ -475,6 +494,22 @@ public final class KeypointTrainer {
         return img;
     }
 
+    /** A batch from arrays prepared ahead ({@link BatchPrefetcher}). */
+    private static Batch batch(
+            NDManager manager, PreparedBatch prepared, List<Long> idx, long progress, long total) {
+        NDList[] xy = prepared.toNDLists(manager);
+        return new Batch(
+                manager,
+                xy[0],
+                xy[1],
+                idx.size(),
+                Batchifier.STACK,
+                Batchifier.STACK,
+                progress,
+                total,
+                idx);
+    }
+
     private static Batch batch(
             NDManager manager, RandomAccessDataset data, List<Long> idx, long progress, long total)
             throws IOException {
@@ -603,6 +638,7 @@ public final class KeypointTrainer {
         private Device[] devices;
         private Path runDirectory;
         private boolean resume;
+        private boolean prefetch = true;
         private BestBy bestBy = BestBy.VAL_LOSS;
         private boolean keepBest;
         private boolean logScale = true;
@@ -769,6 +805,19 @@ public final class KeypointTrainer {
          */
         public Builder optKeepBest(boolean keepBest) {
             this.keepBest = keepBest;
+            return this;
+        }
+
+        /**
+         * Sets whether a {@link FaceLandmarkDataset}'s next batch is prepared on a background
+         * thread while the current one trains (default true). Both ways train on identical tensors;
+         * off, the step waits for every batch's decoding and augmentation.
+         *
+         * @param prefetch whether to prepare batches ahead
+         * @return this builder
+         */
+        public Builder optPrefetch(boolean prefetch) {
+            this.prefetch = prefetch;
             return this;
         }
 

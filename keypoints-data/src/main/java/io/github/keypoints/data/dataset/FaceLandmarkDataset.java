@@ -241,6 +241,52 @@ public final class FaceLandmarkDataset extends RandomAccessDataset implements La
     }
 
     /**
+     * Prepares samples exactly as {@link #get} does (augmented for the current epoch, normalised,
+     * labels input-relative), but into flat arrays on the CPU, with no engine involved. It is safe
+     * to call from another thread: a trainer prepares the next batch while the current one trains.
+     *
+     * @param indices the sample indices, in batch order
+     * @return the prepared batch
+     * @throws IOException naming the image if one cannot be read
+     */
+    public PreparedBatch prepareBatch(List<Long> indices) throws IOException {
+        int n = indices.size();
+        int c = preprocessor.grayscale() ? 1 : 3;
+        int h = inputHeight();
+        int w = inputWidth();
+        int per = c * h * w;
+        int labelWidth = 2 * scheme.size();
+        float[] inputs = new float[n * per];
+        float[] labels = new float[n * labelWidth];
+        for (int i = 0; i < n; i++) {
+            ImageSample s;
+            try {
+                s = inputSample(Math.toIntExact(indices.get(i)), augmentation != null);
+            } catch (UncheckedIOException e) {
+                throw new IOException(e.getMessage(), e.getCause());
+            }
+            try {
+                float[] chw = normalization.toChw(s.image());
+                if (chw.length != per) {
+                    throw new IllegalStateException(
+                            "sample "
+                                    + indices.get(i)
+                                    + " has "
+                                    + chw.length
+                                    + " values, not "
+                                    + per);
+                }
+                System.arraycopy(chw, 0, inputs, i * per, per);
+                System.arraycopy(
+                        s.keypoints().toRelative(w, h), 0, labels, i * labelWidth, labelWidth);
+            } finally {
+                s.release();
+            }
+        }
+        return new PreparedBatch(n, c, h, w, inputs, labels, labelWidth);
+    }
+
+    /**
      * Measures the mean and standard deviation of this dataset's un-augmented input pixels on the
      * 0..1 scale, over every sample and channel: the statistics that standardise a model's input
      * ({@link PixelNormalization#meanStd}).
