@@ -12,8 +12,8 @@ import io.github.keypoints.data.dataset.ImageCache;
 import io.github.keypoints.data.load.DatasetFormat;
 import io.github.keypoints.data.load.ImmSplit;
 import io.github.keypoints.data.load.LoadedDataset;
+import io.github.keypoints.data.preprocess.PixelNormalization;
 import io.github.keypoints.models.Imm58Net;
-import io.github.keypoints.models.ModelSpec;
 import io.github.keypoints.models.ModelZoo;
 import io.github.keypoints.models.TorchDefaultInitializer;
 import io.github.keypoints.train.EpochListener;
@@ -519,7 +519,7 @@ public final class BenchEpochCommand implements Callable<Integer> {
             throws IOException {
         // A fresh cache per engine: each engine's warm-up epoch decodes the photos once.
         ImageCache cache = ImageCache.inMemory();
-        ModelSpec.Normalization norm = ModelSpec.Normalization.CENTERED;
+        PixelNormalization norm = PixelNormalization.centered();
         LandmarkScheme scheme = LandmarkScheme.IMM_58;
         FaceLandmarkDataset trainSet =
                 FaceDatasets.of(

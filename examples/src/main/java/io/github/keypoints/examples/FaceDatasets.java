@@ -3,16 +3,12 @@ package io.github.keypoints.examples;
 import io.github.keypoints.data.FaceSample;
 import io.github.keypoints.data.LandmarkScheme;
 import io.github.keypoints.data.augment.AugmentationPipeline;
-import io.github.keypoints.data.augment.ImageSample;
 import io.github.keypoints.data.dataset.FaceLandmarkDataset;
 import io.github.keypoints.data.dataset.ImageCache;
 import io.github.keypoints.data.preprocess.CropPolicy;
+import io.github.keypoints.data.preprocess.PixelNormalization;
 import io.github.keypoints.models.ModelSpec;
 import java.util.List;
-import org.opencv.core.Core;
-import org.opencv.core.CvType;
-import org.opencv.core.Mat;
-import org.opencv.core.Scalar;
 
 /**
  * Builds the training and evaluation datasets of the command line, so that {@code train} and {@code
@@ -36,7 +32,7 @@ final class FaceDatasets {
             int width,
             int height,
             CropPolicy crop,
-            ModelSpec.Normalization normalization,
+            PixelNormalization normalization,
             AugmentationPipeline augmentation,
             ImageCache cache,
             long seed,
@@ -50,7 +46,7 @@ final class FaceDatasets {
                         .setInputSize(width, height)
                         .optCrop(crop)
                         .optScheme(scheme)
-                        .optNormalization(normalization.toPixelNormalization())
+                        .optNormalization(normalization)
                         .optSeed(seed)
                         .optCache(cache)
                         .setSampling(batch, augmentation != null);
@@ -65,30 +61,9 @@ final class FaceDatasets {
      * a dataset on the 0..1 scale, for a model whose inputs are standardised with the training
      * set's own statistics.
      */
-    static ModelSpec.Normalization standardization(FaceLandmarkDataset data) {
-        double sum = 0;
-        double sumSq = 0;
-        long n = 0;
-        for (int i = 0; i < data.size(); i++) {
-            ImageSample s = data.inputSample(i, false);
-            try {
-                Mat f = new Mat();
-                s.image().convertTo(f, CvType.CV_64F, 1 / 255.0);
-                Scalar total = Core.sumElems(f);
-                Mat sq = new Mat();
-                Core.multiply(f, f, sq);
-                sum += total.val[0];
-                sumSq += Core.sumElems(sq).val[0];
-                n += (long) f.rows() * f.cols();
-                f.release();
-                sq.release();
-            } finally {
-                s.release();
-            }
-        }
-        double mean = sum / n;
-        double std = Math.sqrt(Math.max(sumSq / n - mean * mean, 1e-12));
-        return new ModelSpec.Normalization(List.of(mean), List.of(std));
+    static PixelNormalization standardization(FaceLandmarkDataset data) {
+        double[] ms = data.inputMeanStd();
+        return PixelNormalization.meanStd(new float[] {(float) ms[0]}, new float[] {(float) ms[1]});
     }
 
     /** The evaluation dataset of a saved model: its input size, crop, scheme and normalisation. */
@@ -99,9 +74,9 @@ final class FaceDatasets {
         return FaceLandmarkDataset.builder()
                 .setSamples(samples)
                 .setInputSize(spec.inputWidth(), spec.inputHeight())
-                .optCrop(spec.crop().toCropPolicy())
+                .optCrop(spec.crop())
                 .optScheme(spec.landmarkScheme())
-                .optNormalization(spec.normalization().toPixelNormalization())
+                .optNormalization(spec.normalization())
                 .setSampling(batch, false)
                 .build();
     }

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import io.github.keypoints.data.Box;
 import io.github.keypoints.data.LandmarkScheme;
 import io.github.keypoints.data.image.OpenCv;
+import io.github.keypoints.data.preprocess.PixelNormalization;
 import io.github.keypoints.models.KeypointBlock;
 import io.github.keypoints.models.KeypointModel;
 import io.github.keypoints.models.ModelSpec;
@@ -118,7 +119,7 @@ final class LandmarkerTiming {
                 recipe.modelSpec(
                         block,
                         LandmarkScheme.IBUG_68,
-                        ModelSpec.Normalization.CENTERED,
+                        PixelNormalization.centered(),
                         "PyTorch",
                         Map.of("data", "none: untrained, for timing"));
         try (KeypointModel m = KeypointModel.create(spec, "PyTorch", Device.cpu())) {

@@ -10,6 +10,7 @@ import io.github.keypoints.data.load.DatasetFormat;
 import io.github.keypoints.data.load.DatasetLoader;
 import io.github.keypoints.data.load.LoadedDataset;
 import io.github.keypoints.data.load.PhotoSplit;
+import io.github.keypoints.data.preprocess.PixelNormalization;
 import io.github.keypoints.models.KeypointBlock;
 import io.github.keypoints.models.LandmarkCnn;
 import io.github.keypoints.models.ModelSpec;
@@ -195,7 +196,7 @@ final class Train300wCommand implements Callable<Integer> {
                 seed);
         long t0 = System.nanoTime();
         ImageCache cache = ImageCache.inMemory();
-        ModelSpec.Normalization norm = recipe.normalization(split.train(), cache);
+        PixelNormalization norm = recipe.normalization(split.train(), cache);
         FaceLandmarkDataset trainSet = recipe.trainingSet(split.train(), cache, norm, seed);
         FaceLandmarkDataset selectSet = recipe.evaluationSet(split.heldOut(), cache, norm);
         LandmarkScheme scheme = trainSet.scheme();

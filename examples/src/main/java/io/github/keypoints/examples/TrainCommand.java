@@ -15,6 +15,7 @@ import io.github.keypoints.data.load.DatasetLoader;
 import io.github.keypoints.data.load.ImmSplit;
 import io.github.keypoints.data.load.LoadedDataset;
 import io.github.keypoints.data.preprocess.CropPolicy;
+import io.github.keypoints.data.preprocess.PixelNormalization;
 import io.github.keypoints.models.Imm58Net;
 import io.github.keypoints.models.KeypointBlock;
 import io.github.keypoints.models.ModelSpec;
@@ -230,7 +231,7 @@ public final class TrainCommand implements Callable<Integer> {
                 engine);
         // One cache for every dataset of the run: each photo is decoded and warped once.
         ImageCache cache = ImageCache.inMemory();
-        ModelSpec.Normalization norm = ModelSpec.Normalization.CENTERED;
+        PixelNormalization norm = PixelNormalization.centered();
         if ("dataset".equalsIgnoreCase(normalize)) {
             norm =
                     FaceDatasets.standardization(
@@ -249,8 +250,8 @@ public final class TrainCommand implements Callable<Integer> {
                     Locale.ROOT,
                     "train: inputs standardised with the training images' mean %.4f and std"
                             + " %.4f%n",
-                    norm.mean().get(0),
-                    norm.std().get(0));
+                    norm.mean()[0],
+                    norm.std()[0]);
         } else if (!"centered".equalsIgnoreCase(normalize)) {
             throw new IllegalArgumentException(
                     "--normalize must be centered or dataset, got '" + normalize + "'");
@@ -264,7 +265,7 @@ public final class TrainCommand implements Callable<Integer> {
                         .setBlock(block)
                         .setScheme(scheme)
                         .setInputSize(wh[0], wh[1])
-                        .optCrop(ModelSpec.Crop.of(crop))
+                        .optCrop(crop)
                         .optNormalization(norm)
                         .optEngine(engine)
                         .optProvenance(
@@ -305,7 +306,7 @@ public final class TrainCommand implements Callable<Integer> {
                         scheme,
                         wh[0],
                         wh[1],
-                        spec.crop().toCropPolicy(),
+                        spec.crop(),
                         spec.normalization(),
                         pipeline,
                         cache,
@@ -317,7 +318,7 @@ public final class TrainCommand implements Callable<Integer> {
                         scheme,
                         wh[0],
                         wh[1],
-                        spec.crop().toCropPolicy(),
+                        spec.crop(),
                         spec.normalization(),
                         null,
                         cache,

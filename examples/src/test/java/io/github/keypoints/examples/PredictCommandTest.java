@@ -11,6 +11,7 @@ import io.github.keypoints.data.LandmarkScheme;
 import io.github.keypoints.data.format.PtsFormat;
 import io.github.keypoints.data.image.ImageFiles;
 import io.github.keypoints.data.image.OpenCv;
+import io.github.keypoints.data.preprocess.CropPolicy;
 import io.github.keypoints.models.KeypointModel;
 import io.github.keypoints.models.ModelSpec;
 import io.github.keypoints.models.NoseTipNet;
@@ -51,7 +52,7 @@ class PredictCommandTest {
                                         .build())
                         .setScheme(LandmarkScheme.IBUG_68)
                         .setInputSize(32, 32)
-                        .optCrop(new ModelSpec.Crop("FACE_BOX", 1.3, true))
+                        .optCrop(new CropPolicy(CropPolicy.Kind.FACE_BOX, 1.3, true))
                         .build();
         model = dir.resolve("model");
         try (KeypointModel m = KeypointModel.create(spec, "PyTorch", Device.cpu())) {

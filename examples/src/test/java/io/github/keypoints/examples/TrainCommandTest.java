@@ -16,6 +16,7 @@ import io.github.keypoints.data.Keypoints;
 import io.github.keypoints.data.LandmarkScheme;
 import io.github.keypoints.data.format.ImmAsfFormat;
 import io.github.keypoints.data.format.ImmShape;
+import io.github.keypoints.data.preprocess.PixelNormalization;
 import io.github.keypoints.models.ModelSpec;
 import io.github.keypoints.models.ResNet18;
 import java.awt.image.BufferedImage;
@@ -217,9 +218,9 @@ class TrainCommandTest {
         String spec = Files.readString(out.resolve("model/model.json"));
         assertThat(spec).contains("select>1").contains("MXNet").contains("rotation(");
         // Standardised with the training faces' own statistics, recorded in the model.
-        ModelSpec.Normalization norm = ModelSpec.fromJson(spec).normalization();
-        assertThat(norm.mean().get(0)).isBetween(0.05, 0.95).isNotEqualTo(0.5);
-        assertThat(norm.std().get(0)).isBetween(0.02, 0.5);
+        PixelNormalization norm = ModelSpec.fromJson(spec).normalization();
+        assertThat(norm.mean()[0]).isBetween(0.05f, 0.95f).isNotEqualTo(0.5f);
+        assertThat(norm.std()[0]).isBetween(0.02f, 0.5f);
 
         // The validation persons (33) were measured on the saved model, as evaluate does.
         CliRun eval =

@@ -52,8 +52,8 @@ public record ModelSpec(
         int inputWidth,
         int inputHeight,
         int inputChannels,
-        Normalization normalization,
-        Crop crop,
+        PixelNormalization normalization,
+        CropPolicy crop,
         String engine,
         String libraryVersion,
         Map<String, String> provenance) {
@@ -154,15 +154,15 @@ public record ModelSpec(
         return FaceLandmarkDataset.builder()
                 .setInputSize(inputWidth, inputHeight)
                 .optGrayscale(inputChannels == 1)
-                .optCrop(crop.toCropPolicy())
-                .optNormalization(normalization.toPixelNormalization())
+                .optCrop(crop)
+                .optNormalization(normalization)
                 .optScheme(landmarkScheme());
     }
 
     /**
      * Returns the preprocessing this model's inputs need (input size, channels and crop); with
-     * {@link Normalization#toPixelNormalization()} it is how a photo becomes this model's tensor,
-     * the same objects {@link #datasetBuilder()} gives training data.
+     * {@link #normalization()} it is how a photo becomes this model's tensor, the same objects
+     * {@link #datasetBuilder()} gives training data.
      *
      * @return a new preprocessor
      */
@@ -170,7 +170,7 @@ public record ModelSpec(
         return Preprocessor.builder()
                 .setInputSize(inputWidth, inputHeight)
                 .optGrayscale(inputChannels == 1)
-                .optCrop(crop.toCropPolicy())
+                .optCrop(crop)
                 .build();
     }
 
@@ -187,11 +187,8 @@ public record ModelSpec(
                 inputWidth + "x" + inputHeight,
                 p.inputWidth() + "x" + p.inputHeight());
         mismatch("input channels", inputChannels == 1 ? "1" : "3", p.grayscale() ? "1" : "3");
-        mismatch("crop", crop.toCropPolicy().describe(), p.crop().describe());
-        mismatch(
-                "normalisation",
-                normalization.toPixelNormalization().describe(),
-                data.normalization().describe());
+        mismatch("crop", crop.describe(), p.crop().describe());
+        mismatch("normalisation", normalization.describe(), data.normalization().describe());
         mismatch("scheme", scheme, data.scheme().name());
     }
 
@@ -265,11 +262,11 @@ public record ModelSpec(
         input.put("channels", inputChannels);
         m.put("input", input);
         Map<String, Object> norm = new LinkedHashMap<>();
-        norm.put("mean", normalization.mean());
-        norm.put("std", normalization.std());
+        norm.put("mean", doubles(normalization.mean()));
+        norm.put("std", doubles(normalization.std()));
         m.put("normalization", norm);
         Map<String, Object> c = new LinkedHashMap<>();
-        c.put("kind", crop.kind());
+        c.put("kind", crop.kind().name());
         c.put("factor", crop.factor());
         c.put("keepAspect", crop.keepAspect());
         m.put("crop", c);
@@ -327,16 +324,59 @@ public record ModelSpec(
                 integer(input, "input.width", "width"),
                 integer(input, "input.height", "height"),
                 integer(input, "input.channels", "channels"),
-                new Normalization(
+                normalization(
                         numbers(norm, "normalization.mean", "mean"),
                         numbers(norm, "normalization.std", "std")),
-                new Crop(
+                crop(
                         text(c, "crop.kind", "kind"),
                         number(c, "crop.factor", "factor"),
                         bool(c, "crop.keepAspect", "keepAspect")),
                 text(o, "engine"),
                 text(o, "libraryVersion"),
                 provenance);
+    }
+
+    private static List<Double> doubles(float[] values) {
+        List<Double> out = new java.util.ArrayList<>(values.length);
+        for (float v : values) {
+            out.add((double) v);
+        }
+        return out;
+    }
+
+    private static PixelNormalization normalization(List<Double> mean, List<Double> std) {
+        float[] m = new float[mean.size()];
+        float[] s = new float[std.size()];
+        for (int i = 0; i < m.length; i++) {
+            m[i] = mean.get(i).floatValue();
+        }
+        for (int i = 0; i < s.length; i++) {
+            s[i] = std.get(i).floatValue();
+        }
+        try {
+            return PixelNormalization.meanStd(m, s);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Model spec: normalization: " + e.getMessage(), e);
+        }
+    }
+
+    private static CropPolicy crop(String kind, double factor, boolean keepAspect) {
+        CropPolicy.Kind k;
+        try {
+            k = CropPolicy.Kind.valueOf(kind);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "Model spec: unknown crop kind '"
+                            + kind
+                            + "'; known: "
+                            + java.util.Arrays.toString(CropPolicy.Kind.values()),
+                    e);
+        }
+        try {
+            return new CropPolicy(k, factor, keepAspect);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Model spec: crop: " + e.getMessage(), e);
+        }
     }
 
     private static JsonElement field(JsonObject o, String path, String key) {
@@ -453,119 +493,6 @@ public record ModelSpec(
                 "Config value '" + key + "' must be a number, string, boolean or list, found " + v);
     }
 
-    /**
-     * How an 8-bit pixel becomes a network input: {@code (pixel / 255 − mean[c]) / std[c]}, with
-     * one value for all channels or one per channel (RGB order).
-     *
-     * @param mean the channel means on the 0..1 scale
-     * @param std the channel standard deviations, positive
-     */
-    public record Normalization(List<Double> mean, List<Double> std) {
-
-        /** The reference project's scaling, {@code pixel / 255 − 0.5}. */
-        public static final Normalization CENTERED = new Normalization(List.of(0.5), List.of(1.0));
-
-        /**
-         * Returns the same normalisation as the data module's preprocessing object.
-         *
-         * @return the pixel normalisation that turns images into this model's inputs
-         */
-        public PixelNormalization toPixelNormalization() {
-            float[] m = new float[mean.size()];
-            float[] s = new float[std.size()];
-            for (int i = 0; i < m.length; i++) {
-                m[i] = mean.get(i).floatValue();
-                s[i] = std.get(i).floatValue();
-            }
-            return PixelNormalization.meanStd(m, s);
-        }
-
-        /**
-         * Validates the statistics and copies the lists.
-         *
-         * @param mean the channel means on the 0..1 scale
-         * @param std the channel standard deviations, positive
-         */
-        public Normalization {
-            mean = List.copyOf(mean);
-            std = List.copyOf(std);
-            if (mean.isEmpty() || mean.size() != std.size()) {
-                throw new IllegalArgumentException(
-                        "normalization mean and std need the same, non-zero length; found "
-                                + mean.size()
-                                + " and "
-                                + std.size());
-            }
-            for (double s : std) {
-                if (!(s > 0)) {
-                    throw new IllegalArgumentException(
-                            "normalization std values must be positive, found " + std);
-                }
-            }
-        }
-    }
-
-    /**
-     * Which region of a photo becomes the network input.
-     *
-     * @param kind {@code WHOLE_IMAGE}, {@code FACE_BOX} or {@code POINTS_BOX} (the names of {@link
-     *     CropPolicy.Kind})
-     * @param factor the growth of the box about its centre (1 keeps it)
-     * @param keepAspect whether the region is widened to the input aspect ratio
-     */
-    public record Crop(String kind, double factor, boolean keepAspect) {
-
-        /** The whole image, resized. */
-        public static final Crop WHOLE_IMAGE = new Crop("WHOLE_IMAGE", 1, false);
-
-        /**
-         * Records a crop policy of the data module.
-         *
-         * @param policy the policy the model was trained with
-         * @return the crop description
-         */
-        public static Crop of(CropPolicy policy) {
-            return new Crop(policy.kind().name(), policy.factor(), policy.keepAspect());
-        }
-
-        /**
-         * Returns the data module's crop policy this describes.
-         *
-         * @return the policy
-         * @throws IllegalArgumentException if the kind is not a {@link CropPolicy.Kind}
-         */
-        public CropPolicy toCropPolicy() {
-            CropPolicy.Kind k;
-            try {
-                k = CropPolicy.Kind.valueOf(kind);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(
-                        "Unknown crop kind '"
-                                + kind
-                                + "'; known: "
-                                + java.util.Arrays.toString(CropPolicy.Kind.values()),
-                        e);
-            }
-            return new CropPolicy(k, factor, keepAspect);
-        }
-
-        /**
-         * Validates the values.
-         *
-         * @param kind {@code WHOLE_IMAGE}, {@code FACE_BOX} or {@code POINTS_BOX} (the names of
-         *     {@link CropPolicy.Kind})
-         * @param factor the growth of the box about its centre (1 keeps it)
-         * @param keepAspect whether the region is widened to the input aspect ratio
-         */
-        public Crop {
-            requireText(kind, "crop kind");
-            if (!(factor > 0) || !Double.isFinite(factor)) {
-                throw new IllegalArgumentException(
-                        "crop factor must be positive and finite, was " + factor);
-            }
-        }
-    }
-
     /** Builds a {@link ModelSpec}. */
     public static final class Builder {
         private String architecture;
@@ -575,8 +502,8 @@ public record ModelSpec(
         private int schemePoints;
         private int inputWidth;
         private int inputHeight;
-        private Normalization normalization = Normalization.CENTERED;
-        private Crop crop = Crop.WHOLE_IMAGE;
+        private PixelNormalization normalization = PixelNormalization.centered();
+        private CropPolicy crop = CropPolicy.wholeImage();
         private String engine = "PyTorch";
         private final Map<String, String> provenance = new LinkedHashMap<>();
 
@@ -636,23 +563,23 @@ public record ModelSpec(
         }
 
         /**
-         * Sets the pixel normalisation; {@link Normalization#CENTERED} by default.
+         * Sets the pixel normalisation; {@link PixelNormalization#centered()} by default.
          *
          * @param normalization the normalisation
          * @return this builder
          */
-        public Builder optNormalization(Normalization normalization) {
+        public Builder optNormalization(PixelNormalization normalization) {
             this.normalization = normalization;
             return this;
         }
 
         /**
-         * Sets the crop policy; {@link Crop#WHOLE_IMAGE} by default.
+         * Sets the crop policy; {@link CropPolicy#wholeImage()} by default.
          *
          * @param crop the crop policy
          * @return this builder
          */
-        public Builder optCrop(Crop crop) {
+        public Builder optCrop(CropPolicy crop) {
             this.crop = crop;
             return this;
         }

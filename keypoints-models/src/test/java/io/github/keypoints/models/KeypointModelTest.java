@@ -62,8 +62,9 @@ class KeypointModelTest {
                 .setBlock(block)
                 .setScheme(scheme)
                 .setInputSize(w, h)
-                .optNormalization(new ModelSpec.Normalization(List.of(0.5), List.of(0.25)))
-                .optCrop(new ModelSpec.Crop("FACE_BOX", 1.3, true))
+                .optNormalization(
+                        PixelNormalization.meanStd(new float[] {0.5f}, new float[] {0.25f}))
+                .optCrop(new CropPolicy(CropPolicy.Kind.FACE_BOX, 1.3, true))
                 .optProvenance(Map.of("data", "synthetic", "seed", "7"))
                 .build();
     }
@@ -159,17 +160,24 @@ class KeypointModelTest {
     }
 
     @Test
-    void normalizationAndCropConvertToTheDataModulesPreprocessing() {
+    void theSpecHoldsTheDataModulesPreprocessingObjectsAndSavesThemExactly() {
         CropPolicy policy = CropPolicy.faceBox(1.25).keepingAspect();
-        ModelSpec.Crop crop = ModelSpec.Crop.of(policy);
-        assertThat(crop.toCropPolicy()).isEqualTo(policy);
-        assertThatThrownBy(() -> new ModelSpec.Crop("CIRCLE", 1, false).toCropPolicy())
-                .hasMessageContaining("FACE_BOX");
-        ModelSpec.Normalization n = new ModelSpec.Normalization(List.of(0.5), List.of(0.25));
-        assertThat(n.toPixelNormalization().describe())
-                .isEqualTo(
-                        PixelNormalization.meanStd(new float[] {0.5f}, new float[] {0.25f})
-                                .describe());
+        PixelNormalization n = PixelNormalization.meanStd(new float[] {0.43f}, new float[] {0.21f});
+        ModelSpec spec =
+                ModelSpec.builder()
+                        .setBlock(NoseTipNet.builder().setOutputs(2).build())
+                        .setScheme(LandmarkScheme.NOSE_TIP)
+                        .setInputSize(80, 60)
+                        .optCrop(policy)
+                        .optNormalization(n)
+                        .build();
+        assertThat(spec.crop()).isSameAs(policy);
+        assertThat(spec.preprocessor().crop()).isEqualTo(policy);
+        ModelSpec back = ModelSpec.fromJson(spec.toJson());
+        assertThat(back.crop()).isEqualTo(policy);
+        assertThat(back.normalization()).isEqualTo(n).hasSameHashCodeAs(n);
+        assertThat(back.normalization()).isNotEqualTo(PixelNormalization.centered());
+        assertThat(back).isEqualTo(spec);
     }
 
     @Test

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.keypoints.data.LandmarkScheme;
+import io.github.keypoints.data.preprocess.CropPolicy;
+import io.github.keypoints.data.preprocess.PixelNormalization;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -13,9 +15,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The spec's own checks: each bad value is refused with its name, each good one kept exactly. */
 class ModelSpecTest {
 
-    private static final ModelSpec.Normalization NORM =
-            new ModelSpec.Normalization(List.of(0.5), List.of(0.25));
-    private static final ModelSpec.Crop CROP = new ModelSpec.Crop("FACE_BOX", 1.2, false);
+    private static final PixelNormalization NORM =
+            PixelNormalization.meanStd(new float[] {0.5f}, new float[] {0.25f});
+    private static final CropPolicy CROP = new CropPolicy(CropPolicy.Kind.FACE_BOX, 1.2, false);
 
     private static ModelSpec spec(
             String architecture,
@@ -49,8 +51,18 @@ class ModelSpecTest {
                 .hasMessage("Model spec: missing engine");
         assertThatThrownBy(() -> spec("nosetip", "nose-tip", 8, 8, 1, "PyTorch", "\t"))
                 .hasMessage("Model spec: missing libraryVersion");
-        assertThatThrownBy(() -> new ModelSpec.Crop(" ", 1, true))
-                .hasMessage("Model spec: missing crop kind");
+        assertThatThrownBy(
+                        () ->
+                                new ModelSpec(
+                                        "a", Map.of(), "s", 8, 8, 1, NORM, null, "e", "1",
+                                        Map.of()))
+                .hasMessageContaining("crop");
+        assertThatThrownBy(
+                        () ->
+                                new ModelSpec(
+                                        "a", Map.of(), "s", 8, 8, 1, null, CROP, "e", "1",
+                                        Map.of()))
+                .hasMessageContaining("normalization");
     }
 
     @Test
@@ -68,19 +80,21 @@ class ModelSpecTest {
     }
 
     @Test
-    void normalizationAndCropRefuseWhatCannotBeUsed() {
-        assertThatThrownBy(() -> new ModelSpec.Normalization(List.of(), List.of()))
-                .hasMessageContaining("found 0 and 0");
-        assertThatThrownBy(() -> new ModelSpec.Normalization(List.of(0.5), List.of(0.0)))
+    void aSavedSpecWithAnUnusableNormalizationOrCropIsRefusedNamingTheField() {
+        String good = spec("nosetip", "nose-tip", 8, 8, 1, "PyTorch", "1").toJson();
+        assertThatThrownBy(() -> ModelSpec.fromJson(good.replace("0.25", "0.0")))
+                .hasMessageContaining("normalization")
                 .hasMessageContaining("positive");
-        assertThat(new ModelSpec.Normalization(List.of(0.5), List.of(Double.MIN_VALUE)).std())
-                .containsExactly(Double.MIN_VALUE);
-        assertThatThrownBy(() -> new ModelSpec.Crop("FACE_BOX", 0, true))
+        assertThatThrownBy(() -> ModelSpec.fromJson(good.replace("\"FACE_BOX\"", "\"CIRCLE\"")))
+                .hasMessageContaining("unknown crop kind 'CIRCLE'")
+                .hasMessageContaining("POINTS_BOX");
+        assertThatThrownBy(() -> ModelSpec.fromJson(good.replace("1.2", "0.0")))
+                .hasMessageContaining("crop")
                 .hasMessageContaining("was 0.0");
-        assertThatThrownBy(() -> new ModelSpec.Crop("FACE_BOX", Double.POSITIVE_INFINITY, true))
-                .hasMessageContaining("finite");
-        assertThat(new ModelSpec.Crop("FACE_BOX", Double.MIN_VALUE, true).factor())
-                .isEqualTo(Double.MIN_VALUE);
+        // Statistics are kept as the float values the preprocessing uses.
+        ModelSpec back = ModelSpec.fromJson(good.replace("0.25", "0.3333333333333333"));
+        assertThat(back.normalization().std()).containsExactly(1 / 3f);
+        assertThat(ModelSpec.fromJson(back.toJson())).isEqualTo(back);
     }
 
     @ParameterizedTest
@@ -91,7 +105,7 @@ class ModelSpecTest {
                         .setBlock(NoseTipNet.builder().setOutputs(2).build())
                         .setScheme(LandmarkScheme.NOSE_TIP)
                         .setInputSize(80, 60)
-                        .optCrop(new ModelSpec.Crop("FACE_BOX", 1.5, keepAspect))
+                        .optCrop(new CropPolicy(CropPolicy.Kind.FACE_BOX, 1.5, keepAspect))
                         .build();
         ModelSpec back = ModelSpec.fromJson(spec.toJson());
         assertThat(back.crop().keepAspect()).isEqualTo(keepAspect);

@@ -9,6 +9,7 @@ import io.github.keypoints.data.augment.Center;
 import io.github.keypoints.data.dataset.FaceLandmarkDataset;
 import io.github.keypoints.data.dataset.ImageCache;
 import io.github.keypoints.data.preprocess.CropPolicy;
+import io.github.keypoints.data.preprocess.PixelNormalization;
 import io.github.keypoints.models.HeatmapNet;
 import io.github.keypoints.models.KeypointBlock;
 import io.github.keypoints.models.ModelSpec;
@@ -36,7 +37,7 @@ import java.util.Objects;
  * <pre>{@code
  * LandmarkRecipe recipe = LandmarkRecipe.ibug68().toBuilder().optEpochs(20).build();
  * ImageCache cache = ImageCache.inMemory();
- * ModelSpec.Normalization norm = recipe.normalization(trainFaces, cache);
+ * PixelNormalization norm = recipe.normalization(trainFaces, cache);
  * FaceLandmarkDataset train = recipe.trainingSet(trainFaces, cache, norm, seed);
  * FaceLandmarkDataset select = recipe.evaluationSet(heldOutFaces, cache, norm);
  * KeypointBlock net = recipe.newBlock(LandmarkScheme.IBUG_68, seed);
@@ -296,18 +297,18 @@ public final class LandmarkRecipe {
 
     /**
      * Returns the input normalisation for a training set: its own pixel mean and deviation when the
-     * recipe standardises, else {@link ModelSpec.Normalization#CENTERED}.
+     * recipe standardises, else {@link PixelNormalization#centered()}.
      *
      * @param faces the training faces
      * @param cache the image cache, shared with the run's datasets (this pass fills it)
      * @return the normalisation
      */
-    public ModelSpec.Normalization normalization(List<FaceSample> faces, ImageCache cache) {
+    public PixelNormalization normalization(List<FaceSample> faces, ImageCache cache) {
         if (!standardize) {
-            return ModelSpec.Normalization.CENTERED;
+            return PixelNormalization.centered();
         }
         double[] ms = dataset(faces, cache, 0, null, null, false, 0).inputMeanStd();
-        return new ModelSpec.Normalization(List.of(ms[0]), List.of(ms[1]));
+        return PixelNormalization.meanStd(new float[] {(float) ms[0]}, new float[] {(float) ms[1]});
     }
 
     /**
@@ -320,10 +321,7 @@ public final class LandmarkRecipe {
      * @return the dataset
      */
     public FaceLandmarkDataset trainingSet(
-            List<FaceSample> faces,
-            ImageCache cache,
-            ModelSpec.Normalization normalization,
-            long seed) {
+            List<FaceSample> faces, ImageCache cache, PixelNormalization normalization, long seed) {
         return dataset(faces, cache, seed, augmentation(), normalization, true, context);
     }
 
@@ -338,7 +336,7 @@ public final class LandmarkRecipe {
      * @return the dataset
      */
     public FaceLandmarkDataset evaluationSet(
-            List<FaceSample> faces, ImageCache cache, ModelSpec.Normalization normalization) {
+            List<FaceSample> faces, ImageCache cache, PixelNormalization normalization) {
         return dataset(faces, cache, 0, null, normalization, false, 0);
     }
 
@@ -347,7 +345,7 @@ public final class LandmarkRecipe {
             ImageCache cache,
             long seed,
             AugmentationPipeline augment,
-            ModelSpec.Normalization norm,
+            PixelNormalization norm,
             boolean shuffle,
             double keep) {
         if (faces.isEmpty()) {
@@ -363,7 +361,7 @@ public final class LandmarkRecipe {
                         .optCache(cache)
                         .setSampling(batchSize, shuffle);
         if (norm != null) {
-            b.optNormalization(norm.toPixelNormalization());
+            b.optNormalization(norm);
         }
         if (augment != null) {
             b.optAugmentation(augment);
@@ -384,7 +382,7 @@ public final class LandmarkRecipe {
     public ModelSpec modelSpec(
             KeypointBlock block,
             LandmarkScheme scheme,
-            ModelSpec.Normalization normalization,
+            PixelNormalization normalization,
             String engine,
             Map<String, String> provenance) {
         Map<String, String> p = new LinkedHashMap<>(provenance);
@@ -393,7 +391,7 @@ public final class LandmarkRecipe {
                 .setBlock(block)
                 .setScheme(scheme)
                 .setInputSize(inputSize, inputSize)
-                .optCrop(ModelSpec.Crop.of(crop()))
+                .optCrop(crop())
                 .optNormalization(normalization)
                 .optEngine(engine)
                 .optProvenance(p)

@@ -12,6 +12,7 @@ import io.github.keypoints.data.augment.Center;
 import io.github.keypoints.data.dataset.FaceLandmarkDataset;
 import io.github.keypoints.data.dataset.PreparedBatch;
 import io.github.keypoints.data.preprocess.CropPolicy;
+import io.github.keypoints.data.preprocess.PixelNormalization;
 import io.github.keypoints.models.LandmarkCnn;
 import io.github.keypoints.models.ModelSpec;
 import java.io.IOException;
@@ -38,8 +39,9 @@ class BatchPrefetchTest {
                 .setBlock(LandmarkCnn.builder().setOutputs(4).optChannels(4).optHidden(0).build())
                 .setScheme(SyntheticLandmarks.SCHEME)
                 .setInputSize(12, 10)
-                .optCrop(ModelSpec.Crop.of(CropPolicy.pointsBox(1.5).keepingAspect()))
-                .optNormalization(new ModelSpec.Normalization(List.of(0.4), List.of(0.2)))
+                .optCrop(CropPolicy.pointsBox(1.5).keepingAspect())
+                .optNormalization(
+                        PixelNormalization.meanStd(new float[] {0.4f}, new float[] {0.2f}))
                 .build();
     }
 

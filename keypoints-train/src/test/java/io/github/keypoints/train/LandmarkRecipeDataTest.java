@@ -11,6 +11,7 @@ import io.github.keypoints.data.FaceSample;
 import io.github.keypoints.data.Keypoints;
 import io.github.keypoints.data.dataset.FaceLandmarkDataset;
 import io.github.keypoints.data.dataset.ImageCache;
+import io.github.keypoints.data.preprocess.PixelNormalization;
 import io.github.keypoints.models.KeypointBlock;
 import io.github.keypoints.models.ModelSpec;
 import java.awt.image.BufferedImage;
@@ -190,15 +191,15 @@ class LandmarkRecipeDataTest {
         for (int g : GRAY) {
             var += Math.pow(g / 255.0 - mean, 2) / GRAY.length;
         }
-        ModelSpec.Normalization n = recipe.normalization(faces, ImageCache.none());
-        assertThat(n.mean().get(0)).isCloseTo(mean, within(1e-9));
-        assertThat(n.std().get(0)).isCloseTo(Math.sqrt(var), within(1e-6));
+        PixelNormalization n = recipe.normalization(faces, ImageCache.none());
+        assertThat((double) n.mean()[0]).isCloseTo(mean, within(1e-7));
+        assertThat((double) n.std()[0]).isCloseTo(Math.sqrt(var), within(1e-6));
         assertThat(
                         recipe.toBuilder()
                                 .optStandardize(false)
                                 .build()
                                 .normalization(faces, ImageCache.none()))
-                .isEqualTo(ModelSpec.Normalization.CENTERED);
+                .isEqualTo(PixelNormalization.centered());
 
         FaceLandmarkDataset eval = recipe.evaluationSet(faces, ImageCache.none(), n);
         FaceLandmarkDataset train = recipe.trainingSet(faces, ImageCache.none(), n, 3);
@@ -226,13 +227,13 @@ class LandmarkRecipeDataTest {
     void theModelSpecCarriesTheRecipesInputCropNormalisationAndDescription() {
         LandmarkRecipe recipe = LandmarkRecipe.ibug68().toBuilder().optInputSize(16).build();
         KeypointBlock block = recipe.newBlock(SyntheticLandmarks.SCHEME, 1);
-        ModelSpec.Normalization n = new ModelSpec.Normalization(List.of(0.4), List.of(0.2));
+        PixelNormalization n = PixelNormalization.meanStd(new float[] {0.4f}, new float[] {0.2f});
         ModelSpec spec =
                 recipe.modelSpec(block, SyntheticLandmarks.SCHEME, n, "MXNet", Map.of("seed", "1"));
         assertThat(spec.inputWidth()).isEqualTo(16);
         assertThat(spec.inputHeight()).isEqualTo(16);
         assertThat(spec.normalization()).isEqualTo(n);
-        assertThat(spec.crop()).isEqualTo(ModelSpec.Crop.of(recipe.crop()));
+        assertThat(spec.crop()).isEqualTo(recipe.crop());
         assertThat(spec.engine()).isEqualTo("MXNet");
         assertThat(spec.provenance())
                 .containsEntry("seed", "1")

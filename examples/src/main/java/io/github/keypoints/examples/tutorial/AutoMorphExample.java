@@ -207,7 +207,7 @@ public final class AutoMorphExample {
                         .setBlock(net)
                         .setScheme(LandmarkScheme.IMM_58)
                         .setInputSize(96, 96)
-                        .optCrop(ModelSpec.Crop.of(crop))
+                        .optCrop(crop)
                         .build();
         TrainingReport report =
                 KeypointTrainer.builder()

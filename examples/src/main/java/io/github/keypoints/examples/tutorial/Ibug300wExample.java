@@ -12,8 +12,8 @@ import io.github.keypoints.data.image.PointStyle;
 import io.github.keypoints.data.load.DatasetFormat;
 import io.github.keypoints.data.load.DatasetLoader;
 import io.github.keypoints.data.load.PhotoSplit;
+import io.github.keypoints.data.preprocess.PixelNormalization;
 import io.github.keypoints.models.KeypointBlock;
-import io.github.keypoints.models.ModelSpec;
 import io.github.keypoints.models.inference.Detection;
 import io.github.keypoints.models.inference.KeypointDetector;
 import io.github.keypoints.train.BestBy;
@@ -81,7 +81,7 @@ public final class Ibug300wExample {
         // Step 3: datasets built from the recipe, sharing one image cache: each photo is decoded
         // and cropped once. Inputs are standardised with the training crops' own statistics.
         ImageCache cache = ImageCache.inMemory();
-        ModelSpec.Normalization norm = recipe.normalization(split.train(), cache);
+        PixelNormalization norm = recipe.normalization(split.train(), cache);
         FaceLandmarkDataset train = recipe.trainingSet(split.train(), cache, norm, 0);
         FaceLandmarkDataset heldOut = recipe.evaluationSet(split.heldOut(), cache, norm);
         KeypointBlock net = recipe.newBlock(LandmarkScheme.IBUG_68, 0);

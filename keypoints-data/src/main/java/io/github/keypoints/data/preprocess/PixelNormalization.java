@@ -10,7 +10,8 @@ import org.opencv.core.Mat;
  *
  * <p>{@link #centered()} is the reference project's scaling, {@code pixel / 255 − 0.5}, into [−0.5,
  * 0.5]; {@link #meanStd(float[], float[])} is the usual per-channel standardisation (for example
- * ImageNet statistics).
+ * ImageNet statistics). An immutable value: equal statistics make equal normalisations, and a
+ * model's saved spec stores them as they are.
  */
 public final class PixelNormalization {
 
@@ -57,6 +58,25 @@ public final class PixelNormalization {
             }
         }
         return new PixelNormalization(mean.clone(), std.clone());
+    }
+
+    /**
+     * Returns the channel means on the 0..1 scale (one value for all channels, or one per RGB
+     * channel).
+     *
+     * @return a copy of the means
+     */
+    public float[] mean() {
+        return mean.clone();
+    }
+
+    /**
+     * Returns the channel standard deviations, as many as {@link #mean()}.
+     *
+     * @return a copy of the deviations
+     */
+    public float[] std() {
+        return std.clone();
     }
 
     /**
@@ -113,6 +133,19 @@ public final class PixelNormalization {
      */
     public String describe() {
         return "mean" + Arrays.toString(mean) + "std" + Arrays.toString(std);
+    }
+
+    /** Two normalisations are equal when their means and deviations are. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof PixelNormalization p
+                && Arrays.equals(mean, p.mean)
+                && Arrays.equals(std, p.std);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * Arrays.hashCode(mean) + Arrays.hashCode(std);
     }
 
     @Override

@@ -59,7 +59,7 @@ final class LandmarkPipeline {
         this.spec = spec;
         this.scheme = spec.landmarkScheme();
         this.preprocessor = spec.preprocessor();
-        this.normalization = spec.normalization().toPixelNormalization();
+        this.normalization = spec.normalization();
         this.givenFinder = finder;
         this.finder = finder;
         this.wholeImage = wholeImage != null ? wholeImage : trainedOnWholeImages(spec);
@@ -335,7 +335,7 @@ final class LandmarkPipeline {
     }
 
     private static boolean trainedOnWholeImages(ModelSpec spec) {
-        return CropPolicy.Kind.WHOLE_IMAGE.name().equals(spec.crop().kind());
+        return spec.crop().kind() == CropPolicy.Kind.WHOLE_IMAGE;
     }
 
     @Override

@@ -12,8 +12,8 @@ import ai.djl.translate.TranslateException;
 import io.github.keypoints.data.Box;
 import io.github.keypoints.data.detect.FaceFinder;
 import io.github.keypoints.data.image.BufferedImages;
+import io.github.keypoints.data.preprocess.CropPolicy;
 import io.github.keypoints.models.KeypointModel;
-import io.github.keypoints.models.ModelSpec;
 import io.github.keypoints.models.SavedModelBlockFactory;
 import java.awt.image.BufferedImage;
 import java.io.Reader;
@@ -35,7 +35,7 @@ import org.opencv.core.Mat;
  */
 class FaceLandmarkTranslatorTest {
 
-    private static final ModelSpec.Crop FACE_CROP = new ModelSpec.Crop("FACE_BOX", 1.2, true);
+    private static final CropPolicy FACE_CROP = new CropPolicy(CropPolicy.Kind.FACE_BOX, 1.2, true);
     private static final Box BIG = new Box(20, 30, 90, 100);
     private static final Box SMALL = new Box(120, 20, 50, 60);
 
@@ -218,7 +218,9 @@ class FaceLandmarkTranslatorTest {
     void wholeImageModelsGiveOneFaceTheSizeOfTheImage() throws Exception {
         Path dir =
                 TinyModels.save(
-                        tmp.resolve("m"), "PyTorch", new ModelSpec.Crop("WHOLE_IMAGE", 1.0, true));
+                        tmp.resolve("m"),
+                        "PyTorch",
+                        new CropPolicy(CropPolicy.Kind.WHOLE_IMAGE, 1.0, true));
         FaceFinder refusing =
                 image -> {
                     throw new AssertionError("a whole-image model asked the finder");

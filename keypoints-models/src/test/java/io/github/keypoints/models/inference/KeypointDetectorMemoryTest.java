@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.keypoints.data.Box;
 import io.github.keypoints.data.Keypoints;
-import io.github.keypoints.models.ModelSpec;
+import io.github.keypoints.data.preprocess.CropPolicy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +35,9 @@ class KeypointDetectorMemoryTest {
         Assumptions.assumeTrue(Files.isReadable(status), "needs Linux /proc/self/status");
         Path dir =
                 TinyModels.save(
-                        tmp.resolve("m"), engine, new ModelSpec.Crop("FACE_BOX", 1.2, true));
+                        tmp.resolve("m"),
+                        engine,
+                        new CropPolicy(CropPolicy.Kind.FACE_BOX, 1.2, true));
         Mat photo = TinyModels.photo(64, 48, 1);
         Box box = new Box(8, 6, 40, 36);
         try (KeypointDetector detector =

@@ -18,7 +18,6 @@ import io.github.keypoints.data.image.ImageFiles;
 import io.github.keypoints.data.preprocess.CropPolicy;
 import io.github.keypoints.data.preprocess.PixelNormalization;
 import io.github.keypoints.models.KeypointModel;
-import io.github.keypoints.models.ModelSpec;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,7 +36,7 @@ import org.opencv.core.Rect;
 
 class KeypointDetectorTest {
 
-    private static final ModelSpec.Crop FACE_CROP = new ModelSpec.Crop("FACE_BOX", 1.2, true);
+    private static final CropPolicy FACE_CROP = new CropPolicy(CropPolicy.Kind.FACE_BOX, 1.2, true);
 
     @TempDir Path tmp;
 
@@ -203,7 +202,7 @@ class KeypointDetectorTest {
 
     @Test
     void wholeImageModelsUseTheWholeImageByDefault() throws Exception {
-        Path dir = TinyModels.save(tmp.resolve("m"), "PyTorch", ModelSpec.Crop.WHOLE_IMAGE);
+        Path dir = TinyModels.save(tmp.resolve("m"), "PyTorch", CropPolicy.wholeImage());
         Mat photo = TinyModels.photo(128, 96, 5);
         try (KeypointDetector detector = KeypointDetector.builder().setModel(dir).build()) {
             assertThat(detector.usesWholeImage()).isTrue();
@@ -226,7 +225,7 @@ class KeypointDetectorTest {
             // Decoded straight to gray, as in training; cvtColor may round differently.
             assertThat(fromFile.get(0).keypoints().maxDistance(d.keypoints())).isLessThan(0.5);
             assertThat(detector.flipAveraging()).isFalse();
-            assertThat(detector.spec().crop()).isEqualTo(ModelSpec.Crop.WHOLE_IMAGE);
+            assertThat(detector.spec().crop()).isEqualTo(CropPolicy.wholeImage());
         } finally {
             photo.release();
         }

@@ -4,12 +4,13 @@ import ai.djl.Device;
 import io.github.keypoints.data.LandmarkScheme;
 import io.github.keypoints.data.image.ImageFiles;
 import io.github.keypoints.data.image.OpenCv;
+import io.github.keypoints.data.preprocess.CropPolicy;
+import io.github.keypoints.data.preprocess.PixelNormalization;
 import io.github.keypoints.models.KeypointModel;
 import io.github.keypoints.models.ModelSpec;
 import io.github.keypoints.models.NoseTipNet;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.SplittableRandom;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
@@ -31,7 +32,7 @@ final class TinyModels {
      * @param crop the crop policy recorded in the spec
      * @return {@code dir}
      */
-    static Path save(Path dir, String engine, ModelSpec.Crop crop) throws IOException {
+    static Path save(Path dir, String engine, CropPolicy crop) throws IOException {
         ModelSpec spec =
                 ModelSpec.builder()
                         .setBlock(
@@ -42,7 +43,8 @@ final class TinyModels {
                                         .build())
                         .setScheme(LandmarkScheme.IMM_58)
                         .setInputSize(INPUT_W, INPUT_H)
-                        .optNormalization(new ModelSpec.Normalization(List.of(0.5), List.of(0.25)))
+                        .optNormalization(
+                                PixelNormalization.meanStd(new float[] {0.5f}, new float[] {0.25f}))
                         .optCrop(crop)
                         .build();
         try (KeypointModel m = KeypointModel.create(spec, engine, Device.cpu())) {
