@@ -18,7 +18,8 @@ import org.opencv.core.Mat;
  * or that cannot be read is reported with the reason, never silently used.
  *
  * <pre>{@code
- * PhotoAnnotator annotator = new PhotoAnnotator(CascadeFaceFinder.builder().build(), detector);
+ * PhotoAnnotator annotator =
+ *         new PhotoAnnotator(CascadeFaceFinder.builder().build(), detector::predict);
  * PhotoAnnotator.Report report = annotator.annotate(photos);
  * report.rejected().forEach(r -> System.err.println(r.photo() + ": " + r.reason()));
  * MorphChain chain = MorphChain.of(report.faces(), FaceFrame.fitting(report.faces(), 640, 480));

@@ -29,7 +29,9 @@ import java.nio.file.attribute.PosixFilePermissions;
  * <pre>{@code
  * AtomicOutput.write(Path.of("runs/history.csv"), out -> out.write(csv));
  * try (AtomicOutput folder = AtomicOutput.folder(Path.of("runs/frames"))) {
- *     writeFrames(folder.temp());
+ *     for (int i = 0; i < frames.size(); i++) {
+ *         ImageFiles.write(frames.get(i), folder.temp().resolve(i + ".png"));
+ *     }
  *     folder.commit();
  * }
  * }</pre>
