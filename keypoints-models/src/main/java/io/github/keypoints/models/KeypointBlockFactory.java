@@ -11,6 +11,8 @@ import java.util.Map;
  * META-INF/services/io.github.keypoints.models.KeypointBlockFactory} on the class path. A factory
  * needs a public no-argument constructor. The built-in architectures cannot be replaced: a factory
  * for one of their names is ignored.
+ * <!-- snippet-context: interface MyNet extends KeypointBlock {
+ *     static MyNet fromConfig(Map<String, ?> config) { return null; } } -->
  *
  * <pre>{@code
  * public final class MyNetFactory implements KeypointBlockFactory {

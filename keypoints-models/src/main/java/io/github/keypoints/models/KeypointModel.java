@@ -37,6 +37,7 @@ import java.util.stream.Stream;
  * or on any other engine with {@link #load(Path, String, Device)}. A third file, {@value
  * #SERVING_FILE}, lets DJL's {@code Criteria} load the same directory (with {@link
  * SavedModelBlockFactory} and {@code FaceLandmarkTranslatorFactory}).
+ * <!-- snippet-context: NDArray images; -->
  *
  * <pre>{@code
  * ModelSpec spec = ModelSpec.builder()

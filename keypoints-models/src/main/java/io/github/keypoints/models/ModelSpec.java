@@ -139,6 +139,7 @@ public record ModelSpec(
      * Returns a dataset builder that prepares photos exactly as this model expects: its input size,
      * channels, crop, normalisation and scheme. The caller adds the samples and sampling, and
      * optionally augmentation, a cache and a seed.
+     * <!-- snippet-context: ModelSpec spec; List<FaceSample> faces; -->
      *
      * <pre>{@code
      * FaceLandmarkDataset train = spec.datasetBuilder()

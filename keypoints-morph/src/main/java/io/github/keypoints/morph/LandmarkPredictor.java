@@ -6,7 +6,8 @@ import org.opencv.core.Mat;
 
 /**
  * Finds the keypoints of one face in a photo, given the face's box: the part of a keypoint detector
- * the automatic morph needs (the trained detector of {@code keypoints-train} implements it).
+ * the automatic morph needs (a {@code KeypointDetector}'s {@code predict} of {@code
+ * keypoints-models} fits it: {@code detector::predict}).
  */
 @FunctionalInterface
 public interface LandmarkPredictor {

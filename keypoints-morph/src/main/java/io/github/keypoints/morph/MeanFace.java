@@ -17,6 +17,7 @@ import java.util.function.IntUnaryOperator;
  * placed in the output frame where the faces are on average, every face is warped onto that mean
  * shape and the warped pixels are averaged. Faces are warped in parallel, one worker per core, each
  * with its own running sum.
+ * <!-- snippet-context: List<Face> faces; -->
  *
  * <pre>{@code
  * MeanFace.Result r = MeanFace.builder().setSize(640, 480).build().compute(faces);

@@ -14,6 +14,7 @@ import java.util.function.Consumer;
  * <p>The source images are never resampled for alignment: the alignment is folded into each
  * triangle's affine (destination triangle in the frame → source triangle in the original image), so
  * every output pixel is interpolated exactly once.
+ * <!-- snippet-context: List<Face> faces; -->
  *
  * <pre>{@code
  * MorphChain chain = MorphChain.of(faces, FaceFrame.fitting(faces, 640, 480));

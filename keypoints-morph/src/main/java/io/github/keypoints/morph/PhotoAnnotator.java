@@ -16,9 +16,11 @@ import org.opencv.core.Mat;
  * one found when every other is less than half its area (a portrait's subject, with a small face or
  * a false detection in the background); a photo with no face, with several faces of similar size,
  * or that cannot be read is reported with the reason, never silently used.
+ * <!-- snippet-context: KeypointDetector detector; List<Path> photos; -->
  *
  * <pre>{@code
- * PhotoAnnotator annotator = new PhotoAnnotator(CascadeFaceFinder.builder().build(), detector);
+ * PhotoAnnotator annotator =
+ *         new PhotoAnnotator(CascadeFaceFinder.builder().build(), detector::predict);
  * PhotoAnnotator.Report report = annotator.annotate(photos);
  * report.rejected().forEach(r -> System.err.println(r.photo() + ": " + r.reason()));
  * MorphChain chain = MorphChain.of(report.faces(), FaceFrame.fitting(report.faces(), 640, 480));

@@ -71,6 +71,8 @@ import javax.imageio.ImageIO;
  * gallery.png} (best and worst validation predictions) and {@code filters.png} (first convolution).
  * A non-finite training or validation loss stops the run with a {@link NonFiniteLossException}
  * naming the epoch, the batch and its samples.
+ * <!-- snippet-context: KeypointBlock block; FaceLandmarkDataset train;
+ *      FaceLandmarkDataset validation; -->
  *
  * <pre>{@code
  * TrainingReport report = KeypointTrainer.builder()

@@ -33,6 +33,7 @@ import java.util.Objects;
  * href="https://arxiv.org/abs/1711.08229">Sun et al., 2018</a>) trained with Wing loss on the
  * decoded coordinates, Adam 1e-3 with a cosine schedule to 1e-5 over 200 epochs, standardised input
  * and keypoint-safe augmentation. Change any part through {@link #toBuilder()}:
+ * <!-- snippet-context: List<FaceSample> trainFaces; List<FaceSample> heldOutFaces; long seed; -->
  *
  * <pre>{@code
  * LandmarkRecipe recipe = LandmarkRecipe.ibug68().toBuilder().optEpochs(20).build();

@@ -8,6 +8,7 @@ import java.util.List;
 /**
  * The simplest honest predictor, the bar every trained model must clear: the training faces' mean
  * position of every point, predicted for every validation face, in the photos' pixels.
+ * <!-- snippet-context: ImmSplit split; -->
  *
  * <pre>{@code
  * EvaluationResult bar = MeanShapeBaseline.evaluate(split.train(), split.validation(),

@@ -18,6 +18,7 @@ import org.opencv.core.Mat;
  *
  * <p>The output image has the input's size. Immutable and thread-safe: each call plans with its own
  * {@link AugmentationPlan}; the randomness is the caller's.
+ * <!-- snippet-context: ImageSample in; -->
  *
  * <pre>{@code
  * AugmentationPipeline pipeline = AugmentationPipeline.builder()

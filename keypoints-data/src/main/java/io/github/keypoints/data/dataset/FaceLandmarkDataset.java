@@ -53,6 +53,7 @@ import org.opencv.core.Rect;
  * #sampleSeed(long, int, long)}), so a sample's augmentation is the same whatever the order or
  * thread that fetches it, differs from epoch to epoch, and repeats exactly for the same seed. Call
  * {@link #setEpoch(int)} at the start of each epoch. {@link #get(NDManager, long)} is thread-safe.
+ * <!-- snippet-context: List<FaceSample> immTrain; AugmentationPipeline pipeline; -->
  *
  * <pre>{@code
  * FaceLandmarkDataset train = FaceLandmarkDataset.builder()

@@ -35,6 +35,7 @@ import org.opencv.objdetect.CascadeClassifier;
  * synchronized: one finder may be shared between threads, which then take turns.
  *
  * <pre>{@code
+ * Mat photo = ImageFiles.read(Path.of("photo.jpg"), false);
  * CascadeFaceFinder finder = CascadeFaceFinder.builder().optMinSizePixels(40).build();
  * List<Box> faces = finder.find(photo); // largest first
  * }</pre>

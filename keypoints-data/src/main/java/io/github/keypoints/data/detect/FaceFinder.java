@@ -15,6 +15,7 @@ import org.opencv.core.Mat;
  * box's).
  *
  * <pre>{@code
+ * Mat photo = ImageFiles.read(Path.of("photo.jpg"), false);
  * FaceFinder finder = CascadeFaceFinder.builder().build(); // OpenCV's LBP cascade, in the jar
  * List<Box> faces = finder.find(photo);                     // largest first
  * }</pre>

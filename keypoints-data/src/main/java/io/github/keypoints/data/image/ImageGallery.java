@@ -17,6 +17,7 @@ import org.opencv.imgproc.Imgproc;
  * and {@link #write(Path)} lays the tiles out in rows and writes one PNG atomically.
  *
  * <p>Draw on a tile after adding it, so markers keep their size whatever the source resolution:
+ * <!-- snippet-context: Mat image; FaceSample sample; KeypointOverlay overlay; -->
  *
  * <pre>{@code
  * try (ImageGallery gallery = ImageGallery.builder().setTileSize(320, 240).build()) {

@@ -11,6 +11,7 @@ import org.opencv.imgproc.Imgproc;
 /**
  * Draws keypoints, optionally a second set (a prediction beside the ground truth) and a face box
  * onto an 8-bit BGR OpenCV image, in place.
+ * <!-- snippet-context: Mat image; Keypoints truth; Keypoints prediction; Box box; -->
  *
  * <pre>{@code
  * KeypointOverlay overlay = KeypointOverlay.builder()

@@ -25,11 +25,14 @@ import java.nio.file.attribute.PosixFilePermissions;
  * moved (for checkpoints, which must survive a power cut; caches and pictures skip the cost).
  * Committing a folder replaces whatever folder is at the target (the old one is moved aside first
  * and deleted after); deciding whether an existing output may be replaced is the caller's job.
+ * <!-- snippet-context: byte[] csv; List<Mat> frames; -->
  *
  * <pre>{@code
  * AtomicOutput.write(Path.of("runs/history.csv"), out -> out.write(csv));
  * try (AtomicOutput folder = AtomicOutput.folder(Path.of("runs/frames"))) {
- *     writeFrames(folder.temp());
+ *     for (int i = 0; i < frames.size(); i++) {
+ *         ImageFiles.write(frames.get(i), folder.temp().resolve(i + ".png"));
+ *     }
  *     folder.commit();
  * }
  * }</pre>

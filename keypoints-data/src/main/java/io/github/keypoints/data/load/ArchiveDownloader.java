@@ -24,6 +24,7 @@ import java.util.zip.ZipInputStream;
  * download goes to a temporary file that is moved into place only when its checksum matches, and
  * the archive is unpacked into a temporary folder that is renamed when complete. A second call
  * finds the unpacked folder and does nothing.
+ * <!-- snippet-context: String checksumYouTrust; -->
  *
  * <pre>{@code
  * Path imm = ArchiveDownloader.builder()

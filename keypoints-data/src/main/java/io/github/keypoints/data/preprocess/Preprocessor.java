@@ -19,6 +19,7 @@ import org.opencv.core.Mat;
  * uses bilinear interpolation; see {@link AffineWarp}.
  *
  * <p>Instances are immutable and safe to share between threads.
+ * <!-- snippet-context: FaceSample sample; Keypoints predictedInInput; -->
  *
  * <pre>{@code
  * Preprocessor pre = Preprocessor.builder()
