@@ -37,7 +37,7 @@ public final class SavedModelBlockFactory implements BlockFactory {
      * @param model the DJL model the block will belong to
      * @param modelPath the model directory
      * @param arguments not used
-     * @return the initialised block with the saved parameters
+     * @return the initialised block with the saved parameters, frozen (no gradients)
      * @throws IOException naming the file if the directory is not a readable model
      */
     @Override
@@ -50,6 +50,10 @@ public final class SavedModelBlockFactory implements BlockFactory {
                     params.toString(), null, "model directory has no " + KeypointModel.PARAMS_FILE);
         }
         ConvolutionCheck.verify(model.getNDManager().getEngine().getEngineName());
-        return KeypointModel.readBlock(spec, params, model);
+        KeypointBlock block = KeypointModel.readBlock(spec, params, model);
+        // Loaded for inference, as DJL loads TorchScript models: frozen, so no forward pass can
+        // record an autograd graph. Unfreeze (freezeParameters(false)) to fine-tune.
+        block.freezeParameters(true);
+        return block;
     }
 }

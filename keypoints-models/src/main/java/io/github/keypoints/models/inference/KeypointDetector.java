@@ -487,6 +487,9 @@ public final class KeypointDetector implements AutoCloseable {
                 Device d = device != null ? device : Engine.getEngine(e).defaultDevice();
                 model = KeypointModel.load(modelDir, e, d);
             }
+            // Inference only: no parameter asks for a gradient (as DJL loads TorchScript models),
+            // so no forward pass can record an autograd graph, even inside a gradient scope.
+            model.block().freezeParameters(true);
             try {
                 return new KeypointDetector(this, model, f);
             } catch (RuntimeException e) {

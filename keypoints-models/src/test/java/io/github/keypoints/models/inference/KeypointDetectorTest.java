@@ -396,6 +396,18 @@ class KeypointDetectorTest {
         }
     }
 
+    /** An inference model asks for no gradient, as DJL loads TorchScript models (frozen). */
+    @Test
+    void inferenceModelsAreFrozen() throws Exception {
+        Path dir = TinyModels.save(tmp.resolve("m"), "PyTorch", FACE_CROP);
+        try (KeypointDetector detector =
+                KeypointDetector.builder().setModel(dir).optEngine("PyTorch").build()) {
+            assertThat(detector.model().block().getParameters().values())
+                    .isNotEmpty()
+                    .noneMatch(ai.djl.nn.Parameter::requiresGradient);
+        }
+    }
+
     @Test
     void readsThePhotoInTheModelsChannels() throws Exception {
         Path dir = TinyModels.save(tmp.resolve("m"), "PyTorch", FACE_CROP);
