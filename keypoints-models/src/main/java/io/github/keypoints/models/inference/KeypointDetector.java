@@ -55,7 +55,7 @@ import org.opencv.core.Mat;
  *         .setModel(Path.of("runs/300w/best"))
  *         .optFlipAverage(true)
  *         .build()) {
- *     Detection d = detector.detect(Path.of("photo.jpg"), Optional.empty());
+ *     Detection d = detector.detect(Path.of("photo.jpg"));
  *     Keypoints inPhotoPixels = d.keypoints();
  * }
  * }</pre>
@@ -146,6 +146,45 @@ public final class KeypointDetector implements AutoCloseable {
      */
     public KeypointModel model() {
         return model;
+    }
+
+    /**
+     * Reads a photo and landmarks its face: the largest face the finder finds, or the whole image
+     * for whole-image models.
+     *
+     * @param image the image file
+     * @return the detection in the photo's pixels
+     * @throws java.io.UncheckedIOException naming the file if it cannot be read
+     * @throws IllegalArgumentException naming the file if it is not a decodable image
+     * @throws FaceNotFoundException naming the file if no face was found
+     */
+    public Detection detect(Path image) {
+        return detect(image, Optional.empty());
+    }
+
+    /**
+     * Reads a photo and landmarks the face in a given box (no face finder involved).
+     *
+     * @param image the image file
+     * @param face the face box in the photo's pixels
+     * @return the detection in the photo's pixels
+     * @throws java.io.UncheckedIOException naming the file if it cannot be read
+     * @throws IllegalArgumentException naming the file if it is not a decodable image
+     */
+    public Detection detect(Path image, Box face) {
+        return detect(image, Optional.of(face));
+    }
+
+    /**
+     * Landmarks the face of an OpenCV image: the largest face the finder finds, or the whole image
+     * for whole-image models.
+     *
+     * @param image an 8-bit gray, BGR or BGRA image; not modified or released
+     * @return the detection in the image's pixels
+     * @throws FaceNotFoundException if no face was found
+     */
+    public Detection detect(Mat image) {
+        return detect(image, Optional.empty());
     }
 
     /**

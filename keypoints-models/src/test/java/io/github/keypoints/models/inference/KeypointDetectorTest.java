@@ -396,6 +396,28 @@ class KeypointDetectorTest {
         }
     }
 
+    @Test
+    void theOverloadsWithoutOptionalMeanWhatTheirOptionalFormsMean() throws Exception {
+        Path dir = TinyModels.save(tmp.resolve("m"), "PyTorch", FACE_CROP);
+        Mat photo = TinyModels.photo(160, 120, 21);
+        Path file = TinyModels.png(photo, tmp.resolve("o.png"));
+        Box box = new Box(30, 20, 80, 90);
+        Box found = new Box(50, 10, 60, 70);
+        try (KeypointDetector d =
+                KeypointDetector.builder()
+                        .setModel(dir)
+                        .optFaceFinder(image -> List.of(found))
+                        .build()) {
+            assertThat(d.detect(file, box)).isEqualTo(d.detect(file, Optional.of(box)));
+            assertThat(d.detect(file).box()).isEqualTo(found);
+            assertThat(d.detect(file)).isEqualTo(d.detect(file, Optional.empty()));
+            assertThat(d.detect(photo)).isEqualTo(d.detect(photo, Optional.empty()));
+            assertThat(d.detect(photo).box()).isEqualTo(found);
+        } finally {
+            photo.release();
+        }
+    }
+
     /** An inference model asks for no gradient, as DJL loads TorchScript models (frozen). */
     @Test
     void inferenceModelsAreFrozen() throws Exception {
