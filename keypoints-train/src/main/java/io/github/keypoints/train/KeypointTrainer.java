@@ -21,6 +21,7 @@ import ai.djl.training.loss.Loss;
 import ai.djl.translate.Batchifier;
 import ai.djl.util.Pair;
 import io.github.keypoints.data.LandmarkDataset;
+import io.github.keypoints.data.dataset.EpochAware;
 import io.github.keypoints.data.dataset.FaceLandmarkDataset;
 import io.github.keypoints.data.dataset.PreparedBatch;
 import io.github.keypoints.data.io.AtomicOutput;
@@ -51,13 +52,14 @@ import javax.imageio.ImageIO;
  * original-image pixels.
  *
  * <p>Each epoch: the training samples in an order drawn from {@code (seed, epoch)} (and, for {@link
- * EpochSeeded} datasets, an augmentation stream re-seeded from the same pair); for each batch
- * forward, loss, backward on every device of the run (data-parallel when there are several GPUs)
- * and an Adam step; then the validation loss and {@link LandmarkErrors metrics}, one line of {@code
- * history.csv}, the loss curve, and the {@code last} checkpoint (and {@code best} when the epoch
- * improves on {@link BestBy}), every file written atomically. Because the optimiser state and the
- * data order are both in or derived from the checkpoint, a resumed run continues with the same
- * losses as an uninterrupted one on CPU.
+ * EpochAware} datasets such as an augmenting {@link FaceLandmarkDataset}, the epoch set before it
+ * starts, so its draws depend on the epoch alone); for each batch forward, loss, backward on every
+ * device of the run (data-parallel when there are several GPUs) and an Adam step; then the
+ * validation loss and {@link LandmarkErrors metrics}, one line of {@code history.csv}, the loss
+ * curve, and the {@code last} checkpoint (and {@code best} when the epoch improves on {@link
+ * BestBy}), every file written atomically. Because the optimiser state and the data order are both
+ * in or derived from the checkpoint, a resumed run continues with the same losses as an
+ * uninterrupted one on CPU.
  *
  * <p>A {@link FaceLandmarkDataset}'s next batch is prepared (decoded from the cache, augmented,
  * normalised) on a background thread while the current one trains, so the step only waits when
@@ -285,13 +287,10 @@ public final class KeypointTrainer {
                     long e0 = System.nanoTime();
                     final int ep = epoch;
                     epochListeners.forEach(l -> l.onEpochStart(ep));
-                    if (train instanceof EpochSeeded s) {
-                        s.setEpochSeed(epochSeed(seed, epoch));
-                    }
-                    if (train instanceof FaceLandmarkDataset f) {
-                        // Augmentation streams derive from (dataset seed, epoch, index): setting
-                        // the epoch here also makes a resumed run draw what it would have drawn.
-                        f.setEpoch(epoch);
+                    if (train instanceof EpochAware a) {
+                        // Augmentation draws derive from (dataset seed, epoch, index): setting the
+                        // epoch here also makes a resumed run draw what it would have drawn.
+                        a.setEpoch(epoch);
                     }
                     List<Long> order = epochOrder(train.size(), seed, epoch);
                     List<List<Long>> batches = new ArrayList<>(steps);

@@ -10,6 +10,7 @@ import io.github.keypoints.data.FaceSample;
 import io.github.keypoints.data.Keypoints;
 import io.github.keypoints.data.LandmarkDataset;
 import io.github.keypoints.data.LandmarkScheme;
+import io.github.keypoints.data.dataset.EpochAware;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -23,7 +24,7 @@ import javax.imageio.ImageIO;
  * #toOriginal(int)} is a scaling by 2. With an epoch seed it adds seeded noise (an augmentation
  * stream that depends on the epoch and sample only).
  */
-final class SyntheticLandmarks extends RandomAccessDataset implements LandmarkDataset, EpochSeeded {
+final class SyntheticLandmarks extends RandomAccessDataset implements LandmarkDataset, EpochAware {
 
     static final LandmarkScheme SCHEME =
             LandmarkScheme.builder()
@@ -94,8 +95,9 @@ final class SyntheticLandmarks extends RandomAccessDataset implements LandmarkDa
     }
 
     @Override
-    public void setEpochSeed(long seed) {
-        this.epochSeed = seed;
+    public void setEpoch(int epoch) {
+        // The noise of an epoch depends on the epoch alone, as EpochAware asks.
+        this.epochSeed = 1_000_003L * (epoch + 1);
     }
 
     @Override

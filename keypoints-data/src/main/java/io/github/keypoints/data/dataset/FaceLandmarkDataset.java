@@ -67,7 +67,8 @@ import org.opencv.core.Rect;
  *         .build();
  * }</pre>
  */
-public final class FaceLandmarkDataset extends RandomAccessDataset implements LandmarkDataset {
+public final class FaceLandmarkDataset extends RandomAccessDataset
+        implements LandmarkDataset, EpochAware {
 
     /** The seed used when none is set. */
     public static final long DEFAULT_SEED = 12345L;
@@ -131,6 +132,7 @@ public final class FaceLandmarkDataset extends RandomAccessDataset implements La
      *
      * @param epoch the epoch, from 0
      */
+    @Override
     public void setEpoch(int epoch) {
         this.epoch = epoch;
     }
