@@ -16,6 +16,7 @@ import io.github.keypoints.morph.ImageBuffer;
 import io.github.keypoints.morph.MeanFace;
 import io.github.keypoints.morph.SideBySide;
 import io.github.keypoints.train.KeypointTrainer;
+import io.github.keypoints.train.LandmarkRecipe;
 import io.github.keypoints.train.MeanShapeBaseline;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -64,33 +65,20 @@ import picocli.CommandLine.Spec;
         })
 public final class DemoCommand implements Callable<Integer> {
 
-    /** Default epochs of the nose-tip model (the reference trained 25). */
-    static final int DEFAULT_EPOCHS_NOSE = 25;
+    /** The nose-tip model's recipe: the reference's Part 1. */
+    static final LandmarkRecipe NOSE_RECIPE = LandmarkRecipe.noseTip();
 
     /**
-     * Default epochs of the 58-point model, trained with the improved recipe ({@link
-     * #IMPROVED_RECIPE}; the reference trained 70 epochs without it).
+     * The 58-point model's recipe: the reference's network and input with the improvements
+     * docs/training.md measured (augmentation, cosine schedule, Wing loss, standardised input).
      */
-    static final int DEFAULT_EPOCHS_FULL = 80;
+    static final LandmarkRecipe FULL_RECIPE = LandmarkRecipe.imm58Improved();
 
-    /**
-     * The improved 58-point recipe on top of the reference's network and input: augmentation,
-     * cosine schedule to 1e-5, Wing loss, inputs standardised with the training images' statistics
-     * (docs/training.md measured each ingredient).
-     */
-    static final List<String> IMPROVED_RECIPE =
-            List.of(
-                    "--augment",
-                    "on",
-                    "--cosine",
-                    "1e-5",
-                    "--loss",
-                    "wing",
-                    "--normalize",
-                    "dataset");
+    /** Default epochs of the nose-tip model (its recipe's; the reference trained 25). */
+    static final int DEFAULT_EPOCHS_NOSE = NOSE_RECIPE.epochs();
 
-    /** Input size of the 58-point model in the demo: the acceptance recipe's 120x90. */
-    static final String FULL_INPUT = "120x90";
+    /** Default epochs of the 58-point model (its recipe's). */
+    static final int DEFAULT_EPOCHS_FULL = FULL_RECIPE.epochs();
 
     @Spec private CommandSpec spec;
 
@@ -135,13 +123,14 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(
             names = "--epochs-nose",
             paramLabel = "N",
-            description = "Epochs of the nose-tip model (default: " + DEFAULT_EPOCHS_NOSE + ").")
+            description = "Epochs of the nose-tip model (default: 25, the nose-tip recipe's).")
     private Integer epochsNose;
 
     @Option(
             names = "--epochs-full",
             paramLabel = "N",
-            description = "Epochs of the 58-point model (default: " + DEFAULT_EPOCHS_FULL + ").")
+            description =
+                    "Epochs of the 58-point model (default: 80, the imm58-improved recipe's).")
     private Integer epochsFull;
 
     @Option(
@@ -225,21 +214,18 @@ public final class DemoCommand implements Callable<Integer> {
         Trained noseRun =
                 train(
                         "nose-tip",
+                        "nose-tip",
                         run.resolve("nose-tip"),
                         imm,
-                        List.of("--epochs", Integer.toString(nose), "--batch", "15"));
+                        List.of("--epochs", Integer.toString(nose)));
         log.printf(Locale.ROOT, "demo [3/3]: 58-point model, %d epochs%n", full);
-        List<String> fullBudget =
-                new ArrayList<>(
-                        List.of(
-                                "--epochs",
-                                Integer.toString(full),
-                                "--batch",
-                                "32",
-                                "--input",
-                                FULL_INPUT));
-        fullBudget.addAll(IMPROVED_RECIPE);
-        Trained fullRun = train("imm58", run.resolve("imm58"), imm, fullBudget);
+        Trained fullRun =
+                train(
+                        "imm58",
+                        "imm58-improved",
+                        run.resolve("imm58"),
+                        imm,
+                        List.of("--epochs", Integer.toString(full)));
 
         double noseBaseline =
                 MeanShapeBaseline.evaluate(
@@ -328,7 +314,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     /** Runs {@code keypoints train} for one model and reads its history back. */
-    private Trained train(String model, Path run, Path imm, List<String> budget)
+    private Trained train(String model, String recipe, Path run, Path imm, List<String> budget)
             throws IOException {
         CommandLine root = new CommandLine(new KeypointsCommand());
         CommandLine trainCli = root.getSubcommands().get("train");
@@ -339,8 +325,8 @@ public final class DemoCommand implements Callable<Integer> {
         List<String> args = new ArrayList<>();
         args.addAll(
                 List.of(
-                        "--model",
-                        model,
+                        "--recipe",
+                        recipe,
                         "--data",
                         imm.toString(),
                         "--format",

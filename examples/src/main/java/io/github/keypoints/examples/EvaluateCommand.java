@@ -1,6 +1,7 @@
 package io.github.keypoints.examples;
 
 import ai.djl.Device;
+import ai.djl.training.loss.Loss;
 import ai.djl.util.Pair;
 import io.github.keypoints.data.Box;
 import io.github.keypoints.data.FaceSample;
@@ -16,6 +17,7 @@ import io.github.keypoints.models.inference.KeypointDetector;
 import io.github.keypoints.train.EvaluationResult;
 import io.github.keypoints.train.KeypointTrainer;
 import io.github.keypoints.train.LandmarkErrors;
+import io.github.keypoints.train.LandmarkRecipe;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -157,8 +159,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                     FaceDatasets.forModel(km.spec(), samples, b),
                     b,
                     eng,
-                    TrainCommand.loss(
-                            lossKey(meta.getOrDefault("loss", "mse")), km.spec().inputWidth()));
+                    savedLoss(km.spec()));
         }
     }
 
@@ -181,9 +182,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                     FaceDatasets.forModel(km.spec(), samples, batch),
                     batch,
                     eng,
-                    TrainCommand.loss(
-                            lossKey(spec.provenance().getOrDefault("loss", "mse")),
-                            km.spec().inputWidth()));
+                    savedLoss(km.spec()));
         }
     }
 
@@ -329,6 +328,17 @@ public final class EvaluateCommand implements Callable<Integer> {
             j.print(System.out);
         }
         return 0;
+    }
+
+    /** The loss a model was trained with (by its name in the provenance), at its input size. */
+    private static Loss savedLoss(ModelSpec spec) {
+        return LandmarkRecipe.builder()
+                .optLoss(
+                        TrainCommand.lossKind(
+                                lossKey(spec.provenance().getOrDefault("loss", "mse"))))
+                .optInputSize(spec.inputWidth(), spec.inputHeight())
+                .build()
+                .loss();
     }
 
     private static String lossKey(String djlName) {

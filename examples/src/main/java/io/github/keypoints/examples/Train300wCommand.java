@@ -209,10 +209,9 @@ final class Train300wCommand implements Callable<Integer> {
         provenance.put(
                 "pretrained", pretrained == null ? "none" : pretrained.getFileName().toString());
         ModelSpec spec = recipe.modelSpec(block, scheme, norm, engine, provenance);
-        int side = recipe.inputSize();
+        int[] wh = {recipe.inputWidth(), recipe.inputHeight()};
         TrainingReport report;
-        try (NDManager weights =
-                PretrainedWeights.importInto(block, pretrained, engine, new int[] {side, side})) {
+        try (NDManager weights = PretrainedWeights.importInto(block, pretrained, engine, wh)) {
             report =
                     KeypointTrainer.builder()
                             .setBlock(block)

@@ -32,7 +32,8 @@ class DemoCommandTest {
         assertThat(r.code()).isZero();
         assertThat(r.out())
                 .contains("--epochs-nose")
-                .contains("default: " + DemoCommand.DEFAULT_EPOCHS_NOSE)
+                .contains("nose-tip model (default: " + DemoCommand.DEFAULT_EPOCHS_NOSE + ",")
+                .contains("58-point model (default: " + DemoCommand.DEFAULT_EPOCHS_FULL + ",")
                 .contains("--quick")
                 .contains("Example:")
                 .contains("./keypoints demo --data ../shared/data/imm_face_db");
