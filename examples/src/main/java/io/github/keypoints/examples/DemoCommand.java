@@ -5,9 +5,8 @@ import io.github.keypoints.data.Keypoints;
 import io.github.keypoints.data.LandmarkScheme;
 import io.github.keypoints.data.image.ImageFiles;
 import io.github.keypoints.data.image.ImageHeader;
-import io.github.keypoints.data.load.ArchiveDownloader;
-import io.github.keypoints.data.load.DatasetFormat;
-import io.github.keypoints.data.load.DatasetLoader;
+import io.github.keypoints.data.load.DownloadException;
+import io.github.keypoints.data.load.ImmFaceDatabase;
 import io.github.keypoints.data.load.ImmFaceName;
 import io.github.keypoints.data.load.ImmSplit;
 import io.github.keypoints.data.load.LoadedDataset;
@@ -24,7 +23,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -103,7 +101,7 @@ public final class DemoCommand implements Callable<Integer> {
             paramLabel = "URL",
             hidden = true,
             description = "Where to download the IMM archive from (default: the OpenIMAJ mirror).")
-    private URI dataUrl = ArchiveDownloader.IMM_URI;
+    private URI dataUrl = ImmFaceDatabase.ARCHIVE_URI;
 
     @Option(
             names = "--data-sha256",
@@ -179,14 +177,9 @@ public final class DemoCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(
                     spec.commandLine(), "--engine: expected PyTorch or MXNet, found " + engine);
         }
-        Path imm = locateData(log);
-        LoadedDataset loaded =
-                DatasetLoader.builder()
-                        .setPath(imm)
-                        .optFormat(DatasetFormat.IMM)
-                        .optStrict(true)
-                        .build()
-                        .load();
+        ImmFaceDatabase database = locateData(log);
+        Path imm = database.path();
+        LoadedDataset loaded = database.load();
         ImmSplit split = ImmSplit.byPerson(loaded.samples(), ImmSplit.REFERENCE_LAST_TRAIN_PERSON);
         log.printf(
                 Locale.ROOT,
@@ -281,36 +274,36 @@ public final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Returns the IMM folder: {@code --data}, else the verified cache or a download. */
-    private Path locateData(PrintStream log) throws IOException {
+    /** Returns the prepared IMM set: {@code --data}, else the verified cache or a download. */
+    private ImmFaceDatabase locateData(PrintStream log) throws IOException {
         if (data != null) {
-            if (!Files.isDirectory(data)) {
+            ImmFaceDatabase imm = ImmFaceDatabase.builder().optLocalPath(data).build();
+            try {
+                imm.prepare();
+            } catch (IOException e) {
                 throw new CommandLine.ParameterException(
-                        spec.commandLine(), "--data: no such folder: " + data);
+                        spec.commandLine(), "--data: " + e.getMessage());
             }
-            if (DatasetFormat.detect(data) != DatasetFormat.IMM) {
-                throw new CommandLine.ParameterException(
-                        spec.commandLine(),
-                        "--data: "
-                                + data
-                                + " is not the IMM Face Database (expected NN-Kg.asf files"
-                                + " beside their .jpg images)");
-            }
-            return data;
+            return imm;
         }
         if (dataSha256 != null && !dataSha256.strip().matches("[0-9a-fA-F]{64}")) {
             throw new CommandLine.ParameterException(
                     spec.commandLine(),
                     "--data-sha256: expected 64 hexadecimal digits, found '" + dataSha256 + "'");
         }
-        Path cacheDir = cache != null ? cache : ImmDataLocation.defaultCacheDir();
-        log.println("demo: no --data given; looking for the IMM set in " + cacheDir);
-        return new ImmDataLocation(
-                        dataUrl,
-                        cacheDir,
-                        dataSha256 == null ? null : dataSha256.strip().toLowerCase(Locale.ROOT),
-                        Duration.ofSeconds(30))
-                .locate();
+        ImmFaceDatabase imm =
+                ImmFaceDatabase.builder()
+                        .optCacheDirectory(cache)
+                        .optUri(dataUrl)
+                        .optArchiveSha256(dataSha256)
+                        .build();
+        log.println("demo: no --data given; looking for the IMM set in " + imm.cacheDirectory());
+        try {
+            imm.prepare();
+        } catch (DownloadException e) {
+            throw new IOException(e.getMessage() + "; pass --data /path/to/imm_face_db", e);
+        }
+        return imm;
     }
 
     /** Runs {@code keypoints train} for one model and reads its history back. */
