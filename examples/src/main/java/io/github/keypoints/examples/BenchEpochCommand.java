@@ -9,8 +9,10 @@ import io.github.keypoints.data.LandmarkScheme;
 import io.github.keypoints.data.augment.AugmentationPipeline;
 import io.github.keypoints.data.dataset.FaceLandmarkDataset;
 import io.github.keypoints.data.dataset.ImageCache;
+import io.github.keypoints.data.load.FaceSplit;
 import io.github.keypoints.data.load.ImmSplit;
 import io.github.keypoints.data.load.LoadedDataset;
+import io.github.keypoints.data.load.SplitRule;
 import io.github.keypoints.data.preprocess.PixelNormalization;
 import io.github.keypoints.train.EpochListener;
 import io.github.keypoints.train.EpochRecord;
@@ -176,8 +178,8 @@ public final class BenchEpochCommand implements Callable<Integer> {
                             + " ./keypoints ...)");
         }
         LoadedDataset loaded = TrainCommand.load(dir, "imm");
-        TrainCommand.Split split =
-                TrainCommand.split(loaded, "imm", dir, ImmSplit.REFERENCE_LAST_TRAIN_PERSON, 0);
+        SplitRule rule = SplitRule.immPersons(ImmSplit.REFERENCE_LAST_TRAIN_PERSON, 0);
+        FaceSplit split = rule.apply(loaded.samples());
         List<FaceSample> train = first(split.train(), limit);
         List<FaceSample> val = first(split.validation(), limit);
         if (train.isEmpty() || val.isEmpty()) {
@@ -205,7 +207,7 @@ public final class BenchEpochCommand implements Callable<Integer> {
                 LEARNING_RATE,
                 train.size(),
                 val.size(),
-                split.description(),
+                rule.toString(),
                 pipeline.augmentation());
         List<JavaRun> java = new ArrayList<>();
         for (String engine : sides.engines) {
@@ -229,7 +231,7 @@ public final class BenchEpochCommand implements Callable<Integer> {
             recipe.put("batch", BATCH);
             recipe.put("loss", "mse");
             recipe.put("optimizer", "adam " + LEARNING_RATE);
-            recipe.put("split", split.description());
+            recipe.put("split", rule.toString());
             recipe.put("train_faces", train.size());
             recipe.put("validation_faces", val.size());
             recipe.put("augmentation", pipeline.augmentation().toString());

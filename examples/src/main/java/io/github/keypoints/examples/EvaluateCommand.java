@@ -10,7 +10,9 @@ import io.github.keypoints.data.detect.BoxCalibration;
 import io.github.keypoints.data.detect.CascadeFaceFinder;
 import io.github.keypoints.data.detect.FaceFinder;
 import io.github.keypoints.data.image.ImageFiles;
+import io.github.keypoints.data.load.DatasetFormat;
 import io.github.keypoints.data.load.LoadedDataset;
+import io.github.keypoints.data.load.SplitRule;
 import io.github.keypoints.models.KeypointModel;
 import io.github.keypoints.models.ModelSpec;
 import io.github.keypoints.models.inference.KeypointDetector;
@@ -145,12 +147,11 @@ public final class EvaluateCommand implements Callable<Integer> {
         String eng = engine == null ? spec.engine() : engine;
         EngineSetup.requireEngine(eng);
         List<FaceSample> samples = loaded.samples();
-        String split = meta.getOrDefault("split", "");
-        if (split.startsWith("imm-person<=")) {
-            String last = split.substring("imm-person<=".length()).split(";")[0];
-            samples =
-                    TrainCommand.split(loaded, format, data, Integer.parseInt(last), 0)
-                            .validation();
+        DatasetFormat dataFormat =
+                format == null ? DatasetFormat.detect(data) : DatasetFormat.parse(format);
+        if (dataFormat == DatasetFormat.IMM
+                && SplitRule.fromProvenance(meta).orElse(null) instanceof SplitRule.ImmPersons p) {
+            samples = p.apply(samples).validation();
         }
         int b = batch != null ? batch : Integer.parseInt(meta.getOrDefault("batch_size", "32"));
         try (KeypointModel km = KeypointModel.load(modelDir, eng, Device.cpu())) {

@@ -2,15 +2,15 @@ package io.github.keypoints.examples;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.util.Pair;
-import io.github.keypoints.data.FaceSample;
 import io.github.keypoints.data.LandmarkScheme;
 import io.github.keypoints.data.augment.AugmentationPipeline;
 import io.github.keypoints.data.dataset.FaceLandmarkDataset;
 import io.github.keypoints.data.dataset.ImageCache;
 import io.github.keypoints.data.load.DatasetFormat;
 import io.github.keypoints.data.load.DatasetLoader;
-import io.github.keypoints.data.load.ImmSplit;
+import io.github.keypoints.data.load.FaceSplit;
 import io.github.keypoints.data.load.LoadedDataset;
+import io.github.keypoints.data.load.SplitRule;
 import io.github.keypoints.data.preprocess.PixelNormalization;
 import io.github.keypoints.models.KeypointBlock;
 import io.github.keypoints.models.ModelSpec;
@@ -22,9 +22,7 @@ import io.github.keypoints.train.LandmarkRecipe;
 import io.github.keypoints.train.LearningRateSchedule;
 import io.github.keypoints.train.TrainingReport;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -204,20 +202,23 @@ public final class TrainCommand implements Callable<Integer> {
         }
         EngineSetup.requireEngine(engine);
         LoadedDataset loaded = load(data, format);
-        Split split = split(loaded, format, data, lastTrainPerson, selectPersons);
-        LandmarkRecipe recipe = recipe(split.format);
+        DatasetFormat dataFormat =
+                format == null ? DatasetFormat.detect(data) : DatasetFormat.parse(format);
+        SplitRule rule = splitRule(dataFormat, lastTrainPerson, selectPersons);
+        FaceSplit split = rule.apply(loaded.samples());
+        LandmarkRecipe recipe = recipe(dataFormat);
         AugmentationPipeline pipeline = recipe.augmentation();
         System.err.printf(
                 Locale.ROOT,
                 "train: %s on %d training / %d %s faces, engine %s%n",
                 recipe,
-                split.train.size(),
-                split.selection.size(),
+                split.train().size(),
+                split.selection().size(),
                 split.selects() ? "selection" : "validation",
                 engine);
         // One cache for every dataset of the run: each photo is decoded and warped once.
         ImageCache cache = ImageCache.inMemory();
-        PixelNormalization norm = recipe.normalization(split.train, cache);
+        PixelNormalization norm = recipe.normalization(split.train(), cache);
         if (recipe.standardizes()) {
             System.err.printf(
                     Locale.ROOT,
@@ -226,13 +227,13 @@ public final class TrainCommand implements Callable<Integer> {
                     norm.mean()[0],
                     norm.std()[0]);
         }
-        FaceLandmarkDataset trainSet = recipe.trainingSet(split.train, cache, norm, seed);
-        FaceLandmarkDataset selectSet = recipe.evaluationSet(split.selection, cache, norm);
+        FaceLandmarkDataset trainSet = recipe.trainingSet(split.train(), cache, norm, seed);
+        FaceLandmarkDataset selectSet = recipe.evaluationSet(split.selection(), cache, norm);
         LandmarkScheme scheme = trainSet.scheme();
         KeypointBlock block = recipe.newBlock(scheme, seed);
         Map<String, String> provenance = new LinkedHashMap<>();
-        provenance.put("split", split.description);
-        provenance.put("data_format", split.format.name());
+        provenance.put(SplitRule.PROVENANCE_KEY, rule.toString());
+        provenance.put("data_format", dataFormat.name());
         provenance.put(
                 "pretrained", pretrained == null ? "none" : pretrained.getFileName().toString());
         provenance.put(
@@ -314,7 +315,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     private Integer train(
             LandmarkRecipe recipe,
-            Split split,
+            FaceSplit split,
             LoadedDataset loaded,
             FaceLandmarkDataset trainSet,
             FaceLandmarkDataset selectSet,
@@ -475,35 +476,11 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     /**
-     * A split and how it was made: the network trains on {@code train}, epochs are measured (and
-     * with --keep-best chosen) on {@code selection}, and {@code validation} is what the reported
-     * figures are; without --select-persons the selection set is the validation set.
+     * The split of the command line: IMM data by person ({@code --last-train-person}, with {@code
+     * --select-persons} held out to choose the epoch), other data every 5th face.
      */
-    record Split(
-            List<FaceSample> train,
-            List<FaceSample> selection,
-            List<FaceSample> validation,
-            DatasetFormat format,
-            String description) {
-        boolean selects() {
-            return selection != validation;
-        }
-    }
-
-    static Split split(
-            LoadedDataset loaded, String format, Path data, int lastTrainPerson, int select)
-            throws java.io.IOException {
-        DatasetFormat f = format == null ? DatasetFormat.detect(data) : DatasetFormat.parse(format);
-        if (f == DatasetFormat.IMM) {
-            ImmSplit s = ImmSplit.byPerson(loaded.samples(), lastTrainPerson);
-            if (select <= 0) {
-                return new Split(
-                        s.train(),
-                        s.validation(),
-                        s.validation(),
-                        f,
-                        "imm-person<=" + lastTrainPerson);
-            }
+    static SplitRule splitRule(DatasetFormat format, int lastTrainPerson, int select) {
+        if (format == DatasetFormat.IMM) {
             if (select >= lastTrainPerson) {
                 throw new IllegalArgumentException(
                         "--select-persons must be below --last-train-person ("
@@ -511,22 +488,11 @@ public final class TrainCommand implements Callable<Integer> {
                                 + "), got "
                                 + select);
             }
-            ImmSplit t = ImmSplit.byPerson(s.train(), lastTrainPerson - select);
-            return new Split(
-                    t.train(),
-                    t.validation(),
-                    s.validation(),
-                    f,
-                    "imm-person<=" + lastTrainPerson + ";select>" + (lastTrainPerson - select));
+            return SplitRule.immPersons(lastTrainPerson, Math.max(0, select));
         }
         if (select > 0) {
             throw new IllegalArgumentException("--select-persons applies to IMM data only");
         }
-        List<FaceSample> train = new ArrayList<>();
-        List<FaceSample> val = new ArrayList<>();
-        for (int i = 0; i < loaded.samples().size(); i++) {
-            (i % 5 == 4 ? val : train).add(loaded.samples().get(i));
-        }
-        return new Split(train, val, val, f, "every-5th");
+        return new SplitRule.EveryNthSample(5);
     }
 }
