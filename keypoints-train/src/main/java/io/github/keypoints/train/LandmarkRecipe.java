@@ -799,7 +799,6 @@ public final class LandmarkRecipe {
             inputWidth = r.inputWidth;
             inputHeight = r.inputHeight;
             crop = r.crop;
-            margin = r.crop.factor();
             context = r.context;
             augment = r.augment;
             layout = r.layout;
@@ -889,7 +888,6 @@ public final class LandmarkRecipe {
          */
         public Builder optCrop(CropPolicy crop) {
             this.crop = Objects.requireNonNull(crop, "crop");
-            this.margin = crop.factor();
             return this;
         }
 
@@ -1085,9 +1083,11 @@ public final class LandmarkRecipe {
             check(
                     inputWidth >= 8 && inputHeight >= 8,
                     "inputSize must be at least 8x8, got " + inputWidth + "x" + inputHeight);
-            check(
-                    margin >= 1 && Double.isFinite(margin),
-                    "margin must be at least 1, got " + margin);
+            if (crop == null) {
+                check(
+                        margin >= 1 && Double.isFinite(margin),
+                        "margin must be at least 1, got " + margin);
+            }
             CropPolicy c = crop != null ? crop : CropPolicy.faceBox(margin).keepingAspect();
             check(context >= 0 && Double.isFinite(context), "context must be >= 0, got " + context);
             check(rotation >= 0 && rotation <= 180, "rotation must be 0..180, got " + rotation);
