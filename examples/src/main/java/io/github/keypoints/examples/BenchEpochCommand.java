@@ -9,17 +9,15 @@ import io.github.keypoints.data.LandmarkScheme;
 import io.github.keypoints.data.augment.AugmentationPipeline;
 import io.github.keypoints.data.dataset.FaceLandmarkDataset;
 import io.github.keypoints.data.dataset.ImageCache;
-import io.github.keypoints.data.load.DatasetFormat;
+import io.github.keypoints.data.load.FaceSplit;
 import io.github.keypoints.data.load.ImmSplit;
 import io.github.keypoints.data.load.LoadedDataset;
+import io.github.keypoints.data.load.SplitRule;
 import io.github.keypoints.data.preprocess.PixelNormalization;
-import io.github.keypoints.models.Imm58Net;
-import io.github.keypoints.models.ModelZoo;
-import io.github.keypoints.models.TorchDefaultInitializer;
 import io.github.keypoints.train.EpochListener;
 import io.github.keypoints.train.EpochRecord;
 import io.github.keypoints.train.KeypointTrainer;
-import io.github.keypoints.train.LearningRateSchedule;
+import io.github.keypoints.train.LandmarkRecipe;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -64,29 +62,34 @@ import picocli.CommandLine.Spec;
         })
 public final class BenchEpochCommand implements Callable<Integer> {
 
-    /** The reference recipe's network, as {@code bench/acceptance.sh imm58} trains it. */
-    static final String MODEL = Imm58Net.NAME;
+    /**
+     * The recipe both sides train: the 58-point reference, as {@code bench/acceptance.sh imm58}.
+     */
+    static final LandmarkRecipe RECIPE = LandmarkRecipe.imm58Reference();
+
+    /** The recipe's network. */
+    static final String MODEL = RECIPE.architecture();
 
     /** The recipe's input width. */
-    static final int WIDTH = 120;
+    static final int WIDTH = RECIPE.inputWidth();
 
     /** The recipe's input height. */
-    static final int HEIGHT = 90;
+    static final int HEIGHT = RECIPE.inputHeight();
 
     /** The recipe's batch size. */
-    static final int BATCH = 32;
+    static final int BATCH = RECIPE.batchSize();
 
     /** The recipe's Adam learning rate. */
-    static final float LEARNING_RATE = 1e-3f;
+    static final float LEARNING_RATE = RECIPE.learningRate();
 
-    /** {@code --rotate}'s default: the largest rotation in degrees. */
-    static final double ROTATE = 15;
+    /** The recipe's largest rotation in degrees. */
+    static final double ROTATE = RECIPE.rotation();
 
-    /** {@code --shift}'s default at this width: 10 px at 240 wide. */
-    static final double SHIFT = 10.0 * WIDTH / 240.0;
+    /** The recipe's largest shift in input pixels (10 px at 240 wide). */
+    static final double SHIFT = RECIPE.shift() * WIDTH;
 
-    /** {@code --jitter}'s default: brightness and contrast. */
-    static final double JITTER = 0.2;
+    /** The recipe's brightness and contrast jitter. */
+    static final double JITTER = RECIPE.jitter();
 
     /** The Python module the reference imports besides torch, and its Debian package. */
     private static final Map<String, String> PYTHON_MODULES = Map.of("cv2", "python3-opencv");
@@ -175,8 +178,8 @@ public final class BenchEpochCommand implements Callable<Integer> {
                             + " ./keypoints ...)");
         }
         LoadedDataset loaded = TrainCommand.load(dir, "imm");
-        TrainCommand.Split split =
-                TrainCommand.split(loaded, "imm", dir, ImmSplit.REFERENCE_LAST_TRAIN_PERSON, 0);
+        SplitRule rule = SplitRule.immPersons(ImmSplit.REFERENCE_LAST_TRAIN_PERSON, 0);
+        FaceSplit split = rule.apply(loaded.samples());
         List<FaceSample> train = first(split.train(), limit);
         List<FaceSample> val = first(split.validation(), limit);
         if (train.isEmpty() || val.isEmpty()) {
@@ -192,8 +195,7 @@ public final class BenchEpochCommand implements Callable<Integer> {
                             + ImmSplit.REFERENCE_LAST_TRAIN_PERSON
                             + " train); both must be non-empty");
         }
-        AugmentationPipeline pipeline =
-                TrainCommand.augmentation(WIDTH, ROTATE, SHIFT, JITTER, true);
+        AugmentationPipeline pipeline = RECIPE.augmentation();
         System.out.printf(
                 Locale.ROOT,
                 "bench epoch: %s at %dx%d gray, batch %d, MSE, Adam %.0e; %d training / %d"
@@ -205,11 +207,11 @@ public final class BenchEpochCommand implements Callable<Integer> {
                 LEARNING_RATE,
                 train.size(),
                 val.size(),
-                split.description(),
+                rule.toString(),
                 pipeline.augmentation());
         List<JavaRun> java = new ArrayList<>();
         for (String engine : sides.engines) {
-            java.add(measure(engine, train, val, pipeline));
+            java.add(measure(engine, train, val));
         }
         JsonObject py = noPython ? null : runPython(n, dir);
         Summary pySummary = null;
@@ -229,7 +231,7 @@ public final class BenchEpochCommand implements Callable<Integer> {
             recipe.put("batch", BATCH);
             recipe.put("loss", "mse");
             recipe.put("optimizer", "adam " + LEARNING_RATE);
-            recipe.put("split", split.description());
+            recipe.put("split", rule.toString());
             recipe.put("train_faces", train.size());
             recipe.put("validation_faces", val.size());
             recipe.put("augmentation", pipeline.augmentation().toString());
@@ -507,54 +509,27 @@ public final class BenchEpochCommand implements Callable<Integer> {
     record JavaRun(String engine, long params, List<EpochTiming> epochs) {}
 
     /**
-     * Runs the warm-up and the timed epochs exactly as {@code keypoints train --augment on} builds
-     * them (its datasets, augmentation, loss and trainer), without a run folder, so nothing is
-     * written to disk, and on the CPU.
+     * Runs the warm-up and the timed epochs exactly as {@code keypoints train --recipe
+     * imm58-reference} builds them (the recipe's datasets, augmentation, loss and schedule),
+     * without a run folder, so nothing is written to disk, and on the CPU.
      */
-    private JavaRun measure(
-            String engine,
-            List<FaceSample> train,
-            List<FaceSample> val,
-            AugmentationPipeline pipeline)
+    private JavaRun measure(String engine, List<FaceSample> train, List<FaceSample> val)
             throws IOException {
         // A fresh cache per engine: each engine's warm-up epoch decodes the photos once.
         ImageCache cache = ImageCache.inMemory();
-        PixelNormalization norm = PixelNormalization.centered();
-        LandmarkScheme scheme = LandmarkScheme.IMM_58;
-        FaceLandmarkDataset trainSet =
-                FaceDatasets.of(
-                        train,
-                        scheme,
-                        WIDTH,
-                        HEIGHT,
-                        TrainCommand.crop(DatasetFormat.IMM),
-                        norm,
-                        pipeline,
-                        cache,
-                        seed,
-                        BATCH);
-        FaceLandmarkDataset valSet =
-                FaceDatasets.of(
-                        val,
-                        scheme,
-                        WIDTH,
-                        HEIGHT,
-                        TrainCommand.crop(DatasetFormat.IMM),
-                        norm,
-                        null,
-                        cache,
-                        seed,
-                        BATCH);
-        var block = new TorchDefaultInitializer(seed).install(ModelZoo.create(MODEL, 2 * 58));
+        PixelNormalization norm = RECIPE.normalization(train, cache);
+        FaceLandmarkDataset trainSet = RECIPE.trainingSet(train, cache, norm, seed);
+        FaceLandmarkDataset valSet = RECIPE.evaluationSet(val, cache, norm);
+        var block = RECIPE.newBlock(LandmarkScheme.IMM_58, seed);
         EpochClock clock = new EpochClock(engine, 1 + epochs, System.err);
         KeypointTrainer.builder()
                 .setBlock(block)
                 .setTrainingData(trainSet)
                 .setValidationData(valSet)
                 .setEpochs(1 + epochs)
-                .setBatchSize(BATCH)
-                .optLoss(TrainCommand.loss("mse", WIDTH))
-                .optSchedule(LearningRateSchedule.fixed(LEARNING_RATE))
+                .setBatchSize(RECIPE.batchSize())
+                .optLoss(RECIPE.loss())
+                .optSchedule(RECIPE.schedule())
                 .optSeed(seed)
                 .optEngine(engine)
                 .optDevices(new Device[] {Device.cpu()})

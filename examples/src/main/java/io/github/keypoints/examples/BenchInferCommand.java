@@ -137,8 +137,8 @@ public final class BenchInferCommand implements Callable<Integer> {
             case "landmark-cnn":
                 return List.of(new Case(model, 64, 64, 136));
             case "landmarker":
-                int side = LANDMARKER.inputSize();
-                return List.of(new Case(model, side, side, 136));
+                return List.of(
+                        new Case(model, LANDMARKER.inputWidth(), LANDMARKER.inputHeight(), 136));
             default:
                 return List.of();
         }

@@ -3,27 +3,36 @@ package io.github.keypoints.examples;
 import io.github.keypoints.data.FaceSample;
 import io.github.keypoints.data.Keypoints;
 import io.github.keypoints.data.LandmarkScheme;
+import io.github.keypoints.data.augment.AugmentationPipeline;
+import io.github.keypoints.data.dataset.FaceLandmarkDataset;
+import io.github.keypoints.data.dataset.ImageCache;
 import io.github.keypoints.data.image.ImageFiles;
 import io.github.keypoints.data.image.ImageHeader;
-import io.github.keypoints.data.load.ArchiveDownloader;
 import io.github.keypoints.data.load.DatasetFormat;
-import io.github.keypoints.data.load.DatasetLoader;
+import io.github.keypoints.data.load.DownloadException;
+import io.github.keypoints.data.load.FaceSplit;
+import io.github.keypoints.data.load.ImmFaceDatabase;
 import io.github.keypoints.data.load.ImmFaceName;
 import io.github.keypoints.data.load.ImmSplit;
 import io.github.keypoints.data.load.LoadedDataset;
+import io.github.keypoints.data.load.SplitRule;
+import io.github.keypoints.data.preprocess.PixelNormalization;
+import io.github.keypoints.models.KeypointBlock;
 import io.github.keypoints.morph.Face;
 import io.github.keypoints.morph.ImageBuffer;
 import io.github.keypoints.morph.MeanFace;
 import io.github.keypoints.morph.SideBySide;
+import io.github.keypoints.train.BestBy;
+import io.github.keypoints.train.EpochRecord;
 import io.github.keypoints.train.KeypointTrainer;
+import io.github.keypoints.train.LandmarkRecipe;
 import io.github.keypoints.train.MeanShapeBaseline;
+import io.github.keypoints.train.TrainingReport;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,11 +47,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code keypoints demo}: the README's main job. On the IMM Face Database it trains the nose-tip
- * model and the 58-point model with short budgets (through {@code keypoints train}, so the demo
- * runs exactly what a user would run by hand), lets the trainer draw its validation predictions,
- * loss curves and first-layer filters, builds the mean face of the 40 neutral faces and of men
- * versus women with {@code keypoints-morph}, and writes {@code report.md} linking all of it.
+ * {@code keypoints demo}: the README's main job. On the IMM Face Database ({@link ImmFaceDatabase})
+ * it trains the nose-tip model ({@link LandmarkRecipe#noseTip()}) and the 58-point model ({@link
+ * LandmarkRecipe#imm58Improved()}) with the library's recipes and trainer, exactly as {@code
+ * keypoints train --recipe} would, lets the trainer draw its validation predictions, loss curves
+ * and first-layer filters, builds the mean face of the 40 neutral faces and of men versus women
+ * with {@code keypoints-morph}, and writes {@code report.md} linking all of it.
  */
 @Command(
         name = "demo",
@@ -64,33 +74,20 @@ import picocli.CommandLine.Spec;
         })
 public final class DemoCommand implements Callable<Integer> {
 
-    /** Default epochs of the nose-tip model (the reference trained 25). */
-    static final int DEFAULT_EPOCHS_NOSE = 25;
+    /** The nose-tip model's recipe: the reference's Part 1. */
+    static final LandmarkRecipe NOSE_RECIPE = LandmarkRecipe.noseTip();
 
     /**
-     * Default epochs of the 58-point model, trained with the improved recipe ({@link
-     * #IMPROVED_RECIPE}; the reference trained 70 epochs without it).
+     * The 58-point model's recipe: the reference's network and input with the improvements
+     * docs/training.md measured (augmentation, cosine schedule, Wing loss, standardised input).
      */
-    static final int DEFAULT_EPOCHS_FULL = 80;
+    static final LandmarkRecipe FULL_RECIPE = LandmarkRecipe.imm58Improved();
 
-    /**
-     * The improved 58-point recipe on top of the reference's network and input: augmentation,
-     * cosine schedule to 1e-5, Wing loss, inputs standardised with the training images' statistics
-     * (docs/training.md measured each ingredient).
-     */
-    static final List<String> IMPROVED_RECIPE =
-            List.of(
-                    "--augment",
-                    "on",
-                    "--cosine",
-                    "1e-5",
-                    "--loss",
-                    "wing",
-                    "--normalize",
-                    "dataset");
+    /** Default epochs of the nose-tip model (its recipe's; the reference trained 25). */
+    static final int DEFAULT_EPOCHS_NOSE = NOSE_RECIPE.epochs();
 
-    /** Input size of the 58-point model in the demo: the acceptance recipe's 120x90. */
-    static final String FULL_INPUT = "120x90";
+    /** Default epochs of the 58-point model (its recipe's). */
+    static final int DEFAULT_EPOCHS_FULL = FULL_RECIPE.epochs();
 
     @Spec private CommandSpec spec;
 
@@ -115,7 +112,7 @@ public final class DemoCommand implements Callable<Integer> {
             paramLabel = "URL",
             hidden = true,
             description = "Where to download the IMM archive from (default: the OpenIMAJ mirror).")
-    private URI dataUrl = ArchiveDownloader.IMM_URI;
+    private URI dataUrl = ImmFaceDatabase.ARCHIVE_URI;
 
     @Option(
             names = "--data-sha256",
@@ -135,13 +132,14 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(
             names = "--epochs-nose",
             paramLabel = "N",
-            description = "Epochs of the nose-tip model (default: " + DEFAULT_EPOCHS_NOSE + ").")
+            description = "Epochs of the nose-tip model (default: 25, the nose-tip recipe's).")
     private Integer epochsNose;
 
     @Option(
             names = "--epochs-full",
             paramLabel = "N",
-            description = "Epochs of the 58-point model (default: " + DEFAULT_EPOCHS_FULL + ").")
+            description =
+                    "Epochs of the 58-point model (default: 80, the imm58-improved recipe's).")
     private Integer epochsFull;
 
     @Option(
@@ -169,8 +167,8 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print a one-line JSON summary as the last line.")
     private boolean json;
 
-    /** The figures of one trained model, read back from its run folder. */
-    record Trained(String model, Path run, int epochs, Map<String, Double> last, double seconds) {}
+    /** One trained model: its run folder, its epochs and the figures of its last epoch. */
+    record Trained(String model, Path run, int epochs, EpochRecord last, double seconds) {}
 
     @Override
     public Integer call() throws Exception {
@@ -190,15 +188,11 @@ public final class DemoCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(
                     spec.commandLine(), "--engine: expected PyTorch or MXNet, found " + engine);
         }
-        Path imm = locateData(log);
-        LoadedDataset loaded =
-                DatasetLoader.builder()
-                        .setPath(imm)
-                        .optFormat(DatasetFormat.IMM)
-                        .optStrict(true)
-                        .build()
-                        .load();
-        ImmSplit split = ImmSplit.byPerson(loaded.samples(), ImmSplit.REFERENCE_LAST_TRAIN_PERSON);
+        ImmFaceDatabase database = locateData(log);
+        Path imm = database.path();
+        LoadedDataset loaded = database.load();
+        SplitRule rule = SplitRule.immPersons(ImmSplit.REFERENCE_LAST_TRAIN_PERSON, 0);
+        FaceSplit split = rule.apply(loaded.samples());
         log.printf(
                 Locale.ROOT,
                 "demo: %d IMM faces from %s (%d train, %d validation)%n",
@@ -225,21 +219,20 @@ public final class DemoCommand implements Callable<Integer> {
         Trained noseRun =
                 train(
                         "nose-tip",
+                        NOSE_RECIPE.toBuilder().optEpochs(nose).build(),
                         run.resolve("nose-tip"),
-                        imm,
-                        List.of("--epochs", Integer.toString(nose), "--batch", "15"));
+                        rule,
+                        split,
+                        log);
         log.printf(Locale.ROOT, "demo [3/3]: 58-point model, %d epochs%n", full);
-        List<String> fullBudget =
-                new ArrayList<>(
-                        List.of(
-                                "--epochs",
-                                Integer.toString(full),
-                                "--batch",
-                                "32",
-                                "--input",
-                                FULL_INPUT));
-        fullBudget.addAll(IMPROVED_RECIPE);
-        Trained fullRun = train("imm58", run.resolve("imm58"), imm, fullBudget);
+        Trained fullRun =
+                train(
+                        "imm58",
+                        FULL_RECIPE.toBuilder().optEpochs(full).build(),
+                        run.resolve("imm58"),
+                        rule,
+                        split,
+                        log);
 
         double noseBaseline =
                 MeanShapeBaseline.evaluate(
@@ -263,12 +256,12 @@ public final class DemoCommand implements Callable<Integer> {
         stdout.printf(
                 Locale.ROOT,
                 "nose-tip: validation mean error %.1f px (mean-position baseline %.1f px)%n",
-                noseRun.last().get("val_mean_px"),
+                noseRun.last().valMeanPx(),
                 noseBaseline);
         stdout.printf(
                 Locale.ROOT,
                 "58 points: validation mean error %.1f px (mean-shape baseline %.1f px)%n",
-                fullRun.last().get("val_mean_px"),
+                fullRun.last().valMeanPx(),
                 fullBaseline);
         stdout.printf(Locale.ROOT, "report: %s (%.0f s in all)%n", report, seconds);
         if (json) {
@@ -277,9 +270,9 @@ public final class DemoCommand implements Callable<Integer> {
             for (Trained t : List.of(noseRun, fullRun)) {
                 String k = t.model().replace('-', '_');
                 summary.put(k + "_epochs", t.epochs());
-                summary.put(k + "_val_mean_px", t.last().get("val_mean_px"));
-                summary.put(k + "_val_mae_px", t.last().get("val_mae_px"));
-                summary.put(k + "_val_nme", t.last().get("val_nme"));
+                summary.put(k + "_val_mean_px", t.last().valMeanPx());
+                summary.put(k + "_val_mae_px", t.last().valMaePx());
+                summary.put(k + "_val_nme", t.last().valNme());
                 summary.put(
                         k + "_model", t.run().resolve(KeypointTrainer.MODEL_DIRECTORY).toString());
             }
@@ -295,137 +288,88 @@ public final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Returns the IMM folder: {@code --data}, else the verified cache or a download. */
-    private Path locateData(PrintStream log) throws IOException {
+    /** Returns the prepared IMM set: {@code --data}, else the verified cache or a download. */
+    private ImmFaceDatabase locateData(PrintStream log) throws IOException {
         if (data != null) {
-            if (!Files.isDirectory(data)) {
+            ImmFaceDatabase imm = ImmFaceDatabase.builder().optLocalPath(data).build();
+            try {
+                imm.prepare();
+            } catch (IOException e) {
                 throw new CommandLine.ParameterException(
-                        spec.commandLine(), "--data: no such folder: " + data);
+                        spec.commandLine(), "--data: " + e.getMessage());
             }
-            if (DatasetFormat.detect(data) != DatasetFormat.IMM) {
-                throw new CommandLine.ParameterException(
-                        spec.commandLine(),
-                        "--data: "
-                                + data
-                                + " is not the IMM Face Database (expected NN-Kg.asf files"
-                                + " beside their .jpg images)");
-            }
-            return data;
+            return imm;
         }
         if (dataSha256 != null && !dataSha256.strip().matches("[0-9a-fA-F]{64}")) {
             throw new CommandLine.ParameterException(
                     spec.commandLine(),
                     "--data-sha256: expected 64 hexadecimal digits, found '" + dataSha256 + "'");
         }
-        Path cacheDir = cache != null ? cache : ImmDataLocation.defaultCacheDir();
-        log.println("demo: no --data given; looking for the IMM set in " + cacheDir);
-        return new ImmDataLocation(
-                        dataUrl,
-                        cacheDir,
-                        dataSha256 == null ? null : dataSha256.strip().toLowerCase(Locale.ROOT),
-                        Duration.ofSeconds(30))
-                .locate();
+        ImmFaceDatabase imm =
+                ImmFaceDatabase.builder()
+                        .optCacheDirectory(cache)
+                        .optUri(dataUrl)
+                        .optArchiveSha256(dataSha256)
+                        .build();
+        log.println("demo: no --data given; looking for the IMM set in " + imm.cacheDirectory());
+        try {
+            imm.prepare();
+        } catch (DownloadException e) {
+            throw new IOException(e.getMessage() + "; pass --data /path/to/imm_face_db", e);
+        }
+        return imm;
     }
 
-    /** Runs {@code keypoints train} for one model and reads its history back. */
-    private Trained train(String model, Path run, Path imm, List<String> budget)
+    /**
+     * Trains one model with its recipe on the split, as {@code keypoints train --recipe} does: the
+     * recipe's datasets (one image cache), network, loss and schedule; the trainer writes the
+     * history, loss curve, gallery, filters, checkpoints and model directory into {@code run}.
+     */
+    private Trained train(
+            String model,
+            LandmarkRecipe recipe,
+            Path run,
+            SplitRule rule,
+            FaceSplit split,
+            PrintStream log)
             throws IOException {
-        CommandLine root = new CommandLine(new KeypointsCommand());
-        CommandLine trainCli = root.getSubcommands().get("train");
-        if (trainCli == null) {
-            throw new IllegalStateException(
-                    "this build of keypoints has no 'train' subcommand; the demo needs it");
-        }
-        List<String> args = new ArrayList<>();
-        args.addAll(
-                List.of(
-                        "--model",
-                        model,
-                        "--data",
-                        imm.toString(),
-                        "--format",
-                        "imm",
-                        "--engine",
-                        engine,
-                        "--seed",
-                        Long.toString(seed),
-                        "--out",
-                        run.toString()));
-        args.addAll(budget);
         long t0 = System.nanoTime();
-        int code = KeypointsCommand.execute(prepend("train", args));
-        if (code != 0) {
-            throw new IllegalStateException(
-                    "training the "
-                            + model
-                            + " model failed (exit code "
-                            + code
-                            + "); the command was: keypoints train "
-                            + String.join(" ", args));
-        }
-        List<Map<String, Double>> history = readHistory(run.resolve("history.csv"));
+        ImageCache cache = ImageCache.inMemory();
+        PixelNormalization norm = recipe.normalization(split.train(), cache);
+        FaceLandmarkDataset trainSet = recipe.trainingSet(split.train(), cache, norm, seed);
+        FaceLandmarkDataset valSet = recipe.evaluationSet(split.validation(), cache, norm);
+        LandmarkScheme scheme = trainSet.scheme();
+        KeypointBlock block = recipe.newBlock(scheme, seed);
+        Map<String, String> provenance = new LinkedHashMap<>();
+        provenance.put(SplitRule.PROVENANCE_KEY, rule.toString());
+        provenance.put("data_format", DatasetFormat.IMM.name());
+        AugmentationPipeline augmentation = recipe.augmentation();
+        provenance.put(
+                "augmentation",
+                augmentation == null ? "none" : augmentation.augmentation().toString());
+        log.printf(Locale.ROOT, "demo: %s%n", recipe);
+        TrainingReport report =
+                KeypointTrainer.builder()
+                        .setBlock(block)
+                        .setTrainingData(trainSet)
+                        .setValidationData(valSet)
+                        .setEpochs(recipe.epochs())
+                        .setBatchSize(recipe.batchSize())
+                        .optLoss(recipe.loss())
+                        .optSchedule(recipe.schedule())
+                        .optSeed(seed)
+                        .optEngine(engine)
+                        .optRunDirectory(run)
+                        .optBestBy(BestBy.VAL_MEAN_PX)
+                        .optModelSpec(recipe.modelSpec(block, scheme, norm, engine, provenance))
+                        .optProgress(log)
+                        .build()
+                        .fit();
+        EpochRecord last = report.history().get(report.history().size() - 1);
+        EvaluateCommand.printFigures(
+                log, report.validation(), last.valLoss(), model + " validation");
         return new Trained(
-                model,
-                run,
-                history.size(),
-                history.get(history.size() - 1),
-                (System.nanoTime() - t0) / 1e9);
-    }
-
-    private static String[] prepend(String first, List<String> rest) {
-        String[] a = new String[rest.size() + 1];
-        a[0] = first;
-        for (int i = 0; i < rest.size(); i++) {
-            a[i + 1] = rest.get(i);
-        }
-        return a;
-    }
-
-    /** Reads a trainer's {@code history.csv} by column name. */
-    static List<Map<String, Double>> readHistory(Path csv) throws IOException {
-        if (!Files.isRegularFile(csv)) {
-            throw new IOException("The trainer wrote no history: " + csv + " is missing");
-        }
-        List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
-        if (lines.size() < 2) {
-            throw new IOException(csv + ": expected a header and at least one epoch");
-        }
-        String[] header = lines.get(0).split(",");
-        List<Map<String, Double>> rows = new ArrayList<>();
-        for (int i = 1; i < lines.size(); i++) {
-            if (lines.get(i).isBlank()) {
-                continue;
-            }
-            String[] f = lines.get(i).split(",");
-            if (f.length != header.length) {
-                throw new IOException(
-                        csv
-                                + " line "
-                                + (i + 1)
-                                + ": expected "
-                                + header.length
-                                + " fields, found "
-                                + f.length);
-            }
-            Map<String, Double> row = new LinkedHashMap<>();
-            for (int k = 0; k < f.length; k++) {
-                try {
-                    row.put(header[k].strip(), Double.parseDouble(f[k].strip()));
-                } catch (NumberFormatException e) {
-                    throw new IOException(
-                            csv
-                                    + " line "
-                                    + (i + 1)
-                                    + ": field "
-                                    + header[k]
-                                    + " is not a number: '"
-                                    + f[k]
-                                    + "'");
-                }
-            }
-            rows.add(row);
-        }
-        return rows;
+                model, run, report.history().size(), last, (System.nanoTime() - t0) / 1e9);
     }
 
     /** Writes the mean face of all neutral faces and men versus women; returns seconds. */
@@ -488,7 +432,7 @@ public final class DemoCommand implements Callable<Integer> {
     private Path writeReport(
             Path run,
             Path imm,
-            ImmSplit split,
+            FaceSplit split,
             List<Trained> runs,
             double[] baselines,
             int neutralFaces,
@@ -514,16 +458,16 @@ public final class DemoCommand implements Callable<Integer> {
         List<List<String>> rows = new ArrayList<>();
         for (int i = 0; i < runs.size(); i++) {
             Trained t = runs.get(i);
-            Map<String, Double> m = t.last();
+            EpochRecord m = t.last();
             rows.add(
                     List.of(
                             t.model(),
                             Integer.toString(t.epochs()),
-                            RunReport.number(m.getOrDefault("train_loss", Double.NaN), 5),
-                            RunReport.number(m.getOrDefault("val_loss", Double.NaN), 5),
-                            RunReport.number(m.getOrDefault("val_mean_px", Double.NaN), 1),
-                            RunReport.number(m.getOrDefault("val_mae_px", Double.NaN), 1),
-                            RunReport.number(m.getOrDefault("val_nme", Double.NaN), 3),
+                            RunReport.number(m.trainLoss(), 5),
+                            RunReport.number(m.valLoss(), 5),
+                            RunReport.number(m.valMeanPx(), 1),
+                            RunReport.number(m.valMaePx(), 1),
+                            RunReport.number(m.valNme(), 3),
                             RunReport.number(baselines[i], 1),
                             RunReport.number(t.seconds(), 0)));
         }

@@ -1,6 +1,7 @@
 package io.github.keypoints.examples;
 
 import ai.djl.Device;
+import ai.djl.training.loss.Loss;
 import ai.djl.util.Pair;
 import io.github.keypoints.data.Box;
 import io.github.keypoints.data.FaceSample;
@@ -9,13 +10,16 @@ import io.github.keypoints.data.detect.BoxCalibration;
 import io.github.keypoints.data.detect.CascadeFaceFinder;
 import io.github.keypoints.data.detect.FaceFinder;
 import io.github.keypoints.data.image.ImageFiles;
+import io.github.keypoints.data.load.DatasetFormat;
 import io.github.keypoints.data.load.LoadedDataset;
+import io.github.keypoints.data.load.SplitRule;
 import io.github.keypoints.models.KeypointModel;
 import io.github.keypoints.models.ModelSpec;
 import io.github.keypoints.models.inference.KeypointDetector;
 import io.github.keypoints.train.EvaluationResult;
 import io.github.keypoints.train.KeypointTrainer;
 import io.github.keypoints.train.LandmarkErrors;
+import io.github.keypoints.train.LandmarkRecipe;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -143,12 +147,11 @@ public final class EvaluateCommand implements Callable<Integer> {
         String eng = engine == null ? spec.engine() : engine;
         EngineSetup.requireEngine(eng);
         List<FaceSample> samples = loaded.samples();
-        String split = meta.getOrDefault("split", "");
-        if (split.startsWith("imm-person<=")) {
-            String last = split.substring("imm-person<=".length()).split(";")[0];
-            samples =
-                    TrainCommand.split(loaded, format, data, Integer.parseInt(last), 0)
-                            .validation();
+        DatasetFormat dataFormat =
+                format == null ? DatasetFormat.detect(data) : DatasetFormat.parse(format);
+        if (dataFormat == DatasetFormat.IMM
+                && SplitRule.fromProvenance(meta).orElse(null) instanceof SplitRule.ImmPersons p) {
+            samples = p.apply(samples).validation();
         }
         int b = batch != null ? batch : Integer.parseInt(meta.getOrDefault("batch_size", "32"));
         try (KeypointModel km = KeypointModel.load(modelDir, eng, Device.cpu())) {
@@ -157,8 +160,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                     FaceDatasets.forModel(km.spec(), samples, b),
                     b,
                     eng,
-                    TrainCommand.loss(
-                            lossKey(meta.getOrDefault("loss", "mse")), km.spec().inputWidth()));
+                    savedLoss(km.spec()));
         }
     }
 
@@ -181,9 +183,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                     FaceDatasets.forModel(km.spec(), samples, batch),
                     batch,
                     eng,
-                    TrainCommand.loss(
-                            lossKey(spec.provenance().getOrDefault("loss", "mse")),
-                            km.spec().inputWidth()));
+                    savedLoss(km.spec()));
         }
     }
 
@@ -329,6 +329,17 @@ public final class EvaluateCommand implements Callable<Integer> {
             j.print(System.out);
         }
         return 0;
+    }
+
+    /** The loss a model was trained with (by its name in the provenance), at its input size. */
+    private static Loss savedLoss(ModelSpec spec) {
+        return LandmarkRecipe.builder()
+                .optLoss(
+                        TrainCommand.lossKind(
+                                lossKey(spec.provenance().getOrDefault("loss", "mse"))))
+                .optInputSize(spec.inputWidth(), spec.inputHeight())
+                .build()
+                .loss();
     }
 
     private static String lossKey(String djlName) {

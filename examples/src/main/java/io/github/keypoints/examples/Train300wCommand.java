@@ -8,8 +8,9 @@ import io.github.keypoints.data.dataset.FaceLandmarkDataset;
 import io.github.keypoints.data.dataset.ImageCache;
 import io.github.keypoints.data.load.DatasetFormat;
 import io.github.keypoints.data.load.DatasetLoader;
+import io.github.keypoints.data.load.FaceSplit;
 import io.github.keypoints.data.load.LoadedDataset;
-import io.github.keypoints.data.load.PhotoSplit;
+import io.github.keypoints.data.load.SplitRule;
 import io.github.keypoints.data.preprocess.PixelNormalization;
 import io.github.keypoints.models.KeypointBlock;
 import io.github.keypoints.models.LandmarkCnn;
@@ -43,7 +44,8 @@ import picocli.CommandLine.Spec;
         description = {
             "Train the 68-point landmarker on folders of images + .pts (300-W face crops), choose"
                     + " the epoch on held-out training photos (every --holdout-th photo), and,"
-                    + " with --test, report NME (outer eye corners 36/45, tight ground-truth box),"
+                    + " with --test, report NME (by the scheme's normaliser points, for 68 points"
+                    + " the outer eye corners 36/45; tight ground-truth box),"
                     + " mean px and MAE on a test folder that is never trained or tuned on. The"
                     + " default recipe is LandmarkRecipe.ibug68(); every option below changes one"
                     + " ingredient. Saves the model directory model/ for predict and evaluate.",
@@ -180,7 +182,8 @@ final class Train300wCommand implements Callable<Integer> {
         for (Path d : data) {
             all.addAll(load(d));
         }
-        PhotoSplit split = PhotoSplit.everyNthPhoto(all, holdout, 0);
+        SplitRule rule = new SplitRule.EveryNthPhoto(holdout, 0);
+        FaceSplit split = rule.apply(all);
         List<FaceSample> testFaces = test == null ? List.of() : load(test);
         System.err.printf(
                 Locale.ROOT,
@@ -189,7 +192,7 @@ final class Train300wCommand implements Callable<Integer> {
                 all.size(),
                 data,
                 split.train().size(),
-                split.heldOut().size(),
+                split.validation().size(),
                 holdout,
                 recipe,
                 engine,
@@ -198,21 +201,18 @@ final class Train300wCommand implements Callable<Integer> {
         ImageCache cache = ImageCache.inMemory();
         PixelNormalization norm = recipe.normalization(split.train(), cache);
         FaceLandmarkDataset trainSet = recipe.trainingSet(split.train(), cache, norm, seed);
-        FaceLandmarkDataset selectSet = recipe.evaluationSet(split.heldOut(), cache, norm);
+        FaceLandmarkDataset selectSet = recipe.evaluationSet(split.validation(), cache, norm);
         LandmarkScheme scheme = trainSet.scheme();
         KeypointBlock block = recipe.newBlock(scheme, seed);
         Map<String, String> provenance = new LinkedHashMap<>();
         provenance.put("data", data.toString());
-        provenance.put(
-                "split",
-                "photo-holdout every " + holdout + "th: " + split.train().size() + " train");
+        provenance.put(SplitRule.PROVENANCE_KEY, rule.toString());
         provenance.put(
                 "pretrained", pretrained == null ? "none" : pretrained.getFileName().toString());
         ModelSpec spec = recipe.modelSpec(block, scheme, norm, engine, provenance);
-        int side = recipe.inputSize();
+        int[] wh = {recipe.inputWidth(), recipe.inputHeight()};
         TrainingReport report;
-        try (NDManager weights =
-                PretrainedWeights.importInto(block, pretrained, engine, new int[] {side, side})) {
+        try (NDManager weights = PretrainedWeights.importInto(block, pretrained, engine, wh)) {
             report =
                     KeypointTrainer.builder()
                             .setBlock(block)
@@ -239,7 +239,7 @@ final class Train300wCommand implements Callable<Integer> {
                 Locale.ROOT,
                 "held-out training photos (%d faces): NME %.4f, mean %.2f px at epoch %d of %d;"
                         + " %.0f s%n",
-                split.heldOut().size(),
+                split.validation().size(),
                 report.validation().nme(),
                 report.validation().meanPx(),
                 chosen.epoch() + 1,
@@ -251,18 +251,18 @@ final class Train300wCommand implements Callable<Integer> {
             Pair<Double, EvaluationResult> r =
                     EvaluateCommand.evaluate(modelDir, testFaces, engine, recipe.batchSize());
             testResult = r.getValue();
+            String nme = "NME " + normaliser(scheme);
             System.out.printf(
                     Locale.ROOT,
-                    "%s (%d faces, tight ground-truth box): NME %.4f (outer eye corners 36/45),"
-                            + " mean %.2f px, MAE %.2f px%n",
+                    "%s (%d faces, tight ground-truth box): %s %.4f, mean %.2f px, MAE %.2f px%n",
                     test,
                     testResult.count(),
+                    nme,
                     testResult.nme(),
                     testResult.meanPx(),
                     testResult.maePx());
             testRows.put("test faces (" + test.getFileName() + ")", "" + testResult.count());
-            testRows.put(
-                    "test NME (outer eye corners 36/45)", RunReport.number(testResult.nme(), 4));
+            testRows.put("test " + nme, RunReport.number(testResult.nme(), 4));
             testRows.put("test mean point error (px)", RunReport.number(testResult.meanPx(), 2));
             testRows.put("test MAE (px)", RunReport.number(testResult.maePx(), 2));
         }
@@ -395,6 +395,17 @@ final class Train300wCommand implements Callable<Integer> {
             b.optStandardize("dataset".equalsIgnoreCase(normalize));
         }
         return b.build();
+    }
+
+    /**
+     * Names the points the scheme's NME divides by, as {@link
+     * io.github.keypoints.train.LandmarkErrors} uses them: {@code (normalised by points 36/45)}.
+     */
+    static String normaliser(LandmarkScheme scheme) {
+        int[] n = scheme.normalizerIndices();
+        return n.length == 2
+                ? "(normalised by points " + n[0] + "/" + n[1] + ")"
+                : "(" + scheme.name() + " has no normaliser points)";
     }
 
     private static Number number(String key, String value) {

@@ -1,39 +1,28 @@
 package io.github.keypoints.examples;
 
 import ai.djl.ndarray.NDManager;
-import ai.djl.training.loss.Loss;
 import ai.djl.util.Pair;
-import io.github.keypoints.data.FaceSample;
 import io.github.keypoints.data.LandmarkScheme;
-import io.github.keypoints.data.augment.Augmentation;
 import io.github.keypoints.data.augment.AugmentationPipeline;
-import io.github.keypoints.data.augment.Center;
 import io.github.keypoints.data.dataset.FaceLandmarkDataset;
 import io.github.keypoints.data.dataset.ImageCache;
 import io.github.keypoints.data.load.DatasetFormat;
 import io.github.keypoints.data.load.DatasetLoader;
-import io.github.keypoints.data.load.ImmSplit;
+import io.github.keypoints.data.load.FaceSplit;
 import io.github.keypoints.data.load.LoadedDataset;
-import io.github.keypoints.data.preprocess.CropPolicy;
+import io.github.keypoints.data.load.SplitRule;
 import io.github.keypoints.data.preprocess.PixelNormalization;
-import io.github.keypoints.models.Imm58Net;
 import io.github.keypoints.models.KeypointBlock;
 import io.github.keypoints.models.ModelSpec;
 import io.github.keypoints.models.ModelZoo;
-import io.github.keypoints.models.NoseTipNet;
-import io.github.keypoints.models.ResNet18;
-import io.github.keypoints.models.TorchDefaultInitializer;
 import io.github.keypoints.train.BestBy;
 import io.github.keypoints.train.EvaluationResult;
 import io.github.keypoints.train.KeypointTrainer;
-import io.github.keypoints.train.L1KeypointLoss;
+import io.github.keypoints.train.LandmarkRecipe;
 import io.github.keypoints.train.LearningRateSchedule;
-import io.github.keypoints.train.MseLoss;
 import io.github.keypoints.train.TrainingReport;
-import io.github.keypoints.train.WingLoss;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -51,6 +40,10 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {
             "Train a keypoint network and report validation errors in original-image pixels.",
+            "The settings come from a library recipe (LandmarkRecipe): --recipe names one, else"
+                    + " --model NAME trains the reference's Part 1 settings with that network at"
+                    + " its own input (LandmarkRecipe.reference). Every other option changes one"
+                    + " setting of the recipe.",
             "IMM data is split by person (1-32 train, 33-40 validation) unless --last-train-person"
                     + " says otherwise; other data keeps every 5th sample for validation.",
             "Writes history.csv, loss-curve.png, gallery.png, filters.png, checkpoints/ and the"
@@ -59,9 +52,17 @@ import picocli.CommandLine.Spec;
 public final class TrainCommand implements Callable<Integer> {
 
     @Option(
+            names = "--recipe",
+            description =
+                    "nose-tip, imm58-reference, imm58-improved or ibug68 (default: the reference"
+                            + " settings for --model).")
+    String recipeName;
+
+    @Option(
             names = "--model",
-            required = true,
-            description = "Architecture: nose-tip, imm58, resnet18 or heatmap.")
+            description =
+                    "Architecture: nose-tip, imm58, resnet18, heatmap or landmark-cnn (required"
+                            + " without --recipe; with it, replaces the recipe's network).")
     String model;
 
     @Option(names = "--data", required = true, description = "Dataset folder or file.")
@@ -70,26 +71,21 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--format", description = "imm, pts or xml (detected when omitted).")
     String format;
 
-    @Option(names = "--input", description = "Network input WxH (default per model).")
+    @Option(
+            names = "--input",
+            description = "Network input WxH (default: the recipe's; nose-tip 80x60).")
     String input;
 
-    @Option(
-            names = "--epochs",
-            defaultValue = "25",
-            description = "Epochs (default ${DEFAULT-VALUE}).")
-    int epochs;
+    @Option(names = "--epochs", description = "Epochs (default: the recipe's; nose-tip 25).")
+    Integer epochs;
 
-    @Option(
-            names = "--batch",
-            defaultValue = "15",
-            description = "Batch size (default ${DEFAULT-VALUE}).")
-    int batch;
+    @Option(names = "--batch", description = "Batch size (default: the recipe's; nose-tip 15).")
+    Integer batch;
 
     @Option(
             names = "--lr",
-            defaultValue = "1e-3",
-            description = "Adam learning rate (default ${DEFAULT-VALUE}).")
-    float lr;
+            description = "Adam's starting learning rate (default: the recipe's; nose-tip 1e-3).")
+    Float lr;
 
     @Option(
             names = "--lr-drop",
@@ -101,14 +97,12 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(
             names = "--loss",
-            defaultValue = "mse",
-            description = "mse, mse-sum, l1 or wing (default ${DEFAULT-VALUE}).")
+            description = "mse, mse-sum, l1 or wing (default: the recipe's; nose-tip mse).")
     String loss;
 
     @Option(
             names = "--augment",
-            defaultValue = "off",
-            description = "on or off (default ${DEFAULT-VALUE}).")
+            description = "on or off (default: the recipe's; nose-tip off, imm58-* on).")
     String augment;
 
     @Option(
@@ -149,10 +143,10 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(
             names = "--normalize",
-            defaultValue = "centered",
             description =
                     "centered (pixel/255 - 0.5, the reference) or dataset (standardised with the"
-                            + " training images' mean and std) (default ${DEFAULT-VALUE}).")
+                            + " training images' mean and std) (default: the recipe's; nose-tip"
+                            + " centered).")
     String normalize;
 
     @Option(
@@ -164,28 +158,30 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(
             names = "--rotate",
-            defaultValue = "15",
-            description = "--augment on: largest rotation in degrees (default ${DEFAULT-VALUE}).")
-    double rotate;
+            description =
+                    "Augmentation: largest rotation in degrees (default: the recipe's; the"
+                            + " reference 15).")
+    Double rotate;
 
     @Option(
             names = "--shift",
             description =
-                    "--augment on: largest shift in input pixels (default 10 px at 240 wide,"
-                            + " scaled with --input).")
+                    "Augmentation: largest shift in input pixels (default: the recipe's; the"
+                            + " reference 10 px at 240 wide, scaled with --input).")
     Double shift;
 
     @Option(
             names = "--jitter",
-            defaultValue = "0.2",
             description =
-                    "--augment on: brightness and contrast jitter, 0..1 (default ${DEFAULT-VALUE}).")
-    double jitter;
+                    "Augmentation: brightness and contrast jitter, 0..1 (default: the recipe's;"
+                            + " the reference 0.2).")
+    Double jitter;
 
     @Option(
             names = "--flip",
-            defaultValue = "on",
-            description = "--augment on: random horizontal flip, on or off (default on).")
+            description =
+                    "Augmentation: random horizontal flip, on or off (default: the recipe's; the"
+                            + " reference on).")
     String flip;
 
     @Option(
@@ -205,134 +201,137 @@ public final class TrainCommand implements Callable<Integer> {
             EngineSetup.threads(threads);
         }
         EngineSetup.requireEngine(engine);
-        String arch = architecture(model);
-        boolean augmenting = onOff("--augment", augment);
         LoadedDataset loaded = load(data, format);
-        LandmarkScheme dataScheme = loaded.samples().get(0).keypoints().scheme();
-        LandmarkScheme scheme = NoseTipNet.NAME.equals(arch) ? LandmarkScheme.NOSE_TIP : dataScheme;
-        int[] wh = input == null ? defaultInput(arch) : parseInput(input);
-        Split split = split(loaded, format, data, lastTrainPerson, selectPersons);
-        CropPolicy crop = crop(split.format);
-        AugmentationPipeline pipeline =
-                augmenting
-                        ? augmentation(wh[0], rotate, shift, jitter, onOff("--flip", flip))
-                        : null;
+        DatasetFormat dataFormat =
+                format == null ? DatasetFormat.detect(data) : DatasetFormat.parse(format);
+        SplitRule rule = splitRule(dataFormat, lastTrainPerson, selectPersons);
+        FaceSplit split = rule.apply(loaded.samples());
+        LandmarkRecipe recipe = recipe(dataFormat);
+        AugmentationPipeline pipeline = recipe.augmentation();
         System.err.printf(
                 Locale.ROOT,
-                "train: %s on %d training / %d %s faces at %dx%d, %s, %s, engine %s%n",
-                arch,
-                split.train.size(),
-                split.selection.size(),
+                "train: %s on %d training / %d %s faces, engine %s%n",
+                recipe,
+                split.train().size(),
+                split.selection().size(),
                 split.selects() ? "selection" : "validation",
-                wh[0],
-                wh[1],
-                scheme,
-                pipeline == null ? "no augmentation" : pipeline.augmentation(),
                 engine);
         // One cache for every dataset of the run: each photo is decoded and warped once.
         ImageCache cache = ImageCache.inMemory();
-        PixelNormalization norm = PixelNormalization.centered();
-        if ("dataset".equalsIgnoreCase(normalize)) {
-            norm =
-                    FaceDatasets.standardization(
-                            FaceDatasets.of(
-                                    split.train,
-                                    scheme,
-                                    wh[0],
-                                    wh[1],
-                                    crop,
-                                    norm,
-                                    null,
-                                    cache,
-                                    seed,
-                                    batch));
+        PixelNormalization norm = recipe.normalization(split.train(), cache);
+        if (recipe.standardizes()) {
             System.err.printf(
                     Locale.ROOT,
                     "train: inputs standardised with the training images' mean %.4f and std"
                             + " %.4f%n",
                     norm.mean()[0],
                     norm.std()[0]);
-        } else if (!"centered".equalsIgnoreCase(normalize)) {
-            throw new IllegalArgumentException(
-                    "--normalize must be centered or dataset, got '" + normalize + "'");
         }
-        KeypointBlock block =
-                (KeypointBlock)
-                        new TorchDefaultInitializer(seed)
-                                .install(ModelZoo.create(arch, 2 * scheme.size()));
-        ModelSpec spec =
-                ModelSpec.builder()
-                        .setBlock(block)
-                        .setScheme(scheme)
-                        .setInputSize(wh[0], wh[1])
-                        .optCrop(crop)
-                        .optNormalization(norm)
-                        .optEngine(engine)
-                        .optProvenance(
-                                Map.of(
-                                        "split",
-                                        split.description,
-                                        "data_format",
-                                        split.format.name(),
-                                        "pretrained",
-                                        pretrained == null
-                                                ? "none"
-                                                : pretrained.getFileName().toString(),
-                                        "augmentation",
-                                        pipeline == null
-                                                ? "none"
-                                                : pipeline.augmentation().toString()))
-                        .build();
-        Path run = out == null ? Path.of("runs", arch + "-seed" + seed) : out;
+        FaceLandmarkDataset trainSet = recipe.trainingSet(split.train(), cache, norm, seed);
+        FaceLandmarkDataset selectSet = recipe.evaluationSet(split.selection(), cache, norm);
+        LandmarkScheme scheme = trainSet.scheme();
+        KeypointBlock block = recipe.newBlock(scheme, seed);
+        Map<String, String> provenance = new LinkedHashMap<>();
+        provenance.put(SplitRule.PROVENANCE_KEY, rule.toString());
+        provenance.put("data_format", dataFormat.name());
+        provenance.put(
+                "pretrained", pretrained == null ? "none" : pretrained.getFileName().toString());
+        provenance.put(
+                "augmentation", pipeline == null ? "none" : pipeline.augmentation().toString());
+        ModelSpec spec = recipe.modelSpec(block, scheme, norm, engine, provenance);
+        Path run = out == null ? Path.of("runs", recipe.architecture() + "-seed" + seed) : out;
+        int[] wh = {recipe.inputWidth(), recipe.inputHeight()};
         try (NDManager weights = PretrainedWeights.importInto(block, pretrained, engine, wh)) {
-            return train(scheme, wh, split, loaded, pipeline, cache, block, spec, run);
+            return train(recipe, split, loaded, trainSet, selectSet, block, spec, run);
         }
     }
 
+    /**
+     * The recipe this command line trains: {@code --recipe} (else the reference settings for {@code
+     * --model}) with every given option applied, for data of the given format.
+     */
+    LandmarkRecipe recipe(DatasetFormat dataFormat) {
+        LandmarkRecipe base;
+        if (recipeName != null) {
+            base = LandmarkRecipe.named(recipeName.toLowerCase(Locale.ROOT));
+        } else if (model != null) {
+            base = LandmarkRecipe.reference(architecture(model));
+        } else {
+            throw new IllegalArgumentException(
+                    "give --recipe " + String.join("|", LandmarkRecipe.names()) + " or --model");
+        }
+        LandmarkRecipe.Builder b = base.toBuilder();
+        if (recipeName != null && model != null) {
+            String arch = architecture(model);
+            if (!arch.equals(base.architecture())) {
+                b.optArchitecture(arch, Map.of());
+            }
+        }
+        int width = base.inputWidth();
+        if (input != null) {
+            int[] wh = parseInput(input);
+            b.optInputSize(wh[0], wh[1]);
+            width = wh[0];
+        }
+        if (epochs != null) {
+            b.optEpochs(epochs);
+        }
+        if (batch != null) {
+            b.optBatchSize(batch);
+        }
+        if (loss != null) {
+            b.optLoss(lossKind(loss));
+        }
+        b.optSchedule(schedule(base.schedule()));
+        boolean augmenting = augment != null ? onOff("--augment", augment) : base.augments();
+        b.optAugment(augmenting);
+        if (rotate != null) {
+            b.optRotation(rotate);
+        }
+        if (shift != null) {
+            b.optShift(shift / width);
+        }
+        if (jitter != null) {
+            b.optJitter(jitter);
+        }
+        if (flip != null) {
+            b.optFlip(onOff("--flip", flip));
+        }
+        if (normalize != null) {
+            if (!"dataset".equalsIgnoreCase(normalize) && !"centered".equalsIgnoreCase(normalize)) {
+                throw new IllegalArgumentException(
+                        "--normalize must be centered or dataset, got '" + normalize + "'");
+            }
+            b.optStandardize("dataset".equalsIgnoreCase(normalize));
+        }
+        LandmarkRecipe recipe = b.build();
+        if (augmenting && recipe.augmentation() == null) {
+            throw new IllegalArgumentException(
+                    "--augment on with --rotate 0, --shift 0, --jitter 0 and --flip off leaves"
+                            + " nothing to do; use --augment off");
+        }
+        return recipe.forFormat(dataFormat);
+    }
+
     private Integer train(
-            LandmarkScheme scheme,
-            int[] wh,
-            Split split,
+            LandmarkRecipe recipe,
+            FaceSplit split,
             LoadedDataset loaded,
-            AugmentationPipeline pipeline,
-            ImageCache cache,
+            FaceLandmarkDataset trainSet,
+            FaceLandmarkDataset selectSet,
             KeypointBlock block,
             ModelSpec spec,
             Path run)
             throws Exception {
-        FaceLandmarkDataset trainSet =
-                FaceDatasets.of(
-                        split.train,
-                        scheme,
-                        wh[0],
-                        wh[1],
-                        spec.crop(),
-                        spec.normalization(),
-                        pipeline,
-                        cache,
-                        seed,
-                        batch);
-        FaceLandmarkDataset selectSet =
-                FaceDatasets.of(
-                        split.selection,
-                        scheme,
-                        wh[0],
-                        wh[1],
-                        spec.crop(),
-                        spec.normalization(),
-                        null,
-                        cache,
-                        seed,
-                        batch);
         KeypointTrainer.Builder b =
                 KeypointTrainer.builder()
                         .setBlock(block)
                         .setTrainingData(trainSet)
                         .setValidationData(selectSet)
-                        .setEpochs(epochs)
-                        .setBatchSize(batch)
-                        .optLoss(loss(loss, wh[0]))
-                        .optSchedule(schedule())
+                        .setEpochs(recipe.epochs())
+                        .setBatchSize(recipe.batchSize())
+                        .optLoss(recipe.loss())
+                        .optSchedule(recipe.schedule())
                         .optSeed(seed)
                         .optEngine(engine)
                         .optRunDirectory(run)
@@ -392,47 +391,11 @@ public final class TrainCommand implements Callable<Integer> {
                     .put("model", report.model().toString())
                     .put("engine", engine)
                     .put("seed", seed)
-                    .put("augment", pipeline != null)
+                    .put("augment", recipe.augmentation() != null)
                     .put("group_mean_px", val.groupMeanPx())
                     .print(System.out);
         }
         return 0;
-    }
-
-    /**
-     * The keypoints-data augmentation of the reference's Part 2, scaled to the input width: what
-     * {@code --augment on} trains with, shared with {@code bench epoch}.
-     *
-     * @param inputWidth the network input width
-     * @param rotate the largest rotation in degrees (0: none)
-     * @param shift the largest shift in input pixels, or {@code null} for 10 px at 240 wide
-     * @param jitter the brightness and contrast jitter, 0..1 (0: none)
-     * @param flip whether to mirror with probability 1/2
-     */
-    static AugmentationPipeline augmentation(
-            int inputWidth, double rotate, Double shift, double jitter, boolean flip) {
-        List<Augmentation> steps = new ArrayList<>();
-        if (rotate > 0) {
-            steps.add(Augmentation.rotation(rotate, Center.IMAGE));
-        }
-        double shiftPx = shift != null ? shift : 10.0 * inputWidth / 240.0;
-        if (shiftPx > 0) {
-            steps.add(Augmentation.shift(shiftPx));
-        }
-        if (jitter > 0) {
-            steps.add(Augmentation.colorJitter(jitter, jitter));
-        }
-        if (flip) {
-            steps.add(Augmentation.withProbability(0.5, Augmentation.horizontalFlip()));
-        }
-        if (steps.isEmpty()) {
-            throw new IllegalArgumentException(
-                    "--augment on with --rotate 0, --shift 0, --jitter 0 and --flip off leaves"
-                            + " nothing to do; use --augment off");
-        }
-        return AugmentationPipeline.builder()
-                .setAugmentation(Augmentation.sequence(steps.toArray(new Augmentation[0])))
-                .build();
     }
 
     static boolean onOff(String option, String value) {
@@ -445,13 +408,6 @@ public final class TrainCommand implements Callable<Integer> {
         throw new IllegalArgumentException(option + " must be on or off, got '" + value + "'");
     }
 
-    /** IMM photos are used whole, as in the reference; other data is cropped to the face box. */
-    static CropPolicy crop(DatasetFormat format) {
-        return format == DatasetFormat.IMM
-                ? CropPolicy.wholeImage()
-                : CropPolicy.faceBox(1.3).keepingAspect();
-    }
-
     static String architecture(String name) {
         String n = name.toLowerCase(Locale.ROOT);
         if (!ModelZoo.architectures().contains(n)) {
@@ -461,46 +417,30 @@ public final class TrainCommand implements Callable<Integer> {
         return n;
     }
 
-    static int[] defaultInput(String arch) {
-        switch (arch) {
-            case NoseTipNet.NAME:
-                return new int[] {80, 60};
-            case Imm58Net.NAME:
-                return new int[] {240, 180};
-            case ResNet18.NAME:
-                return new int[] {224, 224};
-            default:
-                return new int[] {128, 96};
-        }
-    }
-
-    private LearningRateSchedule schedule() {
+    private LearningRateSchedule schedule(LearningRateSchedule recipes) {
         if (lrDrop != null && cosine != null) {
             throw new IllegalArgumentException("use either --lr-drop or --cosine, not both");
         }
+        float start = lr != null ? lr : recipes.baseRate();
         if (lrDrop != null) {
-            return LearningRateSchedule.parseDrops(lr, lrDrop);
+            return LearningRateSchedule.parseDrops(start, lrDrop);
         }
         if (cosine != null) {
-            return LearningRateSchedule.cosine(lr, cosine);
+            return LearningRateSchedule.cosine(start, cosine);
         }
-        return LearningRateSchedule.fixed(lr);
+        return lr != null ? recipes.withBaseRate(lr) : recipes;
     }
 
-    static Loss loss(String name, int inputWidth) {
-        switch (name.toLowerCase(Locale.ROOT)) {
-            case "mse":
-                return new MseLoss(MseLoss.Reduction.MEAN);
-            case "mse-sum":
-                return new MseLoss(MseLoss.Reduction.SUM);
-            case "l1":
-                return new L1KeypointLoss();
-            case "wing":
-                return WingLoss.builder().optScale(inputWidth).build();
-            default:
-                throw new IllegalArgumentException(
-                        "--loss must be mse, mse-sum, l1 or wing, got '" + name + "'");
-        }
+    static LandmarkRecipe.LossKind lossKind(String name) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "mse" -> LandmarkRecipe.LossKind.MSE;
+            case "mse-sum" -> LandmarkRecipe.LossKind.MSE_SUM;
+            case "l1" -> LandmarkRecipe.LossKind.L1;
+            case "wing" -> LandmarkRecipe.LossKind.WING;
+            default ->
+                    throw new IllegalArgumentException(
+                            "--loss must be mse, mse-sum, l1 or wing, got '" + name + "'");
+        };
     }
 
     static int[] parseInput(String s) {
@@ -536,35 +476,11 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     /**
-     * A split and how it was made: the network trains on {@code train}, epochs are measured (and
-     * with --keep-best chosen) on {@code selection}, and {@code validation} is what the reported
-     * figures are; without --select-persons the selection set is the validation set.
+     * The split of the command line: IMM data by person ({@code --last-train-person}, with {@code
+     * --select-persons} held out to choose the epoch), other data every 5th face.
      */
-    record Split(
-            List<FaceSample> train,
-            List<FaceSample> selection,
-            List<FaceSample> validation,
-            DatasetFormat format,
-            String description) {
-        boolean selects() {
-            return selection != validation;
-        }
-    }
-
-    static Split split(
-            LoadedDataset loaded, String format, Path data, int lastTrainPerson, int select)
-            throws java.io.IOException {
-        DatasetFormat f = format == null ? DatasetFormat.detect(data) : DatasetFormat.parse(format);
-        if (f == DatasetFormat.IMM) {
-            ImmSplit s = ImmSplit.byPerson(loaded.samples(), lastTrainPerson);
-            if (select <= 0) {
-                return new Split(
-                        s.train(),
-                        s.validation(),
-                        s.validation(),
-                        f,
-                        "imm-person<=" + lastTrainPerson);
-            }
+    static SplitRule splitRule(DatasetFormat format, int lastTrainPerson, int select) {
+        if (format == DatasetFormat.IMM) {
             if (select >= lastTrainPerson) {
                 throw new IllegalArgumentException(
                         "--select-persons must be below --last-train-person ("
@@ -572,22 +488,11 @@ public final class TrainCommand implements Callable<Integer> {
                                 + "), got "
                                 + select);
             }
-            ImmSplit t = ImmSplit.byPerson(s.train(), lastTrainPerson - select);
-            return new Split(
-                    t.train(),
-                    t.validation(),
-                    s.validation(),
-                    f,
-                    "imm-person<=" + lastTrainPerson + ";select>" + (lastTrainPerson - select));
+            return SplitRule.immPersons(lastTrainPerson, Math.max(0, select));
         }
         if (select > 0) {
             throw new IllegalArgumentException("--select-persons applies to IMM data only");
         }
-        List<FaceSample> train = new ArrayList<>();
-        List<FaceSample> val = new ArrayList<>();
-        for (int i = 0; i < loaded.samples().size(); i++) {
-            (i % 5 == 4 ? val : train).add(loaded.samples().get(i));
-        }
-        return new Split(train, val, val, f, "every-5th");
+        return new SplitRule.EveryNthSample(5);
     }
 }

@@ -186,7 +186,7 @@ class BenchInferCommandTest {
         JsonObject c = j.getAsJsonArray("cases").get(0).getAsJsonObject();
         io.github.keypoints.train.LandmarkRecipe recipe =
                 io.github.keypoints.train.LandmarkRecipe.ibug68();
-        int side = recipe.inputSize();
+        int side = recipe.inputWidth();
         assertThat(c.get("input").getAsString()).isEqualTo(side + "x" + side);
         assertThat(c.get("params").getAsLong())
                 .isEqualTo(

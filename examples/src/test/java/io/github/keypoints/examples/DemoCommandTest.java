@@ -1,7 +1,6 @@
 package io.github.keypoints.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.keypoints.data.LandmarkScheme;
 import io.github.keypoints.data.load.DatasetFormat;
@@ -12,8 +11,6 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,7 +29,8 @@ class DemoCommandTest {
         assertThat(r.code()).isZero();
         assertThat(r.out())
                 .contains("--epochs-nose")
-                .contains("default: " + DemoCommand.DEFAULT_EPOCHS_NOSE)
+                .contains("nose-tip model (default: " + DemoCommand.DEFAULT_EPOCHS_NOSE + ",")
+                .contains("58-point model (default: " + DemoCommand.DEFAULT_EPOCHS_FULL + ",")
                 .contains("--quick")
                 .contains("Example:")
                 .contains("./keypoints demo --data ../shared/data/imm_face_db");
@@ -100,19 +98,51 @@ class DemoCommandTest {
         assertThat(dir.resolve("run")).doesNotExist();
     }
 
+    /**
+     * The demo trains through the library (the recipes and the trainer), and what it reports is
+     * what {@code evaluate} measures on the saved models, which record the recipe and the split.
+     */
     @Test
-    void readsTheTrainersHistoryByColumnName() throws IOException {
-        Path csv = dir.resolve("history.csv");
-        Files.writeString(
-                csv,
-                "epoch,learning_rate,train_loss,val_loss,val_mean_px\n"
-                        + "0,0.001,0.5,0.4,30.0\n1,0.001,0.3,0.2,20.5\n");
-        List<Map<String, Double>> h = DemoCommand.readHistory(csv);
-        assertThat(h).hasSize(2);
-        assertThat(h.get(1)).containsEntry("val_mean_px", 20.5).containsEntry("epoch", 1.0);
-        Files.writeString(csv, "epoch,val_mean_px\n0,x\n");
-        assertThatThrownBy(() -> DemoCommand.readHistory(csv))
-                .hasMessageContaining("line 2: field val_mean_px is not a number: 'x'");
+    void aQuickDemoTrainsBothRecipesAndEvaluateReproducesItsFigures() throws IOException {
+        Path imm =
+                Path.of(System.getProperty("keypoints.shared.data", "../../shared/data"))
+                        .resolve("imm_face_db");
+        Assumptions.assumeTrue(
+                Files.isDirectory(imm), "shared IMM data not found at " + imm + "; skipping");
+        Path out = dir.resolve("demo");
+        CliRun r =
+                run(
+                        "demo",
+                        "--data",
+                        imm.toString(),
+                        "--epochs-nose",
+                        "1",
+                        "--epochs-full",
+                        "1",
+                        "--out",
+                        out.toString(),
+                        "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.json().get("nose_tip_epochs").getAsInt()).isEqualTo(1);
+        assertThat(Files.readString(out.resolve("report.md")))
+                .contains("| nose-tip | 1 |")
+                .contains("| imm58 | 1 |")
+                .contains("](imm58/gallery.png)");
+        Path model = out.resolve("imm58/model");
+        assertThat(io.github.keypoints.models.KeypointModel.readSpec(model).provenance())
+                .containsEntry("split", "imm-person<=32")
+                .containsEntry(
+                        "recipe",
+                        io.github.keypoints.train.LandmarkRecipe.imm58Improved().toBuilder()
+                                .optEpochs(1)
+                                .build()
+                                .toString());
+        CliRun eval =
+                run("evaluate", "--model", model.toString(), "--data", imm.toString(), "--json");
+        assertThat(eval.code()).as(eval.err()).isZero();
+        assertThat(eval.json().get("samples").getAsInt()).isEqualTo(48);
+        assertThat(eval.json().get("val_mean_px").getAsDouble())
+                .isEqualTo(r.json().get("imm58_val_mean_px").getAsDouble());
     }
 
     /** The baselines the issue quotes for the reference split: 47.4 px (nose), 42.8 px (58). */

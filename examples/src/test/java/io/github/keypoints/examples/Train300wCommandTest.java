@@ -106,8 +106,23 @@ class Train300wCommandTest {
                 .isEqualTo(j.get("test_mean_px").getAsDouble());
         assertThat(Files.readString(out.resolve("report.md")))
                 .contains("./keypoints train-300w --data")
-                .contains("test NME")
+                .contains("test NME (normalised by points 36/45)")
                 .contains("](loss-curve.png)");
+        assertThat(
+                        io.github.keypoints.models.KeypointModel.readSpec(out.resolve("model"))
+                                .provenance())
+                .containsEntry("split", "photo-holdout every 3rd");
+    }
+
+    @Test
+    void theNmeLabelNamesTheSchemesNormaliserPoints() {
+        // The figure itself is LandmarkErrors' (the trainer's validation), by these indices.
+        assertThat(Train300wCommand.normaliser(io.github.keypoints.data.LandmarkScheme.IBUG_68))
+                .isEqualTo("(normalised by points 36/45)");
+        assertThat(Train300wCommand.normaliser(io.github.keypoints.data.LandmarkScheme.IMM_58))
+                .isEqualTo("(normalised by points 21/13)");
+        assertThat(Train300wCommand.normaliser(io.github.keypoints.data.LandmarkScheme.NOSE_TIP))
+                .contains("no normaliser points");
     }
 
     @Test

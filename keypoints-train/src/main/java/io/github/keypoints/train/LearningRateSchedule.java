@@ -126,6 +126,34 @@ public final class LearningRateSchedule {
     }
 
     /**
+     * Returns the rate the schedule ends at: the base rate when fixed, the cosine's final rate, or
+     * the last drop's rate.
+     *
+     * @return the final rate
+     */
+    public float finalRate() {
+        return kind == Kind.MULTI_STEP && !drops.isEmpty()
+                ? drops.lastEntry().getValue()
+                : finalRate;
+    }
+
+    /**
+     * Returns this schedule started from another rate: a fixed rate becomes that rate, a cosine
+     * starts there and ends at its final rate (or at the new rate, if that is lower), and drops
+     * stay where they were.
+     *
+     * @param rate the new initial rate, positive
+     * @return the schedule
+     */
+    public LearningRateSchedule withBaseRate(float rate) {
+        return switch (kind) {
+            case FIXED -> fixed(rate);
+            case COSINE -> cosine(rate, Math.min(rate, finalRate));
+            case MULTI_STEP -> multiStep(rate, drops);
+        };
+    }
+
+    /**
      * Returns the rate of a given optimiser step.
      *
      * @param step the step index from 0 over the whole run
@@ -159,6 +187,20 @@ public final class LearningRateSchedule {
             throw new IllegalArgumentException("steps per epoch and epochs must be positive");
         }
         return numUpdate -> rate(Math.max(0, numUpdate - 1), stepsPerEpoch, epochs);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof LearningRateSchedule s
+                && kind == s.kind
+                && base == s.base
+                && finalRate == s.finalRate
+                && drops.equals(s.drops);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(kind, base, finalRate, drops);
     }
 
     @Override

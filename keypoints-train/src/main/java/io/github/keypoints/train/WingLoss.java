@@ -50,6 +50,11 @@ public final class WingLoss extends Loss {
         return x.lt(width).toType(x.getDataType(), false).mul(small.sub(large)).add(large).mean();
     }
 
+    @Override
+    public String toString() {
+        return "wing(w=" + width + ", eps=" + curvature + ", scale=" + scale + ")";
+    }
+
     /** Builds a {@link WingLoss}; every value has the paper's default. */
     public static final class Builder {
         private float width = 10f;

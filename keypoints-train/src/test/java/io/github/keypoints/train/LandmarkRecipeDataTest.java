@@ -131,7 +131,7 @@ class LandmarkRecipeDataTest {
         assertThat(r.standardizes()).isTrue();
         assertThat(other.finalLearningRate()).isEqualTo(1e-3f);
         assertThat(other.toBuilder().optBatchSize(3).build().batchSize()).isEqualTo(3);
-        assertThat(other.toBuilder().optInputSize(24).build().inputSize()).isEqualTo(24);
+        assertThat(other.toBuilder().optInputSize(24).build().inputWidth()).isEqualTo(24);
         assertThat(other.toBuilder().optContext(0.5).build().context()).isEqualTo(0.5);
         assertThat(other.architecture()).isEqualTo(r.architecture()).isNotBlank();
     }

@@ -2,29 +2,24 @@ package io.github.keypoints.examples.tutorial;
 
 import io.github.keypoints.data.FaceSample;
 import io.github.keypoints.data.LandmarkScheme;
-import io.github.keypoints.data.augment.Augmentation;
-import io.github.keypoints.data.augment.AugmentationPipeline;
-import io.github.keypoints.data.augment.Center;
-import io.github.keypoints.data.augment.OutsidePolicy;
 import io.github.keypoints.data.dataset.FaceLandmarkDataset;
 import io.github.keypoints.data.dataset.ImageCache;
 import io.github.keypoints.data.load.DatasetFormat;
 import io.github.keypoints.data.load.DatasetLoader;
 import io.github.keypoints.data.load.ImmSplit;
-import io.github.keypoints.models.Imm58Net;
-import io.github.keypoints.models.ModelSpec;
-import io.github.keypoints.models.TorchDefaultInitializer;
+import io.github.keypoints.data.preprocess.PixelNormalization;
+import io.github.keypoints.models.KeypointBlock;
 import io.github.keypoints.train.EpochListener;
 import io.github.keypoints.train.EpochRecord;
 import io.github.keypoints.train.FilterGrid;
 import io.github.keypoints.train.KeypointTrainer;
-import io.github.keypoints.train.LearningRateSchedule;
-import io.github.keypoints.train.MseLoss;
+import io.github.keypoints.train.LandmarkRecipe;
 import io.github.keypoints.train.TrainingReport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -69,75 +64,48 @@ public final class FullFaceExample {
                         .samples();
         ImmSplit split = ImmSplit.byPerson(faces, ImmSplit.REFERENCE_LAST_TRAIN_PERSON);
 
-        // Step 2: the augmentation of the reference: each sample is either rotated (up to 15
-        // degrees about its face) or shifted (up to 10 px), mirrored half of the time, and its
-        // brightness and contrast jittered. Every geometric step is one affine applied to the
-        // pixels and the points together, and a mirror also swaps left and right point indices,
-        // so the labels cannot drift from the image. A draw that pushes a point outside the image
-        // is redrawn (up to 5 times).
-        AugmentationPipeline augmentation =
-                AugmentationPipeline.builder()
-                        .setAugmentation(
-                                Augmentation.sequence(
-                                        Augmentation.oneOf(
-                                                Augmentation.rotation(15, Center.FACE_BOX),
-                                                Augmentation.shift(10)),
-                                        Augmentation.withProbability(
-                                                0.5, Augmentation.horizontalFlip()),
-                                        Augmentation.colorJitter(0.2, 0.3)))
-                        .optOutsidePolicy(OutsidePolicy.resample(5))
-                        .build();
+        // Step 2: the recipe of Part 2 (LandmarkRecipe.imm58Reference()): whole photos at
+        // 120x90, the reference's augmentation (each sample rotated up to 15 degrees about the
+        // image centre, shifted up to 5 px, its brightness and contrast jittered, and mirrored
+        // half of the time), MSE, Adam 1e-3, batch 32. Every geometric step is one affine applied
+        // to the pixels and the points together, and a mirror also swaps left and right point
+        // indices, so the labels cannot drift from the image. Only the epochs change here.
+        LandmarkRecipe recipe =
+                LandmarkRecipe.imm58Reference().toBuilder().optEpochs(epochs).build();
+        System.err.println("recipe: " + recipe);
 
-        // Step 3: datasets at 120x90 (the acceptance recipe's input). Only the training set is
-        // augmented; its randomness comes from (seed, epoch, sample), so a run repeats exactly.
-        FaceLandmarkDataset train =
-                FaceLandmarkDataset.builder()
-                        .setSamples(split.train())
-                        .setInputSize(120, 90)
-                        .optAugmentation(augmentation)
-                        .optSeed(0)
-                        .optCache(ImageCache.inMemory())
-                        .setSampling(32, true)
-                        .build();
-        FaceLandmarkDataset validation =
-                FaceLandmarkDataset.builder()
-                        .setSamples(split.validation())
-                        .setInputSize(120, 90)
-                        .optCache(ImageCache.inMemory())
-                        .setSampling(32, false)
-                        .build();
+        // Step 3: datasets built by the recipe. Only the training set is augmented; its
+        // randomness comes from (seed, epoch, sample), so a run repeats exactly.
+        ImageCache cache = ImageCache.inMemory();
+        PixelNormalization norm = recipe.normalization(split.train(), cache);
+        FaceLandmarkDataset train = recipe.trainingSet(split.train(), cache, norm, 0);
+        FaceLandmarkDataset validation = recipe.evaluationSet(split.validation(), cache, norm);
 
         // Step 4: the 58-point network of the reference: five 3x3 convolutions (the last four
         // each followed by max-pooling), a 256-unit hidden layer and 116 outputs. The size of
         // the first fully connected layer is inferred from the input size.
-        Imm58Net net =
-                Imm58Net.builder()
-                        .setOutputs(116)
-                        .optInitializer(new TorchDefaultInitializer(0))
-                        .build();
+        KeypointBlock net = recipe.newBlock(LandmarkScheme.IMM_58, 0);
 
         Path filters = out.resolve("first-layer-filters.png");
 
-        // Step 5: train with MSE and Adam (1e-3, batch 32). The trainer tells the dataset which
-        // epoch starts, so each epoch sees fresh augmentations; the spec makes it save model/.
+        // Step 5: train with the recipe's loss, schedule and batch. The trainer tells the dataset
+        // which epoch starts, so each epoch sees fresh augmentations; the spec makes it save
+        // model/.
         TrainingReport report =
                 KeypointTrainer.builder()
                         .setBlock(net)
                         .setTrainingData(train)
                         .setValidationData(validation)
-                        .setEpochs(epochs)
-                        .setBatchSize(32)
-                        .optLoss(new MseLoss(MseLoss.Reduction.MEAN))
-                        .optSchedule(LearningRateSchedule.fixed(1e-3f))
+                        .setEpochs(recipe.epochs())
+                        .setBatchSize(recipe.batchSize())
+                        .optLoss(recipe.loss())
+                        .optSchedule(recipe.schedule())
                         .optSeed(0)
                         .optEngine("PyTorch")
                         .optRunDirectory(out)
                         .optModelSpec(
-                                ModelSpec.builder()
-                                        .setBlock(net)
-                                        .setScheme(LandmarkScheme.IMM_58)
-                                        .setInputSize(120, 90)
-                                        .build())
+                                recipe.modelSpec(
+                                        net, LandmarkScheme.IMM_58, norm, "PyTorch", Map.of()))
                         .addEpochListener(
                                 new EpochListener() {
                                     // Step 6: after the last epoch, while the weights are still

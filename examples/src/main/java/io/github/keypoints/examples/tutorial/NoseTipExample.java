@@ -7,15 +7,15 @@ import io.github.keypoints.data.dataset.ImageCache;
 import io.github.keypoints.data.load.DatasetFormat;
 import io.github.keypoints.data.load.DatasetLoader;
 import io.github.keypoints.data.load.ImmSplit;
-import io.github.keypoints.models.ModelSpec;
+import io.github.keypoints.data.preprocess.PixelNormalization;
+import io.github.keypoints.models.KeypointBlock;
 import io.github.keypoints.models.NoseTipNet;
-import io.github.keypoints.models.TorchDefaultInitializer;
 import io.github.keypoints.train.KeypointTrainer;
-import io.github.keypoints.train.LearningRateSchedule;
-import io.github.keypoints.train.MseLoss;
+import io.github.keypoints.train.LandmarkRecipe;
 import io.github.keypoints.train.TrainingReport;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -69,17 +69,25 @@ public final class NoseTipExample {
         // Splitting by image would put the same person on both sides and flatter the result.
         ImmSplit split = ImmSplit.byPerson(faces, ImmSplit.REFERENCE_LAST_TRAIN_PERSON);
 
-        // Step 3: the three runs differ only in learning rate and channel counts.
-        double reference =
-                train(split, 1e-3f, new int[] {24, 32, 32}, epochs, out.resolve("lr1e-3"));
-        double fastLr = train(split, 1e-2f, new int[] {24, 32, 32}, epochs, out.resolve("lr1e-2"));
-        double half = train(split, 1e-3f, new int[] {12, 16, 16}, epochs, out.resolve("half"));
+        // Step 3: the recipe of Part 1 (LandmarkRecipe.noseTip()): whole 640x480 photos in gray,
+        // shrunk to 80x60 and scaled to [-0.5, 0.5], the nose tip as the label, the reference's
+        // three-convolution network, MSE, Adam 1e-3, batch 15. The three runs differ only in
+        // learning rate and channel counts, each changed on a copy of the recipe.
+        LandmarkRecipe reference = LandmarkRecipe.noseTip().toBuilder().optEpochs(epochs).build();
+        LandmarkRecipe fastLr = reference.toBuilder().optLearningRate(1e-2f, 1e-2f).build();
+        LandmarkRecipe half =
+                reference.toBuilder()
+                        .optArchitecture(NoseTipNet.NAME, Map.of("channels", List.of(12, 16, 16)))
+                        .build();
+        double referenceError = train(split, reference, out.resolve("lr1e-3"));
+        double fastLrError = train(split, fastLr, out.resolve("lr1e-2"));
+        double halfError = train(split, half, out.resolve("half"));
 
         System.out.printf(
                 "validation mean nose-tip error after %d epochs (640x480 pixels):%n", epochs);
-        System.out.printf("  reference (lr 1e-3, 24/32/32 channels) %6.1f px%n", reference);
-        System.out.printf("  lr 1e-2                                %6.1f px%n", fastLr);
-        System.out.printf("  half the channels (12/16/16)           %6.1f px%n", half);
+        System.out.printf("  reference (lr 1e-3, 24/32/32 channels) %6.1f px%n", referenceError);
+        System.out.printf("  lr 1e-2                                %6.1f px%n", fastLrError);
+        System.out.printf("  half the channels (12/16/16)           %6.1f px%n", halfError);
         System.out.println("run folders: " + out);
     }
 
@@ -87,46 +95,25 @@ public final class NoseTipExample {
      * Trains one nose-tip network and returns its validation mean error in original pixels.
      *
      * @param split the person-wise split
-     * @param learningRate Adam's learning rate
-     * @param channels the three convolutions' output channels
-     * @param epochs the budget
+     * @param recipe the recipe
      * @param run the run folder
      * @return the validation mean nose-tip error in pixels
      * @throws Exception when training fails
      */
-    static double train(ImmSplit split, float learningRate, int[] channels, int epochs, Path run)
-            throws Exception {
-        // Step 3a: the datasets. Whole 640x480 photos in gray, shrunk to 80x60 (area
-        // interpolation) and scaled to [-0.5, 0.5]; the label is the nose tip relative to the
-        // input. The in-memory cache decodes each JPEG once, not once per epoch.
-        FaceLandmarkDataset train =
-                FaceLandmarkDataset.builder()
-                        .setSamples(split.train())
-                        .setInputSize(80, 60)
-                        .optScheme(LandmarkScheme.NOSE_TIP)
-                        .optCache(ImageCache.inMemory())
-                        .setSampling(15, true)
-                        .build();
-        FaceLandmarkDataset validation =
-                FaceLandmarkDataset.builder()
-                        .setSamples(split.validation())
-                        .setInputSize(80, 60)
-                        .optScheme(LandmarkScheme.NOSE_TIP)
-                        .optCache(ImageCache.inMemory())
-                        .setSampling(15, false)
-                        .build();
+    static double train(ImmSplit split, LandmarkRecipe recipe, Path run) throws Exception {
+        // Step 3a: the datasets, built by the recipe. One in-memory cache serves both, so each
+        // JPEG is decoded once, not once per epoch.
+        ImageCache cache = ImageCache.inMemory();
+        PixelNormalization norm = recipe.normalization(split.train(), cache);
+        FaceLandmarkDataset train = recipe.trainingSet(split.train(), cache, norm, 0);
+        FaceLandmarkDataset validation = recipe.evaluationSet(split.validation(), cache, norm);
 
-        // Step 3b: the network of the reference: three 3x3 convolutions (two followed by 2x2
+        // Step 3b: the network of the recipe: three 3x3 convolutions (two followed by 2x2
         // max-pooling), a 256-unit hidden layer and 2 outputs (x, y), initialised as PyTorch
         // would (DJL's default initialiser draws about 2.5 times wider).
-        NoseTipNet net =
-                NoseTipNet.builder()
-                        .setOutputs(2)
-                        .optChannels(channels)
-                        .optInitializer(new TorchDefaultInitializer(0))
-                        .build();
+        KeypointBlock net = recipe.newBlock(LandmarkScheme.NOSE_TIP, 0);
 
-        // Step 3c: train with mean squared error and Adam, batch 15. The trainer draws a
+        // Step 3c: train with the recipe's loss, schedule and batch. The trainer draws a
         // progress bar, validates after every epoch in original-image pixels, and writes the
         // loss curve, the prediction gallery, the first-layer filters and the model.
         TrainingReport report =
@@ -134,21 +121,18 @@ public final class NoseTipExample {
                         .setBlock(net)
                         .setTrainingData(train)
                         .setValidationData(validation)
-                        .setEpochs(epochs)
-                        .setBatchSize(15)
-                        .optLoss(new MseLoss(MseLoss.Reduction.MEAN))
-                        .optSchedule(LearningRateSchedule.fixed(learningRate))
+                        .setEpochs(recipe.epochs())
+                        .setBatchSize(recipe.batchSize())
+                        .optLoss(recipe.loss())
+                        .optSchedule(recipe.schedule())
                         .optSeed(0)
                         .optEngine("PyTorch")
                         .optRunDirectory(run)
                         // The spec makes the trainer save model/, which KeypointDetector and
                         // `keypoints evaluate` reload with no other arguments.
                         .optModelSpec(
-                                ModelSpec.builder()
-                                        .setBlock(net)
-                                        .setScheme(LandmarkScheme.NOSE_TIP)
-                                        .setInputSize(80, 60)
-                                        .build())
+                                recipe.modelSpec(
+                                        net, LandmarkScheme.NOSE_TIP, norm, "PyTorch", Map.of()))
                         .optProgress(System.err)
                         .build()
                         .fit();

@@ -20,16 +20,20 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
 /**
- * Downloads a zip archive into a cache folder, verifies its SHA-256 and unpacks it, atomically: the
- * download goes to a temporary file that is moved into place only when its checksum matches, and
- * the archive is unpacked into a temporary folder that is renamed when complete. A second call
- * finds the unpacked folder and does nothing.
+ * Downloads a zip archive into a cache folder, verifies it and unpacks it, atomically: the download
+ * goes to a temporary file that is moved into place only when its checksum matches, and the archive
+ * is unpacked into a temporary folder that is renamed when complete. A second call finds the
+ * unpacked folder and does nothing.
+ *
+ * <p>Verification is the archive's SHA-256 ({@link Builder#optSha256}), a check of the unpacked
+ * contents before they are committed ({@link Builder#optContentCheck}, for archives that have no
+ * published checksum but whose files do, such as {@link ImmFaceDatabase}), or both.
  * <!-- snippet-context: String checksumYouTrust; -->
  *
  * <pre>{@code
  * Path imm = ArchiveDownloader.builder()
  *         .setUri(ArchiveDownloader.IMM_URI)
- *         .setSha256(checksumYouTrust)
+ *         .optSha256(checksumYouTrust)
  *         .setCacheDir(Path.of(System.getProperty("user.home"), ".keypoints"))
  *         .build()
  *         .fetch();
@@ -38,19 +42,34 @@ import java.util.zip.ZipInputStream;
 public final class ArchiveDownloader {
 
     /**
-     * The public mirror of the IMM Face Database archive (OpenIMAJ). Its checksum is not built in:
-     * pass the SHA-256 of a copy you trust to {@link Builder#setSha256(String)}.
+     * The public mirror of the IMM Face Database archive (OpenIMAJ). The archive's checksum is not
+     * built in (pass the SHA-256 of a copy you trust to {@link Builder#optSha256(String)}); {@link
+     * ImmFaceDatabase} checks every file it unpacks instead.
      */
     public static final URI IMM_URI = URI.create("http://datasets.openimaj.org/imm_face_db.zip");
 
+    /** Checks the unpacked contents of an archive before they are moved into the cache. */
+    @FunctionalInterface
+    public interface ContentCheck {
+        /**
+         * Checks a folder.
+         *
+         * @param unpacked the temporary folder holding the archive's contents
+         * @throws IOException naming what is wrong; the folder and the archive are then deleted
+         */
+        void check(Path unpacked) throws IOException;
+    }
+
     private final URI uri;
     private final String sha256;
+    private final ContentCheck contentCheck;
     private final Path cacheDir;
     private final Duration timeout;
 
     private ArchiveDownloader(Builder b) {
         this.uri = b.uri;
         this.sha256 = b.sha256;
+        this.contentCheck = b.contentCheck;
         this.cacheDir = b.cacheDir;
         this.timeout = b.timeout;
     }
@@ -76,11 +95,13 @@ public final class ArchiveDownloader {
     }
 
     /**
-     * Downloads (unless the verified archive is already cached) and unpacks the archive.
+     * Downloads (unless the verified archive is already cached), unpacks and checks the archive.
      *
      * @return the folder holding the archive's contents
-     * @throws IOException naming the URI on an HTTP error or a checksum mismatch (nothing is left
-     *     in the cache then), or on a bad zip
+     * @throws DownloadException naming the URI when the download fails (no network, HTTP error);
+     *     nothing is left in the cache then
+     * @throws IOException naming the URI on a checksum mismatch or the file on a failed content
+     *     check (the archive is deleted then), or on a bad zip
      */
     public Path fetch() throws IOException {
         Path target = targetDir();
@@ -89,11 +110,20 @@ public final class ArchiveDownloader {
         }
         Files.createDirectories(cacheDir);
         Path archive = cacheDir.resolve(archiveName());
-        if (!Files.isRegularFile(archive) || !sha256.equals(Sha256.of(archive))) {
+        if (!Files.isRegularFile(archive)
+                || (sha256 != null && !sha256.equals(Sha256.of(archive)))) {
             download(archive);
         }
         try (AtomicOutput out = AtomicOutput.folder(target)) {
             unzip(archive, out.temp());
+            if (contentCheck != null) {
+                try {
+                    contentCheck.check(out.temp());
+                } catch (IOException | RuntimeException e) {
+                    Files.deleteIfExists(archive);
+                    throw e;
+                }
+            }
             out.commit();
         }
         return target;
@@ -102,7 +132,12 @@ public final class ArchiveDownloader {
     private String archiveName() {
         String p = uri.getPath();
         String name = p == null ? "" : p.substring(p.lastIndexOf('/') + 1);
-        return name.isEmpty() ? "archive-" + sha256.substring(0, 12) + ".zip" : name;
+        if (!name.isEmpty()) {
+            return name;
+        }
+        return sha256 != null
+                ? "archive-" + sha256.substring(0, 12) + ".zip"
+                : "archive-" + Integer.toHexString(uri.toString().hashCode()) + ".zip";
     }
 
     private void download(Path archive) throws IOException {
@@ -120,15 +155,13 @@ public final class ArchiveDownloader {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("Download of " + uri + " was interrupted");
+            } catch (IOException e) {
+                throw failed(e.getMessage() == null ? e.toString() : e.getMessage(), e);
             }
             MessageDigest digest = Sha256.newDigest();
             try (InputStream body = response.body()) {
                 if (response.statusCode() != 200) {
-                    throw new IOException(
-                            "Download of "
-                                    + uri
-                                    + " failed: expected HTTP 200, found HTTP "
-                                    + response.statusCode());
+                    throw failed("expected HTTP 200, found HTTP " + response.statusCode(), null);
                 }
                 try (InputStream in = new DigestInputStream(body, digest);
                         OutputStream out = Files.newOutputStream(tmp)) {
@@ -136,7 +169,7 @@ public final class ArchiveDownloader {
                 }
             }
             String found = Sha256.hex(digest);
-            if (!found.equals(sha256)) {
+            if (sha256 != null && !found.equals(sha256)) {
                 throw new IOException(
                         "Download of "
                                 + uri
@@ -150,6 +183,11 @@ public final class ArchiveDownloader {
             }
             part.commit();
         }
+    }
+
+    private DownloadException failed(String reason, Throwable cause) {
+        return new DownloadException(
+                "Download of " + uri + " failed: " + reason, uri, reason, cause);
     }
 
     private static void unzip(Path archive, Path into) throws IOException {
@@ -185,6 +223,7 @@ public final class ArchiveDownloader {
     public static final class Builder {
         private URI uri;
         private String sha256;
+        private ContentCheck contentCheck;
         private Path cacheDir;
         private Duration timeout = Duration.ofMinutes(2);
 
@@ -202,13 +241,25 @@ public final class ArchiveDownloader {
         }
 
         /**
-         * Sets the expected SHA-256 of the archive (required).
+         * Sets the expected SHA-256 of the archive (this or {@link #optContentCheck} is required).
          *
          * @param hex 64 hexadecimal digits
          * @return this builder
          */
-        public Builder setSha256(String hex) {
+        public Builder optSha256(String hex) {
             this.sha256 = hex == null ? null : hex.strip().toLowerCase(Locale.ROOT);
+            return this;
+        }
+
+        /**
+         * Sets a check of the unpacked contents, run before they are moved into the cache (this or
+         * {@link #optSha256} is required).
+         *
+         * @param check the check
+         * @return this builder
+         */
+        public Builder optContentCheck(ContentCheck check) {
+            this.contentCheck = check;
             return this;
         }
 
@@ -249,10 +300,11 @@ public final class ArchiveDownloader {
                     || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
                 throw new IllegalArgumentException("Expected an http(s) URI, found " + uri);
             }
-            if (sha256 == null) {
-                throw new IllegalArgumentException("Missing SHA-256 checksum: call setSha256()");
+            if (sha256 == null && contentCheck == null) {
+                throw new IllegalArgumentException(
+                        "Missing verification: call optSha256() or optContentCheck()");
             }
-            if (!sha256.matches("[0-9a-f]{64}")) {
+            if (sha256 != null && !sha256.matches("[0-9a-f]{64}")) {
                 throw new IllegalArgumentException(
                         "Expected a SHA-256 of 64 hex digits, found '" + sha256 + "'");
             }

@@ -99,7 +99,7 @@ class ArchiveDownloaderTest {
         ArchiveDownloader d =
                 ArchiveDownloader.builder()
                         .setUri(uri("/imm_face_db.zip"))
-                        .setSha256(sha(zip).toUpperCase(java.util.Locale.ROOT))
+                        .optSha256(sha(zip).toUpperCase(java.util.Locale.ROOT))
                         .setCacheDir(cache)
                         .build();
         Path out = d.fetch();
@@ -119,7 +119,7 @@ class ArchiveDownloaderTest {
         ArchiveDownloader d =
                 ArchiveDownloader.builder()
                         .setUri(uri("/imm_face_db.zip"))
-                        .setSha256("0".repeat(64))
+                        .optSha256("0".repeat(64))
                         .setCacheDir(cache)
                         .build();
         assertThatThrownBy(d::fetch)
@@ -136,7 +136,7 @@ class ArchiveDownloaderTest {
         ArchiveDownloader d =
                 ArchiveDownloader.builder()
                         .setUri(uri("/missing.zip"))
-                        .setSha256("0".repeat(64))
+                        .optSha256("0".repeat(64))
                         .setCacheDir(cache)
                         .build();
         assertThatThrownBy(d::fetch)
@@ -153,7 +153,7 @@ class ArchiveDownloaderTest {
         ArchiveDownloader d =
                 ArchiveDownloader.builder()
                         .setUri(uri("/evil.zip"))
-                        .setSha256(sha(evil))
+                        .optSha256(sha(evil))
                         .setCacheDir(cache.resolve("c"))
                         .build();
         assertThatThrownBy(d::fetch)
@@ -167,26 +167,26 @@ class ArchiveDownloaderTest {
         assertThatThrownBy(() -> ArchiveDownloader.builder().build())
                 .hasMessageContaining("setUri");
         assertThatThrownBy(() -> ArchiveDownloader.builder().setUri(uri("/a.zip")).build())
-                .hasMessageContaining("setSha256");
+                .hasMessageContaining("optSha256");
         assertThatThrownBy(
                         () ->
                                 ArchiveDownloader.builder()
                                         .setUri(uri("/a.zip"))
-                                        .setSha256("abc")
+                                        .optSha256("abc")
                                         .build())
                 .hasMessageContaining("64 hex digits");
         assertThatThrownBy(
                         () ->
                                 ArchiveDownloader.builder()
                                         .setUri(uri("/a.zip"))
-                                        .setSha256("a".repeat(64))
+                                        .optSha256("a".repeat(64))
                                         .build())
                 .hasMessageContaining("setCacheDir");
         assertThatThrownBy(
                         () ->
                                 ArchiveDownloader.builder()
                                         .setUri(URI.create("file:///x.zip"))
-                                        .setSha256("a".repeat(64))
+                                        .optSha256("a".repeat(64))
                                         .setCacheDir(Path.of("c"))
                                         .build())
                 .hasMessageContaining("Expected an http(s) URI, found file:///x.zip");
