@@ -4,8 +4,9 @@
 Reads the exchange file the Java benchmark writes (the same faces, source points, destination
 points and triangles), and times the classic per-triangle warp as a competent OpenCV user writes it
 (TriangleWarper): for every triangle, warp the bounding rectangle of the source triangle with
-cv2.warpAffine (bilinear) and paste it through a triangle mask into the destination rectangle,
-with buffers allocated once and the per-triangle bookkeeping vectorised per frame. Prints one JSON line with the timings and writes
+cv2.warpAffine (bilinear) and paste it through a triangle mask into the destination rectangle.
+Every buffer is allocated once and OpenCV writes into views of it; the per-triangle bookkeeping
+is vectorised per frame. Prints one JSON line with the timings and writes
 one morph frame and the mean face as PNGs so the Java side can check both warp the same
 triangles.
 
@@ -41,16 +42,18 @@ class TriangleWarper:
     warp only the bounding rectangle of the source triangle with cv2.warpAffine (bilinear,
     replicated border) into the destination rectangle, and paste it through the triangle's mask.
 
-    Everything that does not change between frames is prepared once: the output frame and the
-    per-triangle scratch buffers are allocated once and reused; the triangles' corner arrays are
-    gathered for all triangles in one NumPy step per frame, and the rectangles come from one
-    vectorised floor/ceil instead of a boundingRect call per triangle."""
+    Nothing is allocated per triangle: the output frame, the two warped patches and the mask are
+    allocated once and every OpenCV call writes into views of them (dst=); the triangles' corners,
+    rectangles, affine maps (one batched solve) and mask polygons are computed for all triangles in
+    a few NumPy steps per frame and handed to the loop as plain Python lists."""
 
     def __init__(self, width, height, triangles):
         self.width, self.height = width, height
         self.tris = np.asarray(triangles, dtype=np.int64).reshape(-1, 3)
         self.out = np.zeros((height, width, 3), dtype=np.uint8)
         self.mask = np.zeros((height, width), dtype=np.uint8)
+        self.patch_a = np.zeros((height, width, 3), dtype=np.uint8)
+        self.patch_b = np.zeros((height, width, 3), dtype=np.uint8)
 
     def rects(self, corners, width, height, clip):
         """Integer bounding rectangles (x0, y0, x1, y1) of T triangles, as cv2.boundingRect."""
@@ -83,56 +86,71 @@ class TriangleWarper:
             m = np.linalg.pinv(a) @ dst_local
         return np.ascontiguousarray(np.transpose(m, (0, 2, 1)))
 
-    def paste(self, patch, dst_local, x0, y0, w, h):
+    def destination(self, dst):
+        """Per triangle: clipped destination rectangle, corners relative to it, and the mask
+        polygon in 1/16 px (cv2.fillConvexPoly with shift=4)."""
+        td = dst[self.tris]
+        rd = self.rects(td, self.width, self.height, True)
+        local = td - rd[:, None, :2]
+        polys = np.round(local * 16).astype(np.int32)
+        return td, rd, local, polys
+
+    def source(self, img, pts, local):
+        """Per triangle: the source rectangle and the affine from it to the destination one."""
+        ts = pts[self.tris]
+        rs = self.source_rects(ts, img)
+        return rs, self.affines(ts - rs[:, None, :2], local)
+
+    def paste(self, patch, poly, out_view):
+        h, w = patch.shape[:2]
         mask = self.mask[:h, :w]
         mask[:] = 0
-        cv2.fillConvexPoly(mask, np.int32(np.round(dst_local * 16)), 1, cv2.LINE_8, 4)
-        cv2.copyTo(patch, mask, self.out[y0:y0 + h, x0:x0 + w])
-
-    def warp(self, img, rect, m, w, h):
-        x0, y0, x1, y1 = rect
-        return cv2.warpAffine(img[y0:y1, x0:x1], m, (w, h), flags=cv2.INTER_LINEAR,
-                              borderMode=cv2.BORDER_REPLICATE)
+        cv2.fillConvexPoly(mask, poly, 1, cv2.LINE_8, 4)
+        cv2.copyTo(patch, mask, out_view)
 
     def frame(self, img_a, pts_a, img_b, pts_b, dst, alpha):
         """One morph frame: both faces warped onto dst and cross-dissolved, triangle by triangle."""
-        self.out[:] = 0
-        td = dst[self.tris]
-        ta = pts_a[self.tris]
-        tb = pts_b[self.tris]
-        rd = self.rects(td, self.width, self.height, True)
-        ra = self.source_rects(ta, img_a)
-        rb = self.source_rects(tb, img_b)
-        local = td - rd[:, None, :2]
-        ma = self.affines(ta - ra[:, None, :2], local)
-        mb = self.affines(tb - rb[:, None, :2], local)
-        size = rd[:, 2:] - rd[:, :2]
-        for k in range(len(self.tris)):
-            w, h = size[k]
+        out = self.out
+        out[:] = 0
+        _, rd, local, polys = self.destination(dst)
+        ra, ma = self.source(img_a, pts_a, local)
+        rb, mb = self.source(img_b, pts_b, local)
+        beta = 1.0 - alpha
+        warp, blend = cv2.warpAffine, cv2.addWeighted
+        linear, replicate = cv2.INTER_LINEAR, cv2.BORDER_REPLICATE
+        for k, (x0, y0, x1, y1), (ax0, ay0, ax1, ay1), (bx0, by0, bx1, by1) in zip(
+                range(len(polys)), rd.tolist(), ra.tolist(), rb.tolist()):
+            w, h = x1 - x0, y1 - y0
             if w <= 0 or h <= 0:
                 continue
-            wa = self.warp(img_a, ra[k], ma[k], w, h)
-            wb = self.warp(img_b, rb[k], mb[k], w, h)
-            self.paste(cv2.addWeighted(wa, 1.0 - alpha, wb, alpha, 0.0), local[k], rd[k, 0],
-                       rd[k, 1], w, h)
-        return self.out
+            pa = self.patch_a[:h, :w]
+            pb = self.patch_b[:h, :w]
+            warp(img_a[ay0:ay1, ax0:ax1], ma[k], (w, h), dst=pa, flags=linear,
+                 borderMode=replicate)
+            warp(img_b[by0:by1, bx0:bx1], mb[k], (w, h), dst=pb, flags=linear,
+                 borderMode=replicate)
+            blend(pa, beta, pb, alpha, 0.0, dst=pa)
+            self.paste(pa, polys[k], out[y0:y1, x0:x1])
+        return out
 
     def onto(self, img, src, dst):
         """One face warped onto dst (the mean face's per-face step)."""
-        self.out[:] = 0
-        td = dst[self.tris]
-        ts = src[self.tris]
-        rd = self.rects(td, self.width, self.height, True)
-        rs = self.source_rects(ts, img)
-        local = td - rd[:, None, :2]
-        ms = self.affines(ts - rs[:, None, :2], local)
-        size = rd[:, 2:] - rd[:, :2]
-        for k in range(len(self.tris)):
-            w, h = size[k]
+        out = self.out
+        out[:] = 0
+        _, rd, local, polys = self.destination(dst)
+        rs, ms = self.source(img, src, local)
+        warp = cv2.warpAffine
+        linear, replicate = cv2.INTER_LINEAR, cv2.BORDER_REPLICATE
+        for k, (x0, y0, x1, y1), (sx0, sy0, sx1, sy1) in zip(
+                range(len(polys)), rd.tolist(), rs.tolist()):
+            w, h = x1 - x0, y1 - y0
             if w <= 0 or h <= 0:
                 continue
-            self.paste(self.warp(img, rs[k], ms[k], w, h), local[k], rd[k, 0], rd[k, 1], w, h)
-        return self.out
+            pa = self.patch_a[:h, :w]
+            warp(img[sy0:sy1, sx0:sx1], ms[k], (w, h), dst=pa, flags=linear,
+                 borderMode=replicate)
+            self.paste(pa, polys[k], out[y0:y1, x0:x1])
+        return out
 
 
 def main():

@@ -19,9 +19,16 @@ public final class PiecewiseAffineWarp {
     private final Triangulation triangulation;
     private final boolean parallel;
 
-    private PiecewiseAffineWarp(Triangulation triangulation, boolean parallel) {
+    /**
+     * Whether packed spans take the unclamped inner loops where every tap lies inside the source
+     * (always, except in tests that compare against the clamped loop alone).
+     */
+    private final boolean interior;
+
+    private PiecewiseAffineWarp(Triangulation triangulation, boolean parallel, boolean interior) {
         this.triangulation = Objects.requireNonNull(triangulation, "triangulation");
         this.parallel = parallel;
+        this.interior = interior;
     }
 
     /**
@@ -31,7 +38,7 @@ public final class PiecewiseAffineWarp {
      * @return the warp
      */
     public static PiecewiseAffineWarp of(Triangulation triangulation) {
-        return new PiecewiseAffineWarp(triangulation, true);
+        return new PiecewiseAffineWarp(triangulation, true, true);
     }
 
     /**
@@ -40,7 +47,15 @@ public final class PiecewiseAffineWarp {
      * @return the sequential warp
      */
     public PiecewiseAffineWarp sequential() {
-        return new PiecewiseAffineWarp(triangulation, false);
+        return new PiecewiseAffineWarp(triangulation, false, interior);
+    }
+
+    /**
+     * Returns a copy whose packed (3-channel) paths clamp every tap, as before the unclamped inner
+     * loops existed: the tests compare both bit for bit.
+     */
+    PiecewiseAffineWarp clampedOnly() {
+        return new PiecewiseAffineWarp(triangulation, parallel, false);
     }
 
     /**
@@ -183,7 +198,7 @@ public final class PiecewiseAffineWarp {
                     height - 1,
                     (y, xFrom, xTo) -> {
                         if (packed != null) {
-                            spanAddPacked(sum, width, y, xFrom, xTo, packed, sw, sh, m);
+                            spanAddPacked(sum, width, y, xFrom, xTo, packed, sw, sh, m, interior);
                         } else {
                             spanAdd(sum, width, ch, y, xFrom, xTo, s, sw, sh, m);
                         }
@@ -283,16 +298,17 @@ public final class PiecewiseAffineWarp {
                                         (y, xFrom, xTo) ->
                                                 spanPacked(
                                                         o, width, y, xFrom, xTo, a, aw, ah, ma, b,
-                                                        bw, bh, mb, gb));
+                                                        bw, bh, mb, gb, interior));
                             }
                         });
         return out;
     }
 
     /**
-     * Fills one span from packed sources: both channel pairs (c0, c2) and c1 are weighted in one
-     * multiply each (SIMD within a register); tap weights are 8-bit and sum to exactly 256 over
-     * both images, so no lane overflows.
+     * Fills one span from packed sources. The source positions run in 16.16 fixed point along the
+     * span; the pixels whose taps all lie inside both sources used (a contiguous run, since the
+     * positions are linear in x) go through an unclamped inner loop, the rest through the clamped
+     * one. Both compute the same taps and weights, so the split never changes a value.
      */
     private static void spanPacked(
             byte[] o,
@@ -308,10 +324,9 @@ public final class PiecewiseAffineWarp {
             int bw,
             int bh,
             Affine mb,
-            int gb) {
+            int gb,
+            boolean interior) {
         int ga = 256 - gb;
-        boolean useB = gb != 0;
-        boolean useA = ga != 0;
         int ax = fixed(ma.a() * xFrom + ma.b() * y + ma.c());
         int ay = fixed(ma.d() * xFrom + ma.e() * y + ma.f());
         int adx = fixed(ma.a());
@@ -320,10 +335,136 @@ public final class PiecewiseAffineWarp {
         int by = fixed(mb.d() * xFrom + mb.e() * y + mb.f());
         int bdx = fixed(mb.a());
         int bdy = fixed(mb.d());
+        int n = xTo - xFrom + 1;
+        int idx = (y * w + xFrom) * 3;
+        long run = interior ? ((long) n) : 0; // [from, to) packed as from << 32 | to
+        if (interior && ga != 0) {
+            run = insideRun(run, ax, adx, ay, ady, aw, ah);
+        }
+        if (interior && gb != 0) {
+            run = insideRun(run, bx, bdx, by, bdy, bw, bh);
+        }
+        int from = (int) (run >>> 32);
+        int to = (int) run;
+        if (from >= to) {
+            spanPackedClamped(
+                    o, idx, 0, n, sa, aw, ah, ax, ay, adx, ady, sb, bw, bh, bx, by, bdx, bdy, gb);
+            return;
+        }
+        if (from > 0) {
+            spanPackedClamped(
+                    o, idx, 0, from, sa, aw, ah, ax, ay, adx, ady, sb, bw, bh, bx, by, bdx, bdy,
+                    gb);
+        }
+        int ia = idx + 3 * from;
+        if (gb == 0) {
+            spanInterior(o, ia, to - from, sa, aw, ax + from * adx, ay + from * ady, adx, ady);
+        } else if (ga == 0) {
+            spanInterior(o, ia, to - from, sb, bw, bx + from * bdx, by + from * bdy, bdx, bdy);
+        } else {
+            spanInterior(
+                    o,
+                    ia,
+                    to - from,
+                    sa,
+                    aw,
+                    ax + from * adx,
+                    ay + from * ady,
+                    adx,
+                    ady,
+                    ga,
+                    sb,
+                    bw,
+                    bx + from * bdx,
+                    by + from * bdy,
+                    bdx,
+                    bdy,
+                    gb);
+        }
+        if (to < n) {
+            spanPackedClamped(
+                    o, idx, to, n, sa, aw, ah, ax, ay, adx, ady, sb, bw, bh, bx, by, bdx, bdy, gb);
+        }
+    }
+
+    /**
+     * Narrows the run {@code [from, to)} of span pixels (packed {@code from << 32 | to}) to those
+     * whose position {@code (x + q·dx, y + q·dy)} has all four bilinear taps inside a {@code sw ×
+     * sh} source without clamping: {@code 0 ≤ x < (sw − 1)·2¹⁶}, likewise y. The positions are
+     * linear in q, so the pixels inside form one run; it is found exactly, in the same int
+     * arithmetic as the inner loops (an empty run when a position would leave the int range, where
+     * that arithmetic wraps).
+     */
+    static long insideRun(long run, int x, int dx, int y, int dy, int sw, int sh) {
+        int from = (int) (run >>> 32);
+        int to = (int) run;
+        if (from >= to) {
+            return run;
+        }
+        int mx = (sw - 1) << FRAC;
+        int my = (sh - 1) << FRAC;
+        long xf = x + (long) dx * from, xl = x + (long) dx * (to - 1);
+        long yf = y + (long) dy * from, yl = y + (long) dy * (to - 1);
+        if (inside(xf, mx) && inside(xl, mx) && inside(yf, my) && inside(yl, my)) {
+            return run; // both ends inside, so everything between
+        }
+        if (xf != (int) xf || xl != (int) xl || yf != (int) yf || yl != (int) yl) {
+            return 0; // the inner loops' int positions would wrap: leave it all to clamping
+        }
+        while (from < to && !(inside(xf, mx) && inside(yf, my))) {
+            from++;
+            xf += dx;
+            yf += dy;
+        }
+        while (to > from && !(inside(xl, mx) && inside(yl, my))) {
+            to--;
+            xl -= dx;
+            yl -= dy;
+        }
+        return (long) from << 32 | to;
+    }
+
+    private static boolean inside(long v, int max) {
+        return v >= 0 && v < max;
+    }
+
+    /**
+     * The clamped loop over span pixels {@code [from, to)}: positions are clamped to the source and
+     * taps on its last row or column repeat it. Both channel pairs (c0, c2) and c1 are weighted in
+     * one multiply each (SIMD within a register); tap weights are 8-bit and sum to exactly 256 over
+     * both images, so no lane overflows.
+     */
+    private static void spanPackedClamped(
+            byte[] o,
+            int idx0,
+            int from,
+            int to,
+            int[] sa,
+            int aw,
+            int ah,
+            int ax0,
+            int ay0,
+            int adx,
+            int ady,
+            int[] sb,
+            int bw,
+            int bh,
+            int bx0,
+            int by0,
+            int bdx,
+            int bdy,
+            int gb) {
+        int ga = 256 - gb;
+        boolean useB = gb != 0;
+        boolean useA = ga != 0;
+        int ax = ax0 + from * adx;
+        int ay = ay0 + from * ady;
+        int bx = bx0 + from * bdx;
+        int by = by0 + from * bdy;
         int amx = (aw - 1) << FRAC, amy = (ah - 1) << FRAC;
         int bmx = (bw - 1) << FRAC, bmy = (bh - 1) << FRAC;
-        int idx = (y * w + xFrom) * 3;
-        for (int x = xFrom; x <= xTo; x++, idx += 3, ax += adx, ay += ady, bx += bdx, by += bdy) {
+        int idx = idx0 + 3 * from;
+        for (int x = from; x < to; x++, idx += 3, ax += adx, ay += ady, bx += bdx, by += bdy) {
             int rb = 0x00800080;
             int g = 0x00008000;
             if (useA) {
@@ -388,6 +529,114 @@ public final class PiecewiseAffineWarp {
                                 + (p10 & 0xff00) * w10
                                 + (p11 & 0xff00) * w11;
             }
+            o[idx] = (byte) (rb >>> 8);
+            o[idx + 1] = (byte) (g >>> 16);
+            o[idx + 2] = (byte) (rb >>> 24);
+        }
+    }
+
+    /**
+     * The unclamped loop for one span run where every tap of both sources lies inside them ({@link
+     * #insideRun}): the same taps, weights and rounding as {@link #spanPackedClamped}, without the
+     * clamping and edge tests.
+     */
+    private static void spanInterior(
+            byte[] o,
+            int idx,
+            int n,
+            int[] sa,
+            int aw,
+            int ax,
+            int ay,
+            int adx,
+            int ady,
+            int ga,
+            int[] sb,
+            int bw,
+            int bx,
+            int by,
+            int bdx,
+            int bdy,
+            int gb) {
+        for (int end = idx + 3 * n;
+                idx < end;
+                idx += 3, ax += adx, ay += ady, bx += bdx, by += bdy) {
+            int fx = (ax >> (FRAC - 8)) & 255;
+            int fy = (ay >> (FRAC - 8)) & 255;
+            int w11 = (fx * fy) >> 8;
+            int w10 = ((fy - w11) * ga) >> 8;
+            int w01 = ((fx - w11) * ga) >> 8;
+            w11 = (w11 * ga) >> 8;
+            int w00 = ga - w11 - w10 - w01;
+            int p = (ay >> FRAC) * aw + (ax >> FRAC);
+            int p00 = sa[p], p01 = sa[p + 1], p10 = sa[p + aw], p11 = sa[p + aw + 1];
+            int rb =
+                    (p00 & 0xff00ff) * w00
+                            + (p01 & 0xff00ff) * w01
+                            + (p10 & 0xff00ff) * w10
+                            + (p11 & 0xff00ff) * w11;
+            int g =
+                    (p00 & 0xff00) * w00
+                            + (p01 & 0xff00) * w01
+                            + (p10 & 0xff00) * w10
+                            + (p11 & 0xff00) * w11;
+            fx = (bx >> (FRAC - 8)) & 255;
+            fy = (by >> (FRAC - 8)) & 255;
+            w11 = (fx * fy) >> 8;
+            w10 = ((fy - w11) * gb) >> 8;
+            w01 = ((fx - w11) * gb) >> 8;
+            w11 = (w11 * gb) >> 8;
+            w00 = gb - w11 - w10 - w01;
+            p = (by >> FRAC) * bw + (bx >> FRAC);
+            p00 = sb[p];
+            p01 = sb[p + 1];
+            p10 = sb[p + bw];
+            p11 = sb[p + bw + 1];
+            rb +=
+                    (p00 & 0xff00ff) * w00
+                            + (p01 & 0xff00ff) * w01
+                            + (p10 & 0xff00ff) * w10
+                            + (p11 & 0xff00ff) * w11
+                            + 0x00800080;
+            g +=
+                    (p00 & 0xff00) * w00
+                            + (p01 & 0xff00) * w01
+                            + (p10 & 0xff00) * w10
+                            + (p11 & 0xff00) * w11
+                            + 0x00008000;
+            o[idx] = (byte) (rb >>> 8);
+            o[idx + 1] = (byte) (g >>> 16);
+            o[idx + 2] = (byte) (rb >>> 24);
+        }
+    }
+
+    /**
+     * The unclamped loop for one source at full weight (a dissolve of 0 or 1, or a plain warp):
+     * unscaled tap weights summing to 256, as the clamped loop uses for a single image.
+     */
+    private static void spanInterior(
+            byte[] o, int idx, int n, int[] s, int sw, int x, int y, int dx, int dy) {
+        for (int end = idx + 3 * n; idx < end; idx += 3, x += dx, y += dy) {
+            int fx = (x >> (FRAC - 8)) & 255;
+            int fy = (y >> (FRAC - 8)) & 255;
+            int w11 = (fx * fy) >> 8;
+            int w10 = fy - w11;
+            int w01 = fx - w11;
+            int w00 = 256 - w11 - w10 - w01;
+            int p = (y >> FRAC) * sw + (x >> FRAC);
+            int p00 = s[p], p01 = s[p + 1], p10 = s[p + sw], p11 = s[p + sw + 1];
+            int rb =
+                    (p00 & 0xff00ff) * w00
+                            + (p01 & 0xff00ff) * w01
+                            + (p10 & 0xff00ff) * w10
+                            + (p11 & 0xff00ff) * w11
+                            + 0x00800080;
+            int g =
+                    (p00 & 0xff00) * w00
+                            + (p01 & 0xff00) * w01
+                            + (p10 & 0xff00) * w10
+                            + (p11 & 0xff00) * w11
+                            + 0x00008000;
             o[idx] = (byte) (rb >>> 8);
             o[idx + 1] = (byte) (g >>> 16);
             o[idx + 2] = (byte) (rb >>> 24);
@@ -567,17 +816,64 @@ public final class PiecewiseAffineWarp {
         return (int) Math.round(v * ONE);
     }
 
-    /** Adds one span's bilinear samples from a packed image to the sums. */
+    /**
+     * Adds one span's bilinear samples from a packed image to the sums: the run of pixels whose
+     * taps all lie inside the source without clamping ({@link #insideRun}) through an unclamped
+     * loop, the rest through the clamped one, with the same values.
+     */
     private static void spanAddPacked(
-            float[] sum, int w, int y, int xFrom, int xTo, int[] s, int sw, int sh, Affine m) {
+            float[] sum,
+            int w,
+            int y,
+            int xFrom,
+            int xTo,
+            int[] s,
+            int sw,
+            int sh,
+            Affine m,
+            boolean interior) {
         int ax = fixed(m.a() * xFrom + m.b() * y + m.c());
         int ay = fixed(m.d() * xFrom + m.e() * y + m.f());
         int adx = fixed(m.a());
         int ady = fixed(m.d());
-        int amx = (sw - 1) << FRAC, amy = (sh - 1) << FRAC;
+        int n = xTo - xFrom + 1;
         int idx = (y * w + xFrom) * 3;
+        long run = interior ? insideRun(n, ax, adx, ay, ady, sw, sh) : 0;
+        int from = (int) (run >>> 32);
+        int to = (int) run;
+        if (from >= to) {
+            addPackedClamped(sum, idx, 0, n, s, sw, sh, ax, ay, adx, ady);
+            return;
+        }
+        if (from > 0) {
+            addPackedClamped(sum, idx, 0, from, s, sw, sh, ax, ay, adx, ady);
+        }
+        addPackedInterior(
+                sum, idx + 3 * from, to - from, s, sw, ax + from * adx, ay + from * ady, adx, ady);
+        if (to < n) {
+            addPackedClamped(sum, idx, to, n, s, sw, sh, ax, ay, adx, ady);
+        }
+    }
+
+    /** The clamped accumulate loop over span pixels {@code [from, to)}. */
+    private static void addPackedClamped(
+            float[] sum,
+            int idx0,
+            int from,
+            int to,
+            int[] s,
+            int sw,
+            int sh,
+            int ax0,
+            int ay0,
+            int adx,
+            int ady) {
+        int ax = ax0 + from * adx;
+        int ay = ay0 + from * ady;
+        int amx = (sw - 1) << FRAC, amy = (sh - 1) << FRAC;
+        int idx = idx0 + 3 * from;
         final float scale = 1f / 256;
-        for (int x = xFrom; x <= xTo; x++, idx += 3, ax += adx, ay += ady) {
+        for (int x = from; x < to; x++, idx += 3, ax += adx, ay += ady) {
             int cx = ax < 0 ? 0 : (ax > amx ? amx : ax);
             int cy = ay < 0 ? 0 : (ay > amy ? amy : ay);
             int ix = cx >> FRAC;
@@ -592,6 +888,35 @@ public final class PiecewiseAffineWarp {
             int ox = ix < sw - 1 ? 1 : 0;
             int oy = iy < sh - 1 ? sw : 0;
             int p00 = s[p], p01 = s[p + ox], p10 = s[p + oy], p11 = s[p + oy + ox];
+            int rb =
+                    (p00 & 0xff00ff) * w00
+                            + (p01 & 0xff00ff) * w01
+                            + (p10 & 0xff00ff) * w10
+                            + (p11 & 0xff00ff) * w11;
+            int g =
+                    (p00 & 0xff00) * w00
+                            + (p01 & 0xff00) * w01
+                            + (p10 & 0xff00) * w10
+                            + (p11 & 0xff00) * w11;
+            sum[idx] += (rb & 0xffff) * scale;
+            sum[idx + 1] += (g >>> 8) * scale;
+            sum[idx + 2] += (rb >>> 16) * scale;
+        }
+    }
+
+    /** The unclamped accumulate loop: every tap inside the source. */
+    private static void addPackedInterior(
+            float[] sum, int idx, int n, int[] s, int sw, int ax, int ay, int adx, int ady) {
+        final float scale = 1f / 256;
+        for (int end = idx + 3 * n; idx < end; idx += 3, ax += adx, ay += ady) {
+            int fx = (ax >> (FRAC - 8)) & 255;
+            int fy = (ay >> (FRAC - 8)) & 255;
+            int w11 = (fx * fy) >> 8;
+            int w10 = fy - w11;
+            int w01 = fx - w11;
+            int w00 = 256 - w11 - w10 - w01;
+            int p = (ay >> FRAC) * sw + (ax >> FRAC);
+            int p00 = s[p], p01 = s[p + 1], p10 = s[p + sw], p11 = s[p + sw + 1];
             int rb =
                     (p00 & 0xff00ff) * w00
                             + (p01 & 0xff00ff) * w01
