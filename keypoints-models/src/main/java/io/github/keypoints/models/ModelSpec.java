@@ -108,6 +108,31 @@ public record ModelSpec(
     }
 
     /**
+     * Returns the spec of a network trained on a dataset: the network's architecture, configuration
+     * and input channels, and the dataset's input size, crop, pixel normalisation and scheme, so
+     * the saved model prepares photos exactly as its training data did. {@code KeypointTrainer}
+     * derives its model's spec this way when none is given.
+     *
+     * @param block the network
+     * @param data the training data
+     * @return the spec (engine {@code PyTorch} until the model is created on another)
+     * @throws IllegalArgumentException if the network's outputs do not fit the scheme, or its input
+     *     channels do not fit the dataset's (naming both values)
+     */
+    public static ModelSpec of(KeypointBlock block, FaceLandmarkDataset data) {
+        ModelSpec spec =
+                builder()
+                        .setBlock(block)
+                        .setScheme(data.scheme())
+                        .setInputSize(data.inputWidth(), data.inputHeight())
+                        .optCrop(data.preprocessor().crop())
+                        .optNormalization(data.normalization())
+                        .build();
+        spec.checkMatches(data);
+        return spec;
+    }
+
+    /**
      * Returns the keypoints library version on the class path, from the build.
      *
      * @return the version, or {@code unknown} outside a build

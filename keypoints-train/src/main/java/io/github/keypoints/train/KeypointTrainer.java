@@ -67,12 +67,14 @@ import javax.imageio.ImageIO;
  * give identical tensors ({@link Builder#optPrefetch}). {@link EpochListener#onBatchTiming} reports
  * the wait and the step time of every batch.
  *
- * <p>At the end the run folder holds the model: with {@link Builder#optModelSpec} a {@link
- * KeypointModel} directory {@code model/} that reloads with no other arguments, otherwise {@code
- * model.kpt} (the last or best epoch's weights with the metadata, no optimiser state); and {@code
- * gallery.png} (best and worst validation predictions) and {@code filters.png} (first convolution).
- * A non-finite training or validation loss stops the run with a {@link NonFiniteLossException}
- * naming the epoch, the batch and its samples.
+ * <p>At the end the run folder holds the model: a {@link KeypointModel} directory {@code model/}
+ * that reloads with no other arguments, with the spec of {@link Builder#optModelSpec} or, for a
+ * {@link KeypointBlock} trained on a {@link FaceLandmarkDataset}, the spec derived from them
+ * ({@link ModelSpec#of}); only a network or dataset outside those types saves {@code model.kpt}
+ * (the last or best epoch's weights with the metadata, no optimiser state); and {@code gallery.png}
+ * (best and worst validation predictions) and {@code filters.png} (first convolution). A non-finite
+ * training or validation loss stops the run with a {@link NonFiniteLossException} naming the epoch,
+ * the batch and its samples.
  * <!-- snippet-context: KeypointBlock block; FaceLandmarkDataset train;
  *      FaceLandmarkDataset validation; -->
  *
@@ -907,8 +909,10 @@ public final class KeypointTrainer {
         /**
          * Makes the run save its final network as a {@link KeypointModel} directory ({@value
          * #MODEL_DIRECTORY} in the run folder) with this spec, so {@link KeypointModel#load(Path)}
-         * and the inference API reload it with no other arguments; without a spec the run saves
-         * {@code model.kpt}, a {@link Checkpoint} without optimiser state.
+         * and the inference API reload it with no other arguments. Without it, a {@link
+         * KeypointBlock} trained on a {@link FaceLandmarkDataset} gets the spec {@link
+         * ModelSpec#of} derives from them; any other run saves {@code model.kpt}, a {@link
+         * Checkpoint} without optimiser state.
          *
          * @param spec the architecture, scheme, input size, crop and normalisation of the run; its
          *     architecture and configuration must be the block's, and {@link #build()} refuses a
@@ -965,6 +969,13 @@ public final class KeypointTrainer {
                                 + (block instanceof KeypointBlock kb
                                         ? "a '" + kb.architecture() + "'"
                                         : "not a KeypointBlock: " + block.getClass().getName()));
+            }
+            if (modelSpec == null
+                    && block instanceof KeypointBlock kb
+                    && train instanceof FaceLandmarkDataset f) {
+                // The spec follows from the network and the data: the run saves a model
+                // directory that reloads with no other argument.
+                modelSpec = ModelSpec.of(kb, f);
             }
             if (modelSpec != null) {
                 // A saved model must prepare photos as its training data did.
