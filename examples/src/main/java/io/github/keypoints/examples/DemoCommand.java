@@ -349,14 +349,7 @@ public final class DemoCommand implements Callable<Integer> {
                 augmentation == null ? "none" : augmentation.augmentation().toString());
         log.printf(Locale.ROOT, "demo: %s%n", recipe);
         TrainingReport report =
-                KeypointTrainer.builder()
-                        .setBlock(block)
-                        .setTrainingData(trainSet)
-                        .setValidationData(valSet)
-                        .setEpochs(recipe.epochs())
-                        .setBatchSize(recipe.batchSize())
-                        .optLoss(recipe.loss())
-                        .optSchedule(recipe.schedule())
+                recipe.trainer(block, trainSet, valSet)
                         .optSeed(seed)
                         .optEngine(engine)
                         .optRunDirectory(run)

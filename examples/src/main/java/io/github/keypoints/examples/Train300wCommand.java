@@ -18,7 +18,6 @@ import io.github.keypoints.models.ModelSpec;
 import io.github.keypoints.train.BestBy;
 import io.github.keypoints.train.EpochRecord;
 import io.github.keypoints.train.EvaluationResult;
-import io.github.keypoints.train.KeypointTrainer;
 import io.github.keypoints.train.LandmarkRecipe;
 import io.github.keypoints.train.TrainingReport;
 import java.nio.file.Path;
@@ -214,14 +213,7 @@ final class Train300wCommand implements Callable<Integer> {
         TrainingReport report;
         try (NDManager weights = PretrainedWeights.importInto(block, pretrained, engine, wh)) {
             report =
-                    KeypointTrainer.builder()
-                            .setBlock(block)
-                            .setTrainingData(trainSet)
-                            .setValidationData(selectSet)
-                            .setEpochs(recipe.epochs())
-                            .setBatchSize(recipe.batchSize())
-                            .optLoss(recipe.loss())
-                            .optSchedule(recipe.schedule())
+                    recipe.trainer(block, trainSet, selectSet)
                             .optSeed(seed)
                             .optEngine(engine)
                             .optRunDirectory(out)

@@ -324,14 +324,7 @@ public final class TrainCommand implements Callable<Integer> {
             Path run)
             throws Exception {
         KeypointTrainer.Builder b =
-                KeypointTrainer.builder()
-                        .setBlock(block)
-                        .setTrainingData(trainSet)
-                        .setValidationData(selectSet)
-                        .setEpochs(recipe.epochs())
-                        .setBatchSize(recipe.batchSize())
-                        .optLoss(recipe.loss())
-                        .optSchedule(recipe.schedule())
+                recipe.trainer(block, trainSet, selectSet)
                         .optSeed(seed)
                         .optEngine(engine)
                         .optRunDirectory(run)

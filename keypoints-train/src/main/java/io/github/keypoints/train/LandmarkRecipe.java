@@ -553,6 +553,30 @@ public final class LandmarkRecipe {
     }
 
     /**
+     * Returns a trainer builder set up by this recipe: the network and data, and the recipe's
+     * epochs, batch size, loss and schedule, so none of them is stated twice. The caller adds the
+     * rest (engine, seed, run directory, model spec, listeners) and may override any of these.
+     *
+     * @param block the network, typically {@link #newBlock}
+     * @param train the training data, typically {@link #trainingSet}
+     * @param validation the validation data, typically {@link #evaluationSet}
+     * @return a new builder
+     */
+    public KeypointTrainer.Builder trainer(
+            ai.djl.nn.Block block,
+            ai.djl.training.dataset.RandomAccessDataset train,
+            ai.djl.training.dataset.RandomAccessDataset validation) {
+        return KeypointTrainer.builder()
+                .setBlock(block)
+                .setTrainingData(train)
+                .setValidationData(validation)
+                .setEpochs(epochs)
+                .setBatchSize(batchSize)
+                .optLoss(loss())
+                .optSchedule(schedule);
+    }
+
+    /**
      * Builds a new, uninitialised network for a scheme, its initialiser seeded.
      *
      * @param scheme the landmark scheme, which sets the outputs

@@ -170,6 +170,50 @@ class LandmarkRecipeDataTest {
     }
 
     @Test
+    void theRecipesTrainerRunsTheRecipesBudgetWithItsBatchesAndSchedule(@TempDir Path dir)
+            throws Exception {
+        List<FaceSample> faces = flatFaces(dir);
+        LandmarkRecipe recipe =
+                LandmarkRecipe.ibug68().toBuilder()
+                        .optInputSize(8)
+                        .optEpochs(2)
+                        .optBatchSize(3)
+                        .optRotation(0)
+                        .optScale(1, 1)
+                        .optShift(0)
+                        .optFlip(false)
+                        .optJitter(0)
+                        .build();
+        PixelNormalization norm = recipe.normalization(faces, ImageCache.none());
+        List<Integer> batchesPerEpoch = new ArrayList<>();
+        TrainingReport report =
+                recipe.trainer(
+                                recipe.newBlock(SyntheticLandmarks.SCHEME, 1),
+                                recipe.trainingSet(faces, ImageCache.none(), norm, 1),
+                                recipe.evaluationSet(faces, ImageCache.none(), norm))
+                        .optEngine("PyTorch")
+                        .addEpochListener(
+                                new EpochListener() {
+                                    @Override
+                                    public void onBatchEnd(long batch, long batches, double loss) {
+                                        if (batch == batches) {
+                                            batchesPerEpoch.add((int) batches);
+                                        }
+                                    }
+                                })
+                        .build()
+                        .fit();
+        // 2 epochs of one batch of the 3 faces, at the cosine schedule's rates.
+        assertThat(report.history()).hasSize(2);
+        assertThat(batchesPerEpoch).containsExactly(1, 1);
+        assertThat(report.history().get(0).learningRate())
+                .isCloseTo((double) recipe.schedule().rate(0, 1, 2), within(1e-9));
+        assertThat(report.history().get(1).learningRate())
+                .isCloseTo((double) recipe.schedule().rate(1, 1, 2), within(1e-9))
+                .isLessThan(report.history().get(0).learningRate());
+    }
+
+    @Test
     void standardisationUsesTheTrainingFacesStatisticsAndTheSetsApplyIt(@TempDir Path dir)
             throws Exception {
         List<FaceSample> faces = flatFaces(dir);

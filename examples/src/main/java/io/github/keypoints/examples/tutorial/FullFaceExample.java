@@ -12,7 +12,6 @@ import io.github.keypoints.models.KeypointBlock;
 import io.github.keypoints.train.EpochListener;
 import io.github.keypoints.train.EpochRecord;
 import io.github.keypoints.train.FilterGrid;
-import io.github.keypoints.train.KeypointTrainer;
 import io.github.keypoints.train.LandmarkRecipe;
 import io.github.keypoints.train.TrainingReport;
 import java.io.IOException;
@@ -92,14 +91,7 @@ public final class FullFaceExample {
         // which epoch starts, so each epoch sees fresh augmentations; the spec makes it save
         // model/.
         TrainingReport report =
-                KeypointTrainer.builder()
-                        .setBlock(net)
-                        .setTrainingData(train)
-                        .setValidationData(validation)
-                        .setEpochs(recipe.epochs())
-                        .setBatchSize(recipe.batchSize())
-                        .optLoss(recipe.loss())
-                        .optSchedule(recipe.schedule())
+                recipe.trainer(net, train, validation)
                         .optSeed(0)
                         .optEngine("PyTorch")
                         .optRunDirectory(out)

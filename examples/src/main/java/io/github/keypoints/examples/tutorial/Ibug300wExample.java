@@ -18,7 +18,6 @@ import io.github.keypoints.models.inference.Detection;
 import io.github.keypoints.models.inference.KeypointDetector;
 import io.github.keypoints.train.BestBy;
 import io.github.keypoints.train.EvaluationResult;
-import io.github.keypoints.train.KeypointTrainer;
 import io.github.keypoints.train.LandmarkErrors;
 import io.github.keypoints.train.LandmarkRecipe;
 import io.github.keypoints.train.TrainingReport;
@@ -89,14 +88,7 @@ public final class Ibug300wExample {
         // Step 4: train, keeping the epoch with the lowest NME on the held-out photos, and save
         // the model directory the inference API loads.
         TrainingReport report =
-                KeypointTrainer.builder()
-                        .setBlock(net)
-                        .setTrainingData(train)
-                        .setValidationData(heldOut)
-                        .setEpochs(recipe.epochs())
-                        .setBatchSize(recipe.batchSize())
-                        .optLoss(recipe.loss())
-                        .optSchedule(recipe.schedule())
+                recipe.trainer(net, train, heldOut)
                         .optSeed(0)
                         .optEngine("MXNet")
                         .optRunDirectory(out)

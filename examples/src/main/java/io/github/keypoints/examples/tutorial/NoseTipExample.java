@@ -10,7 +10,6 @@ import io.github.keypoints.data.load.ImmSplit;
 import io.github.keypoints.data.preprocess.PixelNormalization;
 import io.github.keypoints.models.KeypointBlock;
 import io.github.keypoints.models.NoseTipNet;
-import io.github.keypoints.train.KeypointTrainer;
 import io.github.keypoints.train.LandmarkRecipe;
 import io.github.keypoints.train.TrainingReport;
 import java.nio.file.Path;
@@ -117,14 +116,7 @@ public final class NoseTipExample {
         // progress bar, validates after every epoch in original-image pixels, and writes the
         // loss curve, the prediction gallery, the first-layer filters and the model.
         TrainingReport report =
-                KeypointTrainer.builder()
-                        .setBlock(net)
-                        .setTrainingData(train)
-                        .setValidationData(validation)
-                        .setEpochs(recipe.epochs())
-                        .setBatchSize(recipe.batchSize())
-                        .optLoss(recipe.loss())
-                        .optSchedule(recipe.schedule())
+                recipe.trainer(net, train, validation)
                         .optSeed(0)
                         .optEngine("PyTorch")
                         .optRunDirectory(run)
