@@ -12,7 +12,10 @@ public final class DownloadException extends IOException {
 
     private static final long serialVersionUID = 1L;
 
+    /** What was downloaded (not serialised). */
     private final transient URI uri;
+
+    /** Why it failed, in a few words. */
     private final String reason;
 
     /**

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * a value a saved model records, so that evaluation rebuilds exactly the faces the model was
  * validated on.
  *
- * <p>Its text form ({@link #toString()}, read back by {@link #parse(String)}) is what a model's
+ * <p>Its text form ({@code toString()}, read back by {@link #parse(String)}) is what a model's
  * provenance holds under {@link #PROVENANCE_KEY}:
  *
  * <ul>
@@ -63,7 +63,7 @@ public sealed interface SplitRule
     /**
      * Reads a rule from its text form.
      *
-     * @param text a {@link #toString()} of a rule
+     * @param text a {@code toString()} of a rule
      * @return the rule
      * @throws IllegalArgumentException naming the text and the forms it may take
      */
