@@ -2,9 +2,7 @@ package io.github.keypoints.models.inference;
 
 import ai.djl.modality.cv.Image;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.translate.Batchifier;
 import ai.djl.translate.Translator;
 import ai.djl.translate.TranslatorContext;
 import io.github.keypoints.data.detect.CascadeFaceFinder;
@@ -13,8 +11,6 @@ import io.github.keypoints.data.image.BufferedImages;
 import io.github.keypoints.data.image.OpenCv;
 import io.github.keypoints.models.ModelSpec;
 import java.awt.image.BufferedImage;
-import java.util.ArrayList;
-import java.util.List;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
 import org.opencv.imgproc.Imgproc;
@@ -56,12 +52,10 @@ import org.opencv.imgproc.Imgproc;
  * }
  * }</pre>
  */
-public final class FaceLandmarkTranslator implements Translator<Image, FaceLandmarks> {
-
-    private final LandmarkPipeline pipeline;
+public final class FaceLandmarkTranslator extends PipelineTranslator<Image> {
 
     private FaceLandmarkTranslator(LandmarkPipeline pipeline) {
-        this.pipeline = pipeline;
+        super(pipeline);
     }
 
     /**
@@ -80,62 +74,18 @@ public final class FaceLandmarkTranslator implements Translator<Image, FaceLandm
      * @return the spec
      */
     public ModelSpec spec() {
-        return pipeline.spec();
+        return pipeline().spec();
     }
 
-    /** {@inheritDoc} */
     @Override
-    public NDList processInput(TranslatorContext ctx, Image input) {
-        return batchProcessInput(ctx, List.of(input));
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public FaceLandmarks processOutput(TranslatorContext ctx, NDList list) {
-        return batchProcessOutput(ctx, list).get(0);
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public NDList batchProcessInput(TranslatorContext ctx, List<Image> inputs) {
-        List<LandmarkPipeline.Request> requests = new ArrayList<>(inputs.size());
-        try {
-            for (int i = 0; i < inputs.size(); i++) {
-                Mat m = toMat(inputs.get(i), ctx.getNDManager());
-                requests.add(
-                        new LandmarkPipeline.Request(m, null, true, true, "image " + i + ": "));
-            }
-        } catch (RuntimeException e) {
-            LandmarkPipeline.release(requests);
-            throw e;
-        }
-        return pipeline.prepare(ctx, requests);
-    }
-
-    /** {@inheritDoc} */
-    @Override
-    public List<FaceLandmarks> batchProcessOutput(TranslatorContext ctx, NDList list) {
-        return pipeline.finish(ctx, list);
-    }
-
-    /**
-     * Returns {@link Batchifier#STACK}; the translator stacks the faces of a batch itself, so the
-     * batchifier only tells DJL that batches are welcome.
-     *
-     * @return the stacking batchifier
-     */
-    @Override
-    public Batchifier getBatchifier() {
-        return Batchifier.STACK;
-    }
-
-    LandmarkPipeline pipeline() {
-        return pipeline;
+    LandmarkPipeline.Request request(TranslatorContext ctx, Image input, int index) {
+        return new LandmarkPipeline.Request(
+                toMat(input, ctx.getNDManager()), null, true, true, "image " + index + ": ");
     }
 
     @Override
     public String toString() {
-        return "FaceLandmarkTranslator[" + pipeline + "]";
+        return "FaceLandmarkTranslator[" + pipeline() + "]";
     }
 
     /**

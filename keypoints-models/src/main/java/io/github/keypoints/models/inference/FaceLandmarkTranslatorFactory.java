@@ -2,9 +2,7 @@ package io.github.keypoints.models.inference;
 
 import ai.djl.Model;
 import ai.djl.modality.cv.Image;
-import ai.djl.ndarray.NDList;
 import ai.djl.translate.ArgumentsUtil;
-import ai.djl.translate.Batchifier;
 import ai.djl.translate.TranslateException;
 import ai.djl.translate.Translator;
 import ai.djl.translate.TranslatorContext;
@@ -18,8 +16,6 @@ import io.github.keypoints.models.ModelSpec;
 import java.io.IOException;
 import java.lang.reflect.Type;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -109,51 +105,20 @@ public final class FaceLandmarkTranslatorFactory implements TranslatorFactory {
     }
 
     /** Image files in, read in the channels the model takes; errors name the file. */
-    private static final class PathTranslator implements Translator<Path, FaceLandmarks> {
-        private final LandmarkPipeline pipeline;
+    private static final class PathTranslator extends PipelineTranslator<Path> {
 
         PathTranslator(LandmarkPipeline pipeline) {
-            this.pipeline = pipeline;
+            super(pipeline);
         }
 
         @Override
-        public NDList processInput(TranslatorContext ctx, Path input) {
-            return batchProcessInput(ctx, List.of(input));
-        }
-
-        @Override
-        public FaceLandmarks processOutput(TranslatorContext ctx, NDList list) {
-            return batchProcessOutput(ctx, list).get(0);
-        }
-
-        @Override
-        public NDList batchProcessInput(TranslatorContext ctx, List<Path> inputs) {
-            List<LandmarkPipeline.Request> requests = new ArrayList<>(inputs.size());
-            try {
-                for (Path file : inputs) {
-                    requests.add(
-                            new LandmarkPipeline.Request(
-                                    ImageFiles.read(file, pipeline.preprocessor().grayscale()),
-                                    null,
-                                    true,
-                                    true,
-                                    file + ": "));
-                }
-            } catch (RuntimeException e) {
-                LandmarkPipeline.release(requests);
-                throw e;
-            }
-            return pipeline.prepare(ctx, requests);
-        }
-
-        @Override
-        public List<FaceLandmarks> batchProcessOutput(TranslatorContext ctx, NDList list) {
-            return pipeline.finish(ctx, list);
-        }
-
-        @Override
-        public Batchifier getBatchifier() {
-            return Batchifier.STACK;
+        LandmarkPipeline.Request request(TranslatorContext ctx, Path file, int index) {
+            return new LandmarkPipeline.Request(
+                    ImageFiles.read(file, pipeline().preprocessor().grayscale()),
+                    null,
+                    true,
+                    true,
+                    file + ": ");
         }
     }
 }

@@ -3,8 +3,6 @@ package io.github.keypoints.models.inference;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.inference.Predictor;
-import ai.djl.ndarray.NDList;
-import ai.djl.translate.Batchifier;
 import ai.djl.translate.TranslateException;
 import ai.djl.translate.Translator;
 import ai.djl.translate.TranslatorContext;
@@ -330,37 +328,16 @@ public final class KeypointDetector implements AutoCloseable {
 
     /** OpenCV images with optional boxes in, as the detector's methods build them. */
     private static final class RequestTranslator
-            implements Translator<LandmarkPipeline.Request, FaceLandmarks> {
-        private final LandmarkPipeline pipeline;
+            extends PipelineTranslator<LandmarkPipeline.Request> {
 
         RequestTranslator(LandmarkPipeline pipeline) {
-            this.pipeline = pipeline;
+            super(pipeline);
         }
 
         @Override
-        public NDList processInput(TranslatorContext ctx, LandmarkPipeline.Request input) {
-            return pipeline.prepare(ctx, List.of(input));
-        }
-
-        @Override
-        public FaceLandmarks processOutput(TranslatorContext ctx, NDList list) {
-            return pipeline.finish(ctx, list).get(0);
-        }
-
-        @Override
-        public NDList batchProcessInput(
-                TranslatorContext ctx, List<LandmarkPipeline.Request> inputs) {
-            return pipeline.prepare(ctx, inputs);
-        }
-
-        @Override
-        public List<FaceLandmarks> batchProcessOutput(TranslatorContext ctx, NDList list) {
-            return pipeline.finish(ctx, list);
-        }
-
-        @Override
-        public Batchifier getBatchifier() {
-            return Batchifier.STACK;
+        LandmarkPipeline.Request request(
+                TranslatorContext ctx, LandmarkPipeline.Request input, int index) {
+            return input;
         }
     }
 
