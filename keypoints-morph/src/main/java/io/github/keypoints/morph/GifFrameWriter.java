@@ -1,6 +1,5 @@
 package io.github.keypoints.morph;
 
-import io.github.keypoints.data.io.AtomicOutput;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Iterator;
@@ -13,46 +12,37 @@ import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.ImageOutputStream;
 
 /** Writes an endlessly looping animated GIF with Java's own ImageIO GIF writer. */
-final class GifFrameWriter implements FrameWriter {
+final class GifFrameWriter extends MovieFileWriter {
 
-    private final AtomicOutput out;
     private final int delayCentiseconds;
     private ImageWriter writer;
     private ImageOutputStream stream;
-    private int width = -1;
-    private int height = -1;
-    private boolean done;
 
     GifFrameWriter(Path target, double fps) throws IOException {
-        this.out = AtomicOutput.file(target);
+        super(target);
         this.delayCentiseconds = Math.max(1, (int) Math.round(100 / fps));
-        Iterator<ImageWriter> it = ImageIO.getImageWritersByFormatName("gif");
-        if (!it.hasNext()) {
-            out.close();
-            throw new IOException("This Java runtime has no GIF image writer");
+        try {
+            Iterator<ImageWriter> it = ImageIO.getImageWritersByFormatName("gif");
+            if (!it.hasNext()) {
+                throw new IOException("This Java runtime has no GIF image writer");
+            }
+            writer = it.next();
+            stream = ImageIO.createImageOutputStream(temp().toFile());
+            writer.setOutput(stream);
+            writer.prepareWriteSequence(null);
+        } catch (IOException | RuntimeException e) {
+            abort();
+            throw e;
         }
-        writer = it.next();
-        stream = ImageIO.createImageOutputStream(out.temp().toFile());
-        writer.setOutput(stream);
-        writer.prepareWriteSequence(null);
     }
 
     @Override
-    public void write(ImageBuffer frame) throws IOException {
-        if (width < 0) {
-            width = frame.width();
-            height = frame.height();
-        } else if (frame.width() != width || frame.height() != height) {
-            throw new IllegalArgumentException(
-                    "Frame is "
-                            + frame.width()
-                            + "x"
-                            + frame.height()
-                            + ", the movie is "
-                            + width
-                            + "x"
-                            + height);
-        }
+    void start(ImageBuffer first) {
+        // The GIF sequence was opened with the file; frames of any size may start it.
+    }
+
+    @Override
+    void encode(ImageBuffer frame) throws IOException {
         var image = frame.toBufferedImage();
         IIOMetadata meta =
                 writer.getDefaultImageMetadata(
@@ -76,42 +66,24 @@ final class GifFrameWriter implements FrameWriter {
     }
 
     @Override
-    public void close() throws IOException {
-        if (done) {
-            return;
-        }
-        done = true;
-        try {
-            if (width < 0) {
-                throw new IOException("No frames were written");
-            }
-            writer.endWriteSequence();
-            stream.close();
-            writer.dispose();
-            out.commit();
-        } catch (IOException | RuntimeException e) {
-            closeQuietly();
-            out.close();
-            throw e;
-        }
+    void finish() throws IOException {
+        writer.endWriteSequence();
+        stream.close();
+        writer.dispose();
     }
 
     @Override
-    public void abort() {
-        if (!done) {
-            done = true;
-            closeQuietly();
-            out.close();
+    void discard() {
+        if (stream != null) {
+            try {
+                stream.close();
+            } catch (IOException ignored) {
+                // already failing; the temporary file is deleted next
+            }
         }
-    }
-
-    private void closeQuietly() {
-        try {
-            stream.close();
-        } catch (IOException ignored) {
-            // already failing; the temporary file is deleted next
+        if (writer != null) {
+            writer.dispose();
         }
-        writer.dispose();
     }
 
     private static IIOMetadataNode child(IIOMetadataNode root, String name) {

@@ -1,6 +1,5 @@
 package io.github.keypoints.morph;
 
-import io.github.keypoints.data.io.AtomicOutput;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.jcodec.api.SequenceEncoder;
@@ -13,49 +12,36 @@ import org.jcodec.common.model.Rational;
 /**
  * Encodes H.264 MP4 in pure Java with JCodec (a Maven dependency; no executable needed). H.264's
  * 4:2:0 sampling needs even sizes, so an odd width or height gets one more column or row, a copy of
- * the last one, as the ffmpeg path pads. Slower than ffmpeg (tens of milliseconds per 640×480
- * frame), which {@link FrameWriter#open} therefore prefers when one is on the PATH.
+ * the last one, as the ffmpeg path pads. Slower than ffmpeg, which {@link FrameWriter#open}
+ * therefore prefers when one is on the PATH.
  */
-final class JavaMp4FrameWriter implements FrameWriter {
+final class JavaMp4FrameWriter extends MovieFileWriter {
 
-    private final AtomicOutput out;
     private final Rational fps;
     private SeekableByteChannel channel;
     private SequenceEncoder encoder;
-    private int width = -1;
-    private int height = -1;
-    private boolean done;
 
     JavaMp4FrameWriter(Path target, double fps) throws IOException {
-        if (!(fps > 0) || !Double.isFinite(fps)) {
-            throw new IllegalArgumentException("fps must be positive, was " + fps);
-        }
-        this.out = AtomicOutput.file(target);
+        super(checked(target, fps));
         // Frame rates such as 12.5 are kept exactly to a thousandth of a frame per second.
         this.fps = Rational.R((int) Math.round(fps * 1000), 1000);
     }
 
+    private static Path checked(Path target, double fps) {
+        if (!(fps > 0) || !Double.isFinite(fps)) {
+            throw new IllegalArgumentException("fps must be positive, was " + fps);
+        }
+        return target;
+    }
+
     @Override
-    public void write(ImageBuffer frame) throws IOException {
-        if (done) {
-            throw new IllegalStateException("The movie is closed");
-        }
-        if (encoder == null) {
-            width = frame.width();
-            height = frame.height();
-            channel = NIOUtils.writableChannel(out.temp().toFile());
-            encoder = SequenceEncoder.createWithFps(channel, fps);
-        } else if (frame.width() != width || frame.height() != height) {
-            throw new IllegalArgumentException(
-                    "Frame is "
-                            + frame.width()
-                            + "x"
-                            + frame.height()
-                            + ", the movie is "
-                            + width
-                            + "x"
-                            + height);
-        }
+    void start(ImageBuffer first) throws IOException {
+        channel = NIOUtils.writableChannel(temp().toFile());
+        encoder = SequenceEncoder.createWithFps(channel, fps);
+    }
+
+    @Override
+    void encode(ImageBuffer frame) throws IOException {
         encoder.encodeNativeFrame(toPicture(frame));
     }
 
@@ -90,35 +76,13 @@ final class JavaMp4FrameWriter implements FrameWriter {
     }
 
     @Override
-    public void close() throws IOException {
-        if (done) {
-            return;
-        }
-        done = true;
-        try {
-            if (encoder == null) {
-                throw new IOException("No frames were written");
-            }
-            encoder.finish();
-            channel.close();
-            out.commit();
-        } catch (IOException | RuntimeException e) {
-            closeQuietly();
-            out.close();
-            throw e;
-        }
+    void finish() throws IOException {
+        encoder.finish();
+        channel.close();
     }
 
     @Override
-    public void abort() {
-        if (!done) {
-            done = true;
-            closeQuietly();
-            out.close();
-        }
-    }
-
-    private void closeQuietly() {
+    void discard() {
         if (channel != null) {
             try {
                 channel.close();

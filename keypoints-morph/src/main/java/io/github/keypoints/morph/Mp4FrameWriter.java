@@ -1,6 +1,5 @@
 package io.github.keypoints.morph;
 
-import io.github.keypoints.data.io.AtomicOutput;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -10,17 +9,13 @@ import java.util.List;
 import java.util.Optional;
 
 /** Pipes raw frames into an {@code ffmpeg} process that encodes H.264 MP4. */
-final class Mp4FrameWriter implements FrameWriter {
+final class Mp4FrameWriter extends MovieFileWriter {
 
-    private final AtomicOutput out;
     private final double fps;
     private final Path ffmpeg;
-    private final Path log;
+    private Path log;
     private Process process;
     private OutputStream pipe;
-    private int width = -1;
-    private int height = -1;
-    private boolean done;
 
     Mp4FrameWriter(Path target, double fps) throws IOException {
         this(target, fps, System.getenv("PATH"));
@@ -28,21 +23,28 @@ final class Mp4FrameWriter implements FrameWriter {
 
     /** Looks for ffmpeg on the given search path (the environment's PATH normally). */
     Mp4FrameWriter(Path target, double fps, String searchPath) throws IOException {
-        this.ffmpeg =
-                findOnPath("ffmpeg", searchPath)
-                        .orElseThrow(
-                                () ->
-                                        new IOException(
-                                                "Writing "
-                                                        + target
-                                                        + " needs an ffmpeg executable on the"
-                                                        + " PATH, and none was found (PATH="
-                                                        + searchPath
-                                                        + "); install ffmpeg or write .gif or"
-                                                        + " .avi instead"));
-        this.out = AtomicOutput.file(target);
-        this.log = Files.createTempFile("keypoints-ffmpeg", ".log");
+        super(withFfmpeg(target, searchPath));
+        this.ffmpeg = findOnPath("ffmpeg", searchPath).orElseThrow();
         this.fps = fps;
+        try {
+            this.log = Files.createTempFile("keypoints-ffmpeg", ".log");
+        } catch (IOException | RuntimeException e) {
+            abort();
+            throw e;
+        }
+    }
+
+    /** Refuses before the temporary file exists when there is no ffmpeg to write it. */
+    private static Path withFfmpeg(Path target, String searchPath) throws IOException {
+        if (findOnPath("ffmpeg", searchPath).isEmpty()) {
+            throw new IOException(
+                    "Writing "
+                            + target
+                            + " needs an ffmpeg executable on the PATH, and none was found (PATH="
+                            + searchPath
+                            + "); install ffmpeg or write .gif or .avi instead");
+        }
+        return target;
     }
 
     static Optional<Path> findOnPath(String name, String path) {
@@ -59,95 +61,74 @@ final class Mp4FrameWriter implements FrameWriter {
     }
 
     @Override
-    public void write(ImageBuffer frame) throws IOException {
-        if (process == null) {
-            width = frame.width();
-            height = frame.height();
-            List<String> cmd =
-                    List.of(
-                            ffmpeg.toString(),
-                            "-y",
-                            "-loglevel",
-                            "error",
-                            "-f",
-                            "rawvideo",
-                            "-pix_fmt",
-                            frame.channels() == 3 ? "bgr24" : "gray",
-                            "-s",
-                            width + "x" + height,
-                            "-r",
-                            Double.toString(fps),
-                            "-i",
-                            "-",
-                            "-an",
-                            "-c:v",
-                            "libx264",
-                            "-pix_fmt",
-                            "yuv420p",
-                            "-vf",
-                            "pad=ceil(iw/2)*2:ceil(ih/2)*2",
-                            "-f",
-                            "mp4",
-                            out.temp().toString());
-            process =
-                    new ProcessBuilder(cmd)
-                            .redirectErrorStream(true)
-                            .redirectOutput(log.toFile())
-                            .start();
-            pipe = process.getOutputStream();
-        } else if (frame.width() != width || frame.height() != height) {
-            throw new IllegalArgumentException(
-                    "Frame is "
-                            + frame.width()
-                            + "x"
-                            + frame.height()
-                            + ", the movie is "
-                            + width
-                            + "x"
-                            + height);
-        }
+    void start(ImageBuffer first) throws IOException {
+        ImageBuffer frame = first;
+        int width = frame.width();
+        int height = frame.height();
+        List<String> cmd =
+                List.of(
+                        ffmpeg.toString(),
+                        "-y",
+                        "-loglevel",
+                        "error",
+                        "-f",
+                        "rawvideo",
+                        "-pix_fmt",
+                        frame.channels() == 3 ? "bgr24" : "gray",
+                        "-s",
+                        width + "x" + height,
+                        "-r",
+                        Double.toString(fps),
+                        "-i",
+                        "-",
+                        "-an",
+                        "-c:v",
+                        "libx264",
+                        "-pix_fmt",
+                        "yuv420p",
+                        "-vf",
+                        "pad=ceil(iw/2)*2:ceil(ih/2)*2",
+                        "-f",
+                        "mp4",
+                        temp().toString());
+        process =
+                new ProcessBuilder(cmd)
+                        .redirectErrorStream(true)
+                        .redirectOutput(log.toFile())
+                        .start();
+        pipe = process.getOutputStream();
+    }
+
+    @Override
+    void encode(ImageBuffer frame) throws IOException {
         pipe.write(frame.data());
     }
 
     @Override
-    public void close() throws IOException {
-        if (done) {
-            return;
-        }
-        done = true;
+    void finish() throws IOException {
         try {
-            if (process == null) {
-                throw new IOException("No frames were written");
-            }
             pipe.close();
             int code = process.waitFor();
             if (code != 0) {
                 throw new IOException(
                         "ffmpeg exited with code " + code + ": " + Files.readString(log).trim());
             }
-            out.commit();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             // Nobody will wait for ffmpeg any more: stop it rather than leave it encoding.
             process.destroyForcibly();
-            out.close();
             throw new IOException("Interrupted while waiting for ffmpeg", e);
-        } catch (IOException | RuntimeException e) {
-            out.close();
-            throw e;
         } finally {
             Files.deleteIfExists(log);
         }
     }
 
     @Override
-    public void abort() {
-        if (!done) {
-            done = true;
-            if (process != null) {
-                process.destroyForcibly();
-            }
-            out.close();
+    void discard() {
+        if (process != null) {
+            process.destroyForcibly();
+        }
+        if (log != null) {
             try {
                 Files.deleteIfExists(log);
             } catch (IOException ignored) {
