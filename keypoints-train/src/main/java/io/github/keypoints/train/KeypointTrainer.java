@@ -105,6 +105,7 @@ public final class KeypointTrainer {
     private final int epochs;
     private final int batchSize;
     private final boolean prefetch;
+    private final boolean shuffle;
     private final Loss loss;
     private final LearningRateSchedule schedule;
     private final long seed;
@@ -129,6 +130,7 @@ public final class KeypointTrainer {
         this.epochs = b.epochs;
         this.batchSize = b.batchSize;
         this.prefetch = b.prefetch;
+        this.shuffle = b.shuffle;
         this.loss = b.loss == null ? new MseLoss(MseLoss.Reduction.MEAN) : b.loss;
         this.schedule = b.schedule;
         this.seed = b.seed;
@@ -180,11 +182,17 @@ public final class KeypointTrainer {
      * @return the order
      */
     public static List<Long> epochOrder(long size, long seed, int epoch) {
+        List<Long> order = epochOrder(size);
+        Collections.shuffle(order, new Random(epochSeed(seed, epoch)));
+        return order;
+    }
+
+    /** The samples in their own order, for a dataset that does not shuffle. */
+    private static List<Long> epochOrder(long size) {
         List<Long> order = new ArrayList<>();
         for (long i = 0; i < size; i++) {
             order.add(i);
         }
-        Collections.shuffle(order, new Random(epochSeed(seed, epoch)));
         return order;
     }
 
@@ -294,7 +302,10 @@ public final class KeypointTrainer {
                         // epoch here also makes a resumed run draw what it would have drawn.
                         a.setEpoch(epoch);
                     }
-                    List<Long> order = epochOrder(train.size(), seed, epoch);
+                    List<Long> order =
+                            shuffle
+                                    ? epochOrder(train.size(), seed, epoch)
+                                    : epochOrder(train.size());
                     List<List<Long>> batches = new ArrayList<>(steps);
                     for (int b = 0; b < steps; b++) {
                         batches.add(
@@ -642,6 +653,7 @@ public final class KeypointTrainer {
         private Path runDirectory;
         private boolean resume;
         private boolean prefetch = true;
+        private boolean shuffle = true;
         private BestBy bestBy = BestBy.VAL_LOSS;
         private boolean keepBest;
         private boolean logScale = true;
@@ -699,7 +711,8 @@ public final class KeypointTrainer {
         }
 
         /**
-         * Sets the batch size (required).
+         * Sets the batch size: required for datasets other than {@link FaceLandmarkDataset}, whose
+         * sampling ({@code setSampling}) sets it (giving both, they must agree).
          *
          * @param batchSize at least 1
          * @return this builder
@@ -948,6 +961,21 @@ public final class KeypointTrainer {
             }
             if (epochs < 1) {
                 throw new IllegalArgumentException("Missing epochs: call setEpochs(n >= 1)");
+            }
+            if (train instanceof FaceLandmarkDataset f) {
+                // The dataset's sampling is the run's: its batch size, and its shuffling.
+                if (batchSize < 1) {
+                    batchSize = f.batchSize();
+                } else if (batchSize != f.batchSize()) {
+                    throw new IllegalArgumentException(
+                            "The trainer's batch size "
+                                    + batchSize
+                                    + " disagrees with the training data's sampling, batch size "
+                                    + f.batchSize()
+                                    + "; set it in one place (setSampling on the dataset is"
+                                    + " enough)");
+                }
+                shuffle = f.shuffles();
             }
             if (batchSize < 1) {
                 throw new IllegalArgumentException("Missing batch size: call setBatchSize(n >= 1)");

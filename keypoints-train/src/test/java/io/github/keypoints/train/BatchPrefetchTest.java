@@ -132,7 +132,6 @@ class BatchPrefetchTest {
                         .setTrainingData(augmented(faces))
                         .setValidationData(augmented(faces.subList(0, 1)))
                         .setEpochs(1)
-                        .setBatchSize(1)
                         .optEngine("PyTorch")
                         .build();
         assertThatThrownBy(trainer::fit)

@@ -99,6 +99,89 @@ class SpecContractTest {
     }
 
     @Test
+    void theTrainingDatasSamplingSetsTheBatchSizeAndTheShuffling() throws Exception {
+        List<FaceSample> faces = new java.util.ArrayList<>();
+        for (int copy = 0; copy < 2; copy++) {
+            faces.addAll(
+                    LandmarkRecipeDataTest.flatFaces(
+                            java.nio.file.Files.createDirectories(dir.resolve("c" + copy))));
+        }
+        List<Long> batches = new java.util.ArrayList<>();
+        EpochListener count =
+                new EpochListener() {
+                    @Override
+                    public void onBatchEnd(long batch, long total, double loss) {
+                        batches.add(total);
+                    }
+                };
+        // No setBatchSize: 6 faces sampled 4 at a time make 2 batches an epoch.
+        KeypointTrainer.builder()
+                .setBlock(spec().newBlock())
+                .setTrainingData(
+                        spec().datasetBuilder().setSamples(faces).setSampling(4, true).build())
+                .setValidationData(data(faces).build())
+                .setEpochs(1)
+                .optEngine("PyTorch")
+                .addEpochListener(count)
+                .build()
+                .fit();
+        assertThat(batches).containsExactly(2L, 2L);
+        // Without shuffling every epoch visits the samples in their order: with the second
+        // image missing, exactly one batch of one trains before the run stops, whatever the seed.
+        java.nio.file.Files.delete(faces.get(1).image());
+        java.util.Set<Integer> beforeFailure = new java.util.TreeSet<>();
+        for (boolean shuffle : new boolean[] {false, true}) {
+            java.util.Set<Integer> counts = new java.util.TreeSet<>();
+            for (long seed = 1; seed <= 6; seed++) {
+                int[] done = {0};
+                KeypointTrainer run =
+                        KeypointTrainer.builder()
+                                .setBlock(spec().newBlock())
+                                .setTrainingData(
+                                        spec().datasetBuilder()
+                                                .setSamples(faces)
+                                                .setSampling(1, shuffle)
+                                                .build())
+                                .setValidationData(data(faces.subList(0, 1)).build())
+                                .setEpochs(1)
+                                .optEngine("PyTorch")
+                                .optPrefetch(false)
+                                .optSeed(seed)
+                                .addEpochListener(
+                                        new EpochListener() {
+                                            @Override
+                                            public void onBatchEnd(
+                                                    long batch, long total, double loss) {
+                                                done[0]++;
+                                            }
+                                        })
+                                .build();
+                assertThatThrownBy(run::fit).isInstanceOf(java.io.IOException.class);
+                counts.add(done[0]);
+            }
+            if (!shuffle) {
+                assertThat(counts).containsExactly(1);
+            } else {
+                beforeFailure.addAll(counts);
+            }
+        }
+        // Shuffled, the seed decides when the missing image comes up.
+        assertThat(beforeFailure.size()).isGreaterThan(1);
+        assertThatThrownBy(
+                        () ->
+                                KeypointTrainer.builder()
+                                        .setBlock(spec().newBlock())
+                                        .setTrainingData(data(faces).build())
+                                        .setValidationData(data(faces).build())
+                                        .setEpochs(1)
+                                        .setBatchSize(3)
+                                        .optEngine("PyTorch")
+                                        .build())
+                .hasMessageContaining("batch size 3")
+                .hasMessageContaining("batch size 2");
+    }
+
+    @Test
     void theTrainerRefusesDataThatPreparesPhotosOtherwiseNamingBothValues() throws Exception {
         List<FaceSample> faces = LandmarkRecipeDataTest.flatFaces(dir);
         List<Object[]> cases =

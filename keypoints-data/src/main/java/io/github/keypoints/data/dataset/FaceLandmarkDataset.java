@@ -82,6 +82,7 @@ public final class FaceLandmarkDataset extends RandomAccessDataset
     private final ImageCache cache;
     private final int padX;
     private final int padY;
+    private final boolean shuffle;
     private volatile int epoch;
 
     private FaceLandmarkDataset(Builder b) {
@@ -95,6 +96,7 @@ public final class FaceLandmarkDataset extends RandomAccessDataset
         this.cache = b.cache;
         this.padX = (int) Math.round(b.context * preprocessor.inputWidth());
         this.padY = (int) Math.round(b.context * preprocessor.inputHeight());
+        this.shuffle = b.shuffle;
     }
 
     /**
@@ -152,6 +154,25 @@ public final class FaceLandmarkDataset extends RandomAccessDataset
                 setEpoch(epoch + 1);
             }
         };
+    }
+
+    /**
+     * Returns the batch size of this dataset's sampling ({@code setSampling}).
+     *
+     * @return the samples per batch
+     */
+    public int batchSize() {
+        return sampler.getBatchSize();
+    }
+
+    /**
+     * Tells whether this dataset's sampling shuffles the samples every epoch ({@code setSampling};
+     * a custom {@code setSampler} counts as shuffling).
+     *
+     * @return whether epochs visit the samples in a new order
+     */
+    public boolean shuffles() {
+        return shuffle;
     }
 
     /**
@@ -471,12 +492,28 @@ public final class FaceLandmarkDataset extends RandomAccessDataset
         private long seed = DEFAULT_SEED;
         private ImageCache cache = ImageCache.inMemory();
         private double context;
+        private boolean shuffle = true;
 
         private Builder() {}
 
         @Override
         protected Builder self() {
             return this;
+        }
+
+        /**
+         * Sets the batch size and whether each epoch visits the samples in a new order; a trainer
+         * takes both from here ({@link FaceLandmarkDataset#batchSize()}, {@link
+         * FaceLandmarkDataset#shuffles()}).
+         *
+         * @param batchSize the samples per batch
+         * @param shuffle whether to shuffle every epoch
+         * @return this builder
+         */
+        @Override
+        public Builder setSampling(int batchSize, boolean shuffle) {
+            this.shuffle = shuffle;
+            return super.setSampling(batchSize, shuffle);
         }
 
         /**
