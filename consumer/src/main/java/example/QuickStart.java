@@ -47,7 +47,8 @@ public final class QuickStart {
                         .setOutputs(2)
                         .optInitializer(new TorchDefaultInitializer(0))
                         .build();
-        // The spec says how a photo becomes the network's input; the datasets follow it.
+        // The spec says how a photo becomes the network's input; the datasets follow it, and
+        // their sampling (batches of 8) is the trainer's.
         ModelSpec spec =
                 ModelSpec.builder()
                         .setBlock(net)
@@ -63,8 +64,7 @@ public final class QuickStart {
                         .setBlock(net)
                         .setTrainingData(trainData)
                         .setValidationData(validationData)
-                        .setEpochs(20)
-                        .setBatchSize(8)
+                        .setEpochs(20) // the batch size comes from the data's sampling
                         .optEngine("PyTorch")
                         .optSeed(0)
                         .optModelSpec(spec)
