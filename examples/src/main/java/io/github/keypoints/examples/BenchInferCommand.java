@@ -97,6 +97,16 @@ public final class BenchInferCommand implements Callable<Integer> {
     int reps32;
 
     @Option(
+            names = "--rounds",
+            defaultValue = "1",
+            description =
+                    "Alternate the Java and the Python side this many times and report the"
+                            + " medians, ratios per round included (default ${DEFAULT-VALUE}):"
+                            + " the machine's speed drifts between processes, and alternating"
+                            + " keeps a drift from landing on one side only.")
+    int rounds;
+
+    @Option(
             names = "--landmarker",
             description =
                     "A saved 68-point model directory to time end to end through"
@@ -146,6 +156,9 @@ public final class BenchInferCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (rounds < 1) {
+            throw BenchCommand.bad(spec, "--rounds must be >= 1, got " + rounds);
+        }
         if (warmup < 0 || reps < 1 || reps32 < 1) {
             throw BenchCommand.bad(
                     spec,
@@ -179,14 +192,25 @@ public final class BenchInferCommand implements Callable<Integer> {
         }
         Path checkDir = noPython ? null : Files.createTempDirectory("keypoints-bench-infer");
         try {
-            List<JavaResult> java = new ArrayList<>();
-            for (Case c : selected) {
-                for (String engine : sides.engines) {
-                    java.add(measure(c, engine, checkDir));
+            List<List<Map<String, Object>>> perRound = new ArrayList<>();
+            JsonObject py = null;
+            for (int round = 1; round <= rounds; round++) {
+                if (rounds > 1) {
+                    System.err.printf(Locale.ROOT, "bench infer: round %d of %d%n", round, rounds);
                 }
+                List<JavaResult> java = new ArrayList<>();
+                for (Case c : selected) {
+                    for (String engine : sides.engines) {
+                        java.add(measure(c, engine, checkDir));
+                    }
+                }
+                py = noPython ? null : runPython(n, selected, checkDir);
+                perRound.add(report(n, java, py));
             }
-            JsonObject py = noPython ? null : runPython(n, selected, checkDir);
-            List<Map<String, Object>> rows = report(n, java, py);
+            List<Map<String, Object>> rows = medians(perRound);
+            if (rounds > 1) {
+                printMedians(rows, rounds);
+            }
             List<Map<String, Object>> endToEnd =
                     noLandmarker
                             ? List.of()
@@ -195,6 +219,7 @@ public final class BenchInferCommand implements Callable<Integer> {
             if (sides.json) {
                 new JsonSummary()
                         .put("threads", n)
+                        .put("rounds", rounds)
                         .put("python_torch", py == null ? null : py.get("torch").getAsString())
                         .put("python_blas", py == null ? null : py.get("blas").getAsString())
                         .put(
@@ -318,6 +343,88 @@ public final class BenchInferCommand implements Callable<Integer> {
             rows.add(row(n, j, p));
         }
         return rows;
+    }
+
+    /** The timing fields of a row, which {@link #medians} takes the median of. */
+    private static final List<String> TIMINGS =
+            List.of(
+                    "java_ms_b1",
+                    "python_ms_b1",
+                    "ratio_ms_b1",
+                    "java_img_s_b32",
+                    "python_img_s_b32",
+                    "ratio_img_s_b32");
+
+    /**
+     * Combines the rows of several rounds (same cases in the same order): each timing field becomes
+     * the median over the rounds (the upper one for an even count), the two ratio fields also keep
+     * their per-round values ({@code ratio_ms_b1_rounds}, {@code ratio_img_s_b32_rounds}), and
+     * {@code rounds} says how many there were. One round's rows come back unchanged.
+     *
+     * @param perRound the rows of each round
+     * @return the combined rows
+     */
+    static List<Map<String, Object>> medians(List<List<Map<String, Object>>> perRound) {
+        if (perRound.size() == 1) {
+            return perRound.get(0);
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        List<Map<String, Object>> first = perRound.get(0);
+        for (int i = 0; i < first.size(); i++) {
+            Map<String, Object> row = new LinkedHashMap<>(first.get(i));
+            for (String field : TIMINGS) {
+                List<Double> values = new ArrayList<>();
+                for (List<Map<String, Object>> round : perRound) {
+                    Object v = round.get(i).get(field);
+                    if (v != null) {
+                        values.add((Double) v);
+                    }
+                }
+                row.put(field, values.isEmpty() ? null : ForwardTiming.median(toArray(values)));
+                if (field.startsWith("ratio")) {
+                    row.put(field + "_rounds", values.isEmpty() ? null : values);
+                }
+            }
+            row.put("rounds", perRound.size());
+            out.add(row);
+        }
+        return out;
+    }
+
+    private static double[] toArray(List<Double> values) {
+        double[] a = new double[values.size()];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = values.get(i);
+        }
+        return a;
+    }
+
+    private static void printMedians(List<Map<String, Object>> rows, int rounds) {
+        System.out.printf(Locale.ROOT, "medians over %d alternating rounds:%n", rounds);
+        for (Map<String, Object> r : rows) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-12s %-8s %-8s java_ms %9.2f py_ms %9s ratio %6s %s | img/s ratio %6s%n",
+                    r.get("model"),
+                    r.get("input"),
+                    r.get("engine"),
+                    (Double) r.get("java_ms_b1"),
+                    fmt("%.2f", (Double) r.get("python_ms_b1")),
+                    fmt("%.2f", (Double) r.get("ratio_ms_b1")),
+                    r.get("ratio_ms_b1_rounds") == null
+                            ? ""
+                            : "(rounds " + roundList(r.get("ratio_ms_b1_rounds")) + ")",
+                    fmt("%.2f", (Double) r.get("ratio_img_s_b32")));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String roundList(Object values) {
+        StringBuilder b = new StringBuilder();
+        for (Double v : (List<Double>) values) {
+            b.append(b.length() == 0 ? "" : " ").append(String.format(Locale.ROOT, "%.2f", v));
+        }
+        return b.toString();
     }
 
     private static Map<String, Object> row(int n, JavaResult j, JsonObject p) {

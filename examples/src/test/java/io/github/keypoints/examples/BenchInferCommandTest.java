@@ -58,6 +58,36 @@ class BenchInferCommandTest {
     }
 
     @Test
+    void roundsCombineIntoMediansAndKeepEachRatio() {
+        java.util.List<java.util.List<java.util.Map<String, Object>>> rounds =
+                new java.util.ArrayList<>();
+        double[][] msAndPy = {{30, 20}, {20, 25}, {26, 26}};
+        for (double[] t : msAndPy) {
+            java.util.Map<String, Object> r = new java.util.LinkedHashMap<>();
+            r.put("model", "imm58");
+            r.put("engine", "PyTorch");
+            r.put("java_ms_b1", t[0]);
+            r.put("python_ms_b1", t[1]);
+            r.put("ratio_ms_b1", t[0] / t[1]);
+            r.put("java_img_s_b32", 10.0);
+            r.put("python_img_s_b32", null);
+            r.put("ratio_img_s_b32", null);
+            rounds.add(java.util.List.of(r));
+        }
+        java.util.Map<String, Object> m = BenchInferCommand.medians(rounds).get(0);
+        assertThat(m.get("java_ms_b1")).isEqualTo(26.0);
+        assertThat(m.get("python_ms_b1")).isEqualTo(25.0);
+        // The median of the per-round ratios (1.5, 0.8, 1.0), not the ratio of the medians.
+        assertThat(m.get("ratio_ms_b1")).isEqualTo(1.0);
+        assertThat(m.get("ratio_ms_b1_rounds")).isEqualTo(java.util.List.of(1.5, 0.8, 1.0));
+        assertThat(m.get("python_img_s_b32")).isNull();
+        assertThat(m.get("rounds")).isEqualTo(3);
+        assertThat(m.get("model")).isEqualTo("imm58");
+        assertThat(BenchInferCommand.medians(rounds.subList(0, 1)).get(0))
+                .isSameAs(rounds.get(0).get(0));
+    }
+
+    @Test
     void helpNamesTheOptionsAndTheRatioDirections() {
         CliRun r = CliRun.of("bench", "infer", "--help");
         assertThat(r.code()).isZero();
