@@ -11,9 +11,6 @@ import io.github.keypoints.data.augment.AugmentationPipeline;
 import io.github.keypoints.data.augment.Center;
 import io.github.keypoints.data.dataset.FaceLandmarkDataset;
 import io.github.keypoints.data.dataset.PreparedBatch;
-import io.github.keypoints.data.preprocess.CropPolicy;
-import io.github.keypoints.data.preprocess.PixelNormalization;
-import io.github.keypoints.models.LandmarkCnn;
 import io.github.keypoints.models.ModelSpec;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -35,14 +32,7 @@ class BatchPrefetchTest {
     @TempDir Path dir;
 
     private static ModelSpec spec() {
-        return ModelSpec.builder()
-                .setBlock(LandmarkCnn.builder().setOutputs(4).optChannels(4).optHidden(0).build())
-                .setScheme(SyntheticLandmarks.SCHEME)
-                .setInputSize(12, 10)
-                .optCrop(CropPolicy.pointsBox(1.5).keepingAspect())
-                .optNormalization(
-                        PixelNormalization.meanStd(new float[] {0.4f}, new float[] {0.2f}))
-                .build();
+        return SpecContractTest.spec();
     }
 
     private FaceLandmarkDataset augmented(List<FaceSample> faces) {

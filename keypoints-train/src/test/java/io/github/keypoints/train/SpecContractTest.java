@@ -27,7 +27,8 @@ class SpecContractTest {
 
     @TempDir Path dir;
 
-    private static ModelSpec spec() {
+    /** A tiny two-point face-crop model with its own crop and standardisation (shared fixture). */
+    static ModelSpec spec() {
         return ModelSpec.builder()
                 .setBlock(LandmarkCnn.builder().setOutputs(4).optChannels(4).optHidden(0).build())
                 .setScheme(SyntheticLandmarks.SCHEME)
