@@ -123,14 +123,14 @@ public final class KeypointTrainer {
     private final PrintStream log;
     private final ModelSpec modelSpec;
 
-    private KeypointTrainer(Builder b) {
+    private KeypointTrainer(Builder b, int batchSize, boolean shuffle, ModelSpec modelSpec) {
         this.block = b.block;
         this.train = b.train;
         this.validation = b.validation;
         this.epochs = b.epochs;
-        this.batchSize = b.batchSize;
+        this.batchSize = batchSize;
         this.prefetch = b.prefetch;
-        this.shuffle = b.shuffle;
+        this.shuffle = shuffle;
         this.loss = b.loss == null ? new MseLoss(MseLoss.Reduction.MEAN) : b.loss;
         this.schedule = b.schedule;
         this.seed = b.seed;
@@ -149,7 +149,7 @@ public final class KeypointTrainer {
         this.trainingListeners = List.copyOf(b.trainingListeners);
         this.epochListeners = List.copyOf(b.epochListeners);
         this.log = b.log;
-        this.modelSpec = b.modelSpec;
+        this.modelSpec = modelSpec;
     }
 
     /**
@@ -653,7 +653,6 @@ public final class KeypointTrainer {
         private Path runDirectory;
         private boolean resume;
         private boolean prefetch = true;
-        private boolean shuffle = true;
         private BestBy bestBy = BestBy.VAL_LOSS;
         private boolean keepBest;
         private boolean logScale = true;
@@ -962,11 +961,14 @@ public final class KeypointTrainer {
             if (epochs < 1) {
                 throw new IllegalArgumentException("Missing epochs: call setEpochs(n >= 1)");
             }
+            // Derived values stay local: the builder itself is not changed by build().
+            int batch = batchSize;
+            boolean shuffled = true;
             if (train instanceof FaceLandmarkDataset f) {
                 // The dataset's sampling is the run's: its batch size, and its shuffling.
-                if (batchSize < 1) {
-                    batchSize = f.batchSize();
-                } else if (batchSize != f.batchSize()) {
+                if (batch < 1) {
+                    batch = f.batchSize();
+                } else if (batch != f.batchSize()) {
                     throw new IllegalArgumentException(
                             "The trainer's batch size "
                                     + batchSize
@@ -975,9 +977,9 @@ public final class KeypointTrainer {
                                     + "; set it in one place (setSampling on the dataset is"
                                     + " enough)");
                 }
-                shuffle = f.shuffles();
+                shuffled = f.shuffles();
             }
-            if (batchSize < 1) {
+            if (batch < 1) {
                 throw new IllegalArgumentException("Missing batch size: call setBatchSize(n >= 1)");
             }
             if (engine == null || engine.isBlank()) {
@@ -998,23 +1000,24 @@ public final class KeypointTrainer {
                                         ? "a '" + kb.architecture() + "'"
                                         : "not a KeypointBlock: " + block.getClass().getName()));
             }
-            if (modelSpec == null
+            ModelSpec spec = modelSpec;
+            if (spec == null
                     && block instanceof KeypointBlock kb
                     && train instanceof FaceLandmarkDataset f) {
                 // The spec follows from the network and the data: the run saves a model
                 // directory that reloads with no other argument.
-                modelSpec = ModelSpec.of(kb, f);
+                spec = ModelSpec.of(kb, f);
             }
-            if (modelSpec != null) {
+            if (spec != null) {
                 // A saved model must prepare photos as its training data did.
                 if (train instanceof FaceLandmarkDataset f) {
-                    modelSpec.checkMatches(f);
+                    spec.checkMatches(f);
                 }
                 if (validation instanceof FaceLandmarkDataset f) {
-                    modelSpec.checkMatches(f);
+                    spec.checkMatches(f);
                 }
             }
-            return new KeypointTrainer(this);
+            return new KeypointTrainer(this, batch, shuffled, spec);
         }
     }
 }

@@ -183,6 +183,27 @@ class SpecContractTest {
     }
 
     @Test
+    void buildingDoesNotChangeTheBuilderSoItCanBeReusedWithOtherData() throws Exception {
+        List<FaceSample> faces = LandmarkRecipeDataTest.flatFaces(dir);
+        KeypointTrainer.Builder b =
+                KeypointTrainer.builder()
+                        .setBlock(spec().newBlock())
+                        .setValidationData(data(faces).build())
+                        .setEpochs(1)
+                        .optEngine("PyTorch");
+        b.setTrainingData(data(faces).build()).build(); // sampling of 2
+        // Another dataset sampled 3 at a time: the first build's batch size must not stick.
+        assertThat(
+                        b.setTrainingData(
+                                        spec().datasetBuilder()
+                                                .setSamples(faces)
+                                                .setSampling(3, false)
+                                                .build())
+                                .build())
+                .isNotNull();
+    }
+
+    @Test
     void theTrainerRefusesDataThatPreparesPhotosOtherwiseNamingBothValues() throws Exception {
         List<FaceSample> faces = LandmarkRecipeDataTest.flatFaces(dir);
         List<Object[]> cases =
