@@ -166,17 +166,7 @@ public final class BenchEpochCommand implements Callable<Integer> {
             throw BenchCommand.bad(spec, "--data: IMM folder not found: " + dir);
         }
         int n = sides.setUp();
-        String omp = System.getenv("OMP_NUM_THREADS");
-        if (sides.engines.contains("MXNet") && !Integer.toString(n).equals(omp)) {
-            System.err.println(
-                    "bench epoch: OMP_NUM_THREADS is "
-                            + omp
-                            + ", not "
-                            + n
-                            + "; MXNet's thread count follows it (run KEYPOINTS_THREADS="
-                            + n
-                            + " ./keypoints ...)");
-        }
+        sides.warnIfMxnetThreadsDiffer("bench epoch", n);
         LoadedDataset loaded = TrainCommand.load(dir, "imm");
         SplitRule rule = SplitRule.immPersons(ImmSplit.REFERENCE_LAST_TRAIN_PERSON, 0);
         FaceSplit split = rule.apply(loaded.samples());

@@ -179,17 +179,7 @@ public final class BenchInferCommand implements Callable<Integer> {
             selected.addAll(c);
         }
         int n = sides.setUp();
-        String omp = System.getenv("OMP_NUM_THREADS");
-        if (sides.engines.contains("MXNet") && !Integer.toString(n).equals(omp)) {
-            System.err.println(
-                    "bench infer: OMP_NUM_THREADS is "
-                            + omp
-                            + ", not "
-                            + n
-                            + "; MXNet's thread count follows it (run KEYPOINTS_THREADS="
-                            + n
-                            + " ./keypoints ...)");
-        }
+        sides.warnIfMxnetThreadsDiffer("bench infer", n);
         Path checkDir = noPython ? null : Files.createTempDirectory("keypoints-bench-infer");
         try {
             List<List<Map<String, Object>>> perRound = new ArrayList<>();

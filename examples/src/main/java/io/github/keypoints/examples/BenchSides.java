@@ -54,6 +54,28 @@ final class BenchSides {
         return n;
     }
 
+    /**
+     * Warns when MXNet is timed with a thread count other than {@code n}: MXNet reads {@code
+     * OMP_NUM_THREADS} at start-up, which the launcher sets from {@code KEYPOINTS_THREADS}.
+     *
+     * @param command the command's name for the message, such as {@code bench infer}
+     * @param n the thread count both sides should use
+     */
+    void warnIfMxnetThreadsDiffer(String command, int n) {
+        String omp = System.getenv("OMP_NUM_THREADS");
+        if (engines.contains("MXNet") && !Integer.toString(n).equals(omp)) {
+            System.err.println(
+                    command
+                            + ": OMP_NUM_THREADS is "
+                            + omp
+                            + ", not "
+                            + n
+                            + "; MXNet's thread count follows it (run KEYPOINTS_THREADS="
+                            + n
+                            + " ./keypoints ...)");
+        }
+    }
+
     /** The reference runner for this command's default script {@code bench/<name>}. */
     PythonTorchReference reference(String relative) {
         return new PythonTorchReference(python, script, relative);
