@@ -29,9 +29,14 @@ import org.junit.jupiter.api.Test;
  * <p>Tolerances: the fast paths truncate the tap fractions to 8 bits (at most 255/256 of a grey
  * level per axis), the packed path also truncates the product weight and the dissolve-scaled
  * weights (about one level each), and the result is rounded (half a level); positions in 16.16
- * fixed point add under 0.1 level on these frame widths. So no value may be off by more than 5 and
- * the mean error must stay under one level. Exactness where the arithmetic allows it is checked on
- * constant images: every tap weight set sums to exactly one there.
+ * fixed point add under 0.1 level on these frame widths. So no value may be off by more than 5, and
+ * the mean error is about one level at most: on noise sources the packed path averages 0.8 to 0.9
+ * levels over large frames (20,000 random cases). A frame of a few pixels averages only a dozen
+ * values, whose mean scatters about that; so the bound on the mean of {@code n} values is {@link
+ * #meanBound(int) 1 + 3/√n} levels (one level plus three standard errors of values whose spread is
+ * under one level), not a flat 1.0 that such a frame exceeds by chance. Exactness where the
+ * arithmetic allows it is checked on constant images: every tap weight set sums to exactly one
+ * there.
  */
 class PiecewiseAffineWarpReferenceProperties {
 
@@ -79,7 +84,7 @@ class PiecewiseAffineWarpReferenceProperties {
         }
         ImageBuffer out =
                 w.blend(c.a(), c.aPts(), c.b(), c.bPts(), c.dst(), dissolve, c.width(), c.height());
-        assertMatchesReference(out, reference(c, w.triangulation(), dissolve), 5, 1.0);
+        assertMatchesReference(out, reference(c, w.triangulation(), dissolve), 5);
     }
 
     @Property(tries = 60)
@@ -91,7 +96,7 @@ class PiecewiseAffineWarpReferenceProperties {
         Case c = newCase(frame, seed, border, gray ? 1 : 3, true, noise());
         PiecewiseAffineWarp w = PiecewiseAffineWarp.of(Triangulation.delaunay(c.dst()));
         ImageBuffer out = w.warp(c.a(), c.aPts(), c.dst(), c.width(), c.height());
-        assertMatchesReference(out, reference(c, w.triangulation(), 0), 5, 1.0);
+        assertMatchesReference(out, reference(c, w.triangulation(), 0), 5);
     }
 
     @Property(tries = 60)
@@ -126,7 +131,7 @@ class PiecewiseAffineWarpReferenceProperties {
             compared++;
         }
         if (compared > 0) {
-            assertThat(total / compared).as("mean error").isLessThan(1.0);
+            assertThat(total / compared).as("mean error").isLessThan(meanBound(compared));
         }
     }
 
@@ -241,7 +246,7 @@ class PiecewiseAffineWarpReferenceProperties {
         }
         ImageBuffer out =
                 w.blend(c.a(), c.aPts(), c.b(), c.bPts(), c.dst(), dissolve, c.width(), c.height());
-        assertMatchesReference(out, reference(c, w.triangulation(), dissolve), 5, 1.0);
+        assertMatchesReference(out, reference(c, w.triangulation(), dissolve), 5);
         float[] sum = new float[c.width() * c.height() * 3];
         w.accumulate(c.a(), c.aPts(), c.dst(), sum, c.width(), c.height());
         double[] ref = reference(c, w.triangulation(), 0);
@@ -331,7 +336,7 @@ class PiecewiseAffineWarpReferenceProperties {
             Case c = new Case(w, h, dst, img, pa, img, pb, true);
             PiecewiseAffineWarp warp = PiecewiseAffineWarp.of(Triangulation.delaunay(dst));
             ImageBuffer out = warp.blend(img, pa, img, pb, dst, 0.5, w, h);
-            assertMatchesReference(out, reference(c, warp.triangulation(), 0.5), 5, 1.0);
+            assertMatchesReference(out, reference(c, warp.triangulation(), 0.5), 5);
         }
     }
 
@@ -664,7 +669,15 @@ class PiecewiseAffineWarpReferenceProperties {
         return (1 - fy) * top + fy * bottom;
     }
 
-    static void assertMatchesReference(ImageBuffer out, double[] ref, double maxErr, double mean) {
+    /**
+     * The bound on the mean absolute error of {@code n} compared values: one level plus three
+     * standard errors of values whose spread is at most one level (see the class comment).
+     */
+    static double meanBound(int n) {
+        return 1.0 + 3.0 / Math.sqrt(n);
+    }
+
+    static void assertMatchesReference(ImageBuffer out, double[] ref, double maxErr) {
         assertThat(out.data()).hasSize(ref.length);
         double total = 0;
         int compared = 0;
@@ -679,7 +692,9 @@ class PiecewiseAffineWarpReferenceProperties {
             compared++;
         }
         if (compared > 0) {
-            assertThat(total / compared).as("mean error").isLessThan(mean);
+            assertThat(total / compared)
+                    .as("mean error of %d values", compared)
+                    .isLessThan(meanBound(compared));
         }
     }
 }
