@@ -17,7 +17,7 @@ import io.github.keypoints.morph.Face;
 import io.github.keypoints.morph.ImageBuffer;
 import io.github.keypoints.morph.MeanFace;
 import io.github.keypoints.train.KeypointTrainer;
-import io.github.keypoints.train.TrainingReport;
+import io.github.keypoints.train.TrainedModel;
 
 import org.opencv.core.Mat;
 
@@ -59,7 +59,7 @@ public final class QuickStart {
                 spec.datasetBuilder().setSamples(train).setSampling(8, true).build();
         FaceLandmarkDataset validationData =
                 spec.datasetBuilder().setSamples(validation).setSampling(8, false).build();
-        TrainingReport report =
+        try (TrainedModel trained =
                 KeypointTrainer.builder()
                         .setBlock(net)
                         .setTrainingData(trainData)
@@ -70,9 +70,10 @@ public final class QuickStart {
                         .optModelSpec(spec)
                         .optRunDirectory(run)
                         .build()
-                        .fit();
-        System.out.printf("validation error %.1f px%n", report.validation().meanPx());
-        return run.resolve(KeypointTrainer.MODEL_DIRECTORY);
+                        .fit()) {
+            System.out.printf("validation error %.1f px%n", trained.validation().meanPx());
+            return trained.directory().orElseThrow(); // run/model, a KeypointModel directory
+        }
     }
 
     /**

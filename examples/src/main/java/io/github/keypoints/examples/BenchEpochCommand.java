@@ -18,6 +18,7 @@ import io.github.keypoints.train.EpochListener;
 import io.github.keypoints.train.EpochRecord;
 import io.github.keypoints.train.KeypointTrainer;
 import io.github.keypoints.train.LandmarkRecipe;
+import io.github.keypoints.train.TrainedModel;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -512,23 +513,24 @@ public final class BenchEpochCommand implements Callable<Integer> {
         FaceLandmarkDataset valSet = RECIPE.evaluationSet(val, cache, norm);
         var block = RECIPE.newBlock(LandmarkScheme.IMM_58, seed);
         EpochClock clock = new EpochClock(engine, 1 + epochs, System.err);
-        KeypointTrainer.builder()
-                .setBlock(block)
-                .setTrainingData(trainSet)
-                .setValidationData(valSet)
-                .setEpochs(1 + epochs)
-                .setBatchSize(RECIPE.batchSize())
-                .optLoss(RECIPE.loss())
-                .optSchedule(RECIPE.schedule())
-                .optSeed(seed)
-                .optEngine(engine)
-                .optDevices(new Device[] {Device.cpu()})
-                .optPrefetch(!noPrefetch)
-                .addEpochListener(clock)
-                .build()
-                .fit();
-        return new JavaRun(
-                engine, KeypointTrainer.trainableParameters(block), clock.epochs(train.size()));
+        try (TrainedModel trained =
+                KeypointTrainer.builder()
+                        .setBlock(block)
+                        .setTrainingData(trainSet)
+                        .setValidationData(valSet)
+                        .setEpochs(1 + epochs)
+                        .setBatchSize(RECIPE.batchSize())
+                        .optLoss(RECIPE.loss())
+                        .optSchedule(RECIPE.schedule())
+                        .optSeed(seed)
+                        .optEngine(engine)
+                        .optDevices(new Device[] {Device.cpu()})
+                        .optPrefetch(!noPrefetch)
+                        .addEpochListener(clock)
+                        .build()
+                        .fit()) {
+            return new JavaRun(engine, trained.parameters(), clock.epochs(train.size()));
+        }
     }
 
     /**

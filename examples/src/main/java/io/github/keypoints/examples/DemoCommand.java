@@ -27,7 +27,7 @@ import io.github.keypoints.train.EpochRecord;
 import io.github.keypoints.train.KeypointTrainer;
 import io.github.keypoints.train.LandmarkRecipe;
 import io.github.keypoints.train.MeanShapeBaseline;
-import io.github.keypoints.train.TrainingReport;
+import io.github.keypoints.train.TrainedModel;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -348,21 +348,24 @@ public final class DemoCommand implements Callable<Integer> {
                 "augmentation",
                 augmentation == null ? "none" : augmentation.augmentation().toString());
         log.printf(Locale.ROOT, "demo: %s%n", recipe);
-        TrainingReport report =
+        try (TrainedModel report =
                 recipe.trainer(block, trainSet, valSet)
                         .optSeed(seed)
                         .optEngine(engine)
                         .optRunDirectory(run)
                         .optBestBy(BestBy.VAL_MEAN_PX)
                         .optModelSpec(recipe.modelSpec(block, scheme, norm, engine, provenance))
+                        .optSplit(rule)
+                        .optDataSource("IMM Face Database")
                         .optProgress(log)
                         .build()
-                        .fit();
-        EpochRecord last = report.history().get(report.history().size() - 1);
-        EvaluateCommand.printFigures(
-                log, report.validation(), last.valLoss(), model + " validation");
-        return new Trained(
-                model, run, report.history().size(), last, (System.nanoTime() - t0) / 1e9);
+                        .fit()) {
+            EpochRecord last = report.history().get(report.history().size() - 1);
+            EvaluateCommand.printFigures(
+                    log, report.validation(), last.valLoss(), model + " validation");
+            return new Trained(
+                    model, run, report.history().size(), last, (System.nanoTime() - t0) / 1e9);
+        }
     }
 
     /** Writes the mean face of all neutral faces and men versus women; returns seconds. */

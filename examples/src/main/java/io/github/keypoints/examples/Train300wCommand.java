@@ -19,7 +19,7 @@ import io.github.keypoints.train.BestBy;
 import io.github.keypoints.train.EpochRecord;
 import io.github.keypoints.train.EvaluationResult;
 import io.github.keypoints.train.LandmarkRecipe;
-import io.github.keypoints.train.TrainingReport;
+import io.github.keypoints.train.TrainedModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -210,7 +210,7 @@ final class Train300wCommand implements Callable<Integer> {
                 "pretrained", pretrained == null ? "none" : pretrained.getFileName().toString());
         ModelSpec spec = recipe.modelSpec(block, scheme, norm, engine, provenance);
         int[] wh = {recipe.inputWidth(), recipe.inputHeight()};
-        TrainingReport report;
+        TrainedModel report;
         try (NDManager weights = PretrainedWeights.importInto(block, pretrained, engine, wh)) {
             report =
                     recipe.trainer(block, trainSet, selectSet)
@@ -220,13 +220,29 @@ final class Train300wCommand implements Callable<Integer> {
                             .optKeepBest(true)
                             .optBestBy(BestBy.VAL_NME)
                             .optModelSpec(spec)
+                            .optDataSource(data.toString())
+                            .optSplit(rule)
                             .optProgress(System.err)
                             .build()
                             .fit();
         }
+        try (report) {
+            return report(report, t0, split, scheme, recipe, out, testFaces);
+        }
+    }
+
+    private int report(
+            TrainedModel report,
+            long t0,
+            FaceSplit split,
+            LandmarkScheme scheme,
+            LandmarkRecipe recipe,
+            Path out,
+            List<FaceSample> testFaces)
+            throws Exception {
         double seconds = (System.nanoTime() - t0) / 1e9;
         EpochRecord chosen = report.reported();
-        Path modelDir = report.model();
+        Path modelDir = report.directory().orElseThrow();
         System.out.printf(
                 Locale.ROOT,
                 "held-out training photos (%d faces): NME %.4f, mean %.2f px at epoch %d of %d;"

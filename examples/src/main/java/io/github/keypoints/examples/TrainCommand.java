@@ -20,7 +20,7 @@ import io.github.keypoints.train.EvaluationResult;
 import io.github.keypoints.train.KeypointTrainer;
 import io.github.keypoints.train.LandmarkRecipe;
 import io.github.keypoints.train.LearningRateSchedule;
-import io.github.keypoints.train.TrainingReport;
+import io.github.keypoints.train.TrainedModel;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -332,15 +332,25 @@ public final class TrainCommand implements Callable<Integer> {
                         .optKeepBest(keepBest)
                         .optBestBy(BestBy.VAL_MEAN_PX)
                         .optModelSpec(spec)
+                        .optDataSource(data + " (" + format + ")")
                         .optProgress(System.err);
-        TrainingReport report = b.build().fit();
+        SplitRule.fromProvenance(spec.provenance()).ifPresent(b::optSplit);
+        try (TrainedModel report = b.build().fit()) {
+            return report(report, split, loaded, spec, run);
+        }
+    }
+
+    private int report(
+            TrainedModel report, FaceSplit split, LoadedDataset loaded, ModelSpec spec, Path run)
+            throws Exception {
+        Path modelDir = report.directory().orElseThrow();
         EvaluationResult val = report.validation();
         double valLoss = report.reported().valLoss();
         if (split.selects()) {
             // The epochs were chosen on held-out training persons; the validation persons are
             // measured once, on the saved model, exactly as `keypoints evaluate` does.
             Pair<Double, EvaluationResult> r =
-                    EvaluateCommand.evaluate(report.model(), loaded, data, format, engine, null);
+                    EvaluateCommand.evaluate(modelDir, loaded, data, format, engine, null);
             val = r.getValue();
             valLoss = r.getKey();
         }
@@ -349,7 +359,7 @@ public final class TrainCommand implements Callable<Integer> {
                 val,
                 valLoss,
                 "validation (epoch " + (report.reported().epoch() + 1) + ")");
-        System.out.printf(Locale.ROOT, "model: %s%n", report.model());
+        System.out.printf(Locale.ROOT, "model: %s%n", modelDir);
         Path md =
                 TrainingRunReport.write(
                         run,
@@ -381,10 +391,15 @@ public final class TrainCommand implements Callable<Integer> {
                     .put("reported_epoch", report.reported().epoch() + 1)
                     .put("seconds", report.seconds())
                     .put("params", report.parameters())
-                    .put("model", report.model().toString())
+                    .put("model", modelDir.toString())
                     .put("engine", engine)
                     .put("seed", seed)
-                    .put("augment", recipe.augmentation() != null)
+                    .put(
+                            "augment",
+                            report.provenance()
+                                    .recipe()
+                                    .map(r -> r.augmentation() != null)
+                                    .orElse(false))
                     .put("group_mean_px", val.groupMeanPx())
                     .print(System.out);
         }

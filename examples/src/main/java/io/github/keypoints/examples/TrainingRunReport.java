@@ -2,7 +2,7 @@ package io.github.keypoints.examples;
 
 import io.github.keypoints.train.EpochRecord;
 import io.github.keypoints.train.EvaluationResult;
-import io.github.keypoints.train.TrainingReport;
+import io.github.keypoints.train.TrainedModel;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,7 +43,7 @@ final class TrainingRunReport {
             Path run,
             String title,
             String command,
-            TrainingReport report,
+            TrainedModel report,
             String measuredOn,
             EvaluationResult figures,
             double loss,
@@ -72,7 +72,7 @@ final class TrainingRunReport {
                 "Errors are in original-image pixels. Per-epoch figures: `"
                         + r.relative(run.resolve("history.csv"))
                         + "`; the model: `"
-                        + r.relative(report.model())
+                        + r.relative(report.directory().orElseThrow())
                         + "`.");
         r.section("Pictures")
                 .image(run.resolve("loss-curve.png"), "training and validation loss per epoch")

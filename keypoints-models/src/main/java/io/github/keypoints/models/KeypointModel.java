@@ -15,15 +15,20 @@ import ai.djl.training.ParameterStore;
 import io.github.keypoints.data.io.AtomicOutput;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.FloatBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Map;
+import java.util.Objects;
 import java.util.stream.Stream;
 
 /**
@@ -180,19 +185,65 @@ public final class KeypointModel implements AutoCloseable {
     }
 
     /**
+     * Builds a model from a spec and parameters held in memory (the bytes {@link
+     * KeypointBlock#saveParameters} writes, as in a saved directory's {@value #PARAMS_FILE}),
+     * checking every shape. The model owns copies of the values: nothing is shared with the block
+     * that wrote them.
+     *
+     * @param spec the spec; its engine is replaced by {@code engine}
+     * @param parameters the parameter bytes
+     * @param engine the DJL engine name
+     * @param device the device
+     * @return the model
+     * @throws IOException if the bytes do not hold the parameters of the spec's network
+     */
+    public static KeypointModel fromParameters(
+            ModelSpec spec, byte[] parameters, String engine, Device device) throws IOException {
+        ModelSpec s = withEngine(spec, engine);
+        ConvolutionCheck.verify(engine);
+        Model model = Model.newInstance(s.architecture(), device, engine);
+        try {
+            KeypointBlock block =
+                    readBlock(
+                            s,
+                            () -> new ByteArrayInputStream(parameters),
+                            "the parameters in memory",
+                            model);
+            model.setBlock(block);
+            return new KeypointModel(s, block, model);
+        } catch (IOException | RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    /**
      * Builds the spec's network in {@code model}'s memory and fills it with the parameters of
      * {@code params}, checking every shape.
      */
     static KeypointBlock readBlock(ModelSpec spec, Path params, Model model) throws IOException {
+        return readBlock(
+                spec,
+                () -> new BufferedInputStream(Files.newInputStream(params)),
+                params.toString(),
+                model);
+    }
+
+    /** Opens a parameter stream. */
+    @FunctionalInterface
+    private interface ParameterSource {
+        InputStream open() throws IOException;
+    }
+
+    private static KeypointBlock readBlock(
+            ModelSpec spec, ParameterSource params, String name, Model model) throws IOException {
         KeypointBlock block = spec.newBlock();
         // The parameters are created by the initialiser in engine-owned memory and then
         // overwritten with the file's values; reading straight into the block would leave
         // PyTorch tensors over Java-side buffers and skip the shape check.
         block.initialize(model.getNDManager(), DataType.FLOAT32, inputShape(spec, 1));
         try (NDManager scratch = model.getNDManager().newSubManager();
-                DataInputStream in =
-                        new DataInputStream(
-                                new BufferedInputStream(Files.newInputStream(params)))) {
+                DataInputStream in = new DataInputStream(params.open())) {
             KeypointBlock read = spec.newBlock();
             read.loadParameters(scratch, in);
             if (in.read() != -1) {
@@ -201,7 +252,7 @@ public final class KeypointModel implements AutoCloseable {
             copyParameters(spec, read, block);
         } catch (MalformedModelException | RuntimeException e) {
             throw new IOException(
-                    params
+                    name
                             + " does not hold the parameters of "
                             + spec.architecture()
                             + " "
@@ -289,6 +340,24 @@ public final class KeypointModel implements AutoCloseable {
      * @throws IOException if writing fails; the target is then unchanged
      */
     public void save(Path dir, Map<String, String> provenance) throws IOException {
+        save(dir, provenance, folder -> {});
+    }
+
+    /**
+     * Saves the model atomically into {@code dir} with extra provenance entries and further files
+     * of the caller's (a training checkpoint adds its optimiser state and history), all forced to
+     * the disk before the folder is moved into place: the folder then holds either the previous
+     * save or this one, whole.
+     *
+     * @param dir the model directory; an existing directory is replaced only if it holds a model
+     * @param provenance entries added to the spec's provenance in the saved copy
+     * @param extra writes further files into the folder being prepared (not named {@value
+     *     #PARAMS_FILE}, {@value #SPEC_FILE} or {@value #SERVING_FILE})
+     * @throws IOException if writing fails; the target is then unchanged
+     */
+    public void save(Path dir, Map<String, String> provenance, ExtraFiles extra)
+            throws IOException {
+        Objects.requireNonNull(extra, "extra");
         Path target = dir.toAbsolutePath().normalize();
         if (Files.exists(target) && !Files.isRegularFile(target.resolve(SPEC_FILE))) {
             try (Stream<Path> s = Files.list(target)) {
@@ -314,8 +383,35 @@ public final class KeypointModel implements AutoCloseable {
                     StandardCharsets.UTF_8);
             Files.writeString(
                     out.temp().resolve(SERVING_FILE), servingProperties(), StandardCharsets.UTF_8);
+            extra.writeInto(out.temp());
+            forceFiles(out.temp());
             out.commit();
         }
+    }
+
+    /** Forces every file of a folder to the disk. */
+    private static void forceFiles(Path folder) throws IOException {
+        try (Stream<Path> files = Files.list(folder)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                if (Files.isRegularFile(f)) {
+                    try (FileChannel channel = FileChannel.open(f, StandardOpenOption.WRITE)) {
+                        channel.force(true);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Writes a caller's further files into a model folder before it is moved into place. */
+    @FunctionalInterface
+    public interface ExtraFiles {
+        /**
+         * Writes the files.
+         *
+         * @param folder the folder being prepared
+         * @throws IOException if writing fails; the save is then abandoned
+         */
+        void writeInto(Path folder) throws IOException;
     }
 
     /** What DJL's model loader needs to rebuild this model from its directory. */

@@ -1,20 +1,11 @@
 package io.github.keypoints.train;
 
-import ai.djl.MalformedModelException;
-import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Block;
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
-import com.google.gson.reflect.TypeToken;
-import io.github.keypoints.data.io.AtomicOutput;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.EOFException;
+import io.github.keypoints.models.KeypointModel;
+import io.github.keypoints.models.ModelSpec;
 import java.io.IOException;
-import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,65 +13,36 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A training checkpoint in one file: metadata (free-form string pairs describing the model and
- * run), the epoch history so far, the block's parameters and the optimiser state.
+ * A training checkpoint: a {@link KeypointModel} directory (so {@link KeypointModel#load(Path)}
+ * reads it like any saved model) plus the optimiser's state ({@value #OPTIMIZER_FILE}) and the
+ * epoch history ({@value #HISTORY_FILE}). {@link CheckpointSaver} writes one after every epoch, the
+ * whole folder atomically and forced to the disk, so a run killed at any moment leaves the previous
+ * checkpoint or the new one, never a torn one.
  *
- * <p>The file is written with {@link AtomicOutput#writeDurably}, so killing the process at any
- * moment leaves either the previous checkpoint or the new one, never a torn file; a truncated or
- * foreign file is reported as such on loading. Layout: magic {@code KPCKPT}, format version,
- * metadata and history as JSON, then length-prefixed parameter and optimiser blobs.
- *
- * @param metadata string pairs such as architecture, scheme, input size and engine
+ * @param spec the saved model's spec, with the run's provenance and the epoch
  * @param history the finished epochs, oldest first
- * @param parameters the bytes of {@link Block#saveParameters}
- * @param optimizerState the bytes of {@link ResumableAdam#saveState()}, possibly empty
+ * @param parameters the bytes of the model's {@value KeypointModel#PARAMS_FILE}
+ * @param optimizerState the bytes of {@link ResumableAdam#saveState()}
  */
 public record Checkpoint(
-        Map<String, String> metadata,
-        List<EpochRecord> history,
-        byte[] parameters,
-        byte[] optimizerState) {
+        ModelSpec spec, List<EpochRecord> history, byte[] parameters, byte[] optimizerState) {
 
-    private static final String MAGIC = "KPCKPT";
-    private static final int FORMAT = 1;
-    private static final Gson GSON =
-            new GsonBuilder().serializeSpecialFloatingPointValues().create();
+    /** The optimiser state's file in a checkpoint directory. */
+    public static final String OPTIMIZER_FILE = "optimizer.bin";
+
+    /** The history's file in a checkpoint directory. */
+    public static final String HISTORY_FILE = "history.csv";
 
     /**
-     * Copies the collections.
+     * Copies the history.
      *
-     * @param metadata string pairs such as architecture, scheme, input size and engine
+     * @param spec the saved model's spec
      * @param history the finished epochs, oldest first
-     * @param parameters the bytes of {@link Block#saveParameters}
-     * @param optimizerState the bytes of {@link ResumableAdam#saveState()}, possibly empty
+     * @param parameters the bytes of the model's parameter file
+     * @param optimizerState the optimiser's state
      */
     public Checkpoint {
-        metadata = Map.copyOf(metadata);
         history = List.copyOf(history);
-    }
-
-    /**
-     * Captures a block's parameters and an optimiser's state.
-     *
-     * @param metadata the model and run description
-     * @param history the epochs so far
-     * @param block the trained block
-     * @param optimizer the optimiser, or {@code null} for a model-only file
-     * @return the checkpoint
-     * @throws IOException if serialising fails
-     */
-    public static Checkpoint capture(
-            Map<String, String> metadata,
-            List<EpochRecord> history,
-            Block block,
-            ResumableAdam optimizer)
-            throws IOException {
-        ByteArrayOutputStream params = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(params)) {
-            block.saveParameters(out);
-        }
-        byte[] opt = optimizer == null ? new byte[0] : optimizer.saveState();
-        return new Checkpoint(metadata, history, params.toByteArray(), opt);
     }
 
     /**
@@ -93,99 +55,76 @@ public record Checkpoint(
     }
 
     /**
-     * Writes the checkpoint atomically.
+     * Writes a run's current state as a checkpoint directory, atomically.
      *
-     * @param file the target file
-     * @throws IOException if writing fails (the old file is then untouched)
+     * @param dir the checkpoint directory; an existing one is replaced
+     * @param run the run
+     * @throws IOException if writing fails (the old directory is then untouched)
      */
-    public void save(Path file) throws IOException {
-        Map<String, Object> header = new LinkedHashMap<>();
-        header.put("metadata", metadata);
-        List<String> lines = new ArrayList<>();
-        for (EpochRecord r : history) {
-            lines.add(r.toCsv());
+    public static void save(Path dir, TrainingRun run) throws IOException {
+        Map<String, String> provenance = new LinkedHashMap<>(run.provenance().toMap());
+        provenance.put("epoch", Integer.toString(run.history().size()));
+        byte[] optimizer = run.optimizerState();
+        StringBuilder csv = new StringBuilder(EpochRecord.CSV_HEADER).append('\n');
+        for (EpochRecord r : run.history()) {
+            csv.append(r.toCsv()).append('\n');
         }
-        header.put("history", lines);
-        String json = GSON.toJson(header);
-        AtomicOutput.writeDurably(
-                file,
-                raw -> {
-                    DataOutputStream out = new DataOutputStream(raw);
-                    out.writeUTF(MAGIC);
-                    out.writeInt(FORMAT);
-                    byte[] j = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-                    out.writeInt(j.length);
-                    out.write(j);
-                    out.writeInt(parameters.length);
-                    out.write(parameters);
-                    out.writeInt(optimizerState.length);
-                    out.write(optimizerState);
-                    out.flush();
-                });
+        // The wrapper shares the run's arrays, which belong to the training model's memory:
+        // closing the wrapper's own DJL model leaves them alive.
+        try (KeypointModel wrapper =
+                KeypointModel.create(
+                        run.spec(),
+                        run.block(),
+                        run.provenance().engine(),
+                        run.trainer().getDevices()[0])) {
+            wrapper.save(
+                    dir,
+                    provenance,
+                    folder -> {
+                        Files.write(folder.resolve(OPTIMIZER_FILE), optimizer);
+                        Files.writeString(
+                                folder.resolve(HISTORY_FILE),
+                                csv.toString(),
+                                StandardCharsets.UTF_8);
+                    });
+        }
     }
 
     /**
-     * Reads a checkpoint file.
+     * Reads a checkpoint directory.
      *
-     * @param file the file
+     * @param dir the directory
      * @return the checkpoint
-     * @throws IOException naming the file if it is missing, truncated or not a checkpoint
+     * @throws IOException naming the file that is missing or malformed
      */
-    public static Checkpoint load(Path file) throws IOException {
-        try (InputStream raw = new java.io.BufferedInputStream(Files.newInputStream(file))) {
-            DataInputStream in = new DataInputStream(raw);
-            String magic = in.readUTF();
-            if (!MAGIC.equals(magic)) {
-                throw new IOException(
-                        file + ": not a keypoints checkpoint (magic '" + magic + "')");
-            }
-            int format = in.readInt();
-            if (format != FORMAT) {
-                throw new IOException(
-                        file + ": checkpoint format " + format + ", expected " + FORMAT);
-            }
-            String json = new String(readBlob(in, file), java.nio.charset.StandardCharsets.UTF_8);
-            Map<String, Object> header =
-                    GSON.fromJson(json, new TypeToken<Map<String, Object>>() {}.getType());
-            @SuppressWarnings("unchecked")
-            Map<String, String> meta = (Map<String, String>) header.get("metadata");
-            @SuppressWarnings("unchecked")
-            List<String> lines = (List<String>) header.get("history");
-            List<EpochRecord> history = new ArrayList<>();
-            for (String line : lines) {
-                history.add(EpochRecord.parseCsv(line));
-            }
-            byte[] params = readBlob(in, file);
-            byte[] opt = readBlob(in, file);
-            return new Checkpoint(meta, history, params, opt);
-        } catch (EOFException e) {
-            throw new IOException(file + ": checkpoint is truncated", e);
-        }
-    }
-
-    private static byte[] readBlob(DataInputStream in, Path file) throws IOException {
-        int n = in.readInt();
-        if (n < 0) {
-            throw new IOException(file + ": negative blob length " + n);
-        }
-        byte[] b = new byte[n];
-        in.readFully(b);
-        return b;
-    }
-
-    /**
-     * Loads the saved parameters into an initialised block of the same architecture.
-     *
-     * @param block the block
-     * @param manager the manager that owns the parameters (the model's)
-     * @throws IOException if the parameters do not match the block
-     */
-    public void restoreParameters(Block block, NDManager manager) throws IOException {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(parameters))) {
-            block.loadParameters(manager, in);
-        } catch (MalformedModelException e) {
+    public static Checkpoint load(Path dir) throws IOException {
+        ModelSpec spec = KeypointModel.readSpec(dir);
+        byte[] params = read(dir.resolve(KeypointModel.PARAMS_FILE));
+        byte[] optimizer = read(dir.resolve(OPTIMIZER_FILE));
+        Path historyFile = dir.resolve(HISTORY_FILE);
+        List<String> lines = Files.readAllLines(historyFile, StandardCharsets.UTF_8);
+        if (lines.isEmpty() || !lines.get(0).equals(EpochRecord.CSV_HEADER)) {
             throw new IOException(
-                    "checkpoint parameters do not fit the block: " + e.getMessage(), e);
+                    historyFile + ": line 1 should be the header '" + EpochRecord.CSV_HEADER + "'");
         }
+        List<EpochRecord> history = new ArrayList<>();
+        for (int i = 1; i < lines.size(); i++) {
+            if (lines.get(i).isBlank()) {
+                continue;
+            }
+            try {
+                history.add(EpochRecord.parseCsv(lines.get(i)));
+            } catch (RuntimeException e) {
+                throw new IOException(historyFile + ": line " + (i + 1) + ": " + e.getMessage(), e);
+            }
+        }
+        return new Checkpoint(spec, history, params, optimizer);
+    }
+
+    private static byte[] read(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new NoSuchFileException(file.toString(), null, "checkpoint file missing");
+        }
+        return Files.readAllBytes(file);
     }
 }

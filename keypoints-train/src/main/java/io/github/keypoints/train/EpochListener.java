@@ -24,8 +24,8 @@ public interface EpochListener {
 
     /**
      * Called after each training batch's optimiser step, before {@link #onBatchEnd}, with where the
-     * batch's time went. The trainer prepares each batch on the thread that runs the steps (it does
-     * not prefetch), so {@code dataNanos} is the whole time the step loop waited for data.
+     * batch's time went. {@code dataNanos} is the whole time the step loop waited for data: with
+     * prefetching only what preparing the batch ahead did not hide.
      *
      * @param batch the batch number in the epoch, from 1
      * @param batches the number of batches in the epoch

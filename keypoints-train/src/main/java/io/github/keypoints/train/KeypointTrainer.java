@@ -24,71 +24,68 @@ import io.github.keypoints.data.LandmarkDataset;
 import io.github.keypoints.data.dataset.EpochAware;
 import io.github.keypoints.data.dataset.FaceLandmarkDataset;
 import io.github.keypoints.data.dataset.PreparedBatch;
-import io.github.keypoints.data.io.AtomicOutput;
+import io.github.keypoints.data.load.SplitRule;
 import io.github.keypoints.models.ConvolutionCheck;
 import io.github.keypoints.models.KeypointBlock;
 import io.github.keypoints.models.KeypointModel;
 import io.github.keypoints.models.ModelSpec;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Random;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
-import javax.imageio.ImageIO;
 
 /**
- * Trains a keypoint regressor with DJL's {@link Trainer} and reports honest validation figures in
- * original-image pixels.
+ * Trains a keypoint network with DJL's {@link Trainer} and returns it as a {@link TrainedModel}:
+ * the model ready to predict with, its {@link TrainingProvenance}, the epoch history and honest
+ * validation figures in original-image pixels.
  *
- * <p>Each epoch: the training samples in an order drawn from {@code (seed, epoch)} (and, for {@link
- * EpochAware} datasets such as an augmenting {@link FaceLandmarkDataset}, the epoch set before it
- * starts, so its draws depend on the epoch alone); for each batch forward, loss, backward on every
- * device of the run (data-parallel when there are several GPUs) and an Adam step; then the
- * validation loss and {@link LandmarkErrors metrics}, one line of {@code history.csv}, the loss
- * curve, and the {@code last} checkpoint (and {@code best} when the epoch improves on {@link
- * BestBy}), every file written atomically. Because the optimiser state and the data order are both
- * in or derived from the checkpoint, a resumed run continues with the same losses as an
- * uninterrupted one on CPU.
+ * <p>Each epoch: the training samples in an order drawn from {@code (seed, epoch)} (the dataset's
+ * own order when its sampling does not shuffle; and, for {@link EpochAware} datasets such as an
+ * augmenting {@link FaceLandmarkDataset}, the epoch set before it starts, so its draws depend on
+ * the epoch alone); for each batch forward, loss, backward on every device of the run
+ * (data-parallel when there are several GPUs) and an Adam step; then a validation pass. A {@link
+ * FaceLandmarkDataset}'s next batch is prepared (decoded from the cache, augmented, normalised) on
+ * a background thread while the current one trains ({@link Builder#optPrefetch}); {@link
+ * EpochListener#onBatchTiming} reports the wait and the step time of every batch.
  *
- * <p>A {@link FaceLandmarkDataset}'s next batch is prepared (decoded from the cache, augmented,
- * normalised) on a background thread while the current one trains, so the step only waits when
- * preparing a batch takes longer than a step; other datasets are read on the step thread. Both ways
- * give identical tensors ({@link Builder#optPrefetch}). {@link EpochListener#onBatchTiming} reports
- * the wait and the step time of every batch.
+ * <p>Everything else is a side job, a {@link KeypointTrainingListener} (a DJL {@code
+ * TrainingListener}) a run may have or leave out ({@link Builder#optJobs}); by default {@link
+ * TrainingJobs#standard}: the {@link NonFiniteGuard} (a non-finite loss stops the run naming the
+ * batch's samples), {@link ValidationMetrics} (pixel errors, MAE, NME), and with a run folder a
+ * {@link CheckpointSaver} (the model directory plus optimiser state after every epoch; resuming
+ * continues with the losses of an uninterrupted run on CPU), a {@link HistoryWriter} ({@code
+ * history.csv}, loss curve) and {@link ReportPictures} (filters, best and worst predictions).
  *
- * <p>At the end the run folder holds the model: a {@link KeypointModel} directory {@code model/}
- * that reloads with no other arguments, with the spec of {@link Builder#optModelSpec} or, for a
- * {@link KeypointBlock} trained on a {@link FaceLandmarkDataset}, the spec derived from them
- * ({@link ModelSpec#of}); only a network or dataset outside those types saves {@code model.kpt}
- * (the last or best epoch's weights with the metadata, no optimiser state); and {@code gallery.png}
- * (best and worst validation predictions) and {@code filters.png} (first convolution). A non-finite
- * training or validation loss stops the run with a {@link NonFiniteLossException} naming the epoch,
- * the batch and its samples.
+ * <p>The network is a {@link KeypointBlock} and the run has a {@link ModelSpec}: given with {@link
+ * Builder#optModelSpec}, or derived from the block and a {@link FaceLandmarkDataset} ({@link
+ * ModelSpec#of}). With a run folder the trained model is also saved there as a {@link
+ * KeypointModel} directory ({@value #MODEL_DIRECTORY}), the one saved-model format, which {@link
+ * KeypointModel#load(Path)} and DJL's {@code Criteria} read.
  * <!-- snippet-context: KeypointBlock block; FaceLandmarkDataset train;
  *      FaceLandmarkDataset validation; -->
  *
  * <pre>{@code
- * TrainingReport report = KeypointTrainer.builder()
- *         .setBlock(block)
- *         .setTrainingData(train)          // RandomAccessDataset & LandmarkDataset
- *         .setValidationData(validation)
- *         .setEpochs(25)
- *         .setBatchSize(15)
- *         .optSchedule(LearningRateSchedule.fixed(1e-3f))
- *         .optRunDirectory(Path.of("runs/nose"))
- *         .build()
- *         .fit();
+ * try (TrainedModel trained =
+ *         KeypointTrainer.builder()
+ *                 .setBlock(block)
+ *                 .setTrainingData(train)          // its sampling sets the batch size
+ *                 .setValidationData(validation)
+ *                 .setEpochs(25)
+ *                 .optSchedule(LearningRateSchedule.fixed(1e-3f))
+ *                 .optRunDirectory(Path.of("runs/nose"))
+ *                 .build()
+ *                 .fit()) {
+ *     System.out.println(trained.validation().meanPx() + " px");
+ * }
  * }</pre>
  */
 public final class KeypointTrainer {
@@ -96,7 +93,7 @@ public final class KeypointTrainer {
     /** The default seed of a run. */
     public static final long DEFAULT_SEED = 0L;
 
-    /** The run-folder entry of the saved model when a {@link ModelSpec} is given. */
+    /** The run-folder entry of the saved model. */
     public static final String MODEL_DIRECTORY = "model";
 
     private final Block block;
@@ -112,18 +109,25 @@ public final class KeypointTrainer {
     private final String engine;
     private final Device[] devices;
     private final Path runDirectory;
-    private final boolean resume;
     private final BestBy bestBy;
     private final boolean keepBest;
-    private final boolean logScale;
     private final Map<String, String> metadata;
     private final Initializer initializer;
+    private final List<KeypointTrainingListener> jobs;
     private final List<TrainingListener> trainingListeners;
     private final List<EpochListener> epochListeners;
     private final PrintStream log;
     private final ModelSpec modelSpec;
+    private final String dataSource;
+    private final SplitRule split;
+    private final LandmarkRecipe recipe;
 
-    private KeypointTrainer(Builder b, int batchSize, boolean shuffle, ModelSpec modelSpec) {
+    private KeypointTrainer(
+            Builder b,
+            int batchSize,
+            boolean shuffle,
+            ModelSpec modelSpec,
+            List<KeypointTrainingListener> jobs) {
         this.block = b.block;
         this.train = b.train;
         this.validation = b.validation;
@@ -140,16 +144,18 @@ public final class KeypointTrainer {
                         ? DeviceSelection.forEngine(b.engine, Integer.MAX_VALUE)
                         : b.devices.clone();
         this.runDirectory = b.runDirectory;
-        this.resume = b.resume;
         this.bestBy = b.bestBy;
         this.keepBest = b.keepBest;
-        this.logScale = b.logScale;
         this.metadata = new LinkedHashMap<>(b.metadata);
         this.initializer = b.initializer;
         this.trainingListeners = List.copyOf(b.trainingListeners);
         this.epochListeners = List.copyOf(b.epochListeners);
         this.log = b.log;
         this.modelSpec = modelSpec;
+        this.jobs = List.copyOf(jobs);
+        this.dataSource = b.dataSource;
+        this.split = b.split;
+        this.recipe = b.recipe;
     }
 
     /**
@@ -223,16 +229,16 @@ public final class KeypointTrainer {
     }
 
     /**
-     * Runs the training (or continues it from the run folder's {@code last} checkpoint when
-     * resuming) up to the configured number of epochs.
+     * Runs the training (or, with a resuming {@link CheckpointSaver}, continues it from the last
+     * checkpoint) up to the configured number of epochs.
      *
-     * @return the report
+     * @return the trained model with its provenance, history and validation figures; the caller
+     *     closes it
      * @throws IOException if data or run files cannot be read or written
      */
-    public TrainingReport fit() throws IOException {
+    public TrainedModel fit() throws IOException {
         long t0 = System.nanoTime();
         Engine.getEngine(engine).setRandomSeed((int) seed);
-        LandmarkDataset trainInfo = (LandmarkDataset) train;
         LandmarkDataset valInfo = (LandmarkDataset) validation;
         int steps = (int) ((train.size() + batchSize - 1) / batchSize);
         if (steps == 0) {
@@ -241,17 +247,32 @@ public final class KeypointTrainer {
         if (validation.size() == 0) {
             throw new IllegalArgumentException("validation dataset is empty");
         }
-        Map<String, String> meta = new LinkedHashMap<>(metadata);
-        meta.putIfAbsent("scheme", trainInfo.scheme().name());
-        meta.putIfAbsent("input_width", Integer.toString(trainInfo.inputWidth()));
-        meta.putIfAbsent("input_height", Integer.toString(trainInfo.inputHeight()));
-        meta.put("engine", engine);
-        meta.put("seed", Long.toString(seed));
-        meta.put("loss", loss.getName());
-        meta.put("schedule", schedule.toString());
-        meta.put("batch_size", Integer.toString(batchSize));
+        TrainingProvenance provenance = provenance();
+        ValidationMetrics metrics =
+                jobs.stream()
+                        .filter(ValidationMetrics.class::isInstance)
+                        .map(ValidationMetrics.class::cast)
+                        .findFirst()
+                        .orElse(null);
+        List<EpochListener> hearEpochs = new ArrayList<>(jobs);
+        hearEpochs.addAll(epochListeners);
+        for (TrainingListener l : trainingListeners) {
+            if (l instanceof EpochListener e && !hearEpochs.contains(e)) {
+                hearEpochs.add(e);
+            }
+        }
+        List<KeypointTrainingListener> hearRun = new ArrayList<>(jobs);
+        for (TrainingListener l : trainingListeners) {
+            if (l instanceof KeypointTrainingListener k && !hearRun.contains(k)) {
+                hearRun.add(k);
+            }
+        }
 
         ConvolutionCheck.verify(engine);
+        List<EpochRecord> history;
+        EpochRecord reported;
+        EvaluationResult reportedVal;
+        byte[] finalParameters;
         try (Model model = Model.newInstance("keypoints", devices[0], engine)) {
             model.setBlock(block);
             ResumableAdam adam =
@@ -264,11 +285,8 @@ public final class KeypointTrainer {
             if (initializer != null) {
                 config.optInitializer(initializer, p -> true);
             }
+            jobs.forEach(config::addTrainingListeners);
             trainingListeners.forEach(config::addTrainingListeners);
-            Path ckDir = runDirectory == null ? null : checkpointDirectory(runDirectory);
-            List<EpochRecord> history;
-            EpochRecord best;
-            EvaluationResult lastVal = null;
             try (Trainer trainer = model.newTrainer(config);
                     BatchPrefetcher prefetcher =
                             prefetch && train instanceof FaceLandmarkDataset f
@@ -279,24 +297,32 @@ public final class KeypointTrainer {
                     Record first = train.get(m, 0);
                     input = new Shape(1).addAll(first.getData().singletonOrThrow().getShape());
                 }
-                history = new ArrayList<>();
-                if (resume && ckDir != null && Files.isRegularFile(ckDir.resolve("last.ckpt"))) {
-                    Checkpoint ck = Checkpoint.load(ckDir.resolve("last.ckpt"));
-                    // Before initialize(): the trainer's parameter store caches the arrays it sees.
-                    ck.restoreParameters(block, model.getNDManager());
-                    adam.loadState(model.getNDManager(), ck.optimizerState());
-                    history.addAll(ck.history());
-                    log.printf("resumed from %s after epoch %d%n", ckDir, ck.epochsDone());
+                TrainingRun run =
+                        new TrainingRun(
+                                trainer,
+                                model,
+                                (KeypointBlock) block,
+                                adam,
+                                modelSpec,
+                                provenance,
+                                train,
+                                validation,
+                                log);
+                for (KeypointTrainingListener l : hearRun) {
+                    l.onRunStart(run);
                 }
+                run.start();
                 trainer.initialize(input);
-                best =
-                        history.stream()
+                EpochRecord best =
+                        run.history().stream()
                                 .min((a, b) -> Double.compare(bestBy.of(a), bestBy.of(b)))
                                 .orElse(null);
-                for (int epoch = history.size(); epoch < epochs; epoch++) {
+                byte[] bestParameters = keepBest ? run.resumedBest() : null;
+                EvaluationResult lastVal = null;
+                for (int epoch = run.history().size(); epoch < epochs; epoch++) {
                     long e0 = System.nanoTime();
                     final int ep = epoch;
-                    epochListeners.forEach(l -> l.onEpochStart(ep));
+                    hearEpochs.forEach(l -> l.onEpochStart(ep));
                     if (train instanceof EpochAware a) {
                         // Augmentation draws derive from (dataset seed, epoch, index): setting the
                         // epoch here also makes a resumed run draw what it would have drawn.
@@ -327,36 +353,21 @@ public final class KeypointTrainer {
                                                 ? batch(bm, prefetcher.take(), idx, b + 1L, steps)
                                                 : batch(bm, train, idx, b + 1L, steps)) {
                             long ready = System.nanoTime();
-                            double batchLoss = trainBatch(trainer, batch);
-                            if (!Double.isFinite(batchLoss)) {
-                                throw new NonFiniteLossException(
-                                        describeBatch(trainInfo, epoch, b, steps, idx, batchLoss));
-                            }
+                            double batchLoss = trainBatch(trainer, batch, epoch, b + 1L, steps);
                             lossSum += batchLoss * idx.size();
                             lossCount += idx.size();
                             trainer.step();
                             long stepped = System.nanoTime();
                             final long done = b + 1L;
-                            epochListeners.forEach(
+                            hearEpochs.forEach(
                                     l ->
                                             l.onBatchTiming(
                                                     done, steps, ready - asked, stepped - ready));
-                            epochListeners.forEach(l -> l.onBatchEnd(done, steps, batchLoss));
+                            hearEpochs.forEach(l -> l.onBatchEnd(done, steps, batchLoss));
                         }
                     }
                     float lr = schedule.rate((long) (epoch + 1) * steps - 1, steps, epochs);
-                    Validation v = validate(trainer, valInfo);
-                    if (!Double.isFinite(v.loss)) {
-                        throw new NonFiniteLossException(
-                                String.format(
-                                        Locale.ROOT,
-                                        "epoch %d/%d: validation loss is %s after a finite training"
-                                                + " loss; the last finite checkpoint is %s",
-                                        epoch + 1,
-                                        epochs,
-                                        v.loss,
-                                        ckDir == null ? "not kept" : ckDir.resolve("last.ckpt")));
-                    }
+                    Validation v = validate(trainer, valInfo, validation, batchSize, metrics);
                     lastVal = v.result;
                     EpochRecord r =
                             new EpochRecord(
@@ -364,148 +375,120 @@ public final class KeypointTrainer {
                                     lr,
                                     lossSum / lossCount,
                                     v.loss,
-                                    v.result.meanPx(),
-                                    v.result.maePx(),
-                                    v.result.nme(),
+                                    v.result == null ? Double.NaN : v.result.meanPx(),
+                                    v.result == null ? Double.NaN : v.result.maePx(),
+                                    v.result == null ? Double.NaN : v.result.nme(),
                                     (System.nanoTime() - e0) / 1e9);
-                    history.add(r);
+                    run.addEpoch(r);
                     boolean isBest = best == null || bestBy.of(r) < bestBy.of(best);
                     if (isBest) {
                         best = r;
-                    }
-                    if (ckDir != null) {
-                        Checkpoint ck = Checkpoint.capture(meta, history, block, adam);
-                        ck.save(ckDir.resolve("last.ckpt"));
-                        if (isBest) {
-                            ck.save(ckDir.resolve("best.ckpt"));
+                        if (keepBest) {
+                            bestParameters = run.parameters();
                         }
-                        writeHistory(history);
                     }
                     trainer.notifyListeners(l -> l.onEpoch(trainer));
-                    epochListeners.forEach(l -> l.onEpochEnd(r, isBest));
+                    hearEpochs.forEach(l -> l.onEpochEnd(r, isBest));
                 }
-            }
-            if (history.isEmpty()) {
-                throw new IllegalArgumentException("epochs must be at least 1");
-            }
-            EpochRecord reported = history.get(history.size() - 1);
-            if (keepBest && best != null && best != reported) {
-                if (ckDir == null) {
-                    throw new IllegalStateException("keeping the best epoch needs a run folder");
+                history = List.copyOf(run.history());
+                if (history.isEmpty()) {
+                    throw new IllegalArgumentException("epochs must be at least 1");
                 }
-                Checkpoint.load(ckDir.resolve("best.ckpt"))
-                        .restoreParameters(block, model.getNDManager());
-                reported = best;
-                lastVal = null;
-            }
-            if (lastVal == null) {
-                // A fresh trainer sees the block's current arrays.
-                try (Trainer fresh =
-                        model.newTrainer(new DefaultTrainingConfig(loss).optDevices(devices))) {
-                    lastVal = validate(fresh, valInfo).result;
+                reported = history.get(history.size() - 1);
+                reportedVal = lastVal;
+                if (keepBest && best != null && best != reported) {
+                    if (bestParameters == null) {
+                        throw new IllegalStateException(
+                                "The best epoch ("
+                                        + (best.epoch() + 1)
+                                        + ") came before the resume and its checkpoint is gone:"
+                                        + " keeping the best epoch needs the "
+                                        + CheckpointSaver.BEST
+                                        + " checkpoint");
+                    }
+                    run.loadParameters(bestParameters);
+                    reported = best;
+                    reportedVal = null;
                 }
-            }
-            Path modelFile = null;
-            if (runDirectory != null) {
-                if (modelSpec != null) {
-                    modelFile = runDirectory.resolve(MODEL_DIRECTORY);
-                    saveModel(modelFile, meta, reported, lastVal);
-                } else {
-                    modelFile = runDirectory.resolve("model.kpt");
-                    Map<String, String> modelMeta = new LinkedHashMap<>(meta);
-                    modelMeta.put("epoch", Integer.toString(reported.epoch()));
-                    Checkpoint.capture(modelMeta, history, block, null).save(modelFile);
+                if (reportedVal == null && metrics != null) {
+                    // A fresh trainer sees the block's current arrays.
+                    DefaultTrainingConfig fresh =
+                            new DefaultTrainingConfig(loss)
+                                    .optDevices(devices)
+                                    .addTrainingListeners(metrics);
+                    try (Trainer t = model.newTrainer(fresh)) {
+                        reportedVal = validate(t, valInfo, validation, batchSize, metrics).result;
+                    }
                 }
-                writeReportImages(lastVal, valInfo);
+                finalParameters = run.parameters();
             }
-            return new TrainingReport(
-                    history,
-                    reported,
-                    lastVal,
-                    modelFile,
-                    trainableParameters(block),
-                    (System.nanoTime() - t0) / 1e9);
         }
+        KeypointModel trained =
+                KeypointModel.fromParameters(
+                        modelSpec.withProvenance(
+                                savedProvenance(provenance, reported, reportedVal)),
+                        finalParameters,
+                        engine,
+                        devices[0]);
+        try {
+            Path directory = null;
+            if (runDirectory != null) {
+                directory = runDirectory.resolve(MODEL_DIRECTORY);
+                trained.save(directory);
+            }
+            TrainedModel result =
+                    new TrainedModel(
+                            trained,
+                            provenance,
+                            history,
+                            reported,
+                            reportedVal,
+                            directory,
+                            trainableParameters(trained.block()),
+                            (System.nanoTime() - t0) / 1e9);
+            for (KeypointTrainingListener l : hearRun) {
+                l.onRunEnd(result);
+            }
+            return result;
+        } catch (IOException | RuntimeException e) {
+            trained.close();
+            throw e;
+        }
+    }
+
+    /** The run's typed provenance. */
+    private TrainingProvenance provenance() {
+        return new TrainingProvenance(
+                dataSource != null ? dataSource : train.getClass().getSimpleName(),
+                Optional.ofNullable(split),
+                Optional.ofNullable(recipe),
+                seed,
+                engine,
+                epochs,
+                batchSize,
+                loss.getName(),
+                schedule,
+                train.size(),
+                validation.size(),
+                metadata);
     }
 
     /**
-     * Writes the trained block as a {@link KeypointModel} directory: the spec the caller gave (with
-     * this run's engine) plus provenance, so the model reloads with no other arguments.
+     * What the saved model's {@code model.json} records: the spec's own provenance, the run's, the
+     * reported epoch and its validation figures.
      */
-    private void saveModel(
-            Path dir, Map<String, String> meta, EpochRecord reported, EvaluationResult val)
-            throws IOException {
-        if (!(block instanceof KeypointBlock kb)) {
-            throw new IllegalStateException(
-                    "a model spec needs a KeypointBlock, the block is " + block.getClass());
+    private Map<String, String> savedProvenance(
+            TrainingProvenance provenance, EpochRecord reported, EvaluationResult val) {
+        Map<String, String> p = new LinkedHashMap<>(modelSpec.provenance());
+        p.putAll(provenance.toMap());
+        p.put("epoch", Integer.toString(reported.epoch() + 1));
+        if (val != null) {
+            p.put("val_mean_px", Double.toString(val.meanPx()));
+            p.put("val_mae_px", Double.toString(val.maePx()));
+            p.put("val_nme", Double.toString(val.nme()));
         }
-        Map<String, String> provenance = new LinkedHashMap<>(meta);
-        provenance.remove("architecture");
-        provenance.remove("config");
-        provenance.put("epoch", Integer.toString(reported.epoch() + 1));
-        provenance.put("val_mean_px", Double.toString(val.meanPx()));
-        provenance.put("val_mae_px", Double.toString(val.maePx()));
-        provenance.put("val_nme", Double.toString(val.nme()));
-        provenance.put("val_loss", Double.toString(reported.valLoss()));
-        // The wrapper shares the trained arrays, which belong to the training model's manager:
-        // closing the wrapper's own DJL model leaves them alive for the report images.
-        try (KeypointModel saved = KeypointModel.create(modelSpec, kb, engine, devices[0])) {
-            saved.save(dir, provenance);
-        }
-    }
-
-    private static String describeBatch(
-            LandmarkDataset info, int epoch, int batch, int steps, List<Long> idx, double loss) {
-        StringBuilder ids = new StringBuilder();
-        for (Long i : idx) {
-            if (ids.length() > 0) {
-                ids.append(", ");
-            }
-            ids.append(info.sample(i.intValue()).id());
-        }
-        return String.format(
-                Locale.ROOT,
-                "epoch %d, batch %d/%d: training loss is %s (samples: %s); stopped so the"
-                        + " checkpoints keep the last finite epoch",
-                epoch + 1,
-                batch + 1,
-                steps,
-                loss,
-                ids);
-    }
-
-    private void writeHistory(List<EpochRecord> history) throws IOException {
-        StringBuilder csv = new StringBuilder(EpochRecord.CSV_HEADER).append('\n');
-        for (EpochRecord r : history) {
-            csv.append(r.toCsv()).append('\n');
-        }
-        AtomicOutput.writeString(runDirectory.resolve("history.csv"), csv.toString());
-        LossCurvePlot.write(history, logScale, runDirectory.resolve("loss-curve.png"));
-    }
-
-    private void writeReportImages(EvaluationResult val, LandmarkDataset valInfo) {
-        try {
-            FilterGrid.write(block, runDirectory.resolve("filters.png"));
-        } catch (IOException e) {
-            log.println("warning: could not write filters.png: " + e.getMessage());
-        }
-        try {
-            PredictionGallery.write(
-                    val,
-                    index -> readImage(valInfo.sample(index).image()),
-                    4,
-                    runDirectory.resolve("gallery.png"));
-        } catch (IOException e) {
-            log.println("warning: could not write gallery.png: " + e.getMessage());
-        }
-    }
-
-    private static BufferedImage readImage(Path file) throws IOException {
-        BufferedImage img = ImageIO.read(file.toFile());
-        if (img == null) {
-            throw new IOException(file + ": not an image format Java can read");
-        }
-        return img;
+        p.put("val_loss", Double.toString(reported.valLoss()));
+        return p;
     }
 
     /** A batch from arrays prepared ahead ({@link BatchPrefetcher}). */
@@ -546,12 +529,15 @@ public final class KeypointTrainer {
                 idx);
     }
 
-    /** One training batch split across the run's devices, as DJL's EasyTrain does it. */
-    private static double trainBatch(Trainer trainer, Batch batch) {
+    /**
+     * One training batch split across the run's devices, as DJL's EasyTrain does it; the listeners
+     * hear it (with its loss, {@link LossBatchData}) before the optimiser step.
+     */
+    private static double trainBatch(
+            Trainer trainer, Batch batch, int epoch, long number, long batches) {
         Batch[] splits = batch.split(trainer.getDevices(), false);
-        TrainingListener.BatchData data =
-                new TrainingListener.BatchData(
-                        batch, new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
+        Map<Device, NDList> labels = new ConcurrentHashMap<>();
+        Map<Device, NDList> predictions = new ConcurrentHashMap<>();
         double weighted = 0;
         try (GradientCollector collector = trainer.newGradientCollector()) {
             for (Batch split : splits) {
@@ -561,44 +547,55 @@ public final class KeypointTrainer {
                 NDArray lossValue = trainer.getLoss().evaluate(y, preds);
                 collector.backward(lossValue);
                 weighted += lossValue.getFloat() * split.getSize();
-                data.getLabels().put(y.get(0).getDevice(), y);
-                data.getPredictions().put(preds.get(0).getDevice(), preds);
+                labels.put(y.get(0).getDevice(), y);
+                predictions.put(preds.get(0).getDevice(), preds);
             }
         }
+        double loss = weighted / batch.getSize();
+        LossBatchData data =
+                new LossBatchData(batch, labels, predictions, loss, epoch, number, batches);
         trainer.notifyListeners(l -> l.onTrainingBatch(trainer, data));
-        return weighted / batch.getSize();
+        return loss;
     }
 
     private record Validation(double loss, EvaluationResult result) {}
 
-    private Validation validate(Trainer trainer, LandmarkDataset info) throws IOException {
-        LandmarkErrors errors = new LandmarkErrors(info.scheme());
+    /**
+     * The validation pass: the loss, and, through {@code metrics} (which hears every batch like any
+     * listener), the landmark errors.
+     */
+    private static Validation validate(
+            Trainer trainer,
+            LandmarkDataset info,
+            RandomAccessDataset data,
+            int batchSize,
+            ValidationMetrics metrics)
+            throws IOException {
+        if (metrics != null) {
+            metrics.begin(info);
+        }
         double lossSum = 0;
-        long n = validation.size();
+        long n = data.size();
+        long batches = (n + batchSize - 1) / batchSize;
         for (long start = 0; start < n; start += batchSize) {
             List<Long> idx = new ArrayList<>();
             for (long i = start; i < Math.min(n, start + batchSize); i++) {
                 idx.add(i);
             }
             try (NDManager bm = trainer.getManager().newSubManager();
-                    Batch batch = batch(bm, validation, idx, start / batchSize + 1, n)) {
+                    Batch batch = batch(bm, data, idx, start / batchSize + 1, batches)) {
                 NDList preds = trainer.evaluate(batch.getData());
                 lossSum +=
                         trainer.getLoss().evaluate(batch.getLabels(), preds).getFloat()
                                 * idx.size();
-                NDArray p = preds.singletonOrThrow();
-                float[] flat =
-                        p.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
-                int width = flat.length / idx.size();
-                for (int i = 0; i < idx.size(); i++) {
-                    errors.addRelative(
-                            info,
-                            idx.get(i).intValue(),
-                            Arrays.copyOfRange(flat, i * width, (i + 1) * width));
-                }
+                Device device = preds.singletonOrThrow().getDevice();
+                TrainingListener.BatchData bd =
+                        new TrainingListener.BatchData(
+                                batch, Map.of(device, batch.getLabels()), Map.of(device, preds));
+                trainer.notifyListeners(l -> l.onValidationBatch(trainer, bd));
             }
         }
-        return new Validation(lossSum / n, errors.result());
+        return new Validation(lossSum / n, metrics == null ? null : metrics.result());
     }
 
     /**
@@ -616,23 +613,22 @@ public final class KeypointTrainer {
     public static Pair<Double, EvaluationResult> evaluate(
             Block block, RandomAccessDataset data, int batchSize, String engine, Loss loss)
             throws IOException {
-        Builder b =
-                builder()
-                        .setBlock(block)
-                        .setTrainingData(data)
-                        .setValidationData(data)
-                        .setEpochs(1)
-                        .setBatchSize(batchSize)
-                        .optEngine(engine)
-                        .optDevices(new Device[] {Device.cpu()});
-        if (loss != null) {
-            b.optLoss(loss);
+        if (!(data instanceof LandmarkDataset info)) {
+            throw new IllegalArgumentException("The data must implement LandmarkDataset");
         }
-        KeypointTrainer kt = b.build();
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
+        }
+        ValidationMetrics metrics = new ValidationMetrics();
         try (Model model = Model.newInstance("keypoints-eval", Device.cpu(), engine)) {
             model.setBlock(block);
-            try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(kt.loss))) {
-                Validation v = kt.validate(trainer, (LandmarkDataset) data);
+            DefaultTrainingConfig config =
+                    new DefaultTrainingConfig(
+                                    loss == null ? new MseLoss(MseLoss.Reduction.MEAN) : loss)
+                            .optDevices(new Device[] {Device.cpu()})
+                            .addTrainingListeners(metrics);
+            try (Trainer trainer = model.newTrainer(config)) {
+                Validation v = validate(trainer, info, data, batchSize, metrics);
                 return new Pair<>(v.loss, v.result);
             }
         }
@@ -662,8 +658,71 @@ public final class KeypointTrainer {
         private final List<EpochListener> epochListeners = new ArrayList<>();
         private PrintStream log = System.err;
         private ModelSpec modelSpec;
+        private List<KeypointTrainingListener> jobs;
+        private String dataSource;
+        private SplitRule split;
+        private LandmarkRecipe recipe;
 
         private Builder() {}
+
+        /**
+         * Sets the run's side jobs, replacing the standard ones ({@link TrainingJobs#standard}):
+         * pass a subset of them, other {@link KeypointTrainingListener}s, or nothing for a run that
+         * only trains and reports its losses. Jobs hear events in this order, before the listeners
+         * of {@link #addTrainingListener}.
+         *
+         * @param jobs the jobs
+         * @return this builder
+         */
+        public Builder optJobs(List<? extends KeypointTrainingListener> jobs) {
+            this.jobs = List.copyOf(jobs);
+            return this;
+        }
+
+        /**
+         * Sets the run's side jobs; see {@link #optJobs(List)}.
+         *
+         * @param jobs the jobs
+         * @return this builder
+         */
+        public Builder optJobs(KeypointTrainingListener... jobs) {
+            return optJobs(List.of(jobs));
+        }
+
+        /**
+         * Names the training data in the provenance (for example the database folder), default the
+         * dataset's class name.
+         *
+         * @param dataSource a description of the data
+         * @return this builder
+         */
+        public Builder optDataSource(String dataSource) {
+            this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+            return this;
+        }
+
+        /**
+         * Records how the faces were split in the provenance, so evaluation can rebuild the
+         * validation faces from the saved model.
+         *
+         * @param split the rule
+         * @return this builder
+         */
+        public Builder optSplit(SplitRule split) {
+            this.split = Objects.requireNonNull(split, "split");
+            return this;
+        }
+
+        /**
+         * Records the recipe in the provenance ({@link LandmarkRecipe#trainer} sets it).
+         *
+         * @param recipe the recipe
+         * @return this builder
+         */
+        public Builder optRecipe(LandmarkRecipe recipe) {
+            this.recipe = Objects.requireNonNull(recipe, "recipe");
+            return this;
+        }
 
         /**
          * Sets the network to train (required); its parameters are initialised by the trainer.
@@ -779,8 +838,9 @@ public final class KeypointTrainer {
         }
 
         /**
-         * Sets the run folder for checkpoints, history, plots and the model; without one nothing is
-         * written.
+         * Sets the run folder: the trained model is saved there ({@value #MODEL_DIRECTORY}), and
+         * the standard jobs write their checkpoints, history and pictures there; without one
+         * nothing is written.
          *
          * @param runDirectory the folder
          * @return this builder
@@ -791,7 +851,9 @@ public final class KeypointTrainer {
         }
 
         /**
-         * Continues from the run folder's {@code last} checkpoint if there is one.
+         * Makes the standard checkpoint job continue from the run folder's {@code last} checkpoint
+         * if there is one (with {@link #optJobs}, give the {@link CheckpointSaver} its own resume
+         * flag instead).
          *
          * @param resume whether to resume
          * @return this builder
@@ -837,7 +899,8 @@ public final class KeypointTrainer {
         }
 
         /**
-         * Draws the loss curve with a logarithmic loss axis (default true).
+         * Makes the standard history job draw the loss curve with a logarithmic loss axis (default
+         * true).
          *
          * @param logScale whether to use a log scale
          * @return this builder
@@ -848,8 +911,8 @@ public final class KeypointTrainer {
         }
 
         /**
-         * Adds a metadata pair stored in every checkpoint and the model file (architecture, scheme,
-         * input size, normalisation, …).
+         * Adds a pair to the run's provenance ({@link TrainingProvenance#extra()}), recorded in
+         * every checkpoint and the saved model.
          *
          * @param key the key
          * @param value the value
@@ -923,8 +986,7 @@ public final class KeypointTrainer {
          * #MODEL_DIRECTORY} in the run folder) with this spec, so {@link KeypointModel#load(Path)}
          * and the inference API reload it with no other arguments. Without it, a {@link
          * KeypointBlock} trained on a {@link FaceLandmarkDataset} gets the spec {@link
-         * ModelSpec#of} derives from them; any other run saves {@code model.kpt}, a {@link
-         * Checkpoint} without optimiser state.
+         * ModelSpec#of} derives from them; other training data needs it.
          *
          * @param spec the architecture, scheme, input size, crop and normalisation of the run; its
          *     architecture and configuration must be the block's, and {@link #build()} refuses a
@@ -1000,24 +1062,57 @@ public final class KeypointTrainer {
                                         ? "a '" + kb.architecture() + "'"
                                         : "not a KeypointBlock: " + block.getClass().getName()));
             }
+            if (!(block instanceof KeypointBlock kb)) {
+                throw new IllegalArgumentException(
+                        "The block must be a KeypointBlock (the trainer returns and saves a"
+                                + " KeypointModel), not "
+                                + block.getClass().getName());
+            }
             ModelSpec spec = modelSpec;
-            if (spec == null
-                    && block instanceof KeypointBlock kb
-                    && train instanceof FaceLandmarkDataset f) {
-                // The spec follows from the network and the data: the run saves a model
-                // directory that reloads with no other argument.
+            if (spec == null) {
+                if (!(train instanceof FaceLandmarkDataset f)) {
+                    throw new IllegalArgumentException(
+                            "Missing model spec: training data other than a FaceLandmarkDataset"
+                                    + " does not say how photos become tensors; call"
+                                    + " optModelSpec()");
+                }
+                // The spec follows from the network and the data: the model reloads with no
+                // other argument.
                 spec = ModelSpec.of(kb, f);
             }
-            if (spec != null) {
-                // A saved model must prepare photos as its training data did.
-                if (train instanceof FaceLandmarkDataset f) {
-                    spec.checkMatches(f);
-                }
-                if (validation instanceof FaceLandmarkDataset f) {
-                    spec.checkMatches(f);
-                }
+            // A saved model must prepare photos as its training data did.
+            if (train instanceof FaceLandmarkDataset f) {
+                spec.checkMatches(f);
             }
-            return new KeypointTrainer(this, batch, shuffled, spec);
+            if (validation instanceof FaceLandmarkDataset f) {
+                spec.checkMatches(f);
+            }
+            List<KeypointTrainingListener> runJobs =
+                    jobs != null ? jobs : TrainingJobs.standard(runDirectory, resume, logScale);
+            if (resume && runJobs.stream().noneMatch(CheckpointSaver.class::isInstance)) {
+                throw new IllegalArgumentException(
+                        "optResume(true) needs a CheckpointSaver among the jobs"
+                                + (runDirectory == null
+                                        ? " and a run folder (optRunDirectory)"
+                                        : ""));
+            }
+            if (resume
+                    && jobs != null
+                    && runJobs.stream()
+                            .filter(CheckpointSaver.class::isInstance)
+                            .noneMatch(j -> ((CheckpointSaver) j).resumes())) {
+                throw new IllegalArgumentException(
+                        "optResume(true) with optJobs: the CheckpointSaver given was built not to"
+                                + " resume; build it with resume = true");
+            }
+            if (bestBy != BestBy.VAL_LOSS
+                    && runJobs.stream().noneMatch(ValidationMetrics.class::isInstance)) {
+                throw new IllegalArgumentException(
+                        "optBestBy("
+                                + bestBy
+                                + ") needs pixel figures: add a ValidationMetrics job");
+            }
+            return new KeypointTrainer(this, batch, shuffled, spec, runJobs);
         }
     }
 }

@@ -554,8 +554,9 @@ public final class LandmarkRecipe {
 
     /**
      * Returns a trainer builder set up by this recipe: the network and data, and the recipe's
-     * epochs, batch size, loss and schedule, so none of them is stated twice. The caller adds the
-     * rest (engine, seed, run directory, model spec, listeners) and may override any of these.
+     * epochs, batch size, loss and schedule, so none of them is stated twice, and the recipe itself
+     * for the run's provenance. The caller adds the rest (engine, seed, run directory, model spec,
+     * listeners) and may override any of these.
      *
      * @param block the network, typically {@link #newBlock}
      * @param train the training data, typically {@link #trainingSet}
@@ -573,7 +574,8 @@ public final class LandmarkRecipe {
                 .setEpochs(epochs)
                 .setBatchSize(batchSize)
                 .optLoss(loss())
-                .optSchedule(schedule);
+                .optSchedule(schedule)
+                .optRecipe(this);
     }
 
     /**

@@ -94,7 +94,7 @@ class BatchPrefetchTest {
         }
         List<List<Double>> losses = new ArrayList<>();
         for (boolean prefetch : new boolean[] {true, false}) {
-            TrainingReport report =
+            try (TrainedModel report =
                     KeypointTrainer.builder()
                             .setBlock(spec().newBlock())
                             .setTrainingData(augmented(faces))
@@ -105,8 +105,9 @@ class BatchPrefetchTest {
                             .optSeed(7)
                             .optPrefetch(prefetch)
                             .build()
-                            .fit();
-            losses.add(report.history().stream().map(EpochRecord::trainLoss).toList());
+                            .fit()) {
+                losses.add(report.history().stream().map(EpochRecord::trainLoss).toList());
+            }
         }
         assertThat(losses.get(0)).hasSize(3);
         assertThat(losses.get(0)).isEqualTo(losses.get(1));

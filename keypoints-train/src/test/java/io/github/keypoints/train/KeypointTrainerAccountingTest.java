@@ -63,9 +63,11 @@ class KeypointTrainerAccountingTest {
         List<Integer> started = new ArrayList<>();
         LearningRateSchedule schedule = LearningRateSchedule.cosine(1e-3f, 1e-5f);
         long t0 = System.nanoTime();
-        TrainingReport report =
+        LandmarkCnn net = TinyNets.keypointNet();
+        TrainedModel report =
                 KeypointTrainer.builder()
-                        .setBlock(TinyNets.convNet(4))
+                        .setBlock(net)
+                        .optModelSpec(TinyNets.spec(net))
                         .setTrainingData(train)
                         .setValidationData(val)
                         .setEpochs(3)
@@ -136,9 +138,11 @@ class KeypointTrainerAccountingTest {
         SyntheticLandmarks val = new SyntheticLandmarks(2, 12, 2, null);
         List<String> events = new ArrayList<>();
         List<long[]> timings = new ArrayList<>();
-        TrainingReport report =
+        LandmarkCnn net = TinyNets.keypointNet();
+        TrainedModel report =
                 KeypointTrainer.builder()
-                        .setBlock(TinyNets.convNet(4))
+                        .setBlock(net)
+                        .optModelSpec(TinyNets.spec(net))
                         .setTrainingData(train)
                         .setValidationData(val)
                         .setEpochs(2)
@@ -209,7 +213,7 @@ class KeypointTrainerAccountingTest {
                         .setScheme(SyntheticLandmarks.SCHEME)
                         .setInputSize(12, 12)
                         .build();
-        TrainingReport report =
+        TrainedModel report =
                 KeypointTrainer.builder()
                         .setBlock(net)
                         .setTrainingData(new SyntheticLandmarks(6, 12, 1, null))
@@ -227,13 +231,13 @@ class KeypointTrainerAccountingTest {
                         .build()
                         .fit();
         assertThat(report.reported().epoch()).isZero();
-        assertThat(report.model()).isEqualTo(run.resolve(KeypointTrainer.MODEL_DIRECTORY));
-        ModelSpec saved = KeypointModel.readSpec(report.model());
+        assertThat(report.directory()).contains(run.resolve(KeypointTrainer.MODEL_DIRECTORY));
+        ModelSpec saved = KeypointModel.readSpec(report.directory().orElseThrow());
         assertThat(saved.provenance())
                 .containsEntry("epoch", "1")
                 .containsEntry("val_mean_px", Double.toString(report.validation().meanPx()));
         assertThat(saved.architecture()).isEqualTo(LandmarkCnn.NAME);
-        try (KeypointModel model = KeypointModel.load(report.model())) {
+        try (KeypointModel model = KeypointModel.load(report.directory().orElseThrow())) {
             assertThat(model.spec().landmarkScheme()).isSameAs(SyntheticLandmarks.SCHEME);
         }
     }

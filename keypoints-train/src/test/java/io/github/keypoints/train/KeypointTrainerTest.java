@@ -10,6 +10,9 @@ import ai.djl.ndarray.NDList;
 import ai.djl.training.loss.Loss;
 import ai.djl.util.Pair;
 import io.github.keypoints.data.LandmarkScheme;
+import io.github.keypoints.data.load.SplitRule;
+import io.github.keypoints.models.KeypointModel;
+import io.github.keypoints.models.LandmarkCnn;
 import io.github.keypoints.models.ModelSpec;
 import io.github.keypoints.models.NoseTipNet;
 import java.io.ByteArrayOutputStream;
@@ -26,8 +29,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 class KeypointTrainerTest {
 
     private static KeypointTrainer.Builder tiny(String engine, Path run, int epochs) {
+        LandmarkCnn net = TinyNets.keypointNet();
         return KeypointTrainer.builder()
-                .setBlock(TinyNets.convNet(4))
+                .setBlock(net)
+                .optModelSpec(TinyNets.spec(net))
                 .setTrainingData(new SyntheticLandmarks(24, 12, 1, null))
                 .setValidationData(new SyntheticLandmarks(8, 12, 2, null))
                 .setEpochs(epochs)
@@ -39,17 +44,26 @@ class KeypointTrainerTest {
                 .optLog(new PrintStream(new ByteArrayOutputStream()));
     }
 
+    /** Fits, closes the model and returns the history. */
+    private static List<EpochRecord> history(KeypointTrainer.Builder builder) throws Exception {
+        try (TrainedModel trained = builder.build().fit()) {
+            return trained.history();
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"PyTorch", "MXNet"})
     void trainingLossFallsOnEachEngine(String engine, @TempDir Path run) throws Exception {
-        TrainingReport report =
-                tiny(engine, run, 6).optSchedule(LearningRateSchedule.fixed(3e-3f)).build().fit();
-        List<EpochRecord> h = report.history();
-        assertThat(h).hasSize(6);
-        assertThat(h.get(5).trainLoss()).isLessThan(h.get(0).trainLoss() * 0.7);
-        assertThat(h.get(5).valLoss()).isLessThan(h.get(0).valLoss());
-        assertThat(report.validation().count()).isEqualTo(8);
-        assertThat(report.parameters()).isEqualTo(4 * 9 + 4 + 4 * 5 * 5 * 4 + 4);
+        try (TrainedModel report =
+                tiny(engine, run, 6).optSchedule(LearningRateSchedule.fixed(3e-3f)).build().fit()) {
+            List<EpochRecord> h = report.history();
+            assertThat(h).hasSize(6);
+            assertThat(h.get(5).trainLoss()).isLessThan(h.get(0).trainLoss() * 0.7);
+            assertThat(h.get(5).valLoss()).isLessThan(h.get(0).valLoss());
+            assertThat(report.validation().count()).isEqualTo(8);
+            assertThat(report.parameters()).isEqualTo(TinyNets.KEYPOINT_NET_PARAMETERS);
+            assertThat(report.model().spec().engine()).isEqualTo(engine);
+        }
     }
 
     /**
@@ -64,11 +78,7 @@ class KeypointTrainerTest {
             String engine, @TempDir Path dir) throws Exception {
         LearningRateSchedule cosine = LearningRateSchedule.cosine(1e-2f, 1e-4f);
         List<EpochRecord> straight =
-                tiny(engine, dir.resolve("straight"), 4)
-                        .optSchedule(cosine)
-                        .build()
-                        .fit()
-                        .history();
+                history(tiny(engine, dir.resolve("straight"), 4).optSchedule(cosine));
         assertThat(straight.get(2).learningRate()).isLessThan(straight.get(1).learningRate());
 
         Path split = dir.resolve("split");
@@ -85,16 +95,15 @@ class KeypointTrainerTest {
                 };
         assertThatThrownBy(
                         () ->
-                                tiny(engine, split, 4)
-                                        .optSchedule(cosine)
-                                        .addEpochListener(crashAfterTwo)
-                                        .build()
-                                        .fit())
+                                history(
+                                        tiny(engine, split, 4)
+                                                .optSchedule(cosine)
+                                                .addEpochListener(crashAfterTwo)))
                 .hasMessageContaining("simulated crash");
         assertThat(
                         Checkpoint.load(
                                         KeypointTrainer.checkpointDirectory(split)
-                                                .resolve("last.ckpt"))
+                                                .resolve(CheckpointSaver.LAST))
                                 .epochsDone())
                 .isEqualTo(2);
 
@@ -107,13 +116,11 @@ class KeypointTrainerTest {
                     }
                 };
         List<EpochRecord> resumed =
-                tiny(engine, split, 4)
-                        .optSchedule(cosine)
-                        .optResume(true)
-                        .addEpochListener(starts)
-                        .build()
-                        .fit()
-                        .history();
+                history(
+                        tiny(engine, split, 4)
+                                .optSchedule(cosine)
+                                .optResume(true)
+                                .addEpochListener(starts));
 
         assertThat(started).as("epochs the resumed run trained").containsExactly(2, 3);
         assertThat(resumed).hasSize(4);
@@ -142,74 +149,170 @@ class KeypointTrainerTest {
         Path images = Files.createDirectories(run.resolve("images"));
         SyntheticLandmarks val = new SyntheticLandmarks(8, 12, 2, images);
         val.writeImages();
-        TrainingReport report =
-                tiny("PyTorch", run.resolve("out"), 2)
+        Path out = run.resolve("out");
+        try (TrainedModel report =
+                tiny("PyTorch", out, 2)
                         .setValidationData(val)
                         .optKeepBest(true)
                         .optBestBy(BestBy.VAL_MEAN_PX)
                         .build()
-                        .fit();
-        Path out = run.resolve("out");
-        for (String f :
-                List.of(
-                        "history.csv",
-                        "loss-curve.png",
-                        "gallery.png",
-                        "filters.png",
-                        "model.kpt",
-                        "checkpoints/last.ckpt",
-                        "checkpoints/best.ckpt")) {
-            assertThat(out.resolve(f)).as(f).isRegularFile();
-        }
-        assertThat(Files.readAllLines(out.resolve("history.csv"))).hasSize(3);
-        assertThat(report.model()).isEqualTo(out.resolve("model.kpt"));
-        double bestPx =
-                Math.min(report.history().get(0).valMeanPx(), report.history().get(1).valMeanPx());
-        assertThat(report.reported().valMeanPx()).isEqualTo(bestPx);
-        assertThat(report.validation().meanPx()).isCloseTo(bestPx, within(1e-4));
-        try (PrintStream ignored = null) {
-            // no temp files left behind by the atomic writes
+                        .fit()) {
+            for (String f :
+                    List.of(
+                            "history.csv",
+                            "loss-curve.png",
+                            "gallery.png",
+                            "filters.png",
+                            "model/model.json",
+                            "model/model.params",
+                            "checkpoints/last/model.json",
+                            "checkpoints/last/optimizer.bin",
+                            "checkpoints/last/history.csv",
+                            "checkpoints/best/model.params")) {
+                assertThat(out.resolve(f)).as(f).isRegularFile();
+            }
+            assertThat(Files.readAllLines(out.resolve("history.csv"))).hasSize(3);
+            assertThat(report.directory()).contains(out.resolve(KeypointTrainer.MODEL_DIRECTORY));
+            double bestPx =
+                    Math.min(
+                            report.history().get(0).valMeanPx(),
+                            report.history().get(1).valMeanPx());
+            assertThat(report.reported().valMeanPx()).isEqualTo(bestPx);
+            assertThat(report.validation().meanPx()).isCloseTo(bestPx, within(1e-4));
+            // A checkpoint is a model directory: it loads like any saved model.
+            try (KeypointModel last =
+                    KeypointModel.load(out.resolve("checkpoints").resolve(CheckpointSaver.LAST))) {
+                assertThat(last.spec().provenance()).containsEntry("epoch", "2");
+            }
+            // No temporary files or folders left behind by the atomic writes.
             try (var files = Files.walk(out)) {
-                assertThat(files.filter(p -> p.getFileName().toString().endsWith(".tmp")))
-                        .isEmpty();
+                assertThat(files.filter(p -> p.getFileName().toString().startsWith("."))).isEmpty();
             }
         }
     }
 
     @Test
-    void evaluateReproducesTheReportedValidationFigures(@TempDir Path run) throws Exception {
-        TrainingReport report = tiny("PyTorch", run, 2).build().fit();
-        Checkpoint model = Checkpoint.load(report.model());
-        ai.djl.nn.Block block = TinyNets.convNet(4);
-        try (ai.djl.ndarray.NDManager m =
-                ai.djl.ndarray.NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
-            block.initialize(
-                    m,
-                    ai.djl.ndarray.types.DataType.FLOAT32,
-                    new ai.djl.ndarray.types.Shape(1, 1, 12, 12));
-            model.restoreParameters(block, m);
-            Pair<Double, EvaluationResult> eval =
-                    KeypointTrainer.evaluate(
-                            block, new SyntheticLandmarks(8, 12, 2, null), 6, "PyTorch", null);
-            assertThat(eval.getValue().meanPx())
-                    .isCloseTo(report.validation().meanPx(), within(1e-5));
-            assertThat(eval.getValue().maePx())
-                    .isCloseTo(report.validation().maePx(), within(1e-5));
-            assertThat(eval.getValue().nme()).isCloseTo(report.validation().nme(), within(1e-7));
-            assertThat(eval.getKey()).isCloseTo(report.reported().valLoss(), within(1e-7));
+    void theReturnedModelIsTheSavedOneAndEvaluateReproducesItsFigures(@TempDir Path run)
+            throws Exception {
+        try (TrainedModel report = tiny("PyTorch", run, 2).build().fit();
+                KeypointModel saved = KeypointModel.load(report.directory().orElseThrow())) {
+            for (KeypointModel m : List.of(report.model(), saved)) {
+                Pair<Double, EvaluationResult> eval =
+                        KeypointTrainer.evaluate(
+                                m.block(),
+                                new SyntheticLandmarks(8, 12, 2, null),
+                                6,
+                                "PyTorch",
+                                null);
+                assertThat(eval.getValue().meanPx())
+                        .isCloseTo(report.validation().meanPx(), within(1e-5));
+                assertThat(eval.getValue().maePx())
+                        .isCloseTo(report.validation().maePx(), within(1e-5));
+                assertThat(eval.getValue().nme())
+                        .isCloseTo(report.validation().nme(), within(1e-7));
+                assertThat(eval.getKey()).isCloseTo(report.reported().valLoss(), within(1e-7));
+            }
+            assertThat(saved.spec().provenance())
+                    .containsEntry("epoch", "2")
+                    .containsEntry("seed", "7")
+                    .containsEntry("val_mean_px", Double.toString(report.validation().meanPx()));
         }
+    }
+
+    @Test
+    void provenanceIsTypedAndRecordedInTheSavedModel(@TempDir Path run) throws Exception {
+        SplitRule rule = SplitRule.parse("every-5th");
+        LandmarkRecipe recipe = LandmarkRecipe.noseTip();
+        try (TrainedModel trained =
+                tiny("PyTorch", run, 1)
+                        .optDataSource("synthetic squares")
+                        .optSplit(rule)
+                        .optRecipe(recipe)
+                        .addMetadata("note", "test")
+                        .build()
+                        .fit()) {
+            TrainingProvenance p = trained.provenance();
+            assertThat(p.data()).isEqualTo("synthetic squares");
+            assertThat(p.split()).contains(rule);
+            assertThat(p.recipe()).contains(recipe);
+            assertThat(p.seed()).isEqualTo(7);
+            assertThat(p.engine()).isEqualTo("PyTorch");
+            assertThat(p.batchSize()).isEqualTo(6);
+            assertThat(p.trainingSamples()).isEqualTo(24);
+            assertThat(p.validationSamples()).isEqualTo(8);
+            assertThat(p.extra()).containsEntry("note", "test");
+            ModelSpec saved = KeypointModel.readSpec(trained.directory().orElseThrow());
+            assertThat(SplitRule.fromProvenance(saved.provenance())).contains(rule);
+            assertThat(saved.provenance())
+                    .containsEntry("recipe", recipe.toString())
+                    .containsEntry("data", "synthetic squares")
+                    .containsEntry("note", "test");
+            assertThat(trained.model().spec().provenance()).isEqualTo(saved.provenance());
+        }
+    }
+
+    @Test
+    void sideJobsCanBeLeftOut(@TempDir Path run) throws Exception {
+        Path bare = run.resolve("bare");
+        try (TrainedModel trained = tiny("PyTorch", bare, 2).optJobs().build().fit()) {
+            assertThat(trained.hasValidation()).isFalse();
+            assertThatThrownBy(trained::validation).hasMessageContaining("ValidationMetrics");
+            assertThat(trained.reported().valLoss()).isFinite();
+            assertThat(trained.reported().valMeanPx()).isNaN();
+        }
+        try (var files = Files.list(bare)) {
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .containsExactly(KeypointTrainer.MODEL_DIRECTORY);
+        }
+        Path metricsOnly = run.resolve("metrics");
+        try (TrainedModel trained =
+                tiny("PyTorch", metricsOnly, 2)
+                        .optJobs(new ValidationMetrics(), new HistoryWriter(metricsOnly, false))
+                        .build()
+                        .fit()) {
+            assertThat(trained.validation().count()).isEqualTo(8);
+            assertThat(trained.reported().valMeanPx()).isEqualTo(trained.validation().meanPx());
+        }
+        assertThat(metricsOnly.resolve("history.csv")).isRegularFile();
+        assertThat(metricsOnly.resolve("checkpoints")).doesNotExist();
+        assertThat(metricsOnly.resolve("gallery.png")).doesNotExist();
+        // Training itself does not depend on which jobs listen.
+        assertThat(history(tiny("PyTorch", run.resolve("a"), 2).optJobs()))
+                .extracting(EpochRecord::trainLoss)
+                .isEqualTo(
+                        history(tiny("PyTorch", run.resolve("b"), 2)).stream()
+                                .map(EpochRecord::trainLoss)
+                                .toList());
+    }
+
+    @Test
+    void resumeNeedsACheckpointJobAndPixelCriteriaNeedMetrics(@TempDir Path run) {
+        assertThatThrownBy(() -> tiny("PyTorch", run, 1).optResume(true).optJobs().build())
+                .hasMessageContaining("CheckpointSaver");
+        assertThatThrownBy(
+                        () ->
+                                tiny("PyTorch", run, 1)
+                                        .optResume(true)
+                                        .optJobs(new CheckpointSaver(run, false))
+                                        .build())
+                .hasMessageContaining("resume = true");
+        assertThatThrownBy(
+                        () ->
+                                tiny("PyTorch", run, 1)
+                                        .optBestBy(BestBy.VAL_NME)
+                                        .optJobs(new NonFiniteGuard())
+                                        .build())
+                .hasMessageContaining("ValidationMetrics");
     }
 
     @Test
     void progressGoesToTheGivenStreamAndDoesNotChangeTraining(@TempDir Path run) throws Exception {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         List<EpochRecord> shown =
-                tiny("PyTorch", run.resolve("a"), 3)
-                        .optProgress(new PrintStream(err, true))
-                        .build()
-                        .fit()
-                        .history();
-        List<EpochRecord> quiet = tiny("PyTorch", run.resolve("b"), 3).build().fit().history();
+                history(
+                        tiny("PyTorch", run.resolve("a"), 3)
+                                .optProgress(new PrintStream(err, true)));
+        List<EpochRecord> quiet = history(tiny("PyTorch", run.resolve("b"), 3));
         String text = err.toString();
         assertThat(text).contains("epoch 1/3").contains("ETA").contains("val mean");
         for (int e = 0; e < 3; e++) {
@@ -225,12 +328,32 @@ class KeypointTrainerTest {
         assertThatThrownBy(
                         () ->
                                 KeypointTrainer.builder()
-                                        .setBlock(TinyNets.convNet(4))
+                                        .setBlock(TinyNets.keypointNet())
                                         .setTrainingData(new SyntheticLandmarks(4, 12, 1, null))
                                         .setValidationData(new SyntheticLandmarks(4, 12, 1, null))
                                         .setEpochs(1)
                                         .build())
                 .hasMessageContaining("setBatchSize");
+        assertThatThrownBy(
+                        () ->
+                                KeypointTrainer.builder()
+                                        .setBlock(TinyNets.keypointNet())
+                                        .setTrainingData(new SyntheticLandmarks(4, 12, 1, null))
+                                        .setValidationData(new SyntheticLandmarks(4, 12, 1, null))
+                                        .setEpochs(1)
+                                        .setBatchSize(2)
+                                        .build())
+                .hasMessageContaining("optModelSpec");
+        assertThatThrownBy(
+                        () ->
+                                KeypointTrainer.builder()
+                                        .setBlock(TinyNets.convNet(4))
+                                        .setTrainingData(new SyntheticLandmarks(4, 12, 1, null))
+                                        .setValidationData(new SyntheticLandmarks(4, 12, 1, null))
+                                        .setEpochs(1)
+                                        .setBatchSize(2)
+                                        .build())
+                .hasMessageContaining("must be a KeypointBlock");
     }
 
     @Test
@@ -252,11 +375,11 @@ class KeypointTrainerTest {
                         return predictions.head().sum().mul(Float.NaN);
                     }
                 };
-        assertThatThrownBy(() -> tiny("PyTorch", run, 2).optLoss(nan).build().fit())
+        assertThatThrownBy(() -> history(tiny("PyTorch", run, 2).optLoss(nan)))
                 .isInstanceOf(NonFiniteLossException.class)
                 .hasMessageContaining("epoch 1, batch 1/4")
-                .hasMessageContaining("samples: ");
-        assertThat(run.resolve("checkpoints/last.ckpt")).doesNotExist();
+                .hasMessageContaining("samples: s");
+        assertThat(run.resolve("checkpoints").resolve(CheckpointSaver.LAST)).doesNotExist();
     }
 
     @Test
@@ -270,6 +393,6 @@ class KeypointTrainerTest {
         assertThatThrownBy(() -> tiny("PyTorch", run, 1).optModelSpec(spec).build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'nose-tip'")
-                .hasMessageContaining("not a KeypointBlock");
+                .hasMessageContaining("'landmark-cnn'");
     }
 }

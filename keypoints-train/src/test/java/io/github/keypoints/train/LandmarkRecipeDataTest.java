@@ -186,7 +186,7 @@ class LandmarkRecipeDataTest {
                         .build();
         PixelNormalization norm = recipe.normalization(faces, ImageCache.none());
         List<Integer> batchesPerEpoch = new ArrayList<>();
-        TrainingReport report =
+        TrainedModel report =
                 recipe.trainer(
                                 recipe.newBlock(SyntheticLandmarks.SCHEME, 1),
                                 recipe.trainingSet(faces, ImageCache.none(), norm, 1),
@@ -205,6 +205,7 @@ class LandmarkRecipeDataTest {
                         .fit();
         // 2 epochs of one batch of the 3 faces, at the cosine schedule's rates.
         assertThat(report.history()).hasSize(2);
+        assertThat(report.provenance().recipe()).contains(recipe);
         assertThat(batchesPerEpoch).containsExactly(1, 1);
         assertThat(report.history().get(0).learningRate())
                 .isCloseTo((double) recipe.schedule().rate(0, 1, 2), within(1e-9));

@@ -25,7 +25,7 @@ import io.github.keypoints.morph.SideBySide;
 import io.github.keypoints.train.KeypointTrainer;
 import io.github.keypoints.train.LearningRateSchedule;
 import io.github.keypoints.train.MseLoss;
-import io.github.keypoints.train.TrainingReport;
+import io.github.keypoints.train.TrainedModel;
 import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -209,7 +209,7 @@ public final class AutoMorphExample {
                         .setInputSize(96, 96)
                         .optCrop(crop)
                         .build();
-        TrainingReport report =
+        try (TrainedModel report =
                 KeypointTrainer.builder()
                         .setBlock(net)
                         .setTrainingData(train)
@@ -224,7 +224,8 @@ public final class AutoMorphExample {
                         .optModelSpec(spec)
                         .optProgress(System.err)
                         .build()
-                        .fit();
-        return report.model();
+                        .fit()) {
+            return report.directory().orElseThrow();
+        }
     }
 }

@@ -9,13 +9,9 @@ import io.github.keypoints.data.load.DatasetLoader;
 import io.github.keypoints.data.load.ImmSplit;
 import io.github.keypoints.data.preprocess.PixelNormalization;
 import io.github.keypoints.models.KeypointBlock;
-import io.github.keypoints.train.EpochListener;
-import io.github.keypoints.train.EpochRecord;
 import io.github.keypoints.train.FilterGrid;
 import io.github.keypoints.train.LandmarkRecipe;
-import io.github.keypoints.train.TrainingReport;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.github.keypoints.train.TrainedModel;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -88,9 +84,9 @@ public final class FullFaceExample {
         Path filters = out.resolve("first-layer-filters.png");
 
         // Step 5: train with the recipe's loss, schedule and batch. The trainer tells the dataset
-        // which epoch starts, so each epoch sees fresh augmentations; the spec makes it save
-        // model/.
-        TrainingReport report =
+        // which epoch starts, so each epoch sees fresh augmentations, and returns the trained
+        // model (also saved as model/ in the run folder).
+        try (TrainedModel trained =
                 recipe.trainer(net, train, validation)
                         .optSeed(0)
                         .optEngine("PyTorch")
@@ -98,33 +94,20 @@ public final class FullFaceExample {
                         .optModelSpec(
                                 recipe.modelSpec(
                                         net, LandmarkScheme.IMM_58, norm, "PyTorch", Map.of()))
-                        .addEpochListener(
-                                new EpochListener() {
-                                    // Step 6: after the last epoch, while the weights are still
-                                    // alive (the trainer releases them when fit() returns),
-                                    // draw the first layer's 32 filters. The trainer also writes
-                                    // filters.png; this is the call that does it, for any block.
-                                    @Override
-                                    public void onEpochEnd(EpochRecord record, boolean best) {
-                                        if (record.epoch() == epochs - 1) {
-                                            try {
-                                                FilterGrid.write(net, filters);
-                                            } catch (IOException e) {
-                                                throw new UncheckedIOException(e);
-                                            }
-                                        }
-                                    }
-                                })
                         .optProgress(System.err)
                         .build()
-                        .fit();
-
-        System.out.printf(
-                "validation after %d epochs: mean point error %.1f px, MAE %.1f px, NME %.3f%n",
-                epochs,
-                report.validation().meanPx(),
-                report.validation().maePx(),
-                report.validation().nme());
+                        .fit()) {
+            // Step 6: draw the first layer's 32 filters from the returned model. The run's
+            // ReportPictures job also writes filters.png; this is the call that does it, for any
+            // block.
+            FilterGrid.write(trained.model().block(), filters);
+            System.out.printf(
+                    "validation after %d epochs: mean point error %.1f px, MAE %.1f px, NME %.3f%n",
+                    epochs,
+                    trained.validation().meanPx(),
+                    trained.validation().maePx(),
+                    trained.validation().nme());
+        }
         System.out.println("filters: " + filters + "; run folder: " + out);
     }
 }

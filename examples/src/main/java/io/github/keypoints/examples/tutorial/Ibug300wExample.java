@@ -11,7 +11,8 @@ import io.github.keypoints.data.image.KeypointOverlay;
 import io.github.keypoints.data.image.PointStyle;
 import io.github.keypoints.data.load.DatasetFormat;
 import io.github.keypoints.data.load.DatasetLoader;
-import io.github.keypoints.data.load.PhotoSplit;
+import io.github.keypoints.data.load.FaceSplit;
+import io.github.keypoints.data.load.SplitRule;
 import io.github.keypoints.data.preprocess.PixelNormalization;
 import io.github.keypoints.models.KeypointBlock;
 import io.github.keypoints.models.inference.Detection;
@@ -20,7 +21,7 @@ import io.github.keypoints.train.BestBy;
 import io.github.keypoints.train.EvaluationResult;
 import io.github.keypoints.train.LandmarkErrors;
 import io.github.keypoints.train.LandmarkRecipe;
-import io.github.keypoints.train.TrainingReport;
+import io.github.keypoints.train.TrainedModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,7 +75,8 @@ public final class Ibug300wExample {
 
         // Step 2: the faces. Every tenth photo (with all of its faces) is held out to choose the
         // epoch; the test folder is only measured once, at the end.
-        PhotoSplit split = PhotoSplit.everyNthPhoto(load(data), 10, 0);
+        SplitRule rule = new SplitRule.EveryNthPhoto(10, 0);
+        FaceSplit split = rule.apply(load(data));
         List<FaceSample> testFaces = load(test);
 
         // Step 3: datasets built from the recipe, sharing one image cache: each photo is decoded
@@ -82,12 +84,15 @@ public final class Ibug300wExample {
         ImageCache cache = ImageCache.inMemory();
         PixelNormalization norm = recipe.normalization(split.train(), cache);
         FaceLandmarkDataset train = recipe.trainingSet(split.train(), cache, norm, 0);
-        FaceLandmarkDataset heldOut = recipe.evaluationSet(split.heldOut(), cache, norm);
+        FaceLandmarkDataset heldOut = recipe.evaluationSet(split.validation(), cache, norm);
         KeypointBlock net = recipe.newBlock(LandmarkScheme.IBUG_68, 0);
 
         // Step 4: train, keeping the epoch with the lowest NME on the held-out photos, and save
         // the model directory the inference API loads.
-        TrainingReport report =
+        Path modelDir;
+        int chosenEpoch;
+        double heldOutNme;
+        try (TrainedModel trained =
                 recipe.trainer(net, train, heldOut)
                         .optSeed(0)
                         .optEngine("MXNet")
@@ -96,21 +101,22 @@ public final class Ibug300wExample {
                         .optBestBy(BestBy.VAL_NME)
                         .optModelSpec(
                                 recipe.modelSpec(
-                                        net,
-                                        LandmarkScheme.IBUG_68,
-                                        norm,
-                                        "MXNet",
-                                        Map.of("data", data.toString())))
+                                        net, LandmarkScheme.IBUG_68, norm, "MXNet", Map.of()))
+                        .optDataSource(data.toString())
+                        .optSplit(rule)
                         .optProgress(System.err)
                         .build()
-                        .fit();
+                        .fit()) {
+            modelDir = trained.directory().orElseThrow();
+            chosenEpoch = trained.reported().epoch() + 1;
+            heldOutNme = trained.validation().nme();
+        }
 
         // Step 5: the test set through the inference API, each face in its tight ground-truth box
         // (the usual protocol), and the Kaggle-style submission of the predictions.
         LandmarkErrors errors = new LandmarkErrors(LandmarkScheme.IBUG_68);
         List<Keypoints> predictions = new ArrayList<>();
-        try (KeypointDetector detector =
-                KeypointDetector.builder().setModel(report.model()).build()) {
+        try (KeypointDetector detector = KeypointDetector.builder().setModel(modelDir).build()) {
             for (int i = 0; i < testFaces.size(); i++) {
                 FaceSample s = testFaces.get(i);
                 Keypoints p = detector.detect(s.image(), Optional.of(s.faceBox(1.0))).keypoints();
@@ -144,14 +150,14 @@ public final class Ibug300wExample {
         System.out.printf(
                 "held-out photos: NME %.2f%% at epoch %d; %s (%d faces): NME %.2f%% (outer eye"
                         + " corners), mean %.1f px, MAE %.1f px%n",
-                100 * report.validation().nme(),
-                report.reported().epoch() + 1,
+                100 * heldOutNme,
+                chosenEpoch,
                 test,
                 r.count(),
                 100 * r.nme(),
                 r.meanPx(),
                 r.maePx());
-        System.out.println("submission: " + csv + "; model: " + report.model());
+        System.out.println("submission: " + csv + "; model: " + modelDir);
     }
 
     private static List<FaceSample> load(Path folder) throws IOException {

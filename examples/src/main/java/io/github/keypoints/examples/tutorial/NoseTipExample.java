@@ -11,7 +11,7 @@ import io.github.keypoints.data.preprocess.PixelNormalization;
 import io.github.keypoints.models.KeypointBlock;
 import io.github.keypoints.models.NoseTipNet;
 import io.github.keypoints.train.LandmarkRecipe;
-import io.github.keypoints.train.TrainingReport;
+import io.github.keypoints.train.TrainedModel;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -115,7 +115,7 @@ public final class NoseTipExample {
         // Step 3c: train with the recipe's loss, schedule and batch. The trainer draws a
         // progress bar, validates after every epoch in original-image pixels, and writes the
         // loss curve, the prediction gallery, the first-layer filters and the model.
-        TrainingReport report =
+        try (TrainedModel report =
                 recipe.trainer(net, train, validation)
                         .optSeed(0)
                         .optEngine("PyTorch")
@@ -127,7 +127,8 @@ public final class NoseTipExample {
                                         net, LandmarkScheme.NOSE_TIP, norm, "PyTorch", Map.of()))
                         .optProgress(System.err)
                         .build()
-                        .fit();
-        return report.validation().meanPx();
+                        .fit()) {
+            return report.validation().meanPx();
+        }
     }
 }
