@@ -305,6 +305,64 @@ class KeypointTrainerTest {
                 .hasMessageContaining("ValidationMetrics");
     }
 
+    /**
+     * Keeping the best epoch when it came before a resume: the resumed run must return the best
+     * checkpoint's weights, which it did not train itself. The loss is MSE plus the number of
+     * evaluations so far, so every validation loss is worse than the one before (the first epoch is
+     * the best) while the constant leaves the gradients, and so the weights' training, alone.
+     */
+    @Test
+    void keepingTheBestEpochAcrossAResumeReturnsTheBestCheckpointsWeights(@TempDir Path run)
+            throws Exception {
+        java.util.concurrent.atomic.AtomicInteger calls =
+                new java.util.concurrent.atomic.AtomicInteger();
+        MseLoss mse = new MseLoss(MseLoss.Reduction.MEAN);
+        Loss growing =
+                new Loss("growing") {
+                    @Override
+                    public NDArray evaluate(NDList labels, NDList predictions) {
+                        return mse.evaluate(labels, predictions).add(calls.incrementAndGet());
+                    }
+                };
+        EpochListener crashAfterTwo =
+                new EpochListener() {
+                    @Override
+                    public void onEpochEnd(EpochRecord record, boolean best) {
+                        if (record.epoch() == 1) {
+                            throw new IllegalStateException("simulated crash after epoch 2");
+                        }
+                    }
+                };
+        assertThatThrownBy(
+                        () ->
+                                history(
+                                        tiny("PyTorch", run, 3)
+                                                .optLoss(growing)
+                                                .optKeepBest(true)
+                                                .addEpochListener(crashAfterTwo)))
+                .hasMessageContaining("simulated crash");
+        Path checkpoints = KeypointTrainer.checkpointDirectory(run);
+        Checkpoint best = Checkpoint.load(checkpoints.resolve(CheckpointSaver.BEST));
+        Checkpoint last = Checkpoint.load(checkpoints.resolve(CheckpointSaver.LAST));
+        assertThat(best.epochsDone()).isEqualTo(1);
+        assertThat(last.parameters()).isNotEqualTo(best.parameters());
+        try (TrainedModel resumed =
+                tiny("PyTorch", run, 3)
+                        .optLoss(growing)
+                        .optKeepBest(true)
+                        .optResume(true)
+                        .build()
+                        .fit()) {
+            assertThat(resumed.history()).hasSize(3);
+            assertThat(resumed.reported().epoch()).isZero();
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+                resumed.model().block().saveParameters(out);
+            }
+            assertThat(bytes.toByteArray()).isEqualTo(best.parameters());
+        }
+    }
+
     @Test
     void progressGoesToTheGivenStreamAndDoesNotChangeTraining(@TempDir Path run) throws Exception {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
