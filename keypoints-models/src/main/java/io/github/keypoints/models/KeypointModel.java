@@ -461,8 +461,20 @@ public final class KeypointModel implements AutoCloseable {
                                 + " needs "
                                 + want);
             }
-            float[] values = source.getArray().toType(DataType.FLOAT32, false).toFloatArray();
-            to.valueAt(i).getArray().set(FloatBuffer.wrap(values));
+            NDArray param = to.valueAt(i).getArray();
+            FloatBuffer values =
+                    FloatBuffer.wrap(
+                            source.getArray().toType(DataType.FLOAT32, false).toFloatArray());
+            if ("PyTorch".equals(param.getManager().getEngine().getEngineName())) {
+                // A new tensor with its own storage takes the parameter's place (intern keeps the
+                // parameter's Java object, name and manager): NDArray.set would copy the same
+                // values but through a deprecated libtorch guard that prints a warning to stderr.
+                try (NDArray fresh = param.getManager().create(values, want)) {
+                    param.intern(fresh.duplicate());
+                }
+            } else {
+                param.set(values);
+            }
         }
     }
 
