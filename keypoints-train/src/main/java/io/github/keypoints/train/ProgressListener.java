@@ -1,16 +1,15 @@
 package io.github.keypoints.train;
 
-import ai.djl.training.Trainer;
-import ai.djl.training.listener.TrainingListener;
 import java.io.PrintStream;
 import java.util.Locale;
 
 /**
- * A DJL {@link TrainingListener} and {@link EpochListener} that draws a one-line progress bar with
- * the running loss and the time left of the epoch, and prints one summary line per epoch, to a
- * stream (standard error by default, so standard output stays clean for {@code --json}).
+ * A {@link KeypointTrainingListener} (a DJL {@code TrainingListener} and {@link EpochListener})
+ * that draws a one-line progress bar with the running loss and the time left of the epoch, and
+ * prints one summary line per epoch, to a stream (standard error by default, so standard output
+ * stays clean for {@code --json}).
  */
-public final class ProgressListener implements TrainingListener, EpochListener {
+public final class ProgressListener implements KeypointTrainingListener {
 
     private final PrintStream out;
     private final int epochs;
@@ -42,26 +41,6 @@ public final class ProgressListener implements TrainingListener, EpochListener {
         this.lossSum = 0;
         this.lossCount = 0;
     }
-
-    /** {@inheritDoc} */
-    @Override
-    public void onEpoch(Trainer trainer) {}
-
-    /** {@inheritDoc} */
-    @Override
-    public void onValidationBatch(Trainer trainer, BatchData batchData) {}
-
-    /** {@inheritDoc} */
-    @Override
-    public void onTrainingBegin(Trainer trainer) {}
-
-    /** {@inheritDoc} */
-    @Override
-    public void onTrainingEnd(Trainer trainer) {}
-
-    /** {@inheritDoc} */
-    @Override
-    public void onTrainingBatch(Trainer trainer, BatchData batchData) {}
 
     /** {@inheritDoc} */
     @Override

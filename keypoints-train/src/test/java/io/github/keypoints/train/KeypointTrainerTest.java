@@ -378,39 +378,25 @@ class KeypointTrainerTest {
         }
     }
 
+    /** A builder with everything but the batch size, the spec and the jobs. */
+    private static KeypointTrainer.Builder unsized(ai.djl.nn.Block block) {
+        return KeypointTrainer.builder()
+                .setBlock(block)
+                .setTrainingData(new SyntheticLandmarks(4, 12, 1, null))
+                .setValidationData(new SyntheticLandmarks(4, 12, 1, null))
+                .setEpochs(1);
+    }
+
     @Test
     void builderNamesWhatIsMissing() {
         assertThatThrownBy(() -> KeypointTrainer.builder().build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("setBlock");
-        assertThatThrownBy(
-                        () ->
-                                KeypointTrainer.builder()
-                                        .setBlock(TinyNets.keypointNet())
-                                        .setTrainingData(new SyntheticLandmarks(4, 12, 1, null))
-                                        .setValidationData(new SyntheticLandmarks(4, 12, 1, null))
-                                        .setEpochs(1)
-                                        .build())
+        assertThatThrownBy(() -> unsized(TinyNets.keypointNet()).build())
                 .hasMessageContaining("setBatchSize");
-        assertThatThrownBy(
-                        () ->
-                                KeypointTrainer.builder()
-                                        .setBlock(TinyNets.keypointNet())
-                                        .setTrainingData(new SyntheticLandmarks(4, 12, 1, null))
-                                        .setValidationData(new SyntheticLandmarks(4, 12, 1, null))
-                                        .setEpochs(1)
-                                        .setBatchSize(2)
-                                        .build())
+        assertThatThrownBy(() -> unsized(TinyNets.keypointNet()).setBatchSize(2).build())
                 .hasMessageContaining("optModelSpec");
-        assertThatThrownBy(
-                        () ->
-                                KeypointTrainer.builder()
-                                        .setBlock(TinyNets.convNet(4))
-                                        .setTrainingData(new SyntheticLandmarks(4, 12, 1, null))
-                                        .setValidationData(new SyntheticLandmarks(4, 12, 1, null))
-                                        .setEpochs(1)
-                                        .setBatchSize(2)
-                                        .build())
+        assertThatThrownBy(() -> unsized(TinyNets.convNet(4)).setBatchSize(2).build())
                 .hasMessageContaining("must be a KeypointBlock");
     }
 
