@@ -24,6 +24,9 @@ import java.util.stream.Stream;
  */
 public final class CheckpointSaver implements KeypointTrainingListener {
 
+    /** The folder of a run folder that the standard jobs keep checkpoints in. */
+    public static final String DIRECTORY = "checkpoints";
+
     /** The latest epoch's checkpoint directory. */
     public static final String LAST = "last";
 

@@ -225,7 +225,7 @@ public final class KeypointTrainer {
      * @return {@code runDirectory/checkpoints}
      */
     public static Path checkpointDirectory(Path runDirectory) {
-        return runDirectory.resolve("checkpoints");
+        return runDirectory.resolve(CheckpointSaver.DIRECTORY);
     }
 
     /**

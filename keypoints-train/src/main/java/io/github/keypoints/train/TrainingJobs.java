@@ -16,8 +16,8 @@ public final class TrainingJobs {
 
     /**
      * Returns the standard jobs: the {@link NonFiniteGuard} and {@link ValidationMetrics}, and,
-     * with a run folder, a {@link CheckpointSaver} in its {@code checkpoints} folder, a {@link
-     * HistoryWriter} and {@link ReportPictures}.
+     * with a run folder, a {@link CheckpointSaver} in its {@value CheckpointSaver#DIRECTORY}
+     * folder, a {@link HistoryWriter} and {@link ReportPictures}.
      *
      * @param runDirectory the run folder, or {@code null} for a run that writes nothing
      * @param resume whether the checkpoint job continues from the last checkpoint
