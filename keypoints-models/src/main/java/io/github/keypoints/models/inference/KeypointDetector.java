@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import org.opencv.core.Mat;
@@ -27,11 +28,13 @@ import org.opencv.core.Mat;
 /**
  * Landmarks faces in photos with a saved keypoint model: the inference API.
  *
- * <p>A detector loads a model directory ({@link KeypointModel#load}); the model's {@link ModelSpec}
- * supplies the scheme, input size, channels, pixel normalisation and crop policy, so nothing else
- * is needed. Each face goes through the same {@link Preprocessor} the training dataset uses (crop
- * and resize in one affine, {@code INTER_AREA} when shrinking), the network predicts input-relative
- * coordinates, and the inverse affine returns them to the original image's pixels.
+ * <p>A detector loads a model directory ({@link KeypointModel#load}), or runs a model already in
+ * memory such as a training run returns ({@link Builder#setModel(KeypointModel)}); the model's
+ * {@link ModelSpec} supplies the scheme, input size, channels, pixel normalisation and crop policy,
+ * so nothing else is needed. Each face goes through the same {@link Preprocessor} the training
+ * dataset uses (crop and resize in one affine, {@code INTER_AREA} when shrinking), the network
+ * predicts input-relative coordinates, and the inverse affine returns them to the original image's
+ * pixels.
  *
  * <p>The face region: a face box the caller gives; otherwise, for models trained on face crops, the
  * largest face the {@link FaceFinder} finds ({@link #detectAll} landmarks every face); for models
@@ -61,13 +64,15 @@ import org.opencv.core.Mat;
 public final class KeypointDetector implements AutoCloseable {
 
     private final KeypointModel model;
+    private final boolean ownsModel;
     private final LandmarkPipeline pipeline;
     private final Translator<LandmarkPipeline.Request, FaceLandmarks> translator;
     private final int batchSize;
     private final ReentrantLock forwardLock;
 
-    private KeypointDetector(Builder b, KeypointModel model, FaceFinder finder) {
+    private KeypointDetector(Builder b, KeypointModel model, boolean ownsModel, FaceFinder finder) {
         this.model = model;
+        this.ownsModel = ownsModel;
         this.pipeline =
                 new LandmarkPipeline(
                         model.spec(), finder, b.wholeImage, b.flipAverage, b.refinement);
@@ -140,7 +145,7 @@ public final class KeypointDetector implements AutoCloseable {
     /**
      * Returns the loaded model.
      *
-     * @return the model; closed with this detector
+     * @return the model; closed with this detector unless it was given loaded
      */
     public KeypointModel model() {
         return model;
@@ -341,15 +346,21 @@ public final class KeypointDetector implements AutoCloseable {
         }
     }
 
-    /** Closes the model and its native memory. */
+    /**
+     * Closes the model and its native memory, unless the model was given loaded ({@link
+     * Builder#setModel(KeypointModel)}): its owner closes it.
+     */
     @Override
     public void close() {
-        model.close();
+        if (ownsModel) {
+            model.close();
+        }
     }
 
-    /** Builds a {@link KeypointDetector}; the model directory is required. */
+    /** Builds a {@link KeypointDetector}; the model (a directory or a loaded one) is required. */
     public static final class Builder {
         private Path modelDir;
+        private KeypointModel loaded;
         private String engine;
         private Device device;
         private FaceFinder finder;
@@ -369,6 +380,22 @@ public final class KeypointDetector implements AutoCloseable {
          */
         public Builder setModel(Path dir) {
             this.modelDir = dir;
+            this.loaded = null;
+            return this;
+        }
+
+        /**
+         * Sets a model already in memory, such as the one a training run returns, instead of a
+         * directory. The detector runs on the model's engine and device, makes its parameters ask
+         * for no gradient (inference only), and does not close it: its owner does, after the
+         * detector.
+         *
+         * @param model the model
+         * @return this builder
+         */
+        public Builder setModel(KeypointModel model) {
+            this.loaded = Objects.requireNonNull(model, "model");
+            this.modelDir = null;
             return this;
         }
 
@@ -475,8 +502,16 @@ public final class KeypointDetector implements AutoCloseable {
          * @throws IOException naming the file if the model directory cannot be read
          */
         public KeypointDetector build() throws IOException {
-            if (modelDir == null) {
+            if (modelDir == null && loaded == null) {
                 throw new IllegalArgumentException("Missing model directory: call setModel()");
+            }
+            if (loaded != null && (engine != null || device != null)) {
+                throw new IllegalArgumentException(
+                        "optEngine() and optDevice() choose where a model directory is loaded;"
+                                + " the model given to setModel() is already loaded on "
+                                + loaded.model().getNDManager().getEngine().getEngineName()
+                                + ", "
+                                + loaded.model().getNDManager().getDevice());
             }
             if (batchSize < 1) {
                 throw new IllegalArgumentException(
@@ -490,11 +525,15 @@ public final class KeypointDetector implements AutoCloseable {
                 throw new IllegalArgumentException(
                         "refinement must be at least 0, was " + refinement);
             }
-            ModelSpec spec = KeypointModel.readSpec(modelDir);
             FaceFinder f = finder;
             if (f == null && cascade != null) {
                 f = CascadeFaceFinder.builder().optCascade(cascade).build();
             }
+            if (loaded != null) {
+                loaded.block().freezeParameters(true);
+                return new KeypointDetector(this, loaded, false, f);
+            }
+            ModelSpec spec = KeypointModel.readSpec(modelDir);
             KeypointModel model;
             if (engine == null && device == null) {
                 model = KeypointModel.load(modelDir);
@@ -507,7 +546,7 @@ public final class KeypointDetector implements AutoCloseable {
             // so no forward pass can record an autograd graph, even inside a gradient scope.
             model.block().freezeParameters(true);
             try {
-                return new KeypointDetector(this, model, f);
+                return new KeypointDetector(this, model, true, f);
             } catch (RuntimeException e) {
                 model.close();
                 throw e;

@@ -418,6 +418,41 @@ class KeypointDetectorTest {
         }
     }
 
+    /**
+     * A model given loaded predicts what the same model loaded from its directory predicts, and
+     * closing the detector leaves it to its owner, still usable.
+     */
+    @Test
+    void aLoadedModelDetectsLikeItsDirectoryAndStaysOpen() throws Exception {
+        Path dir = TinyModels.save(tmp.resolve("m"), "PyTorch", FACE_CROP);
+        Mat photo = TinyModels.photo(240, 200, 2);
+        Box box = new Box(50, 40, 80, 90);
+        try (KeypointModel model = KeypointModel.load(dir)) {
+            Keypoints fromLoaded;
+            try (KeypointDetector detector = KeypointDetector.builder().setModel(model).build()) {
+                fromLoaded = detector.predict(photo, box);
+                assertThat(detector.model()).isSameAs(model);
+            }
+            try (KeypointDetector detector = KeypointDetector.builder().setModel(dir).build()) {
+                assertThat(detector.predict(photo, box).maxDistance(fromLoaded)).isZero();
+            }
+            // Still open after the detector closed: a second detector on it works.
+            try (KeypointDetector again = KeypointDetector.builder().setModel(model).build()) {
+                assertThat(again.predict(photo, box).maxDistance(fromLoaded)).isZero();
+            }
+            assertThatThrownBy(
+                            () ->
+                                    KeypointDetector.builder()
+                                            .setModel(model)
+                                            .optEngine("MXNet")
+                                            .build())
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("already loaded on PyTorch");
+        } finally {
+            photo.release();
+        }
+    }
+
     /** An inference model asks for no gradient, as DJL loads TorchScript models (frozen). */
     @Test
     void inferenceModelsAreFrozen() throws Exception {
