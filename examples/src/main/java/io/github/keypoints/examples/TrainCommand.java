@@ -16,13 +16,17 @@ import io.github.keypoints.models.KeypointBlock;
 import io.github.keypoints.models.ModelSpec;
 import io.github.keypoints.models.ModelZoo;
 import io.github.keypoints.train.BestBy;
+import io.github.keypoints.train.EarlyStopping;
 import io.github.keypoints.train.EvaluationResult;
 import io.github.keypoints.train.KeypointTrainer;
+import io.github.keypoints.train.KeypointTrainingListener;
 import io.github.keypoints.train.LandmarkRecipe;
 import io.github.keypoints.train.LearningRateSchedule;
 import io.github.keypoints.train.TrainedModel;
+import io.github.keypoints.train.TrainingJobs;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -125,6 +129,14 @@ public final class TrainCommand implements Callable<Integer> {
             description =
                     "Save and report the epoch with the lowest validation mean px instead of the last.")
     boolean keepBest;
+
+    @Option(
+            names = "--patience",
+            paramLabel = "N",
+            description =
+                    "Stop once the mean point error on the epoch-choosing faces has not improved"
+                            + " for N epochs (early stopping; off by default).")
+    Integer patience;
 
     @Option(
             names = "--last-train-person",
@@ -330,6 +342,7 @@ public final class TrainCommand implements Callable<Integer> {
                         .optRunDirectory(run)
                         .optResume(resume)
                         .optKeepBest(keepBest)
+                        .optJobs(jobs(run))
                         .optBestBy(BestBy.VAL_MEAN_PX)
                         .optModelSpec(spec)
                         .optDataSource(data + " (" + format + ")")
@@ -404,6 +417,19 @@ public final class TrainCommand implements Callable<Integer> {
                     .print(System.out);
         }
         return 0;
+    }
+
+    /** The standard side jobs of the run folder, with early stopping when asked for. */
+    private List<KeypointTrainingListener> jobs(Path run) {
+        List<KeypointTrainingListener> jobs = TrainingJobs.standard(run, resume, true);
+        if (patience != null) {
+            if (patience < 1) {
+                throw new IllegalArgumentException(
+                        "--patience must be at least 1, got " + patience);
+            }
+            jobs.add(new EarlyStopping(BestBy.VAL_MEAN_PX, patience, 0));
+        }
+        return jobs;
     }
 
     static boolean onOff(String option, String value) {

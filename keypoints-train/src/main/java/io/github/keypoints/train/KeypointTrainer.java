@@ -36,6 +36,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -273,6 +274,7 @@ public final class KeypointTrainer {
         EpochRecord reported;
         EvaluationResult reportedVal;
         byte[] finalParameters;
+        String stopReason;
         try (Model model = Model.newInstance("keypoints", devices[0], engine)) {
             model.setBlock(block);
             ResumableAdam adam =
@@ -389,7 +391,17 @@ public final class KeypointTrainer {
                     }
                     trainer.notifyListeners(l -> l.onEpoch(trainer));
                     hearEpochs.forEach(l -> l.onEpochEnd(r, isBest));
+                    if (run.stopReason().isPresent()) {
+                        log.printf(
+                                Locale.ROOT,
+                                "stopped after epoch %d of %d: %s%n",
+                                epoch + 1,
+                                epochs,
+                                run.stopReason().get());
+                        break;
+                    }
                 }
+                stopReason = run.stopReason().orElse(null);
                 history = List.copyOf(run.history());
                 if (history.isEmpty()) {
                     throw new IllegalArgumentException("epochs must be at least 1");
@@ -426,7 +438,7 @@ public final class KeypointTrainer {
         KeypointModel trained =
                 KeypointModel.fromParameters(
                         modelSpec.withProvenance(
-                                savedProvenance(provenance, reported, reportedVal)),
+                                savedProvenance(provenance, reported, reportedVal, stopReason)),
                         finalParameters,
                         engine,
                         devices[0]);
@@ -445,7 +457,8 @@ public final class KeypointTrainer {
                             reportedVal,
                             directory,
                             trainableParameters(trained.block()),
-                            (System.nanoTime() - t0) / 1e9);
+                            (System.nanoTime() - t0) / 1e9,
+                            stopReason);
             for (KeypointTrainingListener l : hearRun) {
                 l.onRunEnd(result);
             }
@@ -478,7 +491,10 @@ public final class KeypointTrainer {
      * reported epoch and its validation figures.
      */
     private Map<String, String> savedProvenance(
-            TrainingProvenance provenance, EpochRecord reported, EvaluationResult val) {
+            TrainingProvenance provenance,
+            EpochRecord reported,
+            EvaluationResult val,
+            String stopReason) {
         Map<String, String> p = new LinkedHashMap<>(modelSpec.provenance());
         p.putAll(provenance.toMap());
         p.put("epoch", Integer.toString(reported.epoch() + 1));
@@ -488,6 +504,9 @@ public final class KeypointTrainer {
             p.put("val_nme", Double.toString(val.nme()));
         }
         p.put("val_loss", Double.toString(reported.valLoss()));
+        if (stopReason != null) {
+            p.put("stopped_early", stopReason);
+        }
         return p;
     }
 

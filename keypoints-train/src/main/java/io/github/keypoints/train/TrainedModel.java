@@ -30,6 +30,7 @@ public final class TrainedModel implements AutoCloseable {
     private final Path directory;
     private final long parameters;
     private final double seconds;
+    private final String stopReason;
 
     TrainedModel(
             KeypointModel model,
@@ -39,7 +40,8 @@ public final class TrainedModel implements AutoCloseable {
             EvaluationResult validation,
             Path directory,
             long parameters,
-            double seconds) {
+            double seconds,
+            String stopReason) {
         this.model = Objects.requireNonNull(model, "model");
         this.provenance = Objects.requireNonNull(provenance, "provenance");
         this.history = List.copyOf(history);
@@ -48,6 +50,7 @@ public final class TrainedModel implements AutoCloseable {
         this.directory = directory;
         this.parameters = parameters;
         this.seconds = seconds;
+        this.stopReason = stopReason;
     }
 
     /**
@@ -138,6 +141,16 @@ public final class TrainedModel implements AutoCloseable {
      */
     public double seconds() {
         return seconds;
+    }
+
+    /**
+     * Returns why the run ended before its last epoch, when a listener stopped it ({@link
+     * TrainingRun#stop}, such as {@link EarlyStopping}).
+     *
+     * @return the reason, or empty for a run that trained every epoch
+     */
+    public Optional<String> stopReason() {
+        return Optional.ofNullable(stopReason);
     }
 
     /** Closes the model and its native memory. */

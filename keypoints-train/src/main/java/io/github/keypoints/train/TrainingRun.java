@@ -38,6 +38,7 @@ public final class TrainingRun {
     private final List<EpochRecord> history = new ArrayList<>();
     private boolean started;
     private byte[] resumedBest;
+    private volatile String stopReason;
 
     TrainingRun(
             Trainer trainer,
@@ -205,6 +206,26 @@ public final class TrainingRun {
                             + " "
                             + spec.config());
         }
+    }
+
+    /**
+     * Asks the run to end after the current epoch, as if it were its last: the epoch is validated,
+     * heard by every listener and checkpointed, then the run saves and returns its model as usual
+     * ({@link TrainedModel#stopReason()} tells why). Early stopping is a job that calls this.
+     *
+     * @param reason why, for the log and the result
+     */
+    public void stop(String reason) {
+        this.stopReason = java.util.Objects.requireNonNull(reason, "reason");
+    }
+
+    /**
+     * Returns why the run was asked to stop early, if it was.
+     *
+     * @return the reason, or empty
+     */
+    public Optional<String> stopReason() {
+        return Optional.ofNullable(stopReason);
     }
 
     /** Loads parameter bytes into the run's block. */

@@ -378,6 +378,62 @@ class KeypointTrainerTest {
         }
     }
 
+    /**
+     * Early stopping ends the run after the epoch that exhausts its patience, saves and returns the
+     * model as usual, and says why; a resumed run counts the epochs before the resume. The loss
+     * grows with every evaluation, so no epoch improves on the first.
+     */
+    @Test
+    void earlyStoppingEndsTheRunAfterItsPatienceAndSaysWhy(@TempDir Path run) throws Exception {
+        java.util.concurrent.atomic.AtomicInteger calls =
+                new java.util.concurrent.atomic.AtomicInteger();
+        MseLoss mse = new MseLoss(MseLoss.Reduction.MEAN);
+        Loss growing =
+                new Loss("growing") {
+                    @Override
+                    public NDArray evaluate(NDList labels, NDList predictions) {
+                        return mse.evaluate(labels, predictions).add(calls.incrementAndGet());
+                    }
+                };
+        List<KeypointTrainingListener> jobs = TrainingJobs.standard(run);
+        jobs.add(new EarlyStopping(BestBy.VAL_LOSS, 2, 0));
+        try (TrainedModel trained =
+                tiny("PyTorch", run, 8)
+                        .optLoss(growing)
+                        .optJobs(jobs)
+                        .optKeepBest(true)
+                        .build()
+                        .fit()) {
+            // Epoch 1 is the best; epochs 2 and 3 fail to improve: the run stops after epoch 3.
+            assertThat(trained.history()).hasSize(3);
+            assertThat(trained.stopReason())
+                    .hasValueSatisfying(
+                            r -> assertThat(r).contains("VAL_LOSS").contains("for 2 epochs"));
+            assertThat(trained.reported().epoch()).isZero();
+            assertThat(KeypointModel.readSpec(trained.directory().orElseThrow()).provenance())
+                    .containsKey("stopped_early");
+        }
+        assertThat(
+                        Checkpoint.load(
+                                        KeypointTrainer.checkpointDirectory(run)
+                                                .resolve(CheckpointSaver.LAST))
+                                .epochsDone())
+                .isEqualTo(3);
+        // Resumed with a patience of 3: the three epochs before count, so one more epoch ends it.
+        List<KeypointTrainingListener> again = TrainingJobs.standard(run, true, true);
+        again.add(new EarlyStopping(BestBy.VAL_LOSS, 3, 0));
+        try (TrainedModel resumed =
+                tiny("PyTorch", run, 8).optLoss(growing).optJobs(again).build().fit()) {
+            assertThat(resumed.history()).hasSize(4);
+            assertThat(resumed.stopReason()).isPresent();
+        }
+        try (TrainedModel plain = tiny("PyTorch", run.resolve("plain"), 2).build().fit()) {
+            assertThat(plain.stopReason()).isEmpty();
+        }
+        assertThatThrownBy(() -> new EarlyStopping(BestBy.VAL_LOSS, 0, 0))
+                .hasMessageContaining("patience");
+    }
+
     /** A builder with everything but the batch size, the spec and the jobs. */
     private static KeypointTrainer.Builder unsized(ai.djl.nn.Block block) {
         return KeypointTrainer.builder()
