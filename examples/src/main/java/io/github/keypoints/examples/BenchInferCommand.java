@@ -262,6 +262,10 @@ public final class BenchInferCommand implements Callable<Integer> {
             model.setBlock(block);
             block.initialize(model.getNDManager(), DataType.FLOAT32, one);
             long params = ParameterCount.trainable(block);
+            // As the library's inference paths do (KeypointDetector, the Criteria block
+            // factory) and as the Python side runs under torch.no_grad(): no parameter asks for a
+            // gradient, so the PyTorch engine records no autograd graph during the forward pass.
+            block.freezeParameters(true);
             float[] x = checkInput(c);
             float[] out;
             try (NDManager sub = model.getNDManager().newSubManager()) {
