@@ -74,6 +74,16 @@ public final class CheckpointSaver implements KeypointTrainingListener {
         }
         Optional<Path> last = lastCheckpoint();
         if (last.isEmpty()) {
+            Path oldFormat = directory.resolve(LAST + ".ckpt");
+            if (Files.isRegularFile(oldFormat)) {
+                throw new IOException(
+                        oldFormat
+                                + " is a single-file checkpoint of an earlier version of keypoints,"
+                                + " which this version cannot resume (its checkpoints are model"
+                                + " directories, "
+                                + directory.resolve(LAST)
+                                + "); train again, or resume with the version that wrote it");
+            }
             return;
         }
         Checkpoint ck = Checkpoint.load(last.get());

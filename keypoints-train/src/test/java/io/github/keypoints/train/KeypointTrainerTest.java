@@ -434,6 +434,31 @@ class KeypointTrainerTest {
                 .hasMessageContaining("patience");
     }
 
+    @Test
+    void resumingFromAnotherNetworkOrAnOldCheckpointIsRefusedNamingIt(@TempDir Path run)
+            throws Exception {
+        history(tiny("PyTorch", run, 1));
+        LandmarkCnn wider = LandmarkCnn.builder().setOutputs(4).optChannels(8).optHidden(0).build();
+        assertThatThrownBy(
+                        () ->
+                                history(
+                                        tiny("PyTorch", run, 2)
+                                                .setBlock(wider)
+                                                .optModelSpec(TinyNets.spec(wider))
+                                                .optResume(true)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("The checkpoint holds a landmark-cnn")
+                .hasMessageContaining("[4]")
+                .hasMessageContaining("[8]");
+        Path old = run.resolve("old");
+        Files.createDirectories(old.resolve("checkpoints"));
+        Files.write(old.resolve("checkpoints").resolve("last.ckpt"), new byte[] {1, 2, 3});
+        assertThatThrownBy(() -> history(tiny("PyTorch", old, 2).optResume(true)))
+                .isInstanceOf(java.io.IOException.class)
+                .hasMessageContaining("last.ckpt")
+                .hasMessageContaining("earlier version");
+    }
+
     /** A builder with everything but the batch size, the spec and the jobs. */
     private static KeypointTrainer.Builder unsized(ai.djl.nn.Block block) {
         return KeypointTrainer.builder()
