@@ -31,8 +31,8 @@ public final class MorphChain {
     private final double[][] alignedPoints;
     private final PiecewiseAffineWarp warp;
 
-    /** Per face, its pixels packed one int per pixel for the 3-channel fast path, or null. */
-    private final int[][] packed;
+    /** Per face, its pixels packed one long per pixel for the 3-channel fast path, or null. */
+    private final long[][] packed;
 
     private MorphChain(
             FaceFrame frame,
@@ -40,7 +40,7 @@ public final class MorphChain {
             double[][] sourcePoints,
             double[][] alignedPoints,
             PiecewiseAffineWarp warp,
-            int[][] packed) {
+            long[][] packed) {
         this.frame = frame;
         this.faces = faces;
         this.sourcePoints = sourcePoints;
@@ -99,11 +99,11 @@ public final class MorphChain {
             }
         }
         Triangulation tri = Triangulation.delaunay(mean);
-        int[][] packed = null;
+        long[][] packed = null;
         if (first.image().channels() == 3) {
-            packed = new int[faces.size()][];
+            packed = new long[faces.size()][];
             for (int i = 0; i < faces.size(); i++) {
-                packed[i] = PiecewiseAffineWarp.pack(faces.get(i).image());
+                packed[i] = PiecewiseAffineWarp.packWide(faces.get(i).image());
             }
         }
         return new MorphChain(

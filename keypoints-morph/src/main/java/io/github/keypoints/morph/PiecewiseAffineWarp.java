@@ -117,8 +117,8 @@ public final class PiecewiseAffineWarp {
         checkPoints("source B", bPoints);
         checkPoints("destination", dstPoints);
         if (a.channels() == 3) {
-            int[] pa = pack(a);
-            int[] pb = b == a ? pa : pack(b);
+            long[] pa = packWide(a);
+            long[] pb = b == a ? pa : packWide(b);
             return blendPacked(
                     pa,
                     a.width(),
@@ -231,6 +231,26 @@ public final class PiecewiseAffineWarp {
         return count;
     }
 
+    /**
+     * Packs a BGR image into one long per pixel, each channel in a 16-bit lane ({@code c0 | c1 <<
+     * 16 | c2 << 32}), so one multiply weights all three channels of a tap: a lane holds at most
+     * 255 × 256 plus the rounding half, under 2¹⁶, so lanes never carry into each other.
+     */
+    static long[] packWide(ImageBuffer img) {
+        if (img.channels() != 3) {
+            throw new IllegalArgumentException("Packing needs 3 channels, found " + img.channels());
+        }
+        byte[] d = img.data();
+        long[] px = new long[img.width() * img.height()];
+        for (int i = 0, j = 0; i < px.length; i++, j += 3) {
+            px[i] = (d[j] & 0xffL) | (d[j + 1] & 0xffL) << 16 | (d[j + 2] & 0xffL) << 32;
+        }
+        return px;
+    }
+
+    /** Half a level in each lane of a {@link #packWide} sum weighted to 256, for rounding. */
+    private static final long ROUND = 0x80L | 0x80L << 16 | 0x80L << 32;
+
     /** Packs a BGR image into one int per pixel ({@code c0 | c1 << 8 | c2 << 16}). */
     static int[] pack(ImageBuffer img) {
         if (img.channels() != 3) {
@@ -244,13 +264,13 @@ public final class PiecewiseAffineWarp {
         return px;
     }
 
-    /** The 3-channel fast path of {@link #blend} on images packed by {@link #pack}. */
+    /** The 3-channel fast path of {@link #blend} on images packed by {@link #packWide}. */
     ImageBuffer blendPacked(
-            int[] a,
+            long[] a,
             int aw,
             int ah,
             double[] aPoints,
-            int[] b,
+            long[] b,
             int bw,
             int bh,
             double[] bPoints,
@@ -316,11 +336,11 @@ public final class PiecewiseAffineWarp {
             int y,
             int xFrom,
             int xTo,
-            int[] sa,
+            long[] sa,
             int aw,
             int ah,
             Affine ma,
-            int[] sb,
+            long[] sb,
             int bw,
             int bh,
             Affine mb,
@@ -430,23 +450,23 @@ public final class PiecewiseAffineWarp {
 
     /**
      * The clamped loop over span pixels {@code [from, to)}: positions are clamped to the source and
-     * taps on its last row or column repeat it. Both channel pairs (c0, c2) and c1 are weighted in
-     * one multiply each (SIMD within a register); tap weights are 8-bit and sum to exactly 256 over
-     * both images, so no lane overflows.
+     * taps on its last row or column repeat it. All three channels of a tap are weighted in one
+     * 64-bit multiply (SIMD within a register, {@link #packWide}); tap weights are 8-bit and sum to
+     * exactly 256 over both images, so no 16-bit lane overflows.
      */
     private static void spanPackedClamped(
             byte[] o,
             int idx0,
             int from,
             int to,
-            int[] sa,
+            long[] sa,
             int aw,
             int ah,
             int ax0,
             int ay0,
             int adx,
             int ady,
-            int[] sb,
+            long[] sb,
             int bw,
             int bh,
             int bx0,
@@ -465,8 +485,7 @@ public final class PiecewiseAffineWarp {
         int bmx = (bw - 1) << FRAC, bmy = (bh - 1) << FRAC;
         int idx = idx0 + 3 * from;
         for (int x = from; x < to; x++, idx += 3, ax += adx, ay += ady, bx += bdx, by += bdy) {
-            int rb = 0x00800080;
-            int g = 0x00008000;
+            long acc = ROUND;
             if (useA) {
                 int cx = ax < 0 ? 0 : (ax > amx ? amx : ax);
                 int cy = ay < 0 ? 0 : (ay > amy ? amy : ay);
@@ -486,17 +505,7 @@ public final class PiecewiseAffineWarp {
                 int p = iy * aw + ix;
                 int ox = ix < aw - 1 ? 1 : 0;
                 int oy = iy < ah - 1 ? aw : 0;
-                int p00 = sa[p], p01 = sa[p + ox], p10 = sa[p + oy], p11 = sa[p + oy + ox];
-                rb +=
-                        (p00 & 0xff00ff) * w00
-                                + (p01 & 0xff00ff) * w01
-                                + (p10 & 0xff00ff) * w10
-                                + (p11 & 0xff00ff) * w11;
-                g +=
-                        (p00 & 0xff00) * w00
-                                + (p01 & 0xff00) * w01
-                                + (p10 & 0xff00) * w10
-                                + (p11 & 0xff00) * w11;
+                acc += sa[p] * w00 + sa[p + ox] * w01 + sa[p + oy] * w10 + sa[p + oy + ox] * w11;
             }
             if (useB) {
                 int cx = bx < 0 ? 0 : (bx > bmx ? bmx : bx);
@@ -517,21 +526,11 @@ public final class PiecewiseAffineWarp {
                 int p = iy * bw + ix;
                 int ox = ix < bw - 1 ? 1 : 0;
                 int oy = iy < bh - 1 ? bw : 0;
-                int p00 = sb[p], p01 = sb[p + ox], p10 = sb[p + oy], p11 = sb[p + oy + ox];
-                rb +=
-                        (p00 & 0xff00ff) * w00
-                                + (p01 & 0xff00ff) * w01
-                                + (p10 & 0xff00ff) * w10
-                                + (p11 & 0xff00ff) * w11;
-                g +=
-                        (p00 & 0xff00) * w00
-                                + (p01 & 0xff00) * w01
-                                + (p10 & 0xff00) * w10
-                                + (p11 & 0xff00) * w11;
+                acc += sb[p] * w00 + sb[p + ox] * w01 + sb[p + oy] * w10 + sb[p + oy + ox] * w11;
             }
-            o[idx] = (byte) (rb >>> 8);
-            o[idx + 1] = (byte) (g >>> 16);
-            o[idx + 2] = (byte) (rb >>> 24);
+            o[idx] = (byte) (acc >>> 8);
+            o[idx + 1] = (byte) (acc >>> 24);
+            o[idx + 2] = (byte) (acc >>> 40);
         }
     }
 
@@ -544,14 +543,14 @@ public final class PiecewiseAffineWarp {
             byte[] o,
             int idx,
             int n,
-            int[] sa,
+            long[] sa,
             int aw,
             int ax,
             int ay,
             int adx,
             int ady,
             int ga,
-            int[] sb,
+            long[] sb,
             int bw,
             int bx,
             int by,
@@ -569,17 +568,7 @@ public final class PiecewiseAffineWarp {
             w11 = (w11 * ga) >> 8;
             int w00 = ga - w11 - w10 - w01;
             int p = (ay >> FRAC) * aw + (ax >> FRAC);
-            int p00 = sa[p], p01 = sa[p + 1], p10 = sa[p + aw], p11 = sa[p + aw + 1];
-            int rb =
-                    (p00 & 0xff00ff) * w00
-                            + (p01 & 0xff00ff) * w01
-                            + (p10 & 0xff00ff) * w10
-                            + (p11 & 0xff00ff) * w11;
-            int g =
-                    (p00 & 0xff00) * w00
-                            + (p01 & 0xff00) * w01
-                            + (p10 & 0xff00) * w10
-                            + (p11 & 0xff00) * w11;
+            long acc = sa[p] * w00 + sa[p + 1] * w01 + sa[p + aw] * w10 + sa[p + aw + 1] * w11;
             fx = (bx >> (FRAC - 8)) & 255;
             fy = (by >> (FRAC - 8)) & 255;
             w11 = (fx * fy) >> 8;
@@ -588,25 +577,10 @@ public final class PiecewiseAffineWarp {
             w11 = (w11 * gb) >> 8;
             w00 = gb - w11 - w10 - w01;
             p = (by >> FRAC) * bw + (bx >> FRAC);
-            p00 = sb[p];
-            p01 = sb[p + 1];
-            p10 = sb[p + bw];
-            p11 = sb[p + bw + 1];
-            rb +=
-                    (p00 & 0xff00ff) * w00
-                            + (p01 & 0xff00ff) * w01
-                            + (p10 & 0xff00ff) * w10
-                            + (p11 & 0xff00ff) * w11
-                            + 0x00800080;
-            g +=
-                    (p00 & 0xff00) * w00
-                            + (p01 & 0xff00) * w01
-                            + (p10 & 0xff00) * w10
-                            + (p11 & 0xff00) * w11
-                            + 0x00008000;
-            o[idx] = (byte) (rb >>> 8);
-            o[idx + 1] = (byte) (g >>> 16);
-            o[idx + 2] = (byte) (rb >>> 24);
+            acc += sb[p] * w00 + sb[p + 1] * w01 + sb[p + bw] * w10 + sb[p + bw + 1] * w11 + ROUND;
+            o[idx] = (byte) (acc >>> 8);
+            o[idx + 1] = (byte) (acc >>> 24);
+            o[idx + 2] = (byte) (acc >>> 40);
         }
     }
 
@@ -615,7 +589,7 @@ public final class PiecewiseAffineWarp {
      * unscaled tap weights summing to 256, as the clamped loop uses for a single image.
      */
     private static void spanInterior(
-            byte[] o, int idx, int n, int[] s, int sw, int x, int y, int dx, int dy) {
+            byte[] o, int idx, int n, long[] s, int sw, int x, int y, int dx, int dy) {
         for (int end = idx + 3 * n; idx < end; idx += 3, x += dx, y += dy) {
             int fx = (x >> (FRAC - 8)) & 255;
             int fy = (y >> (FRAC - 8)) & 255;
@@ -624,22 +598,10 @@ public final class PiecewiseAffineWarp {
             int w01 = fx - w11;
             int w00 = 256 - w11 - w10 - w01;
             int p = (y >> FRAC) * sw + (x >> FRAC);
-            int p00 = s[p], p01 = s[p + 1], p10 = s[p + sw], p11 = s[p + sw + 1];
-            int rb =
-                    (p00 & 0xff00ff) * w00
-                            + (p01 & 0xff00ff) * w01
-                            + (p10 & 0xff00ff) * w10
-                            + (p11 & 0xff00ff) * w11
-                            + 0x00800080;
-            int g =
-                    (p00 & 0xff00) * w00
-                            + (p01 & 0xff00) * w01
-                            + (p10 & 0xff00) * w10
-                            + (p11 & 0xff00) * w11
-                            + 0x00008000;
-            o[idx] = (byte) (rb >>> 8);
-            o[idx + 1] = (byte) (g >>> 16);
-            o[idx + 2] = (byte) (rb >>> 24);
+            long acc = s[p] * w00 + s[p + 1] * w01 + s[p + sw] * w10 + s[p + sw + 1] * w11 + ROUND;
+            o[idx] = (byte) (acc >>> 8);
+            o[idx + 1] = (byte) (acc >>> 24);
+            o[idx + 2] = (byte) (acc >>> 40);
         }
     }
 

@@ -368,7 +368,7 @@ class PiecewiseAffineWarpReferenceProperties {
                     .hasMessageContaining("expected " + 30 * ch);
         }
         // The packed entry point checks on its own too.
-        int[] px = new int[30];
+        long[] px = new long[30];
         assertThatThrownBy(() -> w.blendPacked(px, 6, 5, shortPts, px, 6, 5, dst, dst, 0, 6, 5))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("source A");
@@ -384,7 +384,7 @@ class PiecewiseAffineWarpReferenceProperties {
     void dissolveOutsideZeroToOneIsRejectedAndItsEndsAccepted() {
         double[] dst = FaceFrame.borderPoints(4, 4);
         PiecewiseAffineWarp w = PiecewiseAffineWarp.of(Triangulation.delaunay(dst));
-        int[] px = new int[16];
+        long[] px = new long[16];
         for (int ch : new int[] {1, 3}) {
             ImageBuffer img = ImageBuffer.blank(4, 4, ch);
             for (double bad : new double[] {-1e-9, 1 + 1e-9, Double.NaN}) {
@@ -414,6 +414,8 @@ class PiecewiseAffineWarpReferenceProperties {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("channels");
         assertThatThrownBy(() -> PiecewiseAffineWarp.pack(ImageBuffer.blank(2, 2, 1)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> PiecewiseAffineWarp.packWide(ImageBuffer.blank(2, 2, 1)))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
