@@ -306,6 +306,22 @@ class KeypointTrainerTest {
     }
 
     /**
+     * MSE plus the number of evaluations so far: every validation loss is worse than the one
+     * before, while the added constant leaves the gradients, and so the training, alone.
+     */
+    private static Loss growingLoss() {
+        java.util.concurrent.atomic.AtomicInteger calls =
+                new java.util.concurrent.atomic.AtomicInteger();
+        MseLoss mse = new MseLoss(MseLoss.Reduction.MEAN);
+        return new Loss("growing") {
+            @Override
+            public NDArray evaluate(NDList labels, NDList predictions) {
+                return mse.evaluate(labels, predictions).add(calls.incrementAndGet());
+            }
+        };
+    }
+
+    /**
      * Keeping the best epoch when it came before a resume: the resumed run must return the best
      * checkpoint's weights, which it did not train itself. The loss is MSE plus the number of
      * evaluations so far, so every validation loss is worse than the one before (the first epoch is
@@ -314,16 +330,7 @@ class KeypointTrainerTest {
     @Test
     void keepingTheBestEpochAcrossAResumeReturnsTheBestCheckpointsWeights(@TempDir Path run)
             throws Exception {
-        java.util.concurrent.atomic.AtomicInteger calls =
-                new java.util.concurrent.atomic.AtomicInteger();
-        MseLoss mse = new MseLoss(MseLoss.Reduction.MEAN);
-        Loss growing =
-                new Loss("growing") {
-                    @Override
-                    public NDArray evaluate(NDList labels, NDList predictions) {
-                        return mse.evaluate(labels, predictions).add(calls.incrementAndGet());
-                    }
-                };
+        Loss growing = growingLoss();
         EpochListener crashAfterTwo =
                 new EpochListener() {
                     @Override
@@ -385,16 +392,7 @@ class KeypointTrainerTest {
      */
     @Test
     void earlyStoppingEndsTheRunAfterItsPatienceAndSaysWhy(@TempDir Path run) throws Exception {
-        java.util.concurrent.atomic.AtomicInteger calls =
-                new java.util.concurrent.atomic.AtomicInteger();
-        MseLoss mse = new MseLoss(MseLoss.Reduction.MEAN);
-        Loss growing =
-                new Loss("growing") {
-                    @Override
-                    public NDArray evaluate(NDList labels, NDList predictions) {
-                        return mse.evaluate(labels, predictions).add(calls.incrementAndGet());
-                    }
-                };
+        Loss growing = growingLoss();
         List<KeypointTrainingListener> jobs = TrainingJobs.standard(run);
         jobs.add(new EarlyStopping(BestBy.VAL_LOSS, 2, 0));
         try (TrainedModel trained =
