@@ -16,6 +16,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -216,7 +217,7 @@ public final class TrainingRun {
      * @param reason why, for the log and the result
      */
     public void stop(String reason) {
-        this.stopReason = java.util.Objects.requireNonNull(reason, "reason");
+        this.stopReason = Objects.requireNonNull(reason, "reason");
     }
 
     /**

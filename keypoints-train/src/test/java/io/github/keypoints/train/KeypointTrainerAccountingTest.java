@@ -64,7 +64,7 @@ class KeypointTrainerAccountingTest {
         LearningRateSchedule schedule = LearningRateSchedule.cosine(1e-3f, 1e-5f);
         long t0 = System.nanoTime();
         LandmarkCnn net = TinyNets.keypointNet();
-        TrainedModel report =
+        try (TrainedModel report =
                 KeypointTrainer.builder()
                         .setBlock(net)
                         .optModelSpec(TinyNets.spec(net))
@@ -98,33 +98,34 @@ class KeypointTrainerAccountingTest {
                                     }
                                 })
                         .build()
-                        .fit();
-        double wall = (System.nanoTime() - t0) / 1e9;
+                        .fit()) {
+            double wall = (System.nanoTime() - t0) / 1e9;
 
-        double trainMean = labelMean(train);
-        double valMean = labelMean(val);
-        assertThat(started).containsExactly(0, 1, 2);
-        assertThat(batchCounts)
-                .extracting(c -> c[0] + "/" + c[1])
-                .containsExactly("1/3", "2/3", "3/3", "1/3", "2/3", "3/3", "1/3", "2/3", "3/3");
-        for (int e = 0; e < 3; e++) {
-            EpochRecord r = report.history().get(e);
-            double weighted =
-                    (4 * batchLosses.get(3 * e)
-                                    + 4 * batchLosses.get(3 * e + 1)
-                                    + 2 * batchLosses.get(3 * e + 2))
-                            / 10;
-            assertThat(r.trainLoss()).as("epoch %d", e).isCloseTo(weighted, within(1e-6));
-            assertThat(r.trainLoss()).isCloseTo(trainMean, within(1e-5));
-            assertThat(r.valLoss()).isCloseTo(valMean, within(1e-5));
-            assertThat(r.learningRate())
-                    .isCloseTo(schedule.rate((e + 1) * 3L - 1, 3, 3), within(1e-9));
-            assertThat(r.seconds()).isPositive().isLessThan(wall);
+            double trainMean = labelMean(train);
+            double valMean = labelMean(val);
+            assertThat(started).containsExactly(0, 1, 2);
+            assertThat(batchCounts)
+                    .extracting(c -> c[0] + "/" + c[1])
+                    .containsExactly("1/3", "2/3", "3/3", "1/3", "2/3", "3/3", "1/3", "2/3", "3/3");
+            for (int e = 0; e < 3; e++) {
+                EpochRecord r = report.history().get(e);
+                double weighted =
+                        (4 * batchLosses.get(3 * e)
+                                        + 4 * batchLosses.get(3 * e + 1)
+                                        + 2 * batchLosses.get(3 * e + 2))
+                                / 10;
+                assertThat(r.trainLoss()).as("epoch %d", e).isCloseTo(weighted, within(1e-6));
+                assertThat(r.trainLoss()).isCloseTo(trainMean, within(1e-5));
+                assertThat(r.valLoss()).isCloseTo(valMean, within(1e-5));
+                assertThat(r.learningRate())
+                        .isCloseTo(schedule.rate((e + 1) * 3L - 1, 3, 3), within(1e-9));
+                assertThat(r.seconds()).isPositive().isLessThan(wall);
+            }
+            // Equal losses: only the first epoch is ever best, and it is the one reported.
+            assertThat(bestFlags).containsExactly(true, false, false);
+            assertThat(report.seconds()).isPositive().isLessThanOrEqualTo(wall);
+            assertThat(report.validation().count()).isEqualTo(5);
         }
-        // Equal losses: only the first epoch is ever best, and it is the one reported.
-        assertThat(bestFlags).containsExactly(true, false, false);
-        assertThat(report.seconds()).isPositive().isLessThanOrEqualTo(wall);
-        assertThat(report.validation().count()).isEqualTo(5);
     }
 
     @Test
@@ -139,7 +140,7 @@ class KeypointTrainerAccountingTest {
         List<String> events = new ArrayList<>();
         List<long[]> timings = new ArrayList<>();
         LandmarkCnn net = TinyNets.keypointNet();
-        TrainedModel report =
+        try (TrainedModel report =
                 KeypointTrainer.builder()
                         .setBlock(net)
                         .optModelSpec(TinyNets.spec(net))
@@ -165,31 +166,32 @@ class KeypointTrainerAccountingTest {
                                     }
                                 })
                         .build()
-                        .fit();
+                        .fit()) {
 
-        assertThat(events)
-                .containsExactly(
-                        "timing 1/2",
-                        "end 1/2",
-                        "timing 2/2",
-                        "end 2/2",
-                        "timing 1/2",
-                        "end 1/2",
-                        "timing 2/2",
-                        "end 2/2");
-        long minWait = batchSize * delayMs * 1_000_000L;
-        for (long[] t : timings) {
-            assertThat(t[0]).as("data wait").isGreaterThanOrEqualTo(minWait);
-            assertThat(t[1]).as("step").isPositive();
-        }
-        for (int e = 0; e < 2; e++) {
-            long parts = 0;
-            for (long[] t : timings.subList(2 * e, 2 * e + 2)) {
-                parts += t[0] + t[1];
+            assertThat(events)
+                    .containsExactly(
+                            "timing 1/2",
+                            "end 1/2",
+                            "timing 2/2",
+                            "end 2/2",
+                            "timing 1/2",
+                            "end 1/2",
+                            "timing 2/2",
+                            "end 2/2");
+            long minWait = batchSize * delayMs * 1_000_000L;
+            for (long[] t : timings) {
+                assertThat(t[0]).as("data wait").isGreaterThanOrEqualTo(minWait);
+                assertThat(t[1]).as("step").isPositive();
             }
-            assertThat(parts / 1e9)
-                    .as("epoch %d", e)
-                    .isLessThanOrEqualTo(report.history().get(e).seconds());
+            for (int e = 0; e < 2; e++) {
+                long parts = 0;
+                for (long[] t : timings.subList(2 * e, 2 * e + 2)) {
+                    parts += t[0] + t[1];
+                }
+                assertThat(parts / 1e9)
+                        .as("epoch %d", e)
+                        .isLessThanOrEqualTo(report.history().get(e).seconds());
+            }
         }
     }
 
@@ -213,7 +215,7 @@ class KeypointTrainerAccountingTest {
                         .setScheme(SyntheticLandmarks.SCHEME)
                         .setInputSize(12, 12)
                         .build();
-        TrainedModel report =
+        try (TrainedModel report =
                 KeypointTrainer.builder()
                         .setBlock(net)
                         .setTrainingData(new SyntheticLandmarks(6, 12, 1, null))
@@ -229,16 +231,17 @@ class KeypointTrainerAccountingTest {
                         .optRunDirectory(run)
                         .optLog(new PrintStream(new ByteArrayOutputStream()))
                         .build()
-                        .fit();
-        assertThat(report.reported().epoch()).isZero();
-        assertThat(report.directory()).contains(run.resolve(KeypointTrainer.MODEL_DIRECTORY));
-        ModelSpec saved = KeypointModel.readSpec(report.directory().orElseThrow());
-        assertThat(saved.provenance())
-                .containsEntry("epoch", "1")
-                .containsEntry("val_mean_px", Double.toString(report.validation().meanPx()));
-        assertThat(saved.architecture()).isEqualTo(LandmarkCnn.NAME);
-        try (KeypointModel model = KeypointModel.load(report.directory().orElseThrow())) {
-            assertThat(model.spec().landmarkScheme()).isSameAs(SyntheticLandmarks.SCHEME);
+                        .fit()) {
+            assertThat(report.reported().epoch()).isZero();
+            assertThat(report.directory()).contains(run.resolve(KeypointTrainer.MODEL_DIRECTORY));
+            ModelSpec saved = KeypointModel.readSpec(report.directory().orElseThrow());
+            assertThat(saved.provenance())
+                    .containsEntry("epoch", "1")
+                    .containsEntry("val_mean_px", Double.toString(report.validation().meanPx()));
+            assertThat(saved.architecture()).isEqualTo(LandmarkCnn.NAME);
+            try (KeypointModel model = KeypointModel.load(report.directory().orElseThrow())) {
+                assertThat(model.spec().landmarkScheme()).isSameAs(SyntheticLandmarks.SCHEME);
+            }
         }
     }
 }

@@ -169,24 +169,25 @@ class LandmarkRecipeDataTest {
         return faces;
     }
 
+    /** The 68-point recipe at 8×8 with every geometric augmentation switched off. */
+    private static LandmarkRecipe.Builder unaugmented() {
+        return LandmarkRecipe.ibug68().toBuilder()
+                .optInputSize(8)
+                .optRotation(0)
+                .optScale(1, 1)
+                .optShift(0)
+                .optFlip(false)
+                .optJitter(0);
+    }
+
     @Test
     void theRecipesTrainerRunsTheRecipesBudgetWithItsBatchesAndSchedule(@TempDir Path dir)
             throws Exception {
         List<FaceSample> faces = flatFaces(dir);
-        LandmarkRecipe recipe =
-                LandmarkRecipe.ibug68().toBuilder()
-                        .optInputSize(8)
-                        .optEpochs(2)
-                        .optBatchSize(3)
-                        .optRotation(0)
-                        .optScale(1, 1)
-                        .optShift(0)
-                        .optFlip(false)
-                        .optJitter(0)
-                        .build();
+        LandmarkRecipe recipe = unaugmented().optEpochs(2).optBatchSize(3).build();
         PixelNormalization norm = recipe.normalization(faces, ImageCache.none());
         List<Integer> batchesPerEpoch = new ArrayList<>();
-        TrainedModel report =
+        try (TrainedModel report =
                 recipe.trainer(
                                 recipe.newBlock(SyntheticLandmarks.SCHEME, 1),
                                 recipe.trainingSet(faces, ImageCache.none(), norm, 1),
@@ -202,32 +203,24 @@ class LandmarkRecipeDataTest {
                                     }
                                 })
                         .build()
-                        .fit();
-        // 2 epochs of one batch of the 3 faces, at the cosine schedule's rates.
-        assertThat(report.history()).hasSize(2);
-        assertThat(report.provenance().recipe()).contains(recipe);
-        assertThat(batchesPerEpoch).containsExactly(1, 1);
-        assertThat(report.history().get(0).learningRate())
-                .isCloseTo((double) recipe.schedule().rate(0, 1, 2), within(1e-9));
-        assertThat(report.history().get(1).learningRate())
-                .isCloseTo((double) recipe.schedule().rate(1, 1, 2), within(1e-9))
-                .isLessThan(report.history().get(0).learningRate());
+                        .fit()) {
+            // 2 epochs of one batch of the 3 faces, at the cosine schedule's rates.
+            assertThat(report.history()).hasSize(2);
+            assertThat(report.provenance().recipe()).contains(recipe);
+            assertThat(batchesPerEpoch).containsExactly(1, 1);
+            assertThat(report.history().get(0).learningRate())
+                    .isCloseTo((double) recipe.schedule().rate(0, 1, 2), within(1e-9));
+            assertThat(report.history().get(1).learningRate())
+                    .isCloseTo((double) recipe.schedule().rate(1, 1, 2), within(1e-9))
+                    .isLessThan(report.history().get(0).learningRate());
+        }
     }
 
     @Test
     void standardisationUsesTheTrainingFacesStatisticsAndTheSetsApplyIt(@TempDir Path dir)
             throws Exception {
         List<FaceSample> faces = flatFaces(dir);
-        LandmarkRecipe recipe =
-                LandmarkRecipe.ibug68().toBuilder()
-                        .optInputSize(8)
-                        .optBatchSize(2)
-                        .optRotation(0)
-                        .optScale(1, 1)
-                        .optShift(0)
-                        .optFlip(false)
-                        .optJitter(0)
-                        .build();
+        LandmarkRecipe recipe = unaugmented().optBatchSize(2).build();
         double mean = 0;
         for (int g : GRAY) {
             mean += g / 255.0 / GRAY.length;

@@ -68,7 +68,7 @@ class SpecContractTest {
     void withoutASpecTheRunSavesAModelWhoseSpecIsDerivedFromTheNetworkAndTheData()
             throws Exception {
         List<FaceSample> faces = LandmarkRecipeDataTest.flatFaces(dir);
-        TrainedModel report =
+        try (TrainedModel report =
                 KeypointTrainer.builder()
                         .setBlock(spec().newBlock())
                         .setTrainingData(data(faces).build())
@@ -78,27 +78,30 @@ class SpecContractTest {
                         .optEngine("PyTorch")
                         .optRunDirectory(dir.resolve("run"))
                         .build()
-                        .fit();
-        assertThat(report.directory())
-                .contains(dir.resolve("run").resolve(KeypointTrainer.MODEL_DIRECTORY));
-        ModelSpec saved =
-                io.github.keypoints.models.KeypointModel.readSpec(report.directory().orElseThrow());
-        assertThat(report.model().spec().crop()).isEqualTo(saved.crop());
-        assertThat(saved.architecture()).isEqualTo(spec().architecture());
-        assertThat(saved.inputWidth()).isEqualTo(12);
-        assertThat(saved.inputHeight()).isEqualTo(10);
-        assertThat(saved.inputChannels()).isEqualTo(1);
-        assertThat(saved.crop()).isEqualTo(spec().crop());
-        assertThat(saved.normalization()).isEqualTo(spec().normalization());
-        assertThat(saved.scheme()).isEqualTo(SyntheticLandmarks.SCHEME.name());
-        assertThat(ModelSpec.of(spec().newBlock(), data(faces).build()).crop())
-                .isEqualTo(spec().crop());
-        // A network whose input channels do not fit the data is refused, naming both.
-        assertThatThrownBy(
-                        () ->
-                                ModelSpec.of(
-                                        spec().newBlock(), data(faces).optGrayscale(false).build()))
-                .hasMessageContaining("input channels");
+                        .fit()) {
+            assertThat(report.directory())
+                    .contains(dir.resolve("run").resolve(KeypointTrainer.MODEL_DIRECTORY));
+            ModelSpec saved =
+                    io.github.keypoints.models.KeypointModel.readSpec(
+                            report.directory().orElseThrow());
+            assertThat(report.model().spec().crop()).isEqualTo(saved.crop());
+            assertThat(saved.architecture()).isEqualTo(spec().architecture());
+            assertThat(saved.inputWidth()).isEqualTo(12);
+            assertThat(saved.inputHeight()).isEqualTo(10);
+            assertThat(saved.inputChannels()).isEqualTo(1);
+            assertThat(saved.crop()).isEqualTo(spec().crop());
+            assertThat(saved.normalization()).isEqualTo(spec().normalization());
+            assertThat(saved.scheme()).isEqualTo(SyntheticLandmarks.SCHEME.name());
+            assertThat(ModelSpec.of(spec().newBlock(), data(faces).build()).crop())
+                    .isEqualTo(spec().crop());
+            // A network whose input channels do not fit the data is refused, naming both.
+            assertThatThrownBy(
+                            () ->
+                                    ModelSpec.of(
+                                            spec().newBlock(),
+                                            data(faces).optGrayscale(false).build()))
+                    .hasMessageContaining("input channels");
+        }
     }
 
     @Test
