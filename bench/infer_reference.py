@@ -3,7 +3,7 @@ in Python PyTorch (Debian's python3-torch under /usr/bin/python3), forward only 
 torch.no_grad(), on the same machine and thread count as the Java side.
 
 usage: /usr/bin/python3 bench/infer_reference.py --threads N [--warmup W] [--reps R]
-           [--reps32 R32] [--check-dir DIR] MODEL:WxH:OUTPUTS ...
+           [--reps32 R32] [--check-dir DIR] [--profile DIR] MODEL:WxH:OUTPUTS ...
   MODEL is nose-tip, imm58, resnet18, heatmap, landmark-cnn (shaped by --landmark-cnn
   CHANNELS:CONVS:HIDDEN) or landmarker (the default 68-point landmarker's network, described by
   --landmarker JSON); W x H the input (1 channel); OUTPUTS = 2N.
@@ -257,6 +257,8 @@ def main():
     ap.add_argument("--reps", type=int, default=30)
     ap.add_argument("--reps32", type=int, default=5)
     ap.add_argument("--check-dir")
+    ap.add_argument("--profile", help="also record --reps batch-1 passes of each network under"
+                    " torch.autograd.profiler into DIR/python-MODEL_WxH-Np.json (Chrome trace)")
     ap.add_argument("--landmark-cnn", default="32,64,128,256,512:1:1024",
                     help="landmark-cnn's CHANNELS:CONVS_PER_STAGE:HIDDEN")
     ap.add_argument("--landmarker", default='{"architecture": "heatmap"}',
@@ -285,6 +287,14 @@ def main():
                                                                          outputs))
             b1 = median_ms(lambda: net(x1), args.warmup, args.reps)
             b32 = median_ms(lambda: net(x32), min(args.warmup, 2), args.reps32)
+            if args.profile:
+                for _ in range(args.reps):
+                    net(x1)
+                with torch.autograd.profiler.profile() as prof:
+                    for _ in range(args.reps):
+                        net(x1)
+                prof.export_chrome_trace("%s/python-%s_%s-%dp.json"
+                                         % (args.profile, model, size, args.reps))
         row = {"model": model, "input": size, "outputs": outputs, "params": params,
                "ms_b1": b1, "img_s_b32": 32000.0 / b32}
         if check is not None:

@@ -2,11 +2,15 @@
 """Sums oneDNN's own timings per forward pass from a log written with ONEDNN_VERBOSE=1.
 
 Where does a PyTorch forward pass spend its time inside oneDNN? Run a benchmark with the
-variable set, then summarise its log:
+variable set, then summarise its log (oneDNN 3.x as in DJL's libtorch 2.7.1, or 2.x as in
+Debian's torch 1.13, which the Python references use):
 
     ONEDNN_VERBOSE=1 KEYPOINTS_THREADS=2 ./keypoints bench infer --engines PyTorch \
         --models resnet18 --no-python --no-landmarker --threads 2 --reps 20 --reps32 1 > run.log
     python3 bench/onednn_verbose_summary.py run.log
+    (cd bench && ONEDNN_VERBOSE=1 OMP_NUM_THREADS=2 /usr/bin/python3 infer_reference.py \
+        --threads 2 --reps 20 --reps32 1 resnet18:224x224:136) > python.log
+    python3 bench/onednn_verbose_summary.py python.log
 
 A pass starts at the network's first convolution (the one reading a 1-channel input); the
 passes are grouped by that convolution's problem (batch and input size). For each group it prints
@@ -26,10 +30,11 @@ def passes(path):
     current = None
     with open(path) as f:
         for line in f:
-            if not line.startswith('onednn_verbose,v1,primitive,exec'):
-                continue
             fields = line.rstrip().split(',')
-            kind, problem, ms = fields[5], fields[-2], float(fields[-1])
+            # oneDNN 3.x: onednn_verbose,v1,primitive,exec,cpu,KIND,...; 2.x: onednn_verbose,exec,cpu,KIND
+            if fields[0] != 'onednn_verbose' or 'exec' not in fields[1:4]:
+                continue
+            kind, problem, ms = fields[fields.index('exec') + 2], fields[-2], float(fields[-1])
             if kind == 'convolution' and '_ic1oc' in problem:
                 batch = problem.split('_')[0]
                 height = re.search(r'ih(\d+)', problem).group(1)

@@ -115,6 +115,17 @@ public final class BenchInferCommand implements Callable<Integer> {
                             + " (the time does not depend on the weights).")
     Path landmarker;
 
+    @Option(
+            names = "--profile",
+            description =
+                    "Also record --reps batch-1 passes of each network under the operator"
+                            + " profiler, on PyTorch in Java (libtorch's profiler) and in Python"
+                            + " (torch.autograd.profiler), as Chrome traces"
+                            + " DIR/{java,python}-MODEL_WxH-Np.json, after the timed passes (the"
+                            + " profiler slows a pass, so these are not the timings);"
+                            + " bench/op_profile.py DIR prints them side by side.")
+    Path profile;
+
     @Option(names = "--no-landmarker", description = "Skip the end-to-end landmarker rows.")
     boolean noLandmarker;
 
@@ -289,6 +300,16 @@ public final class BenchInferCommand implements Callable<Integer> {
                             warmup,
                             reps,
                             reps32);
+            if (profile != null && "PyTorch".equals(engine)) {
+                Files.createDirectories(profile);
+                TorchOpProfile.record(
+                        block,
+                        model.getNDManager(),
+                        c.width(),
+                        c.height(),
+                        reps,
+                        profile.resolve("java-" + dumpName(c) + "-" + reps + "p.json"));
+            }
             return new JavaResult(c, engine, params, t, out);
         }
     }
@@ -533,6 +554,11 @@ public final class BenchInferCommand implements Callable<Integer> {
                                 checkDir.toString(),
                                 "--landmarker",
                                 landmarkerJson()));
+        if (profile != null) {
+            Files.createDirectories(profile);
+            args.add("--profile");
+            args.add(profile.toAbsolutePath().toString());
+        }
         for (Case c : selected) {
             args.add(c.key() + ":" + c.outputs());
         }

@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""Puts the operator profiles of `keypoints bench infer --profile DIR` side by side.
+
+    KEYPOINTS_THREADS=2 ./keypoints bench infer --engines PyTorch --models resnet18 \
+        --no-landmarker --threads 2 --profile runs/profile
+    python3 bench/op_profile.py runs/profile
+
+DIR holds Chrome traces java-MODEL_WxH-Np.json (libtorch 2.7.1 through DJL) and
+python-MODEL_WxH-Np.json (Debian's torch 1.13), each of N batch-1 forward passes of the same
+network. For each pair it prints, per operator, the self time per pass in ms (the operator's time
+minus the operators it called, so the column adds up to the profiled pass), the number of calls
+per pass, and Java / Python. The profiler's own cost is in these times on both sides: read them
+as shares, and take the speed from the benchmark's timed passes.
+"""
+import collections
+import json
+import os
+import re
+import sys
+
+
+def self_times(path):
+    with open(path) as f:
+        data = json.load(f)
+    events = data['traceEvents'] if isinstance(data, dict) else data
+    by_thread = collections.defaultdict(list)
+    for e in events:
+        if e.get('ph') == 'X' and e.get('cat') in (None, 'cpu_op', 'Operator'):
+            by_thread[e.get('tid')].append(e)
+    total = collections.Counter()
+    calls = collections.Counter()
+    for evs in by_thread.values():
+        evs.sort(key=lambda e: (float(e['ts']), -float(e['dur'])))
+        stack = []  # [end, name, child time]
+        for e in evs:
+            ts, dur = float(e['ts']), float(e['dur'])
+            while stack and stack[-1][0] <= ts:
+                end, name, child, own = stack.pop()
+                total[name] += own - child
+                if stack:
+                    stack[-1][2] += own
+            stack.append([ts + dur, e['name'], 0.0, dur])
+            calls[e['name']] += 1
+        while stack:
+            end, name, child, own = stack.pop()
+            total[name] += own - child
+            if stack:
+                stack[-1][2] += own
+    return total, calls
+
+
+def main(folder):
+    pattern = re.compile(r'(java|python)-(.+)-(\d+)p\.json$')
+    pairs = collections.defaultdict(dict)
+    for name in sorted(os.listdir(folder)):
+        m = pattern.match(name)
+        if m:
+            pairs[m.group(2)][m.group(1)] = (os.path.join(folder, name), int(m.group(3)))
+    if not pairs:
+        sys.exit('no java-*/python-* traces in %s' % folder)
+    for case, sides in pairs.items():
+        print('%s (self ms per pass; calls per pass)' % case)
+        tables = {}
+        for side, (path, passes) in sides.items():
+            total, calls = self_times(path)
+            tables[side] = ({k: v / 1000.0 / passes for k, v in total.items()},
+                            {k: c / passes for k, c in calls.items()})
+        java = tables.get('java', ({}, {}))
+        python = tables.get('python', ({}, {}))
+        ops = sorted(set(java[0]) | set(python[0]),
+                     key=lambda k: -max(java[0].get(k, 0), python[0].get(k, 0)))
+        print('  %-34s %10s %7s %10s %7s %7s' % ('operator', 'java ms', 'calls', 'python ms',
+                                                 'calls', 'ratio'))
+        for op in ops:
+            j, p = java[0].get(op, 0.0), python[0].get(op, 0.0)
+            if max(j, p) < 0.05:
+                continue
+            print('  %-34s %10.2f %7.1f %10.2f %7.1f %7s' % (
+                op, j, java[1].get(op, 0), p, python[1].get(op, 0),
+                '%.2f' % (j / p) if p > 0 else '-'))
+        tj, tp = sum(java[0].values()), sum(python[0].values())
+        print('  %-34s %10.2f %7s %10.2f %7s %7s' % ('all operators', tj, '', tp, '',
+                                                     '%.2f' % (tj / tp) if tp > 0 else '-'))
+
+
+if __name__ == '__main__':
+    if len(sys.argv) != 2:
+        sys.exit('usage: op_profile.py DIR')
+    main(sys.argv[1])
