@@ -3,7 +3,6 @@ package io.github.keypoints.models;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.nn.pooling.Pool;
 import java.util.Map;
 
 /**
@@ -42,12 +41,11 @@ public final class Imm58Net extends ConvRegressor {
         super(b);
         int[] channels = channels();
         Shape k3 = new Shape(3, 3);
-        Shape two = new Shape(2, 2);
         for (int i = 0; i < channels.length; i++) {
             add(Conv2d.builder().setKernelShape(k3).setFilters(channels[i]).build());
             add(Activation.reluBlock());
             if (i > 0) {
-                add(Pool.maxPool2dBlock(two, two));
+                add(MaxPool2x2.block());
             }
         }
         addHead(b);

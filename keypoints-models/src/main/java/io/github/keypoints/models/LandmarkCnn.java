@@ -8,7 +8,6 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.norm.Dropout;
-import ai.djl.nn.pooling.Pool;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -63,7 +62,6 @@ public final class LandmarkCnn extends SequentialBlock implements KeypointBlock 
         this.dropout = b.dropout;
         Shape k3 = new Shape(3, 3);
         Shape pad1 = new Shape(1, 1);
-        Shape two = new Shape(2, 2);
         for (int c : channels) {
             for (int k = 0; k < convsPerStage; k++) {
                 add(
@@ -76,7 +74,7 @@ public final class LandmarkCnn extends SequentialBlock implements KeypointBlock 
                 add(BatchNorm.builder().build());
                 add(Activation.reluBlock());
             }
-            add(Pool.maxPool2dBlock(two, two));
+            add(MaxPool2x2.block());
         }
         add(Blocks.batchFlattenBlock());
         if (hidden > 0) {

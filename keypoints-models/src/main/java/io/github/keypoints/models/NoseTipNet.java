@@ -3,7 +3,6 @@ package io.github.keypoints.models;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.nn.pooling.Pool;
 import java.util.Map;
 
 /**
@@ -42,15 +41,14 @@ public final class NoseTipNet extends ConvRegressor {
         super(b);
         int[] channels = channels();
         Shape k3 = new Shape(3, 3);
-        Shape two = new Shape(2, 2);
         add(Conv2d.builder().setKernelShape(k3).setFilters(channels[0]).build());
         add(Activation.reluBlock());
         add(Conv2d.builder().setKernelShape(k3).setFilters(channels[1]).build());
         add(Activation.reluBlock());
-        add(Pool.maxPool2dBlock(two, two));
+        add(MaxPool2x2.block());
         add(Conv2d.builder().setKernelShape(k3).setFilters(channels[2]).build());
         add(Activation.reluBlock());
-        add(Pool.maxPool2dBlock(two, two));
+        add(MaxPool2x2.block());
         addHead(b);
     }
 
