@@ -12,7 +12,6 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
-import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
@@ -173,7 +172,7 @@ public final class HeatmapNet extends AbstractBlock implements KeypointBlock {
     }
 
     private static NDArray pool(NDArray x) {
-        return Pool.maxPool2d(x, new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), true);
+        return MaxPooling.pool(x, 2, 2, 0, true);
     }
 
     /** Nearest-neighbour 2× up-sampling by broadcasting, differentiable on every engine. */

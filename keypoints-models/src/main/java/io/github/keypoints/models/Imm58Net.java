@@ -45,7 +45,7 @@ public final class Imm58Net extends ConvRegressor {
             add(Conv2d.builder().setKernelShape(k3).setFilters(channels[i]).build());
             add(Activation.reluBlock());
             if (i > 0) {
-                add(MaxPool2x2.block());
+                add(MaxPooling.twoByTwoBlock());
             }
         }
         addHead(b);

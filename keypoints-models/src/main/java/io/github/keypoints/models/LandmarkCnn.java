@@ -74,7 +74,7 @@ public final class LandmarkCnn extends SequentialBlock implements KeypointBlock 
                 add(BatchNorm.builder().build());
                 add(Activation.reluBlock());
             }
-            add(MaxPool2x2.block());
+            add(MaxPooling.twoByTwoBlock());
         }
         add(Blocks.batchFlattenBlock());
         if (hidden > 0) {

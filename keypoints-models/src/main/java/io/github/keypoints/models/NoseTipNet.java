@@ -45,10 +45,10 @@ public final class NoseTipNet extends ConvRegressor {
         add(Activation.reluBlock());
         add(Conv2d.builder().setKernelShape(k3).setFilters(channels[1]).build());
         add(Activation.reluBlock());
-        add(MaxPool2x2.block());
+        add(MaxPooling.twoByTwoBlock());
         add(Conv2d.builder().setKernelShape(k3).setFilters(channels[2]).build());
         add(Activation.reluBlock());
-        add(MaxPool2x2.block());
+        add(MaxPooling.twoByTwoBlock());
         addHead(b);
     }
 

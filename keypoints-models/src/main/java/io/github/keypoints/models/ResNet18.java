@@ -173,7 +173,7 @@ public final class ResNet18 extends AbstractBlock implements KeypointBlock {
     }
 
     private static NDArray maxPool(NDArray x) {
-        return Pool.maxPool2d(x, new Shape(3, 3), new Shape(2, 2), new Shape(1, 1), false);
+        return MaxPooling.pool(x, 3, 2, 1, false);
     }
 
     private void checkChannels(Shape input) {

@@ -1,0 +1,117 @@
+package io.github.keypoints.models;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.LambdaBlock;
+import ai.djl.nn.pooling.Pool;
+
+/**
+ * Square max pooling as the zoo networks use it — 2×2 windows with stride 2 ({@link Imm58Net},
+ * {@link NoseTipNet}, {@link LandmarkCnn}; in ceil mode in {@link HeatmapNet}) and 3×3 windows with
+ * stride 2 and padding 1 ({@link ResNet18}) — computed without indices where that is faster.
+ *
+ * <p>The result is always {@code Pool.maxPool2d(x, k×k, s×s, p×p, ceilMode)}, element for element;
+ * what changes is how it is computed. On the PyTorch engine, when the input takes no part in a
+ * gradient (inference, frozen parameters), it is the element-wise maximum of strided slices, first
+ * along the width, then along the height (padding, where needed, is −∞, as in the engine's own
+ * pooling): libtorch 2.7.1's {@code max_pool2d} also computes the index of every maximum for a
+ * backward pass that will not come, and took 2–2.7× as long for the 2×2 windows of the 58-point
+ * network's activations. Everywhere else — training, and MXNet, whose own pooling is faster than
+ * the slices — it calls {@code Pool.maxPool2d}, so gradients are exactly the engine's. The blocks
+ * are {@link LambdaBlock}s named {@code maxPool2d}, like {@code Pool.maxPool2dBlock}, so saved
+ * parameters read and write the same bytes.
+ */
+final class MaxPooling {
+    private MaxPooling() {}
+
+    /**
+     * Returns a block that pools its single input over 2×2 windows with stride 2 (floor mode).
+     *
+     * @return the block
+     */
+    static Block twoByTwoBlock() {
+        return LambdaBlock.singleton(x -> pool(x, 2, 2, 0, false), "maxPool2d");
+    }
+
+    /**
+     * Pools an NCHW array over square windows.
+     *
+     * @param x the input, {@code N × C × H × W}
+     * @param kernel the window's side
+     * @param stride the step between windows, in both directions
+     * @param padding the padding on each side
+     * @param ceilMode whether the output size rounds up, as in {@code Pool.maxPool2d}
+     * @return the pooled array
+     */
+    static NDArray pool(NDArray x, int kernel, int stride, int padding, boolean ceilMode) {
+        Shape shape = new Shape(kernel, kernel);
+        Shape steps = new Shape(stride, stride);
+        Shape pad = new Shape(padding, padding);
+        Shape s = x.getShape();
+        if (s.dimension() != 4
+                || !"PyTorch".equals(x.getManager().getEngine().getEngineName())
+                || x.hasGradient()) {
+            return Pool.maxPool2d(x, shape, steps, pad, ceilMode);
+        }
+        long oh = outputSize(s.get(2), kernel, stride, padding, ceilMode);
+        long ow = outputSize(s.get(3), kernel, stride, padding, ceilMode);
+        if (oh < 1 || ow < 1 || 2L * padding > kernel) {
+            return Pool.maxPool2d(x, shape, steps, pad, ceilMode); // let the engine say why
+        }
+        // Rows and columns the windows reach, from the first padded one.
+        long needH = (oh - 1) * stride + kernel;
+        long needW = (ow - 1) * stride + kernel;
+        long bottom = Math.max(0, needH - s.get(2) - padding);
+        long right = Math.max(0, needW - s.get(3) - padding);
+        NDArray padded =
+                padding == 0 && bottom == 0 && right == 0
+                        ? x
+                        : x.pad(
+                                new Shape(padding, right, padding, bottom),
+                                Double.NEGATIVE_INFINITY);
+        try {
+            NDArray columns = slidingMax(padded, 3, kernel, stride, ow);
+            try {
+                return slidingMax(columns, 2, kernel, stride, oh);
+            } finally {
+                columns.close();
+            }
+        } finally {
+            if (padded != x) {
+                padded.close();
+            }
+        }
+    }
+
+    /** The maximum over {@code kernel} strided slices along {@code axis}, {@code n} outputs. */
+    private static NDArray slidingMax(NDArray a, int axis, int kernel, int stride, long n) {
+        NDArray result = null;
+        for (int offset = 0; offset < kernel; offset++) {
+            String range = offset + ":" + (offset + (n - 1) * stride + 1) + ":" + stride;
+            NDArray slice = a.get(axis == 3 ? ":, :, :, " + range : ":, :, " + range);
+            if (result == null) {
+                result = slice;
+            } else {
+                NDArray next = result.maximum(slice);
+                result.close();
+                slice.close();
+                result = next;
+            }
+        }
+        return result;
+    }
+
+    /** The output length along one axis, by the formula and ceil-mode rule of PyTorch. */
+    static long outputSize(long size, int kernel, int stride, int padding, boolean ceilMode) {
+        long span = size + 2L * padding - kernel;
+        if (span < 0) {
+            return 0;
+        }
+        long out = (ceilMode ? Math.floorDiv(span + stride - 1, stride) : span / stride) + 1;
+        if (ceilMode && (out - 1) * stride >= size + padding) {
+            out--; // the last window would start in the right padding
+        }
+        return out;
+    }
+}

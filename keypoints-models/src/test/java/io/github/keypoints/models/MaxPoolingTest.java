@@ -1,0 +1,111 @@
+package io.github.keypoints.models;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.pooling.Pool;
+import ai.djl.training.GradientCollector;
+import java.util.Random;
+import java.util.function.Function;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class MaxPoolingTest {
+
+    /** The zoo's three poolings: kernel, stride, padding, ceil mode. */
+    @ParameterizedTest
+    @CsvSource({
+        "PyTorch, 2, 2, 0, false",
+        "PyTorch, 2, 2, 0, true",
+        "PyTorch, 3, 2, 1, false",
+        "MXNet, 2, 2, 0, false",
+        "MXNet, 2, 2, 0, true",
+        "MXNet, 3, 2, 1, false"
+    })
+    void equalsTheEnginesMaxPoolOnEveryElementForOddAndEvenSizes(
+            String engine, int kernel, int stride, int padding, boolean ceil) {
+        Random rnd = new Random(7);
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), engine)) {
+            for (int i = 0; i < 60; i++) {
+                Shape shape =
+                        new Shape(
+                                1 + rnd.nextInt(2),
+                                1 + rnd.nextInt(4),
+                                kernel + rnd.nextInt(9),
+                                kernel + rnd.nextInt(9));
+                try (NDManager sub = manager.newSubManager()) {
+                    // Ties included (the zeros of ReLU'd noise), and negative values next to the
+                    // padding: a zero-padded window would show them.
+                    NDArray x = sub.randomNormal(shape);
+                    x = i % 2 == 0 ? x.maximum(0f) : x.sub(3f);
+                    NDArray expected =
+                            Pool.maxPool2d(
+                                    x,
+                                    new Shape(kernel, kernel),
+                                    new Shape(stride, stride),
+                                    new Shape(padding, padding),
+                                    ceil);
+                    NDArray actual = MaxPooling.pool(x, kernel, stride, padding, ceil);
+                    assertThat(actual.getShape()).as("%s", shape).isEqualTo(expected.getShape());
+                    assertThat(actual.toFloatArray())
+                            .as("%s", shape)
+                            .containsExactly(expected.toFloatArray());
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"PyTorch, 2, 2, 0, false", "PyTorch, 3, 2, 1, false", "MXNet, 2, 2, 0, false"})
+    void inTrainingTheGradientIsTheEnginesMaxPoolGradient(
+            String engine, int kernel, int stride, int padding, boolean ceil) {
+        // With ties (the zeros of ReLU'd noise) the slices' maximum would share a gradient
+        // between tied elements where max pooling gives it to one: equal gradients show that
+        // training takes the engine's own pooling.
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), engine)) {
+            NDArray x = manager.randomNormal(new Shape(2, 3, 7, 6)).maximum(0f);
+            float[] ours = gradient(x, a -> MaxPooling.pool(a, kernel, stride, padding, ceil));
+            float[] theirs =
+                    gradient(
+                            x,
+                            a ->
+                                    Pool.maxPool2d(
+                                            a,
+                                            new Shape(kernel, kernel),
+                                            new Shape(stride, stride),
+                                            new Shape(padding, padding),
+                                            ceil));
+            assertThat(ours).containsExactly(theirs);
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "7, 2, 2, 0, false, 3",
+        "7, 2, 2, 0, true, 4",
+        "8, 2, 2, 0, true, 4",
+        "112, 3, 2, 1, false, 56",
+        "5, 3, 2, 1, true, 3",
+        "1, 3, 2, 0, false, 0"
+    })
+    void outputSizesFollowPyTorchsFormula(
+            long size, int kernel, int stride, int padding, boolean ceil, long expected) {
+        assertThat(MaxPooling.outputSize(size, kernel, stride, padding, ceil)).isEqualTo(expected);
+    }
+
+    private static float[] gradient(NDArray x, Function<NDArray, NDArray> pool) {
+        NDArray in = x.duplicate();
+        in.setRequiresGradient(true);
+        String engine = x.getManager().getEngine().getEngineName();
+        try (GradientCollector gc = Engine.getEngine(engine).newGradientCollector()) {
+            NDArray y = pool.apply(in);
+            NDArray weights = y.getManager().arange((float) y.size()).reshape(y.getShape());
+            gc.backward(y.mul(weights).sum());
+        }
+        return in.getGradient().toFloatArray();
+    }
+}
