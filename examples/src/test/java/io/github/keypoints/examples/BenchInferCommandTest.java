@@ -123,6 +123,18 @@ class BenchInferCommandTest {
     }
 
     @Test
+    void profileWritesAnOperatorTraceOfTheJavaPasses(@TempDir Path dir) throws Exception {
+        Path traces = dir.resolve("profile");
+        CliRun r = CliRun.of(tiny("--no-python", "--profile", traces.toString()));
+        assertThat(r.code()).as(r.err()).isZero();
+        Path trace = traces.resolve("java-nose-tip_80x60-3p.json");
+        assertThat(trace).exists();
+        // libtorch's Chrome trace of the three passes: the network's convolutions by name.
+        String text = Files.readString(trace);
+        assertThat(text).contains("\"ph\"").contains("aten::").contains("convolution");
+    }
+
+    @Test
     void withPythonEveryFieldIsPositiveAndTheRatiosAreJavaOverPython() throws Exception {
         Assumptions.assumeTrue(
                 pythonHasTorch(),
