@@ -16,11 +16,11 @@ import ai.djl.nn.pooling.Pool;
  * gradient (inference, frozen parameters), it is the element-wise maximum of strided slices, first
  * along the width, then along the height (padding, where needed, is −∞, as in the engine's own
  * pooling): libtorch 2.7.1's {@code max_pool2d} also computes the index of every maximum for a
- * backward pass that will not come, and took 2–2.7× as long for the 2×2 windows of the 58-point
- * network's activations. Everywhere else — training, and MXNet, whose own pooling is faster than
- * the slices — it calls {@code Pool.maxPool2d}, so gradients are exactly the engine's. The blocks
- * are {@link LambdaBlock}s named {@code maxPool2d}, like {@code Pool.maxPool2dBlock}, so saved
- * parameters read and write the same bytes.
+ * backward pass that will not come (with the slices the 58-point network's batch-1 pass takes about
+ * a quarter less time, docs/performance-inference.md). Everywhere else — training, and MXNet, whose
+ * own pooling is faster than the slices — it calls {@code Pool.maxPool2d}, so gradients are exactly
+ * the engine's. The blocks are {@link LambdaBlock}s named {@code maxPool2d}, like {@code
+ * Pool.maxPool2dBlock}, so saved parameters read and write the same bytes.
  */
 final class MaxPooling {
     private MaxPooling() {}
