@@ -157,7 +157,7 @@ public final class HeatmapNet extends AbstractBlock implements KeypointBlock {
         NDArray x = input;
         for (int l = 0; l <= depth; l++) {
             if (l > 0) {
-                x = pool(x);
+                x = pool(x, training);
             }
             x = encoders.get(l).forward(ps, new NDList(x), training, params).head();
             skips.add(x);
@@ -171,8 +171,8 @@ public final class HeatmapNet extends AbstractBlock implements KeypointBlock {
         return head.forward(ps, new NDList(x), training, params).head();
     }
 
-    private static NDArray pool(NDArray x) {
-        return MaxPooling.pool(x, 2, 2, 0, true);
+    private static NDArray pool(NDArray x, boolean training) {
+        return MaxPooling.pool(x, 2, 2, 0, true, training);
     }
 
     /** Nearest-neighbour 2× up-sampling by broadcasting, differentiable on every engine. */

@@ -1,10 +1,13 @@
 package io.github.keypoints.models;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.pooling.Pool;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
 
 /**
  * Square max pooling as the zoo networks use it — 2×2 windows with stride 2 ({@link Imm58Net},
@@ -12,15 +15,24 @@ import ai.djl.nn.pooling.Pool;
  * stride 2 and padding 1 ({@link ResNet18}) — computed without indices where that is faster.
  *
  * <p>The result is always {@code Pool.maxPool2d(x, k×k, s×s, p×p, ceilMode)}, element for element;
- * what changes is how it is computed. On the PyTorch engine, when the input takes no part in a
- * gradient (inference, frozen parameters), it is the element-wise maximum of strided slices, first
- * along the width, then along the height (padding, where needed, is −∞, as in the engine's own
- * pooling): libtorch 2.7.1's {@code max_pool2d} also computes the index of every maximum for a
- * backward pass that will not come (with the slices the 58-point network's batch-1 pass takes about
- * a quarter less time, docs/performance-inference.md). Everywhere else — training, and MXNet, whose
- * own pooling is faster than the slices — it calls {@code Pool.maxPool2d}, so gradients are exactly
- * the engine's. The blocks are {@link LambdaBlock}s named {@code maxPool2d}, like {@code
- * Pool.maxPool2dBlock}, so saved parameters read and write the same bytes.
+ * what changes is how it is computed. On the PyTorch engine, in an inference forward pass ({@code
+ * training} false) whose input is not itself a variable with a gradient, it is the element-wise
+ * maximum of strided slices, first along the width, then along the height (padding, where needed,
+ * is −∞, as in the engine's own pooling): libtorch 2.7.1's {@code max_pool2d} also computes the
+ * index of every maximum for a backward pass that will not come (with the slices the 58-point
+ * network's batch-1 pass takes about a quarter less time, docs/performance-inference.md).
+ * Everywhere else — training forward passes, and MXNet, whose own pooling is faster than the slices
+ * — it calls {@code Pool.maxPool2d}, so training gradients are exactly the engine's.
+ *
+ * <p>The {@code training} flag decides, not {@link NDArray#hasGradient()}: on PyTorch that is true
+ * only for leaf variables (DJL asks {@code requires_grad() && (is_leaf() || retains_grad())}), so
+ * an activation inside a training graph answers false. A forward pass with {@code training} false
+ * inside a gradient collector (a saliency map, say) still differentiates correctly through the
+ * slices, only more slowly, and an element tied for a window's maximum shares its gradient with the
+ * others where the engine's pooling gives it to one.
+ *
+ * <p>The blocks are {@link LambdaBlock}s named {@code maxPool2d}, like {@code Pool.maxPool2dBlock},
+ * so saved parameters read and write the same bytes.
  */
 final class MaxPooling {
     private MaxPooling() {}
@@ -31,7 +43,23 @@ final class MaxPooling {
      * @return the block
      */
     static Block twoByTwoBlock() {
-        return LambdaBlock.singleton(x -> pool(x, 2, 2, 0, false), "maxPool2d");
+        return new TwoByTwo();
+    }
+
+    /** The 2×2 pooling block: a {@link LambdaBlock} that hands its {@code training} flag on. */
+    private static final class TwoByTwo extends LambdaBlock {
+        TwoByTwo() {
+            // The lambda only serves getOutputShapes; forwardInternal passes the flag.
+            super(
+                    list -> new NDList(pool(list.singletonOrThrow(), 2, 2, 0, false, true)),
+                    "maxPool2d");
+        }
+
+        @Override
+        protected NDList forwardInternal(
+                ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> p) {
+            return new NDList(pool(inputs.singletonOrThrow(), 2, 2, 0, false, training));
+        }
     }
 
     /**
@@ -42,14 +70,17 @@ final class MaxPooling {
      * @param stride the step between windows, in both directions
      * @param padding the padding on each side
      * @param ceilMode whether the output size rounds up, as in {@code Pool.maxPool2d}
+     * @param training whether this is a training forward pass (then always the engine's pooling)
      * @return the pooled array
      */
-    static NDArray pool(NDArray x, int kernel, int stride, int padding, boolean ceilMode) {
+    static NDArray pool(
+            NDArray x, int kernel, int stride, int padding, boolean ceilMode, boolean training) {
         Shape shape = new Shape(kernel, kernel);
         Shape steps = new Shape(stride, stride);
         Shape pad = new Shape(padding, padding);
         Shape s = x.getShape();
-        if (s.dimension() != 4
+        if (training
+                || s.dimension() != 4
                 || !"PyTorch".equals(x.getManager().getEngine().getEngineName())
                 || x.hasGradient()) {
             return Pool.maxPool2d(x, shape, steps, pad, ceilMode);

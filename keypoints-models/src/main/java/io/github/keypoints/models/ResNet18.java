@@ -164,7 +164,7 @@ public final class ResNet18 extends AbstractBlock implements KeypointBlock {
         checkChannels(inputs.head().getShape());
         NDList x = conv1.forward(ps, inputs, training, params);
         x = Activation.relu(bn1.forward(ps, x, training, params));
-        x = new NDList(maxPool(x.head()));
+        x = new NDList(maxPool(x.head(), training));
         for (BasicBlock block : blocks) {
             x = block.forward(ps, x, training, params);
         }
@@ -172,8 +172,8 @@ public final class ResNet18 extends AbstractBlock implements KeypointBlock {
         return fc.forward(ps, new NDList(pooled), training, params);
     }
 
-    private static NDArray maxPool(NDArray x) {
-        return MaxPooling.pool(x, 3, 2, 1, false);
+    private static NDArray maxPool(NDArray x, boolean training) {
+        return MaxPooling.pool(x, 3, 2, 1, false, training);
     }
 
     private void checkChannels(Shape input) {

@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
 import java.util.Random;
 import java.util.function.Function;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -49,7 +52,7 @@ class MaxPoolingTest {
                                     new Shape(stride, stride),
                                     new Shape(padding, padding),
                                     ceil);
-                    NDArray actual = MaxPooling.pool(x, kernel, stride, padding, ceil);
+                    NDArray actual = MaxPooling.pool(x, kernel, stride, padding, ceil, false);
                     assertThat(actual.getShape()).as("%s", shape).isEqualTo(expected.getShape());
                     assertThat(actual.toFloatArray())
                             .as("%s", shape)
@@ -68,10 +71,15 @@ class MaxPoolingTest {
         // training takes the engine's own pooling.
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), engine)) {
             NDArray x = manager.randomNormal(new Shape(2, 3, 7, 6)).maximum(0f);
-            float[] ours = gradient(x, a -> MaxPooling.pool(a, kernel, stride, padding, ceil));
+            float[] ours =
+                    gradient(
+                            x,
+                            false,
+                            a -> MaxPooling.pool(a, kernel, stride, padding, ceil, false));
             float[] theirs =
                     gradient(
                             x,
+                            false,
                             a ->
                                     Pool.maxPool2d(
                                             a,
@@ -80,6 +88,82 @@ class MaxPoolingTest {
                                             new Shape(padding, padding),
                                             ceil));
             assertThat(ours).containsExactly(theirs);
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "PyTorch, 2, 2, 0, false",
+        "PyTorch, 2, 2, 0, true",
+        "PyTorch, 3, 2, 1, false",
+        "MXNet, 2, 2, 0, false"
+    })
+    void aTrainingPassOverAnActivationTakesTheEnginesPoolingAndItsGradient(
+            String engine, int kernel, int stride, int padding, boolean ceil) {
+        // Inside a network the pooled array is an activation, not a leaf: DJL's hasGradient() says
+        // false for it on PyTorch even in training. Small integers make many positive ties, where
+        // the slices' maximum shares the gradient that max pooling gives to one element.
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), engine)) {
+            NDArray x = manager.randomUniform(0f, 3f, new Shape(2, 3, 9, 8)).floor();
+            Function<NDArray, NDArray> engines =
+                    a ->
+                            Pool.maxPool2d(
+                                    a,
+                                    new Shape(kernel, kernel),
+                                    new Shape(stride, stride),
+                                    new Shape(padding, padding),
+                                    ceil);
+            float[] theirs = gradient(x, true, engines);
+            float[] training =
+                    gradient(x, true, a -> MaxPooling.pool(a, kernel, stride, padding, ceil, true));
+            assertThat(training).containsExactly(theirs);
+            if (engine.equals("PyTorch")) {
+                // The inference path is what the training flag keeps out: its gradient differs.
+                float[] inference =
+                        gradient(
+                                x,
+                                true,
+                                a -> MaxPooling.pool(a, kernel, stride, padding, ceil, false));
+                assertThat(inference).isNotEqualTo(theirs);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"PyTorch", "MXNet"})
+    void theTwoByTwoBlockHandsItsTrainingFlagOn(String engine) {
+        Block block = MaxPooling.twoByTwoBlock();
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), engine)) {
+            NDArray x = manager.randomUniform(0f, 3f, new Shape(1, 2, 6, 7)).floor();
+            ParameterStore ps = new ParameterStore(manager, false);
+            float[] theirs =
+                    gradient(
+                            x,
+                            true,
+                            a ->
+                                    Pool.maxPool2d(
+                                            a,
+                                            new Shape(2, 2),
+                                            new Shape(2, 2),
+                                            new Shape(0, 0),
+                                            false));
+            float[] training =
+                    gradient(
+                            x,
+                            true,
+                            a -> block.forward(ps, new NDList(a), true).singletonOrThrow());
+            assertThat(training).containsExactly(theirs);
+            assertThat(block.forward(ps, new NDList(x), false).singletonOrThrow().toFloatArray())
+                    .containsExactly(
+                            Pool.maxPool2d(
+                                            x,
+                                            new Shape(2, 2),
+                                            new Shape(2, 2),
+                                            new Shape(0, 0),
+                                            false)
+                                    .toFloatArray());
+            assertThat(block.getOutputShapes(new Shape[] {x.getShape()}))
+                    .containsExactly(new Shape(1, 2, 3, 3));
         }
     }
 
@@ -97,12 +181,17 @@ class MaxPoolingTest {
         assertThat(MaxPooling.outputSize(size, kernel, stride, padding, ceil)).isEqualTo(expected);
     }
 
-    private static float[] gradient(NDArray x, Function<NDArray, NDArray> pool) {
+    /**
+     * The gradient of a weighted sum of the pooled array with respect to {@code x}, pooled as a
+     * leaf variable or, with {@code activation}, as an array computed from one (a network's case).
+     */
+    private static float[] gradient(
+            NDArray x, boolean activation, Function<NDArray, NDArray> pool) {
         NDArray in = x.duplicate();
         in.setRequiresGradient(true);
         String engine = x.getManager().getEngine().getEngineName();
         try (GradientCollector gc = Engine.getEngine(engine).newGradientCollector()) {
-            NDArray y = pool.apply(in);
+            NDArray y = pool.apply(activation ? in.mul(1f) : in);
             NDArray weights = y.getManager().arange((float) y.size()).reshape(y.getShape());
             gc.backward(y.mul(weights).sum());
         }
