@@ -371,47 +371,13 @@ public final class BenchInferCommand implements Callable<Integer> {
                     "ratio_img_s_b32");
 
     /**
-     * Combines the rows of several rounds (same cases in the same order): each timing field becomes
-     * the median over the rounds (the upper one for an even count), the two ratio fields also keep
-     * their per-round values ({@code ratio_ms_b1_rounds}, {@code ratio_img_s_b32_rounds}), and
-     * {@code rounds} says how many there were. One round's rows come back unchanged.
+     * Combines the rows of several rounds: {@link RoundMedians#combine} over the timing fields.
      *
      * @param perRound the rows of each round
      * @return the combined rows
      */
     static List<Map<String, Object>> medians(List<List<Map<String, Object>>> perRound) {
-        if (perRound.size() == 1) {
-            return perRound.get(0);
-        }
-        List<Map<String, Object>> out = new ArrayList<>();
-        List<Map<String, Object>> first = perRound.get(0);
-        for (int i = 0; i < first.size(); i++) {
-            Map<String, Object> row = new LinkedHashMap<>(first.get(i));
-            for (String field : TIMINGS) {
-                List<Double> values = new ArrayList<>();
-                for (List<Map<String, Object>> round : perRound) {
-                    Object v = round.get(i).get(field);
-                    if (v != null) {
-                        values.add((Double) v);
-                    }
-                }
-                row.put(field, values.isEmpty() ? null : ForwardTiming.median(toArray(values)));
-                if (field.startsWith("ratio")) {
-                    row.put(field + "_rounds", values.isEmpty() ? null : values);
-                }
-            }
-            row.put("rounds", perRound.size());
-            out.add(row);
-        }
-        return out;
-    }
-
-    private static double[] toArray(List<Double> values) {
-        double[] a = new double[values.size()];
-        for (int i = 0; i < a.length; i++) {
-            a[i] = values.get(i);
-        }
-        return a;
+        return RoundMedians.combine(perRound, TIMINGS);
     }
 
     private static void printMedians(List<Map<String, Object>> rows, int rounds) {
@@ -428,18 +394,9 @@ public final class BenchInferCommand implements Callable<Integer> {
                     fmt("%.2f", (Double) r.get("ratio_ms_b1")),
                     r.get("ratio_ms_b1_rounds") == null
                             ? ""
-                            : "(rounds " + roundList(r.get("ratio_ms_b1_rounds")) + ")",
+                            : "(rounds " + RoundMedians.format(r.get("ratio_ms_b1_rounds")) + ")",
                     fmt("%.2f", (Double) r.get("ratio_img_s_b32")));
         }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static String roundList(Object values) {
-        StringBuilder b = new StringBuilder();
-        for (Double v : (List<Double>) values) {
-            b.append(b.length() == 0 ? "" : " ").append(String.format(Locale.ROOT, "%.2f", v));
-        }
-        return b.toString();
     }
 
     private static Map<String, Object> row(int n, JavaResult j, JsonObject p) {

@@ -28,7 +28,9 @@ import java.util.Random;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code keypoints bench train}: the training-step time (forward, backward, Adam) of the reference
@@ -48,6 +50,8 @@ import picocli.CommandLine.Option;
 public final class BenchTrainCommand implements Callable<Integer> {
 
     @Mixin BenchSides sides;
+
+    @Spec private CommandSpec spec;
 
     @Option(
             names = "--cases",
@@ -70,16 +74,107 @@ public final class BenchTrainCommand implements Callable<Integer> {
         }
     }
 
+    @Option(
+            names = "--rounds",
+            defaultValue = "1",
+            description =
+                    "Alternate the Python and the Java side this many times and report the"
+                            + " medians, ratios per round included (default ${DEFAULT-VALUE}):"
+                            + " the machine's speed drifts between processes, and alternating"
+                            + " keeps a drift from landing on one side only.")
+    int rounds;
+
+    /** The numeric fields of a training row, which rounds combine into medians. */
+    private static final List<String> TRAIN_TIMINGS =
+            List.of(
+                    "java_ms",
+                    "python_ms",
+                    "ratio",
+                    "java_forward_ms",
+                    "python_forward_ms",
+                    "java_backward_ms",
+                    "python_backward_ms",
+                    "java_step_ms",
+                    "python_step_ms",
+                    "java_small_op_us",
+                    "python_small_op_us");
+
+    /** The numeric fields of an inference row. */
+    private static final List<String> INFER_TIMINGS =
+            List.of(
+                    "java_ms_per_face_b1",
+                    "python_ms_per_face_b1",
+                    "java_images_per_s_b32",
+                    "python_images_per_s_b32");
+
     @Override
     public Integer call() throws Exception {
-        int n = sides.setUp();
+        if (rounds < 1) {
+            throw BenchCommand.bad(spec, "--rounds must be >= 1, got " + rounds);
+        }
         List<Case> selected = new ArrayList<>();
         for (String c : cases) {
             selected.add(lookup(c));
         }
-        Map<String, Map<String, Double>> py = runPython(n, selected);
-        List<Map<String, Object>> trainRows = new ArrayList<>();
-        List<Map<String, Object>> inferRows = new ArrayList<>();
+        int n = sides.setUp();
+        List<List<Map<String, Object>>> trainPerRound = new ArrayList<>();
+        List<List<Map<String, Object>>> inferPerRound = new ArrayList<>();
+        for (int round = 1; round <= rounds; round++) {
+            if (rounds > 1) {
+                System.err.printf(Locale.ROOT, "bench train: round %d of %d%n", round, rounds);
+            }
+            List<Map<String, Object>> trainRows = new ArrayList<>();
+            List<Map<String, Object>> inferRows = new ArrayList<>();
+            oneRound(n, selected, runPython(n, selected), trainRows, inferRows);
+            trainPerRound.add(trainRows);
+            inferPerRound.add(inferRows);
+        }
+        List<Map<String, Object>> trainRows = RoundMedians.combine(trainPerRound, TRAIN_TIMINGS);
+        List<Map<String, Object>> inferRows = RoundMedians.combine(inferPerRound, INFER_TIMINGS);
+        if (rounds > 1) {
+            System.out.printf(Locale.ROOT, "medians over %d alternating rounds:%n", rounds);
+            for (Map<String, Object> r : trainRows) {
+                System.out.printf(
+                        Locale.ROOT,
+                        "%-9s %-8s java_ms %10.1f python_ms %10.1f ratio %6.2f (rounds %s)%n",
+                        r.get("name"),
+                        r.get("engine"),
+                        (Double) r.get("java_ms"),
+                        (Double) r.get("python_ms"),
+                        (Double) r.get("ratio"),
+                        RoundMedians.format(r.get("ratio_rounds")));
+            }
+        }
+        System.out.println("inference (ms/face at batch 1, images/s at batch 32):");
+        for (Map<String, Object> r : inferRows) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "  %-9s %-8s java %.2f ms, %.1f img/s | python %.2f ms, %.1f img/s%n",
+                    r.get("name"),
+                    r.get("engine"),
+                    r.get("java_ms_per_face_b1"),
+                    r.get("java_images_per_s_b32"),
+                    r.get("python_ms_per_face_b1"),
+                    r.get("python_images_per_s_b32"));
+        }
+        if (sides.json) {
+            new JsonSummary()
+                    .put("threads", n)
+                    .put("rounds", rounds)
+                    .put("cases", trainRows)
+                    .put("inference", inferRows)
+                    .print(System.out);
+        }
+        return 0;
+    }
+
+    /** One round: the Java side of every case and engine, against this round's Python times. */
+    private void oneRound(
+            int n,
+            List<Case> selected,
+            Map<String, Map<String, Double>> py,
+            List<Map<String, Object>> trainRows,
+            List<Map<String, Object>> inferRows) {
         System.out.printf(
                 Locale.ROOT, "threads %d; python torch %s%n", n, py.get("_version").keySet());
         System.out.printf(
@@ -152,26 +247,6 @@ public final class BenchTrainCommand implements Callable<Integer> {
                 inferRows.add(inf);
             }
         }
-        System.out.println("inference (ms/face at batch 1, images/s at batch 32):");
-        for (Map<String, Object> r : inferRows) {
-            System.out.printf(
-                    Locale.ROOT,
-                    "  %-9s %-8s java %.2f ms, %.1f img/s | python %.2f ms, %.1f img/s%n",
-                    r.get("name"),
-                    r.get("engine"),
-                    r.get("java_ms_per_face_b1"),
-                    r.get("java_images_per_s_b32"),
-                    r.get("python_ms_per_face_b1"),
-                    r.get("python_images_per_s_b32"));
-        }
-        if (sides.json) {
-            new JsonSummary()
-                    .put("threads", n)
-                    .put("cases", trainRows)
-                    .put("inference", inferRows)
-                    .print(System.out);
-        }
-        return 0;
     }
 
     /**
