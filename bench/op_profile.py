@@ -1,16 +1,20 @@
 #!/usr/bin/env python3
-"""Puts the operator profiles of `keypoints bench infer --profile DIR` side by side.
+"""Puts the operator profiles of `keypoints bench infer --profile DIR` or
+`keypoints bench train --profile DIR` side by side.
 
     KEYPOINTS_THREADS=2 ./keypoints bench infer --engines PyTorch --models resnet18 \
         --no-landmarker --threads 2 --profile runs/profile
+    KEYPOINTS_THREADS=1 ./keypoints bench train --threads 1 --engines PyTorch \
+        --profile runs/profile-train
     python3 bench/op_profile.py runs/profile
 
-DIR holds Chrome traces java-MODEL_WxH-Np.json (libtorch 2.7.1 through DJL) and
-python-MODEL_WxH-Np.json (Debian's torch 1.13), each of N batch-1 forward passes of the same
-network. For each pair it prints, per operator, the self time per pass in ms (the operator's time
-minus the operators it called, so the column adds up to the profiled pass), the number of calls
-per pass, and Java / Python. The profiler's own cost is in these times on both sides: read them
-as shares, and take the speed from the benchmark's timed passes.
+DIR holds Chrome traces java-CASE-Np.json (libtorch 2.7.1 through DJL) and python-CASE-Np.json
+(Debian's torch 1.13), each of N batch-1 forward passes (CASE = MODEL_WxH) or N training steps
+(CASE = MODEL_WxH_train) of the same network. For each pair it prints, per operator, the self time
+per pass or step in ms (the operator's time minus the operators it called, so the column adds up
+to the profiled pass), the number of calls per pass, and Java / Python. The profiler's own cost is
+in these times on both sides: read them as shares, and take the speed from the benchmark's timed
+passes.
 """
 import collections
 import json

@@ -1,11 +1,13 @@
 """Reference timing for `keypoints bench train`: the same networks, loss and optimiser in Python
 PyTorch (Debian's python3-torch), on the same machine and thread count.
 
-usage: python3 bench/train_step.py THREADS  ->  one JSON line
+usage: python3 bench/train_step.py THREADS [CASES] [--profile DIR]  ->  one JSON line
 {"torch": version, "threads": n, "cases": {name: {"train_ms": .., "forward_ms": .., "backward_ms": ..,
  "step_ms": .., "small_op_us": .., "infer_ms_b1": .., "infer_img_s_b32": ..}}}
 The phases (forward with the loss, backward, optimiser step) are medians of their own, timed in
-the same steps as train_ms.
+the same steps as train_ms. With --profile DIR, after the timing, the same number of steps again
+under torch.autograd.profiler into DIR/python-CASE_WxH_train-Np.json (Chrome trace; read with
+bench/op_profile.py next to the Java side's trace from `keypoints bench train --profile DIR`).
 """
 import statistics
 import time
@@ -17,7 +19,13 @@ import torch.nn as nn
 
 from bench_timing import median_ms
 
-threads = int(sys.argv[1]) if len(sys.argv) > 1 else 1
+argv = sys.argv[1:]
+profile_dir = None
+if "--profile" in argv:
+    i = argv.index("--profile")
+    profile_dir = argv[i + 1]
+    del argv[i:i + 2]
+threads = int(argv[0]) if len(argv) > 0 else 1
 torch.set_num_threads(threads)
 torch.manual_seed(0)
 
@@ -46,7 +54,7 @@ cases = {
     "imm58": (imm58, 32, 180, 240, 116, 5),
     "nose-tip": (nose_tip, 15, 60, 80, 2, 20),
 }
-only = sys.argv[2].split(",") if len(sys.argv) > 2 else list(cases)
+only = argv[1].split(",") if len(argv) > 1 else list(cases)
 out = {}
 for name in only:
     make, batch, h, w, n_out, reps = cases[name]
@@ -72,6 +80,13 @@ for name in only:
             times["backward"].append((t2 - t1) * 1e3)
             times["step"].append((t3 - t2) * 1e3)
     train_ms = statistics.median(times["train"])
+    if profile_dir:
+        with torch.autograd.profiler.profile() as prof:
+            for _ in range(reps):
+                opt.zero_grad()
+                loss_fn(net(x), y).backward()
+                opt.step()
+        prof.export_chrome_trace("%s/python-%s_%dx%d_train-%dp.json" % (profile_dir, name, w, h, reps))
     one = torch.ones(1)
     op_runs = []
     for r in range(5):

@@ -18,6 +18,8 @@ import io.github.keypoints.models.TorchDefaultInitializer;
 import io.github.keypoints.train.MseLoss;
 import io.github.keypoints.train.ResumableAdam;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -83,6 +85,18 @@ public final class BenchTrainCommand implements Callable<Integer> {
                             + " the machine's speed drifts between processes, and alternating"
                             + " keeps a drift from landing on one side only.")
     int rounds;
+
+    @Option(
+            names = "--profile",
+            paramLabel = "DIR",
+            description =
+                    "Also record the timed number of training steps per case under the operator"
+                            + " profiler, on PyTorch in Java (libtorch's profiler) and in Python"
+                            + " (torch.autograd.profiler), as Chrome traces"
+                            + " DIR/{java,python}-CASE_WxH_train-Np.json (the profiler slows a"
+                            + " step, so these are not the timings); bench/op_profile.py DIR"
+                            + " prints them side by side.")
+    Path profile;
 
     /** The numeric fields of a training row, which rounds combine into medians. */
     private static final List<String> TRAIN_TIMINGS =
@@ -174,7 +188,8 @@ public final class BenchTrainCommand implements Callable<Integer> {
             List<Case> selected,
             Map<String, Map<String, Double>> py,
             List<Map<String, Object>> trainRows,
-            List<Map<String, Object>> inferRows) {
+            List<Map<String, Object>> inferRows)
+            throws IOException {
         System.out.printf(
                 Locale.ROOT, "threads %d; python torch %s%n", n, py.get("_version").keySet());
         System.out.printf(
@@ -189,7 +204,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
                 "ratio");
         for (Case c : selected) {
             for (String engine : sides.engines) {
-                double[] j = measure(c, engine);
+                double[] j = measure(c, engine, profile);
                 Map<String, Double> p = py.get(c.name());
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("name", c.name());
@@ -254,7 +269,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
      * the loss), backward ms, optimiser-step ms, µs per tiny operation}; the three phases are
      * medians of their own, so they need not add up to the step exactly.
      */
-    private static double[] measure(Case c, String engine) {
+    private static double[] measure(Case c, String engine, Path profile) throws IOException {
         Random rnd = new Random(0);
         float[] x = new float[c.batch() * c.width() * c.height()];
         float[] y = new float[c.batch() * c.outputs()];
@@ -304,6 +319,13 @@ public final class BenchTrainCommand implements Callable<Integer> {
                         st[i] = (t3 - t2) / 1e6;
                     }
                 }
+                if (profile != null && "PyTorch".equals(engine)) {
+                    Files.createDirectories(profile);
+                    TorchOpProfile.record(
+                            () -> profiledStep(trainer, c, x, y, xs),
+                            c.reps(),
+                            profile.resolve("java-" + traceName(c) + "-" + c.reps() + "p.json"));
+                }
                 trainMs = ForwardTiming.median(Arrays.copyOfRange(t, 2, t.length));
                 phases =
                         new double[] {
@@ -334,6 +356,24 @@ public final class BenchTrainCommand implements Callable<Integer> {
         }
     }
 
+    /** One untimed training step, as the timed ones: forward, loss, backward, Adam. */
+    private static void profiledStep(Trainer trainer, Case c, float[] x, float[] y, Shape xs) {
+        try (NDManager sub = trainer.getManager().newSubManager()) {
+            NDArray xa = sub.create(x, xs);
+            NDArray ya = sub.create(y, new Shape(c.batch(), c.outputs()));
+            try (GradientCollector gc = trainer.newGradientCollector()) {
+                NDList preds = trainer.forward(new NDList(xa));
+                gc.backward(trainer.getLoss().evaluate(new NDList(ya), preds));
+            }
+            trainer.step();
+        }
+    }
+
+    /** The case part of a trace's name, the same on both sides: {@code nose-tip_80x60_train}. */
+    private static String traceName(Case c) {
+        return c.name() + "_" + c.width() + "x" + c.height() + "_train";
+    }
+
     /**
      * The framework's cost of one tiny operation (adding 1 to a one-element array), in
      * microseconds: what every operator call pays on top of its kernel (JNI, NDArray bookkeeping
@@ -360,7 +400,13 @@ public final class BenchTrainCommand implements Callable<Integer> {
         ref.ensureInstalled();
         List<String> names = new ArrayList<>();
         selected.forEach(c -> names.add(c.name()));
-        JsonObject parsed = ref.run(n, List.of(Integer.toString(n), String.join(",", names)));
+        List<String> args = new ArrayList<>(List.of(Integer.toString(n), String.join(",", names)));
+        if (profile != null) {
+            Files.createDirectories(profile);
+            args.add("--profile");
+            args.add(profile.toAbsolutePath().toString());
+        }
+        JsonObject parsed = ref.run(n, args);
         Map<String, Map<String, Double>> result =
                 new Gson()
                         .fromJson(

@@ -10,18 +10,19 @@ import java.nio.file.Path;
 import java.util.Random;
 
 /**
- * Records batch-1 forward passes under libtorch's operator profiler (DJL's {@code
+ * Records batch-1 forward passes or training steps under libtorch's operator profiler (DJL's {@code
  * JniUtils.startProfile}/{@code stopProfile}, reached by reflection because the examples use the
- * PyTorch engine only at run time) into a Chrome trace, for {@code keypoints bench infer
- * --profile}: where a pass spends its time, operator by operator, next to the Python side's trace
- * of the same network ({@code bench/op_profile.py} puts the two side by side).
+ * PyTorch engine only at run time) into a Chrome trace, for {@code keypoints bench infer --profile}
+ * and {@code bench train --profile}: where a pass or a step spends its time, operator by operator,
+ * next to the Python side's trace of the same work ({@code bench/op_profile.py} puts the two side
+ * by side).
  */
 final class TorchOpProfile {
     private TorchOpProfile() {}
 
     /**
-     * Runs {@code passes} untimed warm-up passes, then {@code passes} profiled ones, and writes the
-     * trace.
+     * Runs {@code passes} untimed warm-up passes of the block at batch 1, then {@code passes}
+     * profiled ones, and writes the trace.
      *
      * @param block the initialised block, on a PyTorch model
      * @param manager its manager
@@ -32,6 +33,25 @@ final class TorchOpProfile {
      */
     static void record(
             Block block, NDManager manager, int width, int height, int passes, Path trace) {
+        Random rnd = new Random(0);
+        float[] x = new float[width * height];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = rnd.nextFloat() - 0.5f;
+        }
+        Shape shape = new Shape(1, 1, height, width);
+        ParameterStore ps = new ParameterStore(manager, false);
+        record(() -> pass(block, ps, manager, x, shape), passes, trace);
+    }
+
+    /**
+     * Runs {@code passes} untimed warm-up runs of {@code unit}, then {@code passes} profiled ones,
+     * and writes the trace: any unit of PyTorch work, a forward pass or a whole training step.
+     *
+     * @param unit one pass or step, on the PyTorch engine
+     * @param passes the number of profiled runs
+     * @param trace the Chrome trace file to write
+     */
+    static void record(Runnable unit, int passes, Path trace) {
         Method start;
         Method stop;
         try {
@@ -44,21 +64,14 @@ final class TorchOpProfile {
                             + " class path",
                     e);
         }
-        Random rnd = new Random(0);
-        float[] x = new float[width * height];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = rnd.nextFloat() - 0.5f;
-        }
-        Shape shape = new Shape(1, 1, height, width);
-        ParameterStore ps = new ParameterStore(manager, false);
         for (int i = 0; i < passes; i++) {
-            pass(block, ps, manager, x, shape);
+            unit.run();
         }
         try {
             start.invoke(null, false, false, false);
             try {
                 for (int i = 0; i < passes; i++) {
-                    pass(block, ps, manager, x, shape);
+                    unit.run();
                 }
             } finally {
                 stop.invoke(null, trace.toAbsolutePath().toString());
