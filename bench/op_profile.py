@@ -12,9 +12,11 @@ DIR holds Chrome traces java-CASE-Np.json (libtorch 2.7.1 through DJL) and pytho
 (Debian's torch 1.13), each of N batch-1 forward passes (CASE = MODEL_WxH) or N training steps
 (CASE = MODEL_WxH_train) of the same network. For each pair it prints, per operator, the self time
 per pass or step in ms (the operator's time minus the operators it called, so the column adds up
-to the profiled pass), the number of calls per pass, and Java / Python. The profiler's own cost is
-in these times on both sides: read them as shares, and take the speed from the benchmark's timed
-passes.
+to the profiled pass), the number of calls per pass, and Java / Python; then the time per pass
+outside any operator on the thread that ran them (JNI and NDArray bookkeeping on the Java side,
+the interpreter on the Python side, and each benchmark loop's own work) and the wall span per
+pass. The profiler's own cost is in these times on both sides: read them as shares, and take the
+speed from the benchmark's timed passes.
 """
 import collections
 import json
@@ -53,6 +55,35 @@ def self_times(path):
     return total, calls
 
 
+def outside_operators(path):
+    """Time per trace on the thread that ran the most operators that no operator covers: the
+    span from its first operator's start to its last one's end, minus the union of its operators'
+    intervals. On the Java side that is JNI and DJL's NDArray bookkeeping between calls (and the
+    benchmark loop's own work: making the inputs, closing the arrays); on the Python side the
+    interpreter and the loop."""
+    with open(path) as f:
+        data = json.load(f)
+    events = data['traceEvents'] if isinstance(data, dict) else data
+    by_thread = collections.defaultdict(list)
+    for e in events:
+        if e.get('ph') == 'X' and e.get('cat') in (None, 'cpu_op', 'Operator'):
+            by_thread[e.get('tid')].append((float(e['ts']), float(e['ts']) + float(e['dur'])))
+    if not by_thread:
+        return 0.0, 0.0
+    spans = max(by_thread.values(), key=len)
+    spans.sort()
+    busy, start, end = 0.0, spans[0][0], spans[0][1]
+    for s, e in spans[1:]:
+        if s <= end:
+            end = max(end, e)
+        else:
+            busy += end - start
+            start, end = s, e
+    busy += end - start
+    span = max(e for _, e in spans) - spans[0][0]
+    return span, span - busy
+
+
 def main(folder):
     pattern = re.compile(r'(java|python)-(.+)-(\d+)p\.json$')
     pairs = collections.defaultdict(dict)
@@ -85,6 +116,15 @@ def main(folder):
         tj, tp = sum(java[0].values()), sum(python[0].values())
         print('  %-34s %10.2f %7s %10.2f %7s %7s' % ('all operators', tj, '', tp, '',
                                                      '%.2f' % (tj / tp) if tp > 0 else '-'))
+        outside = {}
+        for side, (path, passes) in sides.items():
+            span, gap = outside_operators(path)
+            outside[side] = (span / 1000.0 / passes, gap / 1000.0 / passes)
+        oj, op = outside.get('java', (0.0, 0.0)), outside.get('python', (0.0, 0.0))
+        print('  %-34s %10.2f %7s %10.2f %7s %7s' % ('outside operators', oj[1], '', op[1], '',
+                                                     '%.2f' % (oj[1] / op[1]) if op[1] > 0 else '-'))
+        print('  %-34s %10.2f %7s %10.2f %7s %7s' % ('wall span', oj[0], '', op[0], '',
+                                                     '%.2f' % (oj[0] / op[0]) if op[0] > 0 else '-'))
 
 
 if __name__ == '__main__':
