@@ -1,13 +1,15 @@
 """Reference timing for `keypoints bench train`: the same networks, loss and optimiser in Python
 PyTorch (Debian's python3-torch), on the same machine and thread count.
 
-usage: python3 bench/train_step.py THREADS [CASES] [--profile DIR]  ->  one JSON line
+usage: python3 bench/train_step.py THREADS [CASES] [--warmup W] [--profile DIR]  ->  one JSON line
 {"torch": version, "threads": n, "cases": {name: {"train_ms": .., "forward_ms": .., "backward_ms": ..,
  "step_ms": .., "small_op_us": .., "infer_ms_b1": .., "infer_img_s_b32": ..}}}
 The phases (forward with the loss, backward, optimiser step) are medians of their own, timed in
-the same steps as train_ms. With --profile DIR, after the timing, the same number of steps again
-under torch.autograd.profiler into DIR/python-CASE_WxH_train-Np.json (Chrome trace; read with
-bench/op_profile.py next to the Java side's trace from `keypoints bench train --profile DIR`).
+the same steps as train_ms, after W untimed steps (default: 2 for imm58, 10 for nose-tip, as in
+`keypoints bench train`, which passes its own --warmup on). With --profile DIR, after the timing,
+the same number of steps again under torch.autograd.profiler into
+DIR/python-CASE_WxH_train-Np.json (Chrome trace; read with bench/op_profile.py next to the Java
+side's trace from `keypoints bench train --profile DIR`).
 """
 import statistics
 import time
@@ -21,6 +23,11 @@ from bench_timing import median_ms
 
 argv = sys.argv[1:]
 profile_dir = None
+warmup = None
+if "--warmup" in argv:
+    i = argv.index("--warmup")
+    warmup = int(argv[i + 1])
+    del argv[i:i + 2]
 if "--profile" in argv:
     i = argv.index("--profile")
     profile_dir = argv[i + 1]
@@ -51,13 +58,14 @@ def imm58():
 
 
 cases = {
-    "imm58": (imm58, 32, 180, 240, 116, 5),
-    "nose-tip": (nose_tip, 15, 60, 80, 2, 20),
+    "imm58": (imm58, 32, 180, 240, 116, 5, 2),
+    "nose-tip": (nose_tip, 15, 60, 80, 2, 20, 10),
 }
 only = argv[1].split(",") if len(argv) > 1 else list(cases)
 out = {}
 for name in only:
-    make, batch, h, w, n_out, reps = cases[name]
+    make, batch, h, w, n_out, reps, case_warmup = cases[name]
+    steps_before = case_warmup if warmup is None else warmup
     net = make()
     opt = torch.optim.Adam(net.parameters(), lr=1e-3)
     loss_fn = nn.MSELoss()
@@ -65,7 +73,7 @@ for name in only:
     y = torch.rand(batch, n_out)
 
     times = {"train": [], "forward": [], "backward": [], "step": []}
-    for i in range(2 + reps):
+    for i in range(steps_before + reps):
         t0 = time.perf_counter()
         opt.zero_grad()
         loss = loss_fn(net(x), y)
@@ -74,7 +82,7 @@ for name in only:
         t2 = time.perf_counter()
         opt.step()
         t3 = time.perf_counter()
-        if i >= 2:
+        if i >= steps_before:
             times["train"].append((t3 - t0) * 1e3)
             times["forward"].append((t1 - t0) * 1e3)
             times["backward"].append((t2 - t1) * 1e3)

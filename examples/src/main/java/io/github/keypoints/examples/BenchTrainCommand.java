@@ -62,14 +62,15 @@ public final class BenchTrainCommand implements Callable<Integer> {
             description = "Cases (default ${DEFAULT-VALUE}).")
     List<String> cases;
 
-    private record Case(String name, int batch, int width, int height, int outputs, int reps) {}
+    private record Case(
+            String name, int batch, int width, int height, int outputs, int reps, int warmup) {}
 
     private static Case lookup(String name) {
         switch (name) {
             case "imm58":
-                return new Case("imm58", 32, 240, 180, 116, 5);
+                return new Case("imm58", 32, 240, 180, 116, 5, 2);
             case "nose-tip":
-                return new Case("nose-tip", 15, 80, 60, 2, 20);
+                return new Case("nose-tip", 15, 80, 60, 2, 20, 10);
             default:
                 throw new IllegalArgumentException(
                         "--cases: unknown case '" + name + "'; known: imm58, nose-tip");
@@ -85,6 +86,14 @@ public final class BenchTrainCommand implements Callable<Integer> {
                             + " the machine's speed drifts between processes, and alternating"
                             + " keeps a drift from landing on one side only.")
     int rounds;
+
+    @Option(
+            names = "--warmup",
+            description =
+                    "Untimed training steps before the timed ones, on both sides (default: 2 for"
+                            + " imm58, 10 for nose-tip): a JVM's first steps also pay for its JIT"
+                            + " compiler, which shares the cores.")
+    Integer warmup;
 
     @Option(
             names = "--profile",
@@ -125,6 +134,9 @@ public final class BenchTrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (rounds < 1) {
             throw BenchCommand.bad(spec, "--rounds must be >= 1, got " + rounds);
+        }
+        if (warmup != null && warmup < 0) {
+            throw BenchCommand.bad(spec, "--warmup must be >= 0, got " + warmup);
         }
         List<Case> selected = new ArrayList<>();
         for (String c : cases) {
@@ -204,7 +216,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
                 "ratio");
         for (Case c : selected) {
             for (String engine : sides.engines) {
-                double[] j = measure(c, engine, profile);
+                double[] j = measure(c, engine, profile, warmup == null ? c.warmup() : warmup);
                 Map<String, Double> p = py.get(c.name());
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("name", c.name());
@@ -269,7 +281,8 @@ public final class BenchTrainCommand implements Callable<Integer> {
      * the loss), backward ms, optimiser-step ms, µs per tiny operation}; the three phases are
      * medians of their own, so they need not add up to the step exactly.
      */
-    private static double[] measure(Case c, String engine, Path profile) throws IOException {
+    private static double[] measure(Case c, String engine, Path profile, int warmup)
+            throws IOException {
         Random rnd = new Random(0);
         float[] x = new float[c.batch() * c.width() * c.height()];
         float[] y = new float[c.batch() * c.outputs()];
@@ -293,7 +306,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
                                     .optOptimizer(adam)
                                     .optDevices(new Device[] {Device.cpu()}))) {
                 trainer.initialize(new Shape(1, 1, c.height(), c.width()));
-                double[] t = new double[c.reps() + 2];
+                double[] t = new double[c.reps() + warmup];
                 double[] fw = new double[t.length];
                 double[] bw = new double[t.length];
                 double[] st = new double[t.length];
@@ -326,12 +339,12 @@ public final class BenchTrainCommand implements Callable<Integer> {
                             c.reps(),
                             profile.resolve("java-" + traceName(c) + "-" + c.reps() + "p.json"));
                 }
-                trainMs = ForwardTiming.median(Arrays.copyOfRange(t, 2, t.length));
+                trainMs = ForwardTiming.median(Arrays.copyOfRange(t, warmup, t.length));
                 phases =
                         new double[] {
-                            ForwardTiming.median(Arrays.copyOfRange(fw, 2, fw.length)),
-                            ForwardTiming.median(Arrays.copyOfRange(bw, 2, bw.length)),
-                            ForwardTiming.median(Arrays.copyOfRange(st, 2, st.length))
+                            ForwardTiming.median(Arrays.copyOfRange(fw, warmup, fw.length)),
+                            ForwardTiming.median(Arrays.copyOfRange(bw, warmup, bw.length)),
+                            ForwardTiming.median(Arrays.copyOfRange(st, warmup, st.length))
                         };
             }
             double opUs = smallOpMicros(model.getNDManager());
@@ -401,6 +414,10 @@ public final class BenchTrainCommand implements Callable<Integer> {
         List<String> names = new ArrayList<>();
         selected.forEach(c -> names.add(c.name()));
         List<String> args = new ArrayList<>(List.of(Integer.toString(n), String.join(",", names)));
+        if (warmup != null) {
+            args.add("--warmup");
+            args.add(Integer.toString(warmup));
+        }
         if (profile != null) {
             Files.createDirectories(profile);
             args.add("--profile");

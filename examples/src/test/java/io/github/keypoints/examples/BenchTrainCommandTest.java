@@ -23,7 +23,9 @@ class BenchTrainCommandTest {
     void helpNamesTheRoundsOption() {
         CliRun r = CliRun.of("bench", "train", "--help");
         assertThat(r.code()).isZero();
-        assertThat(r.out()).contains("--rounds", "--cases", "--threads", "alternating");
+        assertThat(r.out())
+                .contains(
+                        "--rounds", "--warmup", "--profile", "--cases", "--threads", "alternating");
     }
 
     @Test
@@ -31,6 +33,9 @@ class BenchTrainCommandTest {
         CliRun zero = CliRun.of("bench", "train", "--rounds", "0");
         assertThat(zero.code()).isEqualTo(2);
         assertThat(zero.err()).contains("--rounds must be >= 1, got 0");
+        CliRun negative = CliRun.of("bench", "train", "--warmup", "-1");
+        assertThat(negative.code()).isEqualTo(2);
+        assertThat(negative.err()).contains("--warmup must be >= 0, got -1");
         CliRun unknown = CliRun.of("bench", "train", "--cases", "vgg16");
         assertThat(unknown.code()).isNotZero();
         assertThat(unknown.err()).contains("unknown case 'vgg16'");
