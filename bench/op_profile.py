@@ -25,7 +25,8 @@ import re
 import sys
 
 
-def self_times(path):
+def operator_events(path):
+    """The trace's operator events (complete events of the CPU-operator categories), by thread."""
     with open(path) as f:
         data = json.load(f)
     events = data['traceEvents'] if isinstance(data, dict) else data
@@ -33,6 +34,11 @@ def self_times(path):
     for e in events:
         if e.get('ph') == 'X' and e.get('cat') in (None, 'cpu_op', 'Operator'):
             by_thread[e.get('tid')].append(e)
+    return by_thread
+
+
+def self_times(path):
+    by_thread = operator_events(path)
     total = collections.Counter()
     calls = collections.Counter()
     for evs in by_thread.values():
@@ -61,17 +67,11 @@ def outside_operators(path):
     intervals. On the Java side that is JNI and DJL's NDArray bookkeeping between calls (and the
     benchmark loop's own work: making the inputs, closing the arrays); on the Python side the
     interpreter and the loop."""
-    with open(path) as f:
-        data = json.load(f)
-    events = data['traceEvents'] if isinstance(data, dict) else data
-    by_thread = collections.defaultdict(list)
-    for e in events:
-        if e.get('ph') == 'X' and e.get('cat') in (None, 'cpu_op', 'Operator'):
-            by_thread[e.get('tid')].append((float(e['ts']), float(e['ts']) + float(e['dur'])))
+    by_thread = operator_events(path)
     if not by_thread:
         return 0.0, 0.0
-    spans = max(by_thread.values(), key=len)
-    spans.sort()
+    spans = sorted((float(e['ts']), float(e['ts']) + float(e['dur']))
+                   for e in max(by_thread.values(), key=len))
     busy, start, end = 0.0, spans[0][0], spans[0][1]
     for s, e in spans[1:]:
         if s <= end:
