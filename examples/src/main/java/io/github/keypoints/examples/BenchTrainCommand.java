@@ -82,7 +82,8 @@ public final class BenchTrainCommand implements Callable<Integer> {
             defaultValue = "1",
             description =
                     "Alternate the Python and the Java side this many times and report the"
-                            + " medians, ratios per round included (default ${DEFAULT-VALUE}):"
+                            + " medians, ratios per round included (default ${DEFAULT-VALUE}; an"
+                            + " odd count gives a true median, an even one the upper middle):"
                             + " the machine's speed drifts between processes, and alternating"
                             + " keeps a drift from landing on one side only.")
     int rounds;
