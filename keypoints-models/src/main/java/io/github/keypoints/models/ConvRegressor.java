@@ -1,9 +1,13 @@
 package io.github.keypoints.models;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Blocks;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -14,6 +18,10 @@ import java.util.Map;
  *
  * <p>{@link Imm58Net} and {@link NoseTipNet} differ only in where they pool; the settings, the
  * saved configuration and the fully connected head live here once.
+ *
+ * <p>On PyTorch the convolutions run on channels-last activations ({@link ChannelsLast}): for these
+ * small-channel networks on large images that saves oneDNN's layout reorders around every
+ * convolution. Outputs and saved parameters are those of the default layout.
  */
 abstract class ConvRegressor extends SequentialBlock implements KeypointBlock {
 
@@ -41,6 +49,28 @@ abstract class ConvRegressor extends SequentialBlock implements KeypointBlock {
         add(Activation.reluBlock());
         add(Linear.builder().setUnits(outputs).build());
         InitializerSupport.apply(this, b.initializer);
+    }
+
+    /** {@inheritDoc} On PyTorch the input is first laid out channels-last. */
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore parameterStore,
+            NDList inputs,
+            boolean training,
+            PairList<String, Object> params) {
+        if (inputs.size() != 1) {
+            return super.forwardInternal(parameterStore, inputs, training, params);
+        }
+        NDArray x = inputs.head();
+        NDArray laidOut = ChannelsLast.of(x);
+        if (laidOut == x) {
+            return super.forwardInternal(parameterStore, inputs, training, params);
+        }
+        try {
+            return super.forwardInternal(parameterStore, new NDList(laidOut), training, params);
+        } finally {
+            laidOut.close();
+        }
     }
 
     /** {@inheritDoc} */

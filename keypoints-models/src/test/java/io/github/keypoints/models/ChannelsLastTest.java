@@ -1,0 +1,197 @@
+package io.github.keypoints.models;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ChannelsLastTest {
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3})
+    void keepsShapeAndValues(int channels) {
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+            NDArray x = manager.randomNormal(new Shape(2, channels, 5, 7));
+            NDArray y = ChannelsLast.of(x);
+            assertThat(y).isNotSameAs(x);
+            assertThat(y.getShape()).isEqualTo(x.getShape());
+            assertThat(y.toFloatArray()).containsExactly(x.toFloatArray());
+        }
+    }
+
+    @Test
+    void leavesOtherEnginesAndOtherRanksAlone() {
+        try (NDManager mx = NDManager.newBaseManager(Device.cpu(), "MXNet");
+                NDManager pt = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+            NDArray image = mx.randomNormal(new Shape(1, 1, 4, 4));
+            assertThat(ChannelsLast.of(image)).isSameAs(image);
+            NDArray rows = pt.randomNormal(new Shape(3, 4));
+            assertThat(ChannelsLast.of(rows)).isSameAs(rows);
+        }
+    }
+
+    /**
+     * libtorch must read the strides as channels-last: a convolution of the laid-out input then
+     * answers with a channels-last output, which is not contiguous in the default sense. If a DJL
+     * or libtorch upgrade turned the layout into a no-op, this fails.
+     */
+    @Test
+    void aPyTorchConvolutionKeepsTheLayout() throws ReflectiveOperationException {
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+            Block conv = Conv2d.builder().setKernelShape(new Shape(3, 3)).setFilters(8).build();
+            Shape shape = new Shape(2, 1, 12, 10);
+            conv.initialize(manager, DataType.FLOAT32, shape);
+            NDArray x = manager.randomNormal(shape);
+            ParameterStore ps = new ParameterStore(manager, false);
+            NDArray plain = conv.forward(ps, new NDList(x), false).head();
+            NDArray laidOut = conv.forward(ps, new NDList(ChannelsLast.of(x)), false).head();
+            assertThat(isContiguous(plain)).isTrue();
+            assertThat(isContiguous(laidOut)).isFalse();
+            assertThat(laidOut.toFloatArray()).containsExactly(plain.toFloatArray(), within(1e-5f));
+        }
+    }
+
+    /**
+     * The regressors compute what their layers compute in the default layout — outputs and the
+     * first convolution's weight gradient — while a network without the layout takes its input as
+     * it is.
+     */
+    @ParameterizedTest
+    @CsvSource({"nose-tip, 80, 60", "imm58, 120, 90"})
+    void regressorsGiveTheDefaultLayoutsOutputsAndGradients(
+            String architecture, int width, int height) {
+        KeypointBlock block = ModelZoo.create(architecture, 6);
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+            Shape shape = new Shape(3, 1, height, width);
+            block.initialize(manager, DataType.FLOAT32, shape);
+            NDArray x = manager.randomUniform(-1f, 1f, shape);
+            for (boolean training : new boolean[] {false, true}) {
+                float[][] ours = pass(manager, block, x, training, false);
+                float[][] plain = pass(manager, block, x, training, true);
+                assertThat(ours[0])
+                        .as("%s output, training %s", architecture, training)
+                        .containsExactly(plain[0], within(1e-4f));
+                float scale = maxAbs(plain[1]);
+                assertThat(scale).isGreaterThan(0f);
+                assertThat(ours[1])
+                        .as("%s first weight's gradient, training %s", architecture, training)
+                        .containsExactly(plain[1], within(scale * 1e-3f));
+            }
+        }
+    }
+
+    /**
+     * Which networks lay their input out, read from libtorch's operator profiler: the first
+     * operator of a pass is the permutation of the input for the regressors and not for the others
+     * (whose convolutions were measured no faster channels-last).
+     */
+    @ParameterizedTest
+    @CsvSource({
+        "nose-tip, 80, 60, true",
+        "imm58, 120, 90, true",
+        "landmark-cnn, 64, 64, false",
+        "heatmap, 40, 32, false",
+        "resnet18, 32, 32, false"
+    })
+    void onlyTheRegressorsStartWithTheLayout(
+            String architecture, int width, int height, boolean laidOut, @TempDir Path dir)
+            throws IOException {
+        KeypointBlock block = ModelZoo.create(architecture, 6);
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+            Shape shape = new Shape(2, 1, height, width);
+            block.initialize(manager, DataType.FLOAT32, shape);
+            NDArray x = manager.randomUniform(0f, 1f, shape);
+            Path trace = dir.resolve("trace.json");
+            JniUtils.startProfile(false, true, false);
+            try (NDManager sub = manager.newSubManager()) {
+                block.forward(new ParameterStore(sub, false), new NDList(x), false).head();
+            } finally {
+                JniUtils.stopProfile(trace.toString());
+            }
+            JsonObject first = null;
+            for (JsonElement e : JsonParser.parseString(Files.readString(trace)).getAsJsonArray()) {
+                JsonObject event = e.getAsJsonObject();
+                if (event.get("name").getAsString().startsWith("aten::")
+                        && (first == null
+                                || event.get("ts").getAsDouble() < first.get("ts").getAsDouble())) {
+                    first = event;
+                }
+            }
+            assertThat(first).isNotNull();
+            boolean permutesInput =
+                    first.get("name").getAsString().equals("aten::permute")
+                            && first.get("shape")
+                                    .getAsJsonArray()
+                                    .get(0)
+                                    .toString()
+                                    .equals("[2,1," + height + "," + width + "]");
+            assertThat(permutesInput).as("%s: %s", architecture, first).isEqualTo(laidOut);
+        }
+    }
+
+    /** Runs the block (or its layers one by one, skipping the layout), returns output, gradient. */
+    private static float[][] pass(
+            NDManager manager, Block block, NDArray x, boolean training, boolean layerByLayer) {
+        try (NDManager sub = manager.newSubManager();
+                GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+            gc.zeroGradients(); // the previous pass's gradient would add up
+            ParameterStore ps = new ParameterStore(sub, false);
+            NDList out;
+            if (layerByLayer) {
+                out = new NDList(x);
+                for (Pair<String, Block> layer : block.getChildren()) {
+                    out = layer.getValue().forward(ps, out, training);
+                }
+            } else {
+                out = block.forward(ps, new NDList(x), training);
+            }
+            gc.backward(out.head().mul(out.head()).sum());
+            NDArray weight = block.getParameters().get(0).getValue().getArray();
+            return new float[][] {out.head().toFloatArray(), weight.getGradient().toFloatArray()};
+        }
+    }
+
+    private static float maxAbs(float[] values) {
+        float max = 0;
+        for (float v : values) {
+            max = Math.max(max, Math.abs(v));
+        }
+        return max;
+    }
+
+    /** libtorch's {@code is_contiguous()}, which DJL keeps package-private. */
+    private static boolean isContiguous(NDArray array) throws ReflectiveOperationException {
+        Class<?> library = Class.forName("ai.djl.pytorch.jni.PyTorchLibrary");
+        Field lib = library.getDeclaredField("LIB");
+        lib.setAccessible(true);
+        Method isContiguous = library.getDeclaredMethod("torchIsContiguous", long.class);
+        isContiguous.setAccessible(true);
+        return (Boolean) isContiguous.invoke(lib.get(null), ((PtNDArray) array).getHandle());
+    }
+}
