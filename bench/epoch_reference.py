@@ -56,6 +56,8 @@ import torch
 import torch.nn as nn
 from torch.utils.data import DataLoader, Dataset
 
+from layout import channels_last
+
 
 def imm_flip_map():
     # LandmarkScheme.IMM_58's flip permutation: open paths across the face reverse, paired paths
@@ -184,8 +186,9 @@ def imm58(outputs, h, w):
     conv = nn.Sequential(*layers)
     with torch.no_grad():
         flat = conv(torch.zeros(1, 1, h, w)).numel()  # 32 x 3 x 5 = 480 at 120x90
-    return nn.Sequential(conv, nn.Flatten(), nn.Linear(flat, 256), nn.ReLU(),
-                         nn.Linear(256, outputs))
+    # Channels-last input and parameters, as Imm58Net lays its input out on PyTorch (layout.py).
+    return channels_last(nn.Sequential(conv, nn.Flatten(), nn.Linear(flat, 256), nn.ReLU(),
+                                       nn.Linear(256, outputs)))
 
 
 def train_pass(net, opt, loss_fn, loader):

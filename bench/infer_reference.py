@@ -25,6 +25,7 @@ import torch
 import torch.nn as nn
 
 from bench_timing import median_ms
+from layout import channels_last
 import torch.nn.functional as F
 
 
@@ -48,10 +49,12 @@ def imm58(outputs, h, w):
 
 def regressor(conv, outputs, h, w):
     # ConvRegressor head: flatten, Linear(-> 256) + ReLU, Linear(-> 2N); fc1 sized like DJL's.
+    # Channels-last input and parameters, as ConvRegressor lays its input out on PyTorch
+    # (layout.py).
     with torch.no_grad():
         flat = conv(torch.zeros(1, 1, h, w)).numel()
-    return nn.Sequential(conv, nn.Flatten(), nn.Linear(flat, 256), nn.ReLU(),
-                         nn.Linear(256, outputs))
+    return channels_last(nn.Sequential(conv, nn.Flatten(), nn.Linear(flat, 256), nn.ReLU(),
+                                       nn.Linear(256, outputs)))
 
 
 def landmark_cnn(outputs, h, w, channels, convs, hidden):

@@ -20,6 +20,7 @@ import torch
 import torch.nn as nn
 
 from bench_timing import median_ms
+from layout import channels_last
 
 argv = sys.argv[1:]
 profile_dir = None
@@ -38,22 +39,22 @@ torch.manual_seed(0)
 
 
 def nose_tip():
-    # Reference Part 1: input 1x60x80.
-    return nn.Sequential(
+    # Reference Part 1: input 1x60x80; channels-last like NoseTipNet on PyTorch (layout.py).
+    return channels_last(nn.Sequential(
         nn.Conv2d(1, 24, 3), nn.ReLU(),
         nn.Conv2d(24, 32, 3), nn.ReLU(), nn.MaxPool2d(2),
         nn.Conv2d(32, 32, 3), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Flatten(), nn.Linear(7488, 256), nn.ReLU(), nn.Linear(256, 2))
+        nn.Flatten(), nn.Linear(7488, 256), nn.ReLU(), nn.Linear(256, 2)))
 
 
 def imm58():
-    # Reference Part 2: input 1x180x240.
+    # Reference Part 2: input 1x180x240; channels-last like Imm58Net on PyTorch (layout.py).
     layers = [nn.Conv2d(1, 32, 3), nn.ReLU()]
     chans = [32, 64, 64, 32, 32]
     for cin, cout in zip(chans[:-1], chans[1:]):
         layers += [nn.Conv2d(cin, cout, 3), nn.ReLU(), nn.MaxPool2d(2)]
     layers += [nn.Flatten(), nn.Linear(3744, 256), nn.ReLU(), nn.Linear(256, 116)]
-    return nn.Sequential(*layers)
+    return channels_last(nn.Sequential(*layers))
 
 
 
