@@ -58,12 +58,8 @@ abstract class ConvRegressor extends SequentialBlock implements KeypointBlock {
             NDList inputs,
             boolean training,
             PairList<String, Object> params) {
-        if (inputs.size() != 1) {
-            return super.forwardInternal(parameterStore, inputs, training, params);
-        }
-        NDArray x = inputs.head();
-        NDArray laidOut = ChannelsLast.of(x);
-        if (laidOut == x) {
+        NDArray laidOut = laidOut(inputs);
+        if (laidOut == null) {
             return super.forwardInternal(parameterStore, inputs, training, params);
         }
         try {
@@ -71,6 +67,37 @@ abstract class ConvRegressor extends SequentialBlock implements KeypointBlock {
         } finally {
             laidOut.close();
         }
+    }
+
+    /**
+     * {@inheritDoc} On PyTorch the input is first laid out channels-last. (DJL's trainer calls this
+     * one, with the labels; {@code SequentialBlock} implements both separately.)
+     */
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore parameterStore,
+            NDList data,
+            NDList labels,
+            PairList<String, Object> params) {
+        NDArray laidOut = laidOut(data);
+        if (laidOut == null) {
+            return super.forwardInternal(parameterStore, data, labels, params);
+        }
+        try {
+            return super.forwardInternal(parameterStore, new NDList(laidOut), labels, params);
+        } finally {
+            laidOut.close();
+        }
+    }
+
+    /** The single input laid out channels-last, or null where that changes nothing. */
+    private static NDArray laidOut(NDList inputs) {
+        if (inputs.size() != 1) {
+            return null;
+        }
+        NDArray x = inputs.head();
+        NDArray laidOut = ChannelsLast.of(x);
+        return laidOut == x ? null : laidOut;
     }
 
     /** {@inheritDoc} */

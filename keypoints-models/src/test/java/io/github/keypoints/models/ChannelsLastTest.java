@@ -109,7 +109,9 @@ class ChannelsLastTest {
     /**
      * Which networks lay their input out, read from libtorch's operator profiler: the first
      * operator of a pass is the permutation of the input for the regressors and not for the others
-     * (whose convolutions were measured no faster channels-last).
+     * (whose convolutions were measured no faster channels-last). Both ways into a block are
+     * checked: without labels (inference, {@code Trainer.forward(data)}) and with them (what {@code
+     * Trainer.forward(data, labels)} and so {@code KeypointTrainer} call).
      */
     @ParameterizedTest
     @CsvSource({
@@ -127,32 +129,44 @@ class ChannelsLastTest {
             Shape shape = new Shape(2, 1, height, width);
             block.initialize(manager, DataType.FLOAT32, shape);
             NDArray x = manager.randomUniform(0f, 1f, shape);
-            Path trace = dir.resolve("trace.json");
-            JniUtils.startProfile(false, true, false);
-            try (NDManager sub = manager.newSubManager()) {
-                block.forward(new ParameterStore(sub, false), new NDList(x), false).head();
-            } finally {
-                JniUtils.stopProfile(trace.toString());
-            }
-            JsonObject first = null;
-            for (JsonElement e : JsonParser.parseString(Files.readString(trace)).getAsJsonArray()) {
-                JsonObject event = e.getAsJsonObject();
-                if (event.get("name").getAsString().startsWith("aten::")
-                        && (first == null
-                                || event.get("ts").getAsDouble() < first.get("ts").getAsDouble())) {
-                    first = event;
+            for (boolean withLabels : new boolean[] {false, true}) {
+                Path trace = dir.resolve("trace-" + withLabels + ".json");
+                JniUtils.startProfile(false, true, false);
+                try (NDManager sub = manager.newSubManager()) {
+                    ParameterStore ps = new ParameterStore(sub, false);
+                    if (withLabels) {
+                        block.forward(ps, new NDList(x), new NDList(x), null);
+                    } else {
+                        block.forward(ps, new NDList(x), false);
+                    }
+                } finally {
+                    JniUtils.stopProfile(trace.toString());
                 }
+                assertThat(startsByLayingOut(trace, height, width))
+                        .as("%s, with labels %s", architecture, withLabels)
+                        .isEqualTo(laidOut);
             }
-            assertThat(first).isNotNull();
-            boolean permutesInput =
-                    first.get("name").getAsString().equals("aten::permute")
-                            && first.get("shape")
-                                    .getAsJsonArray()
-                                    .get(0)
-                                    .toString()
-                                    .equals("[2,1," + height + "," + width + "]");
-            assertThat(permutesInput).as("%s: %s", architecture, first).isEqualTo(laidOut);
         }
+    }
+
+    /** Whether the first operator of a trace permutes a {@code 2 × 1 × h × w} input. */
+    private static boolean startsByLayingOut(Path trace, int height, int width) throws IOException {
+        JsonObject first = null;
+        for (JsonElement e : JsonParser.parseString(Files.readString(trace)).getAsJsonArray()) {
+            JsonObject event = e.getAsJsonObject();
+            if (event.get("name").getAsString().startsWith("aten::")
+                    && (first == null
+                            || event.get("ts").getAsDouble() < first.get("ts").getAsDouble())) {
+                first = event;
+            }
+        }
+        assertThat(first).as("operators in %s", trace).isNotNull();
+        return first.get("name").getAsString().equals("aten::permute")
+                && first.get("shape")
+                        .getAsJsonArray()
+                        .get(0)
+                        .toString()
+                        .equals("[2,1," + height + "," + width + "]");
     }
 
     /** Runs the block (or its layers one by one, skipping the layout), returns output, gradient. */
