@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {
             "For each ONEDNN_MAX_CPU_ISA level, in a child JVM: PyTorch's 3x3 convolution against"
-                    + " plain Java (1-64 input channels, every output), and the 58-point"
+                    + " plain Java (1-64 input channels, default and channels-last layout, every"
+                    + " output), and the 58-point"
                     + " (120x90) and nose-tip (80x60) networks run --passes times on one batch of 8"
                     + " (non-finite outputs, outputs that differ from the first pass, median"
                     + " forward ms). Each level"

@@ -21,9 +21,10 @@ import java.util.SplittableRandom;
 /**
  * One probe of PyTorch's convolutions in this JVM, whose {@code ONEDNN_MAX_CPU_ISA} the parent
  * ({@link BenchOneDnnCommand}) set: a full comparison of 3×3 convolutions with plain Java at the
- * channel counts that failed before, then the same input through the 58-point and nose-tip networks
- * many times, counting non-finite outputs and outputs that differ from the first pass. Prints one
- * JSON line.
+ * channel counts that failed before, in the default layout and channels-last (the layout the
+ * nose-tip and 58-point networks run in on PyTorch), then the same input through the 58-point and
+ * nose-tip networks many times, counting non-finite outputs and outputs that differ from the first
+ * pass. Prints one JSON line.
  *
  * <p>Arguments: {@code PASSES THREADS}.
  */
@@ -44,11 +45,18 @@ final class OneDnnProbe {
             long checked = 0;
             List<String> failing = new ArrayList<>();
             for (int c : CHANNELS) {
-                long[] r = convolution(m, c);
-                wrong += r[0];
-                checked += r[1];
-                if (r[0] > 0) {
-                    failing.add(c + " channels: " + r[0]);
+                for (boolean channelsLast : new boolean[] {false, true}) {
+                    long[] r = ConvolutionCheck.compare(m, c, channelsLast, 0);
+                    wrong += r[0];
+                    checked += r[1];
+                    if (r[0] > 0) {
+                        failing.add(
+                                c
+                                        + " channels"
+                                        + (channelsLast ? " channels-last" : "")
+                                        + ": "
+                                        + r[0]);
+                    }
                 }
             }
             out.put("conv_wrong", wrong);
@@ -71,11 +79,6 @@ final class OneDnnProbe {
             out.put("differing", differing);
         }
         System.out.println(new com.google.gson.Gson().toJson(out));
-    }
-
-    /** Returns {wrong, checked} over every output of the library's convolution check. */
-    private static long[] convolution(NDManager parent, int channels) {
-        return ConvolutionCheck.compare(parent, channels, 0);
     }
 
     /** Returns {non-finite passes, passes differing from the first, passes}; adds timings. */

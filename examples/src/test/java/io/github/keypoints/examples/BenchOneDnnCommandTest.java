@@ -30,8 +30,9 @@ class BenchOneDnnCommandTest {
         assertThat(j.get("cpu").getAsString()).isNotBlank();
         JsonArray rows = j.getAsJsonArray("rows");
         assertThat(rows).hasSize(2);
-        // Every output (batch 2, 32 filters, 56x76) of each of the 8 channel counts is compared.
-        int outputs = 8 * 2 * 32 * 56 * 76;
+        // Every output (batch 2, 32 filters, 56x76) of each of the 8 channel counts is compared,
+        // in the default layout and channels-last.
+        int outputs = 2 * 8 * 2 * 32 * 56 * 76;
         for (int i = 0; i < 2; i++) {
             JsonObject row = rows.get(i).getAsJsonObject();
             assertThat(row.get("isa").getAsString()).isEqualTo("SSE41");

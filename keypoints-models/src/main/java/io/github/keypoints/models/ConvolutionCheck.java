@@ -23,9 +23,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * wrong values for some channel counts, which silently ruins training and inference. The cure is
  * the environment variable {@code ONEDNN_MAX_CPU_ISA} (for example {@code SSE41}), read when the
  * native library starts, so it must be set before the JVM starts. This check runs three small
- * convolutions that failed there (12, 24 and 40 input channels, 32 filters, 58×78, batch 2) and
- * compares 256 sampled outputs of each with a plain Java sum (a few milliseconds); a mismatch stops
- * with an error that names the variable and the value to set.
+ * convolutions that failed there (12, 24 and 40 input channels, 32 filters, 58×78, batch 2), each
+ * in the default layout and channels-last (the layout {@link NoseTipNet} and {@link Imm58Net} run
+ * in on PyTorch, which takes other oneDNN kernels), and compares 256 sampled outputs of each with a
+ * plain Java sum (a few milliseconds); a mismatch stops with an error that names the variable and
+ * the value to set.
  *
  * <p>{@link KeypointModel} and the trainer call {@link #verify(String)} for every model they make;
  * only the first call per engine does any work. Set the system property {@value #SKIP_PROPERTY} to
@@ -74,30 +76,29 @@ public final class ConvolutionCheck {
     public static String run(String engine) {
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), engine)) {
             for (int channels : CHANNELS) {
-                int wrong = wrongOutputs(m, channels);
-                if (wrong > 0) {
-                    String isa = System.getenv("ONEDNN_MAX_CPU_ISA");
-                    return String.format(
-                            Locale.ROOT,
-                            "%s's 3x3 convolution with %d input channels gave %d wrong values out"
-                                    + " of %d checked against plain Java on this CPU"
-                                    + " (ONEDNN_MAX_CPU_ISA=%s). This is libtorch's oneDNN kernel"
-                                    + " bug, and it corrupts training and inference: set"
-                                    + " ONEDNN_MAX_CPU_ISA=SSE41 in the environment before starting"
-                                    + " the JVM (or use the MXNet engine). See docs/performance.md.",
-                            engine,
-                            channels,
-                            wrong,
-                            SAMPLES,
-                            isa == null ? "unset" : isa);
+                for (boolean channelsLast : new boolean[] {false, true}) {
+                    int wrong = (int) compare(m, channels, channelsLast, SAMPLES)[0];
+                    if (wrong > 0) {
+                        String isa = System.getenv("ONEDNN_MAX_CPU_ISA");
+                        return String.format(
+                                Locale.ROOT,
+                                "%s's 3x3 convolution with %d input channels%s gave %d wrong values out"
+                                        + " of %d checked against plain Java on this CPU"
+                                        + " (ONEDNN_MAX_CPU_ISA=%s). This is libtorch's oneDNN kernel"
+                                        + " bug, and it corrupts training and inference: set"
+                                        + " ONEDNN_MAX_CPU_ISA=SSE41 in the environment before starting"
+                                        + " the JVM (or use the MXNet engine). See docs/performance.md.",
+                                engine,
+                                channels,
+                                channelsLast ? " (channels-last)" : "",
+                                wrong,
+                                SAMPLES,
+                                isa == null ? "unset" : isa);
+                    }
                 }
             }
         }
         return "";
-    }
-
-    private static int wrongOutputs(NDManager m, int channels) {
-        return (int) compare(m, channels, SAMPLES)[0];
     }
 
     /**
@@ -113,6 +114,23 @@ public final class ConvolutionCheck {
      * @return {@code {wrong, compared}}
      */
     public static long[] compare(NDManager manager, int channels, int samples) {
+        return compare(manager, channels, false, samples);
+    }
+
+    /**
+     * Runs the comparison of {@link #compare(NDManager, int, int)} with the input in the default
+     * layout or laid out channels-last ({@link ChannelsLast}; on engines other than PyTorch the two
+     * are the same).
+     *
+     * @param manager where to run the convolution; its engine is the one compared
+     * @param channels the input channels
+     * @param channelsLast whether the input is laid out channels-last
+     * @param samples how many randomly chosen outputs to compare (seeded); 0 or less compares every
+     *     output
+     * @return {@code {wrong, compared}}
+     */
+    public static long[] compare(
+            NDManager manager, int channels, boolean channelsLast, int samples) {
         int batch = 2;
         int h = 58;
         int w = 78;
@@ -133,6 +151,9 @@ public final class ConvolutionCheck {
                 x[i] = (float) r.nextDouble();
             }
             NDArray in = m.create(x, s);
+            if (channelsLast) {
+                in = ChannelsLast.of(in);
+            }
             float[] out =
                     conv.forward(new ParameterStore(m, false), new NDList(in), false)
                             .head()
