@@ -2,7 +2,7 @@
 
 On the PyTorch engine NoseTipNet and Imm58Net start by laying their input out channels-last
 (ChannelsLast.java): libtorch then runs every convolution on oneDNN's nhwc kernels and skips the
-reorders into and out of its blocked layout, which were about a fifth of a training step. The
+reorders into and out of its blocked layout (docs/performance-training.md). The
 references do the same for the same networks, so that both sides run the same kernels: their
 parameters are converted once with `net.to(memory_format=torch.channels_last)` (a Python user's
 idiom; DJL keeps its parameters in the default layout and libtorch converts them per call), and
