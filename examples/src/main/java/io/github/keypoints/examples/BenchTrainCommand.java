@@ -37,7 +37,10 @@ import picocli.CommandLine.Spec;
 /**
  * {@code keypoints bench train}: the training-step time (forward, backward, Adam) of the reference
  * networks on each engine next to the same network in Python PyTorch ({@code bench/train_step.py})
- * on the same machine and thread count, plus inference time.
+ * on the same machine and thread count, plus inference time. The Java step enters the network as
+ * {@code KeypointTrainer} does, through {@code Trainer.forward(data, labels)}: a {@code
+ * SequentialBlock} has a separate path for that call, and a benchmark that took the other one once
+ * timed a layout the trainer did not get.
  */
 @Command(
         name = "train",
@@ -319,7 +322,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
                         long t1;
                         long t2;
                         try (GradientCollector gc = trainer.newGradientCollector()) {
-                            NDList preds = trainer.forward(new NDList(xa));
+                            NDList preds = trainer.forward(new NDList(xa), new NDList(ya));
                             NDArray loss = trainer.getLoss().evaluate(new NDList(ya), preds);
                             t1 = System.nanoTime();
                             gc.backward(loss);
@@ -376,7 +379,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
             NDArray xa = sub.create(x, xs);
             NDArray ya = sub.create(y, new Shape(c.batch(), c.outputs()));
             try (GradientCollector gc = trainer.newGradientCollector()) {
-                NDList preds = trainer.forward(new NDList(xa));
+                NDList preds = trainer.forward(new NDList(xa), new NDList(ya));
                 gc.backward(trainer.getLoss().evaluate(new NDList(ya), preds));
             }
             trainer.step();
