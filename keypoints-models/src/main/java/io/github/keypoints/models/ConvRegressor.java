@@ -11,6 +11,7 @@ import ai.djl.util.PairList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * The reference project's regressor shape: 3×3 convolutions chosen by the subclass, then flatten, a
@@ -58,15 +59,7 @@ abstract class ConvRegressor extends SequentialBlock implements KeypointBlock {
             NDList inputs,
             boolean training,
             PairList<String, Object> params) {
-        NDArray laidOut = laidOut(inputs);
-        if (laidOut == null) {
-            return super.forwardInternal(parameterStore, inputs, training, params);
-        }
-        try {
-            return super.forwardInternal(parameterStore, new NDList(laidOut), training, params);
-        } finally {
-            laidOut.close();
-        }
+        return laidOut(inputs, in -> super.forwardInternal(parameterStore, in, training, params));
     }
 
     /**
@@ -79,25 +72,24 @@ abstract class ConvRegressor extends SequentialBlock implements KeypointBlock {
             NDList data,
             NDList labels,
             PairList<String, Object> params) {
-        NDArray laidOut = laidOut(data);
-        if (laidOut == null) {
-            return super.forwardInternal(parameterStore, data, labels, params);
-        }
-        try {
-            return super.forwardInternal(parameterStore, new NDList(laidOut), labels, params);
-        } finally {
-            laidOut.close();
-        }
+        return laidOut(data, in -> super.forwardInternal(parameterStore, in, labels, params));
     }
 
-    /** The single input laid out channels-last, or null where that changes nothing. */
-    private static NDArray laidOut(NDList inputs) {
+    /** Runs {@code forward} on the single input laid out channels-last where that applies. */
+    private static NDList laidOut(NDList inputs, UnaryOperator<NDList> forward) {
         if (inputs.size() != 1) {
-            return null;
+            return forward.apply(inputs);
         }
         NDArray x = inputs.head();
         NDArray laidOut = ChannelsLast.of(x);
-        return laidOut == x ? null : laidOut;
+        if (laidOut == x) {
+            return forward.apply(inputs);
+        }
+        try {
+            return forward.apply(new NDList(laidOut));
+        } finally {
+            laidOut.close();
+        }
     }
 
     /** {@inheritDoc} */
