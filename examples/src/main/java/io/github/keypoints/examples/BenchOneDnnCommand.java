@@ -33,7 +33,8 @@ import picocli.CommandLine.Spec;
                     + " output), and the 58-point"
                     + " (120x90) and nose-tip (80x60) networks run --passes times on one batch of 8"
                     + " (non-finite outputs, outputs that differ from the first pass, median"
-                    + " forward ms). Each level"
+                    + " forward ms), and the time of the library's start-up check"
+                    + " (ConvolutionCheck) with the engine loaded. Each level"
                     + " runs idle and with a CPU-bound load the command starts and stops itself,"
                     + " --repeats times. Prints the CPU, a table, and the fastest level with no"
                     + " wrong, non-finite or differing result.",
@@ -79,6 +80,7 @@ final class BenchOneDnnCommand implements Callable<Integer> {
         long differing;
         final List<Double> ms = new ArrayList<>();
         final List<Double> noseMs = new ArrayList<>();
+        final List<Double> checkMs = new ArrayList<>();
         final List<String> failing = new ArrayList<>();
 
         boolean clean() {
@@ -91,6 +93,10 @@ final class BenchOneDnnCommand implements Callable<Integer> {
 
         double noseMedianMs() {
             return median(noseMs);
+        }
+
+        double checkMedianMs() {
+            return median(checkMs);
         }
 
         private static double median(List<Double> values) {
@@ -148,14 +154,15 @@ final class BenchOneDnnCommand implements Callable<Integer> {
                 loadAfter);
         System.out.printf(
                 Locale.ROOT,
-                "%-12s %-7s %15s %10s %10s %9s %9s%n",
+                "%-12s %-7s %15s %10s %10s %9s %9s %9s%n",
                 "isa",
                 "load",
                 "conv wrong",
                 "non-finite",
                 "differing",
                 "imm58 ms",
-                "nose ms");
+                "nose ms",
+                "check ms");
         List<Map<String, Object>> rows = new ArrayList<>();
         String fastest = null;
         double fastestMs = Double.POSITIVE_INFINITY;
@@ -164,7 +171,7 @@ final class BenchOneDnnCommand implements Callable<Integer> {
                 Tally t = (busy ? loaded : idle).get(isa);
                 System.out.printf(
                         Locale.ROOT,
-                        "%-12s %-7s %5d/%-9d %10d %10d %9.2f %9.2f%s%n",
+                        "%-12s %-7s %5d/%-9d %10d %10d %9.2f %9.2f %9.2f%s%n",
                         isa,
                         busy ? "loaded" : "idle",
                         t.convWrong,
@@ -173,6 +180,7 @@ final class BenchOneDnnCommand implements Callable<Integer> {
                         t.differing,
                         t.medianMs(),
                         t.noseMedianMs(),
+                        t.checkMedianMs(),
                         t.failing.isEmpty() ? "" : "  " + t.failing);
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("isa", isa);
@@ -184,6 +192,7 @@ final class BenchOneDnnCommand implements Callable<Integer> {
                 row.put("differing", t.differing);
                 row.put("imm58_forward_ms", t.medianMs());
                 row.put("nose_tip_forward_ms", t.noseMedianMs());
+                row.put("startup_check_ms", t.checkMedianMs());
                 row.put("failing", t.failing);
                 rows.add(row);
             }
@@ -221,6 +230,10 @@ final class BenchOneDnnCommand implements Callable<Integer> {
         t.differing += r.get("differing").getAsLong();
         t.ms.add(r.get("imm58_ms").getAsDouble());
         t.noseMs.add(r.get("nose_tip_ms").getAsDouble());
+        t.checkMs.add(r.get("check_ms").getAsDouble());
+        if (!r.get("check_passed").getAsBoolean()) {
+            t.failing.add("start-up check");
+        }
         r.getAsJsonArray("conv_failing").forEach(e -> t.failing.add(e.getAsString()));
     }
 

@@ -62,6 +62,11 @@ final class OneDnnProbe {
             out.put("conv_wrong", wrong);
             out.put("conv_checked", checked);
             out.put("conv_failing", failing);
+            // What the library's start-up check costs a user once per JVM (engine already loaded).
+            long t0 = System.nanoTime();
+            String check = ConvolutionCheck.run("PyTorch");
+            out.put("check_ms", (System.nanoTime() - t0) / 1e6);
+            out.put("check_passed", check.isEmpty());
             long nonFinite = 0;
             long differing = 0;
             long forwards = 0;

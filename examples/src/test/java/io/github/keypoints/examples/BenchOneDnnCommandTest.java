@@ -42,6 +42,7 @@ class BenchOneDnnCommandTest {
             assertThat(row.get("conv_wrong").getAsLong()).isZero();
             assertThat(row.get("non_finite").getAsLong()).isZero();
             assertThat(row.get("imm58_forward_ms").getAsDouble()).isPositive();
+            assertThat(row.get("startup_check_ms").getAsDouble()).isPositive();
         }
         assertThat(j.get("fastest_clean").getAsString()).isEqualTo("SSE41");
     }
