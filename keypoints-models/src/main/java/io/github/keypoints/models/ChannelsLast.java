@@ -13,9 +13,9 @@ import ai.djl.ndarray.types.Shape;
  * back, forward and backward. On the small-channel, large-image networks {@link NoseTipNet} and
  * {@link Imm58Net} skipping those reorders made a PyTorch training step 18–48 % faster on the
  * project's machine (docs/performance-training.md, "Channels-last activations"), so they start in
- * this layout. The values are the same; only the order of the floating-point sums inside the
- * kernels changes. The first flatten copies the activation back into the logical order, so a
- * network's output is an ordinary array.
+ * this layout. The values are equal up to rounding: only the order of the floating-point sums
+ * inside the kernels changes. The first flatten copies the activation back into the logical order,
+ * so a network's output is an ordinary array.
  *
  * <p>Only PyTorch has the notion; on other engines the input is returned as it is.
  */
