@@ -1,23 +1,31 @@
 package io.github.keypoints.models;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import java.util.function.UnaryOperator;
 
 /**
  * PyTorch's channels-last memory layout ({@code N × H × W × C} in memory, still {@code N × C × H ×
- * W} in shape) for the input of a convolution stack.
+ * W} in shape) for a convolution stack: its input and its convolution weights.
  *
  * <p>libtorch 2.7.1 runs a convolution whose input has channels-last strides on oneDNN's {@code
- * nhwc} kernels and hands back a channels-last output, which ReLU and max pooling keep; in the
- * default layout every convolution reorders its input into oneDNN's blocked layout and its output
- * back, forward and backward. On the small-channel, large-image networks {@link NoseTipNet} and
- * {@link Imm58Net} skipping those reorders made a PyTorch training step 18–48 % faster on the
- * project's machine (docs/performance-training.md, "Channels-last activations"), so they start in
- * this layout. The values are equal up to rounding: only the order of the floating-point sums
- * inside the kernels changes. The first flatten copies the activation back into the logical order,
- * so a network's output is an ordinary array.
+ * nhwc} kernels and hands back a channels-last output, which ReLU, batch norm, pooling and
+ * additions keep; in the default layout every convolution reorders its input into oneDNN's blocked
+ * layout and its output back, forward and backward. On the small-channel, large-image networks
+ * {@link NoseTipNet} and {@link Imm58Net} skipping those reorders made a PyTorch training step
+ * 18–48 % faster on the project's machine (docs/performance-training.md, "Channels-last
+ * activations"), so they start in this layout; {@link ResNet18} does too
+ * (docs/performance-inference.md). A network that runs channels-last also keeps its 4-D weights
+ * channels-last ({@link #layOutParameters}), otherwise libtorch converts every weight on every
+ * pass. The values are equal up to rounding: only the order of the floating-point sums inside the
+ * kernels changes. Flattening copies an activation back into the logical order, so a network's
+ * output is an ordinary array, and saved parameters are written in the logical order as always.
  *
- * <p>Only PyTorch has the notion; on other engines the input is returned as it is.
+ * <p>Only PyTorch has the notion; on other engines arrays are left as they are.
  */
 final class ChannelsLast {
     private ChannelsLast() {}
@@ -31,7 +39,7 @@ final class ChannelsLast {
      */
     static NDArray of(NDArray x) {
         Shape s = x.getShape();
-        if (s.dimension() != 4 || !"PyTorch".equals(x.getManager().getEngine().getEngineName())) {
+        if (s.dimension() != 4 || !isPyTorch(x)) {
             return x;
         }
         // N×H×W×C in memory: a permuted view, flattened (a copy unless C = 1), shaped back and
@@ -41,5 +49,78 @@ final class ChannelsLast {
                 NDArray nhwc = flat.reshape(s.get(0), s.get(2), s.get(3), s.get(1))) {
             return nhwc.transpose(0, 3, 1, 2);
         }
+    }
+
+    /**
+     * Runs {@code forward} on the single input laid out channels-last ({@link #of}), closing the
+     * laid-out copy afterwards; several inputs, or an input the layout leaves alone, go in as they
+     * are.
+     *
+     * @param inputs the block's inputs
+     * @param forward the block's forward pass
+     * @return what {@code forward} returns
+     */
+    static NDList forward(NDList inputs, UnaryOperator<NDList> forward) {
+        if (inputs.size() != 1) {
+            return forward.apply(inputs);
+        }
+        NDArray x = inputs.head();
+        NDArray laidOut = of(x);
+        if (laidOut == x) {
+            return forward.apply(inputs);
+        }
+        try {
+            return forward.apply(new NDList(laidOut));
+        } finally {
+            laidOut.close();
+        }
+    }
+
+    /**
+     * Whether {@code block} is one of the networks that run channels-last on PyTorch: {@link
+     * ConvRegressor}s and {@link ResNet18}.
+     *
+     * @param block a network
+     * @return whether its input and weights are laid out channels-last
+     */
+    static boolean isUsedBy(Block block) {
+        return block instanceof ConvRegressor || block instanceof ResNet18;
+    }
+
+    /**
+     * Gives every initialised 4-D parameter of {@code block} channels-last strides, in place: the
+     * parameter keeps its Java array (so a trainer's parameter store and an optimiser's state stay
+     * valid), its values and whether it asks for a gradient; only the libtorch tensor behind it is
+     * replaced by a channels-last copy. Loading values ({@code NDArray.set}, a new tensor) gives
+     * the default layout back, so the networks call this after initialising and after loading. Does
+     * nothing on other engines.
+     *
+     * @param block a network
+     */
+    static void layOutParameters(Block block) {
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            Parameter parameter = p.getValue();
+            if (!parameter.isInitialized()) {
+                continue;
+            }
+            NDArray w = parameter.getArray();
+            if (w.getShape().dimension() != 4 || !isPyTorch(w)) {
+                continue;
+            }
+            boolean gradient = w.hasGradient();
+            // Outside autograd (stopGradient), into a tensor of its own: a parameter must not be a
+            // view, and duplicate (libtorch's clone) keeps the view's strides.
+            try (NDArray values = w.stopGradient();
+                    NDArray view = of(values)) {
+                w.intern(view.duplicate());
+            }
+            if (gradient) {
+                w.setRequiresGradient(true);
+            }
+        }
+    }
+
+    private static boolean isPyTorch(NDArray x) {
+        return "PyTorch".equals(x.getManager().getEngine().getEngineName());
     }
 }

@@ -1,17 +1,21 @@
 package io.github.keypoints.models;
 
-import ai.djl.ndarray.NDArray;
+import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Blocks;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import java.io.DataInputStream;
+import java.io.IOException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 
 /**
  * The reference project's regressor shape: 3×3 convolutions chosen by the subclass, then flatten, a
@@ -20,9 +24,9 @@ import java.util.function.UnaryOperator;
  * <p>{@link Imm58Net} and {@link NoseTipNet} differ only in where they pool; the settings, the
  * saved configuration and the fully connected head live here once.
  *
- * <p>On PyTorch the convolutions run on channels-last activations ({@link ChannelsLast}): for these
- * small-channel networks on large images that saves oneDNN's layout reorders around every
- * convolution. Outputs and saved parameters are those of the default layout.
+ * <p>On PyTorch the convolutions run on channels-last activations and weights ({@link
+ * ChannelsLast}): for these small-channel networks on large images that saves oneDNN's layout
+ * reorders around every convolution. Outputs and saved parameters are those of the default layout.
  */
 abstract class ConvRegressor extends SequentialBlock implements KeypointBlock {
 
@@ -59,7 +63,8 @@ abstract class ConvRegressor extends SequentialBlock implements KeypointBlock {
             NDList inputs,
             boolean training,
             PairList<String, Object> params) {
-        return laidOut(inputs, in -> super.forwardInternal(parameterStore, in, training, params));
+        return ChannelsLast.forward(
+                inputs, in -> super.forwardInternal(parameterStore, in, training, params));
     }
 
     /**
@@ -72,24 +77,26 @@ abstract class ConvRegressor extends SequentialBlock implements KeypointBlock {
             NDList data,
             NDList labels,
             PairList<String, Object> params) {
-        return laidOut(data, in -> super.forwardInternal(parameterStore, in, labels, params));
+        return ChannelsLast.forward(
+                data, in -> super.forwardInternal(parameterStore, in, labels, params));
     }
 
-    /** Runs {@code forward} on the single input laid out channels-last where that applies. */
-    private static NDList laidOut(NDList inputs, UnaryOperator<NDList> forward) {
-        if (inputs.size() != 1) {
-            return forward.apply(inputs);
+    /** {@inheritDoc} On PyTorch the new weights are then laid out channels-last. */
+    @Override
+    public void initialize(NDManager manager, DataType dataType, Shape... inputShapes) {
+        boolean fresh = !isInitialized();
+        super.initialize(manager, dataType, inputShapes);
+        if (fresh) {
+            ChannelsLast.layOutParameters(this);
         }
-        NDArray x = inputs.head();
-        NDArray laidOut = ChannelsLast.of(x);
-        if (laidOut == x) {
-            return forward.apply(inputs);
-        }
-        try {
-            return forward.apply(new NDList(laidOut));
-        } finally {
-            laidOut.close();
-        }
+    }
+
+    /** {@inheritDoc} On PyTorch the loaded weights are then laid out channels-last. */
+    @Override
+    public void loadParameters(NDManager manager, DataInputStream is)
+            throws IOException, MalformedModelException {
+        super.loadParameters(manager, is);
+        ChannelsLast.layOutParameters(this);
     }
 
     /** {@inheritDoc} */

@@ -476,6 +476,9 @@ public final class KeypointModel implements AutoCloseable {
                 param.set(values);
             }
         }
+        if (ChannelsLast.isUsedBy(target)) {
+            ChannelsLast.layOutParameters(target);
+        }
     }
 
     private static Shape inputShape(ModelSpec spec, long batch) {

@@ -1,5 +1,6 @@
 package io.github.keypoints.models;
 
+import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -15,6 +16,8 @@ import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import java.io.DataInputStream;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -49,6 +52,11 @@ import java.util.Map;
  * PyTorch's momentum 0.1 (DJL's 0.9). The default initialiser is {@link TorchDefaultInitializer}
  * for every layer; note that torchvision itself initialises ResNet convolutions with Kaiming-normal
  * (fan-out) instead, which matters only when training from scratch.
+ *
+ * <p>On PyTorch the network runs channels-last ({@link ChannelsLast}): its input and its
+ * convolution weights get channels-last strides, which measured faster on the project's machine at
+ * 224×224 (docs/performance-inference.md). Outputs and saved parameters are those of the default
+ * layout.
  *
  * <pre>{@code
  * ResNet18 net = ResNet18.builder().setOutputs(136).optInputChannels(1).build();
@@ -162,6 +170,12 @@ public final class ResNet18 extends AbstractBlock implements KeypointBlock {
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         checkChannels(inputs.head().getShape());
+        return ChannelsLast.forward(inputs, in -> layers(ps, in, training, params));
+    }
+
+    /** The layers on the input as it comes, without the layout step (package-private for tests). */
+    NDList layers(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDList x = conv1.forward(ps, inputs, training, params);
         x = Activation.relu(bn1.forward(ps, x, training, params));
         x = new NDList(maxPool(x.head(), training));
@@ -192,6 +206,24 @@ public final class ResNet18 extends AbstractBlock implements KeypointBlock {
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         return new Shape[] {new Shape(inputShapes[0].get(0), outputs)};
+    }
+
+    /** {@inheritDoc} On PyTorch the new weights are then laid out channels-last. */
+    @Override
+    public void initialize(NDManager manager, DataType dataType, Shape... inputShapes) {
+        boolean fresh = !isInitialized();
+        super.initialize(manager, dataType, inputShapes);
+        if (fresh) {
+            ChannelsLast.layOutParameters(this);
+        }
+    }
+
+    /** {@inheritDoc} On PyTorch the loaded weights are then laid out channels-last. */
+    @Override
+    public void loadParameters(NDManager manager, DataInputStream is)
+            throws IOException, MalformedModelException {
+        super.loadParameters(manager, is);
+        ChannelsLast.layOutParameters(this);
     }
 
     /** {@inheritDoc} */

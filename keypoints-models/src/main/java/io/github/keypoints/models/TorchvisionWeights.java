@@ -153,6 +153,8 @@ public final class TorchvisionWeights {
                 float[] data = v.getValue().toType(DataType.FLOAT32, false).toFloatArray();
                 v.getKey().getArray().set(FloatBuffer.wrap(data));
             }
+            // NDArray.set gives a PyTorch tensor the default layout back.
+            ChannelsLast.layOutParameters(net);
             return new Report(imported, ignored, summed);
         }
     }

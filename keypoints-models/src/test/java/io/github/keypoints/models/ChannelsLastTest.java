@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.Device;
+import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -12,17 +13,23 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import ai.djl.training.Trainer;
+import ai.djl.training.TrainingConfig;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
 import ai.djl.util.Pair;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
-import java.lang.reflect.Field;
-import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -62,7 +69,7 @@ class ChannelsLastTest {
      * or libtorch upgrade turned the layout into a no-op, this fails.
      */
     @Test
-    void aPyTorchConvolutionKeepsTheLayout() throws ReflectiveOperationException {
+    void aPyTorchConvolutionKeepsTheLayout() {
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             Block conv = Conv2d.builder().setKernelShape(new Shape(3, 3)).setFilters(8).build();
             Shape shape = new Shape(2, 1, 12, 10);
@@ -71,29 +78,48 @@ class ChannelsLastTest {
             ParameterStore ps = new ParameterStore(manager, false);
             NDArray plain = conv.forward(ps, new NDList(x), false).head();
             NDArray laidOut = conv.forward(ps, new NDList(ChannelsLast.of(x)), false).head();
-            assertThat(isContiguous(plain)).isTrue();
-            assertThat(isContiguous(laidOut)).isFalse();
+            assertThat(TorchLayout.isContiguous(plain)).isTrue();
+            assertThat(TorchLayout.isContiguous(laidOut)).isFalse();
             assertThat(laidOut.toFloatArray()).containsExactly(plain.toFloatArray(), within(1e-5f));
         }
     }
 
     /**
-     * The regressors compute what their layers compute in the default layout — outputs and the
-     * first convolution's weight gradient — while a network without the layout takes its input as
-     * it is.
+     * The channels-last networks compute what their layers compute in the default layout, run on a
+     * twin with the same values in ordinary contiguous tensors and without the input's layout step:
+     * outputs and the first convolution's weight gradient, in inference and in training mode.
+     *
+     * <p>Seeded: the two layouts sum in different orders, and for a few random draws in a hundred
+     * that rounding decides a near-tie of a ReLU or a max pooling window, where the gradient jumps
+     * (by up to 1 % of its largest element in an ad hoc scan of 150 seeds, each time with one of
+     * the two float32 layouts agreeing with a float64 run and the other not, either way round). A
+     * fixed draw keeps the bound tight and the test deterministic.
      */
     @ParameterizedTest
-    @CsvSource({"nose-tip, 80, 60", "imm58, 120, 90"})
-    void regressorsGiveTheDefaultLayoutsOutputsAndGradients(
-            String architecture, int width, int height) {
+    @CsvSource({"nose-tip, 80, 60", "imm58, 120, 90", "resnet18, 40, 32"})
+    void giveTheDefaultLayoutsOutputsAndGradients(String architecture, int width, int height) {
         KeypointBlock block = ModelZoo.create(architecture, 6);
+        KeypointBlock twin = ModelZoo.create(architecture, 6);
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+            Engine.getEngine("PyTorch").setRandomSeed(7);
             Shape shape = new Shape(3, 1, height, width);
             block.initialize(manager, DataType.FLOAT32, shape);
+            twin.initialize(manager, DataType.FLOAT32, shape);
+            for (int i = 0; i < block.getParameters().size(); i++) {
+                NDArray from = block.getParameters().valueAt(i).getArray();
+                NDArray to = twin.getParameters().valueAt(i).getArray();
+                boolean gradient = to.hasGradient();
+                try (NDArray fresh = manager.create(from.toFloatArray(), from.getShape())) {
+                    to.intern(fresh.duplicate()); // a tensor with its own storage, as KeypointModel
+                }
+                to.setRequiresGradient(gradient);
+            }
+            assertThat(TorchLayout.channelsLastWeights(block)[0]).isPositive();
+            assertThat(TorchLayout.channelsLastWeights(twin)[0]).isZero();
             NDArray x = manager.randomUniform(-1f, 1f, shape);
             for (boolean training : new boolean[] {false, true}) {
                 float[][] ours = pass(manager, block, x, training, false);
-                float[][] plain = pass(manager, block, x, training, true);
+                float[][] plain = pass(manager, twin, x, training, true);
                 assertThat(ours[0])
                         .as("%s output, training %s", architecture, training)
                         .containsExactly(plain[0], within(1e-4f));
@@ -107,11 +133,76 @@ class ChannelsLastTest {
     }
 
     /**
+     * The weights stay channels-last through everything that replaces or updates them: a fresh
+     * initialisation, loading saved parameters (the values come back unchanged) and training steps
+     * through DJL's trainer, whose parameter store keeps the parameters' arrays.
+     */
+    @ParameterizedTest
+    @CsvSource({"imm58, 120, 90", "resnet18, 40, 32"})
+    void weightsStayChannelsLastThroughLoadingAndTraining(
+            String architecture, int width, int height) throws Exception {
+        Shape shape = new Shape(2, 1, height, width);
+        try (Model model = Model.newInstance("layout", Device.cpu(), "PyTorch")) {
+            KeypointBlock block = ModelZoo.create(architecture, 6);
+            model.setBlock(block);
+            block.initialize(model.getNDManager(), DataType.FLOAT32, shape);
+            int[] counts = TorchLayout.channelsLastWeights(block);
+            assertThat(counts[1]).isPositive();
+            assertThat(counts[0]).as("after initialising").isEqualTo(counts[1]);
+
+            ByteArrayOutputStream saved = new ByteArrayOutputStream();
+            block.saveParameters(new DataOutputStream(saved));
+            KeypointBlock loaded = ModelZoo.create(architecture, 6);
+            loaded.initialize(model.getNDManager(), DataType.FLOAT32, shape);
+            loaded.loadParameters(
+                    model.getNDManager(),
+                    new DataInputStream(new ByteArrayInputStream(saved.toByteArray())));
+            assertThat(TorchLayout.channelsLastWeights(loaded)[0])
+                    .as("after loading")
+                    .isEqualTo(counts[1]);
+            for (int i = 0; i < block.getParameters().size(); i++) {
+                assertThat(loaded.getParameters().valueAt(i).getArray().toFloatArray())
+                        .as(block.getParameters().keyAt(i))
+                        .isEqualTo(block.getParameters().valueAt(i).getArray().toFloatArray());
+            }
+
+            KeypointBlock trained = ModelZoo.create(architecture, 6);
+            model.setBlock(trained);
+            TrainingConfig config =
+                    new DefaultTrainingConfig(Loss.l2Loss())
+                            .optOptimizer(Optimizer.adam().build())
+                            .optDevices(new Device[] {Device.cpu()});
+            try (Trainer trainer = model.newTrainer(config)) {
+                trainer.initialize(shape);
+                NDArray w = trained.getParameters().get(0).getValue().getArray();
+                float[] before = w.toFloatArray();
+                for (int step = 0; step < 2; step++) {
+                    try (NDManager sub = trainer.getManager().newSubManager()) {
+                        NDArray x = sub.randomUniform(0f, 1f, shape);
+                        NDArray y = sub.randomUniform(0f, 1f, new Shape(2, 6));
+                        try (GradientCollector gc = trainer.newGradientCollector()) {
+                            NDList out = trainer.forward(new NDList(x), new NDList(y));
+                            NDArray loss = trainer.getLoss().evaluate(new NDList(y), out);
+                            assertThat(loss.getFloat()).isFinite();
+                            gc.backward(loss);
+                        }
+                        trainer.step();
+                    }
+                }
+                assertThat(w.toFloatArray()).isNotEqualTo(before);
+                assertThat(TorchLayout.channelsLastWeights(trained)[0])
+                        .as("after training steps")
+                        .isEqualTo(counts[1]);
+            }
+        }
+    }
+
+    /**
      * Which networks lay their input out, read from libtorch's operator profiler: the first
-     * operator of a pass is the permutation of the input for the regressors and not for the others
-     * (whose convolutions were measured no faster channels-last). Both ways into a block are
-     * checked: without labels (inference, {@code Trainer.forward(data)}) and with them (what {@code
-     * Trainer.forward(data, labels)} and so {@code KeypointTrainer} call).
+     * operator of a pass is the permutation of the input for the regressors and ResNet-18 and not
+     * for the others (whose convolutions were measured no faster channels-last). Both ways into a
+     * block are checked: without labels (inference, {@code Trainer.forward(data)}) and with them
+     * (what {@code Trainer.forward(data, labels)} and so {@code KeypointTrainer} call).
      */
     @ParameterizedTest
     @CsvSource({
@@ -119,9 +210,9 @@ class ChannelsLastTest {
         "imm58, 120, 90, true",
         "landmark-cnn, 64, 64, false",
         "heatmap, 40, 32, false",
-        "resnet18, 32, 32, false"
+        "resnet18, 32, 32, true"
     })
-    void onlyTheRegressorsStartWithTheLayout(
+    void onlyTheChannelsLastNetworksStartWithTheLayout(
             String architecture, int width, int height, boolean laidOut, @TempDir Path dir)
             throws IOException {
         KeypointBlock block = ModelZoo.create(architecture, 6);
@@ -169,21 +260,26 @@ class ChannelsLastTest {
                         .equals("[2,1," + height + "," + width + "]");
     }
 
-    /** Runs the block (or its layers one by one, skipping the layout), returns output, gradient. */
+    /**
+     * Runs the block (or its layers without the layout step) on {@code x}, returns its output and
+     * its first parameter's gradient.
+     */
     private static float[][] pass(
-            NDManager manager, Block block, NDArray x, boolean training, boolean layerByLayer) {
+            NDManager manager, Block block, NDArray x, boolean training, boolean layers) {
         try (NDManager sub = manager.newSubManager();
-                GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                GradientCollector gc = manager.getEngine().newGradientCollector()) {
             gc.zeroGradients(); // the previous pass's gradient would add up
             ParameterStore ps = new ParameterStore(sub, false);
             NDList out;
-            if (layerByLayer) {
+            if (!layers) {
+                out = block.forward(ps, new NDList(x), training);
+            } else if (block instanceof ResNet18) {
+                out = ((ResNet18) block).layers(ps, new NDList(x), training, null);
+            } else {
                 out = new NDList(x);
                 for (Pair<String, Block> layer : block.getChildren()) {
                     out = layer.getValue().forward(ps, out, training);
                 }
-            } else {
-                out = block.forward(ps, new NDList(x), training);
             }
             gc.backward(out.head().mul(out.head()).sum());
             NDArray weight = block.getParameters().get(0).getValue().getArray();
@@ -197,15 +293,5 @@ class ChannelsLastTest {
             max = Math.max(max, Math.abs(v));
         }
         return max;
-    }
-
-    /** libtorch's {@code is_contiguous()}, which DJL keeps package-private. */
-    private static boolean isContiguous(NDArray array) throws ReflectiveOperationException {
-        Class<?> library = Class.forName("ai.djl.pytorch.jni.PyTorchLibrary");
-        Field lib = library.getDeclaredField("LIB");
-        lib.setAccessible(true);
-        Method isContiguous = library.getDeclaredMethod("torchIsContiguous", long.class);
-        isContiguous.setAccessible(true);
-        return (Boolean) isContiguous.invoke(lib.get(null), ((PtNDArray) array).getHandle());
     }
 }

@@ -101,6 +101,12 @@ class TorchvisionWeightsTest {
                     assertThat(gray[o * 49 + k]).isCloseTo(sum, within(1e-5f));
                 }
             }
+            if ("PyTorch".equals(engine)) {
+                // NDArray.set gave the tensors the default layout; the load lays them out again
+                int[] layout = TorchLayout.channelsLastWeights(net);
+                assertThat(layout[1]).isPositive();
+                assertThat(layout[0]).as("channels-last convolution weights").isEqualTo(layout[1]);
+            }
             // the 136-output head keeps its fresh initialisation
             assertThat(params.get("fc.weight").getArray().toFloatArray()).isEqualTo(headBefore);
             float[] out =
