@@ -208,7 +208,8 @@ def build(model, outputs, h, w, cnn, landmarker):
     if model == "imm58":
         return imm58(outputs, h, w)
     if model == "resnet18":
-        return ResNet18(outputs)
+        # Channels-last like the library's ResNet18 on PyTorch (layout.py).
+        return channels_last(nn.Sequential(ResNet18(outputs)))
     if model == "heatmap":
         return HeatmapNet(outputs)
     raise SystemExit("unknown model '%s'; known: nose-tip, imm58, resnet18, heatmap, landmark-cnn"

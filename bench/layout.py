@@ -1,14 +1,14 @@
-"""The memory layout keypoints-models gives its regressors on PyTorch, for the Python references.
+"""The memory layout keypoints-models gives some networks on PyTorch, for the Python references.
 
-On the PyTorch engine NoseTipNet and Imm58Net start by laying their input out channels-last
-(ChannelsLast.java): libtorch then runs every convolution on oneDNN's nhwc kernels and skips the
-reorders into and out of its blocked layout (docs/performance-training.md). The
-references do the same for the same networks, so that both sides run the same kernels: their
-parameters are converted once with `net.to(memory_format=torch.channels_last)` (a Python user's
-idiom; DJL keeps its parameters in the default layout and libtorch converts them per call), and
-their input goes through `ChannelsLast`, which gives even a one-channel input channels-last
-strides (`x.contiguous(memory_format=torch.channels_last)` leaves a one-channel tensor as it is, so
-the first convolution would stay in the default layout).
+On the PyTorch engine NoseTipNet, Imm58Net and ResNet18 start by laying their input out
+channels-last and keep their convolution weights channels-last (ChannelsLast.java): libtorch then
+runs every convolution on oneDNN's nhwc kernels and skips the reorders into and out of its blocked
+layout (docs/performance-training.md, docs/performance-inference.md). The references do the same
+for the same networks, so that both sides run the same kernels: their parameters are converted
+once with `net.to(memory_format=torch.channels_last)` (a Python user's idiom), and their input
+goes through `ChannelsLast`, which gives even a one-channel input channels-last strides
+(`x.contiguous(memory_format=torch.channels_last)` leaves a one-channel tensor as it is, so the
+first convolution would stay in the default layout).
 """
 import torch
 import torch.nn as nn
@@ -24,6 +24,6 @@ class ChannelsLast(nn.Module):
 
 
 def channels_last(net):
-    """`net` (a regressor's layers in an nn.Sequential) with its input and parameters laid out
+    """`net` (a network's layers in an nn.Sequential) with its input and parameters laid out
     channels-last."""
     return nn.Sequential(ChannelsLast(), *net).to(memory_format=torch.channels_last)
