@@ -20,6 +20,7 @@ import torch
 import torch.nn as nn
 
 from bench_timing import median_ms
+from infer_reference import ResNet18
 from layout import channels_last
 
 argv = sys.argv[1:]
@@ -58,9 +59,15 @@ def imm58():
 
 
 
+def resnet18():
+    # ResNet18 with 136 outputs (infer_reference.py); channels-last like the library's (layout.py).
+    return channels_last(nn.Sequential(ResNet18(136)))
+
+
 cases = {
     "imm58": (imm58, 32, 180, 240, 116, 5, 2),
     "nose-tip": (nose_tip, 15, 60, 80, 2, 20, 10),
+    "resnet18": (resnet18, 16, 224, 224, 136, 3, 1),
 }
 only = argv[1].split(",") if len(argv) > 1 else list(cases)
 out = {}

@@ -62,7 +62,9 @@ public final class BenchTrainCommand implements Callable<Integer> {
             names = "--cases",
             defaultValue = "imm58,nose-tip",
             split = ",",
-            description = "Cases (default ${DEFAULT-VALUE}).")
+            description =
+                    "Cases (default ${DEFAULT-VALUE}); also resnet18: ResNet-18 at 224x224, batch"
+                            + " 16, 136 outputs, 3 timed steps after 1.")
     List<String> cases;
 
     private record Case(
@@ -74,9 +76,11 @@ public final class BenchTrainCommand implements Callable<Integer> {
                 return new Case("imm58", 32, 240, 180, 116, 5, 2);
             case "nose-tip":
                 return new Case("nose-tip", 15, 80, 60, 2, 20, 10);
+            case "resnet18":
+                return new Case("resnet18", 16, 224, 224, 136, 3, 1);
             default:
                 throw new IllegalArgumentException(
-                        "--cases: unknown case '" + name + "'; known: imm58, nose-tip");
+                        "--cases: unknown case '" + name + "'; known: imm58, nose-tip, resnet18");
         }
     }
 
