@@ -9,6 +9,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import io.github.keypoints.data.LandmarkScheme;
@@ -140,6 +141,12 @@ class KeypointModelTest {
                     .containsEntry("seed", "7");
             assertThat(loaded.spec().withProvenance(Map.of())).isNotNull();
             float[] after = run(loaded, shape, loadOn);
+            Block block = loaded.block();
+            if (loadOn.equals("PyTorch") && ChannelsLast.isUsedBy(block)) {
+                // the copied values come as new, contiguous tensors: laid out again after loading
+                int[] layout = TorchLayout.channelsLastWeights(block);
+                assertThat(layout[0]).as("channels-last weights").isEqualTo(layout[1]);
+            }
             assertThat(after).hasSize(before.length);
             float tolerance = saveOn.equals(loadOn) ? 0f : 1e-4f;
             for (int i = 0; i < after.length; i++) {
