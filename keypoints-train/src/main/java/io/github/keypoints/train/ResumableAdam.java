@@ -15,8 +15,10 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Adam (<a href="https://arxiv.org/abs/1412.6980">Kingma and Ba, 2015</a>) whose whole state — the
@@ -42,6 +44,9 @@ public final class ResumableAdam extends Optimizer {
     private final Map<String, NDArray> means = new HashMap<>();
     private final Map<String, NDArray> variances = new HashMap<>();
     private final Map<String, Integer> counts = new HashMap<>();
+
+    /** Names whose moments came from {@link #loadState} and are not yet laid out like weights. */
+    private final Set<String> restored = new HashSet<>();
 
     private ResumableAdam(Builder b) {
         super(b);
@@ -73,8 +78,9 @@ public final class ResumableAdam extends Optimizer {
         double coef2 = 1.0 - Math.pow(beta2, t);
         float lr = learningRate.getNewValue(t);
         float corrected = (float) (lr * Math.sqrt(coef2) / coef1);
-        NDArray mean = means.computeIfAbsent(name, k -> detached(weight.zerosLike()));
-        NDArray variance = variances.computeIfAbsent(name, k -> detached(weight.zerosLike()));
+        NDArray mean = state(means, name, weight);
+        NDArray variance = state(variances, name, weight);
+        restored.remove(name);
         NDArrayEx ex = weight.getNDArrayInternal();
         ex.adamUpdate(
                 new NDList(weight, grad, mean, variance),
@@ -89,6 +95,32 @@ public final class ResumableAdam extends Optimizer {
                 epsilon,
                 true,
                 false);
+    }
+
+    /**
+     * Returns the named moment, created as zeros or, once after {@link #loadState}, the restored
+     * values, in either case laid out in memory like {@code weight}. Arrays computed from the
+     * weight ({@code weight.mul(0)}) take its strides: on PyTorch a channels-last weight (see
+     * keypoints-models' networks) then gets channels-last moments, and the update runs over three
+     * arrays of one layout instead of strided reads ({@code zerosLike} and a decoded array are
+     * contiguous). {@code 0 × w + m} is {@code m} exactly for finite weights.
+     */
+    private NDArray state(Map<String, NDArray> moments, String name, NDArray weight) {
+        NDArray current = moments.get(name);
+        if (current != null && !restored.contains(name)) {
+            return current;
+        }
+        NDArray laidOut;
+        if (current == null) {
+            laidOut = weight.mul(0);
+        } else {
+            try (NDArray zeros = weight.mul(0)) {
+                laidOut = zeros.add(current);
+            }
+            current.close();
+        }
+        moments.put(name, detached(laidOut));
+        return laidOut;
     }
 
     private static NDArray detached(NDArray a) {
@@ -159,12 +191,14 @@ public final class ResumableAdam extends Optimizer {
             means.clear();
             variances.clear();
             counts.clear();
+            restored.clear();
             int n = in.readInt();
             for (int i = 0; i < n; i++) {
                 String name = in.readUTF();
                 counts.put(name, in.readInt());
                 means.put(name, readArray(manager, in));
                 variances.put(name, readArray(manager, in));
+                restored.add(name);
             }
         }
     }
