@@ -30,7 +30,8 @@ import java.util.SplittableRandom;
  */
 final class OneDnnProbe {
 
-    private static final int[] CHANNELS = {1, 8, 12, 16, 24, 32, 40, 64};
+    /** The input channel counts whose convolutions are compared with plain Java. */
+    static final int[] CHANNELS = {1, 8, 12, 16, 24, 32, 40, 64};
 
     private OneDnnProbe() {}
 

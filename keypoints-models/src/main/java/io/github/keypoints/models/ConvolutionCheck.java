@@ -79,26 +79,53 @@ public final class ConvolutionCheck {
                 for (boolean channelsLast : new boolean[] {false, true}) {
                     int wrong = (int) compare(m, channels, channelsLast, SAMPLES)[0];
                     if (wrong > 0) {
-                        String isa = System.getenv("ONEDNN_MAX_CPU_ISA");
-                        return String.format(
-                                Locale.ROOT,
-                                "%s's 3x3 convolution with %d input channels%s gave %d wrong values out"
-                                        + " of %d checked against plain Java on this CPU"
-                                        + " (ONEDNN_MAX_CPU_ISA=%s). This is libtorch's oneDNN kernel"
-                                        + " bug, and it corrupts training and inference: set"
-                                        + " ONEDNN_MAX_CPU_ISA=SSE41 in the environment before starting"
-                                        + " the JVM (or use the MXNet engine). See docs/performance.md.",
+                        return failure(
                                 engine,
                                 channels,
-                                channelsLast ? " (channels-last)" : "",
+                                channelsLast,
                                 wrong,
                                 SAMPLES,
-                                isa == null ? "unset" : isa);
+                                System.getenv("ONEDNN_MAX_CPU_ISA"));
                     }
                 }
             }
         }
         return "";
+    }
+
+    /**
+     * The error a wrong convolution gets: what was wrong, at which level, and what to set.
+     *
+     * @param engine the engine name
+     * @param channels the input channels of the wrong convolution
+     * @param channelsLast whether its input was channels-last
+     * @param wrong how many compared outputs were wrong
+     * @param compared how many outputs were compared
+     * @param isa the value of {@code ONEDNN_MAX_CPU_ISA}, or {@code null} when unset
+     * @return the message
+     */
+    static String failure(
+            String engine,
+            int channels,
+            boolean channelsLast,
+            long wrong,
+            long compared,
+            String isa) {
+        return String.format(
+                Locale.ROOT,
+                "%s's 3x3 convolution with %d input channels%s gave %d wrong values out of %d"
+                        + " checked against plain Java on this CPU (ONEDNN_MAX_CPU_ISA=%s). This is"
+                        + " libtorch's oneDNN kernel bug, and it corrupts training and inference:"
+                        + " set ONEDNN_MAX_CPU_ISA=SSE41 in the environment before starting the JVM"
+                        + " (`./keypoints bench onednn` finds the fastest level that is right on"
+                        + " this CPU; the ./keypoints launcher chooses it by itself), or use the"
+                        + " MXNet engine. See docs/performance.md.",
+                engine,
+                channels,
+                channelsLast ? " (channels-last)" : "",
+                wrong,
+                compared,
+                isa == null ? "unset" : isa);
     }
 
     /**

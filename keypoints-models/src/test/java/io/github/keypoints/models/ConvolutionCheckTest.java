@@ -23,6 +23,20 @@ class ConvolutionCheckTest {
     }
 
     @Test
+    void aFailureSaysWhatWasWrongAtWhichLevelAndWhatToSet() {
+        String m = ConvolutionCheck.failure("PyTorch", 24, false, 254, 256, "AVX512_CORE");
+        assertThat(m)
+                .contains(
+                        "24 input channels gave 254 wrong values out of 256",
+                        "(ONEDNN_MAX_CPU_ISA=AVX512_CORE)",
+                        "set ONEDNN_MAX_CPU_ISA=SSE41",
+                        "./keypoints bench onednn")
+                .doesNotContain("channels-last");
+        assertThat(ConvolutionCheck.failure("PyTorch", 12, true, 1, 256, null))
+                .contains("12 input channels (channels-last)", "ONEDNN_MAX_CPU_ISA=unset");
+    }
+
+    @Test
     void otherEnginesAreNotChecked() {
         ConvolutionCheck.verify("NoSuchEngine"); // would throw if it tried to start the engine
     }

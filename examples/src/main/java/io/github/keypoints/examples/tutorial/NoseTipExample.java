@@ -27,11 +27,12 @@ import java.util.Set;
  * ./keypoints example nose-tip --data ../shared/data/imm_face_db [--epochs 8] [--out runs/example-nose-tip]
  * </pre>
  *
- * <p>The launcher sets {@code ONEDNN_MAX_CPU_ISA=AVX512_CORE}, the fastest level {@code ./keypoints
- * bench onednn} found right. libtorch 2.7.1's oneDNN convolutions computed wrong values on one of
- * our AMD EPYC machines with the AVX-512 and AVX2 kernels — the half-channel net (12/16/16) got a
- * NaN loss from the first batches under AVX2 — and right ones under SSE41; on such a CPU the
- * library's start-up check stops with an error that says to set {@code SSE41}.
+ * <p>Unless {@code ONEDNN_MAX_CPU_ISA} is set, the launcher finds the fastest oneDNN level at which
+ * libtorch's convolutions are right on this CPU, once per CPU. libtorch 2.7.1's oneDNN convolutions
+ * compute wrong values on our AMD EPYC machines with the AVX-512 and AVX2 kernels — the
+ * half-channel net (12/16/16) got a NaN loss from the first batches under AVX2 — and right ones
+ * under SSE41; on such a CPU the library's start-up check stops with an error that says to set
+ * {@code SSE41}.
  *
  * <p>Each run folder gets {@code loss-curve.png}, {@code gallery.png} (best and worst validation
  * faces with the true nose tip and the prediction drawn), {@code filters.png}, {@code history.csv}

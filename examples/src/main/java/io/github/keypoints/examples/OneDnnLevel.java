@@ -1,0 +1,245 @@
+package io.github.keypoints.examples;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import io.github.keypoints.models.ConvolutionCheck;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The launcher's choice of {@code ONEDNN_MAX_CPU_ISA} on this CPU: the first level, fastest first,
+ * at which libtorch's 3×3 convolutions give what plain Java gives.
+ *
+ * <p>Whether a level is right depends on the CPU: on the project's Intel Xeon every level was
+ * right, on its AMD EPYC machines the {@code AVX512_CORE} kernels (and on an older one the {@code
+ * AVX2} kernels) give wrong values (docs/performance.md). So {@code ./keypoints}, when the variable
+ * is not set, asks this class once per CPU and keeps the verdict in a file: each candidate level is
+ * tried in a child JVM (libtorch reads the variable when it starts), which compares every output of
+ * the convolutions {@code keypoints bench onednn} compares ({@link OneDnnProbe#CHANNELS} input
+ * channels, default and channels-last layout) with plain Java. A level with one wrong or non-finite
+ * output is out. If every level is out, it answers {@code SSE41}, the lowest, and says so; the
+ * library's start-up check ({@link ConvolutionCheck}) still stands guard in every JVM.
+ *
+ * <p>Usage: {@code OneDnnLevel --output FILE [--levels L1,L2,...]} prints the chosen level and
+ * writes it, with each level's verdict, to {@code FILE} (atomically, so a crashed run leaves no
+ * half-written verdict); {@code OneDnnLevel --check} is the child: it checks the level this JVM
+ * runs at and prints {@code wrong checked}, exiting 0 when nothing was wrong and 3 otherwise.
+ */
+final class OneDnnLevel {
+
+    /** The candidate levels, fastest first on the machines measured (docs/performance.md). */
+    static final List<String> LEVELS = List.of("AVX512_CORE", "AVX2", "SSE41");
+
+    /** The level answered when no level is right; the library's check then stops every model. */
+    static final String LOWEST = "SSE41";
+
+    /** The child's exit status when a convolution was wrong. */
+    static final int WRONG = 3;
+
+    private OneDnnLevel() {}
+
+    /** What one level's child reported. */
+    record Verdict(String level, boolean right, String detail) {}
+
+    /** Runs one level's check; {@link OneDnnLevel#childCheck} in production, a fake in tests. */
+    @FunctionalInterface
+    interface Checker {
+        /**
+         * Checks a level.
+         *
+         * @param level the value of {@code ONEDNN_MAX_CPU_ISA}
+         * @return the verdict
+         * @throws IOException if the check could not run at all (the level is then not judged)
+         */
+        Verdict check(String level) throws IOException;
+    }
+
+    public static void main(String[] args) throws Exception {
+        List<String> a = Arrays.asList(args);
+        if (a.contains("--check")) {
+            long[] r = checkThisJvm();
+            System.out.println(r[0] + " " + r[1]);
+            System.exit(r[0] == 0 ? 0 : WRONG);
+        }
+        int o = a.indexOf("--output");
+        if (o < 0 || o + 1 >= a.size()) {
+            throw new IllegalArgumentException(
+                    "usage: OneDnnLevel --output FILE [--levels L1,L2,...] | --check");
+        }
+        Path output = Path.of(a.get(o + 1));
+        int l = a.indexOf("--levels");
+        List<String> levels =
+                l >= 0 && l + 1 < a.size() ? Arrays.asList(a.get(l + 1).split(",")) : LEVELS;
+        System.err.println(
+                "keypoints: finding the fastest oneDNN level (ONEDNN_MAX_CPU_ISA) at which"
+                        + " PyTorch's convolutions are right on this CPU; once per CPU, kept in "
+                        + output);
+        List<Verdict> verdicts = new ArrayList<>();
+        String level = choose(levels, OneDnnLevel::childCheck, verdicts);
+        write(output, level, verdicts, BenchOneDnnCommand.cpuDescription());
+        for (Verdict v : verdicts) {
+            System.err.println("keypoints:   " + v.level() + ": " + v.detail());
+        }
+        if (verdicts.stream().noneMatch(Verdict::right)) {
+            System.err.println(
+                    "keypoints: no level gave right convolutions on this CPU; using "
+                            + LOWEST
+                            + ", and the library's start-up check will stop PyTorch models."
+                            + " Use the MXNet engine (--engine MXNet).");
+        }
+        System.out.println(level);
+    }
+
+    /**
+     * Returns the first of {@code levels} whose check is right, checking no further; {@link
+     * #LOWEST} if none is.
+     *
+     * @param levels the candidates, fastest first
+     * @param checker runs one level's check
+     * @param verdicts receives the verdict of every level checked, in order
+     * @return the chosen level
+     * @throws IOException if a check could not run
+     */
+    static String choose(List<String> levels, Checker checker, List<Verdict> verdicts)
+            throws IOException {
+        if (levels.isEmpty()) {
+            throw new IllegalArgumentException("no oneDNN level to check");
+        }
+        for (String level : levels) {
+            Verdict v = checker.check(level);
+            verdicts.add(v);
+            if (v.right()) {
+                return level;
+            }
+        }
+        return LOWEST;
+    }
+
+    /**
+     * Writes the verdict file: the chosen level on the first line, then how it was chosen. Written
+     * to a temporary file beside it and moved into place.
+     *
+     * @param output the verdict file
+     * @param level the chosen level
+     * @param verdicts every level's verdict
+     * @param cpu the CPU description
+     * @throws IOException if the file cannot be written
+     */
+    static void write(Path output, String level, List<Verdict> verdicts, String cpu)
+            throws IOException {
+        StringBuilder s = new StringBuilder(level).append('\n');
+        s.append("# ONEDNN_MAX_CPU_ISA for ").append(cpu).append('\n');
+        s.append("# chosen ").append(Instant.now()).append(" by OneDnnLevel:\n");
+        for (Verdict v : verdicts) {
+            s.append("# ")
+                    .append(v.level())
+                    .append(v.right() ? " right: " : " wrong: ")
+                    .append(v.detail())
+                    .append('\n');
+        }
+        Path dir = output.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, output.getFileName().toString(), ".tmp");
+        try {
+            Files.writeString(tmp, s, StandardCharsets.UTF_8);
+            try {
+                Files.move(
+                        tmp,
+                        output,
+                        StandardCopyOption.ATOMIC_MOVE,
+                        StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Reads the level from a verdict file written by {@link #write}.
+     *
+     * @param file the verdict file
+     * @return its level, or empty if the file is missing or its first line is not a level
+     */
+    static Optional<String> read(Path file) {
+        try {
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            if (lines.isEmpty() || !lines.get(0).matches("[A-Z0-9_]+")) {
+                return Optional.empty();
+            }
+            return Optional.of(lines.get(0));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Checks {@code level} in a child JVM on this JVM's class path. */
+    private static Verdict childCheck(String level) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb =
+                new ProcessBuilder(
+                        java,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "-Dai.djl.offline=true",
+                        "-Dorg.slf4j.simpleLogger.defaultLogLevel=error",
+                        OneDnnLevel.class.getName(),
+                        "--check");
+        pb.environment().put("ONEDNN_MAX_CPU_ISA", level);
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        int code;
+        try {
+            code = p.waitFor();
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while checking ONEDNN_MAX_CPU_ISA=" + level, e);
+        }
+        String last = out.lines().reduce((x, y) -> y).orElse("");
+        if ((code == 0 || code == WRONG) && last.matches("\\d+ \\d+")) {
+            String[] f = last.split(" ");
+            return new Verdict(
+                    level,
+                    code == 0,
+                    String.format(Locale.ROOT, "%s wrong of %s convolution outputs", f[0], f[1]));
+        }
+        throw new IOException(
+                "the convolution check at ONEDNN_MAX_CPU_ISA="
+                        + level
+                        + " failed to run (exit "
+                        + code
+                        + "): "
+                        + out);
+    }
+
+    /** The child's work: every output of each probed convolution, both layouts. */
+    private static long[] checkThisJvm() {
+        EngineSetup.threads(Math.max(1, Runtime.getRuntime().availableProcessors()));
+        EngineSetup.requireEngine("PyTorch");
+        long wrong = 0;
+        long checked = 0;
+        try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+            for (int c : OneDnnProbe.CHANNELS) {
+                for (boolean channelsLast : new boolean[] {false, true}) {
+                    long[] r = ConvolutionCheck.compare(m, c, channelsLast, 0);
+                    wrong += r[0];
+                    checked += r[1];
+                }
+            }
+        }
+        return new long[] {wrong, checked};
+    }
+}

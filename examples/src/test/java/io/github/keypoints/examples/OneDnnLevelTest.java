@@ -1,0 +1,97 @@
+package io.github.keypoints.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The launcher's choice of oneDNN level: the first right level, kept in a file. */
+class OneDnnLevelTest {
+
+    @TempDir Path dir;
+
+    @Test
+    void theFirstRightLevelIsChosenAndNoSlowerOneIsChecked() throws IOException {
+        List<String> asked = new ArrayList<>();
+        List<OneDnnLevel.Verdict> verdicts = new ArrayList<>();
+        String level =
+                OneDnnLevel.choose(
+                        OneDnnLevel.LEVELS,
+                        l -> {
+                            asked.add(l);
+                            return new OneDnnLevel.Verdict(l, !l.equals("AVX512_CORE"), "fake");
+                        },
+                        verdicts);
+        assertThat(level).isEqualTo("AVX2");
+        assertThat(asked).containsExactly("AVX512_CORE", "AVX2");
+        assertThat(verdicts).extracting(OneDnnLevel.Verdict::right).containsExactly(false, true);
+    }
+
+    @Test
+    void whenNoLevelIsRightTheLowestIsAnswered() throws IOException {
+        List<OneDnnLevel.Verdict> verdicts = new ArrayList<>();
+        String level =
+                OneDnnLevel.choose(
+                        List.of("AVX2", "AVX"),
+                        l -> new OneDnnLevel.Verdict(l, false, "fake"),
+                        verdicts);
+        assertThat(level).isEqualTo(OneDnnLevel.LOWEST);
+        assertThat(verdicts).hasSize(2);
+        assertThatThrownBy(() -> OneDnnLevel.choose(List.of(), l -> null, verdicts))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aCheckThatCannotRunIsAnErrorNotAVerdict() {
+        List<OneDnnLevel.Verdict> verdicts = new ArrayList<>();
+        assertThatThrownBy(
+                        () ->
+                                OneDnnLevel.choose(
+                                        OneDnnLevel.LEVELS,
+                                        l -> {
+                                            throw new IOException("no engine");
+                                        },
+                                        verdicts))
+                .hasMessage("no engine");
+        assertThat(verdicts).isEmpty();
+    }
+
+    @Test
+    void theVerdictFileHoldsTheLevelFirstAndLeavesNoTemporaryFile() throws IOException {
+        Path file = dir.resolve("sub").resolve("onednn-level-1");
+        OneDnnLevel.write(
+                file,
+                "AVX2",
+                List.of(
+                        new OneDnnLevel.Verdict("AVX512_CORE", false, "7 wrong of 10"),
+                        new OneDnnLevel.Verdict("AVX2", true, "0 wrong of 10")),
+                "Some CPU");
+        assertThat(OneDnnLevel.read(file)).contains("AVX2");
+        assertThat(Files.readString(file))
+                .contains("Some CPU", "# AVX512_CORE wrong: 7 wrong of 10", "# AVX2 right");
+        try (Stream<Path> files = Files.list(file.getParent())) {
+            assertThat(files).containsExactly(file);
+        }
+        Files.writeString(file, "not a level\n");
+        assertThat(OneDnnLevel.read(file)).isEmpty();
+        assertThat(OneDnnLevel.read(dir.resolve("missing"))).isEmpty();
+    }
+
+    @Test
+    void aRealLevelIsCheckedInAChildJvmAndWritten() throws Exception {
+        Path file = dir.resolve("onednn-level-real");
+        OneDnnLevel.main(new String[] {"--output", file.toString(), "--levels", "SSE41"});
+        assertThat(OneDnnLevel.read(file)).contains("SSE41");
+        // Every output (batch 2, 32 filters, 56x76) of 8 channel counts, in both layouts.
+        int outputs = 2 * 8 * 2 * 32 * 56 * 76;
+        assertThat(Files.readString(file))
+                .contains("# SSE41 right: 0 wrong of " + outputs + " convolution outputs");
+    }
+}
