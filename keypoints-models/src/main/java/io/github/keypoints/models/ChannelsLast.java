@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
+import java.util.Locale;
 import java.util.function.UnaryOperator;
 
 /**
@@ -26,9 +27,61 @@ import java.util.function.UnaryOperator;
  * output is an ordinary array, and saved parameters are written in the logical order as always.
  *
  * <p>Only PyTorch has the notion; on other engines arrays are left as they are.
+ *
+ * <p>The gain depends on oneDNN's level. Capped at {@code SSE41} (the only right level on the
+ * project's AMD EPYC machines, docs/performance.md) the {@code nhwc} kernels are the slower ones: a
+ * batch-1 forward pass took 1.35–1.52× as long channels-last as in the default layout there (nose
+ * tip, 58 points, ResNet-18; docs/performance-inference.md). So the networks run channels-last only
+ * when {@code ONEDNN_MAX_CPU_ISA} (or its older name {@code DNNL_MAX_CPU_ISA}) is not {@code
+ * SSE41}; the system property {@value #PROPERTY} ({@code true}, {@code false}, or {@code auto}, the
+ * default) overrides that, read each time a network runs or loads.
  */
 final class ChannelsLast {
+
+    /** The system property that turns the layout on or off; {@code auto} by default. */
+    static final String PROPERTY = "keypoints.channelsLast";
+
     private ChannelsLast() {}
+
+    /**
+     * Whether the networks that can run channels-last do, under the current {@value #PROPERTY} and
+     * oneDNN level.
+     *
+     * @return whether to lay out inputs and weights channels-last on PyTorch
+     */
+    static boolean isOn() {
+        String isa = System.getenv("ONEDNN_MAX_CPU_ISA");
+        if (isa == null) {
+            isa = System.getenv("DNNL_MAX_CPU_ISA");
+        }
+        return isOn(System.getProperty(PROPERTY, "auto"), isa);
+    }
+
+    /**
+     * The rule of {@link #isOn()}.
+     *
+     * @param property the value of {@value #PROPERTY}: {@code true}, {@code false} or {@code auto}
+     * @param isa oneDNN's level cap, or {@code null} when unset (no cap)
+     * @return whether the networks run channels-last
+     * @throws IllegalArgumentException if the property has another value
+     */
+    static boolean isOn(String property, String isa) {
+        switch (property.strip().toLowerCase(Locale.ROOT)) {
+            case "true":
+                return true;
+            case "false":
+                return false;
+            case "auto":
+                return isa == null || !isa.strip().equalsIgnoreCase("SSE41");
+            default:
+                throw new IllegalArgumentException(
+                        "System property "
+                                + PROPERTY
+                                + " must be true, false or auto, got '"
+                                + property
+                                + "'");
+        }
+    }
 
     /**
      * Returns {@code x} with channels-last strides, or {@code x} itself when the engine is not
@@ -53,15 +106,15 @@ final class ChannelsLast {
 
     /**
      * Runs {@code forward} on the single input laid out channels-last ({@link #of}), closing the
-     * laid-out copy afterwards; several inputs, or an input the layout leaves alone, go in as they
-     * are.
+     * laid-out copy afterwards; several inputs, an input the layout leaves alone, or any input when
+     * the layout is off ({@link #isOn()}), go in as they are.
      *
      * @param inputs the block's inputs
      * @param forward the block's forward pass
      * @return what {@code forward} returns
      */
     static NDList forward(NDList inputs, UnaryOperator<NDList> forward) {
-        if (inputs.size() != 1) {
+        if (inputs.size() != 1 || !isOn()) {
             return forward.apply(inputs);
         }
         NDArray x = inputs.head();
@@ -93,11 +146,14 @@ final class ChannelsLast {
      * valid), its values and whether it asks for a gradient; only the libtorch tensor behind it is
      * replaced by a channels-last copy. Loading values ({@code NDArray.set}, a new tensor) gives
      * the default layout back, so the networks call this after initialising and after loading. Does
-     * nothing on other engines.
+     * nothing on other engines, or when the layout is off ({@link #isOn()}).
      *
      * @param block a network
      */
     static void layOutParameters(Block block) {
+        if (!isOn()) {
+            return;
+        }
         for (Pair<String, Parameter> p : block.getParameters()) {
             Parameter parameter = p.getValue();
             if (!parameter.isInitialized()) {

@@ -1,6 +1,7 @@
 package io.github.keypoints.models;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.Device;
@@ -32,6 +33,8 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,6 +42,62 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class ChannelsLastTest {
+
+    /** The layout is on whatever oneDNN level the test build runs at; the rule is tested below. */
+    @BeforeAll
+    static void layoutOn() {
+        System.setProperty(ChannelsLast.PROPERTY, "true");
+    }
+
+    @AfterAll
+    static void layoutAuto() {
+        System.clearProperty(ChannelsLast.PROPERTY);
+    }
+
+    @Test
+    void theLayoutIsOffOnlyAtSse41UnlessTheProperty() {
+        assertThat(ChannelsLast.isOn("auto", null)).isTrue();
+        assertThat(ChannelsLast.isOn("auto", "AVX512_CORE")).isTrue();
+        assertThat(ChannelsLast.isOn("auto", "AVX2")).isTrue();
+        assertThat(ChannelsLast.isOn("auto", "SSE41")).isFalse();
+        assertThat(ChannelsLast.isOn(" AUTO ", "sse41")).isFalse();
+        assertThat(ChannelsLast.isOn("true", "SSE41")).isTrue();
+        assertThat(ChannelsLast.isOn("false", null)).isFalse();
+        assertThatThrownBy(() -> ChannelsLast.isOn("yes", null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(ChannelsLast.PROPERTY);
+    }
+
+    @Test
+    void whenOffANetworkKeepsTheDefaultLayoutAndGivesTheSameOutput() {
+        KeypointBlock block = ModelZoo.create("nose-tip", 2);
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+            Shape shape = new Shape(2, 1, 60, 80);
+            Engine.getEngine("PyTorch").setRandomSeed(7);
+            block.initialize(manager, DataType.FLOAT32, shape);
+            NDArray x = manager.randomUniform(0f, 1f, shape);
+            float[] on =
+                    block.forward(new ParameterStore(manager, false), new NDList(x), false)
+                            .head()
+                            .toFloatArray();
+            int[] laidOut = TorchLayout.channelsLastWeights(block);
+            assertThat(laidOut[0]).isEqualTo(laidOut[1]).isPositive();
+            System.setProperty(ChannelsLast.PROPERTY, "false");
+            try {
+                KeypointBlock off = ModelZoo.create("nose-tip", 2);
+                Engine.getEngine("PyTorch").setRandomSeed(7);
+                off.initialize(manager, DataType.FLOAT32, shape);
+                assertThat(TorchLayout.channelsLastWeights(off)[0]).isZero();
+                float[] out =
+                        off.forward(new ParameterStore(manager, false), new NDList(x), false)
+                                .head()
+                                .toFloatArray();
+                assertThat(out).containsExactly(on, within(1e-4f));
+            } finally {
+                System.setProperty(ChannelsLast.PROPERTY, "true");
+            }
+        }
+    }
 
     @ParameterizedTest
     @ValueSource(ints = {1, 3})
