@@ -106,7 +106,11 @@ final class PythonTorchReference {
 
     /**
      * Runs the script with {@code threads} CPU threads ({@code OMP_NUM_THREADS} and {@code
-     * OPENBLAS_NUM_THREADS} set too) and parses the last line of its standard output.
+     * OPENBLAS_NUM_THREADS} set too) and parses the last line of its standard output. The script
+     * runs without {@code ONEDNN_MAX_CPU_ISA} and {@code DNNL_MAX_CPU_ISA}: the Java side's cap
+     * works around libtorch 2.7.1's wrong kernels on some CPUs, while Debian's torch (oneDNN 2.6)
+     * computes right at its own default level there ({@code bench/conv_check.py}), which is how a
+     * Python user runs it.
      *
      * @param threads the thread count
      * @param args the script's arguments
@@ -124,6 +128,7 @@ final class PythonTorchReference {
                     exec(
                             cmd,
                             outFile,
+                            List.of("ONEDNN_MAX_CPU_ISA", "DNNL_MAX_CPU_ISA"),
                             Map.of(
                                     "OMP_NUM_THREADS",
                                     n,
@@ -176,7 +181,14 @@ final class PythonTorchReference {
 
     private static int exec(List<String> cmd, Path stdout, Map<String, String> env)
             throws IOException, InterruptedException {
+        return exec(cmd, stdout, List.of(), env);
+    }
+
+    private static int exec(
+            List<String> cmd, Path stdout, List<String> unset, Map<String, String> env)
+            throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
+        pb.environment().keySet().removeAll(unset);
         pb.environment().putAll(env);
         if (stdout != null) {
             pb.redirectOutput(stdout.toFile());
