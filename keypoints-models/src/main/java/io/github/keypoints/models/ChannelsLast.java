@@ -30,9 +30,10 @@ import java.util.function.UnaryOperator;
  *
  * <p>The gain depends on oneDNN's level. Capped at {@code SSE41} (the only right level on the
  * project's AMD EPYC machines, docs/performance.md) the {@code nhwc} kernels are the slower ones: a
- * batch-1 forward pass took 1.35–1.52× as long channels-last as in the default layout there (nose
- * tip, 58 points, ResNet-18; docs/performance-inference.md). So the networks run channels-last only
- * when {@code ONEDNN_MAX_CPU_ISA} (or its older name {@code DNNL_MAX_CPU_ISA}) is not {@code
+ * batch-1 forward pass took 1.2–1.65× as long channels-last as in the default layout there for the
+ * nose-tip, 58-point and 224×224 ResNet-18 networks (0.77× for ResNet-18 at 96×96), and the
+ * training step did not change (docs/performance-inference.md). So the networks run channels-last
+ * only when {@code ONEDNN_MAX_CPU_ISA} (or its older name {@code DNNL_MAX_CPU_ISA}) is not {@code
  * SSE41}; the system property {@value #PROPERTY} ({@code true}, {@code false}, or {@code auto}, the
  * default) overrides that, read each time a network runs or loads.
  */
