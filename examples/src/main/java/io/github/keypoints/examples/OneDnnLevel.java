@@ -86,7 +86,16 @@ final class OneDnnLevel {
                         + output);
         List<Verdict> verdicts = new ArrayList<>();
         String level = choose(levels, OneDnnLevel::childCheck, verdicts);
-        write(output, level, verdicts, BenchOneDnnCommand.cpuDescription());
+        try {
+            write(output, level, verdicts, BenchOneDnnCommand.cpuDescription());
+        } catch (IOException e) {
+            System.err.println(
+                    "keypoints: cannot keep the verdict in "
+                            + output
+                            + " ("
+                            + e
+                            + "); it will be checked again next time");
+        }
         for (Verdict v : verdicts) {
             System.err.println("keypoints:   " + v.level() + ": " + v.detail());
         }

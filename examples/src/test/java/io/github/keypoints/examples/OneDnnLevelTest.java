@@ -3,7 +3,10 @@ package io.github.keypoints.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -86,6 +89,20 @@ class OneDnnLevelTest {
 
     @Test
     void aRealLevelIsCheckedInAChildJvmAndWritten() throws Exception {
+        // A place where the verdict cannot be kept (a folder under a file) still gives the level.
+        Path blocker = Files.writeString(dir.resolve("a-file"), "x");
+        PrintStream out = System.out;
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+        try {
+            OneDnnLevel.main(
+                    new String[] {
+                        "--output", blocker.resolve("x").toString(), "--levels", "SSE41"
+                    });
+        } finally {
+            System.setOut(out);
+        }
+        assertThat(printed.toString(StandardCharsets.UTF_8).strip()).isEqualTo("SSE41");
         Path file = dir.resolve("onednn-level-real");
         OneDnnLevel.main(new String[] {"--output", file.toString(), "--levels", "SSE41"});
         assertThat(OneDnnLevel.read(file)).contains("SSE41");
