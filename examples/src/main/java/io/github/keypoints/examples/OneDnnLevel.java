@@ -2,7 +2,6 @@ package io.github.keypoints.examples;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
-import io.github.keypoints.models.ConvolutionCheck;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -14,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 
 /**
  * The launcher's choice of {@code ONEDNN_MAX_CPU_ISA} on this CPU: the first level, fastest first,
@@ -28,7 +26,7 @@ import java.util.Optional;
  * the convolutions {@code keypoints bench onednn} compares ({@link OneDnnProbe#CHANNELS} input
  * channels, default and channels-last layout) with plain Java. A level with one wrong or non-finite
  * output is out. If every level is out, it answers {@code SSE41}, the lowest, and says so; the
- * library's start-up check ({@link ConvolutionCheck}) still stands guard in every JVM.
+ * library's start-up check ({@code ConvolutionCheck}) still stands guard in every JVM.
  *
  * <p>Usage: {@code OneDnnLevel --output FILE [--levels L1,L2,...]} prints the chosen level and
  * writes it, with each level's verdict, to {@code FILE} (atomically, so a crashed run leaves no
@@ -175,24 +173,6 @@ final class OneDnnLevel {
         }
     }
 
-    /**
-     * Reads the level from a verdict file written by {@link #write}.
-     *
-     * @param file the verdict file
-     * @return its level, or empty if the file is missing or its first line is not a level
-     */
-    static Optional<String> read(Path file) {
-        try {
-            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            if (lines.isEmpty() || !lines.get(0).matches("[A-Z0-9_]+")) {
-                return Optional.empty();
-            }
-            return Optional.of(lines.get(0));
-        } catch (IOException e) {
-            return Optional.empty();
-        }
-    }
-
     /** Checks {@code level} in a child JVM on this JVM's class path. */
     private static Verdict childCheck(String level) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -238,17 +218,8 @@ final class OneDnnLevel {
     private static long[] checkThisJvm() {
         EngineSetup.threads(Math.max(1, Runtime.getRuntime().availableProcessors()));
         EngineSetup.requireEngine("PyTorch");
-        long wrong = 0;
-        long checked = 0;
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
-            for (int c : OneDnnProbe.CHANNELS) {
-                for (boolean channelsLast : new boolean[] {false, true}) {
-                    long[] r = ConvolutionCheck.compare(m, c, channelsLast, 0);
-                    wrong += r[0];
-                    checked += r[1];
-                }
-            }
+            return OneDnnProbe.compareAll(m, new ArrayList<>());
         }
-        return new long[] {wrong, checked};
     }
 }

@@ -35,6 +35,31 @@ final class OneDnnProbe {
 
     private OneDnnProbe() {}
 
+    /**
+     * Compares every output of the 3×3 convolution for each of {@link #CHANNELS} input channels, in
+     * the default layout and channels-last, with plain Java ({@link ConvolutionCheck#compare}).
+     *
+     * @param m where to run the convolutions (PyTorch)
+     * @param failing receives one description per convolution with a wrong output
+     * @return {@code {wrong, compared}} summed over the convolutions
+     */
+    static long[] compareAll(NDManager m, List<String> failing) {
+        long wrong = 0;
+        long checked = 0;
+        for (int c : CHANNELS) {
+            for (boolean channelsLast : new boolean[] {false, true}) {
+                long[] r = ConvolutionCheck.compare(m, c, channelsLast, 0);
+                wrong += r[0];
+                checked += r[1];
+                if (r[0] > 0) {
+                    failing.add(
+                            c + " channels" + (channelsLast ? " channels-last" : "") + ": " + r[0]);
+                }
+            }
+        }
+        return new long[] {wrong, checked};
+    }
+
     public static void main(String[] args) {
         int passes = Integer.parseInt(args[0]);
         EngineSetup.threads(Integer.parseInt(args[1]));
@@ -42,26 +67,10 @@ final class OneDnnProbe {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("isa", System.getenv("ONEDNN_MAX_CPU_ISA"));
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
-            long wrong = 0;
-            long checked = 0;
             List<String> failing = new ArrayList<>();
-            for (int c : CHANNELS) {
-                for (boolean channelsLast : new boolean[] {false, true}) {
-                    long[] r = ConvolutionCheck.compare(m, c, channelsLast, 0);
-                    wrong += r[0];
-                    checked += r[1];
-                    if (r[0] > 0) {
-                        failing.add(
-                                c
-                                        + " channels"
-                                        + (channelsLast ? " channels-last" : "")
-                                        + ": "
-                                        + r[0]);
-                    }
-                }
-            }
-            out.put("conv_wrong", wrong);
-            out.put("conv_checked", checked);
+            long[] conv = compareAll(m, failing);
+            out.put("conv_wrong", conv[0]);
+            out.put("conv_checked", conv[1]);
             out.put("conv_failing", failing);
             // What the library's start-up check costs a user once per JVM (engine already loaded).
             long t0 = System.nanoTime();

@@ -76,15 +76,13 @@ class OneDnnLevelTest {
                         new OneDnnLevel.Verdict("AVX512_CORE", false, "7 wrong of 10"),
                         new OneDnnLevel.Verdict("AVX2", true, "0 wrong of 10")),
                 "Some CPU");
-        assertThat(OneDnnLevel.read(file)).contains("AVX2");
+        // the launcher reads the first line
+        assertThat(Files.readAllLines(file).get(0)).isEqualTo("AVX2");
         assertThat(Files.readString(file))
                 .contains("Some CPU", "# AVX512_CORE wrong: 7 wrong of 10", "# AVX2 right");
         try (Stream<Path> files = Files.list(file.getParent())) {
             assertThat(files).containsExactly(file);
         }
-        Files.writeString(file, "not a level\n");
-        assertThat(OneDnnLevel.read(file)).isEmpty();
-        assertThat(OneDnnLevel.read(dir.resolve("missing"))).isEmpty();
     }
 
     @Test
@@ -105,7 +103,7 @@ class OneDnnLevelTest {
         assertThat(printed.toString(StandardCharsets.UTF_8).strip()).isEqualTo("SSE41");
         Path file = dir.resolve("onednn-level-real");
         OneDnnLevel.main(new String[] {"--output", file.toString(), "--levels", "SSE41"});
-        assertThat(OneDnnLevel.read(file)).contains("SSE41");
+        assertThat(Files.readAllLines(file).get(0)).isEqualTo("SSE41");
         // Every output (batch 2, 32 filters, 56x76) of 8 channel counts, in both layouts.
         int outputs = 2 * 8 * 2 * 32 * 56 * 76;
         assertThat(Files.readString(file))
