@@ -26,8 +26,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * convolutions that failed there (12, 24 and 40 input channels, 32 filters, 58×78, batch 2), each
  * in the default layout and channels-last (the layout {@link NoseTipNet} and {@link Imm58Net} run
  * in on PyTorch, which takes other oneDNN kernels), and compares 256 sampled outputs of each with a
- * plain Java sum (a few milliseconds); a mismatch stops with an error that names the variable and
- * the value to set.
+ * plain Java sum (65–118 ms with the engine loaded on our machines, docs/performance.md); a
+ * mismatch stops with an error that names the variable and the value to set.
  *
  * <p>{@link KeypointModel} and the trainer call {@link #verify(String)} for every model they make;
  * only the first call per engine does any work. Set the system property {@value #SKIP_PROPERTY} to
