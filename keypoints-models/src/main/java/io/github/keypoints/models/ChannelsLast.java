@@ -42,6 +42,12 @@ final class ChannelsLast {
     /** The system property that turns the layout on or off; {@code auto} by default. */
     static final String PROPERTY = "keypoints.channelsLast";
 
+    /** oneDNN's cap, fixed for the process: libtorch reads it once, and Java cannot change it. */
+    private static final String ISA =
+            System.getenv("ONEDNN_MAX_CPU_ISA") != null
+                    ? System.getenv("ONEDNN_MAX_CPU_ISA")
+                    : System.getenv("DNNL_MAX_CPU_ISA");
+
     private ChannelsLast() {}
 
     /**
@@ -51,11 +57,7 @@ final class ChannelsLast {
      * @return whether to lay out inputs and weights channels-last on PyTorch
      */
     static boolean isOn() {
-        String isa = System.getenv("ONEDNN_MAX_CPU_ISA");
-        if (isa == null) {
-            isa = System.getenv("DNNL_MAX_CPU_ISA");
-        }
-        return isOn(System.getProperty(PROPERTY, "auto"), isa);
+        return isOn(System.getProperty(PROPERTY, "auto"), ISA);
     }
 
     /**
