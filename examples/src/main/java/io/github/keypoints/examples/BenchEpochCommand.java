@@ -227,6 +227,7 @@ public final class BenchEpochCommand implements Callable<Integer> {
             recipe.put("validation_faces", val.size());
             recipe.put("augmentation", pipeline.augmentation().toString());
             new JsonSummary()
+                    .put("native", BenchSides.nativeSettings())
                     .put("threads", n)
                     .put("epochs", epochs)
                     .put("recipe", recipe)
@@ -656,6 +657,7 @@ public final class BenchEpochCommand implements Callable<Integer> {
                                 + py.get("cv2").getAsString()
                                 + ", DataLoader num_workers "
                                 + py.get("workers").getAsInt());
+        out.println("native: " + BenchSides.nativeSettings());
         out.printf(
                 Locale.ROOT,
                 "%-7s %-8s %9s %9s %9s %6s %10s %8s %10s %6s%n",

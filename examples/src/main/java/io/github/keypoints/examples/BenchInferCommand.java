@@ -219,6 +219,7 @@ public final class BenchInferCommand implements Callable<Integer> {
                                     landmarker, sides.engines, warmup, reps, reps32);
             if (sides.json) {
                 new JsonSummary()
+                        .put("native", BenchSides.nativeSettings())
                         .put("threads", n)
                         .put("rounds", rounds)
                         .put("python_torch", py == null ? null : py.get("torch").getAsString())
@@ -334,6 +335,7 @@ public final class BenchInferCommand implements Callable<Integer> {
         } else {
             System.out.printf(Locale.ROOT, "threads %d; no Python reference (--no-python)%n", n);
         }
+        System.out.println("native: " + BenchSides.nativeSettings());
         System.out.printf(
                 Locale.ROOT,
                 "%-9s %-8s %-8s %10s %8s | %9s %9s %6s | %10s %9s %6s%n",

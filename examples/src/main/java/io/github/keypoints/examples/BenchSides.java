@@ -1,5 +1,7 @@
 package io.github.keypoints.examples;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Option;
@@ -74,6 +76,34 @@ final class BenchSides {
                             + n
                             + " ./keypoints ...)");
         }
+    }
+
+    /**
+     * The native settings that change PyTorch's speed, read from this process's environment, as the
+     * benchmarks print them beside their tables: oneDNN's level ({@code ONEDNN_MAX_CPU_ISA}),
+     * whether libtorch backs tensors of 2 MB and more with transparent huge pages ({@code
+     * THP_MEM_ALLOC_ENABLE}, which the launcher sets to 1; docs/performance.md) and the kernel's
+     * huge-page mode.
+     *
+     * @return for example {@code ONEDNN_MAX_CPU_ISA=SSE41 THP_MEM_ALLOC_ENABLE=1
+     *     transparent_hugepage=madvise}
+     */
+    static String nativeSettings() {
+        String thp;
+        try {
+            String mode = Files.readString(Path.of("/sys/kernel/mm/transparent_hugepage/enabled"));
+            int from = mode.indexOf('[');
+            int to = mode.indexOf(']');
+            thp = from >= 0 && to > from ? mode.substring(from + 1, to) : mode.strip();
+        } catch (IOException | RuntimeException e) {
+            thp = "unknown";
+        }
+        return "ONEDNN_MAX_CPU_ISA="
+                + System.getenv("ONEDNN_MAX_CPU_ISA")
+                + " THP_MEM_ALLOC_ENABLE="
+                + System.getenv("THP_MEM_ALLOC_ENABLE")
+                + " transparent_hugepage="
+                + thp;
     }
 
     /** The reference runner for this command's default script {@code bench/<name>}. */

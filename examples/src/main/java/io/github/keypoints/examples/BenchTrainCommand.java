@@ -193,6 +193,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
         }
         if (sides.json) {
             new JsonSummary()
+                    .put("native", BenchSides.nativeSettings())
                     .put("threads", n)
                     .put("rounds", rounds)
                     .put("cases", trainRows)
@@ -212,6 +213,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
             throws IOException {
         System.out.printf(
                 Locale.ROOT, "threads %d; python torch %s%n", n, py.get("_version").keySet());
+        System.out.println("native: " + BenchSides.nativeSettings());
         System.out.printf(
                 Locale.ROOT,
                 "%-9s %-8s %5s %8s %10s %10s %6s%n",

@@ -1,0 +1,55 @@
+#!/usr/bin/env python3
+"""What a page fault costs on this machine: fills a freshly allocated 40 MB array (every page
+faulted in, as a tensor that a framework has just allocated) and the same array again (pages
+already mapped), with 4 KB pages and with transparent huge pages (2 MB) requested through
+madvise, and prints the difference per 4 KB of memory.
+
+    python3 bench/page_faults.py
+
+Needs NumPy only (Debian's python3-numpy, which python3-torch pulls in). docs/performance.md
+quotes its output for the machines the benchmarks ran on.
+"""
+import json
+import sys
+import time
+
+import numpy as np
+
+N = 10_000_000  # float32: 40 MB
+REPS = 30
+
+
+def per_fill(fresh):
+    kept = np.empty(N, dtype=np.float32)
+    kept.fill(0.0)
+    t = time.perf_counter()
+    for _ in range(REPS):
+        if fresh:
+            a = np.empty(N, dtype=np.float32)
+            a.fill(1.0)
+            del a
+        else:
+            kept.fill(1.0)
+    return (time.perf_counter() - t) / REPS
+
+
+def main():
+    rows = {}
+    for huge in (False, True):
+        np.core.multiarray._set_madvise_hugepage(huge)
+        fresh = per_fill(True)
+        mapped = per_fill(False)
+        us_per_4k = (fresh - mapped) / (N * 4 / 4096) * 1e6
+        name = "huge pages (madvise)" if huge else "4 KB pages"
+        rows[name] = {"fresh_ms": fresh * 1e3, "mapped_ms": mapped * 1e3, "us_per_4k": us_per_4k}
+        print("%-21s fresh %8.2f ms, mapped %6.2f ms per 40 MB fill: %.2f us per 4 KB faulted in"
+              % (name, fresh * 1e3, mapped * 1e3, us_per_4k))
+    with open("/sys/kernel/mm/transparent_hugepage/enabled") as f:
+        mode = f.read().strip()
+    print("transparent_hugepage: " + mode)
+    if "--json" in sys.argv:
+        print(json.dumps({"rows": rows, "transparent_hugepage": mode}))
+
+
+if __name__ == "__main__":
+    main()
