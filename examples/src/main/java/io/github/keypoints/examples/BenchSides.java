@@ -79,14 +79,15 @@ final class BenchSides {
     }
 
     /**
-     * The native settings that change PyTorch's speed, read from this process's environment, as the
-     * benchmarks print them beside their tables: oneDNN's level ({@code ONEDNN_MAX_CPU_ISA}),
-     * whether libtorch backs tensors of 2 MB and more with transparent huge pages ({@code
-     * THP_MEM_ALLOC_ENABLE}, which the launcher sets to 1; docs/performance.md) and the kernel's
-     * huge-page mode.
+     * The native settings that change the engines' speed, read from this process's environment (the
+     * Python reference inherits it), as the benchmarks print them beside their tables: oneDNN's
+     * level ({@code ONEDNN_MAX_CPU_ISA}), glibc's tunables ({@code GLIBC_TUNABLES}, where the
+     * launcher asks for transparent huge pages with {@code glibc.malloc.hugetlb=1}), whether
+     * libtorch itself backs tensors of 2 MB and more with huge pages ({@code THP_MEM_ALLOC_ENABLE})
+     * and the kernel's huge-page mode; docs/performance.md.
      *
-     * @return for example {@code ONEDNN_MAX_CPU_ISA=SSE41 THP_MEM_ALLOC_ENABLE=1
-     *     transparent_hugepage=madvise}
+     * @return for example {@code ONEDNN_MAX_CPU_ISA=SSE41 GLIBC_TUNABLES=glibc.malloc.hugetlb=1
+     *     THP_MEM_ALLOC_ENABLE=1 transparent_hugepage=madvise}
      */
     static String nativeSettings() {
         String thp;
@@ -100,6 +101,8 @@ final class BenchSides {
         }
         return "ONEDNN_MAX_CPU_ISA="
                 + System.getenv("ONEDNN_MAX_CPU_ISA")
+                + " GLIBC_TUNABLES="
+                + System.getenv("GLIBC_TUNABLES")
                 + " THP_MEM_ALLOC_ENABLE="
                 + System.getenv("THP_MEM_ALLOC_ENABLE")
                 + " transparent_hugepage="
