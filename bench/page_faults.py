@@ -1,15 +1,20 @@
 #!/usr/bin/env python3
 """What a page fault costs on this machine: fills a freshly allocated 40 MB array (every page
 faulted in, as a tensor that a framework has just allocated) and the same array again (pages
-already mapped), with 4 KB pages and with transparent huge pages (2 MB) requested through
-madvise, and prints the difference per 4 KB of memory.
+already mapped), once as glibc's malloc hands the memory out and once with NumPy asking for
+transparent huge pages (2 MB) through madvise, and prints the difference per 4 KB of memory.
 
     python3 bench/page_faults.py
+    GLIBC_TUNABLES=glibc.malloc.hugetlb=1 python3 bench/page_faults.py   # as ./keypoints runs
+
+With 4 KB pages the first row is the cost of one 4 KB page fault; glibc.malloc.hugetlb=1 makes
+glibc itself back the array with huge pages, so both rows become huge-page faults.
 
 Needs NumPy only (Debian's python3-numpy, which python3-torch pulls in). docs/performance.md
 quotes its output for the machines the benchmarks ran on.
 """
 import json
+import os
 import sys
 import time
 
@@ -40,15 +45,16 @@ def main():
         fresh = per_fill(True)
         mapped = per_fill(False)
         us_per_4k = (fresh - mapped) / (N * 4 / 4096) * 1e6
-        name = "huge pages (madvise)" if huge else "4 KB pages"
+        name = "NumPy madvise(huge)" if huge else "malloc as configured"
         rows[name] = {"fresh_ms": fresh * 1e3, "mapped_ms": mapped * 1e3, "us_per_4k": us_per_4k}
         print("%-21s fresh %8.2f ms, mapped %6.2f ms per 40 MB fill: %.2f us per 4 KB faulted in"
               % (name, fresh * 1e3, mapped * 1e3, us_per_4k))
     with open("/sys/kernel/mm/transparent_hugepage/enabled") as f:
         mode = f.read().strip()
-    print("transparent_hugepage: " + mode)
+    tunables = os.environ.get("GLIBC_TUNABLES")
+    print("transparent_hugepage: %s; GLIBC_TUNABLES=%s" % (mode, tunables))
     if "--json" in sys.argv:
-        print(json.dumps({"rows": rows, "transparent_hugepage": mode}))
+        print(json.dumps({"rows": rows, "transparent_hugepage": mode, "glibc_tunables": tunables}))
 
 
 if __name__ == "__main__":
