@@ -103,6 +103,11 @@ class BenchInferCommandTest {
         assertThat(r.code()).as(r.err()).isZero();
         JsonObject j = r.json();
         assertThat(j.get("threads").getAsInt()).isEqualTo(1);
+        assertThat(j.get("native").getAsString())
+                .as("the native settings the run had, printed beside its table")
+                .startsWith("ONEDNN_MAX_CPU_ISA=" + System.getenv("ONEDNN_MAX_CPU_ISA") + " ")
+                .contains(" GLIBC_TUNABLES=", " THP_MEM_ALLOC_ENABLE=", " transparent_hugepage=");
+        assertThat(r.out()).contains("native: ONEDNN_MAX_CPU_ISA=");
         JsonArray cases = j.getAsJsonArray("cases");
         assertThat(cases).hasSize(1);
         JsonObject c = cases.get(0).getAsJsonObject();
