@@ -133,14 +133,29 @@ final class ChannelsLast {
     }
 
     /**
-     * Whether {@code block} is one of the networks that run channels-last on PyTorch: {@link
-     * ConvRegressor}s and {@link ResNet18}.
+     * Whether {@code x} is a four-dimensional PyTorch array and the layout is on ({@link #isOn()}):
+     * then a network's activations are channels-last, and an operation that builds a new activation
+     * should give it that layout too.
+     *
+     * @param x an array
+     * @return whether the layout applies to it
+     */
+    static boolean appliesTo(NDArray x) {
+        return x.getShape().dimension() == 4 && isPyTorch(x) && isOn();
+    }
+
+    /**
+     * Whether {@code block} is one of the networks that run channels-last on PyTorch: every network
+     * of the zoo ({@link ConvRegressor}s, {@link LandmarkCnn}, {@link HeatmapNet}, {@link
+     * ResNet18}).
      *
      * @param block a network
      * @return whether its input and weights are laid out channels-last
      */
     static boolean isUsedBy(Block block) {
-        return block instanceof ConvRegressor || block instanceof ResNet18;
+        return block instanceof ChannelsLastSequentialBlock
+                || block instanceof HeatmapNet
+                || block instanceof ResNet18;
     }
 
     /**
@@ -154,9 +169,19 @@ final class ChannelsLast {
      * @param block a network
      */
     static void layOutParameters(Block block) {
-        if (!isOn()) {
-            return;
+        if (isOn()) {
+            layOut(block);
         }
+    }
+
+    /**
+     * Gives every initialised 4-D parameter of {@code block} channels-last strides as {@link
+     * #layOutParameters} does, whatever {@link #isOn()} says (the convolution check tests the
+     * layout at every level).
+     *
+     * @param block a block
+     */
+    static void layOut(Block block) {
         for (Pair<String, Parameter> p : block.getParameters()) {
             Parameter parameter = p.getValue();
             if (!parameter.isInitialized()) {

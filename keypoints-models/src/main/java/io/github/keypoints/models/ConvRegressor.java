@@ -1,18 +1,8 @@
 package io.github.keypoints.models;
 
-import ai.djl.MalformedModelException;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Blocks;
-import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
-import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
-import java.io.DataInputStream;
-import java.io.IOException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,7 +18,7 @@ import java.util.Map;
  * ChannelsLast}): for these small-channel networks on large images that saves oneDNN's layout
  * reorders around every convolution. Outputs and saved parameters are those of the default layout.
  */
-abstract class ConvRegressor extends SequentialBlock implements KeypointBlock {
+abstract class ConvRegressor extends ChannelsLastSequentialBlock implements KeypointBlock {
 
     private final int outputs;
     private final int inputChannels;
@@ -54,49 +44,6 @@ abstract class ConvRegressor extends SequentialBlock implements KeypointBlock {
         add(Activation.reluBlock());
         add(Linear.builder().setUnits(outputs).build());
         InitializerSupport.apply(this, b.initializer);
-    }
-
-    /** {@inheritDoc} On PyTorch the input is first laid out channels-last. */
-    @Override
-    protected NDList forwardInternal(
-            ParameterStore parameterStore,
-            NDList inputs,
-            boolean training,
-            PairList<String, Object> params) {
-        return ChannelsLast.forward(
-                inputs, in -> super.forwardInternal(parameterStore, in, training, params));
-    }
-
-    /**
-     * {@inheritDoc} On PyTorch the input is first laid out channels-last. (DJL's trainer calls this
-     * one, with the labels; {@code SequentialBlock} implements both separately.)
-     */
-    @Override
-    protected NDList forwardInternal(
-            ParameterStore parameterStore,
-            NDList data,
-            NDList labels,
-            PairList<String, Object> params) {
-        return ChannelsLast.forward(
-                data, in -> super.forwardInternal(parameterStore, in, labels, params));
-    }
-
-    /** {@inheritDoc} On PyTorch the new weights are then laid out channels-last. */
-    @Override
-    public void initialize(NDManager manager, DataType dataType, Shape... inputShapes) {
-        boolean fresh = !isInitialized();
-        super.initialize(manager, dataType, inputShapes);
-        if (fresh) {
-            ChannelsLast.layOutParameters(this);
-        }
-    }
-
-    /** {@inheritDoc} On PyTorch the loaded weights are then laid out channels-last. */
-    @Override
-    public void loadParameters(NDManager manager, DataInputStream is)
-            throws IOException, MalformedModelException {
-        super.loadParameters(manager, is);
-        ChannelsLast.layOutParameters(this);
     }
 
     /** {@inheritDoc} */

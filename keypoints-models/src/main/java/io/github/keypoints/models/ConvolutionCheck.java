@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import java.util.Locale;
 import java.util.Map;
@@ -22,16 +23,20 @@ import java.util.concurrent.ConcurrentHashMap;
  * on some CPUs (AMD EPYC machines of this project among them) the AVX-512 and AVX2 kernels return
  * wrong values for some channel counts, which silently ruins training and inference. The cure is
  * the environment variable {@code ONEDNN_MAX_CPU_ISA} (for example {@code SSE41}), read when the
- * native library starts, so it must be set before the JVM starts. This check runs three small
- * convolutions that failed there (12, 24 and 40 input channels, 32 filters, 58×78, batch 2), each
- * in the default layout and channels-last (the layout {@link NoseTipNet} and {@link Imm58Net} run
- * in on PyTorch, which takes other oneDNN kernels), and compares 256 sampled outputs of each with a
- * plain Java sum (65–118 ms with the engine loaded on our machines, docs/performance.md); a
- * mismatch stops with an error that names the variable and the value to set.
+ * native library starts, so it must be set before the JVM starts. The wrong kernels seen so far are
+ * forward passes in the default layout: on the project's AMD EPYC at {@code AVX512_CORE} the same
+ * convolutions are right channels-last, and their gradients right in both layouts
+ * (docs/performance.md), which is why the zoo's networks run channels-last above {@code SSE41}
+ * ({@link ChannelsLast}).
  *
- * <p>{@link KeypointModel} and the trainer call {@link #verify(String)} for every model they make;
- * only the first call per engine does any work. Set the system property {@value #SKIP_PROPERTY} to
- * {@code true} to skip it.
+ * <p>This check runs three small convolutions that failed there (12, 24 and 40 input channels, 32
+ * filters, 58×78, batch 2) in the layout the network about to run uses, forward and backward, and
+ * compares 256 sampled outputs and 512 sampled gradients of each with plain Java sums; a mismatch
+ * stops with an error that names the variable and the value to set.
+ *
+ * <p>{@link KeypointModel}, the trainer and the model factory call {@link #verify(String, Block)}
+ * for every model they make; only the first call per engine and layout does any work. Set the
+ * system property {@value #SKIP_PROPERTY} to {@code true} to skip it.
  */
 public final class ConvolutionCheck {
 
@@ -50,43 +55,88 @@ public final class ConvolutionCheck {
     private ConvolutionCheck() {}
 
     /**
-     * Checks the engine's convolution once per JVM (PyTorch only; other engines return at once).
+     * Checks the engine's convolution once per JVM in the layout the zoo's networks run in under
+     * the current settings (channels-last above oneDNN's {@code SSE41} level, {@link ChannelsLast})
+     * — PyTorch only; other engines return at once.
      *
      * @param engine the engine name
      * @throws IllegalStateException naming {@code ONEDNN_MAX_CPU_ISA} and the value to set if the
      *     engine's convolution is wrong on this CPU
      */
     public static void verify(String engine) {
+        verify(engine, ChannelsLast.isOn());
+    }
+
+    /**
+     * Checks the engine's convolution once per JVM in the layout {@code block} runs in: channels-
+     * last for the zoo's networks when the layout is on ({@link ChannelsLast}), the default layout
+     * for any other block. PyTorch only; other engines return at once.
+     *
+     * @param engine the engine name
+     * @param block the network about to run
+     * @throws IllegalStateException naming {@code ONEDNN_MAX_CPU_ISA} and the value to set if the
+     *     engine's convolution is wrong on this CPU in that layout
+     */
+    public static void verify(String engine, Block block) {
+        verify(engine, ChannelsLast.isOn() && ChannelsLast.isUsedBy(block));
+    }
+
+    /**
+     * Whether the zoo's networks run channels-last under the current settings ({@code
+     * keypoints.channelsLast} and oneDNN's level), which is the layout {@link #verify(String)}
+     * checks.
+     *
+     * @return whether the networks lay out their inputs and weights channels-last on PyTorch
+     */
+    public static boolean networksRunChannelsLast() {
+        return ChannelsLast.isOn();
+    }
+
+    private static void verify(String engine, boolean channelsLast) {
         if (!CHECKED_ENGINE.equals(engine) || Boolean.getBoolean(SKIP_PROPERTY)) {
             return;
         }
-        String failure = RESULTS.computeIfAbsent(engine, ConvolutionCheck::run);
+        String failure =
+                RESULTS.computeIfAbsent(
+                        engine + (channelsLast ? " channels-last" : " default"),
+                        k -> run(engine, channelsLast));
         if (!failure.isEmpty()) {
             throw new IllegalStateException(failure);
         }
     }
 
     /**
-     * Runs the comparison now, whatever happened before.
+     * Runs the comparison of {@link #verify(String)} now, whatever happened before.
      *
      * @param engine the engine name
-     * @return an empty string if every sampled output matched, else a description of the mismatch
-     *     and the fix
+     * @return an empty string if every sampled output and gradient matched, else a description of
+     *     the mismatch and the fix
      */
     public static String run(String engine) {
+        return run(engine, ChannelsLast.isOn());
+    }
+
+    /**
+     * Runs the comparison now in one layout: the forward outputs ({@link #compare(NDManager, int,
+     * boolean, int)}) and the gradients ({@link #compareGradients}) of the three convolutions, 256
+     * samples of each.
+     *
+     * @param engine the engine name
+     * @param channelsLast whether to check the channels-last layout rather than the default one
+     * @return an empty string if every sampled value matched, else a description of the mismatch
+     *     and the fix
+     */
+    public static String run(String engine, boolean channelsLast) {
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), engine)) {
+            String isa = System.getenv("ONEDNN_MAX_CPU_ISA");
             for (int channels : CHANNELS) {
-                for (boolean channelsLast : new boolean[] {false, true}) {
-                    int wrong = (int) compare(m, channels, channelsLast, SAMPLES)[0];
-                    if (wrong > 0) {
-                        return failure(
-                                engine,
-                                channels,
-                                channelsLast,
-                                wrong,
-                                SAMPLES,
-                                System.getenv("ONEDNN_MAX_CPU_ISA"));
-                    }
+                long[] r = compare(m, channels, channelsLast, SAMPLES);
+                if (r[0] > 0) {
+                    return failure(engine, channels, channelsLast, false, r[0], r[1], isa);
+                }
+                r = compareGradients(m, channels, channelsLast, SAMPLES);
+                if (r[0] > 0) {
+                    return failure(engine, channels, channelsLast, true, r[0], r[1], isa);
                 }
             }
         }
@@ -99,8 +149,9 @@ public final class ConvolutionCheck {
      * @param engine the engine name
      * @param channels the input channels of the wrong convolution
      * @param channelsLast whether its input was channels-last
-     * @param wrong how many compared outputs were wrong
-     * @param compared how many outputs were compared
+     * @param gradients whether its gradients, rather than its outputs, were wrong
+     * @param wrong how many compared values were wrong
+     * @param compared how many values were compared
      * @param isa the value of {@code ONEDNN_MAX_CPU_ISA}, or {@code null} when unset
      * @return the message
      */
@@ -108,12 +159,13 @@ public final class ConvolutionCheck {
             String engine,
             int channels,
             boolean channelsLast,
+            boolean gradients,
             long wrong,
             long compared,
             String isa) {
         return String.format(
                 Locale.ROOT,
-                "%s's 3x3 convolution with %d input channels%s gave %d wrong values out of %d"
+                "%s's 3x3 convolution with %d input channels%s gave %d wrong %s out of %d"
                         + " checked against plain Java on this CPU (ONEDNN_MAX_CPU_ISA=%s). This is"
                         + " libtorch's oneDNN kernel bug, and it corrupts training and inference:"
                         + " set ONEDNN_MAX_CPU_ISA=SSE41 in the environment before starting the JVM"
@@ -124,6 +176,7 @@ public final class ConvolutionCheck {
                 channels,
                 channelsLast ? " (channels-last)" : "",
                 wrong,
+                gradients ? "gradients" : "values",
                 compared,
                 isa == null ? "unset" : isa);
     }
@@ -222,6 +275,137 @@ public final class ConvolutionCheck {
                 }
             }
             return new long[] {wrong, count};
+        }
+    }
+
+    /**
+     * Runs the same 3×3 convolution as {@link #compare(NDManager, int, boolean, int)} backwards —
+     * the gradients of {@code sum(g · out)} for a seeded {@code g} in {@code [-1, 1)} with respect
+     * to the input and to the weights, as a training step computes them — and compares them with
+     * plain Java sums. In the channels-last case the weights are laid out channels-last too, as the
+     * networks lay out theirs. A gradient is wrong when it is not finite or differs by more than
+     * 1e-3 plus 1e-4 of the sum of the magnitudes of its terms (a gradient sums up to 8,512
+     * products, whose rounding grows with their count).
+     *
+     * @param manager where to run the convolution; its engine is the one compared
+     * @param channels the input channels
+     * @param channelsLast whether the input and the weights are laid out channels-last
+     * @param samples how many randomly chosen gradients of each kind to compare (seeded); 0 or less
+     *     compares every one
+     * @return {@code {wrong, compared}}, input and weight gradients together
+     */
+    public static long[] compareGradients(
+            NDManager manager, int channels, boolean channelsLast, int samples) {
+        int batch = 2;
+        int h = 58;
+        int w = 78;
+        int filters = 32;
+        int oh = h - 2;
+        int ow = w - 2;
+        try (NDManager m = manager.newSubManager()) {
+            Block conv =
+                    new TorchDefaultInitializer(5)
+                            .install(
+                                    Conv2d.builder()
+                                            .setKernelShape(new Shape(3, 3))
+                                            .setFilters(filters)
+                                            .build());
+            Shape s = new Shape(batch, channels, h, w);
+            conv.initialize(m, DataType.FLOAT32, s);
+            if (channelsLast) {
+                ChannelsLast.layOut(conv);
+            }
+            SplittableRandom r = new SplittableRandom(13);
+            float[] x = new float[(int) s.size()];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) r.nextDouble();
+            }
+            float[] g = new float[batch * filters * oh * ow];
+            for (int i = 0; i < g.length; i++) {
+                g[i] = (float) (2 * r.nextDouble() - 1);
+            }
+            NDArray in = m.create(x, s);
+            if (channelsLast) {
+                try (NDArray view = ChannelsLast.of(in)) {
+                    in = view.duplicate();
+                }
+            }
+            in.setRequiresGradient(true);
+            NDArray weight = conv.getParameters().valueAt(0).getArray();
+            try (GradientCollector collector = m.getEngine().newGradientCollector()) {
+                NDArray out =
+                        conv.forward(new ParameterStore(m, false), new NDList(in), true).head();
+                NDArray loss = out.mul(m.create(g, new Shape(batch, filters, oh, ow))).sum();
+                collector.backward(loss);
+            }
+            float[] gx = in.getGradient().toFloatArray();
+            float[] gw = weight.getGradient().toFloatArray();
+            float[] wt = weight.toFloatArray();
+            long wrong = 0;
+            long compared = 0;
+            // Input gradients: dx[n,c,y,x] = sum over o, ki, kj of g[n,o,y-ki,x-kj] w[o,c,ki,kj].
+            long allX = (long) batch * channels * h * w;
+            long countX = samples > 0 ? samples : allX;
+            for (long k = 0; k < countX; k++) {
+                long idx = samples > 0 ? r.nextLong(allX) : k;
+                int xx = (int) (idx % w);
+                int yy = (int) (idx / w % h);
+                int c = (int) (idx / ((long) w * h) % channels);
+                int n = (int) (idx / ((long) w * h * channels));
+                double acc = 0;
+                double mag = 0;
+                for (int o = 0; o < filters; o++) {
+                    for (int ki = 0; ki < 3; ki++) {
+                        int i = yy - ki;
+                        if (i < 0 || i >= oh) {
+                            continue;
+                        }
+                        for (int kj = 0; kj < 3; kj++) {
+                            int j = xx - kj;
+                            if (j < 0 || j >= ow) {
+                                continue;
+                            }
+                            double t =
+                                    (double) g[((n * filters + o) * oh + i) * ow + j]
+                                            * wt[((o * channels + c) * 3 + ki) * 3 + kj];
+                            acc += t;
+                            mag += Math.abs(t);
+                        }
+                    }
+                }
+                if (!(Math.abs(gx[(int) idx] - acc) <= 1e-3 + 1e-4 * mag)) {
+                    wrong++;
+                }
+                compared++;
+            }
+            // Weight gradients: dw[o,c,ki,kj] = sum over n, i, j of g[n,o,i,j] x[n,c,i+ki,j+kj].
+            long allW = (long) filters * channels * 9;
+            long countW = samples > 0 ? samples : allW;
+            for (long k = 0; k < countW; k++) {
+                int idx = (int) (samples > 0 ? r.nextLong(allW) : k);
+                int kj = idx % 3;
+                int ki = idx / 3 % 3;
+                int c = idx / 9 % channels;
+                int o = idx / (9 * channels);
+                double acc = 0;
+                double mag = 0;
+                for (int n = 0; n < batch; n++) {
+                    for (int i = 0; i < oh; i++) {
+                        int gi = ((n * filters + o) * oh + i) * ow;
+                        int xi = ((n * channels + c) * h + i + ki) * w + kj;
+                        for (int j = 0; j < ow; j++) {
+                            double t = (double) g[gi + j] * x[xi + j];
+                            acc += t;
+                            mag += Math.abs(t);
+                        }
+                    }
+                }
+                if (!(Math.abs(gw[idx] - acc) <= 1e-3 + 1e-4 * mag)) {
+                    wrong++;
+                }
+                compared++;
+            }
+            return new long[] {wrong, compared};
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.github.keypoints.models;
 
+import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -14,6 +15,8 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import java.io.DataInputStream;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -51,6 +54,9 @@ import java.util.Map;
  * DJL 0.36 implements no transposed convolution on PyTorch and a mis-shaped one on MXNet. Pooling
  * rounds up, and each up-sampled map is cropped to its skip connection, so any input size works.
  * With output stride {@code s = 2^k} the decoder stops {@code k} levels early.
+ *
+ * <p>On PyTorch it runs channels-last above oneDNN's {@code SSE41} level ({@link ChannelsLast}):
+ * the input and the weights are laid out so, and the up-sampling keeps the layout.
  *
  * <pre>{@code
  * HeatmapNet net = HeatmapNet.builder().setOutputs(116).optBaseChannels(16).build();
@@ -153,6 +159,17 @@ public final class HeatmapNet extends AbstractBlock implements KeypointBlock {
 
     private NDArray heatmaps(
             ParameterStore ps, NDArray input, boolean training, PairList<String, Object> params) {
+        return ChannelsLast.forward(
+                        new NDList(input),
+                        in -> new NDList(layers(ps, in.head(), training, params)))
+                .head();
+    }
+
+    /**
+     * The heatmaps of the input as it comes, without the layout step (package-private for tests).
+     */
+    NDArray layers(
+            ParameterStore ps, NDArray input, boolean training, PairList<String, Object> params) {
         List<NDArray> skips = new ArrayList<>();
         NDArray x = input;
         for (int l = 0; l <= depth; l++) {
@@ -175,13 +192,24 @@ public final class HeatmapNet extends AbstractBlock implements KeypointBlock {
         return MaxPooling.pool(x, 2, 2, 0, true, training);
     }
 
-    /** Nearest-neighbour 2× up-sampling by broadcasting, differentiable on every engine. */
+    /**
+     * Nearest-neighbour 2× up-sampling by broadcasting, differentiable on every engine. A
+     * channels-last input ({@link ChannelsLast#appliesTo}) is broadcast in its memory order, so the
+     * result is channels-last too and the decoder's convolutions keep that layout.
+     */
     private static NDArray upsample(NDArray x) {
         Shape s = x.getShape();
         long b = s.get(0);
         long c = s.get(1);
         long h = s.get(2);
         long w = s.get(3);
+        if (ChannelsLast.appliesTo(x)) {
+            return x.transpose(0, 2, 3, 1)
+                    .reshape(b, h, 1, w, 1, c)
+                    .broadcast(b, h, 2, w, 2, c)
+                    .reshape(b, 2 * h, 2 * w, c)
+                    .transpose(0, 3, 1, 2);
+        }
         return x.reshape(b, c, h, 1, w, 1).broadcast(b, c, h, 2, w, 2).reshape(b, c, 2 * h, 2 * w);
     }
 
@@ -239,6 +267,24 @@ public final class HeatmapNet extends AbstractBlock implements KeypointBlock {
             x = decoders.get(i).getOutputShapes(new Shape[] {x})[0];
         }
         head.initialize(manager, dataType, x);
+    }
+
+    /** {@inheritDoc} On PyTorch the new weights are then laid out channels-last. */
+    @Override
+    public void initialize(NDManager manager, DataType dataType, Shape... inputShapes) {
+        boolean fresh = !isInitialized();
+        super.initialize(manager, dataType, inputShapes);
+        if (fresh) {
+            ChannelsLast.layOutParameters(this);
+        }
+    }
+
+    /** {@inheritDoc} On PyTorch the loaded weights are then laid out channels-last. */
+    @Override
+    public void loadParameters(NDManager manager, DataInputStream is)
+            throws IOException, MalformedModelException {
+        super.loadParameters(manager, is);
+        ChannelsLast.layOutParameters(this);
     }
 
     /** {@inheritDoc} */

@@ -126,7 +126,7 @@ public final class KeypointModel implements AutoCloseable {
                             + spec.config());
         }
         ModelSpec s = withEngine(spec, engine);
-        ConvolutionCheck.verify(engine);
+        ConvolutionCheck.verify(engine, block);
         Model model = Model.newInstance(s.architecture(), device, engine);
         try {
             model.setBlock(block);
@@ -172,10 +172,10 @@ public final class KeypointModel implements AutoCloseable {
             throw new NoSuchFileException(
                     params.toString(), null, "model directory has no " + PARAMS_FILE);
         }
-        ConvolutionCheck.verify(engine);
         Model model = Model.newInstance(spec.architecture(), device, engine);
         try {
             KeypointBlock block = readBlock(spec, params, model);
+            ConvolutionCheck.verify(engine, block);
             model.setBlock(block);
             return new KeypointModel(spec, block, model);
         } catch (IOException | RuntimeException e) {
@@ -200,7 +200,6 @@ public final class KeypointModel implements AutoCloseable {
     public static KeypointModel fromParameters(
             ModelSpec spec, byte[] parameters, String engine, Device device) throws IOException {
         ModelSpec s = withEngine(spec, engine);
-        ConvolutionCheck.verify(engine);
         Model model = Model.newInstance(s.architecture(), device, engine);
         try {
             KeypointBlock block =
@@ -209,6 +208,7 @@ public final class KeypointModel implements AutoCloseable {
                             () -> new ByteArrayInputStream(parameters),
                             "the parameters in memory",
                             model);
+            ConvolutionCheck.verify(engine, block);
             model.setBlock(block);
             return new KeypointModel(s, block, model);
         } catch (IOException | RuntimeException e) {

@@ -49,8 +49,8 @@ public final class SavedModelBlockFactory implements BlockFactory {
             throw new NoSuchFileException(
                     params.toString(), null, "model directory has no " + KeypointModel.PARAMS_FILE);
         }
-        ConvolutionCheck.verify(model.getNDManager().getEngine().getEngineName());
         KeypointBlock block = KeypointModel.readBlock(spec, params, model);
+        ConvolutionCheck.verify(model.getNDManager().getEngine().getEngineName(), block);
         // Loaded for inference, as DJL loads TorchScript models: frozen, so no forward pass can
         // record an autograd graph. Unfreeze (freezeParameters(false)) to fine-tune.
         block.freezeParameters(true);

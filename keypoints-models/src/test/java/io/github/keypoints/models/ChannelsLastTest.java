@@ -155,7 +155,13 @@ class ChannelsLastTest {
      * fixed draw keeps the bound tight and the test deterministic.
      */
     @ParameterizedTest
-    @CsvSource({"nose-tip, 80, 60", "imm58, 120, 90", "resnet18, 40, 32"})
+    @CsvSource({
+        "nose-tip, 80, 60",
+        "imm58, 120, 90",
+        "resnet18, 40, 32",
+        "landmark-cnn, 64, 64",
+        "heatmap, 40, 32"
+    })
     void giveTheDefaultLayoutsOutputsAndGradients(String architecture, int width, int height) {
         KeypointBlock block = ModelZoo.create(architecture, 6);
         KeypointBlock twin = ModelZoo.create(architecture, 6);
@@ -197,7 +203,7 @@ class ChannelsLastTest {
      * through DJL's trainer, whose parameter store keeps the parameters' arrays.
      */
     @ParameterizedTest
-    @CsvSource({"imm58, 120, 90", "resnet18, 40, 32"})
+    @CsvSource({"imm58, 120, 90", "resnet18, 40, 32", "landmark-cnn, 64, 64", "heatmap, 40, 32"})
     void weightsStayChannelsLastThroughLoadingAndTraining(
             String architecture, int width, int height) throws Exception {
         Shape shape = new Shape(2, 1, height, width);
@@ -257,21 +263,20 @@ class ChannelsLastTest {
     }
 
     /**
-     * Which networks lay their input out, read from libtorch's operator profiler: the first
-     * operator of a pass is the permutation of the input for the regressors and ResNet-18 and not
-     * for the others (whose convolutions were measured no faster channels-last). Both ways into a
-     * block are checked: without labels (inference, {@code Trainer.forward(data)}) and with them
-     * (what {@code Trainer.forward(data, labels)} and so {@code KeypointTrainer} call).
+     * Every network of the zoo lays its input out, read from libtorch's operator profiler: the
+     * first operator of a pass is the permutation of the input. Both ways into a block are checked:
+     * without labels (inference, {@code Trainer.forward(data)}) and with them (what {@code
+     * Trainer.forward(data, labels)} and so {@code KeypointTrainer} call).
      */
     @ParameterizedTest
     @CsvSource({
         "nose-tip, 80, 60, true",
         "imm58, 120, 90, true",
-        "landmark-cnn, 64, 64, false",
-        "heatmap, 40, 32, false",
+        "landmark-cnn, 64, 64, true",
+        "heatmap, 40, 32, true",
         "resnet18, 32, 32, true"
     })
-    void onlyTheChannelsLastNetworksStartWithTheLayout(
+    void everyNetworkStartsWithTheLayout(
             String architecture, int width, int height, boolean laidOut, @TempDir Path dir)
             throws IOException {
         KeypointBlock block = ModelZoo.create(architecture, 6);
@@ -330,7 +335,15 @@ class ChannelsLastTest {
             gc.zeroGradients(); // the previous pass's gradient would add up
             ParameterStore ps = new ParameterStore(sub, false);
             NDList out;
-            if (!layers) {
+            if (block instanceof HeatmapNet) {
+                // The maps, which the soft-argmax decodes: the layout concerns the layers.
+                HeatmapNet net = (HeatmapNet) block;
+                out =
+                        new NDList(
+                                layers
+                                        ? net.layers(ps, x, training, null)
+                                        : net.heatmaps(ps, x, training));
+            } else if (!layers) {
                 out = block.forward(ps, new NDList(x), training);
             } else if (block instanceof ResNet18) {
                 out = ((ResNet18) block).layers(ps, new NDList(x), training, null);

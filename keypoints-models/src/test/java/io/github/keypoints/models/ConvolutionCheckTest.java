@@ -24,7 +24,7 @@ class ConvolutionCheckTest {
 
     @Test
     void aFailureSaysWhatWasWrongAtWhichLevelAndWhatToSet() {
-        String m = ConvolutionCheck.failure("PyTorch", 24, false, 254, 256, "AVX512_CORE");
+        String m = ConvolutionCheck.failure("PyTorch", 24, false, false, 254, 256, "AVX512_CORE");
         assertThat(m)
                 .contains(
                         "24 input channels gave 254 wrong values out of 256",
@@ -32,8 +32,10 @@ class ConvolutionCheckTest {
                         "set ONEDNN_MAX_CPU_ISA=SSE41",
                         "./keypoints bench onednn")
                 .doesNotContain("channels-last");
-        assertThat(ConvolutionCheck.failure("PyTorch", 12, true, 1, 256, null))
-                .contains("12 input channels (channels-last)", "ONEDNN_MAX_CPU_ISA=unset");
+        assertThat(ConvolutionCheck.failure("PyTorch", 12, true, true, 1, 512, null))
+                .contains(
+                        "12 input channels (channels-last) gave 1 wrong gradients out of 512",
+                        "ONEDNN_MAX_CPU_ISA=unset");
     }
 
     @Test

@@ -53,4 +53,31 @@ class PyTorchConvolutionCheckTest {
                     .isZero();
         }
     }
+
+    @ParameterizedTest(name = "{0}, {1} input channels, channels-last {2}, gradients")
+    @CsvSource({
+        "PyTorch, 1, false",
+        "PyTorch, 12, false",
+        "PyTorch, 24, false",
+        "PyTorch, 32, false",
+        "PyTorch, 40, false",
+        "PyTorch, 1, true",
+        "PyTorch, 12, true",
+        "PyTorch, 24, true",
+        "PyTorch, 32, true",
+        "PyTorch, 40, true",
+        "MXNet, 24, false"
+    })
+    void gradientsMatchPlainJava(String engine, int channels, boolean channelsLast) {
+        try (NDManager m = NDManager.newBaseManager(Device.cpu(), engine)) {
+            long[] r = ConvolutionCheck.compareGradients(m, channels, channelsLast, 512);
+            assertThat(r[1]).isEqualTo(1024L); // 512 input and 512 weight gradients
+            assertThat(r[0])
+                    .as(
+                            "wrong or non-finite gradients of %s's convolution with %d input"
+                                    + " channels, channels-last %s (ONEDNN_MAX_CPU_ISA=%s)",
+                            engine, channels, channelsLast, System.getenv("ONEDNN_MAX_CPU_ISA"))
+                    .isZero();
+        }
+    }
 }

@@ -269,7 +269,7 @@ public final class KeypointTrainer {
             }
         }
 
-        ConvolutionCheck.verify(engine);
+        ConvolutionCheck.verify(engine, block);
         List<EpochRecord> history;
         EpochRecord reported;
         EvaluationResult reportedVal;
