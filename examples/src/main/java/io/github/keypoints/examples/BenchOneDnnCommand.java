@@ -29,8 +29,10 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {
             "For each ONEDNN_MAX_CPU_ISA level, in a child JVM: PyTorch's 3x3 convolution against"
-                    + " plain Java (1-64 input channels, default and channels-last layout, every"
-                    + " output), and the 58-point"
+                    + " plain Java (1-64 input channels, every output and 2048 input and 2048"
+                    + " weight gradients each) in the layout the library's networks run in at that"
+                    + " level (channels-last above SSE41), which decides, and in the other layout"
+                    + " for information; the 58-point"
                     + " (120x90) and nose-tip (80x60) networks run --passes times on one batch of 8"
                     + " (non-finite outputs, outputs that differ from the first pass, median"
                     + " forward ms), and the time of the library's start-up check"
@@ -75,6 +77,9 @@ final class BenchOneDnnCommand implements Callable<Integer> {
     private static final class Tally {
         long convWrong;
         long convChecked;
+        long otherWrong;
+        long otherChecked;
+        String layout = "";
         long forwards;
         long nonFinite;
         long differing;
@@ -154,10 +159,12 @@ final class BenchOneDnnCommand implements Callable<Integer> {
                 loadAfter);
         System.out.printf(
                 Locale.ROOT,
-                "%-12s %-7s %15s %10s %10s %9s %9s %9s%n",
+                "%-12s %-7s %-13s %17s %17s %10s %10s %9s %9s %9s%n",
                 "isa",
                 "load",
+                "layout",
                 "conv wrong",
+                "other layout",
                 "non-finite",
                 "differing",
                 "imm58 ms",
@@ -171,11 +178,14 @@ final class BenchOneDnnCommand implements Callable<Integer> {
                 Tally t = (busy ? loaded : idle).get(isa);
                 System.out.printf(
                         Locale.ROOT,
-                        "%-12s %-7s %5d/%-9d %10d %10d %9.2f %9.2f %9.2f%s%n",
+                        "%-12s %-7s %-13s %7d/%-9d %7d/%-9d %10d %10d %9.2f %9.2f %9.2f%s%n",
                         isa,
                         busy ? "loaded" : "idle",
+                        t.layout,
                         t.convWrong,
                         t.convChecked,
+                        t.otherWrong,
+                        t.otherChecked,
                         t.nonFinite,
                         t.differing,
                         t.medianMs(),
@@ -185,8 +195,11 @@ final class BenchOneDnnCommand implements Callable<Integer> {
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("isa", isa);
                 row.put("load", busy ? "loaded" : "idle");
+                row.put("layout", t.layout);
                 row.put("conv_wrong", t.convWrong);
                 row.put("conv_checked", t.convChecked);
+                row.put("other_layout_wrong", t.otherWrong);
+                row.put("other_layout_checked", t.otherChecked);
                 row.put("forwards", t.forwards);
                 row.put("non_finite", t.nonFinite);
                 row.put("differing", t.differing);
@@ -225,6 +238,9 @@ final class BenchOneDnnCommand implements Callable<Integer> {
     private static void add(Tally t, JsonObject r) {
         t.convWrong += r.get("conv_wrong").getAsLong();
         t.convChecked += r.get("conv_checked").getAsLong();
+        t.otherWrong += r.get("other_layout_wrong").getAsLong();
+        t.otherChecked += r.get("other_layout_checked").getAsLong();
+        t.layout = r.get("conv_layout").getAsString();
         t.forwards += r.get("forwards").getAsLong();
         t.nonFinite += r.get("non_finite").getAsLong();
         t.differing += r.get("differing").getAsLong();

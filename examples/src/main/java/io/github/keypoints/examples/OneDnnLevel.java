@@ -2,6 +2,7 @@ package io.github.keypoints.examples;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
+import io.github.keypoints.models.ConvolutionCheck;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -22,11 +23,13 @@ import java.util.Locale;
  * right, on its AMD EPYC machines the {@code AVX512_CORE} kernels (and on an older one the {@code
  * AVX2} kernels) give wrong values (docs/performance.md). So {@code ./keypoints}, when the variable
  * is not set, asks this class once per CPU and keeps the verdict in a file: each candidate level is
- * tried in a child JVM (libtorch reads the variable when it starts), which compares every output of
- * the convolutions {@code keypoints bench onednn} compares ({@link OneDnnProbe#CHANNELS} input
- * channels, default and channels-last layout) with plain Java. A level with one wrong or non-finite
- * output is out. If every level is out, it answers {@code SSE41}, the lowest, and says so; the
- * library's start-up check ({@code ConvolutionCheck}) still stands guard in every JVM.
+ * tried in a child JVM (libtorch reads the variable when it starts), which compares every output
+ * and a sample of the gradients of the convolutions {@code keypoints bench onednn} compares ({@link
+ * OneDnnProbe#CHANNELS} input channels) with plain Java, in the layout the library's networks run
+ * in at that level (channels-last above {@code SSE41}: on the AMD EPYC the {@code AVX512_CORE}
+ * kernels are wrong only for default-layout inputs). A level with one wrong or non-finite value is
+ * out. If every level is out, it answers {@code SSE41}, the lowest, and says so; the library's
+ * start-up check ({@code ConvolutionCheck}) still stands guard in every JVM.
  *
  * <p>Usage: {@code OneDnnLevel --output FILE [--levels L1,L2,...]} prints the chosen level and
  * writes it, with each level's verdict, to {@code FILE} (atomically, so a crashed run leaves no
@@ -66,7 +69,14 @@ final class OneDnnLevel {
         List<String> a = Arrays.asList(args);
         if (a.contains("--check")) {
             long[] r = checkThisJvm();
-            System.out.println(r[0] + " " + r[1]);
+            System.out.println(
+                    r[0]
+                            + " "
+                            + r[1]
+                            + " "
+                            + (ConvolutionCheck.networksRunChannelsLast()
+                                    ? "channels-last"
+                                    : "default"));
             System.exit(r[0] == 0 ? 0 : WRONG);
         }
         int o = a.indexOf("--output");
@@ -198,12 +208,18 @@ final class OneDnnLevel {
             throw new IOException("interrupted while checking ONEDNN_MAX_CPU_ISA=" + level, e);
         }
         String last = out.lines().reduce((x, y) -> y).orElse("");
-        if ((code == 0 || code == WRONG) && last.matches("\\d+ \\d+")) {
+        if ((code == 0 || code == WRONG) && last.matches("\\d+ \\d+ (default|channels-last)")) {
             String[] f = last.split(" ");
             return new Verdict(
                     level,
                     code == 0,
-                    String.format(Locale.ROOT, "%s wrong of %s convolution outputs", f[0], f[1]));
+                    String.format(
+                            Locale.ROOT,
+                            "%s wrong of %s convolution outputs and gradients, %s layout (the"
+                                    + " library's at this level)",
+                            f[0],
+                            f[1],
+                            f[2]));
         }
         throw new IOException(
                 "the convolution check at ONEDNN_MAX_CPU_ISA="
@@ -219,7 +235,8 @@ final class OneDnnLevel {
         EngineSetup.threads(Math.max(1, Runtime.getRuntime().availableProcessors()));
         EngineSetup.requireEngine("PyTorch");
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
-            return OneDnnProbe.compareAll(m, new ArrayList<>());
+            return OneDnnProbe.compareAll(
+                    m, ConvolutionCheck.networksRunChannelsLast(), new ArrayList<>());
         }
     }
 }

@@ -20,11 +20,11 @@ import java.util.SplittableRandom;
 
 /**
  * One probe of PyTorch's convolutions in this JVM, whose {@code ONEDNN_MAX_CPU_ISA} the parent
- * ({@link BenchOneDnnCommand}) set: a full comparison of 3×3 convolutions with plain Java at the
- * channel counts that failed before, in the default layout and channels-last (the layout the
- * nose-tip and 58-point networks run in on PyTorch), then the same input through the 58-point and
- * nose-tip networks many times, counting non-finite outputs and outputs that differ from the first
- * pass. Prints one JSON line.
+ * ({@link BenchOneDnnCommand}) set: a comparison of 3×3 convolutions (every output, and a sample of
+ * the gradients) with plain Java at the channel counts that failed before, in the layout the
+ * library's networks run in at this level (channels-last above {@code SSE41}) and, for information,
+ * in the other one, then the same input through the 58-point and nose-tip networks many times,
+ * counting non-finite outputs and outputs that differ from the first pass. Prints one JSON line.
  *
  * <p>Arguments: {@code PASSES THREADS}.
  */
@@ -35,26 +35,34 @@ final class OneDnnProbe {
 
     private OneDnnProbe() {}
 
+    /** Gradients of each kind compared per convolution (a sample: each sums thousands of terms). */
+    static final int GRADIENT_SAMPLES = 2048;
+
     /**
-     * Compares every output of the 3×3 convolution for each of {@link #CHANNELS} input channels, in
-     * the default layout and channels-last, with plain Java ({@link ConvolutionCheck#compare}).
+     * Compares every output of the 3×3 convolution for each of {@link #CHANNELS} input channels,
+     * and {@value #GRADIENT_SAMPLES} of its input and of its weight gradients, in one layout, with
+     * plain Java ({@link ConvolutionCheck#compare}, {@link ConvolutionCheck#compareGradients}).
      *
      * @param m where to run the convolutions (PyTorch)
-     * @param failing receives one description per convolution with a wrong output
+     * @param channelsLast whether to lay the input (and, for the gradients, the weights) out
+     *     channels-last
+     * @param failing receives one description per convolution with a wrong value
      * @return {@code {wrong, compared}} summed over the convolutions
      */
-    static long[] compareAll(NDManager m, List<String> failing) {
+    static long[] compareAll(NDManager m, boolean channelsLast, List<String> failing) {
         long wrong = 0;
         long checked = 0;
+        String layout = channelsLast ? " channels-last" : "";
         for (int c : CHANNELS) {
-            for (boolean channelsLast : new boolean[] {false, true}) {
-                long[] r = ConvolutionCheck.compare(m, c, channelsLast, 0);
-                wrong += r[0];
-                checked += r[1];
-                if (r[0] > 0) {
-                    failing.add(
-                            c + " channels" + (channelsLast ? " channels-last" : "") + ": " + r[0]);
-                }
+            long[] r = ConvolutionCheck.compare(m, c, channelsLast, 0);
+            long[] g = ConvolutionCheck.compareGradients(m, c, channelsLast, GRADIENT_SAMPLES);
+            wrong += r[0] + g[0];
+            checked += r[1] + g[1];
+            if (r[0] > 0) {
+                failing.add(c + " channels" + layout + ": " + r[0]);
+            }
+            if (g[0] > 0) {
+                failing.add(c + " channels" + layout + " gradients: " + g[0]);
             }
         }
         return new long[] {wrong, checked};
@@ -67,11 +75,18 @@ final class OneDnnProbe {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("isa", System.getenv("ONEDNN_MAX_CPU_ISA"));
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+            // The layout the library's networks run in at this level decides; the other is
+            // reported for information.
+            boolean channelsLast = ConvolutionCheck.networksRunChannelsLast();
             List<String> failing = new ArrayList<>();
-            long[] conv = compareAll(m, failing);
+            long[] conv = compareAll(m, channelsLast, failing);
+            long[] other = compareAll(m, !channelsLast, new ArrayList<>());
+            out.put("conv_layout", channelsLast ? "channels-last" : "default");
             out.put("conv_wrong", conv[0]);
             out.put("conv_checked", conv[1]);
             out.put("conv_failing", failing);
+            out.put("other_layout_wrong", other[0]);
+            out.put("other_layout_checked", other[1]);
             // What the library's start-up check costs a user once per JVM (engine already loaded).
             long t0 = System.nanoTime();
             String check = ConvolutionCheck.run("PyTorch");

@@ -25,19 +25,23 @@ class BenchOneDnnCommandTest {
                         "1",
                         "--json");
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("isa", "conv wrong", "SSE41");
+        assertThat(r.out()).contains("isa", "layout", "conv wrong", "other layout", "SSE41");
         JsonObject j = r.json();
         assertThat(j.get("cpu").getAsString()).isNotBlank();
         JsonArray rows = j.getAsJsonArray("rows");
         assertThat(rows).hasSize(2);
         // Every output (batch 2, 32 filters, 56x76) of each of the 8 channel counts is compared,
-        // in the default layout and channels-last.
-        int outputs = 2 * 8 * 2 * 32 * 56 * 76;
+        // and 2048 input and 2048 weight gradients each, in the library's layout at SSE41 (the
+        // default one) and, for information, in the other.
+        int outputs = 8 * (2 * 32 * 56 * 76 + 2 * 2048);
         for (int i = 0; i < 2; i++) {
             JsonObject row = rows.get(i).getAsJsonObject();
             assertThat(row.get("isa").getAsString()).isEqualTo("SSE41");
             assertThat(row.get("load").getAsString()).isEqualTo(i == 0 ? "idle" : "loaded");
             assertThat(row.get("conv_checked").getAsLong()).isEqualTo(outputs);
+            assertThat(row.get("layout").getAsString()).isEqualTo("default");
+            assertThat(row.get("other_layout_checked").getAsLong()).isEqualTo(outputs);
+            assertThat(row.get("other_layout_wrong").getAsLong()).isZero();
             assertThat(row.get("forwards").getAsLong()).isEqualTo(6);
             assertThat(row.get("conv_wrong").getAsLong()).isZero();
             assertThat(row.get("non_finite").getAsLong()).isZero();

@@ -104,9 +104,13 @@ class OneDnnLevelTest {
         Path file = dir.resolve("onednn-level-real");
         OneDnnLevel.main(new String[] {"--output", file.toString(), "--levels", "SSE41"});
         assertThat(Files.readAllLines(file).get(0)).isEqualTo("SSE41");
-        // Every output (batch 2, 32 filters, 56x76) of 8 channel counts, in both layouts.
-        int outputs = 2 * 8 * 2 * 32 * 56 * 76;
+        // Every output (batch 2, 32 filters, 56x76) of 8 channel counts and 2048 input and 2048
+        // weight gradients each, in the library's layout at SSE41, the default one.
+        int outputs = 8 * (2 * 32 * 56 * 76 + 2 * 2048);
         assertThat(Files.readString(file))
-                .contains("# SSE41 right: 0 wrong of " + outputs + " convolution outputs");
+                .contains(
+                        "# SSE41 right: 0 wrong of "
+                                + outputs
+                                + " convolution outputs and gradients, default layout");
     }
 }
