@@ -40,8 +40,11 @@ final class OneDnnProbe {
 
     /**
      * Compares every output of the 3×3 convolution for each of {@link #CHANNELS} input channels,
-     * and {@value #GRADIENT_SAMPLES} of its input and of its weight gradients, in one layout, with
-     * plain Java ({@link ConvolutionCheck#compare}, {@link ConvolutionCheck#compareGradients}).
+     * and {@value #GRADIENT_SAMPLES} of its input and of its weight gradients, and {@value
+     * #GRADIENT_SAMPLES} outputs of each of ResNet-18's convolution shapes ({@link
+     * ConvolutionCheck#shapes()}), in one layout, with plain Java ({@link
+     * ConvolutionCheck#compare}, {@link ConvolutionCheck#compareGradients}, {@link
+     * ConvolutionCheck#compareShape}).
      *
      * @param m where to run the convolutions (PyTorch)
      * @param channelsLast whether to lay the input (and, for the gradients, the weights) out
@@ -63,6 +66,14 @@ final class OneDnnProbe {
             }
             if (g[0] > 0) {
                 failing.add(c + " channels" + layout + " gradients: " + g[0]);
+            }
+        }
+        for (int[] shape : ConvolutionCheck.shapes()) {
+            long[] r = ConvolutionCheck.compareShape(m, shape, channelsLast, GRADIENT_SAMPLES);
+            wrong += r[0];
+            checked += r[1];
+            if (r[0] > 0) {
+                failing.add(ConvolutionCheck.describe(shape) + layout + ": " + r[0]);
             }
         }
         return new long[] {wrong, checked};

@@ -105,8 +105,9 @@ class OneDnnLevelTest {
         OneDnnLevel.main(new String[] {"--output", file.toString(), "--levels", "SSE41"});
         assertThat(Files.readAllLines(file).get(0)).isEqualTo("SSE41");
         // Every output (batch 2, 32 filters, 56x76) of 8 channel counts and 2048 input and 2048
-        // weight gradients each, in the library's layout at SSE41, the default one.
-        int outputs = 8 * (2 * 32 * 56 * 76 + 2 * 2048);
+        // weight gradients each, and 2048 outputs of each of ResNet-18's 8 other shapes, in the
+        // library's layout at SSE41, the default one.
+        int outputs = 8 * (2 * 32 * 56 * 76 + 2 * 2048) + 8 * 2048;
         assertThat(Files.readString(file))
                 .contains(
                         "# SSE41 right: 0 wrong of "

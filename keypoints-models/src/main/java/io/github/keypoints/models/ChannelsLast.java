@@ -19,23 +19,30 @@ import java.util.function.UnaryOperator;
  * layout and its output back, forward and backward. On the small-channel, large-image networks
  * {@link NoseTipNet} and {@link Imm58Net} skipping those reorders made a PyTorch training step
  * 18–48 % faster on the project's machine (docs/performance-training.md, "Channels-last
- * activations"), so they start in this layout; {@link ResNet18} does too
- * (docs/performance-inference.md). A network that runs channels-last also keeps its 4-D weights
- * channels-last ({@link #layOutParameters}), otherwise libtorch converts every weight on every
- * pass. The values are equal up to rounding: only the order of the floating-point sums inside the
- * kernels changes. Flattening copies an activation back into the logical order, so a network's
- * output is an ordinary array, and saved parameters are written in the logical order as always.
+ * activations"); {@link ResNet18} gained too (docs/performance-inference.md). A network that runs
+ * channels-last also keeps its 4-D weights channels-last ({@link #layOutParameters}), otherwise
+ * libtorch converts every weight on every pass; and with channels-last weights libtorch gives
+ * oneDNN channels-last inputs even where an activation arrives in the default layout. The values
+ * are equal up to rounding: only the order of the floating-point sums inside the kernels changes.
+ * Flattening copies an activation back into the logical order, so a network's output is an ordinary
+ * array, and saved parameters are written in the logical order as always.
+ *
+ * <p>Every network of the zoo runs so, for a second reason: on the project's AMD EPYC, libtorch's
+ * oneDNN kernels at {@code AVX512_CORE} (and {@code AVX2}) compute wrong forward convolutions for
+ * some channel counts in the default layout only; channels-last they are right, forward and
+ * backward ({@link ConvolutionCheck}, docs/performance.md), which lets the launcher run that CPU at
+ * {@code AVX512_CORE} instead of {@code SSE41}.
  *
  * <p>Only PyTorch has the notion; on other engines arrays are left as they are.
  *
- * <p>The gain depends on oneDNN's level. Capped at {@code SSE41} (the only right level on the
- * project's AMD EPYC machines, docs/performance.md) the {@code nhwc} kernels are the slower ones: a
- * batch-1 forward pass took 1.2–1.65× as long channels-last as in the default layout there for the
- * nose-tip, 58-point and 224×224 ResNet-18 networks (0.77× for ResNet-18 at 96×96), and the
- * training step did not change (docs/performance-inference.md). So the networks run channels-last
- * only when {@code ONEDNN_MAX_CPU_ISA} (or its older name {@code DNNL_MAX_CPU_ISA}) is not {@code
- * SSE41}; the system property {@value #PROPERTY} ({@code true}, {@code false}, or {@code auto}, the
- * default) overrides that, read each time a network runs or loads.
+ * <p>At {@code SSE41} the {@code nhwc} kernels are the slower ones: a batch-1 forward pass took
+ * 1.2–1.65× as long channels-last as in the default layout there for the nose-tip, 58-point and
+ * 224×224 ResNet-18 networks (0.77× for ResNet-18 at 96×96), and the training step did not change
+ * (docs/performance-inference.md). So the networks run channels-last only when {@code
+ * ONEDNN_MAX_CPU_ISA} (or its older name {@code DNNL_MAX_CPU_ISA}) is not {@code SSE41}; the system
+ * property {@value #PROPERTY} ({@code true}, {@code false}, or {@code auto}, the default) overrides
+ * that, read each time a network runs or loads. {@link ConvolutionCheck} checks the layout that is
+ * in force.
  */
 final class ChannelsLast {
 

@@ -31,8 +31,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>This check runs three small convolutions that failed there (12, 24 and 40 input channels, 32
  * filters, 58×78, batch 2) in the layout the network about to run uses, forward and backward, and
- * compares 256 sampled outputs and 512 sampled gradients of each with plain Java sums; a mismatch
- * stops with an error that names the variable and the value to set.
+ * ResNet-18's stride-2 and shortcut convolutions forward ({@link #shapes()}: one of them was wrong
+ * channels-last at {@code AVX512_CORE} there), and compares 256 sampled outputs and 512 sampled
+ * gradients of each with plain Java sums; a mismatch stops with an error that names the variable
+ * and the value to set.
  *
  * <p>{@link KeypointModel}, the trainer and the model factory call {@link #verify(String, Block)}
  * for every model they make; only the first call per engine and layout does any work. Set the
@@ -47,6 +49,25 @@ public final class ConvolutionCheck {
     private static final String CHECKED_ENGINE = "PyTorch";
 
     private static final int[] CHANNELS = {12, 24, 40};
+
+    /**
+     * The other convolution shapes checked, {@code {batch, channels, height, width, filters,
+     * kernel, stride, padding}}: ResNet-18's stem, stride-2 and shortcut convolutions at its
+     * 224×224 reference input and a 3×3 one at 7×7. On the project's AMD EPYC the 1×1 stride-2
+     * shortcut with 256 input channels at 14×14 was wrong channels-last at {@code AVX512_CORE}
+     * (about 6 % of its outputs) and right at {@code AVX2} and {@code SSE41}.
+     */
+    private static final int[][] SHAPES = {
+        {1, 1, 224, 224, 64, 7, 2, 3},
+        {1, 64, 56, 56, 128, 3, 2, 1},
+        {1, 64, 56, 56, 128, 1, 2, 0},
+        {1, 128, 28, 28, 256, 3, 2, 1},
+        {1, 128, 28, 28, 256, 1, 2, 0},
+        {1, 256, 14, 14, 512, 3, 2, 1},
+        {1, 256, 14, 14, 512, 1, 2, 0},
+        {1, 512, 7, 7, 512, 3, 1, 1}
+    };
+
     private static final int SAMPLES = 256;
     private static final double TOLERANCE = 1e-3;
 
@@ -130,13 +151,20 @@ public final class ConvolutionCheck {
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), engine)) {
             String isa = System.getenv("ONEDNN_MAX_CPU_ISA");
             for (int channels : CHANNELS) {
+                String what = "3x3 convolution with " + channels + " input channels";
                 long[] r = compare(m, channels, channelsLast, SAMPLES);
                 if (r[0] > 0) {
-                    return failure(engine, channels, channelsLast, false, r[0], r[1], isa);
+                    return failure(engine, what, channelsLast, false, r[0], r[1], isa);
                 }
                 r = compareGradients(m, channels, channelsLast, SAMPLES);
                 if (r[0] > 0) {
-                    return failure(engine, channels, channelsLast, true, r[0], r[1], isa);
+                    return failure(engine, what, channelsLast, true, r[0], r[1], isa);
+                }
+            }
+            for (int[] shape : SHAPES) {
+                long[] r = compareShape(m, shape, channelsLast, SAMPLES);
+                if (r[0] > 0) {
+                    return failure(engine, describe(shape), channelsLast, false, r[0], r[1], isa);
                 }
             }
         }
@@ -144,10 +172,44 @@ public final class ConvolutionCheck {
     }
 
     /**
+     * The other convolution shapes the check compares ({@link #compareShape}), each {@code {batch,
+     * channels, height, width, filters, kernel, stride, padding}}.
+     *
+     * @return a copy of the shapes
+     */
+    public static int[][] shapes() {
+        int[][] copy = new int[SHAPES.length][];
+        for (int i = 0; i < SHAPES.length; i++) {
+            copy[i] = SHAPES[i].clone();
+        }
+        return copy;
+    }
+
+    /**
+     * Names a shape of {@link #shapes()}: for example {@code 1x1 stride-2 convolution 256->512 at
+     * 14x14}.
+     *
+     * @param shape {@code {batch, channels, height, width, filters, kernel, stride, padding}}
+     * @return the description
+     */
+    public static String describe(int[] shape) {
+        return String.format(
+                Locale.ROOT,
+                "%dx%d stride-%d convolution %d->%d at %dx%d",
+                shape[5],
+                shape[5],
+                shape[6],
+                shape[1],
+                shape[4],
+                shape[2],
+                shape[3]);
+    }
+
+    /**
      * The error a wrong convolution gets: what was wrong, at which level, and what to set.
      *
      * @param engine the engine name
-     * @param channels the input channels of the wrong convolution
+     * @param what the wrong convolution, for example {@code 3x3 convolution with 24 input channels}
      * @param channelsLast whether its input was channels-last
      * @param gradients whether its gradients, rather than its outputs, were wrong
      * @param wrong how many compared values were wrong
@@ -157,7 +219,7 @@ public final class ConvolutionCheck {
      */
     static String failure(
             String engine,
-            int channels,
+            String what,
             boolean channelsLast,
             boolean gradients,
             long wrong,
@@ -165,7 +227,7 @@ public final class ConvolutionCheck {
             String isa) {
         return String.format(
                 Locale.ROOT,
-                "%s's 3x3 convolution with %d input channels%s gave %d wrong %s out of %d"
+                "%s's %s%s gave %d wrong %s out of %d"
                         + " checked against plain Java on this CPU (ONEDNN_MAX_CPU_ISA=%s). This is"
                         + " libtorch's oneDNN kernel bug, and it corrupts training and inference:"
                         + " set ONEDNN_MAX_CPU_ISA=SSE41 in the environment before starting the JVM"
@@ -173,7 +235,7 @@ public final class ConvolutionCheck {
                         + " this CPU; the ./keypoints launcher chooses it by itself), or use the"
                         + " MXNet engine. See docs/performance.md.",
                 engine,
-                channels,
+                what,
                 channelsLast ? " (channels-last)" : "",
                 wrong,
                 gradients ? "gradients" : "values",
@@ -406,6 +468,103 @@ public final class ConvolutionCheck {
                 compared++;
             }
             return new long[] {wrong, compared};
+        }
+    }
+
+    /**
+     * Runs one convolution of any shape on {@code manager}'s engine (seeded weights without bias
+     * scaled like PyTorch's default initialisation, and a seeded input in {@code [-1, 1)}), in the
+     * default layout or with its input and weights channels-last, and compares randomly chosen
+     * outputs with plain Java sums; an output is wrong when it is not finite or differs by more
+     * than 1e-4 plus 1e-4 of the sum of its terms' magnitudes.
+     *
+     * @param manager where to run it; its engine is the one compared
+     * @param shape {@code {batch, channels, height, width, filters, kernel, stride, padding}}
+     * @param channelsLast whether the input and the weights are laid out channels-last
+     * @param samples how many outputs to compare (seeded)
+     * @return {@code {wrong, compared}}
+     */
+    public static long[] compareShape(
+            NDManager manager, int[] shape, boolean channelsLast, int samples) {
+        int batch = shape[0];
+        int channels = shape[1];
+        int h = shape[2];
+        int w = shape[3];
+        int filters = shape[4];
+        int k = shape[5];
+        int stride = shape[6];
+        int pad = shape[7];
+        int oh = (h + 2 * pad - k) / stride + 1;
+        int ow = (w + 2 * pad - k) / stride + 1;
+        try (NDManager m = manager.newSubManager()) {
+            Block conv =
+                    Conv2d.builder()
+                            .setKernelShape(new Shape(k, k))
+                            .optStride(new Shape(stride, stride))
+                            .optPadding(new Shape(pad, pad))
+                            .optBias(false)
+                            .setFilters(filters)
+                            .build();
+            Shape s = new Shape(batch, channels, h, w);
+            conv.initialize(m, DataType.FLOAT32, s);
+            SplittableRandom r = new SplittableRandom(17);
+            float[] wt = new float[filters * channels * k * k];
+            double bound = 1 / Math.sqrt(channels * k * k);
+            for (int i = 0; i < wt.length; i++) {
+                wt[i] = (float) ((2 * r.nextDouble() - 1) * bound);
+            }
+            NDArray weight = conv.getParameters().valueAt(0).getArray();
+            try (NDArray values = m.create(wt, weight.getShape())) {
+                weight.intern(values.duplicate());
+            }
+            if (channelsLast) {
+                ChannelsLast.layOut(conv);
+            }
+            float[] x = new float[(int) s.size()];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) (2 * r.nextDouble() - 1);
+            }
+            NDArray in = m.create(x, s);
+            if (channelsLast) {
+                in = ChannelsLast.of(in);
+            }
+            float[] out =
+                    conv.forward(new ParameterStore(m, false), new NDList(in), false)
+                            .head()
+                            .toFloatArray();
+            long wrong = 0;
+            for (int q = 0; q < samples; q++) {
+                int n = r.nextInt(batch);
+                int o = r.nextInt(filters);
+                int i = r.nextInt(oh);
+                int j = r.nextInt(ow);
+                double acc = 0;
+                double mag = 0;
+                for (int c = 0; c < channels; c++) {
+                    for (int ki = 0; ki < k; ki++) {
+                        int y = i * stride - pad + ki;
+                        if (y < 0 || y >= h) {
+                            continue;
+                        }
+                        for (int kj = 0; kj < k; kj++) {
+                            int xx = j * stride - pad + kj;
+                            if (xx < 0 || xx >= w) {
+                                continue;
+                            }
+                            double t =
+                                    (double) wt[((o * channels + c) * k + ki) * k + kj]
+                                            * x[((n * channels + c) * h + y) * w + xx];
+                            acc += t;
+                            mag += Math.abs(t);
+                        }
+                    }
+                }
+                float got = out[((n * filters + o) * oh + i) * ow + j];
+                if (!(Math.abs(got - acc) <= 1e-4 + 1e-4 * mag)) {
+                    wrong++;
+                }
+            }
+            return new long[] {wrong, samples};
         }
     }
 }

@@ -24,7 +24,15 @@ class ConvolutionCheckTest {
 
     @Test
     void aFailureSaysWhatWasWrongAtWhichLevelAndWhatToSet() {
-        String m = ConvolutionCheck.failure("PyTorch", 24, false, false, 254, 256, "AVX512_CORE");
+        String m =
+                ConvolutionCheck.failure(
+                        "PyTorch",
+                        "3x3 convolution with 24 input channels",
+                        false,
+                        false,
+                        254,
+                        256,
+                        "AVX512_CORE");
         assertThat(m)
                 .contains(
                         "24 input channels gave 254 wrong values out of 256",
@@ -32,10 +40,27 @@ class ConvolutionCheckTest {
                         "set ONEDNN_MAX_CPU_ISA=SSE41",
                         "./keypoints bench onednn")
                 .doesNotContain("channels-last");
-        assertThat(ConvolutionCheck.failure("PyTorch", 12, true, true, 1, 512, null))
+        assertThat(
+                        ConvolutionCheck.failure(
+                                "PyTorch",
+                                "3x3 convolution with 12 input channels",
+                                true,
+                                true,
+                                1,
+                                512,
+                                null))
                 .contains(
                         "12 input channels (channels-last) gave 1 wrong gradients out of 512",
                         "ONEDNN_MAX_CPU_ISA=unset");
+    }
+
+    @Test
+    void shapesAreNamedAsAUserReadsThem() {
+        assertThat(ConvolutionCheck.describe(new int[] {1, 256, 14, 14, 512, 1, 2, 0}))
+                .isEqualTo("1x1 stride-2 convolution 256->512 at 14x14");
+        int[][] shapes = ConvolutionCheck.shapes();
+        shapes[0][0] = 99; // a copy
+        assertThat(ConvolutionCheck.shapes()[0][0]).isEqualTo(1);
     }
 
     @Test

@@ -6,6 +6,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Checks each engine's 3×3 convolution against a plain Java convolution, at the size of the
@@ -78,6 +79,26 @@ class PyTorchConvolutionCheckTest {
                                     + " channels, channels-last %s (ONEDNN_MAX_CPU_ISA=%s)",
                             engine, channels, channelsLast, System.getenv("ONEDNN_MAX_CPU_ISA"))
                     .isZero();
+        }
+    }
+
+    /** ResNet-18's other convolution shapes, in both layouts, 2048 sampled outputs each. */
+    @ParameterizedTest(name = "channels-last {0}")
+    @ValueSource(booleans = {false, true})
+    void otherShapesMatchPlainJava(boolean channelsLast) {
+        try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+            for (int[] shape : ConvolutionCheck.shapes()) {
+                long[] r = ConvolutionCheck.compareShape(m, shape, channelsLast, 2048);
+                assertThat(r[1]).isEqualTo(2048L);
+                assertThat(r[0])
+                        .as(
+                                "wrong outputs of PyTorch's %s, channels-last %s"
+                                        + " (ONEDNN_MAX_CPU_ISA=%s)",
+                                ConvolutionCheck.describe(shape),
+                                channelsLast,
+                                System.getenv("ONEDNN_MAX_CPU_ISA"))
+                        .isZero();
+            }
         }
     }
 }
