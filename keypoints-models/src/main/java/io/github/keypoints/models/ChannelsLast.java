@@ -182,6 +182,22 @@ final class ChannelsLast {
     }
 
     /**
+     * Runs a network's own initialisation ({@code initialize}, its superclass's) and then, if it
+     * initialised fresh parameters, lays them out ({@link #layOutParameters}): the body of the
+     * channels-last networks' {@code initialize}.
+     *
+     * @param block the network
+     * @param initialize the superclass's initialisation of {@code block}
+     */
+    static void initialize(Block block, Runnable initialize) {
+        boolean fresh = !block.isInitialized();
+        initialize.run();
+        if (fresh) {
+            layOutParameters(block);
+        }
+    }
+
+    /**
      * Gives every initialised 4-D parameter of {@code block} channels-last strides as {@link
      * #layOutParameters} does, whatever {@link #isOn()} says (the convolution check tests the
      * layout at every level).

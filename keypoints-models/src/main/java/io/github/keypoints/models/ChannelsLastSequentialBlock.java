@@ -48,11 +48,7 @@ abstract class ChannelsLastSequentialBlock extends SequentialBlock {
     /** {@inheritDoc} On PyTorch the new weights are then laid out channels-last. */
     @Override
     public void initialize(NDManager manager, DataType dataType, Shape... inputShapes) {
-        boolean fresh = !isInitialized();
-        super.initialize(manager, dataType, inputShapes);
-        if (fresh) {
-            ChannelsLast.layOutParameters(this);
-        }
+        ChannelsLast.initialize(this, () -> super.initialize(manager, dataType, inputShapes));
     }
 
     /** {@inheritDoc} On PyTorch the loaded weights are then laid out channels-last. */

@@ -289,15 +289,8 @@ public final class ConvolutionCheck {
         int w = 78;
         int filters = 32;
         try (NDManager m = manager.newSubManager()) {
-            Block conv =
-                    new TorchDefaultInitializer(5)
-                            .install(
-                                    Conv2d.builder()
-                                            .setKernelShape(new Shape(3, 3))
-                                            .setFilters(filters)
-                                            .build());
             Shape s = new Shape(batch, channels, h, w);
-            conv.initialize(m, DataType.FLOAT32, s);
+            Block conv = checkedConvolution(m, s, filters);
             float[] x = new float[(int) s.size()];
             SplittableRandom r = new SplittableRandom(11);
             for (int i = 0; i < x.length; i++) {
@@ -376,15 +369,8 @@ public final class ConvolutionCheck {
         int oh = h - 2;
         int ow = w - 2;
         try (NDManager m = manager.newSubManager()) {
-            Block conv =
-                    new TorchDefaultInitializer(5)
-                            .install(
-                                    Conv2d.builder()
-                                            .setKernelShape(new Shape(3, 3))
-                                            .setFilters(filters)
-                                            .build());
             Shape s = new Shape(batch, channels, h, w);
-            conv.initialize(m, DataType.FLOAT32, s);
+            Block conv = checkedConvolution(m, s, filters);
             if (channelsLast) {
                 ChannelsLast.layOut(conv);
             }
@@ -577,5 +563,22 @@ public final class ConvolutionCheck {
             }
             return new long[] {wrong, samples};
         }
+    }
+
+    /**
+     * The 3×3 convolution of {@link #compare(NDManager, int, boolean, int)} and {@link
+     * #compareGradients}: {@code filters} filters with a bias, PyTorch's default initialisation
+     * from a fixed seed, initialised for {@code input}.
+     */
+    private static Block checkedConvolution(NDManager m, Shape input, int filters) {
+        Block conv =
+                new TorchDefaultInitializer(5)
+                        .install(
+                                Conv2d.builder()
+                                        .setKernelShape(new Shape(3, 3))
+                                        .setFilters(filters)
+                                        .build());
+        conv.initialize(m, DataType.FLOAT32, input);
+        return conv;
     }
 }

@@ -272,11 +272,7 @@ public final class HeatmapNet extends AbstractBlock implements KeypointBlock {
     /** {@inheritDoc} On PyTorch the new weights are then laid out channels-last. */
     @Override
     public void initialize(NDManager manager, DataType dataType, Shape... inputShapes) {
-        boolean fresh = !isInitialized();
-        super.initialize(manager, dataType, inputShapes);
-        if (fresh) {
-            ChannelsLast.layOutParameters(this);
-        }
+        ChannelsLast.initialize(this, () -> super.initialize(manager, dataType, inputShapes));
     }
 
     /** {@inheritDoc} On PyTorch the loaded weights are then laid out channels-last. */
