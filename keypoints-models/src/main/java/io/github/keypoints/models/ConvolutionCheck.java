@@ -271,9 +271,9 @@ public final class ConvolutionCheck {
     }
 
     /**
-     * Runs the comparison of {@link #compare(NDManager, int, int)} with the input in the default
-     * layout or laid out channels-last ({@link ChannelsLast}; on engines other than PyTorch the two
-     * are the same).
+     * Runs the comparison of {@link #compare(NDManager, int, int)} in the default layout or with
+     * the input and the weights laid out channels-last, as the networks run ({@link ChannelsLast};
+     * on engines other than PyTorch the two are the same).
      *
      * @param manager where to run the convolution; its engine is the one compared
      * @param channels the input channels
@@ -290,7 +290,7 @@ public final class ConvolutionCheck {
         int filters = 32;
         try (NDManager m = manager.newSubManager()) {
             Shape s = new Shape(batch, channels, h, w);
-            Block conv = checkedConvolution(m, s, filters);
+            Block conv = checkedConvolution(m, s, filters, channelsLast);
             float[] x = new float[(int) s.size()];
             SplittableRandom r = new SplittableRandom(11);
             for (int i = 0; i < x.length; i++) {
@@ -370,10 +370,7 @@ public final class ConvolutionCheck {
         int ow = w - 2;
         try (NDManager m = manager.newSubManager()) {
             Shape s = new Shape(batch, channels, h, w);
-            Block conv = checkedConvolution(m, s, filters);
-            if (channelsLast) {
-                ChannelsLast.layOut(conv);
-            }
+            Block conv = checkedConvolution(m, s, filters, channelsLast);
             SplittableRandom r = new SplittableRandom(13);
             float[] x = new float[(int) s.size()];
             for (int i = 0; i < x.length; i++) {
@@ -568,9 +565,11 @@ public final class ConvolutionCheck {
     /**
      * The 3×3 convolution of {@link #compare(NDManager, int, boolean, int)} and {@link
      * #compareGradients}: {@code filters} filters with a bias, PyTorch's default initialisation
-     * from a fixed seed, initialised for {@code input}.
+     * from a fixed seed, initialised for {@code input}, its weights laid out channels-last when
+     * {@code channelsLast} (as the networks lay out theirs).
      */
-    private static Block checkedConvolution(NDManager m, Shape input, int filters) {
+    private static Block checkedConvolution(
+            NDManager m, Shape input, int filters, boolean channelsLast) {
         Block conv =
                 new TorchDefaultInitializer(5)
                         .install(
@@ -579,6 +578,9 @@ public final class ConvolutionCheck {
                                         .setFilters(filters)
                                         .build());
         conv.initialize(m, DataType.FLOAT32, input);
+        if (channelsLast) {
+            ChannelsLast.layOut(conv);
+        }
         return conv;
     }
 }
