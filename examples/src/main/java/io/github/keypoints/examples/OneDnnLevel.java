@@ -2,7 +2,6 @@ package io.github.keypoints.examples;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
-import io.github.keypoints.models.ConvolutionCheck;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -17,7 +16,8 @@ import java.util.Locale;
 
 /**
  * The launcher's choice of {@code ONEDNN_MAX_CPU_ISA} on this CPU: the first level, fastest first,
- * at which libtorch's 3×3 convolutions give what plain Java gives.
+ * at which each kind of the library's networks has a memory layout whose convolutions give what
+ * plain Java gives.
  *
  * <p>Whether a level is right depends on the CPU: on the project's Intel Xeon every level was
  * right, on its AMD EPYC machines the {@code AVX512_CORE} kernels (and on an older one the {@code
@@ -25,16 +25,19 @@ import java.util.Locale;
  * is not set, asks this class once per CPU and keeps the verdict in a file: each candidate level is
  * tried in a child JVM (libtorch reads the variable when it starts), which compares every output
  * and a sample of the gradients of the convolutions {@code keypoints bench onednn} compares ({@link
- * OneDnnProbe#CHANNELS} input channels) with plain Java, in the layout the library's networks run
- * in at that level (channels-last above {@code SSE41}: on the AMD EPYC the {@code AVX512_CORE}
- * kernels are wrong only for default-layout inputs). A level with one wrong or non-finite value is
- * out. If every level is out, it answers {@code SSE41}, the lowest, and says so; the library's
- * start-up check ({@code ConvolutionCheck}) still stands guard in every JVM.
+ * OneDnnProbe#CHANNELS} input channels) and ResNet-18's with plain Java, as the library judges them
+ * ({@link LevelVerdict}): each kind of network in its preferred layout (channels-last above {@code
+ * SSE41}) or, where that is wrong, in the other. A level at which some kind of network has no right
+ * layout is out; on the AMD EPYC {@code AVX512_CORE} is in, with the stack networks channels-last
+ * and ResNet-18 in the default layout. If every level is out, it answers {@code SSE41}, the lowest,
+ * and says so; the library's start-up check ({@code ConvolutionCheck}) still stands guard in every
+ * JVM.
  *
  * <p>Usage: {@code OneDnnLevel --output FILE [--levels L1,L2,...]} prints the chosen level and
  * writes it, with each level's verdict, to {@code FILE} (atomically, so a crashed run leaves no
  * half-written verdict); {@code OneDnnLevel --check} is the child: it checks the level this JVM
- * runs at and prints {@code wrong checked}, exiting 0 when nothing was wrong and 3 otherwise.
+ * runs at and prints {@code wrong checked layout}, exiting 0 when every kind of network has a right
+ * layout and 3 otherwise.
  */
 final class OneDnnLevel {
 
@@ -68,16 +71,10 @@ final class OneDnnLevel {
     public static void main(String[] args) throws Exception {
         List<String> a = Arrays.asList(args);
         if (a.contains("--check")) {
-            long[] r = checkThisJvm();
-            System.out.println(
-                    r[0]
-                            + " "
-                            + r[1]
-                            + " "
-                            + (ConvolutionCheck.networksRunChannelsLast()
-                                    ? "channels-last"
-                                    : "default"));
-            System.exit(r[0] == 0 ? 0 : WRONG);
+            LevelVerdict v = checkThisJvm();
+            long[] r = v.wrongChecked();
+            System.out.println(r[0] + " " + r[1] + " " + v.layout());
+            System.exit(v.right() ? 0 : WRONG);
         }
         int o = a.indexOf("--output");
         if (o < 0 || o + 1 >= a.size()) {
@@ -208,14 +205,14 @@ final class OneDnnLevel {
             throw new IOException("interrupted while checking ONEDNN_MAX_CPU_ISA=" + level, e);
         }
         String last = out.lines().reduce((x, y) -> y).orElse("");
-        if ((code == 0 || code == WRONG) && last.matches("\\d+ \\d+ (default|channels-last)")) {
-            String[] f = last.split(" ");
+        if ((code == 0 || code == WRONG) && last.matches("\\d+ \\d+ (default|channels-last).*")) {
+            String[] f = last.split(" ", 3);
             return new Verdict(
                     level,
                     code == 0,
                     String.format(
                             Locale.ROOT,
-                            "%s wrong of %s convolution outputs and gradients, %s layout (the"
+                            "%s wrong of %s convolution outputs and gradients, layout %s (the"
                                     + " library's at this level)",
                             f[0],
                             f[1],
@@ -230,13 +227,12 @@ final class OneDnnLevel {
                         + out);
     }
 
-    /** The child's work: every output of each probed convolution, both layouts. */
-    private static long[] checkThisJvm() {
+    /** The child's work: the library's verdict on this JVM's level ({@link LevelVerdict}). */
+    private static LevelVerdict checkThisJvm() {
         EngineSetup.threads(Math.max(1, Runtime.getRuntime().availableProcessors()));
         EngineSetup.requireEngine("PyTorch");
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
-            return OneDnnProbe.compareAll(
-                    m, ConvolutionCheck.networksRunChannelsLast(), new ArrayList<>());
+            return LevelVerdict.measure(m, false);
         }
     }
 }

@@ -20,11 +20,12 @@ import java.util.SplittableRandom;
 
 /**
  * One probe of PyTorch's convolutions in this JVM, whose {@code ONEDNN_MAX_CPU_ISA} the parent
- * ({@link BenchOneDnnCommand}) set: a comparison of 3×3 convolutions (every output, and a sample of
- * the gradients) with plain Java at the channel counts that failed before, in the layout the
- * library's networks run in at this level (channels-last above {@code SSE41}) and, for information,
- * in the other one, then the same input through the 58-point and nose-tip networks many times,
- * counting non-finite outputs and outputs that differ from the first pass. Prints one JSON line.
+ * ({@link BenchOneDnnCommand}) set: the library's start-up check, timed; a comparison of the 3×3
+ * convolutions (every output, and a sample of the gradients) at the channel counts that failed
+ * before and of ResNet-18's convolutions with plain Java, in both layouts, judged as the library
+ * judges them ({@link LevelVerdict}: each kind of network in the layout it runs in at this level);
+ * then the same input through the 58-point and nose-tip networks many times, counting non-finite
+ * outputs and outputs that differ from the first pass. Prints one JSON line.
  *
  * <p>Arguments: {@code PASSES THREADS}.
  */
@@ -35,50 +36,6 @@ final class OneDnnProbe {
 
     private OneDnnProbe() {}
 
-    /** Gradients of each kind compared per convolution (a sample: each sums thousands of terms). */
-    static final int GRADIENT_SAMPLES = 2048;
-
-    /**
-     * Compares every output of the 3×3 convolution for each of {@link #CHANNELS} input channels,
-     * and {@value #GRADIENT_SAMPLES} of its input and of its weight gradients, and {@value
-     * #GRADIENT_SAMPLES} outputs of each of ResNet-18's convolution shapes ({@link
-     * ConvolutionCheck#shapes()}), in one layout, with plain Java ({@link
-     * ConvolutionCheck#compare}, {@link ConvolutionCheck#compareGradients}, {@link
-     * ConvolutionCheck#compareShape}).
-     *
-     * @param m where to run the convolutions (PyTorch)
-     * @param channelsLast whether to lay the input (and, for the gradients, the weights) out
-     *     channels-last
-     * @param failing receives one description per convolution with a wrong value
-     * @return {@code {wrong, compared}} summed over the convolutions
-     */
-    static long[] compareAll(NDManager m, boolean channelsLast, List<String> failing) {
-        long wrong = 0;
-        long checked = 0;
-        String layout = channelsLast ? " channels-last" : "";
-        for (int c : CHANNELS) {
-            long[] r = ConvolutionCheck.compare(m, c, channelsLast, 0);
-            long[] g = ConvolutionCheck.compareGradients(m, c, channelsLast, GRADIENT_SAMPLES);
-            wrong += r[0] + g[0];
-            checked += r[1] + g[1];
-            if (r[0] > 0) {
-                failing.add(c + " channels" + layout + ": " + r[0]);
-            }
-            if (g[0] > 0) {
-                failing.add(c + " channels" + layout + " gradients: " + g[0]);
-            }
-        }
-        for (int[] shape : ConvolutionCheck.shapes()) {
-            long[] r = ConvolutionCheck.compareShape(m, shape, channelsLast, GRADIENT_SAMPLES);
-            wrong += r[0];
-            checked += r[1];
-            if (r[0] > 0) {
-                failing.add(ConvolutionCheck.describe(shape) + layout + ": " + r[0]);
-            }
-        }
-        return new long[] {wrong, checked};
-    }
-
     public static void main(String[] args) {
         int passes = Integer.parseInt(args[0]);
         EngineSetup.threads(Integer.parseInt(args[1]));
@@ -86,23 +43,28 @@ final class OneDnnProbe {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("isa", System.getenv("ONEDNN_MAX_CPU_ISA"));
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
-            // The layout the library's networks run in at this level decides; the other is
+            // What the library's start-up check costs a user once per JVM (engine already loaded),
+            // and whether it lets the networks run: the first call of verify does the work.
+            long t0 = System.nanoTime();
+            boolean passed = true;
+            try {
+                ConvolutionCheck.verify("PyTorch");
+            } catch (IllegalStateException e) {
+                passed = false;
+            }
+            out.put("check_ms", (System.nanoTime() - t0) / 1e6);
+            out.put("check_passed", passed);
+            // The layouts the library's networks run in at this level decide; the rest is
             // reported for information.
-            boolean channelsLast = ConvolutionCheck.networksRunChannelsLast();
-            List<String> failing = new ArrayList<>();
-            long[] conv = compareAll(m, channelsLast, failing);
-            long[] other = compareAll(m, !channelsLast, new ArrayList<>());
-            out.put("conv_layout", channelsLast ? "channels-last" : "default");
+            LevelVerdict verdict = LevelVerdict.measure(m, true);
+            long[] conv = verdict.wrongChecked();
+            long[] other = verdict.otherWrongChecked();
+            out.put("conv_layout", verdict.layout());
             out.put("conv_wrong", conv[0]);
             out.put("conv_checked", conv[1]);
-            out.put("conv_failing", failing);
+            out.put("conv_failing", verdict.failing());
             out.put("other_layout_wrong", other[0]);
             out.put("other_layout_checked", other[1]);
-            // What the library's start-up check costs a user once per JVM (engine already loaded).
-            long t0 = System.nanoTime();
-            String check = ConvolutionCheck.run("PyTorch");
-            out.put("check_ms", (System.nanoTime() - t0) / 1e6);
-            out.put("check_passed", check.isEmpty());
             long nonFinite = 0;
             long differing = 0;
             long forwards = 0;

@@ -30,24 +30,34 @@ import java.util.function.UnaryOperator;
  * <p>Every network of the zoo runs so, for a second reason: on the project's AMD EPYC, libtorch's
  * oneDNN kernels at {@code AVX512_CORE} (and {@code AVX2}) compute wrong forward convolutions for
  * some channel counts in the default layout only; channels-last they are right, forward and
- * backward ({@link ConvolutionCheck}, docs/performance.md), which lets the launcher run that CPU at
- * {@code AVX512_CORE} instead of {@code SSE41}.
+ * backward ({@link ConvolutionCheck}, docs/performance.md).
  *
  * <p>Only PyTorch has the notion; on other engines arrays are left as they are.
  *
  * <p>At {@code SSE41} the {@code nhwc} kernels are the slower ones: a batch-1 forward pass took
  * 1.2–1.65× as long channels-last as in the default layout there for the nose-tip, 58-point and
  * 224×224 ResNet-18 networks (0.77× for ResNet-18 at 96×96), and the training step did not change
- * (docs/performance-inference.md). So the networks run channels-last only when {@code
- * ONEDNN_MAX_CPU_ISA} (or its older name {@code DNNL_MAX_CPU_ISA}) is not {@code SSE41}; the system
- * property {@value #PROPERTY} ({@code true}, {@code false}, or {@code auto}, the default) overrides
- * that, read each time a network runs or loads. {@link ConvolutionCheck} checks the layout that is
- * in force.
+ * (docs/performance-inference.md). So the networks prefer channels-last only when {@code
+ * ONEDNN_MAX_CPU_ISA} (or its older name {@code DNNL_MAX_CPU_ISA}) is not {@code SSE41}.
+ *
+ * <p><b>Each network runs in a layout that is right on this CPU.</b> The preferred layout is not
+ * always right: on the same AMD EPYC at {@code AVX512_CORE} one of ResNet-18's convolutions (the
+ * 1×1 stride-2 shortcut with 256 input channels) is wrong channels-last and right in the default
+ * layout, while the other networks' 3×3 convolutions are wrong in the default layout and right
+ * channels-last. So the layout is chosen per network once {@link ConvolutionCheck} has compared
+ * that network's convolutions ({@link ConvolutionCheck#chooseLayout}): the preferred one if it is
+ * right, otherwise the other one if that is right (ResNet-18 runs in the default layout there, the
+ * other networks channels-last). The system property {@value #PROPERTY} ({@code true}, {@code
+ * false}, or {@code auto}, the default) forces one layout for every network instead (the check then
+ * judges that layout alone); it is read each time a network runs or loads. With the check skipped
+ * ({@value ConvolutionCheck#SKIP_PROPERTY}) every network takes the preferred layout.
  */
 final class ChannelsLast {
 
     /** The system property that turns the layout on or off; {@code auto} by default. */
     static final String PROPERTY = "keypoints.channelsLast";
+
+    private static final String PYTORCH = "PyTorch";
 
     /** oneDNN's cap, fixed for the process: libtorch reads it once, and Java cannot change it. */
     private static final String ISA =
@@ -58,13 +68,46 @@ final class ChannelsLast {
     private ChannelsLast() {}
 
     /**
-     * Whether the networks that can run channels-last do, under the current {@value #PROPERTY} and
-     * oneDNN level.
+     * The preferred layout under the current {@value #PROPERTY} and oneDNN level: channels-last
+     * when the property says {@code true}, or says {@code auto} and the level is not {@code SSE41}.
+     * A network's own layout is {@link #isOn(Block, String)}.
      *
-     * @return whether to lay out inputs and weights channels-last on PyTorch
+     * @return whether the preferred layout is channels-last
      */
     static boolean isOn() {
         return isOn(System.getProperty(PROPERTY, "auto"), ISA);
+    }
+
+    /**
+     * Whether {@value #PROPERTY} is {@code auto}: each network then runs in the preferred layout if
+     * it is right on this CPU, else in the other one.
+     *
+     * @return whether the layout is chosen per network
+     */
+    static boolean isAuto() {
+        return System.getProperty(PROPERTY, "auto").strip().equalsIgnoreCase("auto");
+    }
+
+    /**
+     * Whether {@code block} runs channels-last on {@code engine}: never outside PyTorch or for a
+     * block outside the zoo ({@link #isUsedBy(Block)}); the forced layout when {@value #PROPERTY}
+     * is {@code true} or {@code false}, or when the convolution check is skipped; otherwise the
+     * layout {@link ConvolutionCheck} found right for this network's convolutions, preferred first
+     * (running the check the first time, a fraction of a second).
+     *
+     * @param block a network
+     * @param engine the engine it runs on
+     * @return whether its inputs and weights are laid out channels-last
+     */
+    static boolean isOn(Block block, String engine) {
+        if (!PYTORCH.equals(engine) || !isUsedBy(block)) {
+            return false;
+        }
+        if (!isAuto() || Boolean.getBoolean(ConvolutionCheck.SKIP_PROPERTY)) {
+            return isOn();
+        }
+        return ConvolutionCheck.rightLayout(engine, ConvolutionCheck.Suite.of(block))
+                .orElse(isOn());
     }
 
     /**
@@ -117,14 +160,15 @@ final class ChannelsLast {
     /**
      * Runs {@code forward} on the single input laid out channels-last ({@link #of}), closing the
      * laid-out copy afterwards; several inputs, an input the layout leaves alone, or any input when
-     * the layout is off ({@link #isOn()}), go in as they are.
+     * {@code block} does not run channels-last ({@link #isOn(Block, String)}), go in as they are.
      *
+     * @param block the network whose forward pass this is
      * @param inputs the block's inputs
      * @param forward the block's forward pass
      * @return what {@code forward} returns
      */
-    static NDList forward(NDList inputs, UnaryOperator<NDList> forward) {
-        if (inputs.size() != 1 || !isOn()) {
+    static NDList forward(Block block, NDList inputs, UnaryOperator<NDList> forward) {
+        if (inputs.size() != 1 || !appliesTo(block, inputs.head())) {
             return forward.apply(inputs);
         }
         NDArray x = inputs.head();
@@ -140,15 +184,16 @@ final class ChannelsLast {
     }
 
     /**
-     * Whether {@code x} is a four-dimensional PyTorch array and the layout is on ({@link #isOn()}):
-     * then a network's activations are channels-last, and an operation that builds a new activation
-     * should give it that layout too.
+     * Whether {@code x} is a four-dimensional PyTorch array and {@code block} runs channels-last
+     * ({@link #isOn(Block, String)}): then the network's activations are channels-last, and an
+     * operation that builds a new activation should give it that layout too.
      *
+     * @param block the network {@code x} flows through
      * @param x an array
      * @return whether the layout applies to it
      */
-    static boolean appliesTo(NDArray x) {
-        return x.getShape().dimension() == 4 && isPyTorch(x) && isOn();
+    static boolean appliesTo(Block block, NDArray x) {
+        return x.getShape().dimension() == 4 && isPyTorch(x) && isOn(block, PYTORCH);
     }
 
     /**
@@ -171,13 +216,19 @@ final class ChannelsLast {
      * valid), its values and whether it asks for a gradient; only the libtorch tensor behind it is
      * replaced by a channels-last copy. Loading values ({@code NDArray.set}, a new tensor) gives
      * the default layout back, so the networks call this after initialising and after loading. Does
-     * nothing on other engines, or when the layout is off ({@link #isOn()}).
+     * nothing on other engines, or when {@code block} does not run channels-last ({@link
+     * #isOn(Block, String)}).
      *
      * @param block a network
      */
     static void layOutParameters(Block block) {
-        if (isOn()) {
-            layOut(block);
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            if (p.getValue().isInitialized()) {
+                if (isPyTorch(p.getValue().getArray()) && isOn(block, PYTORCH)) {
+                    layOut(block);
+                }
+                return;
+            }
         }
     }
 
@@ -200,7 +251,7 @@ final class ChannelsLast {
     /**
      * Gives every initialised 4-D parameter of {@code block} channels-last strides as {@link
      * #layOutParameters} does, whatever {@link #isOn()} says (the convolution check tests the
-     * layout at every level).
+     * layout at every level, and {@link #layOutParameters} once it has decided).
      *
      * @param block a block
      */
@@ -228,6 +279,6 @@ final class ChannelsLast {
     }
 
     private static boolean isPyTorch(NDArray x) {
-        return "PyTorch".equals(x.getManager().getEngine().getEngineName());
+        return PYTORCH.equals(x.getManager().getEngine().getEngineName());
     }
 }

@@ -28,7 +28,7 @@ abstract class ChannelsLastSequentialBlock extends SequentialBlock {
             boolean training,
             PairList<String, Object> params) {
         return ChannelsLast.forward(
-                inputs, in -> super.forwardInternal(parameterStore, in, training, params));
+                this, inputs, in -> super.forwardInternal(parameterStore, in, training, params));
     }
 
     /**
@@ -42,7 +42,7 @@ abstract class ChannelsLastSequentialBlock extends SequentialBlock {
             NDList labels,
             PairList<String, Object> params) {
         return ChannelsLast.forward(
-                data, in -> super.forwardInternal(parameterStore, in, labels, params));
+                this, data, in -> super.forwardInternal(parameterStore, in, labels, params));
     }
 
     /** {@inheritDoc} On PyTorch the new weights are then laid out channels-last. */

@@ -10,10 +10,13 @@ import ai.djl.nn.Block;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 
 /**
  * Checks once per JVM that an engine's 3×3 convolution computes what a plain Java convolution
@@ -24,23 +27,67 @@ import java.util.concurrent.ConcurrentHashMap;
  * wrong values for some channel counts, which silently ruins training and inference. The cure is
  * the environment variable {@code ONEDNN_MAX_CPU_ISA} (for example {@code SSE41}), read when the
  * native library starts, so it must be set before the JVM starts. The wrong kernels seen so far are
- * forward passes in the default layout: on the project's AMD EPYC at {@code AVX512_CORE} the same
- * convolutions are right channels-last, and their gradients right in both layouts
- * (docs/performance.md), which is why the zoo's networks run channels-last above {@code SSE41}
- * ({@link ChannelsLast}).
+ * forward passes, and depend on the memory layout: on the project's AMD EPYC at {@code AVX512_CORE}
+ * small 3×3 convolutions are wrong in the default layout and right channels-last, and one of
+ * ResNet-18's shortcut convolutions the other way round; gradients were right in both layouts
+ * (docs/performance.md).
  *
  * <p>This check runs three small convolutions that failed there (12, 24 and 40 input channels, 32
- * filters, 58×78, batch 2) in the layout the network about to run uses, forward and backward, and
- * ResNet-18's stride-2 and shortcut convolutions forward ({@link #shapes()}: one of them was wrong
- * channels-last at {@code AVX512_CORE} there), and compares 256 sampled outputs and 512 sampled
- * gradients of each with plain Java sums; a mismatch stops with an error that names the variable
- * and the value to set.
+ * filters, 58×78, batch 2), forward and backward, and for ResNet-18 its stem, stride-2 and shortcut
+ * convolutions forward ({@link #shapes()}), and compares 256 sampled outputs and 512 sampled
+ * gradients of each with plain Java sums. It checks the network's preferred layout (channels-last
+ * above {@code SSE41}) and, only if that one is wrong, the other; the network then runs in the
+ * layout that was right ({@link #chooseLayout}). If none is, it stops with an error that names the
+ * variable and the value to set.
  *
  * <p>{@link KeypointModel}, the trainer and the model factory call {@link #verify(String, Block)}
- * for every model they make; only the first call per engine and layout does any work. Set the
- * system property {@value #SKIP_PROPERTY} to {@code true} to skip it.
+ * for every model they make, and a zoo network asks for its layout when it first runs or loads;
+ * only the first call per engine, layout and set of convolutions does any work (0.3–0.5 s on the
+ * project's machines). Set the system property {@value #SKIP_PROPERTY} to {@code true} to skip it:
+ * the networks then run in the preferred layout unchecked.
  */
 public final class ConvolutionCheck {
+
+    /**
+     * Which convolutions a check compares: a network's own kinds, so that a CPU whose wrong kernels
+     * belong to another network's kind still runs this one.
+     */
+    public enum Suite {
+        /**
+         * The 3×3 convolutions of the zoo's stack networks (nose-tip, 58-point, landmark-cnn,
+         * heatmap): 12, 24 and 40 input channels, outputs and gradients.
+         */
+        SMALL_NETWORKS(true, false),
+        /**
+         * ResNet-18's convolutions ({@link ConvolutionCheck#shapes()}), outputs, and the 3×3
+         * gradients (a ResNet-18 trains through the same backward kernels).
+         */
+        RESNET18(false, true),
+        /** Both: for a block outside the zoo, whose convolutions are unknown. */
+        ALL(true, true);
+
+        private final boolean smallOutputs;
+        private final boolean resnetShapes;
+
+        Suite(boolean smallOutputs, boolean resnetShapes) {
+            this.smallOutputs = smallOutputs;
+            this.resnetShapes = resnetShapes;
+        }
+
+        /**
+         * The suite for {@code block}: {@link #RESNET18} for {@link ResNet18}, {@link
+         * #SMALL_NETWORKS} for the zoo's other networks, {@link #ALL} for any other block.
+         *
+         * @param block a network
+         * @return its suite
+         */
+        public static Suite of(Block block) {
+            if (block instanceof ResNet18) {
+                return RESNET18;
+            }
+            return ChannelsLast.isUsedBy(block) ? SMALL_NETWORKS : ALL;
+        }
+    }
 
     /** The system property that turns the check off. */
     public static final String SKIP_PROPERTY = "keypoints.convolution.check.skip";
@@ -53,9 +100,10 @@ public final class ConvolutionCheck {
     /**
      * The other convolution shapes checked, {@code {batch, channels, height, width, filters,
      * kernel, stride, padding}}: ResNet-18's stem, stride-2 and shortcut convolutions at its
-     * 224×224 reference input and a 3×3 one at 7×7. On the project's AMD EPYC the 1×1 stride-2
-     * shortcut with 256 input channels at 14×14 was wrong channels-last at {@code AVX512_CORE}
-     * (about 6 % of its outputs) and right at {@code AVX2} and {@code SSE41}.
+     * 224×224 reference input and its stride-1 3×3 ones at each of its four sizes. On the project's
+     * AMD EPYC the 1×1 stride-2 shortcut with 256 input channels at 14×14 was wrong channels-last
+     * at {@code AVX512_CORE} (about 6 % of its outputs) and right at {@code AVX2} and {@code
+     * SSE41}.
      */
     private static final int[][] SHAPES = {
         {1, 1, 224, 224, 64, 7, 2, 3},
@@ -65,6 +113,9 @@ public final class ConvolutionCheck {
         {1, 128, 28, 28, 256, 1, 2, 0},
         {1, 256, 14, 14, 512, 3, 2, 1},
         {1, 256, 14, 14, 512, 1, 2, 0},
+        {1, 64, 56, 56, 64, 3, 1, 1},
+        {1, 128, 28, 28, 128, 3, 1, 1},
+        {1, 256, 14, 14, 256, 3, 1, 1},
         {1, 512, 7, 7, 512, 3, 1, 1}
     };
 
@@ -76,65 +127,126 @@ public final class ConvolutionCheck {
     private ConvolutionCheck() {}
 
     /**
-     * Checks the engine's convolution once per JVM in the layout the zoo's networks run in under
-     * the current settings (channels-last above oneDNN's {@code SSE41} level, {@link ChannelsLast})
-     * — PyTorch only; other engines return at once.
+     * Checks the engine's convolution once per JVM for the zoo's networks under the current
+     * settings: the 3×3 convolutions and ResNet-18's shapes ({@link #shapes()}), in the preferred
+     * layout (channels-last above oneDNN's {@code SSE41} level, {@link ChannelsLast}) or, if that
+     * one is wrong and {@code keypoints.channelsLast} is {@code auto}, in the other — the layout
+     * ResNet-18 would then run in. PyTorch only; other engines return at once.
      *
      * @param engine the engine name
      * @throws IllegalStateException naming {@code ONEDNN_MAX_CPU_ISA} and the value to set if the
-     *     engine's convolution is wrong on this CPU
+     *     engine's convolution is wrong on this CPU in every layout allowed
      */
     public static void verify(String engine) {
-        verify(engine, ChannelsLast.isOn(), true);
+        if (isChecked(engine)) {
+            for (Suite suite : List.of(Suite.SMALL_NETWORKS, Suite.RESNET18)) {
+                boolean channelsLast =
+                        ChannelsLast.isAuto()
+                                ? rightLayout(engine, suite).orElse(ChannelsLast.isOn())
+                                : ChannelsLast.isOn();
+                fail(engine, channelsLast, suite);
+            }
+        }
     }
 
     /**
-     * Checks the engine's convolution once per JVM in the layout {@code block} runs in: channels-
-     * last for the zoo's networks when the layout is on ({@link ChannelsLast}), the default layout
-     * for any other block. ResNet-18's shapes ({@link #shapes()}) are checked for {@link ResNet18}
-     * and for blocks outside the zoo, not for the zoo's other networks, which have no such
-     * convolution: so a CPU whose only wrong kernel is one of those (as on the project's AMD EPYC
-     * at {@code AVX512_CORE}) still runs the other networks. PyTorch only; other engines return at
-     * once.
+     * Checks the engine's convolution once per JVM in the layout {@code block} runs in, and for a
+     * zoo network chooses that layout first ({@link ChannelsLast}): the preferred layout
+     * (channels-last above oneDNN's {@code SSE41} level) if this network's convolutions are right
+     * in it, otherwise the other layout if they are right there. Any other block runs in the
+     * default layout. Each network is checked on its own kind of convolutions ({@link
+     * Suite#of(Block)}; every kind for a block outside the zoo). On the project's AMD EPYC at
+     * {@code AVX512_CORE} this runs ResNet-18 in the default layout (its shortcut is wrong
+     * channels-last there) and the other networks channels-last (their 3×3 convolutions are wrong
+     * in the default layout there). PyTorch only; other engines return at once.
      *
      * @param engine the engine name
      * @param block the network about to run
      * @throws IllegalStateException naming {@code ONEDNN_MAX_CPU_ISA} and the value to set if the
-     *     engine's convolution is wrong on this CPU in that layout
+     *     engine's convolution is wrong on this CPU in every layout allowed for {@code block}
      */
     public static void verify(String engine, Block block) {
-        boolean zoo = ChannelsLast.isUsedBy(block);
-        verify(engine, ChannelsLast.isOn() && zoo, !zoo || block instanceof ResNet18);
+        if (isChecked(engine)) {
+            fail(engine, ChannelsLast.isOn(block, engine), Suite.of(block));
+        }
     }
 
     /**
-     * Whether the zoo's networks run channels-last under the current settings ({@code
-     * keypoints.channelsLast} and oneDNN's level), which is the layout {@link #verify(String)}
-     * checks.
+     * The preferred layout of the zoo's networks under the current settings ({@code
+     * keypoints.channelsLast} and oneDNN's level): channels-last above {@code SSE41}. A network
+     * whose convolutions are wrong in it and right in the other layout runs in the other one
+     * ({@link #chooseLayout}).
      *
-     * @return whether the networks lay out their inputs and weights channels-last on PyTorch
+     * @return whether the preferred layout is channels-last
      */
     public static boolean networksRunChannelsLast() {
         return ChannelsLast.isOn();
     }
 
-    private static void verify(String engine, boolean channelsLast, boolean shapes) {
-        if (!CHECKED_ENGINE.equals(engine) || Boolean.getBoolean(SKIP_PROPERTY)) {
-            return;
+    /**
+     * The layout rule of the library, for code that judges layouts itself ({@code keypoints bench
+     * onednn}, the launcher's level search): the preferred layout ({@link
+     * #networksRunChannelsLast()}) if its convolutions are right; otherwise, when {@code
+     * keypoints.channelsLast} is {@code auto}, the other layout if its convolutions are right;
+     * otherwise none. Each verdict is asked only when needed.
+     *
+     * @param channelsLastRight whether the convolutions are right channels-last
+     * @param defaultRight whether they are right in the default layout
+     * @return {@code true} for channels-last, {@code false} for the default layout, empty when no
+     *     allowed layout is right
+     */
+    public static Optional<Boolean> chooseLayout(
+            BooleanSupplier channelsLastRight, BooleanSupplier defaultRight) {
+        boolean preferred = ChannelsLast.isOn();
+        BooleanSupplier preferredRight = preferred ? channelsLastRight : defaultRight;
+        BooleanSupplier otherRight = preferred ? defaultRight : channelsLastRight;
+        if (preferredRight.getAsBoolean()) {
+            return Optional.of(preferred);
         }
-        String failure =
-                RESULTS.computeIfAbsent(
-                        engine
-                                + (channelsLast ? " channels-last" : " default")
-                                + (shapes ? " with ResNet-18's shapes" : ""),
-                        k -> run(engine, channelsLast, shapes));
+        if (ChannelsLast.isAuto() && otherRight.getAsBoolean()) {
+            return Optional.of(!preferred);
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The layout {@link #chooseLayout} picks from this JVM's (cached) checks of one set of
+     * convolutions.
+     *
+     * @param engine the engine name
+     * @param suite the convolutions
+     * @return the layout, or empty when no allowed layout is right
+     */
+    static Optional<Boolean> rightLayout(String engine, Suite suite) {
+        return chooseLayout(
+                () -> result(engine, true, suite).isEmpty(),
+                () -> result(engine, false, suite).isEmpty());
+    }
+
+    private static boolean isChecked(String engine) {
+        return CHECKED_ENGINE.equals(engine) && !Boolean.getBoolean(SKIP_PROPERTY);
+    }
+
+    private static void fail(String engine, boolean channelsLast, Suite suite) {
+        String failure = result(engine, channelsLast, suite);
         if (!failure.isEmpty()) {
+            if (ChannelsLast.isAuto() && !result(engine, !channelsLast, suite).isEmpty()) {
+                failure += " (The other memory layout was tried too and was wrong as well.)";
+            }
             throw new IllegalStateException(failure);
         }
     }
 
+    /** This JVM's check of one layout, run once: empty when right, else the failure. */
+    private static String result(String engine, boolean channelsLast, Suite suite) {
+        return RESULTS.computeIfAbsent(
+                engine + (channelsLast ? " channels-last " : " default ") + suite,
+                k -> run(engine, channelsLast, suite));
+    }
+
     /**
-     * Runs the comparison of {@link #verify(String)} now, whatever happened before.
+     * Runs the comparison of every kind of convolution ({@link Suite#ALL}) in the preferred layout
+     * now, whatever happened before.
      *
      * @param engine the engine name
      * @return an empty string if every sampled output and gradient matched, else a description of
@@ -145,9 +257,10 @@ public final class ConvolutionCheck {
     }
 
     /**
-     * Runs the comparison now in one layout: the forward outputs ({@link #compare(NDManager, int,
-     * boolean, int)}) and the gradients ({@link #compareGradients}) of the three convolutions, and
-     * the outputs of ResNet-18's shapes ({@link #compareShape}), 256 samples of each.
+     * Runs the comparison now in one layout, every kind ({@link Suite#ALL}): the forward outputs
+     * ({@link #compare(NDManager, int, boolean, int)}) and the gradients ({@link
+     * #compareGradients}) of the three convolutions, and the outputs of ResNet-18's shapes ({@link
+     * #compareShape}), 256 samples of each.
      *
      * @param engine the engine name
      * @param channelsLast whether to check the channels-last layout rather than the default one
@@ -155,15 +268,27 @@ public final class ConvolutionCheck {
      *     and the fix
      */
     public static String run(String engine, boolean channelsLast) {
-        return run(engine, channelsLast, true);
+        return run(engine, channelsLast, Suite.ALL);
     }
 
-    private static String run(String engine, boolean channelsLast, boolean shapes) {
+    /**
+     * Runs the comparison of one suite now in one layout.
+     *
+     * @param engine the engine name
+     * @param channelsLast whether to check the channels-last layout rather than the default one
+     * @param suite which convolutions
+     * @return an empty string if every sampled value matched, else a description of the mismatch
+     *     and the fix
+     */
+    public static String run(String engine, boolean channelsLast, Suite suite) {
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), engine)) {
             String isa = System.getenv("ONEDNN_MAX_CPU_ISA");
             for (int channels : CHANNELS) {
                 String what = "3x3 convolution with " + channels + " input channels";
-                long[] r = compare(m, channels, channelsLast, SAMPLES);
+                long[] r =
+                        suite.smallOutputs
+                                ? compare(m, channels, channelsLast, SAMPLES)
+                                : new long[2];
                 if (r[0] > 0) {
                     return failure(engine, what, channelsLast, false, r[0], r[1], isa);
                 }
@@ -172,7 +297,7 @@ public final class ConvolutionCheck {
                     return failure(engine, what, channelsLast, true, r[0], r[1], isa);
                 }
             }
-            for (int[] shape : shapes ? SHAPES : new int[0][]) {
+            for (int[] shape : suite.resnetShapes ? SHAPES : new int[0][]) {
                 long[] r = compareShape(m, shape, channelsLast, SAMPLES);
                 if (r[0] > 0) {
                     return failure(engine, describe(shape), channelsLast, false, r[0], r[1], isa);

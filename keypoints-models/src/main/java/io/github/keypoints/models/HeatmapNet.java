@@ -160,6 +160,7 @@ public final class HeatmapNet extends AbstractBlock implements KeypointBlock {
     private NDArray heatmaps(
             ParameterStore ps, NDArray input, boolean training, PairList<String, Object> params) {
         return ChannelsLast.forward(
+                        this,
                         new NDList(input),
                         in -> new NDList(layers(ps, in.head(), training, params)))
                 .head();
@@ -197,13 +198,13 @@ public final class HeatmapNet extends AbstractBlock implements KeypointBlock {
      * channels-last input ({@link ChannelsLast#appliesTo}) is broadcast in its memory order, so the
      * result is channels-last too and the decoder's convolutions keep that layout.
      */
-    private static NDArray upsample(NDArray x) {
+    private NDArray upsample(NDArray x) {
         Shape s = x.getShape();
         long b = s.get(0);
         long c = s.get(1);
         long h = s.get(2);
         long w = s.get(3);
-        if (ChannelsLast.appliesTo(x)) {
+        if (ChannelsLast.appliesTo(this, x)) {
             return x.transpose(0, 2, 3, 1)
                     .reshape(b, h, 1, w, 1, c)
                     .broadcast(b, h, 2, w, 2, c)

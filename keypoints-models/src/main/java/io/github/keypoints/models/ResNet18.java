@@ -170,7 +170,7 @@ public final class ResNet18 extends AbstractBlock implements KeypointBlock {
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         checkChannels(inputs.head().getShape());
-        return ChannelsLast.forward(inputs, in -> layers(ps, in, training, params));
+        return ChannelsLast.forward(this, inputs, in -> layers(ps, in, training, params));
     }
 
     /** The layers on the input as it comes, without the layout step (package-private for tests). */

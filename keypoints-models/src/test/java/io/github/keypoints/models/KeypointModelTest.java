@@ -147,8 +147,10 @@ class KeypointModelTest {
                 // when the layout is on at the build's oneDNN level, left alone when it is off
                 int[] layout = TorchLayout.channelsLastWeights(block);
                 assertThat(layout[0])
-                        .as("channels-last weights, layout on: %s", ChannelsLast.isOn())
-                        .isEqualTo(ChannelsLast.isOn() ? layout[1] : 0);
+                        .as(
+                                "channels-last weights, layout on: %s",
+                                ChannelsLast.isOn(block, "PyTorch"))
+                        .isEqualTo(ChannelsLast.isOn(block, "PyTorch") ? layout[1] : 0);
             }
             assertThat(after).hasSize(before.length);
             float tolerance = saveOn.equals(loadOn) ? 0f : 1e-4f;

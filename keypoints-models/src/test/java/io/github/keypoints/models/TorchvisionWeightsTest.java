@@ -107,8 +107,10 @@ class TorchvisionWeightsTest {
                 int[] layout = TorchLayout.channelsLastWeights(net);
                 assertThat(layout[1]).isPositive();
                 assertThat(layout[0])
-                        .as("channels-last convolution weights, layout on: %s", ChannelsLast.isOn())
-                        .isEqualTo(ChannelsLast.isOn() ? layout[1] : 0);
+                        .as(
+                                "channels-last convolution weights, layout on: %s",
+                                ChannelsLast.isOn(net, "PyTorch"))
+                        .isEqualTo(ChannelsLast.isOn(net, "PyTorch") ? layout[1] : 0);
             }
             // the 136-output head keeps its fresh initialisation
             assertThat(params.get("fc.weight").getArray().toFloatArray()).isEqualTo(headBefore);

@@ -1,0 +1,220 @@
+package io.github.keypoints.examples;
+
+import ai.djl.ndarray.NDManager;
+import io.github.keypoints.models.ConvolutionCheck;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * How PyTorch's convolutions fare at this JVM's oneDNN level, judged by the library's own rule: the
+ * stack networks' 3×3 convolutions ({@link OneDnnProbe#CHANNELS} input channels, every output and
+ * {@value #GRADIENT_SAMPLES} input and weight gradients each) and ResNet-18's ({@link
+ * ConvolutionCheck#shapes()}, {@value #GRADIENT_SAMPLES} outputs each, and the same gradients) are
+ * compared with plain Java in the preferred layout (channels-last above {@code SSE41}) and, where
+ * the preferred one is wrong, in the other; each kind of network then runs in the layout {@link
+ * ConvolutionCheck#chooseLayout} picks, and the level is right when every kind has one. On the
+ * project's AMD EPYC at {@code AVX512_CORE} that is channels-last for the stack networks and the
+ * default layout for ResNet-18.
+ *
+ * <p>An immutable value; {@link #measure} makes one.
+ */
+final class LevelVerdict {
+
+    /** Gradients of each kind, and outputs of each ResNet-18 shape, compared per convolution. */
+    static final int GRADIENT_SAMPLES = 2048;
+
+    /** The kinds of comparison: 3×3 outputs, 3×3 gradients, ResNet-18's outputs. */
+    private static final int OUTPUTS = 0;
+
+    private static final int GRADIENTS = 1;
+    private static final int SHAPES = 2;
+
+    /** The kinds each network suite needs: the stack networks, ResNet-18. */
+    private static final int[][] SUITES = {{OUTPUTS, GRADIENTS}, {GRADIENTS, SHAPES}};
+
+    private static final String[] SUITE_NAMES = {"stack networks", "ResNet-18"};
+
+    /** Per layout (true: channels-last): {wrong, checked} of each kind. */
+    private final Map<Boolean, long[][]> counts;
+
+    private final Map<Boolean, List<String>> failing;
+    private final List<Optional<Boolean>> layouts;
+
+    private LevelVerdict(
+            Map<Boolean, long[][]> counts,
+            Map<Boolean, List<String>> failing,
+            List<Optional<Boolean>> layouts) {
+        this.counts = counts;
+        this.failing = failing;
+        this.layouts = layouts;
+    }
+
+    /**
+     * Compares the convolutions in the preferred layout and, if a suite is wrong there or {@code
+     * bothLayouts}, in the other.
+     *
+     * @param m where to run them (PyTorch)
+     * @param bothLayouts whether to compare the other layout even when it is not needed (for
+     *     information)
+     * @return the verdict
+     */
+    static LevelVerdict measure(NDManager m, boolean bothLayouts) {
+        Map<Boolean, long[][]> counts = new LinkedHashMap<>();
+        Map<Boolean, List<String>> failing = new LinkedHashMap<>();
+        boolean preferred = ConvolutionCheck.networksRunChannelsLast();
+        for (boolean layout : new boolean[] {preferred, !preferred}) {
+            if (layout != preferred && !bothLayouts && allRight(counts.get(preferred))) {
+                break;
+            }
+            List<String> f = new ArrayList<>();
+            counts.put(layout, compare(m, layout, f));
+            failing.put(layout, f);
+        }
+        List<Optional<Boolean>> layouts = new ArrayList<>();
+        for (int[] suite : SUITES) {
+            layouts.add(
+                    ConvolutionCheck.chooseLayout(
+                            () -> right(counts, true, suite), () -> right(counts, false, suite)));
+        }
+        return new LevelVerdict(counts, failing, layouts);
+    }
+
+    /** Whether every kind of network has a right layout at this level. */
+    boolean right() {
+        return layouts.stream().allMatch(Optional::isPresent);
+    }
+
+    /**
+     * The layouts the networks run in: {@code channels-last} or {@code default} when all share one,
+     * else for example {@code channels-last, ResNet-18 default}; a kind with no right layout is
+     * named by its preferred layout.
+     */
+    String layout() {
+        boolean small = used(0);
+        boolean resnet = used(1);
+        if (small == resnet) {
+            return name(small);
+        }
+        return name(small) + ", ResNet-18 " + name(resnet);
+    }
+
+    /** {@code {wrong, checked}} over the comparisons of the layouts the networks run in. */
+    long[] wrongChecked() {
+        return sum(true);
+    }
+
+    /** {@code {wrong, checked}} over the other comparisons made (for information). */
+    long[] otherWrongChecked() {
+        return sum(false);
+    }
+
+    /** One description per convolution with a wrong value in a layout the networks run in. */
+    List<String> failing() {
+        List<String> f = new ArrayList<>();
+        for (int s = 0; s < SUITES.length; s++) {
+            for (String d : failing.getOrDefault(used(s), List.of())) {
+                if (!f.contains(d)) {
+                    f.add(d);
+                }
+            }
+        }
+        for (int s = 0; s < SUITES.length; s++) {
+            if (layouts.get(s).isEmpty()) {
+                f.add("no right layout for the " + SUITE_NAMES[s]);
+            }
+        }
+        return Collections.unmodifiableList(f);
+    }
+
+    private boolean used(int suite) {
+        return layouts.get(suite).orElse(ConvolutionCheck.networksRunChannelsLast());
+    }
+
+    private long[] sum(boolean inUse) {
+        long wrong = 0;
+        long checked = 0;
+        for (Map.Entry<Boolean, long[][]> e : counts.entrySet()) {
+            for (int kind = 0; kind < 3; kind++) {
+                boolean used = false;
+                for (int s = 0; s < SUITES.length; s++) {
+                    used |= used(s) == e.getKey() && contains(SUITES[s], kind);
+                }
+                if (used == inUse) {
+                    wrong += e.getValue()[kind][0];
+                    checked += e.getValue()[kind][1];
+                }
+            }
+        }
+        return new long[] {wrong, checked};
+    }
+
+    private static boolean contains(int[] kinds, int kind) {
+        for (int k : kinds) {
+            if (k == kind) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String name(boolean channelsLast) {
+        return channelsLast ? "channels-last" : "default";
+    }
+
+    private static boolean allRight(long[][] kinds) {
+        for (long[] k : kinds) {
+            if (k[0] > 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean right(Map<Boolean, long[][]> counts, boolean layout, int[] suite) {
+        long[][] c = counts.get(layout);
+        if (c == null) {
+            return false; // not compared: the preferred layout was right for every kind
+        }
+        for (int kind : suite) {
+            if (c[kind][0] > 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {wrong, checked} of each kind in one layout; adds a description per wrong convolution. */
+    private static long[][] compare(NDManager m, boolean channelsLast, List<String> failing) {
+        long[][] c = new long[3][2];
+        String layout = channelsLast ? " channels-last" : "";
+        for (int ch : OneDnnProbe.CHANNELS) {
+            long[] r = ConvolutionCheck.compare(m, ch, channelsLast, 0);
+            long[] g = ConvolutionCheck.compareGradients(m, ch, channelsLast, GRADIENT_SAMPLES);
+            add(c[OUTPUTS], r);
+            add(c[GRADIENTS], g);
+            if (r[0] > 0) {
+                failing.add(ch + " channels" + layout + ": " + r[0]);
+            }
+            if (g[0] > 0) {
+                failing.add(ch + " channels" + layout + " gradients: " + g[0]);
+            }
+        }
+        for (int[] shape : ConvolutionCheck.shapes()) {
+            long[] r = ConvolutionCheck.compareShape(m, shape, channelsLast, GRADIENT_SAMPLES);
+            add(c[SHAPES], r);
+            if (r[0] > 0) {
+                failing.add(ConvolutionCheck.describe(shape) + layout + ": " + r[0]);
+            }
+        }
+        return c;
+    }
+
+    private static void add(long[] total, long[] r) {
+        total[0] += r[0];
+        total[1] += r[1];
+    }
+}

@@ -1,0 +1,130 @@
+package io.github.keypoints.models;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Each network runs in a layout whose convolutions are right at the build's oneDNN level, and the
+ * rule that picks it ({@link ConvolutionCheck#chooseLayout}). At the test build's {@code SSE41}
+ * every layout is right and every network keeps the default layout; run at {@code
+ * -Donednn.max.isa=AVX512_CORE} on the project's AMD EPYC the same test sees ResNet-18 fall back to
+ * the default layout and the other networks stay channels-last.
+ */
+class NetworkLayoutTest {
+
+    @AfterEach
+    void auto() {
+        System.clearProperty(ChannelsLast.PROPERTY);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "nose-tip, 2, 60, 80",
+        "imm58, 116, 90, 120",
+        "landmark-cnn, 136, 64, 64",
+        "heatmap, 68, 64, 64",
+        "resnet18, 136, 64, 64"
+    })
+    void everyNetworkRunsInALayoutThatIsRightHere(String name, int outputs, int h, int w) {
+        KeypointBlock block = ModelZoo.create(name, outputs);
+        boolean resnet = block instanceof ResNet18;
+        ConvolutionCheck.verify("PyTorch", block); // chooses the layout; throws if none is right
+        boolean channelsLast = ChannelsLast.isOn(block, "PyTorch");
+        String isa = System.getenv("ONEDNN_MAX_CPU_ISA");
+        try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+            // the network's convolutions, compared in full in the layout it runs in
+            for (int c : new int[] {12, 24, 40}) {
+                if (!resnet) {
+                    assertThat(ConvolutionCheck.compare(m, c, channelsLast, 0)[0])
+                            .as(
+                                    "%s: %d channels, channels-last %s, ISA %s",
+                                    name, c, channelsLast, isa)
+                            .isZero();
+                }
+                assertThat(ConvolutionCheck.compareGradients(m, c, channelsLast, 2048)[0])
+                        .as("%s: %d channels' gradients, channels-last %s", name, c, channelsLast)
+                        .isZero();
+            }
+            if (resnet) {
+                for (int[] shape : ConvolutionCheck.shapes()) {
+                    assertThat(ConvolutionCheck.compareShape(m, shape, channelsLast, 2048)[0])
+                            .as(
+                                    "%s, channels-last %s",
+                                    ConvolutionCheck.describe(shape), channelsLast)
+                            .isZero();
+                }
+            }
+            // ...and it does run in that layout: its weights after initialising, a finite output
+            Shape s = new Shape(1, 1, h, w);
+            block.initialize(m, DataType.FLOAT32, s);
+            int[] layout = TorchLayout.channelsLastWeights(block);
+            assertThat(layout[1]).isPositive();
+            assertThat(layout[0])
+                    .as("%s's channels-last weights (runs channels-last: %s)", name, channelsLast)
+                    .isEqualTo(channelsLast ? layout[1] : 0);
+            NDArray x = m.randomUniform(0f, 1f, s);
+            float[] y =
+                    block.forward(new ParameterStore(m, false), new NDList(x), false)
+                            .head()
+                            .toFloatArray();
+            for (float v : y) {
+                assertThat(v).isFinite();
+            }
+        }
+        System.out.printf(
+                "%s runs %s at ONEDNN_MAX_CPU_ISA=%s (preferred: %s)%n",
+                name,
+                channelsLast ? "channels-last" : "in the default layout",
+                isa,
+                ChannelsLast.isOn() ? "channels-last" : "default");
+    }
+
+    @Test
+    void thePreferredLayoutWinsWhenRightAndTheOtherIsNotAskedThen() {
+        boolean preferred = ChannelsLast.isOn();
+        AtomicInteger asked = new AtomicInteger();
+        Optional<Boolean> l =
+                ConvolutionCheck.chooseLayout(
+                        () -> preferred || asked.incrementAndGet() < 0,
+                        () -> !preferred || asked.incrementAndGet() < 0);
+        assertThat(l).contains(preferred);
+        assertThat(asked).hasValue(0);
+    }
+
+    @Test
+    void underAutoAWrongPreferredLayoutFallsBackToARightOtherOne() {
+        boolean preferred = ChannelsLast.isOn();
+        assertThat(ConvolutionCheck.chooseLayout(() -> !preferred, () -> preferred))
+                .contains(!preferred);
+        assertThat(ConvolutionCheck.chooseLayout(() -> false, () -> false)).isEmpty();
+    }
+
+    @Test
+    void aForcedLayoutNeverFallsBack() {
+        System.setProperty(ChannelsLast.PROPERTY, "true");
+        assertThat(ConvolutionCheck.chooseLayout(() -> true, () -> false)).contains(true);
+        assertThat(ConvolutionCheck.chooseLayout(() -> false, () -> true)).isEmpty();
+        System.setProperty(ChannelsLast.PROPERTY, "false");
+        assertThat(ConvolutionCheck.chooseLayout(() -> false, () -> true)).contains(false);
+        assertThat(ConvolutionCheck.chooseLayout(() -> true, () -> false)).isEmpty();
+    }
+
+    @Test
+    void otherEnginesAndBlocksOutsideTheZooNeverRunChannelsLast() {
+        assertThat(ChannelsLast.isOn(ModelZoo.create("nose-tip", 2), "MXNet")).isFalse();
+        assertThat(ChannelsLast.isOn(new ai.djl.nn.SequentialBlock(), "PyTorch")).isFalse();
+    }
+}
