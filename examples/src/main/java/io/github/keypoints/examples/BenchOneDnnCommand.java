@@ -30,13 +30,15 @@ import picocli.CommandLine.Spec;
         description = {
             "For each ONEDNN_MAX_CPU_ISA level, in a child JVM: PyTorch's 3x3 convolution against"
                     + " plain Java (1-64 input channels, every output and 2048 input and 2048"
-                    + " weight gradients each) in the layout the library's networks run in at that"
-                    + " level (channels-last above SSE41), which decides, and in the other layout"
-                    + " for information; the 58-point"
+                    + " weight gradients each) and ResNet-18's convolutions (2048 outputs each), in"
+                    + " both layouts; the library's rule decides (each kind of network in its"
+                    + " preferred layout - channels-last above SSE41 - or, where that is wrong,"
+                    + " the other; column 'layout'), the rest is shown for information; the 58-point"
                     + " (120x90) and nose-tip (80x60) networks run --passes times on one batch of 8"
                     + " (non-finite outputs, outputs that differ from the first pass, median"
                     + " forward ms), and the time of the library's start-up check"
-                    + " (ConvolutionCheck) with the engine loaded. Each level"
+                    + " (ConvolutionCheck) with the engine loaded, for a stack network and then"
+                    + " for ResNet-18 on top. Each level"
                     + " runs idle and with a CPU-bound load the command starts and stops itself,"
                     + " --repeats times. Prints the CPU, a table, and the fastest level with no"
                     + " wrong, non-finite or differing result.",
@@ -86,6 +88,7 @@ final class BenchOneDnnCommand implements Callable<Integer> {
         final List<Double> ms = new ArrayList<>();
         final List<Double> noseMs = new ArrayList<>();
         final List<Double> checkMs = new ArrayList<>();
+        final List<Double> resnetCheckMs = new ArrayList<>();
         final List<String> failing = new ArrayList<>();
 
         boolean clean() {
@@ -102,6 +105,10 @@ final class BenchOneDnnCommand implements Callable<Integer> {
 
         double checkMedianMs() {
             return median(checkMs);
+        }
+
+        double resnetCheckMedianMs() {
+            return median(resnetCheckMs);
         }
 
         private static double median(List<Double> values) {
@@ -159,7 +166,7 @@ final class BenchOneDnnCommand implements Callable<Integer> {
                 loadAfter);
         System.out.printf(
                 Locale.ROOT,
-                "%-12s %-7s %-13s %17s %17s %10s %10s %9s %9s %9s%n",
+                "%-12s %-7s %-13s %17s %17s %10s %10s %9s %9s %9s %10s%n",
                 "isa",
                 "load",
                 "layout",
@@ -169,7 +176,8 @@ final class BenchOneDnnCommand implements Callable<Integer> {
                 "differing",
                 "imm58 ms",
                 "nose ms",
-                "check ms");
+                "check ms",
+                "+resnet ms");
         List<Map<String, Object>> rows = new ArrayList<>();
         String fastest = null;
         double fastestMs = Double.POSITIVE_INFINITY;
@@ -178,7 +186,7 @@ final class BenchOneDnnCommand implements Callable<Integer> {
                 Tally t = (busy ? loaded : idle).get(isa);
                 System.out.printf(
                         Locale.ROOT,
-                        "%-12s %-7s %-13s %7d/%-9d %7d/%-9d %10d %10d %9.2f %9.2f %9.2f%s%n",
+                        "%-12s %-7s %-13s %7d/%-9d %7d/%-9d %10d %10d %9.2f %9.2f %9.2f %10.2f%s%n",
                         isa,
                         busy ? "loaded" : "idle",
                         t.layout,
@@ -191,6 +199,7 @@ final class BenchOneDnnCommand implements Callable<Integer> {
                         t.medianMs(),
                         t.noseMedianMs(),
                         t.checkMedianMs(),
+                        t.resnetCheckMedianMs(),
                         t.failing.isEmpty() ? "" : "  " + t.failing);
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("isa", isa);
@@ -206,6 +215,7 @@ final class BenchOneDnnCommand implements Callable<Integer> {
                 row.put("imm58_forward_ms", t.medianMs());
                 row.put("nose_tip_forward_ms", t.noseMedianMs());
                 row.put("startup_check_ms", t.checkMedianMs());
+                row.put("startup_check_resnet18_ms", t.resnetCheckMedianMs());
                 row.put("failing", t.failing);
                 rows.add(row);
             }
@@ -247,6 +257,7 @@ final class BenchOneDnnCommand implements Callable<Integer> {
         t.ms.add(r.get("imm58_ms").getAsDouble());
         t.noseMs.add(r.get("nose_tip_ms").getAsDouble());
         t.checkMs.add(r.get("check_ms").getAsDouble());
+        t.resnetCheckMs.add(r.get("check_resnet18_ms").getAsDouble());
         if (!r.get("check_passed").getAsBoolean()) {
             t.failing.add("start-up check");
         }

@@ -36,17 +36,19 @@ final class LevelVerdict {
     /** The kinds each network suite needs: the stack networks, ResNet-18. */
     private static final int[][] SUITES = {{OUTPUTS, GRADIENTS}, {GRADIENTS, SHAPES}};
 
-    private static final String[] SUITE_NAMES = {"stack networks", "ResNet-18"};
+    private static final String[] SUITE_NAMES = {"the stack networks", "ResNet-18"};
 
     /** Per layout (true: channels-last): {wrong, checked} of each kind. */
     private final Map<Boolean, long[][]> counts;
 
-    private final Map<Boolean, List<String>> failing;
+    /** Per layout: per kind, one description per convolution with a wrong value. */
+    private final Map<Boolean, List<List<String>>> failing;
+
     private final List<Optional<Boolean>> layouts;
 
     private LevelVerdict(
             Map<Boolean, long[][]> counts,
-            Map<Boolean, List<String>> failing,
+            Map<Boolean, List<List<String>>> failing,
             List<Optional<Boolean>> layouts) {
         this.counts = counts;
         this.failing = failing;
@@ -64,23 +66,36 @@ final class LevelVerdict {
      */
     static LevelVerdict measure(NDManager m, boolean bothLayouts) {
         Map<Boolean, long[][]> counts = new LinkedHashMap<>();
-        Map<Boolean, List<String>> failing = new LinkedHashMap<>();
+        Map<Boolean, List<List<String>>> failing = new LinkedHashMap<>();
         boolean preferred = ConvolutionCheck.networksRunChannelsLast();
         for (boolean layout : new boolean[] {preferred, !preferred}) {
             if (layout != preferred && !bothLayouts && allRight(counts.get(preferred))) {
                 break;
             }
-            List<String> f = new ArrayList<>();
+            List<List<String>> f = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
             counts.put(layout, compare(m, layout, f));
             failing.put(layout, f);
         }
+        return judge(counts, failing);
+    }
+
+    /**
+     * Judges comparisons already made, by the library's rule.
+     *
+     * @param counts per layout compared (true: channels-last), {@code {wrong, checked}} of each
+     *     kind: 3×3 outputs, 3×3 gradients, ResNet-18's outputs
+     * @param failing per layout compared, per kind, descriptions of the wrong convolutions
+     * @return the verdict
+     */
+    static LevelVerdict judge(
+            Map<Boolean, long[][]> counts, Map<Boolean, List<List<String>>> failing) {
         List<Optional<Boolean>> layouts = new ArrayList<>();
         for (int[] suite : SUITES) {
             layouts.add(
                     ConvolutionCheck.chooseLayout(
                             () -> right(counts, true, suite), () -> right(counts, false, suite)));
         }
-        return new LevelVerdict(counts, failing, layouts);
+        return new LevelVerdict(Map.copyOf(counts), Map.copyOf(failing), layouts);
     }
 
     /** Whether every kind of network has a right layout at this level. */
@@ -112,19 +127,25 @@ final class LevelVerdict {
         return sum(false);
     }
 
-    /** One description per convolution with a wrong value in a layout the networks run in. */
+    /**
+     * One description per convolution with a wrong value among the comparisons of the layouts the
+     * networks run in, and one per kind of network with no right layout.
+     */
     List<String> failing() {
         List<String> f = new ArrayList<>();
         for (int s = 0; s < SUITES.length; s++) {
-            for (String d : failing.getOrDefault(used(s), List.of())) {
-                if (!f.contains(d)) {
-                    f.add(d);
+            List<List<String>> byKind = failing.get(used(s));
+            for (int kind : byKind == null ? new int[0] : SUITES[s]) {
+                for (String d : byKind.get(kind)) {
+                    if (!f.contains(d)) {
+                        f.add(d);
+                    }
                 }
             }
         }
         for (int s = 0; s < SUITES.length; s++) {
             if (layouts.get(s).isEmpty()) {
-                f.add("no right layout for the " + SUITE_NAMES[s]);
+                f.add("no right layout for " + SUITE_NAMES[s]);
             }
         }
         return Collections.unmodifiableList(f);
@@ -188,7 +209,7 @@ final class LevelVerdict {
     }
 
     /** {wrong, checked} of each kind in one layout; adds a description per wrong convolution. */
-    private static long[][] compare(NDManager m, boolean channelsLast, List<String> failing) {
+    private static long[][] compare(NDManager m, boolean channelsLast, List<List<String>> failing) {
         long[][] c = new long[3][2];
         String layout = channelsLast ? " channels-last" : "";
         for (int ch : OneDnnProbe.CHANNELS) {
@@ -197,17 +218,17 @@ final class LevelVerdict {
             add(c[OUTPUTS], r);
             add(c[GRADIENTS], g);
             if (r[0] > 0) {
-                failing.add(ch + " channels" + layout + ": " + r[0]);
+                failing.get(OUTPUTS).add(ch + " channels" + layout + ": " + r[0]);
             }
             if (g[0] > 0) {
-                failing.add(ch + " channels" + layout + " gradients: " + g[0]);
+                failing.get(GRADIENTS).add(ch + " channels" + layout + " gradients: " + g[0]);
             }
         }
         for (int[] shape : ConvolutionCheck.shapes()) {
             long[] r = ConvolutionCheck.compareShape(m, shape, channelsLast, GRADIENT_SAMPLES);
             add(c[SHAPES], r);
             if (r[0] > 0) {
-                failing.add(ConvolutionCheck.describe(shape) + layout + ": " + r[0]);
+                failing.get(SHAPES).add(ConvolutionCheck.describe(shape) + layout + ": " + r[0]);
             }
         }
         return c;

@@ -48,6 +48,7 @@ class BenchOneDnnCommandTest {
             assertThat(row.get("non_finite").getAsLong()).isZero();
             assertThat(row.get("imm58_forward_ms").getAsDouble()).isPositive();
             assertThat(row.get("startup_check_ms").getAsDouble()).isPositive();
+            assertThat(row.get("startup_check_resnet18_ms").getAsDouble()).isPositive();
         }
         assertThat(j.get("fastest_clean").getAsString()).isEqualTo("SSE41");
     }

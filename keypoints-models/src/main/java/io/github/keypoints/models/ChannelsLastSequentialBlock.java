@@ -12,11 +12,12 @@ import java.io.DataInputStream;
 import java.io.IOException;
 
 /**
- * A {@link SequentialBlock} that runs channels-last on PyTorch ({@link ChannelsLast}): its input is
- * laid out channels-last before the first layer, and its 4-D weights after they are initialised or
- * loaded. Convolutions, batch norm, ReLU and pooling keep the layout, so every convolution of the
- * stack sees a channels-last input; flattening copies back into the logical order. The stack
- * regressors ({@link ConvRegressor}, {@link LandmarkCnn}) extend it.
+ * A {@link SequentialBlock} that runs channels-last on PyTorch when {@link ChannelsLast} says so
+ * for it ({@link ChannelsLast#isOn(ai.djl.nn.Block, String)}): its input is laid out channels-last
+ * before the first layer, and its 4-D weights after they are initialised or loaded. Convolutions,
+ * batch norm, ReLU and pooling keep the layout, so every convolution of the stack sees a
+ * channels-last input; flattening copies back into the logical order. The stack regressors ({@link
+ * ConvRegressor}, {@link LandmarkCnn}) extend it.
  */
 abstract class ChannelsLastSequentialBlock extends SequentialBlock {
 

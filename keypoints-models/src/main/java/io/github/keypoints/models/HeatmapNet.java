@@ -55,7 +55,8 @@ import java.util.Map;
  * rounds up, and each up-sampled map is cropped to its skip connection, so any input size works.
  * With output stride {@code s = 2^k} the decoder stops {@code k} levels early.
  *
- * <p>On PyTorch it runs channels-last above oneDNN's {@code SSE41} level ({@link ChannelsLast}):
+ * <p>On PyTorch it prefers channels-last above oneDNN's {@code SSE41} level and runs in the layout
+ * whose convolutions {@link ConvolutionCheck} found right ({@link ChannelsLast}): channels-last,
  * the input and the weights are laid out so, and the up-sampling keeps the layout.
  *
  * <pre>{@code

@@ -34,8 +34,9 @@ import java.util.Map;
  * total   trainable                                         3,806,568
  * </pre>
  *
- * <p>On PyTorch it runs channels-last above oneDNN's {@code SSE41} level, like the other stacks
- * ({@link ChannelsLast}).
+ * <p>On PyTorch it prefers channels-last above oneDNN's {@code SSE41} level, like the other stacks,
+ * and runs in the layout whose convolutions {@link ConvolutionCheck} found right ({@link
+ * ChannelsLast}).
  *
  * <pre>{@code
  * LandmarkCnn net = LandmarkCnn.builder().setOutputs(136).optConvsPerStage(2).build();

@@ -53,10 +53,13 @@ import java.util.Map;
  * for every layer; note that torchvision itself initialises ResNet convolutions with Kaiming-normal
  * (fan-out) instead, which matters only when training from scratch.
  *
- * <p>On PyTorch the network runs channels-last ({@link ChannelsLast}): its input and its
- * convolution weights get channels-last strides, which on the project's machine made a batch-1 pass
- * at 224×224 15–19 % faster and a training step 10–16 % shorter (docs/performance-inference.md,
- * docs/performance-training.md). Outputs and saved parameters are those of the default layout.
+ * <p>On PyTorch the network prefers channels-last above oneDNN's {@code SSE41} level ({@link
+ * ChannelsLast}): its input and its convolution weights get channels-last strides, which on the
+ * project's machine made a batch-1 pass at 224×224 15–19 % faster and a training step 10–16 %
+ * shorter (docs/performance-inference.md, docs/performance-training.md). Where one of its
+ * convolutions is wrong channels-last and all are right in the default layout (its 1×1 stride-2
+ * shortcut on the project's AMD EPYC at {@code AVX512_CORE}), it runs in the default layout ({@link
+ * ConvolutionCheck}). Outputs and saved parameters are those of the default layout.
  *
  * <pre>{@code
  * ResNet18 net = ResNet18.builder().setOutputs(136).optInputChannels(1).build();
