@@ -2,9 +2,9 @@
 # Do two oneDNN levels train the same networks to the same numbers? Trains every network of the zoo
 # for a few epochs on the IMM faces with the same seed at each level (./keypoints train, 2 threads)
 # and prints, per network and epoch, the training loss and the validation mean error at each level
-# and their relative difference. Between SSE41 (default layout) and AVX512_CORE (the zoo's
-# networks channels-last) only the order of the floating-point sums differs, so a right level
-# agrees to rounding; a wrong convolution (docs/performance.md) does not.
+# and their relative difference. Between SSE41 (default layout) and AVX512_CORE (each network in
+# the layout the library chose for it there) only the order of the floating-point sums differs,
+# so a right level agrees to rounding; a wrong convolution (docs/performance.md) does not.
 #
 #   bench/level_agreement.sh ../shared/data/imm_face_db [OUT_DIR] [EPOCHS] [LEVELS] [MODELS]
 #
