@@ -13,12 +13,13 @@ import java.util.Optional;
  * How PyTorch's convolutions fare at this JVM's oneDNN level, judged by the library's own rule: the
  * stack networks' 3×3 convolutions ({@link OneDnnProbe#CHANNELS} input channels, every output and
  * {@value #GRADIENT_SAMPLES} input and weight gradients each) and ResNet-18's ({@link
- * ConvolutionCheck#shapes()}, {@value #GRADIENT_SAMPLES} outputs each, and the same gradients) are
- * compared with plain Java in the preferred layout (channels-last above {@code SSE41}) and, where
- * the preferred one is wrong, in the other; each kind of network then runs in the layout {@link
+ * ConvolutionCheck#shapes()}, {@value #GRADIENT_SAMPLES} outputs each, and the same gradients) and
+ * the recipes' heatmap networks' ({@link ConvolutionCheck#heatmapShapes()}, likewise) are compared
+ * with plain Java in the preferred layout (channels-last above {@code SSE41}) and, where the
+ * preferred one is wrong, in the other; each kind of network then runs in the layout {@link
  * ConvolutionCheck#chooseLayout} picks, and the level is right when every kind has one. On the
  * project's AMD EPYC at {@code AVX512_CORE} that is channels-last for the stack networks and the
- * default layout for ResNet-18.
+ * default layout for ResNet-18 and the heatmap networks.
  *
  * <p>An immutable value; {@link #measure} makes one.
  */
@@ -27,16 +28,22 @@ final class LevelVerdict {
     /** Gradients of each kind, and outputs of each ResNet-18 shape, compared per convolution. */
     static final int GRADIENT_SAMPLES = 2048;
 
-    /** The kinds of comparison: 3×3 outputs, 3×3 gradients, ResNet-18's outputs. */
+    /** The kinds of comparison: 3×3 outputs, 3×3 gradients, ResNet-18's, heatmap networks'. */
     private static final int OUTPUTS = 0;
 
     private static final int GRADIENTS = 1;
     private static final int SHAPES = 2;
+    private static final int HEATMAP = 3;
+    private static final int KINDS = 4;
 
-    /** The kinds each network suite needs: the stack networks, ResNet-18. */
-    private static final int[][] SUITES = {{OUTPUTS, GRADIENTS}, {GRADIENTS, SHAPES}};
+    /** The kinds each network suite needs: the stack networks, ResNet-18, the heatmap networks. */
+    private static final int[][] SUITES = {
+        {OUTPUTS, GRADIENTS}, {GRADIENTS, SHAPES}, {GRADIENTS, HEATMAP}
+    };
 
-    private static final String[] SUITE_NAMES = {"the stack networks", "ResNet-18"};
+    private static final String[] SUITE_NAMES = {
+        "the stack networks", "ResNet-18", "the heatmap networks"
+    };
 
     /** Per layout (true: channels-last): {wrong, checked} of each kind. */
     private final Map<Boolean, long[][]> counts;
@@ -72,7 +79,10 @@ final class LevelVerdict {
             if (layout != preferred && !bothLayouts && allRight(counts.get(preferred))) {
                 break;
             }
-            List<List<String>> f = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+            List<List<String>> f = new ArrayList<>();
+            for (int k = 0; k < KINDS; k++) {
+                f.add(new ArrayList<>());
+            }
             counts.put(layout, compare(m, layout, f));
             failing.put(layout, f);
         }
@@ -83,7 +93,7 @@ final class LevelVerdict {
      * Judges comparisons already made, by the library's rule.
      *
      * @param counts per layout compared (true: channels-last), {@code {wrong, checked}} of each
-     *     kind: 3×3 outputs, 3×3 gradients, ResNet-18's outputs
+     *     kind: 3×3 outputs, 3×3 gradients, ResNet-18's outputs, the heatmap networks' outputs
      * @param failing per layout compared, per kind, descriptions of the wrong convolutions
      * @return the verdict
      */
@@ -110,11 +120,14 @@ final class LevelVerdict {
      */
     String layout() {
         boolean small = used(0);
-        boolean resnet = used(1);
-        if (small == resnet) {
-            return name(small);
+        StringBuilder s = new StringBuilder(name(small));
+        if (used(1) != small) {
+            s.append(", ResNet-18 ").append(name(used(1)));
         }
-        return name(small) + ", ResNet-18 " + name(resnet);
+        if (used(2) != small) {
+            s.append(", heatmap ").append(name(used(2)));
+        }
+        return s.toString();
     }
 
     /** {@code {wrong, checked}} over the comparisons of the layouts the networks run in. */
@@ -159,7 +172,7 @@ final class LevelVerdict {
         long wrong = 0;
         long checked = 0;
         for (Map.Entry<Boolean, long[][]> e : counts.entrySet()) {
-            for (int kind = 0; kind < 3; kind++) {
+            for (int kind = 0; kind < KINDS; kind++) {
                 boolean used = false;
                 for (int s = 0; s < SUITES.length; s++) {
                     used |= used(s) == e.getKey() && contains(SUITES[s], kind);
@@ -210,7 +223,7 @@ final class LevelVerdict {
 
     /** {wrong, checked} of each kind in one layout; adds a description per wrong convolution. */
     private static long[][] compare(NDManager m, boolean channelsLast, List<List<String>> failing) {
-        long[][] c = new long[3][2];
+        long[][] c = new long[KINDS][2];
         String layout = channelsLast ? " channels-last" : "";
         for (int ch : OneDnnProbe.CHANNELS) {
             long[] r = ConvolutionCheck.compare(m, ch, channelsLast, 0);
@@ -229,6 +242,13 @@ final class LevelVerdict {
             add(c[SHAPES], r);
             if (r[0] > 0) {
                 failing.get(SHAPES).add(ConvolutionCheck.describe(shape) + layout + ": " + r[0]);
+            }
+        }
+        for (int[] shape : ConvolutionCheck.heatmapShapes()) {
+            long[] r = ConvolutionCheck.compareShape(m, shape, channelsLast, GRADIENT_SAMPLES);
+            add(c[HEATMAP], r);
+            if (r[0] > 0) {
+                failing.get(HEATMAP).add(ConvolutionCheck.describe(shape) + layout + ": " + r[0]);
             }
         }
         return c;

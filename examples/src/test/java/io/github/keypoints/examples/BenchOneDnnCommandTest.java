@@ -32,9 +32,10 @@ class BenchOneDnnCommandTest {
         assertThat(rows).hasSize(2);
         // Every output (batch 2, 32 filters, 56x76) of each of the 8 channel counts is compared,
         // and 2048 input and 2048 weight gradients each, and 2048 outputs of each of ResNet-18's
-        // 11 shapes, in the library's layout at SSE41 (the default one for every kind of network)
+        // 11 shapes and of the recipes' heatmap networks' 13, in the library's layout at SSE41 (the
+        // default one for every kind of network)
         // and, for information, in the other.
-        int outputs = 8 * (2 * 32 * 56 * 76 + 2 * 2048) + 11 * 2048;
+        int outputs = 8 * (2 * 32 * 56 * 76 + 2 * 2048) + (11 + 13) * 2048;
         for (int i = 0; i < 2; i++) {
             JsonObject row = rows.get(i).getAsJsonObject();
             assertThat(row.get("isa").getAsString()).isEqualTo("SSE41");

@@ -28,16 +28,17 @@ class LevelVerdictTest {
         System.clearProperty(PROPERTY);
     }
 
-    /** {wrong, checked} of 3×3 outputs, 3×3 gradients, ResNet-18's outputs. */
+    /** {wrong, checked} of 3×3 outputs, 3×3 gradients, ResNet-18's outputs, heatmap's (none). */
     private static long[][] counts(long outputs, long gradients, long shapes) {
-        return new long[][] {{outputs, 100}, {gradients, 10}, {shapes, 1}};
+        return new long[][] {{outputs, 100}, {gradients, 10}, {shapes, 1}, {0, 1000}};
     }
 
     private static List<List<String>> failing(String outputs, String gradients, String shapes) {
         return List.of(
                 outputs == null ? List.of() : List.of(outputs),
                 gradients == null ? List.of() : List.of(gradients),
-                shapes == null ? List.of() : List.of(shapes));
+                shapes == null ? List.of() : List.of(shapes),
+                List.of());
     }
 
     @Test
@@ -57,8 +58,8 @@ class LevelVerdictTest {
         assertThat(v.layout()).isEqualTo(preferred + ", ResNet-18 " + other);
         // in use: the preferred layout's 3x3 outputs and gradients, the other's gradients and
         // shapes
-        assertThat(v.wrongChecked()).containsExactly(0, 100 + 10 + 10 + 1);
-        assertThat(v.otherWrongChecked()).containsExactly(7 + 50, 1 + 100);
+        assertThat(v.wrongChecked()).containsExactly(0, 100 + 10 + 1000 + 10 + 1);
+        assertThat(v.otherWrongChecked()).containsExactly(7 + 50, 1 + 100 + 1000);
         assertThat(v.failing()).isEmpty();
     }
 
@@ -73,7 +74,7 @@ class LevelVerdictTest {
                                 !cl, failing(null, null, "stem")));
         assertThat(v.right()).isFalse();
         assertThat(v.layout()).isEqualTo(cl ? "channels-last" : "default");
-        assertThat(v.wrongChecked()).containsExactly(7, 111);
+        assertThat(v.wrongChecked()).containsExactly(7, 1111);
         assertThat(v.failing()).containsExactly("shortcut", "no right layout for ResNet-18");
     }
 

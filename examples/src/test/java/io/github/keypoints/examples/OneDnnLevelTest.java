@@ -105,10 +105,11 @@ class OneDnnLevelTest {
         OneDnnLevel.main(new String[] {"--output", file.toString(), "--levels", "SSE41"});
         assertThat(Files.readAllLines(file).get(0)).isEqualTo("SSE41");
         // Every output (batch 2, 32 filters, 56x76) of 8 channel counts and 2048 input and 2048
-        // weight gradients each, and 2048 outputs of each of ResNet-18's 11 shapes, in the
+        // weight gradients each, and 2048 outputs of each of ResNet-18's 11 shapes and of the
+        // recipes' heatmap networks' 13, in the
         // library's layout at SSE41, the default one for every kind of network (right, so the
         // other layout is not compared).
-        int outputs = 8 * (2 * 32 * 56 * 76 + 2 * 2048) + 11 * 2048;
+        int outputs = 8 * (2 * 32 * 56 * 76 + 2 * 2048) + (11 + 13) * 2048;
         assertThat(Files.readString(file))
                 .contains(
                         "# SSE41 right: 0 wrong of "

@@ -42,15 +42,16 @@ import java.util.function.UnaryOperator;
  *
  * <p><b>Each network runs in a layout that is right on this CPU.</b> The preferred layout is not
  * always right: on the same AMD EPYC at {@code AVX512_CORE} one of ResNet-18's convolutions (the
- * 1×1 stride-2 shortcut with 256 input channels) is wrong channels-last and right in the default
- * layout, while the other networks' 3×3 convolutions are wrong in the default layout and right
- * channels-last. So the layout is chosen per network once {@link ConvolutionCheck} has compared
- * that network's convolutions ({@link ConvolutionCheck#chooseLayout}): the preferred one if it is
- * right, otherwise the other one if that is right (ResNet-18 runs in the default layout there, the
- * other networks channels-last). The system property {@value #PROPERTY} ({@code true}, {@code
- * false}, or {@code auto}, the default) forces one layout for every network instead (the check then
- * judges that layout alone); it is read each time a network runs or loads. With the check skipped
- * ({@value ConvolutionCheck#SKIP_PROPERTY}) every network takes the preferred layout.
+ * 1×1 stride-2 shortcut with 256 input channels) and the heatmap network's 1×1 head (68 filters)
+ * are wrong channels-last and right in the default layout, while the stack networks' 3×3
+ * convolutions are wrong in the default layout and right channels-last. So the layout is chosen per
+ * network once {@link ConvolutionCheck} has compared that network's convolutions ({@link
+ * ConvolutionCheck#chooseLayout}): the preferred one if it is right, otherwise the other one if
+ * that is right (ResNet-18 and the heatmap network run in the default layout there, the stack
+ * networks channels-last). The system property {@value #PROPERTY} ({@code true}, {@code false}, or
+ * {@code auto}, the default) forces one layout for every network instead (the check then judges
+ * that layout alone); it is read each time a network runs or loads. With the check skipped ({@value
+ * ConvolutionCheck#SKIP_PROPERTY}) every network takes the preferred layout.
  */
 final class ChannelsLast {
 
@@ -106,8 +107,7 @@ final class ChannelsLast {
         if (!isAuto() || Boolean.getBoolean(ConvolutionCheck.SKIP_PROPERTY)) {
             return isOn();
         }
-        return ConvolutionCheck.rightLayout(engine, ConvolutionCheck.Suite.of(block))
-                .orElse(isOn());
+        return ConvolutionCheck.rightLayout(engine, block).orElse(isOn());
     }
 
     /**

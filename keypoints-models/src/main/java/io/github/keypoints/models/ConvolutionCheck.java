@@ -27,18 +27,20 @@ import java.util.function.BooleanSupplier;
  * wrong values for some channel counts, which silently ruins training and inference. The cure is
  * the environment variable {@code ONEDNN_MAX_CPU_ISA} (for example {@code SSE41}), read when the
  * native library starts, so it must be set before the JVM starts. The wrong kernels seen so far are
- * forward passes, and depend on the memory layout: on the project's AMD EPYC at {@code AVX512_CORE}
- * small 3×3 convolutions are wrong in the default layout and right channels-last, and one of
- * ResNet-18's shortcut convolutions the other way round; gradients were right in both layouts
- * (docs/performance.md).
+ * forward passes, and depend on the memory layout and the shape: on the project's AMD EPYC at
+ * {@code AVX512_CORE} small 3×3 convolutions are wrong in the default layout and right
+ * channels-last, and one of ResNet-18's shortcut convolutions and the heatmap network's 1×1 head
+ * (68 filters) the other way round; the gradients of the networks' convolutions were right in both
+ * layouts (docs/performance.md).
  *
  * <p>This check runs three small convolutions that failed there (12, 24 and 40 input channels, 32
- * filters, 58×78, batch 2), forward and backward, and for ResNet-18 its stem, stride-2 and shortcut
- * convolutions forward ({@link #shapes()}), and compares 256 sampled outputs and 512 sampled
- * gradients of each with plain Java sums. It checks the network's preferred layout (channels-last
- * above {@code SSE41}) and, only if that one is wrong, the other; the network then runs in the
- * layout that was right ({@link #chooseLayout}). If none is, it stops with an error that names the
- * variable and the value to set.
+ * filters, 58×78, batch 2), forward and backward, for ResNet-18 its stem, stride-2, shortcut and
+ * 3×3 convolutions forward ({@link #shapes()}) and for a heatmap network its own convolutions
+ * forward ({@link Suite#HEATMAP}), and compares 256 sampled outputs and 512 sampled gradients of
+ * each with plain Java sums. It checks the network's preferred layout (channels-last above {@code
+ * SSE41}) and, only if that one is wrong, the other; the network then runs in the layout that was
+ * right ({@link #chooseLayout}). If none is, it stops with an error that names the variable and the
+ * value to set.
  *
  * <p>{@link KeypointModel}, the trainer and the model factory call {@link #verify(String, Block)}
  * for every model they make, and a zoo network asks for its layout when it first runs or loads;
@@ -56,8 +58,8 @@ public final class ConvolutionCheck {
      */
     public enum Suite {
         /**
-         * The 3×3 convolutions of the zoo's stack networks (nose-tip, 58-point, landmark-cnn,
-         * heatmap): 12, 24 and 40 input channels, outputs and gradients.
+         * The 3×3 convolutions of the zoo's stack networks (nose-tip, 58-point, landmark-cnn): 12,
+         * 24 and 40 input channels, outputs and gradients.
          */
         SMALL_NETWORKS(true, false),
         /**
@@ -65,6 +67,13 @@ public final class ConvolutionCheck {
          * gradients (a ResNet-18 trains through the same backward kernels).
          */
         RESNET18(false, true),
+        /**
+         * {@link HeatmapNet}'s own convolutions ({@link HeatmapNet#convolutionShapes}: its 3×3 ones
+         * and its 1×1 head with one filter per keypoint), outputs, and the 3×3 gradients. Without a
+         * network at hand, those of the two recipes' heatmap networks (68 and 58 keypoints, 16 base
+         * channels).
+         */
+        HEATMAP(false, false),
         /** Both: for a block outside the zoo, whose convolutions are unknown. */
         ALL(true, true);
 
@@ -77,8 +86,9 @@ public final class ConvolutionCheck {
         }
 
         /**
-         * The suite for {@code block}: {@link #RESNET18} for {@link ResNet18}, {@link
-         * #SMALL_NETWORKS} for the zoo's other networks, {@link #ALL} for any other block.
+         * The suite for {@code block}: {@link #RESNET18} for {@link ResNet18}, {@link #HEATMAP} for
+         * {@link HeatmapNet}, {@link #SMALL_NETWORKS} for the zoo's other networks, {@link #ALL}
+         * for any other block.
          *
          * @param block a network
          * @return its suite
@@ -86,6 +96,9 @@ public final class ConvolutionCheck {
         public static Suite of(Block block) {
             if (block instanceof ResNet18) {
                 return RESNET18;
+            }
+            if (block instanceof HeatmapNet) {
+                return HEATMAP;
             }
             return ChannelsLast.isUsedBy(block) ? SMALL_NETWORKS : ALL;
         }
@@ -141,12 +154,13 @@ public final class ConvolutionCheck {
      */
     public static void verify(String engine) {
         if (isChecked(engine)) {
-            for (Suite suite : List.of(Suite.SMALL_NETWORKS, Suite.RESNET18)) {
+            for (Suite suite : List.of(Suite.SMALL_NETWORKS, Suite.RESNET18, Suite.HEATMAP)) {
+                int[][] own = ownShapes(suite, null);
                 boolean channelsLast =
                         ChannelsLast.isAuto()
-                                ? rightLayout(engine, suite).orElse(ChannelsLast.isOn())
+                                ? rightLayout(engine, suite, own).orElse(ChannelsLast.isOn())
                                 : ChannelsLast.isOn();
-                fail(engine, channelsLast, suite);
+                fail(engine, channelsLast, suite, own);
             }
         }
     }
@@ -158,9 +172,10 @@ public final class ConvolutionCheck {
      * in it, otherwise the other layout if they are right there. Any other block runs in the
      * default layout. Each network is checked on its own kind of convolutions ({@link
      * Suite#of(Block)}; every kind for a block outside the zoo). On the project's AMD EPYC at
-     * {@code AVX512_CORE} this runs ResNet-18 in the default layout (its shortcut is wrong
-     * channels-last there) and the other networks channels-last (their 3×3 convolutions are wrong
-     * in the default layout there). PyTorch only; other engines return at once.
+     * {@code AVX512_CORE} this runs ResNet-18 and the heatmap network in the default layout (a
+     * shortcut and the head are wrong channels-last there) and the stack networks channels-last
+     * (their 3×3 convolutions are wrong in the default layout there). PyTorch only; other engines
+     * return at once.
      *
      * @param engine the engine name
      * @param block the network about to run
@@ -169,7 +184,8 @@ public final class ConvolutionCheck {
      */
     public static void verify(String engine, Block block) {
         if (isChecked(engine)) {
-            fail(engine, ChannelsLast.isOn(block, engine), Suite.of(block));
+            Suite suite = Suite.of(block);
+            fail(engine, ChannelsLast.isOn(block, engine), suite, ownShapes(suite, block));
         }
     }
 
@@ -217,22 +233,75 @@ public final class ConvolutionCheck {
      *
      * @param engine the engine name
      * @param suite the convolutions
+     * @param own the network's own shapes compared besides the suite's ({@link #ownShapes})
      * @return the layout, or empty when no allowed layout is right
      */
-    static Optional<Boolean> rightLayout(String engine, Suite suite) {
+    static Optional<Boolean> rightLayout(String engine, Suite suite, int[][] own) {
         return chooseLayout(
-                () -> result(engine, true, suite).isEmpty(),
-                () -> result(engine, false, suite).isEmpty());
+                () -> result(engine, true, suite, own).isEmpty(),
+                () -> result(engine, false, suite, own).isEmpty());
+    }
+
+    /**
+     * The layout {@link #chooseLayout} picks for {@code block} from this JVM's (cached) checks of
+     * its suite and its own shapes.
+     *
+     * @param engine the engine name
+     * @param block a network
+     * @return the layout, or empty when no allowed layout is right
+     */
+    static Optional<Boolean> rightLayout(String engine, Block block) {
+        Suite suite = Suite.of(block);
+        return rightLayout(engine, suite, ownShapes(suite, block));
+    }
+
+    /**
+     * The convolution shapes a suite compares besides its fixed ones: a heatmap network's own
+     * ({@link HeatmapNet#convolutionShapes}, batch 2 at 64×64), or without one those of the two
+     * recipes' heatmap networks; none for the other suites.
+     *
+     * @param suite the suite
+     * @param block the network, or {@code null}
+     * @return the shapes
+     */
+    static int[][] ownShapes(Suite suite, Block block) {
+        if (suite != Suite.HEATMAP) {
+            return new int[0][];
+        }
+        if (block instanceof HeatmapNet) {
+            return ((HeatmapNet) block).convolutionShapes(2, 64);
+        }
+        return heatmapShapes();
+    }
+
+    /**
+     * The convolutions of the two recipes' heatmap networks (68 keypoints for 300-W, 58 for IMM; 16
+     * base channels, depth 3), batch 2 at 64×64, each {@code {batch, channels, height, width,
+     * filters, kernel, stride, padding}}; what {@link Suite#HEATMAP} compares without a network.
+     *
+     * @return the shapes, without repeats
+     */
+    public static int[][] heatmapShapes() {
+        List<int[]> all = new java.util.ArrayList<>();
+        for (int outputs : new int[] {136, 116}) {
+            for (int[] s :
+                    HeatmapNet.builder().setOutputs(outputs).build().convolutionShapes(2, 64)) {
+                if (all.stream().noneMatch(t -> java.util.Arrays.equals(t, s))) {
+                    all.add(s);
+                }
+            }
+        }
+        return all.toArray(new int[0][]);
     }
 
     private static boolean isChecked(String engine) {
         return CHECKED_ENGINE.equals(engine) && !Boolean.getBoolean(SKIP_PROPERTY);
     }
 
-    private static void fail(String engine, boolean channelsLast, Suite suite) {
-        String failure = result(engine, channelsLast, suite);
+    private static void fail(String engine, boolean channelsLast, Suite suite, int[][] own) {
+        String failure = result(engine, channelsLast, suite, own);
         if (!failure.isEmpty()) {
-            if (ChannelsLast.isAuto() && !result(engine, !channelsLast, suite).isEmpty()) {
+            if (ChannelsLast.isAuto() && !result(engine, !channelsLast, suite, own).isEmpty()) {
                 failure += " (The other memory layout was tried too and was wrong as well.)";
             }
             throw new IllegalStateException(failure);
@@ -240,10 +309,13 @@ public final class ConvolutionCheck {
     }
 
     /** This JVM's check of one layout, run once: empty when right, else the failure. */
-    private static String result(String engine, boolean channelsLast, Suite suite) {
+    private static String result(String engine, boolean channelsLast, Suite suite, int[][] own) {
         return RESULTS.computeIfAbsent(
-                engine + (channelsLast ? " channels-last " : " default ") + suite,
-                k -> run(engine, channelsLast, suite));
+                engine
+                        + (channelsLast ? " channels-last " : " default ")
+                        + suite
+                        + java.util.Arrays.deepToString(own),
+                k -> run(engine, channelsLast, suite, own));
     }
 
     /**
@@ -283,6 +355,10 @@ public final class ConvolutionCheck {
      *     and the fix
      */
     public static String run(String engine, boolean channelsLast, Suite suite) {
+        return run(engine, channelsLast, suite, ownShapes(suite, null));
+    }
+
+    private static String run(String engine, boolean channelsLast, Suite suite, int[][] own) {
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), engine)) {
             String isa = System.getenv("ONEDNN_MAX_CPU_ISA");
             for (int channels : CHANNELS) {
@@ -300,6 +376,12 @@ public final class ConvolutionCheck {
                 }
             }
             for (int[] shape : suite.resnetShapes ? SHAPES : new int[0][]) {
+                long[] r = compareShape(m, shape, channelsLast, SAMPLES);
+                if (r[0] > 0) {
+                    return failure(engine, describe(shape), channelsLast, false, r[0], r[1], isa);
+                }
+            }
+            for (int[] shape : own) {
                 long[] r = compareShape(m, shape, channelsLast, SAMPLES);
                 if (r[0] > 0) {
                     return failure(engine, describe(shape), channelsLast, false, r[0], r[1], isa);

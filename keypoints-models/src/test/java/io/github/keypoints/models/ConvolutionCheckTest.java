@@ -16,21 +16,43 @@ class ConvolutionCheckTest {
     void pyTorchPassesUnderTheBuildsIsaAndTheCheckIsCheap() {
         ConvolutionCheck.verify("PyTorch"); // throws unless each suite has a right layout here
         long t0 = System.nanoTime();
-        for (Suite suite : List.of(Suite.SMALL_NETWORKS, Suite.RESNET18)) {
-            boolean channelsLast = ConvolutionCheck.rightLayout("PyTorch", suite).orElseThrow();
+        for (Suite suite : List.of(Suite.SMALL_NETWORKS, Suite.RESNET18, Suite.HEATMAP)) {
+            boolean channelsLast =
+                    ConvolutionCheck.rightLayout(
+                                    "PyTorch", suite, ConvolutionCheck.ownShapes(suite, null))
+                            .orElseThrow();
             assertThat(ConvolutionCheck.run("PyTorch", channelsLast, suite))
                     .as("%s, ONEDNN_MAX_CPU_ISA=%s", suite, System.getenv("ONEDNN_MAX_CPU_ISA"))
                     .isEmpty();
         }
         double ms = (System.nanoTime() - t0) / 1e6;
-        assertThat(ms).as("the check of both suites, run again, ms").isLessThan(2000);
+        assertThat(ms).as("the check of the three suites, run again, ms").isLessThan(3000);
+    }
+
+    @Test
+    void aHeatmapNetworkIsCheckedOnItsOwnConvolutionsHeadIncluded() {
+        HeatmapNet h = HeatmapNet.builder().setOutputs(136).build();
+        int[][] own = ConvolutionCheck.ownShapes(Suite.HEATMAP, h);
+        // depth 3: 4 encoder levels and 3 decoder levels of two 3x3 convolutions, and the head
+        assertThat(own).hasNumberOfRows(15);
+        assertThat(own[0]).containsExactly(2, 1, 64, 64, 16, 3, 1, 1);
+        assertThat(own[8]).containsExactly(2, 128 + 64, 16, 16, 64, 3, 1, 1);
+        assertThat(own[14]).containsExactly(2, 16, 64, 64, 68, 1, 1, 0);
+        assertThat(ConvolutionCheck.ownShapes(Suite.RESNET18, h)).isEmpty();
+        // without a network, both recipes' heads (68 and 58 keypoints)
+        int[][] both = ConvolutionCheck.heatmapShapes();
+        // without repeats: a decoder's second convolution has its encoder level's shape
+        assertThat(both).hasNumberOfRows(13);
+        assertThat(both[11]).containsExactly(2, 16, 64, 64, 68, 1, 1, 0);
+        assertThat(both[12]).containsExactly(2, 16, 64, 64, 58, 1, 1, 0);
     }
 
     @Test
     void eachBlockIsCheckedOnItsOwnKindOfConvolution() {
         assertThat(Suite.of(ModelZoo.create("resnet18", 136))).isEqualTo(Suite.RESNET18);
         assertThat(Suite.of(ModelZoo.create("imm58", 116))).isEqualTo(Suite.SMALL_NETWORKS);
-        assertThat(Suite.of(ModelZoo.create("heatmap", 68))).isEqualTo(Suite.SMALL_NETWORKS);
+        assertThat(Suite.of(ModelZoo.create("heatmap", 68))).isEqualTo(Suite.HEATMAP);
+        assertThat(Suite.of(ModelZoo.create("landmark-cnn", 136))).isEqualTo(Suite.SMALL_NETWORKS);
         assertThat(Suite.of(new ai.djl.nn.SequentialBlock())).isEqualTo(Suite.ALL);
     }
 

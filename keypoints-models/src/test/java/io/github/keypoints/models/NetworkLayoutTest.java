@@ -40,14 +40,14 @@ class NetworkLayoutTest {
     })
     void everyNetworkRunsInALayoutThatIsRightHere(String name, int outputs, int h, int w) {
         KeypointBlock block = ModelZoo.create(name, outputs);
-        boolean resnet = block instanceof ResNet18;
+        ConvolutionCheck.Suite suite = ConvolutionCheck.Suite.of(block);
         ConvolutionCheck.verify("PyTorch", block); // chooses the layout; throws if none is right
         boolean channelsLast = ChannelsLast.isOn(block, "PyTorch");
         String isa = System.getenv("ONEDNN_MAX_CPU_ISA");
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
-            // the network's convolutions, compared in full in the layout it runs in
+            // the network's kind of convolutions, compared in full in the layout it runs in
             for (int c : new int[] {12, 24, 40}) {
-                if (!resnet) {
+                if (suite == ConvolutionCheck.Suite.SMALL_NETWORKS) {
                     assertThat(ConvolutionCheck.compare(m, c, channelsLast, 0)[0])
                             .as(
                                     "%s: %d channels, channels-last %s, ISA %s",
@@ -58,14 +58,14 @@ class NetworkLayoutTest {
                         .as("%s: %d channels' gradients, channels-last %s", name, c, channelsLast)
                         .isZero();
             }
-            if (resnet) {
-                for (int[] shape : ConvolutionCheck.shapes()) {
-                    assertThat(ConvolutionCheck.compareShape(m, shape, channelsLast, 2048)[0])
-                            .as(
-                                    "%s, channels-last %s",
-                                    ConvolutionCheck.describe(shape), channelsLast)
-                            .isZero();
-                }
+            int[][] shapes =
+                    suite == ConvolutionCheck.Suite.RESNET18
+                            ? ConvolutionCheck.shapes()
+                            : ConvolutionCheck.ownShapes(suite, block);
+            for (int[] shape : shapes) {
+                assertThat(ConvolutionCheck.compareShape(m, shape, channelsLast, 2048)[0])
+                        .as("%s, channels-last %s", ConvolutionCheck.describe(shape), channelsLast)
+                        .isZero();
             }
             // ...and it does run in that layout: its weights after initialising, a finite output
             Shape s = new Shape(1, 1, h, w);

@@ -1,0 +1,130 @@
+package io.github.keypoints.models;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * A whole training step's gradients of every zoo network agree between PyTorch and MXNet: the same
+ * weights, input and target, a mean squared error, one backward pass in training mode. The
+ * convolution check compares single convolutions with plain Java; this compares whole networks as
+ * they train, in the layout each runs in on PyTorch at the build's oneDNN level (run it with {@code
+ * -Donednn.max.isa=LEVEL} to judge LEVEL), against an engine without that level's kernels. A wrong
+ * kernel (one ResNet-18 shortcut wrong in 6 % of its outputs, say) moves some gradient far more
+ * than the 1e-3 of its parameter's largest gradient allowed here.
+ */
+class EngineGradientAgreementTest {
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "nose-tip, 2, 60, 80",
+        "imm58, 116, 90, 120",
+        "landmark-cnn, 136, 64, 64",
+        "heatmap, 68, 64, 64",
+        "resnet18, 136, 64, 64"
+    })
+    void pyTorchAndMxNetGiveTheSameGradients(String name, int outputs, int h, int w) {
+        Shape shape = new Shape(4, 1, h, w);
+        SplittableRandom r = new SplittableRandom(21);
+        float[] x = new float[(int) shape.size()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (r.nextDouble() - 0.5);
+        }
+        try (NDManager pt = NDManager.newBaseManager(Device.cpu(), "PyTorch");
+                NDManager mx = NDManager.newBaseManager(Device.cpu(), "MXNet")) {
+            KeypointBlock torch = ModelZoo.create(name, outputs);
+            Engine.getEngine("PyTorch").setRandomSeed(5);
+            torch.initialize(pt, DataType.FLOAT32, shape);
+            KeypointBlock mxnet = ModelZoo.create(name, outputs);
+            mxnet.initialize(mx, DataType.FLOAT32, shape);
+            PairList<String, Parameter> from = torch.getParameters();
+            PairList<String, Parameter> to = mxnet.getParameters();
+            assertThat(to.keys()).isEqualTo(from.keys());
+            for (int i = 0; i < from.size(); i++) {
+                float[] v = from.valueAt(i).getArray().toFloatArray();
+                to.valueAt(i).getArray().set(FloatBuffer.wrap(v));
+            }
+            List<float[]> gt = gradients(torch, pt, x, shape);
+            List<float[]> gm = gradients(mxnet, mx, x, shape);
+            // Relative L2 distance over all gradients together: a per-value comparison would
+            // flag rounding, since a convolution followed by batch norm has gradients that are
+            // small differences of large terms.
+            double diff2 = 0;
+            double norm2 = 0;
+            double worst = 0;
+            String where = "";
+            for (int i = 0; i < gt.size(); i++) {
+                float[] a = gt.get(i);
+                float[] b = gm.get(i);
+                assertThat(b).hasSameSizeAs(a);
+                double d2 = 0;
+                double n2 = 0;
+                for (int k = 0; k < a.length; k++) {
+                    assertThat(a[k]).as("%s %s", name, from.keyAt(i)).isFinite();
+                    d2 += (double) (a[k] - b[k]) * (a[k] - b[k]);
+                    n2 += (double) a[k] * a[k];
+                }
+                if (Boolean.getBoolean("gradients.verbose")) {
+                    System.out.printf(
+                            "  %s %s diff %.3e norm %.3e%n",
+                            name, from.keyAt(i), Math.sqrt(d2), Math.sqrt(n2));
+                }
+                diff2 += d2;
+                norm2 += n2;
+                if (n2 > 0 && Math.sqrt(d2 / n2) > worst) {
+                    worst = Math.sqrt(d2 / n2);
+                    where = from.keyAt(i);
+                }
+            }
+            double relative = Math.sqrt(diff2 / norm2);
+            System.out.printf(
+                    "%s: gradients PyTorch vs MXNet differ by %.2e of their norm (largest for one"
+                            + " parameter %.2e, %s); ONEDNN_MAX_CPU_ISA=%s, channels-last %s%n",
+                    name,
+                    relative,
+                    worst,
+                    where,
+                    System.getenv("ONEDNN_MAX_CPU_ISA"),
+                    ChannelsLast.isOn(torch, "PyTorch"));
+            assertThat(relative).as("%s: relative gradient difference", name).isLessThan(1e-2);
+        }
+    }
+
+    /** One forward and backward pass in training mode; the gradient of every parameter. */
+    private static List<float[]> gradients(
+            KeypointBlock block, NDManager m, float[] x, Shape shape) {
+        NDArray in = m.create(x, shape);
+        List<float[]> g = new ArrayList<>();
+        try (GradientCollector gc = m.getEngine().newGradientCollector()) {
+            NDArray out = block.forward(new ParameterStore(m, false), new NDList(in), true).head();
+            float[] target = new float[(int) out.getShape().size()];
+            SplittableRandom t = new SplittableRandom(33);
+            for (int i = 0; i < target.length; i++) {
+                target[i] = (float) t.nextDouble();
+            }
+            NDArray loss = out.sub(m.create(target, out.getShape())).square().mean();
+            gc.backward(loss);
+        }
+        for (Parameter p : block.getParameters().values()) {
+            // batch norm's running statistics have none
+            g.add(p.requiresGradient() ? p.getArray().getGradient().toFloatArray() : new float[0]);
+        }
+        return g;
+    }
+}
