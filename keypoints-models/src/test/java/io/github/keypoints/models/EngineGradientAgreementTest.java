@@ -18,7 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * A whole training step's gradients of every zoo network agree between PyTorch and MXNet: the same
@@ -32,13 +32,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class EngineGradientAgreementTest {
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource({
-        "nose-tip, 2, 60, 80",
-        "imm58, 116, 90, 120",
-        "landmark-cnn, 136, 64, 64",
-        "heatmap, 68, 64, 64",
-        "resnet18, 136, 64, 64"
-    })
+    @MethodSource("io.github.keypoints.models.ZooNetworkCases#all")
     void pyTorchAndMxNetGiveTheSameGradients(String name, int outputs, int h, int w) {
         Shape shape = new Shape(4, 1, h, w);
         SplittableRandom r = new SplittableRandom(21);

@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Each network runs in a layout whose convolutions are right at the build's oneDNN level, and the
@@ -31,13 +31,7 @@ class NetworkLayoutTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource({
-        "nose-tip, 2, 60, 80",
-        "imm58, 116, 90, 120",
-        "landmark-cnn, 136, 64, 64",
-        "heatmap, 68, 64, 64",
-        "resnet18, 136, 64, 64"
-    })
+    @MethodSource("io.github.keypoints.models.ZooNetworkCases#all")
     void everyNetworkRunsInALayoutThatIsRightHere(String name, int outputs, int h, int w) {
         KeypointBlock block = ModelZoo.create(name, outputs);
         ConvolutionCheck.Suite suite = ConvolutionCheck.Suite.of(block);
