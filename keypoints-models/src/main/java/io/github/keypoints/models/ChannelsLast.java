@@ -6,7 +6,10 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
+import java.util.Collections;
 import java.util.Locale;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.function.UnaryOperator;
 
 /**
@@ -60,6 +63,10 @@ final class ChannelsLast {
 
     private static final String PYTORCH = "PyTorch";
 
+    /** The layout chosen for each network under {@code auto}, by identity, forgotten with it. */
+    private static final Map<Block, Boolean> DECIDED =
+            Collections.synchronizedMap(new WeakHashMap<>());
+
     /** oneDNN's cap, fixed for the process: libtorch reads it once, and Java cannot change it. */
     private static final String ISA =
             System.getenv("ONEDNN_MAX_CPU_ISA") != null
@@ -107,7 +114,9 @@ final class ChannelsLast {
         if (!isAuto() || Boolean.getBoolean(ConvolutionCheck.SKIP_PROPERTY)) {
             return isOn();
         }
-        return ConvolutionCheck.rightLayout(engine, block).orElse(isOn());
+        // Once per network object: forward passes ask on every call.
+        return DECIDED.computeIfAbsent(
+                block, b -> ConvolutionCheck.rightLayout(engine, b).orElse(isOn()));
     }
 
     /**

@@ -10,6 +10,8 @@ import ai.djl.nn.Block;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -282,11 +284,11 @@ public final class ConvolutionCheck {
      * @return the shapes, without repeats
      */
     public static int[][] heatmapShapes() {
-        List<int[]> all = new java.util.ArrayList<>();
+        List<int[]> all = new ArrayList<>();
         for (int outputs : new int[] {136, 116}) {
             for (int[] s :
                     HeatmapNet.builder().setOutputs(outputs).build().convolutionShapes(2, 64)) {
-                if (all.stream().noneMatch(t -> java.util.Arrays.equals(t, s))) {
+                if (all.stream().noneMatch(t -> Arrays.equals(t, s))) {
                     all.add(s);
                 }
             }
@@ -314,7 +316,7 @@ public final class ConvolutionCheck {
                 engine
                         + (channelsLast ? " channels-last " : " default ")
                         + suite
-                        + java.util.Arrays.deepToString(own),
+                        + Arrays.deepToString(own),
                 k -> run(engine, channelsLast, suite, own));
     }
 
@@ -375,13 +377,11 @@ public final class ConvolutionCheck {
                     return failure(engine, what, channelsLast, true, r[0], r[1], isa);
                 }
             }
-            for (int[] shape : suite.resnetShapes ? SHAPES : new int[0][]) {
-                long[] r = compareShape(m, shape, channelsLast, SAMPLES);
-                if (r[0] > 0) {
-                    return failure(engine, describe(shape), channelsLast, false, r[0], r[1], isa);
-                }
+            List<int[]> shapes = new ArrayList<>(List.of(own));
+            if (suite.resnetShapes) {
+                shapes.addAll(0, List.of(SHAPES));
             }
-            for (int[] shape : own) {
+            for (int[] shape : shapes) {
                 long[] r = compareShape(m, shape, channelsLast, SAMPLES);
                 if (r[0] > 0) {
                     return failure(engine, describe(shape), channelsLast, false, r[0], r[1], isa);
