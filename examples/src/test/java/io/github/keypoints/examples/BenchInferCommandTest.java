@@ -164,6 +164,9 @@ class BenchInferCommandTest {
         }
         assertThat(c.get("params").getAsLong()).isEqualTo(1_934_130L);
         assertThat(c.get("max_abs_diff").getAsDouble()).isBetween(0.0, 1e-3);
+        assertThat(c.get("beyond_float_noise").getAsBoolean())
+                .as("same weights, same input: float rounding only")
+                .isFalse();
         assertThat(c.get("ratio_ms_b1").getAsDouble())
                 .isCloseTo(
                         c.get("java_ms_b1").getAsDouble() / c.get("python_ms_b1").getAsDouble(),
@@ -173,6 +176,20 @@ class BenchInferCommandTest {
                         c.get("java_img_s_b32").getAsDouble()
                                 / c.get("python_img_s_b32").getAsDouble(),
                         org.assertj.core.data.Offset.offset(1e-9));
+    }
+
+    @Test
+    void differencesBeyondFloatRoundingAreFlaggedRelativeToTheLargestOutput() {
+        float[] small = {0.25f, -0.5f};
+        assertThat(BenchInferCommand.beyondFloatNoise(3.3e-7, small)).isFalse();
+        assertThat(BenchInferCommand.beyondFloatNoise(4.9e-6, small))
+                .as("the wrong 1x1 head's difference")
+                .isTrue();
+        float[] large = {120f, -3f};
+        assertThat(BenchInferCommand.beyondFloatNoise(4.9e-6, large))
+                .as("noise grows with the output's magnitude")
+                .isFalse();
+        assertThat(BenchInferCommand.beyondFloatNoise(3e-4, large)).isTrue();
     }
 
     @Test
