@@ -10,6 +10,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -116,24 +117,24 @@ public final class ConvolutionCheck {
 
     /**
      * The other convolution shapes checked, {@code {batch, channels, height, width, filters,
-     * kernel, stride, padding}}: ResNet-18's stem, stride-2 and shortcut convolutions at its
-     * 224×224 reference input and its stride-1 3×3 ones at each of its four sizes. On the project's
-     * AMD EPYC the 1×1 stride-2 shortcut with 256 input channels at 14×14 was wrong channels-last
-     * at {@code AVX512_CORE} (about 6 % of its outputs) and right at {@code AVX2} and {@code
-     * SSE41}.
+     * kernel, stride, padding, input gradient}} (the last 0 for the stem, which takes the image and
+     * needs no input gradient): ResNet-18's stem, stride-2 and shortcut convolutions at its 224×224
+     * reference input and its stride-1 3×3 ones at each of its four sizes. On the project's AMD
+     * EPYC the 1×1 stride-2 shortcut with 256 input channels at 14×14 was wrong channels-last at
+     * {@code AVX512_CORE} (about 6 % of its outputs) and right at {@code AVX2} and {@code SSE41}.
      */
     private static final int[][] SHAPES = {
-        {1, 1, 224, 224, 64, 7, 2, 3},
-        {1, 64, 56, 56, 128, 3, 2, 1},
-        {1, 64, 56, 56, 128, 1, 2, 0},
-        {1, 128, 28, 28, 256, 3, 2, 1},
-        {1, 128, 28, 28, 256, 1, 2, 0},
-        {1, 256, 14, 14, 512, 3, 2, 1},
-        {1, 256, 14, 14, 512, 1, 2, 0},
-        {1, 64, 56, 56, 64, 3, 1, 1},
-        {1, 128, 28, 28, 128, 3, 1, 1},
-        {1, 256, 14, 14, 256, 3, 1, 1},
-        {1, 512, 7, 7, 512, 3, 1, 1}
+        {1, 1, 224, 224, 64, 7, 2, 3, 0},
+        {1, 64, 56, 56, 128, 3, 2, 1, 1},
+        {1, 64, 56, 56, 128, 1, 2, 0, 1},
+        {1, 128, 28, 28, 256, 3, 2, 1, 1},
+        {1, 128, 28, 28, 256, 1, 2, 0, 1},
+        {1, 256, 14, 14, 512, 3, 2, 1, 1},
+        {1, 256, 14, 14, 512, 1, 2, 0, 1},
+        {1, 64, 56, 56, 64, 3, 1, 1, 1},
+        {1, 128, 28, 28, 128, 3, 1, 1, 1},
+        {1, 256, 14, 14, 256, 3, 1, 1, 1},
+        {1, 512, 7, 7, 512, 3, 1, 1, 1}
     };
 
     private static final int SAMPLES = 256;
@@ -258,15 +259,23 @@ public final class ConvolutionCheck {
     }
 
     /**
-     * The convolution shapes a suite compares besides its fixed ones: a heatmap network's own
-     * ({@link HeatmapNet#convolutionShapes}, batch 2 at 64×64), or without one those of the two
-     * recipes' heatmap networks; none for the other suites.
+     * The convolution shapes compared forward and backward besides a suite's fixed ones: those
+     * {@code block} really runs when it is initialised or loaded ({@link NetworkConvolutions}, at
+     * its input size, batch 2) — then ResNet-18's fixed shapes are left out, its own replace them;
+     * before that, a heatmap network's at 64×64 ({@link HeatmapNet#convolutionShapes}) or, without
+     * a network, those of the two recipes' heatmap networks; none for the other suites.
      *
      * @param suite the suite
      * @param block the network, or {@code null}
      * @return the shapes
      */
     static int[][] ownShapes(Suite suite, Block block) {
+        if (block != null) {
+            int[][] walked = NetworkConvolutions.of(block, 2);
+            if (walked.length > 0) {
+                return walked;
+            }
+        }
         if (suite != Suite.HEATMAP) {
             return new int[0][];
         }
@@ -274,6 +283,20 @@ public final class ConvolutionCheck {
             return ((HeatmapNet) block).convolutionShapes(2, 64);
         }
         return heatmapShapes();
+    }
+
+    /**
+     * The distinct convolutions an initialised or loaded network runs, read from its block tree, at
+     * batch 2, each {@code {batch, channels, height, width, filters, kernel, stride, padding, input
+     * gradient}} (the last 0 for a convolution on the network's input, whose input gradient no
+     * training step computes): what {@link #verify(String, Block)} compares forward and backward
+     * for that network. Empty for a block not yet initialised.
+     *
+     * @param block a network
+     * @return the shapes
+     */
+    public static int[][] convolutionsOf(Block block) {
+        return NetworkConvolutions.of(block, 2);
     }
 
     /**
@@ -377,14 +400,21 @@ public final class ConvolutionCheck {
                     return failure(engine, what, channelsLast, true, r[0], r[1], isa);
                 }
             }
-            List<int[]> shapes = new ArrayList<>(List.of(own));
-            if (suite.resnetShapes) {
-                shapes.addAll(0, List.of(SHAPES));
+            List<int[]> shapes = new ArrayList<>();
+            if (suite.resnetShapes && (suite == Suite.ALL || own.length == 0)) {
+                shapes.addAll(List.of(SHAPES));
             }
+            shapes.addAll(List.of(own));
             for (int[] shape : shapes) {
                 long[] r = compareShape(m, shape, channelsLast, SAMPLES);
                 if (r[0] > 0) {
                     return failure(engine, describe(shape), channelsLast, false, r[0], r[1], isa);
+                }
+                r =
+                        compareShapeGradients(
+                                m, shape, channelsLast, SAMPLES, needsInputGradient(shape));
+                if (r[0] > 0) {
+                    return failure(engine, describe(shape), channelsLast, true, r[0], r[1], isa);
                 }
             }
         }
@@ -689,17 +719,226 @@ public final class ConvolutionCheck {
      */
     public static long[] compareShape(
             NDManager manager, int[] shape, boolean channelsLast, int samples) {
-        int batch = shape[0];
-        int channels = shape[1];
-        int h = shape[2];
-        int w = shape[3];
-        int filters = shape[4];
-        int k = shape[5];
-        int stride = shape[6];
-        int pad = shape[7];
-        int oh = (h + 2 * pad - k) / stride + 1;
-        int ow = (w + 2 * pad - k) / stride + 1;
         try (NDManager m = manager.newSubManager()) {
+            SplittableRandom r = new SplittableRandom(17);
+            ShapedConvolution c = ShapedConvolution.of(m, shape, channelsLast, r);
+            float[] out =
+                    c.block()
+                            .forward(new ParameterStore(m, false), new NDList(c.input()), false)
+                            .head()
+                            .toFloatArray();
+            long wrong = 0;
+            for (int q = 0; q < samples; q++) {
+                int n = r.nextInt(c.batch());
+                int o = r.nextInt(c.filters());
+                int i = r.nextInt(c.oh());
+                int j = r.nextInt(c.ow());
+                double acc = 0;
+                double mag = 0;
+                for (int ch = 0; ch < c.channels(); ch++) {
+                    for (int ki = 0; ki < c.k(); ki++) {
+                        int y = i * c.stride() - c.pad() + ki;
+                        if (y < 0 || y >= c.h()) {
+                            continue;
+                        }
+                        for (int kj = 0; kj < c.k(); kj++) {
+                            int xx = j * c.stride() - c.pad() + kj;
+                            if (xx < 0 || xx >= c.w()) {
+                                continue;
+                            }
+                            double t =
+                                    (double) c.wt()[c.weightIndex(o, ch, ki, kj)]
+                                            * c.x()[c.inputIndex(n, ch, y, xx)];
+                            acc += t;
+                            mag += Math.abs(t);
+                        }
+                    }
+                }
+                float got = out[((n * c.filters() + o) * c.oh() + i) * c.ow() + j];
+                if (!(Math.abs(got - acc) <= 1e-4 + 1e-4 * mag)) {
+                    wrong++;
+                }
+            }
+            return new long[] {wrong, samples};
+        }
+    }
+
+    /**
+     * Runs the convolution of {@link #compareShape} backwards — the gradients of {@code sum(g ·
+     * out)} for a seeded {@code g} in {@code [-1, 1)} with respect to the input and to the weights,
+     * as a training step computes them — and compares {@code samples} of each with plain Java sums;
+     * a gradient is wrong when it is not finite or differs by more than 1e-3 plus 1e-4 of the sum
+     * of its terms' magnitudes. On the project's AMD EPYC at {@code AVX512_CORE} a 3×3 convolution
+     * with 68 filters had a wrong input gradient in the default layout (7.6 %) while its outputs
+     * were right: forward checks alone do not vouch for training.
+     *
+     * @param manager where to run it; its engine is the one compared
+     * @param shape {@code {batch, channels, height, width, filters, kernel, stride, padding}}
+     * @param channelsLast whether the input and the weights are laid out channels-last
+     * @param samples how many gradients of each kind to compare (seeded)
+     * @return {@code {wrong, compared, wrong input gradients, wrong weight gradients}}
+     */
+    public static long[] compareShapeGradients(
+            NDManager manager, int[] shape, boolean channelsLast, int samples) {
+        return compareShapeGradients(manager, shape, channelsLast, samples, true);
+    }
+
+    /**
+     * Whether training computes the gradient with respect to a listed convolution's input: the
+     * ninth value of a network's own shapes ({@link NetworkConvolutions}), 0 for a convolution on
+     * the network's input; shapes without it count as 1.
+     *
+     * @param shape a shape, 8 or 9 values
+     * @return whether its input gradient is checked
+     */
+    public static boolean needsInputGradient(int[] shape) {
+        return shape.length < 9 || shape[8] != 0;
+    }
+
+    /**
+     * {@link #compareShapeGradients(NDManager, int[], boolean, int)}, optionally without the input
+     * gradients: those of a network's first convolution, which no training step computes.
+     *
+     * @param manager where to run it; its engine is the one compared
+     * @param shape {@code {batch, channels, height, width, filters, kernel, stride, padding}}
+     * @param channelsLast whether the input and the weights are laid out channels-last
+     * @param samples how many gradients of each kind to compare (seeded)
+     * @param inputGradients whether to compare the input gradients too
+     * @return {@code {wrong, compared, wrong input gradients, wrong weight gradients}}
+     */
+    public static long[] compareShapeGradients(
+            NDManager manager,
+            int[] shape,
+            boolean channelsLast,
+            int samples,
+            boolean inputGradients) {
+        try (NDManager m = manager.newSubManager()) {
+            SplittableRandom r = new SplittableRandom(19);
+            ShapedConvolution c = ShapedConvolution.of(m, shape, channelsLast, r);
+            float[] g = new float[c.batch() * c.filters() * c.oh() * c.ow()];
+            for (int i = 0; i < g.length; i++) {
+                g[i] = (float) (2 * r.nextDouble() - 1);
+            }
+            NDArray in = c.input().duplicate(); // a leaf of its own, in the same layout
+            in.setRequiresGradient(inputGradients);
+            NDArray weight = c.block().getParameters().valueAt(0).getArray();
+            try (GradientCollector collector = m.getEngine().newGradientCollector()) {
+                NDArray out =
+                        c.block()
+                                .forward(new ParameterStore(m, false), new NDList(in), true)
+                                .head();
+                Shape os = new Shape(c.batch(), c.filters(), c.oh(), c.ow());
+                collector.backward(out.mul(m.create(g, os)).sum());
+            }
+            float[] gx = inputGradients ? in.getGradient().toFloatArray() : null;
+            float[] gw = weight.getGradient().toFloatArray();
+            long wrong = 0;
+            long wrongInput = 0;
+            // Input gradients: dx[n,c,y,x] = sum of g[n,o,i,j] w[o,c,ki,kj] over the outputs whose
+            // window holds (y, x): i * stride - pad + ki = y.
+            long allX = (long) c.batch() * c.channels() * c.h() * c.w();
+            for (int q = 0; q < (inputGradients ? samples : 0); q++) {
+                long idx = r.nextLong(allX);
+                int xx = (int) (idx % c.w());
+                int yy = (int) (idx / c.w() % c.h());
+                int ch = (int) (idx / ((long) c.w() * c.h()) % c.channels());
+                int n = (int) (idx / ((long) c.w() * c.h() * c.channels()));
+                double acc = 0;
+                double mag = 0;
+                for (int ki = 0; ki < c.k(); ki++) {
+                    int iy = yy + c.pad() - ki;
+                    if (iy < 0 || iy % c.stride() != 0 || iy / c.stride() >= c.oh()) {
+                        continue;
+                    }
+                    for (int kj = 0; kj < c.k(); kj++) {
+                        int jx = xx + c.pad() - kj;
+                        if (jx < 0 || jx % c.stride() != 0 || jx / c.stride() >= c.ow()) {
+                            continue;
+                        }
+                        int i = iy / c.stride();
+                        int j = jx / c.stride();
+                        for (int o = 0; o < c.filters(); o++) {
+                            double t =
+                                    (double) g[((n * c.filters() + o) * c.oh() + i) * c.ow() + j]
+                                            * c.wt()[c.weightIndex(o, ch, ki, kj)];
+                            acc += t;
+                            mag += Math.abs(t);
+                        }
+                    }
+                }
+                if (!(Math.abs(gx[(int) idx] - acc) <= 1e-3 + 1e-4 * mag)) {
+                    wrongInput++;
+                }
+            }
+            // Weight gradients: dw[o,c,ki,kj] = sum over n, i, j of g[n,o,i,j] x[n,c,y,x] with
+            // y = i * stride - pad + ki, x = j * stride - pad + kj inside the input.
+            int allW = c.filters() * c.channels() * c.k() * c.k();
+            for (int q = 0; q < samples; q++) {
+                int idx = r.nextInt(allW);
+                int kj = idx % c.k();
+                int ki = idx / c.k() % c.k();
+                int ch = idx / (c.k() * c.k()) % c.channels();
+                int o = idx / (c.k() * c.k() * c.channels());
+                double acc = 0;
+                double mag = 0;
+                for (int n = 0; n < c.batch(); n++) {
+                    for (int i = 0; i < c.oh(); i++) {
+                        int y = i * c.stride() - c.pad() + ki;
+                        if (y < 0 || y >= c.h()) {
+                            continue;
+                        }
+                        int gi = ((n * c.filters() + o) * c.oh() + i) * c.ow();
+                        for (int j = 0; j < c.ow(); j++) {
+                            int xx = j * c.stride() - c.pad() + kj;
+                            if (xx < 0 || xx >= c.w()) {
+                                continue;
+                            }
+                            double t = (double) g[gi + j] * c.x()[c.inputIndex(n, ch, y, xx)];
+                            acc += t;
+                            mag += Math.abs(t);
+                        }
+                    }
+                }
+                if (!(Math.abs(gw[idx] - acc) <= 1e-3 + 1e-4 * mag)) {
+                    wrong++;
+                }
+            }
+            return new long[] {
+                wrong + wrongInput, (inputGradients ? 2L : 1L) * samples, wrongInput, wrong
+            };
+        }
+    }
+
+    /**
+     * One seeded convolution of any shape, as {@link #compareShape} and {@link
+     * #compareShapeGradients} run it: weights without bias scaled like PyTorch's default
+     * initialisation, input in {@code [-1, 1)}, both laid out channels-last when asked; {@code wt}
+     * and {@code x} hold the values in the default (NCHW) order.
+     */
+    private record ShapedConvolution(
+            Block block,
+            NDArray input,
+            float[] wt,
+            float[] x,
+            int batch,
+            int channels,
+            int h,
+            int w,
+            int filters,
+            int k,
+            int stride,
+            int pad) {
+
+        static ShapedConvolution of(
+                NDManager m, int[] shape, boolean channelsLast, SplittableRandom r) {
+            int batch = shape[0];
+            int channels = shape[1];
+            int h = shape[2];
+            int w = shape[3];
+            int filters = shape[4];
+            int k = shape[5];
+            int stride = shape[6];
+            int pad = shape[7];
             Block conv =
                     Conv2d.builder()
                             .setKernelShape(new Shape(k, k))
@@ -710,15 +949,19 @@ public final class ConvolutionCheck {
                             .build();
             Shape s = new Shape(batch, channels, h, w);
             conv.initialize(m, DataType.FLOAT32, s);
-            SplittableRandom r = new SplittableRandom(17);
             float[] wt = new float[filters * channels * k * k];
             double bound = 1 / Math.sqrt(channels * k * k);
             for (int i = 0; i < wt.length; i++) {
                 wt[i] = (float) ((2 * r.nextDouble() - 1) * bound);
             }
             NDArray weight = conv.getParameters().valueAt(0).getArray();
-            try (NDArray values = m.create(wt, weight.getShape())) {
-                weight.intern(values.duplicate());
+            if (CHECKED_ENGINE.equals(m.getEngine().getEngineName())) {
+                try (NDArray values = m.create(wt, weight.getShape())) {
+                    weight.intern(values.duplicate());
+                }
+                weight.setRequiresGradient(true); // a new tensor: ask again, for the gradients
+            } else {
+                weight.set(FloatBuffer.wrap(wt)); // in place: keeps MXNet's gradient
             }
             if (channelsLast) {
                 ChannelsLast.layOut(conv);
@@ -731,43 +974,24 @@ public final class ConvolutionCheck {
             if (channelsLast) {
                 in = ChannelsLast.of(in);
             }
-            float[] out =
-                    conv.forward(new ParameterStore(m, false), new NDList(in), false)
-                            .head()
-                            .toFloatArray();
-            long wrong = 0;
-            for (int q = 0; q < samples; q++) {
-                int n = r.nextInt(batch);
-                int o = r.nextInt(filters);
-                int i = r.nextInt(oh);
-                int j = r.nextInt(ow);
-                double acc = 0;
-                double mag = 0;
-                for (int c = 0; c < channels; c++) {
-                    for (int ki = 0; ki < k; ki++) {
-                        int y = i * stride - pad + ki;
-                        if (y < 0 || y >= h) {
-                            continue;
-                        }
-                        for (int kj = 0; kj < k; kj++) {
-                            int xx = j * stride - pad + kj;
-                            if (xx < 0 || xx >= w) {
-                                continue;
-                            }
-                            double t =
-                                    (double) wt[((o * channels + c) * k + ki) * k + kj]
-                                            * x[((n * channels + c) * h + y) * w + xx];
-                            acc += t;
-                            mag += Math.abs(t);
-                        }
-                    }
-                }
-                float got = out[((n * filters + o) * oh + i) * ow + j];
-                if (!(Math.abs(got - acc) <= 1e-4 + 1e-4 * mag)) {
-                    wrong++;
-                }
-            }
-            return new long[] {wrong, samples};
+            return new ShapedConvolution(
+                    conv, in, wt, x, batch, channels, h, w, filters, k, stride, pad);
+        }
+
+        int oh() {
+            return (h + 2 * pad - k) / stride + 1;
+        }
+
+        int ow() {
+            return (w + 2 * pad - k) / stride + 1;
+        }
+
+        int weightIndex(int o, int c, int ki, int kj) {
+            return ((o * channels + c) * k + ki) * k + kj;
+        }
+
+        int inputIndex(int n, int c, int y, int xx) {
+            return ((n * channels + c) * h + y) * w + xx;
         }
     }
 

@@ -104,11 +104,13 @@ public final class HeatmapNet extends AbstractBlock implements KeypointBlock {
 
     /**
      * Every convolution of this network at a square input of {@code size} pixels, each as {@code
-     * {batch, channels, height, width, filters, kernel, stride, padding}} (the form of {@link
-     * ConvolutionCheck#shapes()}): the encoders' and decoders' 3×3 convolutions and the 1×1 head,
-     * whose filter count (one per keypoint) is rarely a multiple of 16. {@link ConvolutionCheck}
-     * compares them, since one of them (the head with 68 filters, channels-last at {@code
-     * AVX512_CORE}) was wrong on the project's AMD EPYC while every 3×3 convolution was right.
+     * {batch, channels, height, width, filters, kernel, stride, padding, input gradient}} (the form
+     * of {@link ConvolutionCheck#shapes()} plus 1 when training computes the gradient with respect
+     * to the convolution's input, 0 for the first one, on the network's input): the encoders' and
+     * decoders' 3×3 convolutions and the 1×1 head, whose filter count (one per keypoint) is rarely
+     * a multiple of 16. {@link ConvolutionCheck} compares them, since one of them (the head with 68
+     * filters, channels-last at {@code AVX512_CORE}) was wrong on the project's AMD EPYC while
+     * every 3×3 convolution was right.
      *
      * @param batch the batch size
      * @param size the input's height and width, a multiple of {@code 2^depth}
@@ -120,20 +122,20 @@ public final class HeatmapNet extends AbstractBlock implements KeypointBlock {
         for (int l = 0; l <= depth; l++) {
             int c = baseChannels << l;
             int s = size >> l;
-            shapes.add(new int[] {batch, in, s, s, c, 3, 1, 1});
-            shapes.add(new int[] {batch, c, s, s, c, 3, 1, 1});
+            shapes.add(new int[] {batch, in, s, s, c, 3, 1, 1, l == 0 ? 0 : 1});
+            shapes.add(new int[] {batch, c, s, s, c, 3, 1, 1, 1});
             in = c;
         }
         int stopLevel = Integer.numberOfTrailingZeros(outputStride);
         for (int l = depth - 1; l >= stopLevel; l--) {
             int c = baseChannels << l;
             int s = size >> l;
-            shapes.add(new int[] {batch, in + c, s, s, c, 3, 1, 1});
-            shapes.add(new int[] {batch, c, s, s, c, 3, 1, 1});
+            shapes.add(new int[] {batch, in + c, s, s, c, 3, 1, 1, 1});
+            shapes.add(new int[] {batch, c, s, s, c, 3, 1, 1, 1});
             in = c;
         }
         int s = size >> stopLevel;
-        shapes.add(new int[] {batch, in, s, s, outputs / 2, 1, 1, 0});
+        shapes.add(new int[] {batch, in, s, s, outputs / 2, 1, 1, 0, 1});
         return shapes.toArray(new int[0][]);
     }
 

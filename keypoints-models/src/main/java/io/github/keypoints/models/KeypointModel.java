@@ -126,13 +126,14 @@ public final class KeypointModel implements AutoCloseable {
                             + spec.config());
         }
         ModelSpec s = withEngine(spec, engine);
-        ConvolutionCheck.verify(engine, block);
         Model model = Model.newInstance(s.architecture(), device, engine);
         try {
             model.setBlock(block);
             if (!block.isInitialized()) {
                 block.initialize(model.getNDManager(), DataType.FLOAT32, inputShape(s, 1));
             }
+            // After initialising: the check then compares the convolutions this network runs.
+            ConvolutionCheck.verify(engine, block);
             return new KeypointModel(s, block, model);
         } catch (RuntimeException e) {
             model.close();

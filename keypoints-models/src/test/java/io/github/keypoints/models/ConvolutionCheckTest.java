@@ -35,16 +35,17 @@ class ConvolutionCheckTest {
         int[][] own = ConvolutionCheck.ownShapes(Suite.HEATMAP, h);
         // depth 3: 4 encoder levels and 3 decoder levels of two 3x3 convolutions, and the head
         assertThat(own).hasNumberOfRows(15);
-        assertThat(own[0]).containsExactly(2, 1, 64, 64, 16, 3, 1, 1);
-        assertThat(own[8]).containsExactly(2, 128 + 64, 16, 16, 64, 3, 1, 1);
-        assertThat(own[14]).containsExactly(2, 16, 64, 64, 68, 1, 1, 0);
+        // (an uninitialised network: listed at 64x64; the first takes the input, no gradient)
+        assertThat(own[0]).containsExactly(2, 1, 64, 64, 16, 3, 1, 1, 0);
+        assertThat(own[8]).containsExactly(2, 128 + 64, 16, 16, 64, 3, 1, 1, 1);
+        assertThat(own[14]).containsExactly(2, 16, 64, 64, 68, 1, 1, 0, 1);
         assertThat(ConvolutionCheck.ownShapes(Suite.RESNET18, h)).isEmpty();
         // without a network, both recipes' heads (68 and 58 keypoints)
         int[][] both = ConvolutionCheck.heatmapShapes();
         // without repeats: a decoder's second convolution has its encoder level's shape
         assertThat(both).hasNumberOfRows(13);
-        assertThat(both[11]).containsExactly(2, 16, 64, 64, 68, 1, 1, 0);
-        assertThat(both[12]).containsExactly(2, 16, 64, 64, 58, 1, 1, 0);
+        assertThat(both[11]).containsExactly(2, 16, 64, 64, 68, 1, 1, 0, 1);
+        assertThat(both[12]).containsExactly(2, 16, 64, 64, 58, 1, 1, 0, 1);
     }
 
     @Test

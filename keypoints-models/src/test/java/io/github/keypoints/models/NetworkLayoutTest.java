@@ -35,10 +35,13 @@ class NetworkLayoutTest {
     void everyNetworkRunsInALayoutThatIsRightHere(String name, int outputs, int h, int w) {
         KeypointBlock block = ModelZoo.create(name, outputs);
         ConvolutionCheck.Suite suite = ConvolutionCheck.Suite.of(block);
-        ConvolutionCheck.verify("PyTorch", block); // chooses the layout; throws if none is right
-        boolean channelsLast = ChannelsLast.isOn(block, "PyTorch");
         String isa = System.getenv("ONEDNN_MAX_CPU_ISA");
+        boolean channelsLast;
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+            Shape s = new Shape(1, 1, h, w);
+            block.initialize(m, DataType.FLOAT32, s); // chooses the layout on its convolutions
+            ConvolutionCheck.verify("PyTorch", block); // throws if no layout is right
+            channelsLast = ChannelsLast.isOn(block, "PyTorch");
             // the network's kind of convolutions, compared in full in the layout it runs in
             for (int c : new int[] {12, 24, 40}) {
                 if (suite == ConvolutionCheck.Suite.SMALL_NETWORKS) {
@@ -52,18 +55,22 @@ class NetworkLayoutTest {
                         .as("%s: %d channels' gradients, channels-last %s", name, c, channelsLast)
                         .isZero();
             }
-            int[][] shapes =
-                    suite == ConvolutionCheck.Suite.RESNET18
-                            ? ConvolutionCheck.shapes()
-                            : ConvolutionCheck.ownShapes(suite, block);
-            for (int[] shape : shapes) {
+            // ...and every convolution it has, forward and backward, with more samples
+            int[][] own = ConvolutionCheck.ownShapes(suite, block);
+            assertThat(own).as("%s's own convolutions", name).isNotEmpty();
+            for (int[] shape : own) {
+                String what = ConvolutionCheck.describe(shape) + ", channels-last " + channelsLast;
                 assertThat(ConvolutionCheck.compareShape(m, shape, channelsLast, 2048)[0])
-                        .as("%s, channels-last %s", ConvolutionCheck.describe(shape), channelsLast)
+                        .as(what)
+                        .isZero();
+                boolean inputGradients = ConvolutionCheck.needsInputGradient(shape);
+                assertThat(
+                                ConvolutionCheck.compareShapeGradients(
+                                        m, shape, channelsLast, 1024, inputGradients)[0])
+                        .as("%s: gradients", what)
                         .isZero();
             }
-            // ...and it does run in that layout: its weights after initialising, a finite output
-            Shape s = new Shape(1, 1, h, w);
-            block.initialize(m, DataType.FLOAT32, s);
+            // ...and it does run in that layout: its weights, a finite output
             int[] layout = TorchLayout.channelsLastWeights(block);
             assertThat(layout[1]).isPositive();
             assertThat(layout[0])

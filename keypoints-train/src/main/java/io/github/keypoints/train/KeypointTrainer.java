@@ -269,7 +269,11 @@ public final class KeypointTrainer {
             }
         }
 
-        ConvolutionCheck.verify(engine, block);
+        if (block.isInitialized()) {
+            // Otherwise once the trainer has initialised it, so the check compares the
+            // convolutions this network runs at this input size.
+            ConvolutionCheck.verify(engine, block);
+        }
         List<EpochRecord> history;
         EpochRecord reported;
         EvaluationResult reportedVal;
@@ -315,6 +319,7 @@ public final class KeypointTrainer {
                 }
                 run.start();
                 trainer.initialize(input);
+                ConvolutionCheck.verify(engine, block);
                 EpochRecord best =
                         run.history().stream()
                                 .min((a, b) -> Double.compare(bestBy.of(a), bestBy.of(b)))
