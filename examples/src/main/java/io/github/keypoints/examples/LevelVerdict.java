@@ -1,7 +1,12 @@
 package io.github.keypoints.examples;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import io.github.keypoints.models.ConvolutionCheck;
+import io.github.keypoints.models.KeypointBlock;
+import io.github.keypoints.models.ModelZoo;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -13,13 +18,16 @@ import java.util.Optional;
  * How PyTorch's convolutions fare at this JVM's oneDNN level, judged by the library's own rule: the
  * stack networks' 3×3 convolutions ({@link OneDnnProbe#CHANNELS} input channels, every output and
  * {@value #GRADIENT_SAMPLES} input and weight gradients each) and ResNet-18's ({@link
- * ConvolutionCheck#shapes()}, {@value #GRADIENT_SAMPLES} outputs each, and the same gradients) and
- * the recipes' heatmap networks' ({@link ConvolutionCheck#heatmapShapes()}, likewise) are compared
- * with plain Java in the preferred layout (channels-last above {@code SSE41}) and, where the
- * preferred one is wrong, in the other; each kind of network then runs in the layout {@link
- * ConvolutionCheck#chooseLayout} picks, and the level is right when every kind has one. On the
- * project's AMD EPYC at {@code AVX512_CORE} that is channels-last for the stack networks and the
- * default layout for ResNet-18 and the heatmap networks.
+ * ConvolutionCheck#shapes()}, {@value #GRADIENT_SAMPLES} outputs and half as many input and weight
+ * gradients each — no input gradient for the stem, which takes the image) and the recipes' heatmap
+ * networks' ({@link ConvolutionCheck#heatmapShapes()}, likewise), and the zoo networks' own
+ * convolutions at their recipes' inputs (likewise; the stack networks' with their 3×3 set,
+ * ResNet-18's at 96×96 with its shapes) are compared with plain Java in the preferred layout
+ * (channels-last above {@code SSE41}) and, where the preferred one is wrong, in the other; each
+ * kind of network then runs in the layout {@link ConvolutionCheck#chooseLayout} picks, and the
+ * level is right when every kind has one. On the project's AMD EPYC at {@code AVX512_CORE} that is
+ * channels-last for the stack networks and the default layout for ResNet-18 and the heatmap
+ * networks.
  *
  * <p>An immutable value; {@link #measure} makes one.
  */
@@ -28,18 +36,58 @@ final class LevelVerdict {
     /** Gradients of each kind, and outputs of each ResNet-18 shape, compared per convolution. */
     static final int GRADIENT_SAMPLES = 2048;
 
-    /** The kinds of comparison: 3×3 outputs, 3×3 gradients, ResNet-18's, heatmap networks'. */
+    /**
+     * The kinds of comparison: 3×3 outputs, 3×3 gradients, ResNet-18's, heatmap networks', the
+     * stack networks' own.
+     */
     private static final int OUTPUTS = 0;
 
     private static final int GRADIENTS = 1;
     private static final int SHAPES = 2;
     private static final int HEATMAP = 3;
-    private static final int KINDS = 4;
+    private static final int STACKS = 4;
+    private static final int KINDS = 5;
 
     /** The kinds each network suite needs: the stack networks, ResNet-18, the heatmap networks. */
     private static final int[][] SUITES = {
-        {OUTPUTS, GRADIENTS}, {GRADIENTS, SHAPES}, {GRADIENTS, HEATMAP}
+        {OUTPUTS, GRADIENTS, STACKS}, {GRADIENTS, SHAPES}, {GRADIENTS, HEATMAP}
     };
+
+    /**
+     * The zoo networks' own convolutions at the inputs their recipes and commands use, as the
+     * library checks them when such a network starts ({@link ConvolutionCheck#convolutionsOf}):
+     * index {@link #STACKS} the stack networks (nose-tip 80×60, 58-point 120×90 and 240×180,
+     * landmark-cnn 64×64), {@link #SHAPES} ResNet-18 at 96×96 ({@code train-300w}'s default).
+     */
+    private static final class ZooShapes {
+        static final int[][] STACK =
+                walk(
+                        new Object[][] {
+                            {"nose-tip", 2, 60, 80},
+                            {"imm58", 116, 90, 120},
+                            {"imm58", 116, 180, 240},
+                            {"landmark-cnn", 136, 64, 64}
+                        });
+        static final int[][] RESNET18_96 = walk(new Object[][] {{"resnet18", 136, 96, 96}});
+
+        /** Initialises each network on MXNet (no layout to decide there) and reads its shapes. */
+        private static int[][] walk(Object[][] networks) {
+            List<int[]> all = new ArrayList<>();
+            try (NDManager mx = NDManager.newBaseManager(Device.cpu(), "MXNet")) {
+                for (Object[] n : networks) {
+                    KeypointBlock b = ModelZoo.create((String) n[0], (Integer) n[1]);
+                    b.initialize(
+                            mx, DataType.FLOAT32, new Shape(1, 1, (Integer) n[2], (Integer) n[3]));
+                    for (int[] s : ConvolutionCheck.convolutionsOf(b)) {
+                        if (all.stream().noneMatch(t -> java.util.Arrays.equals(t, s))) {
+                            all.add(s);
+                        }
+                    }
+                }
+            }
+            return all.toArray(new int[0][]);
+        }
+    }
 
     private static final String[] SUITE_NAMES = {
         "the stack networks", "ResNet-18", "the heatmap networks"
@@ -93,7 +141,8 @@ final class LevelVerdict {
      * Judges comparisons already made, by the library's rule.
      *
      * @param counts per layout compared (true: channels-last), {@code {wrong, checked}} of each
-     *     kind: 3×3 outputs, 3×3 gradients, ResNet-18's outputs, the heatmap networks' outputs
+     *     kind: 3×3 outputs, 3×3 gradients, ResNet-18's, the heatmap networks', the stack networks'
+     *     own
      * @param failing per layout compared, per kind, descriptions of the wrong convolutions
      * @return the verdict
      */
@@ -237,21 +286,43 @@ final class LevelVerdict {
                 failing.get(GRADIENTS).add(ch + " channels" + layout + " gradients: " + g[0]);
             }
         }
-        for (int[] shape : ConvolutionCheck.shapes()) {
-            long[] r = ConvolutionCheck.compareShape(m, shape, channelsLast, GRADIENT_SAMPLES);
-            add(c[SHAPES], r);
-            if (r[0] > 0) {
-                failing.get(SHAPES).add(ConvolutionCheck.describe(shape) + layout + ": " + r[0]);
-            }
-        }
-        for (int[] shape : ConvolutionCheck.heatmapShapes()) {
-            long[] r = ConvolutionCheck.compareShape(m, shape, channelsLast, GRADIENT_SAMPLES);
-            add(c[HEATMAP], r);
-            if (r[0] > 0) {
-                failing.get(HEATMAP).add(ConvolutionCheck.describe(shape) + layout + ": " + r[0]);
-            }
-        }
+        compareShapes(m, ZooShapes.STACK, channelsLast, c[STACKS], failing.get(STACKS));
+        compareShapes(m, ConvolutionCheck.shapes(), channelsLast, c[SHAPES], failing.get(SHAPES));
+        compareShapes(m, ZooShapes.RESNET18_96, channelsLast, c[SHAPES], failing.get(SHAPES));
+        compareShapes(
+                m,
+                ConvolutionCheck.heatmapShapes(),
+                channelsLast,
+                c[HEATMAP],
+                failing.get(HEATMAP));
         return c;
+    }
+
+    /**
+     * Outputs and gradients of each shape (the input gradient only where training computes it);
+     * adds the counts and a description per wrong convolution.
+     */
+    private static void compareShapes(
+            NDManager m, int[][] shapes, boolean channelsLast, long[] count, List<String> failing) {
+        String layout = channelsLast ? " channels-last" : "";
+        for (int[] shape : shapes) {
+            long[] r = ConvolutionCheck.compareShape(m, shape, channelsLast, GRADIENT_SAMPLES);
+            long[] g =
+                    ConvolutionCheck.compareShapeGradients(
+                            m,
+                            shape,
+                            channelsLast,
+                            GRADIENT_SAMPLES / 2,
+                            ConvolutionCheck.needsInputGradient(shape));
+            add(count, r);
+            add(count, g);
+            if (r[0] > 0) {
+                failing.add(ConvolutionCheck.describe(shape) + layout + ": " + r[0]);
+            }
+            if (g[0] > 0) {
+                failing.add(ConvolutionCheck.describe(shape) + layout + " gradients: " + g[0]);
+            }
+        }
     }
 
     private static void add(long[] total, long[] r) {

@@ -28,9 +28,12 @@ class LevelVerdictTest {
         System.clearProperty(PROPERTY);
     }
 
-    /** {wrong, checked} of 3×3 outputs, 3×3 gradients, ResNet-18's outputs, heatmap's (none). */
+    /**
+     * {wrong, checked} of 3×3 outputs, 3×3 gradients, ResNet-18's outputs, heatmap's (none wrong),
+     * the stack networks' own (none compared).
+     */
     private static long[][] counts(long outputs, long gradients, long shapes) {
-        return new long[][] {{outputs, 100}, {gradients, 10}, {shapes, 1}, {0, 1000}};
+        return new long[][] {{outputs, 100}, {gradients, 10}, {shapes, 1}, {0, 1000}, {0, 0}};
     }
 
     private static List<List<String>> failing(String outputs, String gradients, String shapes) {
@@ -38,6 +41,7 @@ class LevelVerdictTest {
                 outputs == null ? List.of() : List.of(outputs),
                 gradients == null ? List.of() : List.of(gradients),
                 shapes == null ? List.of() : List.of(shapes),
+                List.of(),
                 List.of());
     }
 

@@ -104,12 +104,14 @@ class OneDnnLevelTest {
         Path file = dir.resolve("onednn-level-real");
         OneDnnLevel.main(new String[] {"--output", file.toString(), "--levels", "SSE41"});
         assertThat(Files.readAllLines(file).get(0)).isEqualTo("SSE41");
-        // Every output (batch 2, 32 filters, 56x76) of 8 channel counts and 2048 input and 2048
-        // weight gradients each, and 2048 outputs of each of ResNet-18's 11 shapes and of the
-        // recipes' heatmap networks' 13, in the
-        // library's layout at SSE41, the default one for every kind of network (right, so the
-        // other layout is not compared).
-        int outputs = 8 * (2 * 32 * 56 * 76 + 2 * 2048) + (11 + 13) * 2048;
+        // Every output (batch 2, 32 filters, 56x76) of each of the 8 channel counts and 2048
+        // input and 2048 weight gradients each; then 2048 outputs and 1024 weight and 1024 input
+        // gradients of each of ResNet-18's 11 shapes at 224x224, the recipes' heatmap networks' 13,
+        // the stack networks' own 18 (nose-tip, 58 points at 120x90 and 240x180, landmark-cnn) and
+        // ResNet-18's 11 at 96x96 - except the input gradients of the 7 convolutions that take a
+        // network's input - in the library's layout at SSE41 (the default one for every kind).
+        int perShape = 2048 + 2 * 1024;
+        int outputs = 8 * (2 * 32 * 56 * 76 + 2 * 2048) + (11 + 13 + 18 + 11) * perShape - 7 * 1024;
         assertThat(Files.readString(file))
                 .contains(
                         "# SSE41 right: 0 wrong of "
