@@ -36,22 +36,25 @@ import java.util.function.BooleanSupplier;
  * (68 filters) the other way round; the gradients of the networks' convolutions were right in both
  * layouts (docs/performance.md).
  *
- * <p>This check runs three small convolutions that failed there (12, 24 and 40 input channels, 32
- * filters, 58×78, batch 2), forward and backward, for ResNet-18 its stem, stride-2, shortcut and
- * 3×3 convolutions forward ({@link #shapes()}) and for a heatmap network its own convolutions
- * forward ({@link Suite#HEATMAP}), and compares 256 sampled outputs and 512 sampled gradients of
- * each with plain Java sums. It checks the network's preferred layout (channels-last above {@code
- * SSE41}) and, only if that one is wrong, the other; the network then runs in the layout that was
- * right ({@link #chooseLayout}). If none is, it stops with an error that names the variable and the
- * value to set.
+ * <p>For a network that is initialised or loaded this check compares every convolution it runs
+ * ({@link #convolutionsOf}: its own input shapes, filters, kernels, strides and paddings, at batch
+ * 2) with plain Java sums: 256 sampled outputs, input gradients and weight gradients of each (no
+ * input gradient for a convolution on the network's input, which training never computes; it is
+ * wrong for one-channel convolutions at {@code AVX512_CORE} on that AMD EPYC). Without a network at
+ * hand ({@link #verify(String)}, or a network not initialised yet) it compares representative sets
+ * instead: three small 3×3 convolutions that failed there (12, 24 and 40 input channels, 32
+ * filters, 58×78, batch 2), forward and backward, ResNet-18's shapes ({@link #shapes()}) and the
+ * recipes' heatmap networks' ({@link Suite#HEATMAP}), forward and backward. It checks the network's
+ * preferred layout (channels-last above {@code SSE41}) and, only if that one is wrong, the other;
+ * the network then runs in the layout that was right ({@link #chooseLayout}). If none is, it stops
+ * with an error that names the variable and the value to set.
  *
  * <p>{@link KeypointModel}, the trainer and the model factory call {@link #verify(String, Block)}
  * for every model they make, and a zoo network asks for its layout when it first runs or loads;
  * only the first call per engine, layout and set of convolutions does any work (on the project's
- * AMD EPYC, with oneDNN's kernels still to be built: about 0.5 s for the first stack network and
- * 0.6–1.2 s more for a ResNet-18, docs/performance.md). Set the system property {@value
- * #SKIP_PROPERTY} to {@code true} to skip it: the networks then run in the preferred layout
- * unchecked.
+ * AMD EPYC, with oneDNN's kernels still to be built, about a second for the first network and again
+ * as much for a ResNet-18, docs/performance.md). Set the system property {@value #SKIP_PROPERTY} to
+ * {@code true} to skip it: the networks then run in the preferred layout unchecked.
  */
 public final class ConvolutionCheck {
 
@@ -163,7 +166,7 @@ public final class ConvolutionCheck {
                         ChannelsLast.isAuto()
                                 ? rightLayout(engine, suite, own).orElse(ChannelsLast.isOn())
                                 : ChannelsLast.isOn();
-                fail(engine, channelsLast, suite, own);
+                fail(engine, channelsLast, suite, own, false);
             }
         }
     }
@@ -188,7 +191,12 @@ public final class ConvolutionCheck {
     public static void verify(String engine, Block block) {
         if (isChecked(engine)) {
             Suite suite = Suite.of(block);
-            fail(engine, ChannelsLast.isOn(block, engine), suite, ownShapes(suite, block));
+            fail(
+                    engine,
+                    ChannelsLast.isOn(block, engine),
+                    suite,
+                    ownShapes(suite, block),
+                    ownOnly(block));
         }
     }
 
@@ -240,9 +248,14 @@ public final class ConvolutionCheck {
      * @return the layout, or empty when no allowed layout is right
      */
     static Optional<Boolean> rightLayout(String engine, Suite suite, int[][] own) {
+        return rightLayout(engine, suite, own, false);
+    }
+
+    private static Optional<Boolean> rightLayout(
+            String engine, Suite suite, int[][] own, boolean ownOnly) {
         return chooseLayout(
-                () -> result(engine, true, suite, own).isEmpty(),
-                () -> result(engine, false, suite, own).isEmpty());
+                () -> result(engine, true, suite, own, ownOnly).isEmpty(),
+                () -> result(engine, false, suite, own, ownOnly).isEmpty());
     }
 
     /**
@@ -255,7 +268,15 @@ public final class ConvolutionCheck {
      */
     static Optional<Boolean> rightLayout(String engine, Block block) {
         Suite suite = Suite.of(block);
-        return rightLayout(engine, suite, ownShapes(suite, block));
+        return rightLayout(engine, suite, ownShapes(suite, block), ownOnly(block));
+    }
+
+    /**
+     * Whether {@code block}'s own convolutions are known ({@link NetworkConvolutions}): then they
+     * alone are compared, the representative sets add nothing for this network.
+     */
+    private static boolean ownOnly(Block block) {
+        return block != null && NetworkConvolutions.of(block, 2).length > 0;
     }
 
     /**
@@ -323,10 +344,12 @@ public final class ConvolutionCheck {
         return CHECKED_ENGINE.equals(engine) && !Boolean.getBoolean(SKIP_PROPERTY);
     }
 
-    private static void fail(String engine, boolean channelsLast, Suite suite, int[][] own) {
-        String failure = result(engine, channelsLast, suite, own);
+    private static void fail(
+            String engine, boolean channelsLast, Suite suite, int[][] own, boolean ownOnly) {
+        String failure = result(engine, channelsLast, suite, own, ownOnly);
         if (!failure.isEmpty()) {
-            if (ChannelsLast.isAuto() && !result(engine, !channelsLast, suite, own).isEmpty()) {
+            if (ChannelsLast.isAuto()
+                    && !result(engine, !channelsLast, suite, own, ownOnly).isEmpty()) {
                 failure += " (The other memory layout was tried too and was wrong as well.)";
             }
             throw new IllegalStateException(failure);
@@ -334,13 +357,14 @@ public final class ConvolutionCheck {
     }
 
     /** This JVM's check of one layout, run once: empty when right, else the failure. */
-    private static String result(String engine, boolean channelsLast, Suite suite, int[][] own) {
+    private static String result(
+            String engine, boolean channelsLast, Suite suite, int[][] own, boolean ownOnly) {
         return RESULTS.computeIfAbsent(
                 engine
                         + (channelsLast ? " channels-last " : " default ")
-                        + suite
+                        + (ownOnly ? "own" : suite)
                         + Arrays.deepToString(own),
-                k -> run(engine, channelsLast, suite, own));
+                k -> run(engine, channelsLast, suite, own, ownOnly));
     }
 
     /**
@@ -380,13 +404,14 @@ public final class ConvolutionCheck {
      *     and the fix
      */
     public static String run(String engine, boolean channelsLast, Suite suite) {
-        return run(engine, channelsLast, suite, ownShapes(suite, null));
+        return run(engine, channelsLast, suite, ownShapes(suite, null), false);
     }
 
-    private static String run(String engine, boolean channelsLast, Suite suite, int[][] own) {
+    private static String run(
+            String engine, boolean channelsLast, Suite suite, int[][] own, boolean ownOnly) {
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), engine)) {
             String isa = System.getenv("ONEDNN_MAX_CPU_ISA");
-            for (int channels : CHANNELS) {
+            for (int channels : ownOnly ? new int[0] : CHANNELS) {
                 String what = "3x3 convolution with " + channels + " input channels";
                 long[] r =
                         suite.smallOutputs
@@ -401,7 +426,7 @@ public final class ConvolutionCheck {
                 }
             }
             List<int[]> shapes = new ArrayList<>();
-            if (suite.resnetShapes && (suite == Suite.ALL || own.length == 0)) {
+            if (!ownOnly && suite.resnetShapes && (suite == Suite.ALL || own.length == 0)) {
                 shapes.addAll(List.of(SHAPES));
             }
             shapes.addAll(List.of(own));
