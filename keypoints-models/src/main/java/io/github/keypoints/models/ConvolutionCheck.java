@@ -52,9 +52,10 @@ import java.util.function.BooleanSupplier;
  * <p>{@link KeypointModel}, the trainer and the model factory call {@link #verify(String, Block)}
  * for every model they make, and a zoo network asks for its layout when it first runs or loads;
  * only the first call per engine, layout and set of convolutions does any work (on the project's
- * AMD EPYC, with oneDNN's kernels still to be built, about a second for the first network and again
- * as much for a ResNet-18, docs/performance.md). Set the system property {@value #SKIP_PROPERTY} to
- * {@code true} to skip it: the networks then run in the preferred layout unchecked.
+ * AMD EPYC, with oneDNN's kernels still to be built: about 0.7 s to initialise and check the first
+ * network and 0.8–1.1 s more for a ResNet-18, docs/performance.md). Set the system property {@value
+ * #SKIP_PROPERTY} to {@code true} to skip it: the networks then run in the preferred layout
+ * unchecked.
  */
 public final class ConvolutionCheck {
 
