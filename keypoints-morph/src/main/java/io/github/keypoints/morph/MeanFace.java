@@ -102,6 +102,7 @@ public final class MeanFace {
                         pool.submit(
                                 () -> {
                                     float[] sum = null;
+                                    int[] scratch = null; // one packed face per worker
                                     for (int i = next.getAndIncrement();
                                             i < n;
                                             i = next.getAndIncrement()) {
@@ -123,8 +124,15 @@ public final class MeanFace {
                                         if (sum == null) {
                                             sum = new float[width * height * ch];
                                         }
-                                        warp.accumulate(
-                                                f.image(), sources.get(i), dst, sum, width, height);
+                                        scratch =
+                                                warp.accumulate(
+                                                        f.image(),
+                                                        sources.get(i),
+                                                        dst,
+                                                        sum,
+                                                        width,
+                                                        height,
+                                                        scratch);
                                     }
                                     return sum;
                                 }));

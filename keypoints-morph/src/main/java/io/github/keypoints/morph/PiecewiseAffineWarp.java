@@ -167,6 +167,26 @@ public final class PiecewiseAffineWarp {
             float[] sum,
             int width,
             int height) {
+        accumulate(src, srcPoints, dstPoints, sum, width, height, null);
+    }
+
+    /**
+     * {@link #accumulate(ImageBuffer, double[], double[], float[], int, int)} packing a colour
+     * source into {@code scratch} when it has the source's pixel count (a new array otherwise), so
+     * a caller averaging many faces allocates one packed copy per thread instead of one per face
+     * (1.2 MB each at 640×480, which the collector treats as humongous).
+     *
+     * @return the array the source was packed into, to pass as {@code scratch} next time ({@code
+     *     scratch} itself for a grey source)
+     */
+    int[] accumulate(
+            ImageBuffer src,
+            double[] srcPoints,
+            double[] dstPoints,
+            float[] sum,
+            int width,
+            int height,
+            int[] scratch) {
         checkPoints("source", srcPoints);
         checkPoints("destination", dstPoints);
         int ch = src.channels();
@@ -175,7 +195,7 @@ public final class PiecewiseAffineWarp {
                     "Sum buffer has " + sum.length + " values, expected " + width * height * ch);
         }
         Affine[] toSrc = inverseAffines(dstPoints, srcPoints);
-        int[] packed = ch == 3 ? pack(src) : null;
+        int[] packed = ch == 3 ? pack(src, scratch) : null;
         byte[] s = src.data();
         int sw = src.width();
         int sh = src.height();
@@ -204,6 +224,7 @@ public final class PiecewiseAffineWarp {
                         }
                     });
         }
+        return packed != null ? packed : scratch;
     }
 
     /** Counts how often each pixel is filled when rendering onto {@code dstPoints}. */
@@ -253,11 +274,17 @@ public final class PiecewiseAffineWarp {
 
     /** Packs a BGR image into one int per pixel ({@code c0 | c1 << 8 | c2 << 16}). */
     static int[] pack(ImageBuffer img) {
+        return pack(img, null);
+    }
+
+    /** {@link #pack(ImageBuffer)} into {@code into} when it has the right length. */
+    static int[] pack(ImageBuffer img, int[] into) {
         if (img.channels() != 3) {
             throw new IllegalArgumentException("Packing needs 3 channels, found " + img.channels());
         }
         byte[] d = img.data();
-        int[] px = new int[img.width() * img.height()];
+        int n = img.width() * img.height();
+        int[] px = into != null && into.length == n ? into : new int[n];
         for (int i = 0, j = 0; i < px.length; i++, j += 3) {
             px[i] = (d[j] & 0xff) | (d[j + 1] & 0xff) << 8 | (d[j + 2] & 0xff) << 16;
         }
