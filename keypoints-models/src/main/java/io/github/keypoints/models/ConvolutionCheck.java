@@ -29,12 +29,13 @@ import java.util.function.BooleanSupplier;
  * on some CPUs (AMD EPYC machines of this project among them) the AVX-512 and AVX2 kernels return
  * wrong values for some channel counts, which silently ruins training and inference. The cure is
  * the environment variable {@code ONEDNN_MAX_CPU_ISA} (for example {@code SSE41}), read when the
- * native library starts, so it must be set before the JVM starts. The wrong kernels seen so far are
- * forward passes, and depend on the memory layout and the shape: on the project's AMD EPYC at
- * {@code AVX512_CORE} small 3×3 convolutions are wrong in the default layout and right
- * channels-last, and one of ResNet-18's shortcut convolutions and the heatmap network's 1×1 head
- * (68 filters) the other way round; the gradients of the networks' convolutions were right in both
- * layouts (docs/performance.md).
+ * native library starts, so it must be set before the JVM starts. The wrong kernels seen so far
+ * depend on the memory layout and the shape: on the project's AMD EPYC at {@code AVX512_CORE} small
+ * 3×3 convolutions give wrong outputs in the default layout and right ones channels-last, one of
+ * ResNet-18's shortcut convolutions and the heatmap network's 1×1 head (68 filters) the other way
+ * round; input gradients are wrong in the default layout for odd filter counts (at {@code AVX2}
+ * too) and in both layouts for one-channel inputs; weight gradients were right everywhere
+ * (docs/performance.md).
  *
  * <p>For a network that is initialised or loaded this check compares every convolution it runs
  * ({@link #convolutionsOf}: its own input shapes, filters, kernels, strides and paddings, at batch
