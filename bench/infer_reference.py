@@ -14,7 +14,9 @@ usage: /usr/bin/python3 bench/infer_reference.py --threads N [--warmup W] [--rep
 
 Prints one JSON line:
 {"torch": version, "threads": n, "blas": path of the BLAS library loaded,
- "cases": [{"model", "input", "outputs", "params", "ms_b1", "img_s_b32"[, "check_output"]}, ...]}
+ "cases": [{"model", "input", "outputs", "params", "ms_b1", "img_s_b32", "faults_b1"[,
+            "check_output"]}, ...]}
+"faults_b1" is the process's minor page faults during the timed batch-1 passes, per pass.
 "params" counts trainable tensors (sum of p.numel() for p in parameters()), as the Java side's
 ParameterCount.trainable does, so the caller can check that both sides built the same network.
 """
@@ -24,7 +26,7 @@ import json
 import torch
 import torch.nn as nn
 
-from bench_timing import median_ms
+from bench_timing import median_ms, median_ms_faults
 from layout import channels_last
 import torch.nn.functional as F
 
@@ -289,7 +291,7 @@ def main():
             if tuple(y.shape) != (1, outputs):
                 raise SystemExit("%s: output shape %s, expected (1, %d)" % (case, tuple(y.shape),
                                                                          outputs))
-            b1 = median_ms(lambda: net(x1), args.warmup, args.reps)
+            b1, faults_b1 = median_ms_faults(lambda: net(x1), args.warmup, args.reps)
             b32 = median_ms(lambda: net(x32), min(args.warmup, 2), args.reps32)
             if args.profile:
                 for _ in range(args.reps):
@@ -300,7 +302,7 @@ def main():
                 prof.export_chrome_trace("%s/python-%s_%s-%dp.json"
                                          % (args.profile, model, size, args.reps))
         row = {"model": model, "input": size, "outputs": outputs, "params": params,
-               "ms_b1": b1, "img_s_b32": 32000.0 / b32}
+               "ms_b1": b1, "img_s_b32": 32000.0 / b32, "faults_b1": faults_b1}
         if check is not None:
             row["check_output"] = check
         out.append(row)

@@ -50,6 +50,10 @@ import picocli.CommandLine.Spec;
                     + " at batch 1 and faces/s at batch 32, per engine (Java only).",
             "ratio_ms_b1 = java_ms / python_ms (below 1: Java faster); ratio_img_s_b32 ="
                     + " java_img_s / python_img_s (above 1: Java faster).",
+            "j_flt/p, py_flt/p (java_faults_b1, python_faults_b1): each process's minor page"
+                    + " faults during the timed batch-1 passes, per pass; where a fault is slow"
+                    + " (13-15 us on our AMD EPYC VM) they, not the kernels, can make the"
+                    + " difference.",
             "Both sides must be the same network: equal trainable parameter counts, and with the"
                     + " Java weights loaded into the Python network, outputs on one input within"
                     + " 1e-3 (max_abs_diff); otherwise the command fails. Above 2e-6 (relative to"
@@ -350,7 +354,7 @@ public final class BenchInferCommand implements Callable<Integer> {
         System.out.println("native: " + BenchSides.nativeSettings());
         System.out.printf(
                 Locale.ROOT,
-                "%-9s %-8s %-8s %10s %8s | %9s %9s %6s | %10s %9s %6s%n",
+                "%-9s %-8s %-8s %10s %8s | %9s %9s %6s | %10s %9s %6s | %7s %7s%n",
                 "model",
                 "input",
                 "engine",
@@ -361,7 +365,9 @@ public final class BenchInferCommand implements Callable<Integer> {
                 "ratio",
                 "java_img/s",
                 "py_img/s",
-                "ratio");
+                "ratio",
+                "j_flt/p",
+                "py_flt/p");
         List<Map<String, Object>> rows = new ArrayList<>();
         for (JavaResult j : java) {
             JsonObject p = pyCases.get(j.c().key());
@@ -382,7 +388,9 @@ public final class BenchInferCommand implements Callable<Integer> {
                     "ratio_ms_b1",
                     "java_img_s_b32",
                     "python_img_s_b32",
-                    "ratio_img_s_b32");
+                    "ratio_img_s_b32",
+                    "java_faults_b1",
+                    "python_faults_b1");
 
     /**
      * Combines the rows of several rounds: {@link RoundMedians#combine} over the timing fields.
@@ -399,7 +407,8 @@ public final class BenchInferCommand implements Callable<Integer> {
         for (Map<String, Object> r : rows) {
             System.out.printf(
                     Locale.ROOT,
-                    "%-12s %-8s %-8s java_ms %9.2f py_ms %9s ratio %6s %s | img/s ratio %6s%n",
+                    "%-12s %-8s %-8s java_ms %9.2f py_ms %9s ratio %6s %s | img/s ratio %6s"
+                            + " | page faults per pass java %s py %s%n",
                     r.get("model"),
                     r.get("input"),
                     r.get("engine"),
@@ -409,7 +418,9 @@ public final class BenchInferCommand implements Callable<Integer> {
                     r.get("ratio_ms_b1_rounds") == null
                             ? ""
                             : "(rounds " + RoundMedians.format(r.get("ratio_ms_b1_rounds")) + ")",
-                    fmt("%.2f", (Double) r.get("ratio_img_s_b32")));
+                    fmt("%.2f", (Double) r.get("ratio_img_s_b32")),
+                    fmt("%.0f", (Double) r.get("java_faults_b1")),
+                    fmt("%.0f", (Double) r.get("python_faults_b1")));
         }
     }
 
@@ -455,12 +466,18 @@ public final class BenchInferCommand implements Callable<Integer> {
         r.put("java_ms_b1", t.msBatch1());
         r.put("python_ms_b1", pyMs);
         r.put("ratio_ms_b1", pyMs == null ? null : t.msBatch1() / pyMs);
+        r.put(
+                "java_faults_b1",
+                Double.isNaN(t.faultsPerPassBatch1()) ? null : t.faultsPerPassBatch1());
+        r.put(
+                "python_faults_b1",
+                p == null || !p.has("faults_b1") ? null : p.get("faults_b1").getAsDouble());
         r.put("java_img_s_b32", t.imagesPerSecondBatch32());
         r.put("python_img_s_b32", pyImg);
         r.put("ratio_img_s_b32", pyImg == null ? null : t.imagesPerSecondBatch32() / pyImg);
         System.out.printf(
                 Locale.ROOT,
-                "%-9s %-8s %-8s %,10d %8s | %9.2f %9s %6s | %10.1f %9s %6s%n",
+                "%-9s %-8s %-8s %,10d %8s | %9.2f %9s %6s | %10.1f %9s %6s | %7s %7s%n",
                 c.model(),
                 c.input(),
                 j.engine(),
@@ -471,7 +488,9 @@ public final class BenchInferCommand implements Callable<Integer> {
                 fmt("%.2f", (Double) r.get("ratio_ms_b1")),
                 t.imagesPerSecondBatch32(),
                 fmt("%.1f", pyImg),
-                fmt("%.2f", (Double) r.get("ratio_img_s_b32")));
+                fmt("%.2f", (Double) r.get("ratio_img_s_b32")),
+                fmt("%.0f", (Double) r.get("java_faults_b1")),
+                fmt("%.0f", (Double) r.get("python_faults_b1")));
         return r;
     }
 

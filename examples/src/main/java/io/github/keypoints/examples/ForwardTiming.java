@@ -17,8 +17,10 @@ import java.util.Random;
  *
  * @param msBatch1 the median milliseconds of one batch-1 forward pass
  * @param imagesPerSecondBatch32 32 000 divided by the median milliseconds of a batch-32 pass
+ * @param faultsPerPassBatch1 the process's minor page faults ({@link MinorFaults}) during the timed
+ *     batch-1 passes divided by their number, or {@code NaN} where they cannot be counted
  */
-record ForwardTiming(double msBatch1, double imagesPerSecondBatch32) {
+record ForwardTiming(double msBatch1, double imagesPerSecondBatch32, double faultsPerPassBatch1) {
 
     /**
      * Times {@code block} on 1-channel inputs of uniform noise in [-0.5, 0.5).
@@ -47,7 +49,17 @@ record ForwardTiming(double msBatch1, double imagesPerSecondBatch32) {
         }
         float[] x1 = Arrays.copyOf(x32, width * height);
         ParameterStore ps = new ParameterStore(manager, false);
-        double b1 = medianMs(block, ps, manager, x1, new Shape(1, 1, height, width), warmup, reps);
+        double[] faults = new double[1];
+        double b1 =
+                medianMs(
+                        block,
+                        ps,
+                        manager,
+                        x1,
+                        new Shape(1, 1, height, width),
+                        warmup,
+                        reps,
+                        faults);
         double b32 =
                 medianMs(
                         block,
@@ -56,8 +68,9 @@ record ForwardTiming(double msBatch1, double imagesPerSecondBatch32) {
                         x32,
                         new Shape(32, 1, height, width),
                         Math.min(warmup, 2),
-                        reps32);
-        return new ForwardTiming(b1, 32000.0 / b32);
+                        reps32,
+                        new double[1]);
+        return new ForwardTiming(b1, 32000.0 / b32, faults[0]);
     }
 
     private static double medianMs(
@@ -67,7 +80,8 @@ record ForwardTiming(double msBatch1, double imagesPerSecondBatch32) {
             float[] x,
             Shape shape,
             int warmup,
-            int reps) {
+            int reps,
+            double[] faultsPerPass) {
         if (reps < 1 || warmup < 0) {
             throw new IllegalArgumentException(
                     "need at least 1 timed pass and no negative warm-up, got reps "
@@ -76,7 +90,11 @@ record ForwardTiming(double msBatch1, double imagesPerSecondBatch32) {
                             + warmup);
         }
         double[] t = new double[reps];
+        long faults0 = 0;
         for (int i = -warmup; i < reps; i++) {
+            if (i == 0) {
+                faults0 = MinorFaults.sinceStart();
+            }
             try (NDManager sub = manager.newSubManager()) {
                 NDArray xa = sub.create(x, shape);
                 long t0 = System.nanoTime();
@@ -86,6 +104,9 @@ record ForwardTiming(double msBatch1, double imagesPerSecondBatch32) {
                 }
             }
         }
+        long faults1 = MinorFaults.sinceStart();
+        faultsPerPass[0] =
+                faults0 < 0 || faults1 < 0 ? Double.NaN : (faults1 - faults0) / (double) reps;
         return median(t);
     }
 

@@ -118,9 +118,16 @@ class BenchInferCommandTest {
         assertThat(c.get("params").getAsLong()).isEqualTo(1_934_130L);
         assertThat(c.get("java_ms_b1").getAsDouble()).isPositive();
         assertThat(c.get("java_img_s_b32").getAsDouble()).isPositive();
+        assertThat(c.get("java_faults_b1").getAsDouble())
+                .as("minor page faults per timed pass, read from /proc/self/stat")
+                .isGreaterThanOrEqualTo(0.0);
         for (String key :
                 new String[] {
-                    "python_ms_b1", "ratio_ms_b1", "python_img_s_b32", "ratio_img_s_b32"
+                    "python_ms_b1",
+                    "ratio_ms_b1",
+                    "python_img_s_b32",
+                    "ratio_img_s_b32",
+                    "python_faults_b1"
                 }) {
             assertThat(c.has(key)).as(key).isTrue();
             assertThat(c.get(key).isJsonNull()).as(key).isTrue();
