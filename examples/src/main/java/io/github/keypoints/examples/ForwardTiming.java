@@ -49,39 +49,30 @@ record ForwardTiming(double msBatch1, double imagesPerSecondBatch32, double faul
         }
         float[] x1 = Arrays.copyOf(x32, width * height);
         ParameterStore ps = new ParameterStore(manager, false);
-        double[] faults = new double[1];
-        double b1 =
-                medianMs(
-                        block,
-                        ps,
-                        manager,
-                        x1,
-                        new Shape(1, 1, height, width),
-                        warmup,
-                        reps,
-                        faults);
-        double b32 =
-                medianMs(
+        Passes b1 = time(block, ps, manager, x1, new Shape(1, 1, height, width), warmup, reps);
+        Passes b32 =
+                time(
                         block,
                         ps,
                         manager,
                         x32,
                         new Shape(32, 1, height, width),
                         Math.min(warmup, 2),
-                        reps32,
-                        new double[1]);
-        return new ForwardTiming(b1, 32000.0 / b32, faults[0]);
+                        reps32);
+        return new ForwardTiming(b1.medianMs(), 32000.0 / b32.medianMs(), b1.faultsPerPass());
     }
 
-    private static double medianMs(
+    /** The median time of timed passes and the process's minor page faults per pass. */
+    private record Passes(double medianMs, double faultsPerPass) {}
+
+    private static Passes time(
             Block block,
             ParameterStore ps,
             NDManager manager,
             float[] x,
             Shape shape,
             int warmup,
-            int reps,
-            double[] faultsPerPass) {
+            int reps) {
         if (reps < 1 || warmup < 0) {
             throw new IllegalArgumentException(
                     "need at least 1 timed pass and no negative warm-up, got reps "
@@ -105,9 +96,9 @@ record ForwardTiming(double msBatch1, double imagesPerSecondBatch32, double faul
             }
         }
         long faults1 = MinorFaults.sinceStart();
-        faultsPerPass[0] =
-                faults0 < 0 || faults1 < 0 ? Double.NaN : (faults1 - faults0) / (double) reps;
-        return median(t);
+        return new Passes(
+                median(t),
+                faults0 < 0 || faults1 < 0 ? Double.NaN : (faults1 - faults0) / (double) reps);
     }
 
     /**
