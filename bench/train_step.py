@@ -3,7 +3,8 @@ PyTorch (Debian's python3-torch), on the same machine and thread count.
 
 usage: python3 bench/train_step.py THREADS [CASES] [--warmup W] [--profile DIR]  ->  one JSON line
 {"torch": version, "threads": n, "cases": {name: {"train_ms": .., "forward_ms": .., "backward_ms": ..,
- "step_ms": .., "small_op_us": .., "infer_ms_b1": .., "infer_img_s_b32": ..}}}
+ "step_ms": .., "small_op_us": .., "faults_per_step": .., "infer_ms_b1": .., "infer_img_s_b32": ..}}}
+("faults_per_step": the process's minor page faults during the timed steps, per step.)
 The phases (forward with the loss, backward, optimiser step) are medians of their own, timed in
 the same steps as train_ms, after W untimed steps (default: 2 for imm58, 10 for nose-tip, as in
 `keypoints bench train`, which passes its own --warmup on). With --profile DIR, after the timing,
@@ -19,7 +20,7 @@ import sys
 import torch
 import torch.nn as nn
 
-from bench_timing import median_ms
+from bench_timing import median_ms, minor_faults
 from infer_reference import ResNet18
 from layout import channels_last
 
@@ -81,7 +82,10 @@ for name in only:
     y = torch.rand(batch, n_out)
 
     times = {"train": [], "forward": [], "backward": [], "step": []}
+    faults0 = 0
     for i in range(steps_before + reps):
+        if i == steps_before:
+            faults0 = minor_faults()
         t0 = time.perf_counter()
         opt.zero_grad()
         loss = loss_fn(net(x), y)
@@ -95,6 +99,7 @@ for name in only:
             times["forward"].append((t1 - t0) * 1e3)
             times["backward"].append((t2 - t1) * 1e3)
             times["step"].append((t3 - t2) * 1e3)
+    faults_per_step = (minor_faults() - faults0) / reps
     train_ms = statistics.median(times["train"])
     if profile_dir:
         with torch.autograd.profiler.profile() as prof:
@@ -121,6 +126,6 @@ for name in only:
                  "forward_ms": statistics.median(times["forward"]),
                  "backward_ms": statistics.median(times["backward"]),
                  "step_ms": statistics.median(times["step"]),
-                 "small_op_us": small_op_us,
+                 "small_op_us": small_op_us, "faults_per_step": faults_per_step,
                  "infer_ms_b1": b1, "infer_img_s_b32": 32000.0 / b32}
 print(json.dumps({"torch": torch.__version__, "threads": threads, "cases": out}))

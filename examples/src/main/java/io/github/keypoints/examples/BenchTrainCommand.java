@@ -128,7 +128,9 @@ public final class BenchTrainCommand implements Callable<Integer> {
                     "java_step_ms",
                     "python_step_ms",
                     "java_small_op_us",
-                    "python_small_op_us");
+                    "python_small_op_us",
+                    "java_faults_per_step",
+                    "python_faults_per_step");
 
     /** The numeric fields of an inference row. */
     private static final List<String> INFER_TIMINGS =
@@ -236,6 +238,8 @@ public final class BenchTrainCommand implements Callable<Integer> {
                 row.put("java_ms", j[0]);
                 row.put("python_ms", p.get("train_ms"));
                 row.put("ratio", j[0] / p.get("train_ms"));
+                row.put("java_faults_per_step", Double.isNaN(j[7]) ? null : j[7]);
+                row.put("python_faults_per_step", p.get("faults_per_step"));
                 if ("PyTorch".equals(engine)) {
                     row.put("java_forward_ms", j[3]);
                     row.put("python_forward_ms", p.get("forward_ms"));
@@ -249,14 +253,19 @@ public final class BenchTrainCommand implements Callable<Integer> {
                 trainRows.add(row);
                 System.out.printf(
                         Locale.ROOT,
-                        "%-9s %-8s %5d %8s %10.1f %10.1f %6.2f%n",
+                        "%-9s %-8s %5d %8s %10.1f %10.1f %6.2f | page faults per step java %s"
+                                + " python %s%n",
                         c.name(),
                         engine,
                         c.batch(),
                         row.get("input"),
                         j[0],
                         p.get("train_ms"),
-                        j[0] / p.get("train_ms"));
+                        j[0] / p.get("train_ms"),
+                        Double.isNaN(j[7]) ? "-" : String.format(Locale.ROOT, "%.0f", j[7]),
+                        p.get("faults_per_step") == null
+                                ? "-"
+                                : String.format(Locale.ROOT, "%.0f", p.get("faults_per_step")));
                 // MXNet runs its operators asynchronously: its work surfaces wherever the step
                 // waits for a value, so only PyTorch (eager) has meaningful phase times.
                 if ("PyTorch".equals(engine)) {
@@ -288,8 +297,9 @@ public final class BenchTrainCommand implements Callable<Integer> {
 
     /**
      * Returns {train ms, inference ms per face at batch 1, images/s at batch 32, forward ms (with
-     * the loss), backward ms, optimiser-step ms, µs per tiny operation}; the three phases are
-     * medians of their own, so they need not add up to the step exactly.
+     * the loss), backward ms, optimiser-step ms, µs per tiny operation, minor page faults per timed
+     * step ({@link MinorFaults}; NaN where they cannot be counted)}; the three phases are medians
+     * of their own, so they need not add up to the step exactly.
      */
     private static double[] measure(Case c, String engine, Path profile, int warmup)
             throws IOException {
@@ -310,6 +320,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
             ResumableAdam adam = ResumableAdam.builder().setBlock(block).build();
             double trainMs;
             double[] phases;
+            double faultsPerStep;
             try (Trainer trainer =
                     model.newTrainer(
                             new DefaultTrainingConfig(new MseLoss(MseLoss.Reduction.MEAN))
@@ -320,7 +331,11 @@ public final class BenchTrainCommand implements Callable<Integer> {
                 double[] fw = new double[t.length];
                 double[] bw = new double[t.length];
                 double[] st = new double[t.length];
+                long faults0 = 0;
                 for (int i = 0; i < t.length; i++) {
+                    if (i == warmup) {
+                        faults0 = MinorFaults.sinceStart();
+                    }
                     try (NDManager sub = trainer.getManager().newSubManager()) {
                         NDArray xa = sub.create(x, xs);
                         NDArray ya = sub.create(y, new Shape(c.batch(), c.outputs()));
@@ -342,6 +357,11 @@ public final class BenchTrainCommand implements Callable<Integer> {
                         st[i] = (t3 - t2) / 1e6;
                     }
                 }
+                long faults1 = MinorFaults.sinceStart();
+                faultsPerStep =
+                        faults0 < 0 || faults1 < 0
+                                ? Double.NaN
+                                : (faults1 - faults0) / (double) c.reps();
                 if (profile != null && "PyTorch".equals(engine)) {
                     Files.createDirectories(profile);
                     TorchOpProfile.record(
@@ -374,7 +394,8 @@ public final class BenchTrainCommand implements Callable<Integer> {
                 phases[0],
                 phases[1],
                 phases[2],
-                opUs
+                opUs,
+                faultsPerStep
             };
         }
     }
