@@ -49,6 +49,8 @@ import picocli.CommandLine.Spec;
             "Training-step time (forward+backward+Adam) of the 58-point net at 240x180 batch 32 and"
                     + " the nose-tip net at 80x60 batch 15, per engine, against Python PyTorch;"
                     + " plus inference ms/face at batch 1 and images/s at batch 32.",
+            "Page faults per step (java_faults_per_step, python_faults_per_step): each process's"
+                    + " minor page faults during the timed steps, per step.",
             "Installs Debian's python3-torch with apt-get if 'import torch' fails, and"
                     + " libopenblas0-pthread if its OpenBLAS is missing."
         })
