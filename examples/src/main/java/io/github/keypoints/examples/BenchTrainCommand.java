@@ -359,11 +359,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
                         st[i] = (t3 - t2) / 1e6;
                     }
                 }
-                long faults1 = MinorFaults.sinceStart();
-                faultsPerStep =
-                        faults0 < 0 || faults1 < 0
-                                ? Double.NaN
-                                : (faults1 - faults0) / (double) c.reps();
+                faultsPerStep = MinorFaults.perRun(faults0, MinorFaults.sinceStart(), c.reps());
                 if (profile != null && "PyTorch".equals(engine)) {
                     Files.createDirectories(profile);
                     TorchOpProfile.record(

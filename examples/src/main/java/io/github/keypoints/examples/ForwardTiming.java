@@ -95,10 +95,7 @@ record ForwardTiming(double msBatch1, double imagesPerSecondBatch32, double faul
                 }
             }
         }
-        long faults1 = MinorFaults.sinceStart();
-        return new Passes(
-                median(t),
-                faults0 < 0 || faults1 < 0 ? Double.NaN : (faults1 - faults0) / (double) reps);
+        return new Passes(median(t), MinorFaults.perRun(faults0, MinorFaults.sinceStart(), reps));
     }
 
     /**

@@ -33,6 +33,19 @@ final class MinorFaults {
     }
 
     /**
+     * The faults between two readings of {@link #sinceStart} divided by the number of runs between
+     * them, or {@code NaN} when either reading failed.
+     *
+     * @param before the reading before the runs
+     * @param after the reading after them
+     * @param runs how many runs there were, at least 1
+     * @return faults per run, or NaN
+     */
+    static double perRun(long before, long after, int runs) {
+        return before < 0 || after < 0 ? Double.NaN : (after - before) / (double) runs;
+    }
+
+    /**
      * Reads {@code minflt} from the text of a {@code /proc/PID/stat} file. The second field, the
      * command name in parentheses, may itself hold spaces and parentheses, so fields are counted
      * from the last closing parenthesis.

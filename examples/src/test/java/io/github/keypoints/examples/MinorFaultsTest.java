@@ -23,6 +23,13 @@ class MinorFaultsTest {
     }
 
     @Test
+    void perRunDividesAndGivesNaNWhenAReadingFailed() {
+        assertThat(MinorFaults.perRun(100, 400, 30)).isEqualTo(10.0);
+        assertThat(MinorFaults.perRun(-1, 400, 30)).isNaN();
+        assertThat(MinorFaults.perRun(100, -1, 30)).isNaN();
+    }
+
+    @Test
     void countsTheFaultsOfTouchingFreshMemory() {
         long before = MinorFaults.sinceStart();
         assertThat(before).as("Linux's /proc/self/stat").isPositive();
