@@ -16,6 +16,7 @@ import com.google.gson.reflect.TypeToken;
 import io.github.keypoints.models.ModelZoo;
 import io.github.keypoints.models.TorchDefaultInitializer;
 import io.github.keypoints.train.MseLoss;
+import io.github.keypoints.train.OptimizerStep;
 import io.github.keypoints.train.ResumableAdam;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -329,6 +330,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
                                     .optOptimizer(adam)
                                     .optDevices(new Device[] {Device.cpu()}))) {
                 trainer.initialize(new Shape(1, 1, c.height(), c.width()));
+                OptimizerStep step = OptimizerStep.of(trainer, adam);
                 double[] t = new double[c.reps() + warmup];
                 double[] fw = new double[t.length];
                 double[] bw = new double[t.length];
@@ -351,7 +353,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
                             gc.backward(loss);
                             t2 = System.nanoTime();
                         }
-                        trainer.step();
+                        step.apply();
                         long t3 = System.nanoTime();
                         t[i] = (t3 - t0) / 1e6;
                         fw[i] = (t1 - t0) / 1e6;
@@ -363,7 +365,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
                 if (profile != null && "PyTorch".equals(engine)) {
                     Files.createDirectories(profile);
                     TorchOpProfile.record(
-                            () -> profiledStep(trainer, c, x, y, xs),
+                            () -> profiledStep(trainer, step, c, x, y, xs),
                             c.reps(),
                             profile.resolve("java-" + traceName(c) + "-" + c.reps() + "p.json"));
                 }
@@ -399,7 +401,8 @@ public final class BenchTrainCommand implements Callable<Integer> {
     }
 
     /** One untimed training step, as the timed ones: forward, loss, backward, Adam. */
-    private static void profiledStep(Trainer trainer, Case c, float[] x, float[] y, Shape xs) {
+    private static void profiledStep(
+            Trainer trainer, OptimizerStep step, Case c, float[] x, float[] y, Shape xs) {
         try (NDManager sub = trainer.getManager().newSubManager()) {
             NDArray xa = sub.create(x, xs);
             NDArray ya = sub.create(y, new Shape(c.batch(), c.outputs()));
@@ -407,7 +410,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
                 NDList preds = trainer.forward(new NDList(xa), new NDList(ya));
                 gc.backward(trainer.getLoss().evaluate(new NDList(ya), preds));
             }
-            trainer.step();
+            step.apply();
         }
     }
 

@@ -320,6 +320,7 @@ public final class KeypointTrainer {
                 run.start();
                 trainer.initialize(input);
                 ConvolutionCheck.verify(engine, block);
+                OptimizerStep step = OptimizerStep.of(trainer, adam);
                 EpochRecord best =
                         run.history().stream()
                                 .min((a, b) -> Double.compare(bestBy.of(a), bestBy.of(b)))
@@ -363,7 +364,7 @@ public final class KeypointTrainer {
                             double batchLoss = trainBatch(trainer, batch, epoch, b + 1L, steps);
                             lossSum += batchLoss * idx.size();
                             lossCount += idx.size();
-                            trainer.step();
+                            step.apply();
                             long stepped = System.nanoTime();
                             final long done = b + 1L;
                             hearEpochs.forEach(
