@@ -67,11 +67,7 @@ class OptimizerStepTest {
         try (Model model = Model.newInstance("step", Device.cpu(), engine)) {
             model.setBlock(block);
             Optimizer adam = ResumableAdam.builder().setBlock(block).build();
-            try (Trainer trainer =
-                    model.newTrainer(
-                            new DefaultTrainingConfig(new MseLoss(MseLoss.Reduction.MEAN))
-                                    .optOptimizer(adam))) {
-                trainer.initialize(INPUT);
+            try (Trainer trainer = initializedTrainer(model, adam)) {
                 OptimizerStep step = OptimizerStep.of(trainer, adam);
                 try (NDManager m = trainer.getManager().newSubManager();
                         GradientCollector gc = trainer.newGradientCollector()) {
@@ -105,6 +101,15 @@ class OptimizerStepTest {
         return (int) TinyNets.keypointNet().getParameters().size();
     }
 
+    private static Trainer initializedTrainer(Model model, Optimizer optimizer) {
+        Trainer trainer =
+                model.newTrainer(
+                        new DefaultTrainingConfig(new MseLoss(MseLoss.Reduction.MEAN))
+                                .optOptimizer(optimizer));
+        trainer.initialize(INPUT);
+        return trainer;
+    }
+
     /** Every parameter's values (running statistics too) after each of the steps. */
     private static List<float[]> train(
             String engine, Function<Block, Optimizer> optimizerFor, boolean direct) {
@@ -113,11 +118,7 @@ class OptimizerStepTest {
         try (Model model = Model.newInstance("step", Device.cpu(), engine)) {
             model.setBlock(block);
             Optimizer optimizer = optimizerFor.apply(block);
-            try (Trainer trainer =
-                    model.newTrainer(
-                            new DefaultTrainingConfig(new MseLoss(MseLoss.Reduction.MEAN))
-                                    .optOptimizer(optimizer))) {
-                trainer.initialize(INPUT);
+            try (Trainer trainer = initializedTrainer(model, optimizer)) {
                 OptimizerStep step = OptimizerStep.of(trainer, optimizer);
                 Random rnd = new Random(7);
                 for (int s = 0; s < STEPS; s++) {
