@@ -29,6 +29,7 @@ import io.github.keypoints.models.ConvolutionCheck;
 import io.github.keypoints.models.KeypointBlock;
 import io.github.keypoints.models.KeypointModel;
 import io.github.keypoints.models.ModelSpec;
+import io.github.keypoints.models.NativeMemorySettings;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -1137,6 +1138,7 @@ public final class KeypointTrainer {
                                 + bestBy
                                 + ") needs pixel figures: add a ValidationMetrics job");
             }
+            NativeMemorySettings.warnOnceIfMissing();
             return new KeypointTrainer(this, batch, shuffled, spec, runJobs);
         }
     }

@@ -15,6 +15,7 @@ import io.github.keypoints.data.image.ImageFiles;
 import io.github.keypoints.data.preprocess.Preprocessor;
 import io.github.keypoints.models.KeypointModel;
 import io.github.keypoints.models.ModelSpec;
+import io.github.keypoints.models.NativeMemorySettings;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -525,6 +526,7 @@ public final class KeypointDetector implements AutoCloseable {
                 throw new IllegalArgumentException(
                         "refinement must be at least 0, was " + refinement);
             }
+            NativeMemorySettings.warnOnceIfMissing();
             FaceFinder f = finder;
             if (f == null && cascade != null) {
                 f = CascadeFaceFinder.builder().optCascade(cascade).build();

@@ -1,0 +1,117 @@
+package io.github.keypoints.models;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The native-memory settings the project's speeds are measured with, and a one-time warning when a
+ * process runs without them.
+ *
+ * <p>The engines allocate their big tensors afresh on every pass. With glibc's defaults that memory
+ * is handed back to the kernel and faulted in again, pass after pass: on our AMD EPYC machine the
+ * MXNet heatmap network's batch-1 pass took 47–77 ms without these settings and 21–24 ms with them
+ * (docs/performance.md, "One glibc arena"). glibc reads {@code GLIBC_TUNABLES} once, when the
+ * process starts, so they have to be in the environment of the JVM: the {@code keypoints} launcher
+ * and the test builds set them; your own program has to be started with them:
+ *
+ * <pre>{@code
+ * export GLIBC_TUNABLES=glibc.malloc.hugetlb=1:glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=67108864:glibc.malloc.arena_max=1
+ * export THP_MEM_ALLOC_ENABLE=1
+ * }</pre>
+ *
+ * <p>They change speed and memory held, never a value. The detector and the trainer call {@link
+ * #warnOnceIfMissing()} when they are built: on Linux, if the environment lacks any of them, one
+ * warning per JVM names what is missing. A value you chose yourself (another {@code arena_max},
+ * say) counts as set.
+ */
+public final class NativeMemorySettings {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NativeMemorySettings.class);
+    private static final AtomicBoolean WARNED = new AtomicBoolean();
+
+    /** The glibc tunables and the values the launcher sets, in launcher order. */
+    private static final Map<String, String> TUNABLES = new LinkedHashMap<>();
+
+    static {
+        TUNABLES.put("glibc.malloc.hugetlb", "1");
+        TUNABLES.put("glibc.malloc.mmap_threshold", "33554432");
+        TUNABLES.put("glibc.malloc.trim_threshold", "67108864");
+        TUNABLES.put("glibc.malloc.arena_max", "1");
+    }
+
+    /** The {@code GLIBC_TUNABLES} value the launcher uses when you set none. */
+    public static final String GLIBC_TUNABLES = join(TUNABLES);
+
+    /** libtorch's switch for 2 MB pages under tensors of 2 MB or more; the launcher sets 1. */
+    public static final String THP_MEM_ALLOC_ENABLE = "THP_MEM_ALLOC_ENABLE";
+
+    private NativeMemorySettings() {}
+
+    /**
+     * The settings a process environment lacks.
+     *
+     * @param glibcTunables the value of {@code GLIBC_TUNABLES}, or null if unset
+     * @param thpMemAllocEnable the value of {@code THP_MEM_ALLOC_ENABLE}, or null if unset
+     * @return {@code name=value} of every recommended setting not named there, empty if none
+     */
+    public static List<String> missing(String glibcTunables, String thpMemAllocEnable) {
+        List<String> named = new ArrayList<>();
+        if (glibcTunables != null) {
+            for (String part : glibcTunables.split(":")) {
+                int eq = part.indexOf('=');
+                named.add((eq < 0 ? part : part.substring(0, eq)).trim());
+            }
+        }
+        List<String> out = new ArrayList<>();
+        TUNABLES.forEach(
+                (name, value) -> {
+                    if (!named.contains(name)) {
+                        out.add(name + "=" + value);
+                    }
+                });
+        if (thpMemAllocEnable == null) {
+            out.add(THP_MEM_ALLOC_ENABLE + "=1");
+        }
+        return out;
+    }
+
+    /**
+     * On Linux, warns once per JVM if this process's environment lacks any of the settings; does
+     * nothing elsewhere or once it has warned.
+     */
+    public static void warnOnceIfMissing() {
+        if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
+            return;
+        }
+        List<String> missing =
+                missing(System.getenv("GLIBC_TUNABLES"), System.getenv(THP_MEM_ALLOC_ENABLE));
+        if (!missing.isEmpty() && WARNED.compareAndSet(false, true)) {
+            LOG.warn(
+                    "native memory settings missing from this JVM's environment: {}. Without"
+                            + " them the engines may fault their tensors in afresh on every pass"
+                            + " (the MXNet heatmap network's pass: 47-77 ms instead of 21-24 ms on"
+                            + " our test machine). Start the JVM with GLIBC_TUNABLES={} and"
+                            + " THP_MEM_ALLOC_ENABLE=1 (docs/performance.md, \"One glibc arena\").",
+                    missing,
+                    GLIBC_TUNABLES);
+        }
+    }
+
+    private static String join(Map<String, String> tunables) {
+        StringBuilder b = new StringBuilder();
+        tunables.forEach(
+                (name, value) -> {
+                    if (b.length() > 0) {
+                        b.append(':');
+                    }
+                    b.append(name).append('=').append(value);
+                });
+        return b.toString();
+    }
+}

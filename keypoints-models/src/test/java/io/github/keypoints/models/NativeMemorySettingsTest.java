@@ -1,0 +1,56 @@
+package io.github.keypoints.models;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** Which settings an environment lacks, and one list of them across launcher, builds and README. */
+class NativeMemorySettingsTest {
+
+    private static final Path ROOT = Path.of("..");
+
+    @Test
+    void anEmptyEnvironmentLacksEverySetting() {
+        assertThat(NativeMemorySettings.missing(null, null))
+                .containsExactly(
+                        "glibc.malloc.hugetlb=1",
+                        "glibc.malloc.mmap_threshold=33554432",
+                        "glibc.malloc.trim_threshold=67108864",
+                        "glibc.malloc.arena_max=1",
+                        "THP_MEM_ALLOC_ENABLE=1");
+    }
+
+    @Test
+    void aValueTheUserChoseCountsAsSet() {
+        assertThat(
+                        NativeMemorySettings.missing(
+                                "glibc.malloc.hugetlb=0:glibc.malloc.arena_max=4", "0"))
+                .containsExactly(
+                        "glibc.malloc.mmap_threshold=33554432",
+                        "glibc.malloc.trim_threshold=67108864");
+        assertThat(NativeMemorySettings.missing(NativeMemorySettings.GLIBC_TUNABLES, "1"))
+                .isEmpty();
+    }
+
+    @Test
+    void launcherTestBuildsAndReadmeSetTheSameValues() throws IOException {
+        String tunables = NativeMemorySettings.GLIBC_TUNABLES;
+        for (String pom : new String[] {"pom.xml", "consumer/pom.xml"}) {
+            assertThat(Files.readString(ROOT.resolve(pom)))
+                    .as(pom)
+                    .contains("<GLIBC_TUNABLES>" + tunables + "</GLIBC_TUNABLES>")
+                    .contains("<THP_MEM_ALLOC_ENABLE>1</THP_MEM_ALLOC_ENABLE>");
+        }
+        assertThat(Files.readString(ROOT.resolve("README.md")))
+                .contains("GLIBC_TUNABLES=" + tunables);
+        String launcher = Files.readString(ROOT.resolve("keypoints"));
+        for (String setting : tunables.split(":")) {
+            String[] nameValue = setting.split("=");
+            assertThat(launcher).contains("add_tunable " + nameValue[0] + " " + nameValue[1]);
+        }
+        assertThat(launcher).contains("THP_MEM_ALLOC_ENABLE=\"${THP_MEM_ALLOC_ENABLE:-1}\"");
+    }
+}
