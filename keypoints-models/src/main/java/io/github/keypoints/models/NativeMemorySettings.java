@@ -20,10 +20,10 @@ import org.slf4j.LoggerFactory;
  * process starts, so they have to be in the environment of the JVM: the {@code keypoints} launcher
  * and the test builds set them; your own program has to be started with them:
  *
- * <pre>{@code
+ * <pre>
  * export GLIBC_TUNABLES=glibc.malloc.hugetlb=1:glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=67108864:glibc.malloc.arena_max=1
  * export THP_MEM_ALLOC_ENABLE=1
- * }</pre>
+ * </pre>
  *
  * <p>They change speed and memory held, never a value. The detector and the trainer call {@link
  * #warnOnceIfMissing()} when they are built: on Linux, if the environment lacks any of them, one
