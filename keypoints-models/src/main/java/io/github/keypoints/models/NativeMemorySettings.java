@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The engines allocate their big tensors afresh on every pass. With glibc's defaults that memory
  * is handed back to the kernel and faulted in again, pass after pass: on our AMD EPYC machine the
- * MXNet heatmap network's batch-1 pass took 47–77 ms without these settings and 21–24 ms with them
- * (docs/performance.md, "One glibc arena"). glibc reads {@code GLIBC_TUNABLES} once, when the
+ * MXNet heatmap network's batch-1 pass took 47–77 ms without the glibc settings and 21–24 ms with
+ * them (docs/performance.md, "One glibc arena"). glibc reads {@code GLIBC_TUNABLES} once, when the
  * process starts, so they have to be in the environment of the JVM: the {@code keypoints} launcher
  * and the test builds set them; your own program has to be started with them:
  *
@@ -86,7 +86,8 @@ public final class NativeMemorySettings {
      * nothing elsewhere or once it has warned.
      */
     public static void warnOnceIfMissing() {
-        if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
+        if (WARNED.get()
+                || !System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
             return;
         }
         List<String> missing =

@@ -35,6 +35,7 @@ public final class OptimizerStep {
     private final Trainer trainer;
     private final Optimizer optimizer;
     private List<Parameter> trainable;
+    private boolean decided;
     private boolean direct;
     private boolean checked;
 
@@ -76,9 +77,10 @@ public final class OptimizerStep {
      */
     public void apply() {
         long begin = System.nanoTime();
-        if (trainable == null) {
+        if (!decided) {
             trainable = trainableParameters();
             direct = trainable != null;
+            decided = true;
         }
         if (!direct) {
             trainer.step();
