@@ -176,18 +176,17 @@ class HeatmapNet(nn.Module):
 
 
 def soft_argmax(maps, stride, in_w, in_h, beta):
+    # As SoftArgmax.decode: the softmax of each map times one [h*w, 2] grid of cell centres, a
+    # matrix product whose rows are the interleaved x, y. (Multiplying by each coordinate grid and
+    # summing, as this script did before, made two more passes over the maps on both sides.)
     b, n, h, w = maps.shape
-    cols = (torch.arange(w, dtype=torch.float64) + 0.5) * stride - 0.5
-    rows = (torch.arange(h, dtype=torch.float64) + 0.5) * stride - 0.5
-    gx = (cols / in_w).float().repeat(h).reshape(1, 1, h * w)
-    gy = (rows / in_h).float().repeat_interleave(w).reshape(1, 1, h * w)
-    logits = maps.reshape(b, n, h * w)
+    cols = ((torch.arange(w, dtype=torch.float64) + 0.5) * stride - 0.5) / in_w
+    rows = ((torch.arange(h, dtype=torch.float64) + 0.5) * stride - 0.5) / in_h
+    grid = torch.stack([cols.float().repeat(h), rows.float().repeat_interleave(w)], 1)
+    logits = maps.reshape(b * n, h * w)
     if beta != 1.0:
         logits = logits * beta
-    p = torch.softmax(logits, 2)
-    ex = (p * gx).sum(2)
-    ey = (p * gy).sum(2)
-    return torch.stack([ex, ey], 2).reshape(b, 2 * n)
+    return (torch.softmax(logits, 1) @ grid).reshape(b, 2 * n)
 
 
 def build(model, outputs, h, w, cnn, landmarker):

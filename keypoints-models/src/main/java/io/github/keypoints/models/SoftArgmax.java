@@ -1,9 +1,6 @@
 package io.github.keypoints.models;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
 /**
@@ -51,25 +48,26 @@ public final class SoftArgmax {
         long n = s.get(1);
         int h = Math.toIntExact(s.get(2));
         int w = Math.toIntExact(s.get(3));
-        float[] xs = new float[h * w];
-        float[] ys = new float[h * w];
+        // One [h·w, 2] grid of cell centres (x, y per row): the expectation of both coordinates
+        // of every map is then one matrix product, p · grid, whose [B·N, 2] rows are already the
+        // interleaved x, y of the output. Multiplying p by two coordinate grids and summing made
+        // two broadcasts and two reductions over all B·N·h·w cells; on MXNet those reductions
+        // were the slowest operators of the heatmap network (docs/performance-inference.md).
+        float[] grid = new float[2 * h * w];
         for (int row = 0; row < h; row++) {
             float y = (float) (((row + 0.5) * stride - 0.5) / inputHeight);
             for (int col = 0; col < w; col++) {
-                xs[row * w + col] = (float) (((col + 0.5) * stride - 0.5) / inputWidth);
-                ys[row * w + col] = y;
+                int cell = row * w + col;
+                grid[2 * cell] = (float) (((col + 0.5) * stride - 0.5) / inputWidth);
+                grid[2 * cell + 1] = y;
             }
         }
-        NDManager manager = heatmaps.getManager();
-        NDArray logits = heatmaps.reshape(b, n, (long) h * w);
+        NDArray logits = heatmaps.reshape(b * n, (long) h * w);
         if (beta != 1f) {
             logits = logits.mul(beta);
         }
-        NDArray p = logits.softmax(2);
-        NDArray gx = manager.create(xs, new Shape(1, 1, (long) h * w));
-        NDArray gy = manager.create(ys, new Shape(1, 1, (long) h * w));
-        NDArray ex = p.mul(gx).sum(new int[] {2});
-        NDArray ey = p.mul(gy).sum(new int[] {2});
-        return NDArrays.stack(new NDList(ex, ey), 2).reshape(b, 2 * n);
+        NDArray p = logits.softmax(1);
+        NDArray cells = heatmaps.getManager().create(grid, new Shape((long) h * w, 2));
+        return p.matMul(cells).reshape(b, 2 * n);
     }
 }
