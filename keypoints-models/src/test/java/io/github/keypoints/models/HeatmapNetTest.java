@@ -59,6 +59,86 @@ class HeatmapNetTest {
         }
     }
 
+    /**
+     * Values and gradients of a batch of several maps against the expectation and its analytic
+     * gradient in double precision: {@code d out_x / d z_k = beta p_k (x_k - out_x)}. Several batch
+     * items and maps make a mix-up of the interleaved {@code x, y} order or of the rows of the
+     * batch show.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void softArgmaxValuesAndGradientsMatchTheExpectationInDoublePrecision(String engine) {
+        int b = 2;
+        int n = 3;
+        int h = 5;
+        int w = 7;
+        int stride = 2;
+        long inputW = 13;
+        long inputH = 11;
+        float beta = 1.7f;
+        java.util.Random random = new java.util.Random(11);
+        float[] z = new float[b * n * h * w];
+        for (int i = 0; i < z.length; i++) {
+            z[i] = (float) (2 * random.nextGaussian());
+        }
+        float[] g = new float[b * 2 * n];
+        for (int i = 0; i < g.length; i++) {
+            g[i] = (float) random.nextGaussian();
+        }
+        double[] expectedOut = new double[b * 2 * n];
+        double[] expectedGrad = new double[z.length];
+        for (int m = 0; m < b * n; m++) {
+            int base = m * h * w;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int k = 0; k < h * w; k++) {
+                max = Math.max(max, beta * z[base + k]);
+            }
+            double[] p = new double[h * w];
+            double sum = 0;
+            for (int k = 0; k < h * w; k++) {
+                p[k] = Math.exp(beta * z[base + k] - max);
+                sum += p[k];
+            }
+            double ex = 0;
+            double ey = 0;
+            for (int k = 0; k < h * w; k++) {
+                p[k] /= sum;
+                ex += p[k] * (((k % w) + 0.5) * stride - 0.5) / inputW;
+                ey += p[k] * (((k / w) + 0.5) * stride - 0.5) / inputH;
+            }
+            expectedOut[2 * m] = ex;
+            expectedOut[2 * m + 1] = ey;
+            for (int k = 0; k < h * w; k++) {
+                double xk = (((k % w) + 0.5) * stride - 0.5) / inputW;
+                double yk = (((k / w) + 0.5) * stride - 0.5) / inputH;
+                expectedGrad[base + k] =
+                        beta * p[k] * (g[2 * m] * (xk - ex) + g[2 * m + 1] * (yk - ey));
+            }
+        }
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), engine)) {
+            NDArray maps = manager.create(z, new Shape(b, n, h, w));
+            maps.setRequiresGradient(true);
+            float[] out;
+            try (GradientCollector gc = Engine.getEngine(engine).newGradientCollector()) {
+                NDArray decoded = SoftArgmax.decode(maps, stride, inputW, inputH, beta);
+                assertThat(decoded.getShape()).isEqualTo(new Shape(b, 2 * n));
+                out = decoded.toFloatArray();
+                gc.backward(decoded.mul(manager.create(g, new Shape(b, 2 * n))).sum());
+            }
+            float[] grad = maps.getGradient().toFloatArray();
+            for (int i = 0; i < out.length; i++) {
+                assertThat((double) out[i])
+                        .as("output %d", i)
+                        .isCloseTo(expectedOut[i], within(1e-6));
+            }
+            for (int i = 0; i < grad.length; i++) {
+                assertThat((double) grad[i])
+                        .as("gradient %d", i)
+                        .isCloseTo(expectedGrad[i], within(1e-6));
+            }
+        }
+    }
+
     @Test
     void softArgmaxOfAFlatMapIsTheCentreAndOfASpikeIsItsCell() {
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
