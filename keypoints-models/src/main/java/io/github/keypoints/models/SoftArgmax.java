@@ -67,7 +67,10 @@ public final class SoftArgmax {
             logits = logits.mul(beta);
         }
         NDArray p = logits.softmax(1);
-        NDArray cells = heatmaps.getManager().create(grid, new Shape((long) h * w, 2));
+        NDArray cells =
+                heatmaps.getManager()
+                        .create(grid, new Shape((long) h * w, 2))
+                        .toType(heatmaps.getDataType(), false);
         return p.matMul(cells).reshape(b, 2 * n);
     }
 }
