@@ -65,6 +65,8 @@ import java.util.Map;
  */
 public final class HeatmapNet extends AbstractBlock implements KeypointBlock {
 
+    private static final String MXNET = "MXNet";
+
     /** The architecture name in {@link ModelZoo}. */
     public static final String NAME = "heatmap";
 
@@ -232,11 +234,14 @@ public final class HeatmapNet extends AbstractBlock implements KeypointBlock {
     }
 
     /**
-     * Nearest-neighbour 2× up-sampling by broadcasting, differentiable on every engine. A
-     * channels-last input ({@link ChannelsLast#appliesTo}) is broadcast in its memory order, so the
-     * result is channels-last too and the decoder's convolutions keep that layout.
+     * Nearest-neighbour 2× up-sampling, differentiable on every engine (package-private for tests).
+     * On MXNet it is MXNet's own {@code UpSampling} operator, whose backward pass sums each 2×2
+     * block directly, where the broadcast's backward is MXNet's general reduction; elsewhere it is
+     * a broadcast. A channels-last input ({@link ChannelsLast#appliesTo}) is broadcast in its
+     * memory order, so the result is channels-last too and the decoder's convolutions keep that
+     * layout.
      */
-    private NDArray upsample(NDArray x) {
+    NDArray upsample(NDArray x) {
         Shape s = x.getShape();
         long b = s.get(0);
         long c = s.get(1);
@@ -248,6 +253,13 @@ public final class HeatmapNet extends AbstractBlock implements KeypointBlock {
                     .broadcast(b, h, 2, w, 2, c)
                     .reshape(b, 2 * h, 2 * w, c)
                     .transpose(0, 3, 1, 2);
+        }
+        if (MXNET.equals(x.getManager().getEngine().getEngineName())) {
+            PairList<String, Object> up = new PairList<>();
+            up.add("scale", 2);
+            up.add("sample_type", "nearest");
+            up.add("num_args", 1);
+            return x.getManager().invoke("UpSampling", new NDList(x), up).head();
         }
         return x.reshape(b, c, h, 1, w, 1).broadcast(b, c, h, 2, w, 2).reshape(b, c, 2 * h, 2 * w);
     }

@@ -139,6 +139,56 @@ class HeatmapNetTest {
         }
     }
 
+    /** Each engine's up-sampling copies every cell into its 2×2 block and sums the block back. */
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void upsamplingRepeatsEachCellAndSumsItsBlockOfGradients(String engine) {
+        int b = 2;
+        int c = 3;
+        int h = 5;
+        int w = 7;
+        java.util.Random random = new java.util.Random(3);
+        float[] x = new float[b * c * h * w];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) random.nextGaussian();
+        }
+        float[] g = new float[b * c * 4 * h * w];
+        for (int i = 0; i < g.length; i++) {
+            g[i] = (float) random.nextGaussian();
+        }
+        HeatmapNet net = HeatmapNet.builder().setOutputs(4).optBaseChannels(4).build();
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), engine)) {
+            NDArray in = manager.create(x, new Shape(b, c, h, w));
+            // Outside the collector first: on PyTorch the layout decision behind upsample runs
+            // the library's convolution check once, with a collector of its own.
+            NDArray first = net.upsample(in);
+            assertThat(first.getShape()).isEqualTo(new Shape(b, c, 2 * h, 2 * w));
+            float[] up = first.toFloatArray();
+            in.setRequiresGradient(true);
+            try (GradientCollector gc = Engine.getEngine(engine).newGradientCollector()) {
+                NDArray y = net.upsample(in);
+                gc.backward(y.mul(manager.create(g, y.getShape())).sum());
+            }
+            float[] grad = in.getGradient().toFloatArray();
+            for (int plane = 0; plane < b * c; plane++) {
+                for (int r = 0; r < h; r++) {
+                    for (int col = 0; col < w; col++) {
+                        int i = (plane * h + r) * w + col;
+                        double sum = 0;
+                        for (int dr = 0; dr < 2; dr++) {
+                            for (int dc = 0; dc < 2; dc++) {
+                                int o = (plane * 2 * h + 2 * r + dr) * 2 * w + 2 * col + dc;
+                                assertThat(up[o]).isEqualTo(x[i]);
+                                sum += g[o];
+                            }
+                        }
+                        assertThat((double) grad[i]).isCloseTo(sum, within(1e-5));
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void softArgmaxOfAFlatMapIsTheCentreAndOfASpikeIsItsCell() {
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
