@@ -13,11 +13,21 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class HeatmapNetTest {
+
+    /** {@code count} draws from a normal distribution with standard deviation {@code sd}. */
+    private static float[] gaussians(Random random, int count, double sd) {
+        float[] v = new float[count];
+        for (int i = 0; i < count; i++) {
+            v[i] = (float) (sd * random.nextGaussian());
+        }
+        return v;
+    }
 
     /** A Gaussian log-heatmap peaked at a sub-pixel heatmap position (cx, cy). */
     private static float[] gaussianLogits(int h, int w, double cx, double cy, double sigma) {
@@ -76,15 +86,9 @@ class HeatmapNetTest {
         long inputW = 13;
         long inputH = 11;
         float beta = 1.7f;
-        java.util.Random random = new java.util.Random(11);
-        float[] z = new float[b * n * h * w];
-        for (int i = 0; i < z.length; i++) {
-            z[i] = (float) (2 * random.nextGaussian());
-        }
-        float[] g = new float[b * 2 * n];
-        for (int i = 0; i < g.length; i++) {
-            g[i] = (float) random.nextGaussian();
-        }
+        Random random = new Random(11);
+        float[] z = gaussians(random, b * n * h * w, 2);
+        float[] g = gaussians(random, b * 2 * n, 1);
         double[] expectedOut = new double[b * 2 * n];
         double[] expectedGrad = new double[z.length];
         for (int m = 0; m < b * n; m++) {
@@ -147,15 +151,9 @@ class HeatmapNetTest {
         int c = 3;
         int h = 5;
         int w = 7;
-        java.util.Random random = new java.util.Random(3);
-        float[] x = new float[b * c * h * w];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) random.nextGaussian();
-        }
-        float[] g = new float[b * c * 4 * h * w];
-        for (int i = 0; i < g.length; i++) {
-            g[i] = (float) random.nextGaussian();
-        }
+        Random random = new Random(3);
+        float[] x = gaussians(random, b * c * h * w, 1);
+        float[] g = gaussians(random, b * c * 4 * h * w, 1);
         HeatmapNet net = HeatmapNet.builder().setOutputs(4).optBaseChannels(4).build();
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), engine)) {
             NDArray in = manager.create(x, new Shape(b, c, h, w));
