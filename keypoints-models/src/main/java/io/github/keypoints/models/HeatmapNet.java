@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
@@ -19,6 +20,7 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,6 +68,7 @@ import java.util.Map;
 public final class HeatmapNet extends AbstractBlock implements KeypointBlock {
 
     private static final String MXNET = "MXNet";
+    private static final float BN_EPSILON = 1e-5f;
 
     /** The architecture name in {@link ModelZoo}. */
     public static final String NAME = "heatmap";
@@ -78,6 +81,7 @@ public final class HeatmapNet extends AbstractBlock implements KeypointBlock {
     private final float beta;
     private final List<SequentialBlock> encoders = new ArrayList<>();
     private final List<SequentialBlock> decoders = new ArrayList<>();
+    private final Map<SequentialBlock, List<BatchNormFold>> folds = new IdentityHashMap<>();
     private final Conv2d head;
 
     private HeatmapNet(Builder b) {
@@ -93,6 +97,12 @@ public final class HeatmapNet extends AbstractBlock implements KeypointBlock {
         int stopLevel = Integer.numberOfTrailingZeros(outputStride);
         for (int l = depth - 1; l >= stopLevel; l--) {
             decoders.add(addChildBlock("dec" + l, doubleConv(baseChannels << l)));
+        }
+        for (SequentialBlock stage : encoders) {
+            folds.put(stage, folds(stage));
+        }
+        for (SequentialBlock stage : decoders) {
+            folds.put(stage, folds(stage));
         }
         head =
                 addChildBlock(
@@ -151,10 +161,50 @@ public final class HeatmapNet extends AbstractBlock implements KeypointBlock {
                             .setFilters(filters)
                             .optBias(false)
                             .build());
-            s.add(BatchNorm.builder().build());
+            s.add(BatchNorm.builder().optEpsilon(BN_EPSILON).build());
             s.add(Activation.reluBlock());
         }
         return s;
+    }
+
+    /** The (convolution, batch norm) pairs of a {@link #doubleConv} stage, in order. */
+    private static List<BatchNormFold> folds(SequentialBlock stage) {
+        List<Block> blocks = new ArrayList<>(stage.getChildren().values());
+        List<BatchNormFold> pairs = new ArrayList<>();
+        for (int i = 0; i + 1 < blocks.size(); i += 3) {
+            pairs.add(
+                    new BatchNormFold(
+                            (Conv2d) blocks.get(i), (BatchNorm) blocks.get(i + 1), BN_EPSILON));
+        }
+        return Collections.unmodifiableList(pairs);
+    }
+
+    /** How many (convolution, batch norm) pairs hold folded arrays now (for tests). */
+    int foldedPairs() {
+        int n = 0;
+        for (List<BatchNormFold> pairs : folds.values()) {
+            for (BatchNormFold pair : pairs) {
+                n += pair.isFolded() ? 1 : 0;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * One {@link #doubleConv} stage: each convolution and batch norm (folded into one convolution
+     * in frozen inference, {@link BatchNormFold}), then ReLU.
+     */
+    private NDArray stage(
+            SequentialBlock s,
+            ParameterStore ps,
+            NDArray x,
+            boolean training,
+            PairList<String, Object> params) {
+        NDArray y = x;
+        for (BatchNormFold pair : folds.get(s)) {
+            y = Activation.relu(pair.forward(ps, y, training, params));
+        }
+        return y;
     }
 
     /**
@@ -217,14 +267,14 @@ public final class HeatmapNet extends AbstractBlock implements KeypointBlock {
             if (l > 0) {
                 x = pool(x, training);
             }
-            x = encoders.get(l).forward(ps, new NDList(x), training, params).head();
+            x = stage(encoders.get(l), ps, x, training, params);
             skips.add(x);
         }
         for (int i = 0; i < decoders.size(); i++) {
             NDArray skip = skips.get(depth - 1 - i);
             x = crop(upsample(x), skip.getShape());
             x = NDArrays.concat(new NDList(x, skip), 1);
-            x = decoders.get(i).forward(ps, new NDList(x), training, params).head();
+            x = stage(decoders.get(i), ps, x, training, params);
         }
         return head.forward(ps, new NDList(x), training, params).head();
     }

@@ -187,6 +187,87 @@ class HeatmapNetTest {
         }
     }
 
+    /**
+     * Frozen inference folds each batch norm into its convolution and gives the unfolded network's
+     * output; a training pass drops the folded arrays, so parameters trained afterwards are seen.
+     * The batch norms get random statistics, gamma and beta first, so that every term of the fold
+     * counts.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void frozenInferenceFoldsBatchNormAndSeesParametersTrainedOrLoadedAfterwards(String engine)
+            throws Exception {
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), engine)) {
+            HeatmapNet net = HeatmapNet.builder().setOutputs(10).optBaseChannels(4).build();
+            Shape input = new Shape(2, 1, 21, 29);
+            net.initialize(manager, DataType.FLOAT32, input);
+            Random random = new Random(7);
+            randomizeBatchNorms(net, random);
+            NDArray x = manager.create(gaussians(random, (int) input.size(), 1), input);
+            ParameterStore ps = new ParameterStore(manager, false);
+            float[] unfolded = net.forward(ps, new NDList(x), false).head().toFloatArray();
+            assertThat(net.foldedPairs()).isZero();
+            net.freezeParameters(true);
+            float[] folded = net.forward(ps, new NDList(x), false).head().toFloatArray();
+            assertThat(net.foldedPairs()).isEqualTo(14);
+            assertThat(folded).containsExactly(unfolded, within(1e-5f));
+
+            // Unfreezing every parameter would ask for the running statistics' gradients too,
+            // which PyTorch's batch norm refuses.
+            net.freezeParameters(
+                    false,
+                    p ->
+                            p.getType() != ai.djl.nn.Parameter.Type.RUNNING_MEAN
+                                    && p.getType() != ai.djl.nn.Parameter.Type.RUNNING_VAR);
+            try (GradientCollector gc = Engine.getEngine(engine).newGradientCollector()) {
+                gc.backward(net.forward(ps, new NDList(x), true).head().sum());
+            }
+            assertThat(net.foldedPairs()).isZero();
+            randomizeBatchNorms(net, random);
+            float[] retrained = net.forward(ps, new NDList(x), false).head().toFloatArray();
+            net.freezeParameters(true);
+            float[] refolded = net.forward(ps, new NDList(x), false).head().toFloatArray();
+            assertThat(refolded).containsExactly(retrained, within(1e-5f));
+            assertThat(retrained).isNotEqualTo(unfolded);
+
+            // Loading parameters gives new arrays, which the frozen network folds afresh.
+            HeatmapNet other = HeatmapNet.builder().setOutputs(10).optBaseChannels(4).build();
+            other.initialize(manager, DataType.FLOAT32, input);
+            randomizeBatchNorms(other, random);
+            float[] expected = other.forward(ps, new NDList(x), false).head().toFloatArray();
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            other.saveParameters(new java.io.DataOutputStream(bytes));
+            net.loadParameters(
+                    manager,
+                    new java.io.DataInputStream(
+                            new java.io.ByteArrayInputStream(bytes.toByteArray())));
+            net.freezeParameters(true);
+            // A new store, as each prediction makes: a store keeps the arrays it first handed out.
+            ParameterStore fresh = new ParameterStore(manager, false);
+            float[] loaded = net.forward(fresh, new NDList(x), false).head().toFloatArray();
+            assertThat(net.foldedPairs()).isEqualTo(14);
+            assertThat(loaded).containsExactly(expected, within(1e-5f));
+        }
+    }
+
+    /** Gives every batch norm random gamma, beta and running statistics, in place. */
+    private static void randomizeBatchNorms(HeatmapNet net, Random random) {
+        for (ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : net.getParameters()) {
+            String name = p.getKey();
+            NDArray a = p.getValue().getArray();
+            int n = (int) a.size();
+            float[] v = gaussians(random, n, 0.5);
+            if (name.endsWith("gamma") || name.endsWith("runningVar")) {
+                for (int i = 0; i < n; i++) {
+                    v[i] = 0.5f + Math.abs(v[i]);
+                }
+            } else if (!name.endsWith("beta") && !name.endsWith("runningMean")) {
+                continue;
+            }
+            a.set(java.nio.FloatBuffer.wrap(v));
+        }
+    }
+
     @Test
     void softArgmaxOfAFlatMapIsTheCentreAndOfASpikeIsItsCell() {
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
