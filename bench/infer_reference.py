@@ -29,6 +29,7 @@ import torch.nn as nn
 from bench_timing import median_ms, median_ms_faults
 from layout import channels_last
 import torch.nn.functional as F
+from torch.nn.utils.fusion import fuse_conv_bn_eval
 
 
 def nose_tip(outputs, h, w):
@@ -154,6 +155,14 @@ class HeatmapNet(nn.Module):
             cin = base << level
         self.head = nn.Conv2d(cin, outputs // 2, 1)
 
+    def fold_batch_norm(self):
+        """As the library's frozen HeatmapNet (BatchNormFold): each convolution and the batch norm
+        after it become one convolution, for inference. Call in eval() mode, after the weights."""
+        for stage in list(self.enc) + list(self.dec):
+            for i in (0, 3):
+                stage[i] = fuse_conv_bn_eval(stage[i], stage[i + 1])
+                stage[i + 1] = nn.Identity()
+
     @staticmethod
     def upsample(x):
         b, c, h, w = x.shape
@@ -246,6 +255,8 @@ def load_dump(net, base):
             value.copy_(flat[offset:offset + n].reshape(shape))
             offset += n
     x = flat[offset:].reshape(manifest["input_shape"]).clone()
+    if hasattr(net, "fold_batch_norm"):
+        net.fold_batch_norm()
     with torch.no_grad():
         return net(x).reshape(-1).tolist()
 
@@ -290,6 +301,8 @@ def main():
         check = None
         if args.check_dir:
             check = load_dump(net, "%s/%s_%s" % (args.check_dir, model, size))
+        elif hasattr(net, "fold_batch_norm"):
+            net.fold_batch_norm()
         x1 = torch.rand(1, 1, h, w) - 0.5
         x32 = torch.rand(32, 1, h, w) - 0.5
         with torch.no_grad():
