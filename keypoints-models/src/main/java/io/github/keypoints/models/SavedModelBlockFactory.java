@@ -52,7 +52,9 @@ public final class SavedModelBlockFactory implements BlockFactory {
         KeypointBlock block = KeypointModel.readBlock(spec, params, model);
         ConvolutionCheck.verify(model.getNDManager().getEngine().getEngineName(), block);
         // Loaded for inference, as DJL loads TorchScript models: frozen, so no forward pass can
-        // record an autograd graph. Unfreeze (freezeParameters(false)) to fine-tune.
+        // record an autograd graph. To fine-tune, unfreeze all but batch norm's running statistics
+        // (freezeParameters(false, p -> p.getType() != Parameter.Type.RUNNING_MEAN && ...)):
+        // PyTorch's batch norm refuses running statistics that ask for a gradient.
         block.freezeParameters(true);
         return block;
     }
