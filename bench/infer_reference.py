@@ -234,7 +234,8 @@ def build(model, outputs, h, w, cnn, landmarker):
 
 
 def load_dump(net, base):
-    # Java's parameter order is the module order here; num_batches_tracked has no Java twin.
+    # Loads the Java weights into net and returns the input they were checked on. Java's
+    # parameter order is the module order here; num_batches_tracked has no Java twin.
     with open(base + ".json") as f:
         manifest = json.load(f)
     with open(base + ".bin", "rb") as f:
@@ -254,11 +255,7 @@ def load_dump(net, base):
             n = value.numel()
             value.copy_(flat[offset:offset + n].reshape(shape))
             offset += n
-    x = flat[offset:].reshape(manifest["input_shape"]).clone()
-    if hasattr(net, "fold_batch_norm"):
-        net.fold_batch_norm()
-    with torch.no_grad():
-        return net(x).reshape(-1).tolist()
+    return flat[offset:].reshape(manifest["input_shape"]).clone()
 
 
 
@@ -298,11 +295,16 @@ def main():
         net = build(model, outputs, h, w, args.landmark_cnn, args.landmarker)
         net.eval()
         params = sum(p.numel() for p in net.parameters() if p.requires_grad)
-        check = None
+        check_input = None
         if args.check_dir:
-            check = load_dump(net, "%s/%s_%s" % (args.check_dir, model, size))
-        elif hasattr(net, "fold_batch_norm"):
+            check_input = load_dump(net, "%s/%s_%s" % (args.check_dir, model, size))
+        # After the weights, as the library folds its frozen heatmap networks (BatchNormFold).
+        if hasattr(net, "fold_batch_norm"):
             net.fold_batch_norm()
+        check = None
+        if check_input is not None:
+            with torch.no_grad():
+                check = net(check_input).reshape(-1).tolist()
         x1 = torch.rand(1, 1, h, w) - 0.5
         x32 = torch.rand(32, 1, h, w) - 0.5
         with torch.no_grad():
