@@ -12,12 +12,14 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import java.util.List;
 import java.util.Map;
 
 /**
  * torchvision's {@code BasicBlock}: two 3×3 convolutions without bias, each with BatchNorm, a ReLU
  * between them, and a residual connection through a 1×1 strided convolution + BatchNorm when the
- * shape changes; ReLU after the sum.
+ * shape changes; ReLU after the sum. Each convolution and its batch norm run as one folded
+ * convolution in frozen inference ({@link BatchNormFold}).
  */
 final class BasicBlock extends AbstractBlock {
 
@@ -27,6 +29,9 @@ final class BasicBlock extends AbstractBlock {
     private final BatchNorm bn2;
     private final Conv2d downConv;
     private final BatchNorm downBn;
+    private final BatchNormFold fold1;
+    private final BatchNormFold fold2;
+    private final BatchNormFold downFold;
 
     BasicBlock(int inChannels, int outChannels, int stride) {
         Shape s = new Shape(stride, stride);
@@ -41,6 +46,14 @@ final class BasicBlock extends AbstractBlock {
             downConv = null;
             downBn = null;
         }
+        fold1 = new BatchNormFold(conv1, bn1);
+        fold2 = new BatchNormFold(conv2, bn2);
+        downFold = downConv == null ? null : new BatchNormFold(downConv, downBn);
+    }
+
+    /** The (convolution, batch norm) pairs, in the order they run. */
+    List<BatchNormFold> batchNormFolds() {
+        return downFold == null ? List.of(fold1, fold2) : List.of(fold1, fold2, downFold);
     }
 
     static Conv2d conv(int filters, int kernel, Shape stride, int pad) {
@@ -70,16 +83,10 @@ final class BasicBlock extends AbstractBlock {
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDList x = conv1.forward(ps, inputs, training, params);
-        x = bn1.forward(ps, x, training, params);
-        x = Activation.relu(x);
-        x = conv2.forward(ps, x, training, params);
-        NDArray main = bn2.forward(ps, x, training, params).head();
-        NDArray shortcut = inputs.head();
-        if (downConv != null) {
-            NDList d = downConv.forward(ps, inputs, training, params);
-            shortcut = downBn.forward(ps, d, training, params).head();
-        }
+        NDArray in = inputs.head();
+        NDArray x = Activation.relu(fold1.forward(ps, in, training, params));
+        NDArray main = fold2.forward(ps, x, training, params);
+        NDArray shortcut = downFold == null ? in : downFold.forward(ps, in, training, params);
         return new NDList(Activation.relu(main.add(shortcut)));
     }
 

@@ -3,11 +3,15 @@ package io.github.keypoints.models;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 
 /**
  * A bias-free convolution followed by batch norm, run in inference as one convolution whose weights
@@ -22,6 +26,9 @@ import ai.djl.util.PairList;
  * training and unfrozen inference run the two blocks as before.
  */
 final class BatchNormFold {
+
+    /** DJL's batch norm epsilon unless a builder sets another ({@code BatchNorm.builder()}). */
+    static final float DEFAULT_EPSILON = 1e-5f;
 
     private final Conv2d conv;
     private final BatchNorm norm;
@@ -77,6 +84,43 @@ final class BatchNormFold {
     }
 
     /**
+     * Pairs a convolution with the batch norm that follows it, built with DJL's default epsilon.
+     *
+     * @param conv a convolution without bias
+     * @param norm the batch norm on its output, with gamma and beta, epsilon {@value
+     *     #DEFAULT_EPSILON}
+     */
+    BatchNormFold(Conv2d conv, BatchNorm norm) {
+        this(conv, norm, DEFAULT_EPSILON);
+    }
+
+    /**
+     * The pairs in a chain of blocks: every bias-free convolution directly followed by a batch norm
+     * with gamma and beta, all built with {@code epsilon}. Entry {@code i} is the pair that starts
+     * at {@code blocks.get(i)}, or {@code null}.
+     *
+     * @param blocks the blocks in the order they run
+     * @param epsilon the batch norms' epsilon
+     * @return one entry per block, unmodifiable
+     */
+    static List<BatchNormFold> chain(List<Block> blocks, float epsilon) {
+        List<BatchNormFold> pairs = new ArrayList<>(blocks.size());
+        for (int i = 0; i < blocks.size(); i++) {
+            BatchNormFold pair = null;
+            if (i + 1 < blocks.size()
+                    && blocks.get(i) instanceof Conv2d conv
+                    && !conv.isIncludeBias()
+                    && blocks.get(i + 1) instanceof BatchNorm norm
+                    && norm.getParameters().get("gamma") != null
+                    && norm.getParameters().get("beta") != null) {
+                pair = new BatchNormFold(conv, norm, epsilon);
+            }
+            pairs.add(pair);
+        }
+        return Collections.unmodifiableList(pairs);
+    }
+
+    /**
      * The convolution and batch norm of {@code x}: folded when not training and frozen, else the
      * two blocks.
      *
@@ -126,6 +170,17 @@ final class BatchNormFold {
         return folded != null;
     }
 
+    /** The convolution's weight (for tests). */
+    Parameter convolutionWeight() {
+        return weight;
+    }
+
+    /** The folded weight, or {@code null} when none is held (for tests). */
+    NDArray foldedWeight() {
+        Folded f = folded;
+        return f == null ? null : f.weight();
+    }
+
     private synchronized Folded fold(NDArray[] from) {
         Folded f = folded;
         if (f != null && f.isFrom(from)) {
@@ -149,8 +204,11 @@ final class BatchNormFold {
         return f;
     }
 
-    /** Frees the folded arrays, if any (they belong to the parameters' manager until then). */
-    private synchronized void drop() {
+    /**
+     * Frees the folded arrays, if any (they belong to the parameters' manager until then): for a
+     * network whose training passes do not run through {@link #forward}, before such a pass.
+     */
+    synchronized void drop() {
         Folded f = folded;
         if (f != null) {
             folded = null;

@@ -5,11 +5,15 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.io.DataInputStream;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 
 /**
  * A {@link SequentialBlock} that runs channels-last on PyTorch when {@link ChannelsLast} says so
@@ -18,8 +22,14 @@ import java.io.IOException;
  * batch norm, ReLU and pooling keep the layout, so every convolution of the stack sees a
  * channels-last input; flattening copies back into the logical order. The stack regressors ({@link
  * ConvRegressor}, {@link LandmarkCnn}) extend it.
+ *
+ * <p>On every engine a bias-free convolution directly followed by a batch norm runs as one folded
+ * convolution in frozen inference ({@link BatchNormFold}, as in {@link LandmarkCnn}).
  */
 abstract class ChannelsLastSequentialBlock extends SequentialBlock {
+
+    /** Per child, the fold that starts at it or {@code null}; built on the first forward pass. */
+    private volatile List<BatchNormFold> folds;
 
     /** {@inheritDoc} On PyTorch the input is first laid out channels-last. */
     @Override
@@ -29,7 +39,61 @@ abstract class ChannelsLastSequentialBlock extends SequentialBlock {
             boolean training,
             PairList<String, Object> params) {
         return ChannelsLast.forward(
-                this, inputs, in -> super.forwardInternal(parameterStore, in, training, params));
+                this, inputs, in -> layers(parameterStore, in, training, params));
+    }
+
+    /** The children in order, each (convolution, batch norm) pair through its fold. */
+    private NDList layers(
+            ParameterStore parameterStore,
+            NDList inputs,
+            boolean training,
+            PairList<String, Object> params) {
+        List<Block> children = getChildren().values();
+        List<BatchNormFold> pairs = folds(children);
+        if (training || isReturnIntermediate() || pairs.stream().allMatch(Objects::isNull)) {
+            // Training may change the parameters in place: folded arrays would be stale.
+            dropFolds();
+            return super.forwardInternal(parameterStore, inputs, training, params);
+        }
+        NDList current = inputs;
+        for (int i = 0; i < children.size(); i++) {
+            BatchNormFold pair = pairs.get(i);
+            if (pair != null) {
+                current = new NDList(pair.forward(parameterStore, current.head(), false, null));
+                i++; // the batch norm ran inside the fold
+            } else {
+                current = children.get(i).forward(parameterStore, current, false);
+            }
+        }
+        return current;
+    }
+
+    private List<BatchNormFold> folds(List<Block> children) {
+        List<BatchNormFold> f = folds;
+        if (f == null || f.size() != children.size()) {
+            f = BatchNormFold.chain(children, BatchNormFold.DEFAULT_EPSILON);
+            folds = f;
+        }
+        return f;
+    }
+
+    private void dropFolds() {
+        for (BatchNormFold pair : folds(getChildren().values())) {
+            if (pair != null) {
+                pair.drop();
+            }
+        }
+    }
+
+    /** The (convolution, batch norm) pairs, in the order they run (for tests). */
+    List<BatchNormFold> batchNormFolds() {
+        List<BatchNormFold> all = new ArrayList<>();
+        for (BatchNormFold pair : folds(getChildren().values())) {
+            if (pair != null) {
+                all.add(pair);
+            }
+        }
+        return all;
     }
 
     /**
@@ -42,6 +106,7 @@ abstract class ChannelsLastSequentialBlock extends SequentialBlock {
             NDList data,
             NDList labels,
             PairList<String, Object> params) {
+        dropFolds();
         return ChannelsLast.forward(
                 this, data, in -> super.forwardInternal(parameterStore, in, labels, params));
     }

@@ -10,7 +10,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
-import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
@@ -60,6 +59,11 @@ import java.util.Map;
  * <p>On PyTorch it prefers channels-last above oneDNN's {@code SSE41} level and runs in the layout
  * whose convolutions {@link ConvolutionCheck} found right ({@link ChannelsLast}): channels-last,
  * the input and the weights are laid out so, and the up-sampling keeps the layout.
+ *
+ * <p>In frozen inference (not training, parameters frozen, as the library's inference paths leave
+ * them) each convolution and the batch norm after it run as one convolution with folded weights and
+ * a bias, computed once per set of parameter arrays; the output is the unfolded network's up to
+ * float rounding, and parameter names and saved models do not change.
  *
  * <pre>{@code
  * HeatmapNet net = HeatmapNet.builder().setOutputs(116).optBaseChannels(16).build();
@@ -169,25 +173,26 @@ public final class HeatmapNet extends AbstractBlock implements KeypointBlock {
 
     /** The (convolution, batch norm) pairs of a {@link #doubleConv} stage, in order. */
     private static List<BatchNormFold> folds(SequentialBlock stage) {
-        List<Block> blocks = new ArrayList<>(stage.getChildren().values());
         List<BatchNormFold> pairs = new ArrayList<>();
-        for (int i = 0; i + 1 < blocks.size(); i += 3) {
-            pairs.add(
-                    new BatchNormFold(
-                            (Conv2d) blocks.get(i), (BatchNorm) blocks.get(i + 1), BN_EPSILON));
+        for (BatchNormFold pair :
+                BatchNormFold.chain(new ArrayList<>(stage.getChildren().values()), BN_EPSILON)) {
+            if (pair != null) {
+                pairs.add(pair);
+            }
         }
         return Collections.unmodifiableList(pairs);
     }
 
-    /** How many (convolution, batch norm) pairs hold folded arrays now (for tests). */
-    int foldedPairs() {
-        int n = 0;
-        for (List<BatchNormFold> pairs : folds.values()) {
-            for (BatchNormFold pair : pairs) {
-                n += pair.isFolded() ? 1 : 0;
-            }
+    /** The (convolution, batch norm) pairs, in the order they run (for tests). */
+    List<BatchNormFold> batchNormFolds() {
+        List<BatchNormFold> all = new ArrayList<>();
+        for (SequentialBlock stage : encoders) {
+            all.addAll(folds.get(stage));
         }
-        return n;
+        for (SequentialBlock stage : decoders) {
+            all.addAll(folds.get(stage));
+        }
+        return Collections.unmodifiableList(all);
     }
 
     /**

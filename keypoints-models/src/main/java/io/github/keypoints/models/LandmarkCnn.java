@@ -38,6 +38,11 @@ import java.util.Map;
  * and runs in the layout whose convolutions {@link ConvolutionCheck} found right ({@link
  * ChannelsLast}).
  *
+ * <p>In frozen inference (not training, parameters frozen, as the library's inference paths leave
+ * them) each convolution and the batch norm after it run as one convolution with folded weights and
+ * a bias, computed once per set of parameter arrays; the output is the unfolded network's up to
+ * float rounding, and parameter names and saved models do not change.
+ *
  * <pre>{@code
  * LandmarkCnn net = LandmarkCnn.builder().setOutputs(136).optConvsPerStage(2).build();
  * }</pre>

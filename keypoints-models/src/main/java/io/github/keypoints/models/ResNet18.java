@@ -61,6 +61,11 @@ import java.util.Map;
  * shortcut on the project's AMD EPYC at {@code AVX512_CORE}), it runs in the default layout ({@link
  * ConvolutionCheck}). Outputs and saved parameters are those of the default layout.
  *
+ * <p>In frozen inference (not training, parameters frozen, as the library's inference paths leave
+ * them) each convolution and the batch norm after it run as one convolution with folded weights and
+ * a bias, computed once per set of parameter arrays; the output is the unfolded network's up to
+ * float rounding, and parameter names and saved models do not change.
+ *
  * <pre>{@code
  * ResNet18 net = ResNet18.builder().setOutputs(136).optInputChannels(1).build();
  * }</pre>
@@ -76,6 +81,7 @@ public final class ResNet18 extends AbstractBlock implements KeypointBlock {
     private final int inputChannels;
     private final Conv2d conv1;
     private final BatchNorm bn1;
+    private final BatchNormFold stem;
     private final List<BasicBlock> blocks = new ArrayList<>();
     private final Linear fc;
 
@@ -84,6 +90,7 @@ public final class ResNet18 extends AbstractBlock implements KeypointBlock {
         this.inputChannels = b.inputChannels;
         conv1 = addChildBlock("conv1", BasicBlock.conv(64, 7, new Shape(2, 2), 3));
         bn1 = addChildBlock("bn1", BatchNorm.builder().build());
+        stem = new BatchNormFold(conv1, bn1);
         int in = 64;
         for (int stage = 0; stage < WIDTHS.length; stage++) {
             for (int i = 0; i < 2; i++) {
@@ -179,14 +186,23 @@ public final class ResNet18 extends AbstractBlock implements KeypointBlock {
     /** The layers on the input as it comes, without the layout step (package-private for tests). */
     NDList layers(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDList x = conv1.forward(ps, inputs, training, params);
-        x = Activation.relu(bn1.forward(ps, x, training, params));
-        x = new NDList(maxPool(x.head(), training));
+        NDArray stemOut = Activation.relu(stem.forward(ps, inputs.head(), training, params));
+        NDList x = new NDList(maxPool(stemOut, training));
         for (BasicBlock block : blocks) {
             x = block.forward(ps, x, training, params);
         }
         NDArray pooled = Blocks.batchFlatten(Pool.globalAvgPool2d(x.head()));
         return fc.forward(ps, new NDList(pooled), training, params);
+    }
+
+    /** The (convolution, batch norm) pairs, in the order they run (for tests). */
+    List<BatchNormFold> batchNormFolds() {
+        List<BatchNormFold> all = new ArrayList<>();
+        all.add(stem);
+        for (BasicBlock block : blocks) {
+            all.addAll(block.batchNormFolds());
+        }
+        return Collections.unmodifiableList(all);
     }
 
     private static NDArray maxPool(NDArray x, boolean training) {
