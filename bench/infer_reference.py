@@ -126,6 +126,27 @@ class ResNet18(nn.Module):
         return self.fc(x)
 
 
+def fold_batch_norm(net):
+    """As the library's frozen networks (BatchNormFold): each bias-free convolution and the batch
+    norm right after it become one convolution, for inference: the pairs in a Sequential, and a
+    block's conv1/bn1 and conv2/bn2 (ResNet-18's stem and BasicBlocks). Call in eval() mode, after
+    the weights. A network without batch norm is left as it is."""
+    def foldable(conv, bn):
+        return (isinstance(conv, nn.Conv2d) and conv.bias is None
+                and isinstance(bn, nn.BatchNorm2d))
+    for module in list(net.modules()):
+        if isinstance(module, nn.Sequential):
+            for i in range(len(module) - 1):
+                if foldable(module[i], module[i + 1]):
+                    module[i] = fuse_conv_bn_eval(module[i], module[i + 1])
+                    module[i + 1] = nn.Identity()
+        for conv, bn in (("conv1", "bn1"), ("conv2", "bn2")):
+            if foldable(getattr(module, conv, None), getattr(module, bn, None)):
+                setattr(module, conv, fuse_conv_bn_eval(getattr(module, conv), getattr(module, bn)))
+                setattr(module, bn, nn.Identity())
+    return net
+
+
 def double_conv(cin, cout):
     layers = []
     for i in range(2):
@@ -154,14 +175,6 @@ class HeatmapNet(nn.Module):
             self.dec.append(double_conv(cin + (base << level), base << level))
             cin = base << level
         self.head = nn.Conv2d(cin, outputs // 2, 1)
-
-    def fold_batch_norm(self):
-        """As the library's frozen HeatmapNet (BatchNormFold): each convolution and the batch norm
-        after it become one convolution, for inference. Call in eval() mode, after the weights."""
-        for stage in list(self.enc) + list(self.dec):
-            for i in (0, 3):
-                stage[i] = fuse_conv_bn_eval(stage[i], stage[i + 1])
-                stage[i + 1] = nn.Identity()
 
     @staticmethod
     def upsample(x):
@@ -298,9 +311,9 @@ def main():
         check_input = None
         if args.check_dir:
             check_input = load_dump(net, "%s/%s_%s" % (args.check_dir, model, size))
-        # After the weights, as the library folds its frozen heatmap networks (BatchNormFold).
-        if hasattr(net, "fold_batch_norm"):
-            net.fold_batch_norm()
+        # After the weights, as the library folds its frozen networks' batch norms
+        # (BatchNormFold): the heatmap networks, ResNet-18 and landmark-cnn.
+        fold_batch_norm(net)
         check = None
         if check_input is not None:
             with torch.no_grad():
