@@ -2,6 +2,7 @@ package io.github.keypoints.models;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.LambdaBlock;
@@ -119,8 +120,12 @@ final class MaxPooling {
     private static NDArray slidingMax(NDArray a, int axis, int kernel, int stride, long n) {
         NDArray result = null;
         for (int offset = 0; offset < kernel; offset++) {
-            String range = offset + ":" + (offset + (n - 1) * stride + 1) + ":" + stride;
-            NDArray slice = a.get(axis == 3 ? ":, :, :, " + range : ":, :, " + range);
+            // Built, not parsed: DJL parses an index string with regular expressions on every call.
+            NDIndex index =
+                    new NDIndex()
+                            .addAllDim(axis)
+                            .addSliceDim(offset, offset + (n - 1) * stride + 1, stride);
+            NDArray slice = a.get(index);
             if (result == null) {
                 result = slice;
             } else {
