@@ -59,7 +59,8 @@ import picocli.CommandLine.Spec;
                     + " follows every epoch (not in epoch_ms).",
             "ratio = java epoch_ms / python epoch_ms (below 1: Java faster; goal <= 0.9).",
             "Installs Debian's python3-torch and python3-opencv with apt-get if their import"
-                    + " fails, and libopenblas0-pthread if its OpenBLAS is missing."
+                    + " fails, and Debian's OpenMP build of OpenBLAS"
+                    + " (libopenblas0-openmp), which the Python side runs on, if it is missing."
         })
 public final class BenchEpochCommand implements Callable<Integer> {
 

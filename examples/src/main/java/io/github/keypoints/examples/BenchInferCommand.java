@@ -62,7 +62,8 @@ import picocli.CommandLine.Spec;
                     + " computed by a partly wrong kernel (seen: 4.9e-6) lands there, float noise"
                     + " (measured up to 3.3e-7) does not.",
             "Installs Debian's python3-torch with apt-get if 'import torch' fails, and"
-                    + " libopenblas0-pthread if its OpenBLAS is missing."
+                    + " Debian's OpenMP build of OpenBLAS"
+                    + " (libopenblas0-openmp), which the Python side runs on, if it is missing."
         })
 public final class BenchInferCommand implements Callable<Integer> {
 

@@ -53,7 +53,8 @@ import picocli.CommandLine.Spec;
             "Page faults per step (java_faults_per_step, python_faults_per_step): each process's"
                     + " minor page faults during the timed steps, per step.",
             "Installs Debian's python3-torch with apt-get if 'import torch' fails, and"
-                    + " libopenblas0-pthread if its OpenBLAS is missing."
+                    + " Debian's OpenMP build of OpenBLAS"
+                    + " (libopenblas0-openmp), which the Python side runs on, if it is missing."
         })
 public final class BenchTrainCommand implements Callable<Integer> {
 

@@ -19,10 +19,21 @@ import java.util.Map;
 final class PythonTorchReference {
 
     /**
-     * The BLAS that Debian's python3-torch picks up once {@code libopenblas0-pthread} is installed;
-     * without it torch runs on the netlib reference BLAS, about 9 times slower.
+     * Debian's OpenBLAS built on OpenMP ({@code libopenblas0-openmp}), which the script loads
+     * through {@code LD_LIBRARY_PATH}: without an OpenBLAS, torch runs on the netlib reference BLAS
+     * (about 9 times slower), and with the pthreads build, Debian's default once installed, its own
+     * threads compete with torch's OpenMP threads for the cores; on the project's 2-core AMD EPYC
+     * that made batch-1 passes of the networks with large fully connected layers 1.4–2× slower and
+     * spread 1.3–12 ms between runs of the same network ({@code bench/blas_variants.py},
+     * docs/performance-inference.md).
      */
-    static final Path OPENBLAS = Path.of("/usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3");
+    static final Path OPENBLAS_DIR = Path.of("/usr/lib/x86_64-linux-gnu/openblas-openmp");
+
+    /** The BLAS library in {@link #OPENBLAS_DIR}. */
+    static final Path OPENBLAS = OPENBLAS_DIR.resolve("libblas.so.3");
+
+    /** The Debian package that provides {@link #OPENBLAS}. */
+    static final String OPENBLAS_PACKAGE = "libopenblas0-openmp";
 
     private final String python;
     private final Path script;
@@ -46,8 +57,8 @@ final class PythonTorchReference {
     }
 
     /**
-     * Installs {@code python3-torch} when {@code import torch} fails and {@code
-     * libopenblas0-pthread} when {@link #OPENBLAS} is missing, with {@code apt-get update} first.
+     * Installs {@code python3-torch} when {@code import torch} fails and {@value #OPENBLAS_PACKAGE}
+     * when {@link #OPENBLAS} is missing, with {@code apt-get update} first.
      *
      * @throws IOException if an installation fails, naming the package
      * @throws InterruptedException if interrupted while waiting for a process
@@ -88,9 +99,10 @@ final class PythonTorchReference {
             System.err.println(
                     "bench: "
                             + OPENBLAS
-                            + " is missing, torch would run on the slow reference BLAS;"
-                            + " installing libopenblas0-pthread");
-            missing.add("libopenblas0-pthread");
+                            + " is missing, torch would run on the slow reference BLAS"
+                            + " or on threads of its own; installing "
+                            + OPENBLAS_PACKAGE);
+            missing.add(OPENBLAS_PACKAGE);
         }
         if (missing.isEmpty()) {
             return;
@@ -106,11 +118,12 @@ final class PythonTorchReference {
 
     /**
      * Runs the script with {@code threads} CPU threads ({@code OMP_NUM_THREADS} and {@code
-     * OPENBLAS_NUM_THREADS} set too) and parses the last line of its standard output. The script
-     * runs without {@code ONEDNN_MAX_CPU_ISA} and {@code DNNL_MAX_CPU_ISA}: the Java side's cap
-     * works around libtorch 2.7.1's wrong kernels on some CPUs, while Debian's torch (oneDNN 2.6)
-     * computes right at its own default level there ({@code bench/conv_check.py}), which is how a
-     * Python user runs it.
+     * OPENBLAS_NUM_THREADS} set too), on the OpenMP OpenBLAS ({@link #OPENBLAS_DIR} first in {@code
+     * LD_LIBRARY_PATH}), and parses the last line of its standard output. The script runs without
+     * {@code ONEDNN_MAX_CPU_ISA} and {@code DNNL_MAX_CPU_ISA}: the Java side's cap works around
+     * libtorch 2.7.1's wrong kernels on some CPUs, while Debian's torch (oneDNN 2.6) computes right
+     * at its own default level there ({@code bench/conv_check.py}), which is how a Python user runs
+     * it.
      *
      * @param threads the thread count
      * @param args the script's arguments
@@ -135,7 +148,9 @@ final class PythonTorchReference {
                                     "OPENBLAS_NUM_THREADS",
                                     n,
                                     "MKL_NUM_THREADS",
-                                    n));
+                                    n,
+                                    "LD_LIBRARY_PATH",
+                                    libraryPath()));
             String text = Files.readString(outFile, StandardCharsets.UTF_8).trim();
             if (rc != 0 || text.isEmpty()) {
                 throw new IOException(
@@ -151,6 +166,14 @@ final class PythonTorchReference {
         } finally {
             Files.deleteIfExists(outFile);
         }
+    }
+
+    /** {@link #OPENBLAS_DIR}, then the caller's {@code LD_LIBRARY_PATH}, if any. */
+    private static String libraryPath() {
+        String inherited = System.getenv("LD_LIBRARY_PATH");
+        return inherited == null || inherited.isBlank()
+                ? OPENBLAS_DIR.toString()
+                : OPENBLAS_DIR + ":" + inherited;
     }
 
     private static Path find(String relative) {
