@@ -4,12 +4,15 @@ python3-torch gets by default once libopenblas0-pthread is installed) and the Op
 (libopenblas0-openmp), which shares torch's OpenMP threads instead of starting its own.
 
     python3 bench/blas_variants.py [--runs 4] [--threads 2] [CASE ...]
+    python3 bench/blas_variants.py --train [--runs 4] [--threads 2]
 
 Each run is a fresh `infer_reference.py` process (CASE as there, MODEL:WxH:OUTPUTS; default the
 nose-tip, landmark-cnn and 224x224 ResNet-18 cases), the variants alternating, with the launcher's
 glibc and huge-page settings (as `./keypoints bench infer` gives its Python side) unless they are
 set already. Prints per run and variant each case's median ms at batch 1 and images/s at batch 32,
-and the BLAS library the process loaded. Needs both packages:
+and the BLAS library the process loaded. With --train each run is `train_step.py` instead (the
+training step of `keypoints bench train`, imm58 and nose-tip), printing each case's median step
+and its phases. Needs both packages:
 `apt-get install -y libopenblas0-pthread libopenblas0-openmp`.
 """
 import argparse
@@ -29,6 +32,7 @@ def main():
     ap.add_argument("--runs", type=int, default=4)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--python", default="/usr/bin/python3")
+    ap.add_argument("--train", action="store_true")
     ap.add_argument("cases", nargs="*",
                     default=["nose-tip:80x60:2", "landmark-cnn:64x64:136",
                              "resnet18:224x224:136"])
@@ -45,10 +49,20 @@ def main():
                        LD_LIBRARY_PATH="%s/openblas-%s" % (LIB, variant))
             env.setdefault("GLIBC_TUNABLES", LAUNCHER_TUNABLES)
             env.setdefault("THP_MEM_ALLOC_ENABLE", "1")
-            out = subprocess.run([args.python, os.path.join(here, "infer_reference.py"),
-                                  "--threads", n, "--reps", "30", "--reps32", "3"] + args.cases,
-                                 env=env, check=True, capture_output=True, text=True).stdout
+            if args.train:
+                cmd = [args.python, os.path.join(here, "train_step.py"), n, "imm58,nose-tip"]
+            else:
+                cmd = [args.python, os.path.join(here, "infer_reference.py"), "--threads", n,
+                       "--reps", "30", "--reps32", "3"] + args.cases
+            out = subprocess.run(cmd, env=env, check=True, capture_output=True,
+                                 text=True).stdout
             result = json.loads(out.strip().splitlines()[-1])
+            if args.train:
+                cells = ["%s step %.1f ms (forward %.1f, backward %.1f, optimiser %.2f)"
+                         % (name, c["train_ms"], c["forward_ms"], c["backward_ms"], c["step_ms"])
+                         for name, c in result["cases"].items()]
+                print("run %d %-7s: %s" % (run + 1, variant, "; ".join(cells)), flush=True)
+                continue
             blas = "openmp" if "openblas-openmp" in result["blas"] else (
                 "pthread" if "openblas-pthread" in result["blas"] else result["blas"])
             cells = ["%s %.2f ms, %.0f img/s" % (c["model"] + ("" if c["model"] != "resnet18"

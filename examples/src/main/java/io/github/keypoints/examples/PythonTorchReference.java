@@ -23,9 +23,8 @@ final class PythonTorchReference {
      * through {@code LD_LIBRARY_PATH}: without an OpenBLAS, torch runs on the netlib reference BLAS
      * (about 9 times slower), and with the pthreads build, Debian's default once installed, its own
      * threads compete with torch's OpenMP threads for the cores; on the project's 2-core AMD EPYC
-     * that made batch-1 passes of the networks with large fully connected layers 1.4–2× slower and
-     * spread 1.3–12 ms between runs of the same network ({@code bench/blas_variants.py},
-     * docs/performance-inference.md).
+     * that made batch-1 passes of the networks with large fully connected layers 1.3–2.1× as long
+     * ({@code bench/blas_variants.py}, docs/performance-inference.md).
      */
     static final Path OPENBLAS_DIR = Path.of("/usr/lib/x86_64-linux-gnu/openblas-openmp");
 
