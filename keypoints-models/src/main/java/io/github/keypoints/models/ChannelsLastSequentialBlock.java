@@ -71,8 +71,14 @@ abstract class ChannelsLastSequentialBlock extends SequentialBlock {
     private List<BatchNormFold> folds(List<Block> children) {
         List<BatchNormFold> f = folds;
         if (f == null || f.size() != children.size()) {
-            f = BatchNormFold.chain(children, BatchNormFold.DEFAULT_EPSILON);
-            folds = f;
+            // Once, for every thread: a second set would hold folded arrays nobody drops.
+            synchronized (this) {
+                f = folds;
+                if (f == null || f.size() != children.size()) {
+                    f = BatchNormFold.chain(children, BatchNormFold.DEFAULT_EPSILON);
+                    folds = f;
+                }
+            }
         }
         return f;
     }

@@ -20,8 +20,13 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.nio.FloatBuffer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -155,6 +160,58 @@ class BatchNormFoldTest {
             }
         } finally {
             System.clearProperty(ChannelsLast.PROPERTY);
+        }
+    }
+
+    /**
+     * Threads that run a frozen network's first passes at once (so they fold at once) all get the
+     * unfolded twin's output, and every pair ends up folded.
+     */
+    @ParameterizedTest
+    @CsvSource({"heatmap, 29, 21, 14", "resnet18, 40, 32, 20", "landmark-cnn, 32, 32, 5"})
+    void concurrentFirstPassesAgreeWithTheUnfoldedNetwork(
+            String architecture, int width, int height, int pairs) throws Exception {
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+            Shape input = new Shape(2, 1, height, width);
+            Block twin = ModelZoo.create(architecture, 10);
+            twin.initialize(manager, DataType.FLOAT32, input);
+            Random random = new Random(11);
+            randomizeBatchNorms(twin, random);
+            NDArray x = manager.create(gaussians(random, (int) input.size()), input);
+            float[] expected =
+                    twin.forward(new ParameterStore(manager, false), new NDList(x), false)
+                            .head()
+                            .toFloatArray();
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            twin.saveParameters(new DataOutputStream(bytes));
+            Block net = ModelZoo.create(architecture, 10);
+            net.initialize(manager, DataType.FLOAT32, input);
+            net.loadParameters(
+                    manager, new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+            net.freezeParameters(true);
+            int threads = 4;
+            CyclicBarrier start = new CyclicBarrier(threads);
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            try {
+                List<Future<float[]>> outputs = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    outputs.add(
+                            pool.submit(
+                                    () -> {
+                                        start.await();
+                                        ParameterStore ps = new ParameterStore(manager, false);
+                                        return net.forward(ps, new NDList(x), false)
+                                                .head()
+                                                .toFloatArray();
+                                    }));
+                }
+                for (Future<float[]> out : outputs) {
+                    assertThat(out.get()).containsExactly(expected, within(1e-4f));
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(folded(net)).isEqualTo(pairs);
         }
     }
 
