@@ -13,7 +13,6 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * A {@link SequentialBlock} that runs channels-last on PyTorch when {@link ChannelsLast} says so
@@ -42,7 +41,10 @@ abstract class ChannelsLastSequentialBlock extends SequentialBlock {
                 this, inputs, in -> layers(parameterStore, in, training, params));
     }
 
-    /** The children in order, each (convolution, batch norm) pair through its fold. */
+    /**
+     * The children in order, each (convolution, batch norm) pair through its fold; a stack without
+     * pairs runs its children as {@code SequentialBlock} does.
+     */
     private NDList layers(
             ParameterStore parameterStore,
             NDList inputs,
@@ -50,7 +52,7 @@ abstract class ChannelsLastSequentialBlock extends SequentialBlock {
             PairList<String, Object> params) {
         List<Block> children = getChildren().values();
         List<BatchNormFold> pairs = folds(children);
-        if (training || isReturnIntermediate() || pairs.stream().allMatch(Objects::isNull)) {
+        if (training || isReturnIntermediate()) {
             // Training may change the parameters in place: folded arrays would be stale.
             dropFolds();
             return super.forwardInternal(parameterStore, inputs, training, params);
