@@ -24,7 +24,8 @@ import sys
 LIB = "/usr/lib/x86_64-linux-gnu"
 VARIANTS = ("pthread", "openmp")
 LAUNCHER_TUNABLES = ("glibc.malloc.hugetlb=1:glibc.malloc.mmap_threshold=33554432:"
-                     "glibc.malloc.trim_threshold=67108864:glibc.malloc.arena_max=1")
+                     "glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=4294967296:"
+                     "glibc.malloc.arena_max=1")
 
 
 def main():

@@ -21,14 +21,18 @@ import org.slf4j.LoggerFactory;
  * and the test builds set them; your own program has to be started with them:
  *
  * <pre>
- * export GLIBC_TUNABLES=glibc.malloc.hugetlb=1:glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=67108864:glibc.malloc.arena_max=1
+ * export GLIBC_TUNABLES=glibc.malloc.hugetlb=1:glibc.malloc.mmap_threshold=33554432:glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=4294967296:glibc.malloc.arena_max=1
  * export THP_MEM_ALLOC_ENABLE=1
  * </pre>
  *
- * <p>They change speed and memory held, never a value. The detector and the trainer call {@link
- * #warnOnceIfMissing()} when they are built: on Linux, if the environment lacks any of them, one
- * warning per JVM names what is missing. A value you chose yourself (another {@code arena_max},
- * say) counts as set.
+ * <p>They change speed and memory held, never a value. The memory held: since {@code mmap_max=0}
+ * even blocks above 32 MB come from glibc's heap (a batch-32 training step of the 58-point network
+ * allocates activations of up to 173 MB each pass), and up to 4 GB of free heap is kept for the
+ * next pass rather than handed back, so a process keeps up to 4 GB of native memory it no longer
+ * uses; set a smaller {@code glibc.malloc.trim_threshold} to bound that. The detector and the
+ * trainer call {@link #warnOnceIfMissing()} when they are built: on Linux, if the environment lacks
+ * any of them, one warning per JVM names what is missing. A value you chose yourself (another
+ * {@code arena_max}, say) counts as set.
  */
 public final class NativeMemorySettings {
 
@@ -41,7 +45,8 @@ public final class NativeMemorySettings {
     static {
         TUNABLES.put("glibc.malloc.hugetlb", "1");
         TUNABLES.put("glibc.malloc.mmap_threshold", "33554432");
-        TUNABLES.put("glibc.malloc.trim_threshold", "67108864");
+        TUNABLES.put("glibc.malloc.mmap_max", "0");
+        TUNABLES.put("glibc.malloc.trim_threshold", "4294967296");
         TUNABLES.put("glibc.malloc.arena_max", "1");
     }
 

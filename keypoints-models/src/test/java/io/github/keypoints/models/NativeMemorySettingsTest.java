@@ -18,7 +18,8 @@ class NativeMemorySettingsTest {
                 .containsExactly(
                         "glibc.malloc.hugetlb=1",
                         "glibc.malloc.mmap_threshold=33554432",
-                        "glibc.malloc.trim_threshold=67108864",
+                        "glibc.malloc.mmap_max=0",
+                        "glibc.malloc.trim_threshold=4294967296",
                         "glibc.malloc.arena_max=1",
                         "THP_MEM_ALLOC_ENABLE=1");
     }
@@ -30,7 +31,8 @@ class NativeMemorySettingsTest {
                                 "glibc.malloc.hugetlb=0:glibc.malloc.arena_max=4", "0"))
                 .containsExactly(
                         "glibc.malloc.mmap_threshold=33554432",
-                        "glibc.malloc.trim_threshold=67108864");
+                        "glibc.malloc.mmap_max=0",
+                        "glibc.malloc.trim_threshold=4294967296");
         assertThat(NativeMemorySettings.missing(NativeMemorySettings.GLIBC_TUNABLES, "1"))
                 .isEmpty();
     }
