@@ -1,7 +1,8 @@
 """Reference timing for `keypoints bench epoch`: whole training epochs of the 58-point reference
 recipe in Python PyTorch (Debian's python3-torch and python3-opencv under /usr/bin/python3),
-written as a PyTorch user would: a Dataset over the IMM photos, a DataLoader with worker
-processes, and the usual zero_grad / forward / backward / step loop.
+written as a PyTorch user would: a Dataset over the IMM photos, a DataLoader (by default without
+worker processes: on two cores a loader process made the epoch longer), and the usual zero_grad /
+forward / backward / step loop.
 
 usage: /usr/bin/python3 bench/epoch_reference.py --data DIR [--threads N] [--workers W]
            [--epochs E] [--limit L] [--seed S] [--batch 32] [--input 120x90] [--lr 1e-3]
@@ -244,7 +245,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", required=True)
     ap.add_argument("--threads", type=int, default=1)
-    ap.add_argument("--workers", type=int, default=1)
+    ap.add_argument("--workers", type=int, default=0)
     ap.add_argument("--epochs", type=int, default=1)
     ap.add_argument("--limit", type=int, default=0)
     ap.add_argument("--seed", type=int, default=0)

@@ -126,11 +126,13 @@ public final class BenchEpochCommand implements Callable<Integer> {
 
     @Option(
             names = "--workers",
-            defaultValue = "1",
+            defaultValue = "0",
             paramLabel = "W",
             description =
-                    "DataLoader num_workers of the Python side (default ${DEFAULT-VALUE}: one"
-                            + " loader process, so the two cores are shared as on the Java side).")
+                    "DataLoader num_workers of the Python side (default ${DEFAULT-VALUE}: batches"
+                            + " made in the training process, the faster reference on our 2-core"
+                            + " machine, where a loader process made the epoch about 15% longer;"
+                            + " docs/performance-training.md).")
     int workers;
 
     @Option(
