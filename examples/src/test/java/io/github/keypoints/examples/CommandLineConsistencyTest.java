@@ -39,11 +39,13 @@ class CommandLineConsistencyTest {
             String[] args = new String[words.length];
             System.arraycopy(words, 1, args, 0, words.length - 1);
             args[words.length - 1] = "--help";
-            String help = helpOf(args);
-            assertThat(help)
+            Help help = helpOf(args);
+            assertThat(help.out())
                     .as(e.getKey() + " --help")
                     .contains("Example:")
                     .contains("./keypoints ");
+            // A lone '%' in a description (say "15%") makes picocli warn and print it raw.
+            assertThat(help.err()).as(e.getKey() + " --help, standard error").isEmpty();
         }
     }
 
@@ -60,16 +62,26 @@ class CommandLineConsistencyTest {
         }
     }
 
-    private static synchronized String helpOf(String... args) {
-        java.io.PrintStream old = System.out;
+    /** What a command printed on standard output and standard error. */
+    private record Help(String out, String err) {}
+
+    private static synchronized Help helpOf(String... args) {
+        java.io.PrintStream oldOut = System.out;
+        java.io.PrintStream oldErr = System.err;
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
         try {
             System.setOut(
                     new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+            System.setErr(
+                    new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
             KeypointsCommand.execute(args);
         } finally {
-            System.setOut(old);
+            System.setOut(oldOut);
+            System.setErr(oldErr);
         }
-        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        return new Help(
+                out.toString(java.nio.charset.StandardCharsets.UTF_8),
+                err.toString(java.nio.charset.StandardCharsets.UTF_8));
     }
 }
