@@ -131,7 +131,7 @@ public final class BenchEpochCommand implements Callable<Integer> {
             description =
                     "DataLoader num_workers of the Python side (default ${DEFAULT-VALUE}: batches"
                             + " made in the training process, the faster reference on our 2-core"
-                            + " machine, where a loader process made the epoch about 15%% longer;"
+                            + " machine, where a loader process made the epoch 17-19%% longer;"
                             + " docs/performance-training.md).")
     int workers;
 
