@@ -56,8 +56,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * the epoch alone); for each batch forward, loss, backward on every device of the run
  * (data-parallel when there are several GPUs) and an Adam step; then a validation pass. A {@link
  * FaceLandmarkDataset}'s next batch is prepared (decoded from the cache, augmented, normalised) on
- * a background thread while the current one trains ({@link Builder#optPrefetch}); {@link
- * EpochListener#onBatchTiming} reports the wait and the step time of every batch.
+ * a background thread while the current one trains, and the next epoch's first batch while the
+ * current epoch validates ({@link Builder#optPrefetch}); {@link EpochListener#onBatchTiming}
+ * reports the wait and the step time of every batch.
  *
  * <p>Everything else is a side job, a {@link KeypointTrainingListener} (a DJL {@code
  * TrainingListener}) a run may have or leave out ({@link Builder#optJobs}); by default {@link
@@ -328,29 +329,17 @@ public final class KeypointTrainer {
                                 .orElse(null);
                 byte[] bestParameters = keepBest ? run.resumedBest() : null;
                 EvaluationResult lastVal = null;
+                // The next epoch's batches, begun while this epoch validates (prefetching only).
+                List<List<Long>> nextBatches = null;
                 for (int epoch = run.history().size(); epoch < epochs; epoch++) {
                     long e0 = System.nanoTime();
                     final int ep = epoch;
                     hearEpochs.forEach(l -> l.onEpochStart(ep));
-                    if (train instanceof EpochAware a) {
-                        // Augmentation draws derive from (dataset seed, epoch, index): setting the
-                        // epoch here also makes a resumed run draw what it would have drawn.
-                        a.setEpoch(epoch);
-                    }
-                    List<Long> order =
-                            shuffle
-                                    ? epochOrder(train.size(), seed, epoch)
-                                    : epochOrder(train.size());
-                    List<List<Long>> batches = new ArrayList<>(steps);
-                    for (int b = 0; b < steps; b++) {
-                        batches.add(
-                                order.subList(
-                                        b * batchSize,
-                                        (int) Math.min(order.size(), (long) (b + 1) * batchSize)));
-                    }
-                    if (prefetcher != null) {
-                        prefetcher.startEpoch(batches);
-                    }
+                    List<List<Long>> batches =
+                            nextBatches != null
+                                    ? nextBatches
+                                    : beginEpoch(train, epoch, steps, prefetcher);
+                    nextBatches = null;
                     double lossSum = 0;
                     long lossCount = 0;
                     for (int b = 0; b < steps; b++) {
@@ -376,6 +365,12 @@ public final class KeypointTrainer {
                         }
                     }
                     float lr = schedule.rate((long) (epoch + 1) * steps - 1, steps, epochs);
+                    if (prefetcher != null && epoch + 1 < epochs && validation != train) {
+                        // The first batch of the next epoch is prepared during validation, so
+                        // the next epoch's first step does not wait for it. Not when training and
+                        // validation are one dataset: its epoch decides what validation reads.
+                        nextBatches = beginEpoch(train, epoch + 1, steps, prefetcher);
+                    }
                     Validation v = validate(trainer, valInfo, validation, batchSize, metrics);
                     lastVal = v.result;
                     EpochRecord r =
@@ -399,6 +394,9 @@ public final class KeypointTrainer {
                     trainer.notifyListeners(l -> l.onEpoch(trainer));
                     hearEpochs.forEach(l -> l.onEpochEnd(r, isBest));
                     if (run.stopReason().isPresent()) {
+                        if (nextBatches != null && train instanceof EpochAware a) {
+                            a.setEpoch(epoch); // the next epoch will not run
+                        }
                         log.printf(
                                 Locale.ROOT,
                                 "stopped after epoch %d of %d: %s%n",
@@ -515,6 +513,31 @@ public final class KeypointTrainer {
             p.put("stopped_early", stopReason);
         }
         return p;
+    }
+
+    /**
+     * Sets up one epoch: tells an {@link EpochAware} dataset the epoch (augmentation draws derive
+     * from dataset seed, epoch and index, so a resumed run draws what it would have drawn), splits
+     * the epoch's order into batches and, when prefetching, starts preparing the first one.
+     */
+    private List<List<Long>> beginEpoch(
+            RandomAccessDataset train, int epoch, int steps, BatchPrefetcher prefetcher) {
+        if (train instanceof EpochAware a) {
+            a.setEpoch(epoch);
+        }
+        List<Long> order =
+                shuffle ? epochOrder(train.size(), seed, epoch) : epochOrder(train.size());
+        List<List<Long>> batches = new ArrayList<>(steps);
+        for (int b = 0; b < steps; b++) {
+            batches.add(
+                    order.subList(
+                            b * batchSize,
+                            (int) Math.min(order.size(), (long) (b + 1) * batchSize)));
+        }
+        if (prefetcher != null) {
+            prefetcher.startEpoch(batches);
+        }
+        return batches;
     }
 
     /** A batch from arrays prepared ahead ({@link BatchPrefetcher}). */
@@ -913,8 +936,10 @@ public final class KeypointTrainer {
 
         /**
          * Sets whether a {@link FaceLandmarkDataset}'s next batch is prepared on a background
-         * thread while the current one trains (default true). Both ways train on identical tensors;
-         * off, the step waits for every batch's decoding and augmentation.
+         * thread while the current one trains, the next epoch's first batch while the current epoch
+         * validates (unless training and validation are the same dataset object, whose epoch
+         * decides what validation reads), default true. Both ways train and validate on identical
+         * tensors; off, the step waits for every batch's decoding and augmentation.
          *
          * @param prefetch whether to prepare batches ahead
          * @return this builder

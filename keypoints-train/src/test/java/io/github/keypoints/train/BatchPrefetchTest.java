@@ -94,6 +94,9 @@ class BatchPrefetchTest {
         }
         List<List<Double>> losses = new ArrayList<>();
         for (boolean prefetch : new boolean[] {true, false}) {
+            // The validation set is augmented too, so a validation that read the next epoch's
+            // draws (the next epoch's first batch is prepared while this one validates) would
+            // show in its loss.
             try (TrainedModel report =
                     KeypointTrainer.builder()
                             .setBlock(spec().newBlock())
@@ -107,10 +110,77 @@ class BatchPrefetchTest {
                             .build()
                             .fit()) {
                 losses.add(report.history().stream().map(EpochRecord::trainLoss).toList());
+                losses.add(report.history().stream().map(EpochRecord::valLoss).toList());
             }
         }
         assertThat(losses.get(0)).hasSize(3);
-        assertThat(losses.get(0)).isEqualTo(losses.get(1));
+        assertThat(losses.get(0)).as("training losses").isEqualTo(losses.get(2));
+        assertThat(losses.get(1)).as("validation losses").isEqualTo(losses.get(3));
+    }
+
+    @Test
+    void oneDatasetForTrainingAndValidationValidatesTheEpochItTrained() throws Exception {
+        List<FaceSample> faces = new ArrayList<>();
+        for (int copy = 0; copy < 2; copy++) {
+            faces.addAll(
+                    LandmarkRecipeDataTest.flatFaces(
+                            Files.createDirectory(dir.resolve("s" + copy))));
+        }
+        List<List<Double>> losses = new ArrayList<>();
+        for (boolean prefetch : new boolean[] {true, false}) {
+            FaceLandmarkDataset both = augmented(faces);
+            try (TrainedModel report =
+                    KeypointTrainer.builder()
+                            .setBlock(spec().newBlock())
+                            .setTrainingData(both)
+                            .setValidationData(both)
+                            .setEpochs(3)
+                            .setBatchSize(2)
+                            .optEngine("PyTorch")
+                            .optSeed(7)
+                            .optPrefetch(prefetch)
+                            .build()
+                            .fit()) {
+                losses.add(report.history().stream().map(EpochRecord::trainLoss).toList());
+                losses.add(report.history().stream().map(EpochRecord::valLoss).toList());
+            }
+        }
+        assertThat(losses.get(0)).as("training losses").isEqualTo(losses.get(2));
+        assertThat(losses.get(1)).as("validation losses").isEqualTo(losses.get(3));
+    }
+
+    @Test
+    void aRunStoppedEarlyLeavesTheDatasetAtTheLastEpochItTrained() throws Exception {
+        FaceLandmarkDataset train = augmented(LandmarkRecipeDataTest.flatFaces(dir));
+        KeypointTrainingListener stopAfterFirst =
+                new KeypointTrainingListener() {
+                    private TrainingRun run;
+
+                    @Override
+                    public void onRunStart(TrainingRun r) {
+                        run = r;
+                    }
+
+                    @Override
+                    public void onEpoch(ai.djl.training.Trainer trainer) {
+                        run.stop("test: one epoch is enough");
+                    }
+                };
+        try (TrainedModel report =
+                KeypointTrainer.builder()
+                        .setBlock(spec().newBlock())
+                        .setTrainingData(train)
+                        .setValidationData(augmented(LandmarkRecipeDataTest.flatFaces(dir)))
+                        .setEpochs(3)
+                        .setBatchSize(2)
+                        .optEngine("PyTorch")
+                        .optJobs(stopAfterFirst)
+                        .build()
+                        .fit()) {
+            assertThat(report.history()).hasSize(1);
+        }
+        // The next epoch's first batch was begun during validation; the stop undoes its epoch.
+        assertThat(train.epoch()).isZero();
     }
 
     @Test
