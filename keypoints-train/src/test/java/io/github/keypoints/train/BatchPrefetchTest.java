@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -86,22 +87,49 @@ class BatchPrefetchTest {
     @ParameterizedTest
     @ValueSource(strings = {"PyTorch", "MXNet"})
     void trainingWithAndWithoutPrefetchingGivesTheSameLosses(String engine) throws Exception {
+        List<FaceSample> faces = copies(3, "c");
+        // The validation set is augmented too, so a validation that read the next epoch's draws
+        // (the next epoch's first batch is prepared while this one validates) would show in its
+        // loss.
+        assertSameLossesWithAndWithoutPrefetching(
+                engine, () -> new FaceLandmarkDataset[] {augmented(faces), augmented(faces)});
+    }
+
+    @Test
+    void oneDatasetForTrainingAndValidationValidatesTheEpochItTrained() throws Exception {
+        List<FaceSample> faces = copies(2, "s");
+        assertSameLossesWithAndWithoutPrefetching(
+                "PyTorch",
+                () -> {
+                    FaceLandmarkDataset both = augmented(faces);
+                    return new FaceLandmarkDataset[] {both, both};
+                });
+    }
+
+    private List<FaceSample> copies(int n, String prefix) throws Exception {
         List<FaceSample> faces = new ArrayList<>();
-        for (int copy = 0; copy < 3; copy++) {
+        for (int copy = 0; copy < n; copy++) {
             faces.addAll(
                     LandmarkRecipeDataTest.flatFaces(
-                            Files.createDirectory(dir.resolve("c" + copy))));
+                            Files.createDirectory(dir.resolve(prefix + copy))));
         }
+        return faces;
+    }
+
+    /**
+     * Trains three epochs with prefetching on and off, each on fresh datasets from {@code
+     * trainAndValidation}, and requires equal training and validation losses.
+     */
+    private static void assertSameLossesWithAndWithoutPrefetching(
+            String engine, Supplier<FaceLandmarkDataset[]> trainAndValidation) throws Exception {
         List<List<Double>> losses = new ArrayList<>();
         for (boolean prefetch : new boolean[] {true, false}) {
-            // The validation set is augmented too, so a validation that read the next epoch's
-            // draws (the next epoch's first batch is prepared while this one validates) would
-            // show in its loss.
+            FaceLandmarkDataset[] data = trainAndValidation.get();
             try (TrainedModel report =
                     KeypointTrainer.builder()
                             .setBlock(spec().newBlock())
-                            .setTrainingData(augmented(faces))
-                            .setValidationData(augmented(faces))
+                            .setTrainingData(data[0])
+                            .setValidationData(data[1])
                             .setEpochs(3)
                             .setBatchSize(2)
                             .optEngine(engine)
@@ -114,37 +142,6 @@ class BatchPrefetchTest {
             }
         }
         assertThat(losses.get(0)).hasSize(3);
-        assertThat(losses.get(0)).as("training losses").isEqualTo(losses.get(2));
-        assertThat(losses.get(1)).as("validation losses").isEqualTo(losses.get(3));
-    }
-
-    @Test
-    void oneDatasetForTrainingAndValidationValidatesTheEpochItTrained() throws Exception {
-        List<FaceSample> faces = new ArrayList<>();
-        for (int copy = 0; copy < 2; copy++) {
-            faces.addAll(
-                    LandmarkRecipeDataTest.flatFaces(
-                            Files.createDirectory(dir.resolve("s" + copy))));
-        }
-        List<List<Double>> losses = new ArrayList<>();
-        for (boolean prefetch : new boolean[] {true, false}) {
-            FaceLandmarkDataset both = augmented(faces);
-            try (TrainedModel report =
-                    KeypointTrainer.builder()
-                            .setBlock(spec().newBlock())
-                            .setTrainingData(both)
-                            .setValidationData(both)
-                            .setEpochs(3)
-                            .setBatchSize(2)
-                            .optEngine("PyTorch")
-                            .optSeed(7)
-                            .optPrefetch(prefetch)
-                            .build()
-                            .fit()) {
-                losses.add(report.history().stream().map(EpochRecord::trainLoss).toList());
-                losses.add(report.history().stream().map(EpochRecord::valLoss).toList());
-            }
-        }
         assertThat(losses.get(0)).as("training losses").isEqualTo(losses.get(2));
         assertThat(losses.get(1)).as("validation losses").isEqualTo(losses.get(3));
     }
