@@ -57,7 +57,9 @@ import picocli.CommandLine.Spec;
                     + " batch (reading from the image cache, augmenting, normalising, stacking);"
                     + " step_ms forward, loss, backward and Adam; val_ms the validation pass that"
                     + " follows every epoch (not in epoch_ms).",
-            "ratio = java epoch_ms / python epoch_ms (below 1: Java faster; goal <= 0.9).",
+            "ratio = java epoch_ms / python epoch_ms (below 1: Java faster; goal <= 0.9);"
+                    + " ratio_med the same for the median epoch of each side, which one slow"
+                    + " epoch does not move.",
             "Installs Debian's python3-torch and python3-opencv with apt-get if their import"
                     + " fails, and Debian's OpenMP build of OpenBLAS"
                     + " (libopenblas0-openmp), which the Python side runs on, if it is missing."
@@ -254,6 +256,10 @@ public final class BenchEpochCommand implements Callable<Integer> {
                 "java epoch_ms / python epoch_ms (training pass): below 1 means Java is faster;"
                         + " the goal is <= 0.9");
         m.put(
+                "ratio_median",
+                "java epoch_ms_median / python epoch_ms_median: the same for the median epoch,"
+                        + " which one slow epoch on either side does not move");
+        m.put(
                 "ratio_with_validation",
                 "java epoch_with_validation_ms / python epoch_with_validation_ms");
         return m;
@@ -305,9 +311,11 @@ public final class BenchEpochCommand implements Callable<Integer> {
             long samples) {}
 
     /**
-     * Means over timed epochs.
+     * Means over timed epochs, and the median training pass.
      *
      * @param epochMs the training pass
+     * @param epochMsMedian the median training pass (one slow epoch on either side moves the mean,
+     *     not the median)
      * @param dataWaitMs the time the step loop waited for data
      * @param stepMs the time in steps
      * @param dataWaitShare total wait over total training-pass time
@@ -318,6 +326,7 @@ public final class BenchEpochCommand implements Callable<Integer> {
      */
     record Summary(
             double epochMs,
+            double epochMsMedian,
             double dataWaitMs,
             double stepMs,
             double dataWaitShare,
@@ -354,6 +363,7 @@ public final class BenchEpochCommand implements Callable<Integer> {
             int k = timed.size();
             return new Summary(
                     train / k / 1e6,
+                    median(timed.stream().mapToDouble(e -> e.trainNanos() / 1e6).toArray()),
                     wait / k / 1e6,
                     step / k / 1e6,
                     wait / train,
@@ -371,8 +381,18 @@ public final class BenchEpochCommand implements Callable<Integer> {
          * @throws IllegalStateException naming a missing field
          */
         static Summary fromPython(JsonObject py) {
+            JsonElement epochs = py.get("epochs");
+            if (epochs == null || !epochs.isJsonArray() || epochs.getAsJsonArray().isEmpty()) {
+                throw new IllegalStateException(
+                        "bench/epoch_reference.py: no 'epochs' list in its JSON line");
+            }
+            double[] each = new double[epochs.getAsJsonArray().size()];
+            for (int i = 0; i < each.length; i++) {
+                each[i] = number(epochs.getAsJsonArray().get(i).getAsJsonObject(), "epoch_ms");
+            }
             return new Summary(
                     number(py, "epoch_ms"),
+                    median(each),
                     number(py, "data_wait_ms"),
                     number(py, "step_ms"),
                     number(py, "data_wait_share"),
@@ -380,6 +400,14 @@ public final class BenchEpochCommand implements Callable<Integer> {
                     number(py, "validation_ms"),
                     number(py, "epoch_with_validation_ms"),
                     number(py.getAsJsonObject("warmup"), "epoch_ms"));
+        }
+
+        /** The median of a non-empty array (the mean of the middle two for an even count). */
+        static double median(double[] values) {
+            double[] v = values.clone();
+            java.util.Arrays.sort(v);
+            int n = v.length;
+            return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
         }
 
         private static double number(JsonObject o, String key) {
@@ -394,6 +422,7 @@ public final class BenchEpochCommand implements Callable<Integer> {
         Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("epoch_ms", epochMs);
+            m.put("epoch_ms_median", epochMsMedian);
             m.put("step_ms", stepMs);
             m.put("data_wait_ms", dataWaitMs);
             m.put("data_wait_share", dataWaitShare);
@@ -621,6 +650,7 @@ public final class BenchEpochCommand implements Callable<Integer> {
         r.put("batches_per_epoch", j.epochs().get(0).batches());
         r.putAll(s.toMap());
         r.put("ratio", py == null ? null : s.epochMs() / py.epochMs());
+        r.put("ratio_median", py == null ? null : s.epochMsMedian() / py.epochMsMedian());
         r.put(
                 "ratio_with_validation",
                 py == null ? null : s.epochWithValidationMs() / py.epochWithValidationMs());
@@ -663,33 +693,34 @@ public final class BenchEpochCommand implements Callable<Integer> {
         out.println("native: " + BenchSides.nativeSettings());
         out.printf(
                 Locale.ROOT,
-                "%-7s %-8s %9s %9s %9s %6s %10s %8s %10s %6s%n",
+                "%-7s %-8s %9s %9s %9s %9s %6s %10s %8s %10s %6s %9s%n",
                 "side",
                 "engine",
                 "epoch_ms",
+                "median_ms",
                 "step_ms",
                 "wait_ms",
                 "wait%",
                 "samples/s",
                 "val_ms",
                 "warmup_ms",
-                "ratio");
+                "ratio",
+                "ratio_med");
         for (Map<String, Object> r : rows) {
-            Object ratio = r.get("ratio");
             line(
                     out,
                     "java",
                     (String) r.get("engine"),
                     (double) r.get("epoch_ms"),
+                    (double) r.get("epoch_ms_median"),
                     (double) r.get("step_ms"),
                     (double) r.get("data_wait_ms"),
                     (double) r.get("data_wait_share"),
                     (double) r.get("samples_per_s"),
                     (double) r.get("validation_ms"),
                     (double) r.get("warmup_epoch_ms"),
-                    ratio == null
-                            ? "-"
-                            : String.format(Locale.ROOT, "%.2f", ((Number) ratio).doubleValue()));
+                    twoDecimals(r.get("ratio")),
+                    twoDecimals(r.get("ratio_median")));
         }
         if (pySummary != null) {
             line(
@@ -697,17 +728,20 @@ public final class BenchEpochCommand implements Callable<Integer> {
                     "python",
                     "torch",
                     pySummary.epochMs(),
+                    pySummary.epochMsMedian(),
                     pySummary.stepMs(),
                     pySummary.dataWaitMs(),
                     pySummary.dataWaitShare(),
                     pySummary.samplesPerS(),
                     pySummary.validationMs(),
                     pySummary.warmupEpochMs(),
+                    "-",
                     "-");
         }
         out.println(
                 "epoch_ms: training pass; wait_ms: step loop waiting for batches; val_ms: the"
-                        + " validation pass after it; ratio: java / python epoch_ms (goal <= 0.9)");
+                        + " validation pass after it; ratio: java / python epoch_ms (goal <= 0.9);"
+                        + " ratio_med: java / python median_ms");
     }
 
     private static void line(
@@ -715,26 +749,36 @@ public final class BenchEpochCommand implements Callable<Integer> {
             String side,
             String engine,
             double epochMs,
+            double medianMs,
             double stepMs,
             double waitMs,
             double share,
             double samplesPerS,
             double valMs,
             double warmupMs,
-            String ratio) {
+            String ratio,
+            String ratioMedian) {
         out.printf(
                 Locale.ROOT,
-                "%-7s %-8s %9.1f %9.1f %9.1f %5.1f%% %10.1f %8.1f %10.1f %6s%n",
+                "%-7s %-8s %9.1f %9.1f %9.1f %9.1f %5.1f%% %10.1f %8.1f %10.1f %6s %9s%n",
                 side,
                 engine,
                 epochMs,
+                medianMs,
                 stepMs,
                 waitMs,
                 100 * share,
                 samplesPerS,
                 valMs,
                 warmupMs,
-                ratio);
+                ratio,
+                ratioMedian);
+    }
+
+    private static String twoDecimals(Object ratio) {
+        return ratio == null
+                ? "-"
+                : String.format(Locale.ROOT, "%.2f", ((Number) ratio).doubleValue());
     }
 
     private JsonObject runPython(int n, Path dir) throws IOException, InterruptedException {

@@ -52,6 +52,18 @@ class BenchEpochCommandTest {
         assertThat(s.validationMs()).isCloseTo((200 + 400) / 2.0, within(1e-9));
         assertThat(s.epochWithValidationMs()).isCloseTo((1200 + 3400) / 2.0, within(1e-9));
         assertThat(s.warmupEpochMs()).isCloseTo(9000, within(1e-9));
+        assertThat(s.epochMsMedian()).isCloseTo(2000, within(1e-9)); // of 1000 and 3000
+    }
+
+    @Test
+    void theMedianEpochIsNotMovedByOneSlowEpoch() {
+        List<EpochTiming> four = new java.util.ArrayList<>(threeEpochs());
+        four.add(new EpochTiming(3, 1200 * MS, 100 * MS, 1000 * MS, 200 * MS, 2, 40));
+        four.add(new EpochTiming(4, 9900 * MS, 100 * MS, 9700 * MS, 200 * MS, 2, 40));
+        Summary s = Summary.of(four); // timed: 1000, 3000, 1200, 9900
+        assertThat(s.epochMsMedian()).isCloseTo((1200 + 3000) / 2.0, within(1e-9));
+        assertThat(s.epochMs()).isCloseTo((1000 + 3000 + 1200 + 9900) / 4.0, within(1e-9));
+        assertThat(Summary.median(new double[] {5, 1, 3})).isEqualTo(3);
     }
 
     @Test
@@ -72,6 +84,13 @@ class BenchEpochCommandTest {
         m.put("validation_ms", withValidationMs - epochMs);
         m.put("epoch_with_validation_ms", withValidationMs);
         m.put("warmup", Map.of("epoch_ms", 2 * epochMs));
+        // One slow epoch: the mean is epochMs, the median 0.9 of it.
+        m.put(
+                "epochs",
+                List.of(
+                        Map.of("epoch_ms", 0.9 * epochMs),
+                        Map.of("epoch_ms", 0.9 * epochMs),
+                        Map.of("epoch_ms", 1.2 * epochMs)));
         return new Gson().toJsonTree(m).getAsJsonObject();
     }
 
@@ -81,6 +100,7 @@ class BenchEpochCommandTest {
         Summary java = Summary.of(run.epochs());
         Summary py = Summary.fromPython(fakePython(1600, 2500));
         assertThat(py.warmupEpochMs()).isEqualTo(3200);
+        assertThat(py.epochMsMedian()).isCloseTo(0.9 * 1600, within(1e-9));
 
         Map<String, Object> row = BenchEpochCommand.row(run, py);
         assertThat(row.get("engine")).isEqualTo("MXNet");
@@ -90,11 +110,16 @@ class BenchEpochCommandTest {
         assertThat(row.get("epoch_ms")).isEqualTo(java.epochMs());
         assertThat(row.get("data_wait_share")).isEqualTo(java.dataWaitShare());
         assertThat((double) row.get("ratio")).isCloseTo(java.epochMs() / 1600, within(1e-12));
+        assertThat((double) row.get("ratio_median"))
+                .isCloseTo(java.epochMsMedian() / (0.9 * 1600), within(1e-12));
         assertThat((double) row.get("ratio_with_validation"))
                 .isCloseTo(java.epochWithValidationMs() / 2500, within(1e-12));
 
         Map<String, Object> alone = BenchEpochCommand.row(run, null);
-        assertThat(alone).containsEntry("ratio", null).containsEntry("ratio_with_validation", null);
+        assertThat(alone)
+                .containsEntry("ratio", null)
+                .containsEntry("ratio_median", null)
+                .containsEntry("ratio_with_validation", null);
         assertThat(alone.get("epoch_ms")).isEqualTo(java.epochMs());
     }
 
@@ -263,5 +288,10 @@ class BenchEpochCommandTest {
                 .isCloseTo(
                         row.get("epoch_ms").getAsDouble() / py.get("epoch_ms").getAsDouble(),
                         within(1e-9));
+        // One timed epoch: its median is the epoch itself, on both sides.
+        assertThat(py.get("epoch_ms_median").getAsDouble())
+                .isCloseTo(py.get("epoch_ms").getAsDouble(), within(1e-9));
+        assertThat(row.get("ratio_median").getAsDouble())
+                .isCloseTo(row.get("ratio").getAsDouble(), within(1e-9));
     }
 }
