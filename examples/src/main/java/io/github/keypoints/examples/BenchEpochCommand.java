@@ -314,8 +314,8 @@ public final class BenchEpochCommand implements Callable<Integer> {
      * Means over timed epochs, and the median training pass.
      *
      * @param epochMs the training pass
-     * @param epochMsMedian the median training pass (one slow epoch on either side moves the mean,
-     *     not the median)
+     * @param epochMsMedian the median training pass, the upper middle one for an even count (one
+     *     slow epoch on either side moves the mean, not the median)
      * @param dataWaitMs the time the step loop waited for data
      * @param stepMs the time in steps
      * @param dataWaitShare total wait over total training-pass time
@@ -363,7 +363,8 @@ public final class BenchEpochCommand implements Callable<Integer> {
             int k = timed.size();
             return new Summary(
                     train / k / 1e6,
-                    median(timed.stream().mapToDouble(e -> e.trainNanos() / 1e6).toArray()),
+                    ForwardTiming.median(
+                            timed.stream().mapToDouble(e -> e.trainNanos() / 1e6).toArray()),
                     wait / k / 1e6,
                     step / k / 1e6,
                     wait / train,
@@ -392,7 +393,7 @@ public final class BenchEpochCommand implements Callable<Integer> {
             }
             return new Summary(
                     number(py, "epoch_ms"),
-                    median(each),
+                    ForwardTiming.median(each),
                     number(py, "data_wait_ms"),
                     number(py, "step_ms"),
                     number(py, "data_wait_share"),
@@ -400,14 +401,6 @@ public final class BenchEpochCommand implements Callable<Integer> {
                     number(py, "validation_ms"),
                     number(py, "epoch_with_validation_ms"),
                     number(py.getAsJsonObject("warmup"), "epoch_ms"));
-        }
-
-        /** The median of a non-empty array (the mean of the middle two for an even count). */
-        static double median(double[] values) {
-            double[] v = values.clone();
-            java.util.Arrays.sort(v);
-            int n = v.length;
-            return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
         }
 
         private static double number(JsonObject o, String key) {

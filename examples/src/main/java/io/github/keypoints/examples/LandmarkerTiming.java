@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -82,8 +81,8 @@ final class LandmarkerTiming {
                             t32[i] = (System.nanoTime() - t0) / 1e6;
                         }
                     }
-                    double ms1 = median(t1);
-                    double fps = 32000.0 / median(t32);
+                    double ms1 = ForwardTiming.median(t1);
+                    double fps = 32000.0 / ForwardTiming.median(t32);
                     System.out.printf(
                             Locale.ROOT,
                             "landmarker end to end: %-8s %10.2f %12.1f%n",
@@ -126,11 +125,5 @@ final class LandmarkerTiming {
             m.save(dir, Map.of());
         }
         return dir;
-    }
-
-    private static double median(double[] t) {
-        double[] s = t.clone();
-        Arrays.sort(s);
-        return s[s.length / 2];
     }
 }
