@@ -80,6 +80,21 @@ final class BasicBlock extends AbstractBlock {
         }
     }
 
+    /**
+     * Writes the block into an MXNet graph, batch norms folded, as its frozen forward pass
+     * computes.
+     *
+     * @param g the graph being written
+     * @param x the input node
+     * @return the output node
+     */
+    int writeGraph(MxGraphWriter g, int x) {
+        int y = g.relu(g.convolution(fold1, x));
+        int main = g.convolution(fold2, y);
+        int shortcut = downFold == null ? x : g.convolution(downFold, x);
+        return g.relu(g.add(main, shortcut));
+    }
+
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {

@@ -142,7 +142,27 @@ final class BatchNormFold {
             NDArray y = conv.forward(ps, new NDList(x), training, params).head();
             return norm.forward(ps, new NDList(y), training, params).head();
         }
-        Device device = x.getDevice();
+        NDArray[] f = foldedArrays(ps, x.getDevice());
+        return Conv2d.conv2d(
+                        x,
+                        f[0],
+                        f[1],
+                        conv.getStride(),
+                        conv.getPadding(),
+                        conv.getDilation(),
+                        conv.getGroups())
+                .head();
+    }
+
+    /**
+     * The folded weight and bias for the current parameter arrays, computed if they are not held;
+     * only for frozen parameters (see the class comment). The arrays stay owned by this fold.
+     *
+     * @param ps the parameter store
+     * @param device the device of the input
+     * @return the folded weight and bias
+     */
+    NDArray[] foldedArrays(ParameterStore ps, Device device) {
         NDArray[] from = {
             ps.getValue(weight, device, false),
             ps.getValue(gamma, device, false),
@@ -154,15 +174,12 @@ final class BatchNormFold {
         if (f == null || !f.isFrom(from)) {
             f = fold(from);
         }
-        return Conv2d.conv2d(
-                        x,
-                        f.weight(),
-                        f.bias(),
-                        conv.getStride(),
-                        conv.getPadding(),
-                        conv.getDilation(),
-                        conv.getGroups())
-                .head();
+        return new NDArray[] {f.weight(), f.bias()};
+    }
+
+    /** The convolution whose weight is folded. */
+    Conv2d convolution() {
+        return conv;
     }
 
     /** Whether folded arrays are held (for tests). */

@@ -13,6 +13,7 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A {@link SequentialBlock} that runs channels-last on PyTorch when {@link ChannelsLast} says so
@@ -23,12 +24,21 @@ import java.util.List;
  * ConvRegressor}, {@link LandmarkCnn}) extend it.
  *
  * <p>On every engine a bias-free convolution directly followed by a batch norm runs as one folded
- * convolution in frozen inference ({@link BatchNormFold}, as in {@link LandmarkCnn}).
+ * convolution in frozen inference ({@link BatchNormFold}, as in {@link LandmarkCnn}). On MXNet
+ * frozen inference runs the whole stack as one graph ({@link MxGraphForward}) when every layer is
+ * of a kind {@link MxGraphWriter#sequence} writes, as the zoo's stacks are.
  */
 abstract class ChannelsLastSequentialBlock extends SequentialBlock {
 
     /** Per child, the fold that starts at it or {@code null}; built on the first forward pass. */
     private volatile List<BatchNormFold> folds;
+
+    /** The stack as one MXNet graph, when every layer has a graph form. */
+    private final MxGraphForward.Lazy graph =
+            new MxGraphForward.Lazy(
+                    () ->
+                            MxGraphWriter.sequence(
+                                    this, getChildren().values(), folds(getChildren().values())));
 
     /** {@inheritDoc} On PyTorch the input is first laid out channels-last. */
     @Override
@@ -56,6 +66,10 @@ abstract class ChannelsLastSequentialBlock extends SequentialBlock {
             // Training may change the parameters in place: folded arrays would be stale.
             dropFolds();
             return super.forwardInternal(parameterStore, inputs, training, params);
+        }
+        Optional<NDList> whole = graph.forward(this, inputs);
+        if (whole.isPresent()) {
+            return whole.get();
         }
         NDList current = inputs;
         for (int i = 0; i < children.size(); i++) {
@@ -86,11 +100,17 @@ abstract class ChannelsLastSequentialBlock extends SequentialBlock {
     }
 
     private void dropFolds() {
+        graph.drop();
         for (BatchNormFold pair : folds(getChildren().values())) {
             if (pair != null) {
                 pair.drop();
             }
         }
+    }
+
+    /** The stack's MXNet graph (for tests). */
+    MxGraphForward.Lazy mxnetGraph() {
+        return graph;
     }
 
     /** The (convolution, batch norm) pairs, in the order they run (for tests). */

@@ -23,6 +23,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A small U-Net (<a href="https://arxiv.org/abs/1505.04597">Ronneberger et al., 2015</a>) that
@@ -65,6 +66,10 @@ import java.util.Map;
  * a bias, computed once per set of parameter arrays; the output is the unfolded network's up to
  * float rounding, and parameter names and saved models do not change.
  *
+ * <p>On MXNet, frozen inference runs the whole network as one graph that the engine executes as a
+ * single cached operator (the same kernels, one call per pass instead of one per layer; the system
+ * property {@code keypoints.mxnetGraph=false} turns it off).
+ *
  * <pre>{@code
  * HeatmapNet net = HeatmapNet.builder().setOutputs(116).optBaseChannels(16).build();
  * }</pre>
@@ -87,6 +92,8 @@ public final class HeatmapNet extends AbstractBlock implements KeypointBlock {
     private final List<SequentialBlock> decoders = new ArrayList<>();
     private final Map<SequentialBlock, List<BatchNormFold>> folds = new IdentityHashMap<>();
     private final Conv2d head;
+    private final MxGraphForward.Lazy graph =
+            new MxGraphForward.Lazy(() -> Optional.of(writeGraph()));
 
     private HeatmapNet(Builder b) {
         this.outputs = b.outputs;
@@ -184,6 +191,39 @@ public final class HeatmapNet extends AbstractBlock implements KeypointBlock {
     }
 
     /** The (convolution, batch norm) pairs, in the order they run (for tests). */
+    /** The heatmaps as one MXNet graph, batch norms folded: {@link #layers}' frozen pass. */
+    private MxGraphForward writeGraph() {
+        MxGraphWriter g = new MxGraphWriter(this);
+        List<Integer> skips = new ArrayList<>();
+        int x = g.input();
+        for (int l = 0; l <= depth; l++) {
+            if (l > 0) {
+                x = g.maxPool(x, 2, 2, 0, true);
+            }
+            x = writeStage(g, encoders.get(l), x);
+            skips.add(x);
+        }
+        for (int i = 0; i < decoders.size(); i++) {
+            int skip = skips.get(depth - 1 - i);
+            x = g.concatChannels(g.cropLike(g.upsampleTwice(x), skip), skip);
+            x = writeStage(g, decoders.get(i), x);
+        }
+        return g.forward(g.convolution(head, x));
+    }
+
+    private int writeStage(MxGraphWriter g, SequentialBlock s, int x) {
+        int y = x;
+        for (BatchNormFold pair : folds.get(s)) {
+            y = g.relu(g.convolution(pair, y));
+        }
+        return y;
+    }
+
+    /** The heatmaps' MXNet graph (for tests). */
+    MxGraphForward.Lazy mxnetGraph() {
+        return graph;
+    }
+
     List<BatchNormFold> batchNormFolds() {
         List<BatchNormFold> all = new ArrayList<>();
         for (SequentialBlock stage : encoders) {
@@ -266,6 +306,14 @@ public final class HeatmapNet extends AbstractBlock implements KeypointBlock {
      */
     NDArray layers(
             ParameterStore ps, NDArray input, boolean training, PairList<String, Object> params) {
+        if (training) {
+            graph.drop();
+        } else {
+            Optional<NDList> whole = graph.forward(this, new NDList(input));
+            if (whole.isPresent()) {
+                return whole.get().head();
+            }
+        }
         List<NDArray> skips = new ArrayList<>();
         NDArray x = input;
         for (int l = 0; l <= depth; l++) {

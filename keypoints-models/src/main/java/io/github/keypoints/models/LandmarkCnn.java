@@ -43,6 +43,10 @@ import java.util.Map;
  * a bias, computed once per set of parameter arrays; the output is the unfolded network's up to
  * float rounding, and parameter names and saved models do not change.
  *
+ * <p>On MXNet, frozen inference runs the whole network as one graph that the engine executes as a
+ * single cached operator (the same kernels, one call per pass instead of one per layer; the system
+ * property {@code keypoints.mxnetGraph=false} turns it off).
+ *
  * <pre>{@code
  * LandmarkCnn net = LandmarkCnn.builder().setOutputs(136).optConvsPerStage(2).build();
  * }</pre>

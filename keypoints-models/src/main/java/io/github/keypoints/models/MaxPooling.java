@@ -47,6 +47,16 @@ final class MaxPooling {
         return new TwoByTwo();
     }
 
+    /**
+     * Whether {@code block} is one of {@link #twoByTwoBlock()}'s.
+     *
+     * @param block a block
+     * @return whether it pools over 2×2 windows with stride 2 (floor mode)
+     */
+    static boolean isTwoByTwo(Block block) {
+        return block instanceof TwoByTwo;
+    }
+
     /** The 2×2 pooling block: a {@link LambdaBlock} that hands its {@code training} flag on. */
     private static final class TwoByTwo extends LambdaBlock {
         TwoByTwo() {

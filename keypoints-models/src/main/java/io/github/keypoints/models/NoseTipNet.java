@@ -25,6 +25,10 @@ import java.util.Map;
  * total                                                 1,934,130
  * </pre>
  *
+ * <p>On MXNet, frozen inference runs the whole network as one graph that the engine executes as a
+ * single cached operator (the same kernels, one call per pass instead of one per layer; the system
+ * property {@code keypoints.mxnetGraph=false} turns it off).
+ *
  * <pre>{@code
  * NoseTipNet net = NoseTipNet.builder().setOutputs(2).build();
  * NoseTipNet half = NoseTipNet.builder().setOutputs(2).optChannels(12, 16, 16).build();

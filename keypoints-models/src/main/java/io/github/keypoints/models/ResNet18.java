@@ -23,6 +23,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * ResNet-18 exactly as torchvision builds it (<a href="https://arxiv.org/abs/1512.03385">He et al.,
@@ -66,6 +67,10 @@ import java.util.Map;
  * a bias, computed once per set of parameter arrays; the output is the unfolded network's up to
  * float rounding, and parameter names and saved models do not change.
  *
+ * <p>On MXNet, frozen inference runs the whole network as one graph that the engine executes as a
+ * single cached operator (the same kernels, one call per pass instead of one per layer; the system
+ * property {@code keypoints.mxnetGraph=false} turns it off).
+ *
  * <pre>{@code
  * ResNet18 net = ResNet18.builder().setOutputs(136).optInputChannels(1).build();
  * }</pre>
@@ -84,6 +89,8 @@ public final class ResNet18 extends AbstractBlock implements KeypointBlock {
     private final BatchNormFold stem;
     private final List<BasicBlock> blocks = new ArrayList<>();
     private final Linear fc;
+    private final MxGraphForward.Lazy graph =
+            new MxGraphForward.Lazy(() -> Optional.of(writeGraph()));
 
     private ResNet18(Builder b) {
         this.outputs = b.outputs;
@@ -186,6 +193,14 @@ public final class ResNet18 extends AbstractBlock implements KeypointBlock {
     /** The layers on the input as it comes, without the layout step (package-private for tests). */
     NDList layers(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        if (training) {
+            graph.drop();
+        } else {
+            Optional<NDList> whole = graph.forward(this, inputs);
+            if (whole.isPresent()) {
+                return whole.get();
+            }
+        }
         NDArray stemOut = Activation.relu(stem.forward(ps, inputs.head(), training, params));
         NDList x = new NDList(maxPool(stemOut, training));
         for (BasicBlock block : blocks) {
@@ -196,6 +211,22 @@ public final class ResNet18 extends AbstractBlock implements KeypointBlock {
     }
 
     /** The (convolution, batch norm) pairs, in the order they run (for tests). */
+    /** The network as one MXNet graph, batch norms folded: its frozen forward pass. */
+    private MxGraphForward writeGraph() {
+        MxGraphWriter g = new MxGraphWriter(this);
+        int x = g.relu(g.convolution(stem, g.input()));
+        x = g.maxPool(x, 3, 2, 1, false);
+        for (BasicBlock block : blocks) {
+            x = block.writeGraph(g, x);
+        }
+        return g.forward(g.linear(fc, g.globalAvgPoolFlat(x)));
+    }
+
+    /** The network's MXNet graph (for tests). */
+    MxGraphForward.Lazy mxnetGraph() {
+        return graph;
+    }
+
     List<BatchNormFold> batchNormFolds() {
         List<BatchNormFold> all = new ArrayList<>();
         all.add(stem);

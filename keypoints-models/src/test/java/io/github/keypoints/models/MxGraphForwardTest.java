@@ -1,0 +1,287 @@
+package io.github.keypoints.models;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.LambdaBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * On MXNet every zoo network's frozen inference runs as one graph ({@link MxGraphForward}) and
+ * computes what the layer-by-layer pass computes, at any batch size and input size, and follows its
+ * parameters when they are trained or loaded.
+ */
+class MxGraphForwardTest {
+
+    private static final String MXNET = "MXNet";
+
+    @AfterEach
+    void clearProperty() {
+        System.clearProperty(MxGraphForward.PROPERTY);
+    }
+
+    /** The network's graph holder. */
+    private static MxGraphForward.Lazy graphOf(Block net) {
+        if (net instanceof HeatmapNet h) {
+            return h.mxnetGraph();
+        }
+        if (net instanceof ResNet18 r) {
+            return r.mxnetGraph();
+        }
+        return ((ChannelsLastSequentialBlock) net).mxnetGraph();
+    }
+
+    private static boolean compiled(Block net) {
+        return graphOf(net).written().map(MxGraphForward::isCompiled).orElse(false);
+    }
+
+    /** The output of a frozen pass with the graph on or off. */
+    private static float[] run(Block net, NDArray x, boolean graph) {
+        System.setProperty(MxGraphForward.PROPERTY, Boolean.toString(graph));
+        try (NDManager sub = x.getManager().newSubManager()) {
+            NDArray in = x.duplicate();
+            in.attach(sub);
+            return net.forward(new ParameterStore(sub, false), new NDList(in), false)
+                    .head()
+                    .toFloatArray();
+        }
+    }
+
+    /**
+     * Batches of 2, 1 and 3 and a second input size, in turn through the graph and layer by layer:
+     * the same outputs (the same kernels run; the tolerance is for float rounding), and the graph
+     * was used. Batch norms get random statistics so their folds count.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.github.keypoints.models.ZooNetworkCases#all")
+    void graphEqualsLayerByLayerAtEveryBatchAndInputSize(
+            String architecture, int outputs, int height, int width) {
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), MXNET)) {
+            Block net = ModelZoo.create(architecture, outputs);
+            net.initialize(manager, DataType.FLOAT32, new Shape(1, 1, height, width));
+            Random random = new Random(3);
+            randomize(net, random);
+            net.freezeParameters(true);
+            int[][] inputs = {{2, height, width}, {1, height, width}, {3, height, width}};
+            if (!architecture.equals("nose-tip")
+                    && !architecture.equals("imm58")
+                    && !architecture.equals("landmark-cnn")) {
+                // Fully convolutional until a global pool or the decode: any size runs.
+                inputs =
+                        new int[][] {
+                            {2, height, width}, {1, height + 5, width + 3}, {2, height, width}
+                        };
+            }
+            for (int[] in : inputs) {
+                Shape shape = new Shape(in[0], 1, in[1], in[2]);
+                NDArray x = manager.create(gaussians(random, (int) shape.size()), shape);
+                float[] layered = run(net, x, false);
+                float[] graph = run(net, x, true);
+                assertThat(compiled(net)).as("graph used for %s", shape).isTrue();
+                assertThat(graph).as("output for %s", shape).hasSize(in[0] * outputs);
+                assertClose(graph, layered, 1e-5f);
+            }
+        }
+    }
+
+    /**
+     * A training pass drops the graph, parameters trained in place are seen by the next frozen
+     * pass, and loaded parameters (new arrays) replace the graph's copies.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.github.keypoints.models.ZooNetworkCases#all")
+    void followsTrainedAndLoadedParameters(String architecture, int outputs, int height, int width)
+            throws Exception {
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), MXNET)) {
+            Shape shape = new Shape(2, 1, height, width);
+            Block net = ModelZoo.create(architecture, outputs);
+            net.initialize(manager, DataType.FLOAT32, shape);
+            Random random = new Random(5);
+            randomize(net, random);
+            NDArray x = manager.create(gaussians(random, (int) shape.size()), shape);
+            net.freezeParameters(true);
+            float[] before = run(net, x, true);
+            assertThat(compiled(net)).isTrue();
+
+            net.freezeParameters(
+                    false,
+                    p ->
+                            p.getType() != Parameter.Type.RUNNING_MEAN
+                                    && p.getType() != Parameter.Type.RUNNING_VAR);
+            ParameterStore ps = new ParameterStore(manager, false);
+            try (GradientCollector gc = Engine.getEngine(MXNET).newGradientCollector()) {
+                gc.backward(net.forward(ps, new NDList(x), true).head().sum());
+            }
+            assertThat(compiled(net)).as("dropped by a training pass").isFalse();
+            for (Pair<String, Parameter> p : net.getParameters()) {
+                NDArray a = p.getValue().getArray();
+                a.subi(a.mul(0.1f)); // trained in place, as the optimisers do
+            }
+            net.freezeParameters(true);
+            float[] trained = run(net, x, true);
+            assertThat(trained).isNotEqualTo(before);
+            assertClose(trained, run(net, x, false), 1e-5f);
+
+            Block other = ModelZoo.create(architecture, outputs);
+            other.initialize(manager, DataType.FLOAT32, shape);
+            randomize(other, random);
+            other.freezeParameters(true);
+            float[] expected = run(other, x, false);
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            other.saveParameters(new DataOutputStream(bytes));
+            net.loadParameters(
+                    manager, new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+            net.freezeParameters(true);
+            assertClose(run(net, x, true), expected, 1e-5f);
+        }
+    }
+
+    /**
+     * Layer by layer, no graph written or held: parameters not frozen, the property {@code false},
+     * or another engine.
+     */
+    @Test
+    void onlyFrozenInferenceOnMxnetWithThePropertyOnUsesTheGraph() {
+        Shape shape = new Shape(1, 1, 60, 80);
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), MXNET)) {
+            Block net = ModelZoo.create("nose-tip", 2);
+            net.initialize(manager, DataType.FLOAT32, shape);
+            NDArray x = manager.randomUniform(-1, 1, shape);
+            run(net, x, true);
+            assertThat(compiled(net)).as("parameters not frozen").isFalse();
+            net.freezeParameters(true);
+            run(net, x, false);
+            assertThat(compiled(net)).as("property false").isFalse();
+            run(net, x, true);
+            assertThat(compiled(net)).isTrue();
+        }
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+            Block net = ModelZoo.create("nose-tip", 2);
+            net.initialize(manager, DataType.FLOAT32, shape);
+            net.freezeParameters(true);
+            run(net, manager.randomUniform(-1, 1, shape), true);
+            assertThat(graphOf(net).written()).as("PyTorch").isEmpty();
+        }
+    }
+
+    /** An input array with a name of its own runs too, and keeps its name. */
+    @Test
+    void namedInputRunsAndKeepsItsName() {
+        Shape shape = new Shape(1, 1, 60, 80);
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), MXNET)) {
+            Block net = ModelZoo.create("nose-tip", 2);
+            net.initialize(manager, DataType.FLOAT32, shape);
+            net.freezeParameters(true);
+            NDArray x = manager.randomUniform(-1, 1, shape);
+            float[] expected = run(net, x, false);
+            x.setName("image");
+            System.setProperty(MxGraphForward.PROPERTY, "true");
+            float[] named =
+                    net.forward(new ParameterStore(manager, false), new NDList(x), false)
+                            .head()
+                            .toFloatArray();
+            assertThat(compiled(net)).isTrue();
+            assertThat(x.getName()).isEqualTo("image");
+            assertClose(named, expected, 1e-5f);
+        }
+    }
+
+    /** A chain with a layer the writer does not know has no graph. */
+    @Test
+    void chainWithAnUnknownLayerHasNoGraph() {
+        List<Block> known =
+                List.of(
+                        Conv2d.builder().setKernelShape(new Shape(3, 3)).setFilters(2).build(),
+                        Activation.reluBlock());
+        List<Block> unknown = new ArrayList<>(known);
+        unknown.add(new LambdaBlock(Function.identity(), "identity"));
+        Block network = new LambdaBlock(Function.identity());
+        assertThat(MxGraphWriter.sequence(network, known, Collections.nCopies(2, null)))
+                .isPresent();
+        assertThat(MxGraphWriter.sequence(network, unknown, Collections.nCopies(3, null)))
+                .isEqualTo(Optional.empty());
+    }
+
+    /** The graph builder refuses a variable declared twice and inputs that do not exist yet. */
+    @Test
+    void builderRefusesDuplicateVariablesAndUnknownInputs() {
+        MxGraph.Builder g = MxGraph.builder();
+        int w = g.parameter("w");
+        assertThatThrownBy(() -> g.parameter("w")).hasMessageContaining("w");
+        assertThatThrownBy(() -> g.parameter(MxGraph.INPUT)).hasMessageContaining("data");
+        assertThatThrownBy(() -> g.op("Activation", "a", Map.of(), w + 1))
+                .hasMessageContaining("no node 2");
+        int relu = g.op("Activation", "a", Map.of("act_type", "relu"), g.input());
+        MxGraph graph = g.build(relu);
+        assertThat(graph.parameterNames()).containsExactly("w");
+        assertThat(graph.json()).contains("\"arg_nodes\":[0,1]").contains("\"heads\":[[2,0,0]]");
+    }
+
+    private static void assertClose(float[] actual, float[] expected, float tolerance) {
+        assertThat(actual).hasSameSizeAs(expected);
+        for (int i = 0; i < actual.length; i++) {
+            float scale = Math.max(1f, Math.abs(expected[i]));
+            assertThat(Math.abs(actual[i] - expected[i]))
+                    .as("element %d: %s against %s", i, actual[i], expected[i])
+                    .isLessThanOrEqualTo(tolerance * scale);
+        }
+    }
+
+    /** Random parameters, batch-norm statistics and scales kept positive, so every term counts. */
+    private static void randomize(Block net, Random random) {
+        for (Pair<String, Parameter> p : net.getParameters()) {
+            String name = p.getKey();
+            NDArray a = p.getValue().getArray();
+            int n = (int) a.size();
+            float[] v = gaussians(random, n);
+            float scale =
+                    (float) (1 / Math.sqrt(Math.max(1, a.getShape().size() / a.getShape().get(0))));
+            for (int i = 0; i < n; i++) {
+                if (name.endsWith("gamma") || name.endsWith("runningVar")) {
+                    v[i] = 0.25f + Math.abs(v[i]) / 2;
+                } else if (name.endsWith("beta") || name.endsWith("runningMean")) {
+                    v[i] /= 2;
+                } else {
+                    v[i] *= scale;
+                }
+            }
+            a.set(v);
+        }
+    }
+
+    private static float[] gaussians(Random random, int count) {
+        float[] v = new float[count];
+        for (int i = 0; i < count; i++) {
+            v[i] = (float) random.nextGaussian();
+        }
+        return v;
+    }
+}
