@@ -24,9 +24,10 @@ import java.util.Optional;
  * ConvRegressor}, {@link LandmarkCnn}) extend it.
  *
  * <p>On every engine a bias-free convolution directly followed by a batch norm runs as one folded
- * convolution in frozen inference ({@link BatchNormFold}, as in {@link LandmarkCnn}). On MXNet
- * frozen inference runs the whole stack as one graph ({@link MxGraphForward}) when every layer is
- * of a kind {@link MxGraphWriter#sequence} writes, as the zoo's stacks are.
+ * convolution in frozen inference ({@link BatchNormFold}, as in {@link LandmarkCnn}). On MXNet the
+ * whole stack runs as one graph ({@link MxGraphForward}) when every layer is of a kind {@link
+ * MxGraphWriter#sequence} writes, as the zoo's stacks are: in inference, and in training too for
+ * stacks without batch norm or dropout.
  */
 abstract class ChannelsLastSequentialBlock extends SequentialBlock {
 
@@ -60,16 +61,18 @@ abstract class ChannelsLastSequentialBlock extends SequentialBlock {
             NDList inputs,
             boolean training,
             PairList<String, Object> params) {
+        if (!isReturnIntermediate()) {
+            Optional<NDList> whole = graph.forward(this, parameterStore, inputs, training);
+            if (whole.isPresent()) {
+                return whole.get();
+            }
+        }
         List<Block> children = getChildren().values();
         List<BatchNormFold> pairs = folds(children);
         if (training || isReturnIntermediate()) {
             // Training may change the parameters in place: folded arrays would be stale.
             dropFolds();
             return super.forwardInternal(parameterStore, inputs, training, params);
-        }
-        Optional<NDList> whole = graph.forward(this, inputs);
-        if (whole.isPresent()) {
-            return whole.get();
         }
         NDList current = inputs;
         for (int i = 0; i < children.size(); i++) {
@@ -100,7 +103,6 @@ abstract class ChannelsLastSequentialBlock extends SequentialBlock {
     }
 
     private void dropFolds() {
-        graph.drop();
         for (BatchNormFold pair : folds(getChildren().values())) {
             if (pair != null) {
                 pair.drop();
@@ -135,6 +137,10 @@ abstract class ChannelsLastSequentialBlock extends SequentialBlock {
             NDList labels,
             PairList<String, Object> params) {
         dropFolds();
+        Optional<NDList> whole = graph.forward(this, parameterStore, data, true);
+        if (whole.isPresent()) {
+            return whole.get();
+        }
         return ChannelsLast.forward(
                 this, data, in -> super.forwardInternal(parameterStore, in, labels, params));
     }

@@ -306,13 +306,9 @@ public final class HeatmapNet extends AbstractBlock implements KeypointBlock {
      */
     NDArray layers(
             ParameterStore ps, NDArray input, boolean training, PairList<String, Object> params) {
-        if (training) {
-            graph.drop();
-        } else {
-            Optional<NDList> whole = graph.forward(this, new NDList(input));
-            if (whole.isPresent()) {
-                return whole.get().head();
-            }
+        Optional<NDList> whole = graph.forward(this, ps, new NDList(input), training);
+        if (whole.isPresent()) {
+            return whole.get().head();
         }
         List<NDArray> skips = new ArrayList<>();
         NDArray x = input;

@@ -18,23 +18,31 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * A network's frozen-inference forward pass on MXNet as one {@link MxGraph}, which DJL's MXNet
- * engine runs as a cached operator with memory planned once ({@code static_alloc}): one call into
- * the engine per pass instead of one per layer, and no per-layer allocation. Same operators, same
- * kernels, so the output equals the layer-by-layer pass (the tests compare them).
+ * A network's forward pass on MXNet as one {@link MxGraph}, which DJL's MXNet engine runs as a
+ * cached operator with memory planned once ({@code static_alloc}): one call into the engine per
+ * pass instead of one per layer, and no per-layer allocation. Same operators, same kernels, so the
+ * output equals the layer-by-layer pass (the tests compare them); in a gradient collector MXNet
+ * records the cached operator as one step and computes the same gradients.
  *
- * <p>It applies when the input is on MXNet, every parameter is frozen ({@link
- * Parameter#requiresGradient()} false, as the library's inference paths leave them) and the system
- * property {@value #PROPERTY} is not {@code false}; otherwise {@link #forward} answers empty and
- * the network runs layer by layer. The graph holds copies of the parameter arrays, made again when
- * the arrays change (loading, {@link Parameter#setArray}, a new batch-norm fold); like the folds it
- * does not see a frozen parameter changed in place. Passes through one instance take turns (MXNet's
- * cached operator keeps its buffers between calls).
+ * <p>It applies on MXNet, unless the system property {@value #PROPERTY} is {@code false}, in
+ * inference; and in training too when the graph has the network's every layer as it acts in
+ * training ({@link Kind#TRAINING}: no batch norm, whose folded form is for inference only, and no
+ * dropout, which inference skips). A graph with folded batch norms runs only while every parameter
+ * is frozen ({@link Parameter#requiresGradient()} false, as the library's inference paths leave
+ * them): like {@link BatchNormFold} it does not see a frozen parameter changed in place. An input
+ * that itself takes a gradient (a saliency map) runs layer by layer. Otherwise {@link #forward}
+ * answers empty and the network runs layer by layer.
+ *
+ * <p>Every pass feeds the graph the arrays the caller's parameter store hands out, as the layers
+ * would take them: no copies, and a trainer's store sees and updates the network's own parameters.
+ * Passes through one instance take turns (MXNet's cached operator keeps its buffers between calls).
  *
  * <p>The engine's symbol block is made through DJL's engine-neutral API ({@link
  * Engine#newSymbolBlock}) and filled from the serialised form DJL's MXNet symbol block reads
@@ -51,6 +59,16 @@ final class MxGraphForward {
 
     private static final String MXNET = "MXNet";
 
+    /** What a graph holds of its network, and so when it may run. */
+    enum Kind {
+        /** Every layer as it acts in training and in inference: runs in both. */
+        TRAINING,
+        /** Layers as they act in inference only (dropout left out): runs in inference. */
+        INFERENCE,
+        /** Batch norms folded into the convolutions: runs in inference with frozen parameters. */
+        FROZEN_INFERENCE
+    }
+
     /** The parameter arrays a graph runs on, in the order of its parameter variables. */
     @FunctionalInterface
     interface ArraySource {
@@ -59,43 +77,57 @@ final class MxGraphForward {
          *
          * @param ps the parameter store of the pass
          * @param device the device of the input
+         * @param training whether the pass is a training pass
          * @return one array per parameter variable
          */
-        NDArray[] arrays(ParameterStore ps, Device device);
+        NDArray[] arrays(ParameterStore ps, Device device, boolean training);
     }
 
     /**
-     * The engine's block, the arrays it was made from, and the manager of the block, its cached
-     * operator and the parameter copies.
+     * The store the engine's block takes its parameter values from: this pass's arrays, by the
+     * position of the block's parameter among the graph's variables.
      */
-    private record Compiled(
-            SymbolBlock block, ParameterStore store, NDArray[] from, NDManager manager) {
-        boolean isFrom(NDArray[] arrays) {
-            for (int i = 0; i < from.length; i++) {
-                if (from[i] != arrays[i]) {
-                    return false;
-                }
+    private static final class Feed extends ParameterStore {
+        private final Map<Parameter, Integer> positions;
+        private NDArray[] current;
+
+        Feed(NDManager manager, Map<Parameter, Integer> positions) {
+            super(manager, false);
+            this.positions = positions;
+        }
+
+        @Override
+        public NDArray getValue(Parameter parameter, Device device, boolean training) {
+            Integer i = positions.get(parameter);
+            if (i == null || current == null) {
+                throw new IllegalStateException("no array for graph variable " + parameter);
             }
-            return true;
+            return current[i];
         }
     }
+
+    /** The engine's block and the store that feeds it. */
+    private record Compiled(SymbolBlock block, Feed feed) {}
 
     private final MxGraph graph;
     private final List<Parameter> parameters;
     private final ArraySource source;
+    private final Kind kind;
     private Compiled compiled;
 
     /**
      * Creates the forward pass of a graph.
      *
      * @param graph the network as a graph
-     * @param parameters every parameter of the network, checked to be frozen on each pass
+     * @param parameters every parameter of the network
      * @param source the arrays of the graph's parameter variables
+     * @param kind what the graph holds of the network
      */
-    MxGraphForward(MxGraph graph, List<Parameter> parameters, ArraySource source) {
+    MxGraphForward(MxGraph graph, List<Parameter> parameters, ArraySource source, Kind kind) {
         this.graph = graph;
         this.parameters = List.copyOf(parameters);
         this.source = source;
+        this.kind = kind;
     }
 
     /**
@@ -122,35 +154,47 @@ final class MxGraphForward {
         return graph;
     }
 
+    /** What the graph holds of its network (for tests). */
+    Kind kind() {
+        return kind;
+    }
+
     /**
      * Runs the network on {@code inputs} as one graph, if it applies (see the class comment).
      *
+     * @param ps the parameter store of the pass
      * @param inputs the network's inputs
+     * @param training whether this is a training pass
      * @return the output, or empty when the network should run layer by layer
      */
-    Optional<NDList> forward(NDList inputs) {
+    Optional<NDList> forward(ParameterStore ps, NDList inputs, boolean training) {
         if (inputs.size() != 1 || !isEnabled()) {
             return Optional.empty();
         }
         NDArray x = inputs.head();
-        if (!isEngineOf(x)) {
+        if (!isEngineOf(x) || x.hasGradient() || (training && kind != Kind.TRAINING)) {
             return Optional.empty();
         }
         for (Parameter p : parameters) {
-            if (p.requiresGradient() || !p.isInitialized()) {
+            if (!p.isInitialized() || (kind == Kind.FROZEN_INFERENCE && p.requiresGradient())) {
                 return Optional.empty();
             }
         }
-        return Optional.of(run(x));
+        return Optional.of(run(ps, x, training));
     }
 
-    private synchronized NDList run(NDArray x) {
-        ParameterStore ps = new ParameterStore(x.getManager(), false);
-        NDArray[] arrays = source.arrays(ps, x.getDevice());
+    private synchronized NDList run(ParameterStore ps, NDArray x, boolean training) {
+        NDArray[] arrays = source.arrays(ps, x.getDevice(), training);
+        if (arrays.length != graph.parameterNames().size()) {
+            throw new IllegalStateException(
+                    "graph has "
+                            + graph.parameterNames().size()
+                            + " parameter variables, got "
+                            + arrays.length);
+        }
         Compiled c = compiled;
-        if (c == null || !c.isFrom(arrays)) {
-            drop();
-            c = compile(arrays);
+        if (c == null) {
+            c = compile(arrays[0].getManager());
             compiled = c;
         }
         // DJL's cached operator finds a named input by its name; the graph's is "data".
@@ -159,39 +203,39 @@ final class MxGraphForward {
         if (rename) {
             x.setName(MxGraph.INPUT);
         }
+        c.feed().current = arrays;
         try {
-            return c.block().forward(c.store(), new NDList(x), false);
+            return c.block().forward(c.feed(), new NDList(x), training);
         } finally {
+            c.feed().current = null;
             if (rename) {
                 x.setName(name);
             }
         }
     }
 
-    private Compiled compile(NDArray[] arrays) {
-        List<String> names = graph.parameterNames();
-        if (arrays.length != names.size()) {
-            throw new IllegalStateException(
-                    "graph has " + names.size() + " parameter variables, got " + arrays.length);
-        }
-        // Closing this manager frees the copies and the engine's cached operator with its buffers.
-        NDManager manager = arrays[0].getManager().newSubManager();
+    private Compiled compile(NDManager parent) {
+        // Closing this manager (with the parameters') frees the engine's cached operator.
+        NDManager manager = parent.newSubManager();
         try {
             SymbolBlock block = manager.getEngine().newSymbolBlock(manager);
             block.loadParameters(
                     manager, new DataInputStream(new ByteArrayInputStream(serialised())));
             ParameterList loaded = block.getParameters();
-            for (int i = 0; i < arrays.length; i++) {
+            List<String> names = graph.parameterNames();
+            Map<Parameter, Integer> positions = new IdentityHashMap<>();
+            for (int i = 0; i < names.size(); i++) {
                 Parameter p = loaded.get(names.get(i));
                 if (p == null) {
                     throw new IllegalStateException(
                             "graph variable " + names.get(i) + " not found");
                 }
-                NDArray copy = arrays[i].duplicate();
-                copy.attach(manager);
-                p.setArray(copy);
+                // The block tells parameters from inputs by whether they hold an array; the
+                // values themselves come from the feed on every pass.
+                p.setArray(manager.zeros(new ai.djl.ndarray.types.Shape(1)));
+                positions.put(p, i);
             }
-            return new Compiled(block, new ParameterStore(manager, false), arrays.clone(), manager);
+            return new Compiled(block, new Feed(manager, positions));
         } catch (IOException | MalformedModelException | RuntimeException e) {
             manager.close();
             if (e instanceof RuntimeException r) {
@@ -222,20 +266,14 @@ final class MxGraphForward {
         }
     }
 
-    /**
-     * Frees the engine's block and parameter copies, if held: before training, or on new arrays.
-     */
-    synchronized void drop() {
-        Compiled c = compiled;
-        if (c != null) {
-            compiled = null;
-            c.manager().close();
-        }
+    /** Whether the engine's block has been made (for tests). */
+    synchronized boolean isCompiled() {
+        return compiled != null;
     }
 
     /**
-     * A network's graph, written on its first frozen inference pass on MXNet (when every parameter
-     * has its shape); empty for good when the network has layers a graph cannot hold.
+     * A network's graph, written on its first pass on MXNet (when every parameter has its shape);
+     * empty for good when the network has layers a graph cannot hold.
      */
     static final class Lazy {
         private final Supplier<Optional<MxGraphForward>> writer;
@@ -255,10 +293,13 @@ final class MxGraphForward {
          * MxGraphForward#forward}).
          *
          * @param network the network
+         * @param ps the parameter store of the pass
          * @param inputs its inputs
+         * @param training whether this is a training pass
          * @return the output, or empty when the network should run layer by layer
          */
-        Optional<NDList> forward(Block network, NDList inputs) {
+        Optional<NDList> forward(
+                Block network, ParameterStore ps, NDList inputs, boolean training) {
             Optional<MxGraphForward> g = graph;
             if (g == null) {
                 if (inputs.isEmpty()
@@ -275,7 +316,7 @@ final class MxGraphForward {
                     }
                 }
             }
-            return g.flatMap(f -> f.forward(inputs));
+            return g.flatMap(f -> f.forward(ps, inputs, training));
         }
 
         /** The graph, if written (for tests). */
@@ -283,18 +324,5 @@ final class MxGraphForward {
             Optional<MxGraphForward> g = graph;
             return g == null ? Optional.empty() : g;
         }
-
-        /** Frees what the graph holds, if written ({@link MxGraphForward#drop()}). */
-        void drop() {
-            Optional<MxGraphForward> g = graph;
-            if (g != null) {
-                g.ifPresent(MxGraphForward::drop);
-            }
-        }
-    }
-
-    /** Whether a compiled graph is held (for tests). */
-    synchronized boolean isCompiled() {
-        return compiled != null;
     }
 }

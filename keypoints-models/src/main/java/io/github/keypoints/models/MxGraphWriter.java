@@ -18,8 +18,10 @@ import java.util.Optional;
  * Writes a network's layers as an {@link MxGraph} for {@link MxGraphForward}, remembering where
  * each parameter variable's array comes from: 2-D convolutions (a bias-free one with its {@link
  * BatchNormFold} as one convolution with the folded weight and bias), linear layers, ReLU, max and
- * global average pooling, flattening, addition, up-sampling, cropping and concatenation. Each
- * method takes and returns graph nodes. Mutable until {@link #forward(int)}.
+ * global average pooling, flattening, addition, up-sampling, cropping and concatenation. A graph
+ * with a folded batch norm is for frozen inference, one that left out dropout for inference, any
+ * other for training too ({@link MxGraphForward.Kind}). Each method takes and returns graph nodes.
+ * Mutable until {@link #forward(int)}.
  */
 final class MxGraphWriter {
 
@@ -30,6 +32,8 @@ final class MxGraphWriter {
     private final List<Slot> slots = new ArrayList<>();
     private final List<Parameter> parameters = new ArrayList<>();
     private int names;
+    private boolean folded;
+    private boolean inferenceOnly;
 
     /**
      * Starts a graph of a network.
@@ -74,7 +78,9 @@ final class MxGraphWriter {
                 x = g.relu(x);
             } else if (b instanceof LambdaBlock lambda && "batchFlatten".equals(lambda.getName())) {
                 x = g.flatten(x);
-            } else if (!(b instanceof Dropout)) {
+            } else if (b instanceof Dropout) {
+                g.inferenceOnly = true; // dropout acts in training only; the graph leaves it out
+            } else {
                 return Optional.empty();
             }
         }
@@ -89,6 +95,7 @@ final class MxGraphWriter {
      * @return the output node
      */
     int convolution(BatchNormFold fold, int x) {
+        folded = true;
         String name = name();
         int w = variable(name + "_weight", new Slot(null, fold, 0));
         int b = variable(name + "_bias", new Slot(null, fold, 1));
@@ -261,20 +268,27 @@ final class MxGraphWriter {
      */
     MxGraphForward forward(int output) {
         List<Slot> fixed = List.copyOf(slots);
+        MxGraphForward.Kind kind =
+                folded
+                        ? MxGraphForward.Kind.FROZEN_INFERENCE
+                        : inferenceOnly
+                                ? MxGraphForward.Kind.INFERENCE
+                                : MxGraphForward.Kind.TRAINING;
         return new MxGraphForward(
                 graph.build(output),
                 parameters,
-                (ps, device) -> {
+                (ps, device, training) -> {
                     NDArray[] arrays = new NDArray[fixed.size()];
                     for (int k = 0; k < arrays.length; k++) {
                         Slot s = fixed.get(k);
                         arrays[k] =
                                 s.fold() != null
                                         ? s.fold().foldedArrays(ps, device)[s.foldIndex()]
-                                        : ps.getValue(s.parameter(), device, false);
+                                        : ps.getValue(s.parameter(), device, training);
                     }
                     return arrays;
-                });
+                },
+                kind);
     }
 
     private int variable(String name, Slot slot) {

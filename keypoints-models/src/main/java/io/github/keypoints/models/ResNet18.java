@@ -193,13 +193,9 @@ public final class ResNet18 extends AbstractBlock implements KeypointBlock {
     /** The layers on the input as it comes, without the layout step (package-private for tests). */
     NDList layers(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        if (training) {
-            graph.drop();
-        } else {
-            Optional<NDList> whole = graph.forward(this, inputs);
-            if (whole.isPresent()) {
-                return whole.get();
-            }
+        Optional<NDList> whole = graph.forward(this, ps, inputs, training);
+        if (whole.isPresent()) {
+            return whole.get();
         }
         NDArray stemOut = Activation.relu(stem.forward(ps, inputs.head(), training, params));
         NDList x = new NDList(maxPool(stemOut, training));
