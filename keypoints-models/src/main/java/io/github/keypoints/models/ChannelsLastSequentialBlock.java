@@ -24,10 +24,9 @@ import java.util.Optional;
  * ConvRegressor}, {@link LandmarkCnn}) extend it.
  *
  * <p>On every engine a bias-free convolution directly followed by a batch norm runs as one folded
- * convolution in frozen inference ({@link BatchNormFold}, as in {@link LandmarkCnn}). On MXNet the
- * whole stack runs as one graph ({@link MxGraphForward}) when every layer is of a kind {@link
- * MxGraphWriter#sequence} writes, as the zoo's stacks are: in inference, and in training too for
- * stacks without batch norm or dropout.
+ * convolution in frozen inference ({@link BatchNormFold}, as in {@link LandmarkCnn}). On MXNet
+ * inference runs the whole stack as one graph ({@link MxGraphForward}) when every layer is of a
+ * kind {@link MxGraphWriter#sequence} writes, as the zoo's stacks are.
  */
 abstract class ChannelsLastSequentialBlock extends SequentialBlock {
 
@@ -61,8 +60,8 @@ abstract class ChannelsLastSequentialBlock extends SequentialBlock {
             NDList inputs,
             boolean training,
             PairList<String, Object> params) {
-        if (!isReturnIntermediate()) {
-            Optional<NDList> whole = graph.forward(this, parameterStore, inputs, training);
+        if (!training && !isReturnIntermediate()) {
+            Optional<NDList> whole = graph.forward(this, parameterStore, inputs, false);
             if (whole.isPresent()) {
                 return whole.get();
             }
@@ -137,10 +136,6 @@ abstract class ChannelsLastSequentialBlock extends SequentialBlock {
             NDList labels,
             PairList<String, Object> params) {
         dropFolds();
-        Optional<NDList> whole = graph.forward(this, parameterStore, data, true);
-        if (whole.isPresent()) {
-            return whole.get();
-        }
         return ChannelsLast.forward(
                 this, data, in -> super.forwardInternal(parameterStore, in, labels, params));
     }

@@ -28,21 +28,21 @@ import java.util.function.Supplier;
  * A network's forward pass on MXNet as one {@link MxGraph}, which DJL's MXNet engine runs as a
  * cached operator with memory planned once ({@code static_alloc}): one call into the engine per
  * pass instead of one per layer, and no per-layer allocation. Same operators, same kernels, so the
- * output equals the layer-by-layer pass (the tests compare them); in a gradient collector MXNet
- * records the cached operator as one step and computes the same gradients.
+ * output equals the layer-by-layer pass (the tests compare them).
  *
- * <p>It applies on MXNet, unless the system property {@value #PROPERTY} is {@code false}, in
- * inference; and in training too when the graph has the network's every layer as it acts in
- * training ({@link Kind#TRAINING}: no batch norm, whose folded form is for inference only, and no
- * dropout, which inference skips). A graph with folded batch norms runs only while every parameter
- * is frozen ({@link Parameter#requiresGradient()} false, as the library's inference paths leave
- * them): like {@link BatchNormFold} it does not see a frozen parameter changed in place. An input
- * that itself takes a gradient (a saliency map) runs layer by layer. Otherwise {@link #forward}
+ * <p>It applies to inference passes on MXNet, unless the system property {@value #PROPERTY} is
+ * {@code false}. A graph with folded batch norms ({@link Kind#FROZEN_INFERENCE}) runs only while
+ * every parameter is frozen ({@link Parameter#requiresGradient()} false, as the library's inference
+ * paths leave them): like {@link BatchNormFold} it does not see a frozen parameter changed in
+ * place. Training passes, and inference passes whose input itself takes a gradient (a saliency
+ * map), run layer by layer: the graph's training pass through MXNet's autograd was measured no
+ * faster (the 58-point step a few per cent slower) and is not offered. Otherwise {@link #forward}
  * answers empty and the network runs layer by layer.
  *
  * <p>Every pass feeds the graph the arrays the caller's parameter store hands out, as the layers
- * would take them: no copies, and a trainer's store sees and updates the network's own parameters.
- * Passes through one instance take turns (MXNet's cached operator keeps its buffers between calls).
+ * would take them: no copies, and parameters updated in place (validation during training) are
+ * seen. Passes through one instance take turns (MXNet's cached operator keeps its buffers between
+ * calls).
  *
  * <p>The engine's symbol block is made through DJL's engine-neutral API ({@link
  * Engine#newSymbolBlock}) and filled from the serialised form DJL's MXNet symbol block reads
@@ -61,9 +61,7 @@ final class MxGraphForward {
 
     /** What a graph holds of its network, and so when it may run. */
     enum Kind {
-        /** Every layer as it acts in training and in inference: runs in both. */
-        TRAINING,
-        /** Layers as they act in inference only (dropout left out): runs in inference. */
+        /** The layers as they act in inference (dropout left out): runs in any inference pass. */
         INFERENCE,
         /** Batch norms folded into the convolutions: runs in inference with frozen parameters. */
         FROZEN_INFERENCE
@@ -77,10 +75,9 @@ final class MxGraphForward {
          *
          * @param ps the parameter store of the pass
          * @param device the device of the input
-         * @param training whether the pass is a training pass
          * @return one array per parameter variable
          */
-        NDArray[] arrays(ParameterStore ps, Device device, boolean training);
+        NDArray[] arrays(ParameterStore ps, Device device);
     }
 
     /**
@@ -172,7 +169,7 @@ final class MxGraphForward {
             return Optional.empty();
         }
         NDArray x = inputs.head();
-        if (!isEngineOf(x) || x.hasGradient() || (training && kind != Kind.TRAINING)) {
+        if (training || !isEngineOf(x) || x.hasGradient()) {
             return Optional.empty();
         }
         for (Parameter p : parameters) {
@@ -180,11 +177,11 @@ final class MxGraphForward {
                 return Optional.empty();
             }
         }
-        return Optional.of(run(ps, x, training));
+        return Optional.of(run(ps, x));
     }
 
-    private synchronized NDList run(ParameterStore ps, NDArray x, boolean training) {
-        NDArray[] arrays = source.arrays(ps, x.getDevice(), training);
+    private synchronized NDList run(ParameterStore ps, NDArray x) {
+        NDArray[] arrays = source.arrays(ps, x.getDevice());
         if (arrays.length != graph.parameterNames().size()) {
             throw new IllegalStateException(
                     "graph has "
@@ -205,7 +202,7 @@ final class MxGraphForward {
         }
         c.feed().current = arrays;
         try {
-            return c.block().forward(c.feed(), new NDList(x), training);
+            return c.block().forward(c.feed(), new NDList(x), false);
         } finally {
             c.feed().current = null;
             if (rename) {
@@ -302,7 +299,8 @@ final class MxGraphForward {
                 Block network, ParameterStore ps, NDList inputs, boolean training) {
             Optional<MxGraphForward> g = graph;
             if (g == null) {
-                if (inputs.isEmpty()
+                if (training
+                        || inputs.isEmpty()
                         || !isEnabled()
                         || !isEngineOf(inputs.head())
                         || !network.isInitialized()) {

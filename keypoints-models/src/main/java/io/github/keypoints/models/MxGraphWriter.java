@@ -19,9 +19,8 @@ import java.util.Optional;
  * each parameter variable's array comes from: 2-D convolutions (a bias-free one with its {@link
  * BatchNormFold} as one convolution with the folded weight and bias), linear layers, ReLU, max and
  * global average pooling, flattening, addition, up-sampling, cropping and concatenation. A graph
- * with a folded batch norm is for frozen inference, one that left out dropout for inference, any
- * other for training too ({@link MxGraphForward.Kind}). Each method takes and returns graph nodes.
- * Mutable until {@link #forward(int)}.
+ * with a folded batch norm is for frozen inference only ({@link MxGraphForward.Kind}). Each method
+ * takes and returns graph nodes. Mutable until {@link #forward(int)}.
  */
 final class MxGraphWriter {
 
@@ -33,7 +32,6 @@ final class MxGraphWriter {
     private final List<Parameter> parameters = new ArrayList<>();
     private int names;
     private boolean folded;
-    private boolean inferenceOnly;
 
     /**
      * Starts a graph of a network.
@@ -78,9 +76,7 @@ final class MxGraphWriter {
                 x = g.relu(x);
             } else if (b instanceof LambdaBlock lambda && "batchFlatten".equals(lambda.getName())) {
                 x = g.flatten(x);
-            } else if (b instanceof Dropout) {
-                g.inferenceOnly = true; // dropout acts in training only; the graph leaves it out
-            } else {
+            } else if (!(b instanceof Dropout)) { // dropout acts in training only, and is left out
                 return Optional.empty();
             }
         }
@@ -269,22 +265,18 @@ final class MxGraphWriter {
     MxGraphForward forward(int output) {
         List<Slot> fixed = List.copyOf(slots);
         MxGraphForward.Kind kind =
-                folded
-                        ? MxGraphForward.Kind.FROZEN_INFERENCE
-                        : inferenceOnly
-                                ? MxGraphForward.Kind.INFERENCE
-                                : MxGraphForward.Kind.TRAINING;
+                folded ? MxGraphForward.Kind.FROZEN_INFERENCE : MxGraphForward.Kind.INFERENCE;
         return new MxGraphForward(
                 graph.build(output),
                 parameters,
-                (ps, device, training) -> {
+                (ps, device) -> {
                     NDArray[] arrays = new NDArray[fixed.size()];
                     for (int k = 0; k < arrays.length; k++) {
                         Slot s = fixed.get(k);
                         arrays[k] =
                                 s.fold() != null
                                         ? s.fold().foldedArrays(ps, device)[s.foldIndex()]
-                                        : ps.getValue(s.parameter(), device, training);
+                                        : ps.getValue(s.parameter(), device, false);
                     }
                     return arrays;
                 },
