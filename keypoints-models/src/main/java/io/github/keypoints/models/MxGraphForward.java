@@ -103,8 +103,8 @@ final class MxGraphForward {
         }
     }
 
-    /** The engine's block and the store that feeds it. */
-    private record Compiled(SymbolBlock block, Feed feed) {}
+    /** The engine's block, the store that feeds it, and the manager that frees them. */
+    private record Compiled(SymbolBlock block, Feed feed, NDManager manager) {}
 
     private final MxGraph graph;
     private final List<Parameter> parameters;
@@ -190,7 +190,9 @@ final class MxGraphForward {
                             + arrays.length);
         }
         Compiled c = compiled;
-        if (c == null) {
+        // The engine's block lives in a manager under the parameters' one; parameters
+        // initialised again in another manager outlive it.
+        if (c == null || !c.manager().isOpen()) {
             c = compile(arrays[0].getManager());
             compiled = c;
         }
@@ -232,7 +234,7 @@ final class MxGraphForward {
                 p.setArray(manager.zeros(new ai.djl.ndarray.types.Shape(1)));
                 positions.put(p, i);
             }
-            return new Compiled(block, new Feed(manager, positions));
+            return new Compiled(block, new Feed(manager, positions), manager);
         } catch (IOException | MalformedModelException | RuntimeException e) {
             manager.close();
             if (e instanceof RuntimeException r) {

@@ -271,6 +271,32 @@ class MxGraphForwardTest {
         }
     }
 
+    /**
+     * Parameters loaded into a new manager after the one the graph was made under is closed: the
+     * graph is made again and gives the layer-by-layer output.
+     */
+    @Test
+    void graphOutlivesTheManagerOfEarlierParameters() throws Exception {
+        Shape shape = new Shape(1, 1, 64, 64);
+        Block net = ModelZoo.create("landmark-cnn", 136);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (NDManager first = NDManager.newBaseManager(Device.cpu(), MXNET)) {
+            net.initialize(first, DataType.FLOAT32, shape);
+            net.freezeParameters(true);
+            run(net, first.randomUniform(-1, 1, shape), true);
+            assertThat(compiled(net)).isTrue();
+            net.saveParameters(new DataOutputStream(bytes));
+        }
+        try (NDManager second = NDManager.newBaseManager(Device.cpu(), MXNET)) {
+            net.loadParameters(
+                    second, new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+            net.freezeParameters(true);
+            NDArray x = second.randomUniform(-1, 1, shape);
+            float[] layered = run(net, x, false);
+            assertClose(run(net, x, true), layered, 1e-5f);
+        }
+    }
+
     /** An input array with a name of its own runs too, and keeps its name. */
     @Test
     void namedInputRunsAndKeepsItsName() {
