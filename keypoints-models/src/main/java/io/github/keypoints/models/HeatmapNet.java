@@ -93,7 +93,22 @@ public final class HeatmapNet extends AbstractBlock implements KeypointBlock {
     private final Map<SequentialBlock, List<BatchNormFold>> folds = new IdentityHashMap<>();
     private final Conv2d head;
     private final MxGraphForward.Lazy graph =
-            new MxGraphForward.Lazy(() -> Optional.of(writeGraph()));
+            new MxGraphForward.Lazy(() -> Optional.of(writeGraph(false)));
+    private final MxGraphForward.Lazy decodedGraph =
+            new MxGraphForward.Lazy(() -> Optional.of(writeGraph(true)));
+
+    /** The decode's grid for the last input size a decoding graph ran on. */
+    private DecodeGrid decodeGrid;
+
+    /**
+     * The soft-argmax grid ({@link SoftArgmax#grid}) for one input size, in the parameters'
+     * manager.
+     *
+     * @param height the input height
+     * @param width the input width
+     * @param array the grid
+     */
+    private record DecodeGrid(long height, long width, NDArray array) {}
 
     private HeatmapNet(Builder b) {
         this.outputs = b.outputs;
@@ -191,8 +206,11 @@ public final class HeatmapNet extends AbstractBlock implements KeypointBlock {
     }
 
     /** The (convolution, batch norm) pairs, in the order they run (for tests). */
-    /** The heatmaps as one MXNet graph, batch norms folded: {@link #layers}' frozen pass. */
-    private MxGraphForward writeGraph() {
+    /**
+     * The heatmaps as one MXNet graph, batch norms folded: {@link #layers}' frozen pass, and with
+     * {@code decode} the soft-argmax decode after it, as {@link #forwardInternal} computes.
+     */
+    private MxGraphForward writeGraph(boolean decode) {
         MxGraphWriter g = new MxGraphWriter(this);
         List<Integer> skips = new ArrayList<>();
         int x = g.input();
@@ -208,7 +226,46 @@ public final class HeatmapNet extends AbstractBlock implements KeypointBlock {
             x = g.concatChannels(g.cropLike(g.upsampleTwice(x), skip), skip);
             x = writeStage(g, decoders.get(i), x);
         }
-        return g.forward(g.convolution(head, x));
+        int maps = g.convolution(head, x);
+        return g.forward(decode ? g.softArgmax(maps, outputs, beta, this::decodeGrid) : maps);
+    }
+
+    /**
+     * The decode's grid for an input, made again when the input size changes. Runs inside the
+     * graph's pass, which holds the graph's lock: one thread at a time.
+     */
+    private NDArray decodeGrid(NDArray input) {
+        long height = input.getShape().get(2);
+        long width = input.getShape().get(3);
+        DecodeGrid g = decodeGrid;
+        if (g != null
+                && g.height() == height
+                && g.width() == width
+                && g.array().getManager().isOpen()) {
+            return g.array();
+        }
+        // The heatmaps' size: one ceil-mode halving per level above the output stride's.
+        long h = height;
+        long w = width;
+        for (int l = 0; l < Integer.numberOfTrailingZeros(outputStride); l++) {
+            h = (h + 1) / 2;
+            w = (w + 1) / 2;
+        }
+        NDManager manager = head.getParameters().get("weight").getArray().getManager();
+        NDArray grid =
+                manager.create(
+                        SoftArgmax.grid(
+                                Math.toIntExact(h),
+                                Math.toIntExact(w),
+                                outputStride,
+                                width,
+                                height),
+                        new Shape(h * w, 2));
+        if (g != null && g.array().getManager().isOpen()) {
+            g.array().close();
+        }
+        decodeGrid = new DecodeGrid(height, width, grid);
+        return grid;
     }
 
     private int writeStage(MxGraphWriter g, SequentialBlock s, int x) {
@@ -222,6 +279,11 @@ public final class HeatmapNet extends AbstractBlock implements KeypointBlock {
     /** The heatmaps' MXNet graph (for tests). */
     MxGraphForward.Lazy mxnetGraph() {
         return graph;
+    }
+
+    /** The MXNet graph of the heatmaps and their decode (for tests). */
+    MxGraphForward.Lazy mxnetDecodedGraph() {
+        return decodedGraph;
     }
 
     List<BatchNormFold> batchNormFolds() {
@@ -386,6 +448,12 @@ public final class HeatmapNet extends AbstractBlock implements KeypointBlock {
                             + inputChannels
                             + ", H, W], got "
                             + s);
+        }
+        if (!training) {
+            Optional<NDList> whole = decodedGraph.forward(this, ps, inputs, false);
+            if (whole.isPresent()) {
+                return whole.get();
+            }
         }
         NDArray maps = heatmaps(ps, input, training, params);
         return new NDList(SoftArgmax.decode(maps, outputStride, s.get(3), s.get(2), beta));

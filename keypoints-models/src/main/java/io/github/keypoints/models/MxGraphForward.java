@@ -74,10 +74,10 @@ final class MxGraphForward {
          * The current arrays.
          *
          * @param ps the parameter store of the pass
-         * @param device the device of the input
+         * @param input the input of the pass
          * @return one array per parameter variable
          */
-        NDArray[] arrays(ParameterStore ps, Device device);
+        NDArray[] arrays(ParameterStore ps, NDArray input);
     }
 
     /**
@@ -181,7 +181,7 @@ final class MxGraphForward {
     }
 
     private synchronized NDList run(ParameterStore ps, NDArray x) {
-        NDArray[] arrays = source.arrays(ps, x.getDevice());
+        NDArray[] arrays = source.arrays(ps, x);
         if (arrays.length != graph.parameterNames().size()) {
             throw new IllegalStateException(
                     "graph has "

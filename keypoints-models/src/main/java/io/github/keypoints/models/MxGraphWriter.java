@@ -13,19 +13,36 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Writes a network's layers as an {@link MxGraph} for {@link MxGraphForward}, remembering where
  * each parameter variable's array comes from: 2-D convolutions (a bias-free one with its {@link
  * BatchNormFold} as one convolution with the folded weight and bias), linear layers, ReLU, max and
- * global average pooling, flattening, addition, up-sampling, cropping and concatenation. A graph
- * with a folded batch norm is for frozen inference only ({@link MxGraphForward.Kind}). Each method
- * takes and returns graph nodes. Mutable until {@link #forward(int)}.
+ * global average pooling, flattening, addition, up-sampling, cropping, concatenation and the
+ * soft-argmax decode. A graph with a folded batch norm is for frozen inference only ({@link
+ * MxGraphForward.Kind}). Each method takes and returns graph nodes. Mutable until {@link
+ * #forward(int)}.
  */
 final class MxGraphWriter {
 
-    /** One parameter variable's array: a parameter's value or one of a fold's two arrays. */
-    private record Slot(Parameter parameter, BatchNormFold fold, int foldIndex) {}
+    /**
+     * One parameter variable's array: a parameter's value, one of a fold's two arrays, or an array
+     * computed from the pass's input.
+     */
+    private record Slot(
+            Parameter parameter,
+            BatchNormFold fold,
+            int foldIndex,
+            Function<NDArray, NDArray> computed) {
+        Slot(Parameter parameter) {
+            this(parameter, null, 0, null);
+        }
+
+        Slot(BatchNormFold fold, int foldIndex) {
+            this(null, fold, foldIndex, null);
+        }
+    }
 
     private final MxGraph.Builder graph = MxGraph.builder();
     private final List<Slot> slots = new ArrayList<>();
@@ -93,8 +110,8 @@ final class MxGraphWriter {
     int convolution(BatchNormFold fold, int x) {
         folded = true;
         String name = name();
-        int w = variable(name + "_weight", new Slot(null, fold, 0));
-        int b = variable(name + "_bias", new Slot(null, fold, 1));
+        int w = variable(name + "_weight", new Slot(fold, 0));
+        int b = variable(name + "_bias", new Slot(fold, 1));
         return convolution(name, fold.convolution(), x, w, b);
     }
 
@@ -107,10 +124,10 @@ final class MxGraphWriter {
      */
     int convolution(Conv2d conv, int x) {
         String name = name();
-        int w = variable(name + "_weight", new Slot(conv.getParameters().get("weight"), null, 0));
+        int w = variable(name + "_weight", new Slot(conv.getParameters().get("weight")));
         int b = -1;
         if (conv.isIncludeBias()) {
-            b = variable(name + "_bias", new Slot(conv.getParameters().get("bias"), null, 0));
+            b = variable(name + "_bias", new Slot(conv.getParameters().get("bias")));
         }
         return convolution(name, conv, x, w, b);
     }
@@ -144,11 +161,11 @@ final class MxGraphWriter {
         attrs.put("num_hidden", Long.toString(weight.getArray().getShape().get(0)));
         attrs.put("no_bias", bias == null ? "True" : "False");
         attrs.put("flatten", "False");
-        int w = variable(name + "_weight", new Slot(weight, null, 0));
+        int w = variable(name + "_weight", new Slot(weight));
         if (bias == null) {
             return graph.op("FullyConnected", name, attrs, x, w);
         }
-        int b = variable(name + "_bias", new Slot(bias, null, 0));
+        int b = variable(name + "_bias", new Slot(bias));
         return graph.op("FullyConnected", name, attrs, x, w, b);
     }
 
@@ -257,6 +274,35 @@ final class MxGraphWriter {
     }
 
     /**
+     * The soft-argmax decode ({@link SoftArgmax#decode}): a softmax over each map's cells, then the
+     * expected cell centre as one product with the grid of cell centres.
+     *
+     * @param maps the heatmaps node, {@code [B, N, h, w]}
+     * @param outputs {@code 2N}
+     * @param beta the softmax sharpness
+     * @param grid computes the {@code [h·w, 2]} grid ({@link SoftArgmax#grid}) for a pass's input;
+     *     called on every pass, so it should keep what it made for the last input size
+     * @return the node of the interleaved {@code x, y} per keypoint, {@code [B, 2N]}
+     */
+    int softArgmax(int maps, int outputs, float beta, Function<NDArray, NDArray> grid) {
+        String name = name();
+        int cells = variable(name + "_grid", new Slot(null, null, 0, grid));
+        // -3 merges two axes: [B, N, h, w] becomes [B·N, h·w] whatever the sizes.
+        int logits = graph.op("Reshape", name + "_flat", Map.of("shape", "(-3, -3)"), maps);
+        if (beta != 1f) {
+            logits =
+                    graph.op(
+                            "_mul_scalar",
+                            name + "_beta",
+                            Map.of("scalar", Float.toString(beta)),
+                            logits);
+        }
+        int p = graph.op("softmax", name + "_softmax", Map.of("axis", "1"), logits);
+        int xy = graph.op("dot", name + "_dot", Map.of(), p, cells);
+        return graph.op("Reshape", name, Map.of("shape", "(-1, " + outputs + ")"), xy);
+    }
+
+    /**
      * Finishes the graph and its forward pass.
      *
      * @param output the output node
@@ -269,14 +315,17 @@ final class MxGraphWriter {
         return new MxGraphForward(
                 graph.build(output),
                 parameters,
-                (ps, device) -> {
+                (ps, input) -> {
                     NDArray[] arrays = new NDArray[fixed.size()];
                     for (int k = 0; k < arrays.length; k++) {
                         Slot s = fixed.get(k);
-                        arrays[k] =
-                                s.fold() != null
-                                        ? s.fold().foldedArrays(ps, device)[s.foldIndex()]
-                                        : ps.getValue(s.parameter(), device, false);
+                        if (s.computed() != null) {
+                            arrays[k] = s.computed().apply(input);
+                        } else if (s.fold() != null) {
+                            arrays[k] = s.fold().foldedArrays(ps, input.getDevice())[s.foldIndex()];
+                        } else {
+                            arrays[k] = ps.getValue(s.parameter(), input.getDevice(), false);
+                        }
                     }
                     return arrays;
                 },

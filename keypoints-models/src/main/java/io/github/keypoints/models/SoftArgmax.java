@@ -53,15 +53,7 @@ public final class SoftArgmax {
         // interleaved x, y of the output. Multiplying p by two coordinate grids and summing made
         // two broadcasts and two reductions over all B·N·h·w cells; on MXNet those reductions
         // were the slowest operators of the heatmap network (docs/performance-inference.md).
-        float[] grid = new float[2 * h * w];
-        for (int row = 0; row < h; row++) {
-            float y = (float) (((row + 0.5) * stride - 0.5) / inputHeight);
-            for (int col = 0; col < w; col++) {
-                int cell = row * w + col;
-                grid[2 * cell] = (float) (((col + 0.5) * stride - 0.5) / inputWidth);
-                grid[2 * cell + 1] = y;
-            }
-        }
+        float[] grid = grid(h, w, stride, inputWidth, inputHeight);
         NDArray logits = heatmaps.reshape(b * n, (long) h * w);
         if (beta != 1f) {
             logits = logits.mul(beta);
@@ -72,5 +64,28 @@ public final class SoftArgmax {
                         .create(grid, new Shape((long) h * w, 2))
                         .toType(heatmaps.getDataType(), false);
         return p.matMul(cells).reshape(b, 2 * n);
+    }
+
+    /**
+     * The decode's {@code [h·w, 2]} grid of cell centres, x and y per row, relative to the input.
+     *
+     * @param h the heatmap height
+     * @param w the heatmap width
+     * @param stride the input pixels per heatmap cell
+     * @param inputWidth the network input width in pixels
+     * @param inputHeight the network input height in pixels
+     * @return the grid, row-major
+     */
+    static float[] grid(int h, int w, int stride, long inputWidth, long inputHeight) {
+        float[] grid = new float[2 * h * w];
+        for (int row = 0; row < h; row++) {
+            float y = (float) (((row + 0.5) * stride - 0.5) / inputHeight);
+            for (int col = 0; col < w; col++) {
+                int cell = row * w + col;
+                grid[2 * cell] = (float) (((col + 0.5) * stride - 0.5) / inputWidth);
+                grid[2 * cell + 1] = y;
+            }
+        }
+        return grid;
     }
 }

@@ -51,7 +51,7 @@ class MxGraphForwardTest {
     /** The network's graph holder. */
     private static MxGraphForward.Lazy graphOf(Block net) {
         if (net instanceof HeatmapNet h) {
-            return h.mxnetGraph();
+            return h.mxnetDecodedGraph();
         }
         if (net instanceof ResNet18 r) {
             return r.mxnetGraph();
@@ -108,7 +108,53 @@ class MxGraphForwardTest {
                 assertThat(compiled(net)).as("graph used for %s", shape).isTrue();
                 assertThat(graph).as("output for %s", shape).hasSize(in[0] * outputs);
                 assertClose(graph, layered, 1e-5f);
+                if (net instanceof HeatmapNet h) {
+                    assertClose(heatmaps(h, x, true), heatmaps(h, x, false), 1e-5f);
+                    assertThat(h.mxnetGraph().written().map(MxGraphForward::isCompiled))
+                            .contains(true);
+                }
             }
+        }
+    }
+
+    /**
+     * The heatmap network with an output stride and a softmax sharpness of its own (the default
+     * landmarker's kind) decodes through its graph as layer by layer, also when the input size
+     * changes between passes (the decode's grid is made again) and changes back.
+     */
+    @Test
+    void heatmapDecodeWithStrideAndBetaFollowsTheInputSize() {
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), MXNET)) {
+            HeatmapNet net =
+                    HeatmapNet.builder()
+                            .setOutputs(10)
+                            .optBaseChannels(8)
+                            .optOutputStride(4)
+                            .optBeta(2f)
+                            .build();
+            net.initialize(manager, DataType.FLOAT32, new Shape(1, 1, 37, 45));
+            Random random = new Random(13);
+            randomize(net, random);
+            net.freezeParameters(true);
+            int[][] sizes = {{37, 45}, {40, 48}, {37, 45}};
+            for (int[] size : sizes) {
+                Shape shape = new Shape(2, 1, size[0], size[1]);
+                NDArray x = manager.create(gaussians(random, (int) shape.size()), shape);
+                float[] layered = run(net, x, false);
+                float[] graph = run(net, x, true);
+                assertThat(compiled(net)).isTrue();
+                assertClose(graph, layered, 1e-5f);
+            }
+        }
+    }
+
+    /** The heatmap network's maps alone, with the graph on or off. */
+    private static float[] heatmaps(HeatmapNet net, NDArray x, boolean graph) {
+        System.setProperty(MxGraphForward.PROPERTY, Boolean.toString(graph));
+        try (NDManager sub = x.getManager().newSubManager()) {
+            NDArray in = x.duplicate();
+            in.attach(sub);
+            return net.heatmaps(new ParameterStore(sub, false), in, false).toFloatArray();
         }
     }
 
