@@ -14,12 +14,10 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.Pair;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -74,8 +72,9 @@ class BatchNormFoldTest {
             net.initialize(manager, DataType.FLOAT32, input);
             assertThat(folds(net)).hasSize(pairs);
             Random random = new Random(7);
-            randomizeBatchNorms(net, random);
-            NDArray x = manager.create(gaussians(random, (int) input.size()), input);
+            RandomParameters.randomizeBatchNorms(net, random);
+            NDArray x =
+                    manager.create(RandomParameters.gaussians(random, (int) input.size()), input);
             ParameterStore ps = new ParameterStore(manager, false);
             float[] unfolded = net.forward(ps, new NDList(x), false).head().toFloatArray();
             assertThat(folded(net)).isZero();
@@ -95,7 +94,7 @@ class BatchNormFoldTest {
                 gc.backward(net.forward(ps, new NDList(x), true).head().sum());
             }
             assertThat(folded(net)).isZero();
-            randomizeBatchNorms(net, random);
+            RandomParameters.randomizeBatchNorms(net, random);
             float[] retrained = net.forward(ps, new NDList(x), false).head().toFloatArray();
             net.freezeParameters(true);
             float[] refolded = net.forward(ps, new NDList(x), false).head().toFloatArray();
@@ -104,7 +103,7 @@ class BatchNormFoldTest {
 
             Block other = ModelZoo.create(architecture, 10);
             other.initialize(manager, DataType.FLOAT32, input);
-            randomizeBatchNorms(other, random);
+            RandomParameters.randomizeBatchNorms(other, random);
             float[] expected = other.forward(ps, new NDList(x), false).head().toFloatArray();
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             other.saveParameters(new DataOutputStream(bytes));
@@ -176,8 +175,9 @@ class BatchNormFoldTest {
             Block twin = ModelZoo.create(architecture, 10);
             twin.initialize(manager, DataType.FLOAT32, input);
             Random random = new Random(11);
-            randomizeBatchNorms(twin, random);
-            NDArray x = manager.create(gaussians(random, (int) input.size()), input);
+            RandomParameters.randomizeBatchNorms(twin, random);
+            NDArray x =
+                    manager.create(RandomParameters.gaussians(random, (int) input.size()), input);
             float[] expected =
                     twin.forward(new ParameterStore(manager, false), new NDList(x), false)
                             .head()
@@ -213,35 +213,5 @@ class BatchNormFoldTest {
             }
             assertThat(folded(net)).isEqualTo(pairs);
         }
-    }
-
-    /** Gives every batch norm random gamma, beta and running statistics, in place. */
-    private static void randomizeBatchNorms(Block net, Random random) {
-        for (Pair<String, Parameter> p : net.getParameters()) {
-            String name = p.getKey();
-            NDArray a = p.getValue().getArray();
-            int n = (int) a.size();
-            float[] v = gaussians(random, n);
-            if (name.endsWith("gamma") || name.endsWith("runningVar")) {
-                for (int i = 0; i < n; i++) {
-                    v[i] = 0.25f + Math.abs(v[i]) / 2;
-                }
-            } else if (name.endsWith("beta") || name.endsWith("runningMean")) {
-                for (int i = 0; i < n; i++) {
-                    v[i] /= 2;
-                }
-            } else {
-                continue;
-            }
-            a.set(FloatBuffer.wrap(v));
-        }
-    }
-
-    private static float[] gaussians(Random random, int count) {
-        float[] v = new float[count];
-        for (int i = 0; i < count; i++) {
-            v[i] = (float) random.nextGaussian();
-        }
-        return v;
     }
 }

@@ -48,6 +48,18 @@ class MxGraphForwardTest {
         System.clearProperty(MxGraphForward.PROPERTY);
     }
 
+    /**
+     * A zoo network initialised for {@code input} with random parameters ({@link
+     * RandomParameters}).
+     */
+    private static Block randomNetwork(
+            NDManager manager, String architecture, int outputs, Shape input, Random random) {
+        Block net = ModelZoo.create(architecture, outputs);
+        net.initialize(manager, DataType.FLOAT32, input);
+        RandomParameters.randomize(net, random);
+        return net;
+    }
+
     /** The network's graph holder. */
     private static MxGraphForward.Lazy graphOf(Block net) {
         if (net instanceof HeatmapNet h) {
@@ -85,10 +97,10 @@ class MxGraphForwardTest {
     void graphEqualsLayerByLayerAtEveryBatchAndInputSize(
             String architecture, int outputs, int height, int width) {
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), MXNET)) {
-            Block net = ModelZoo.create(architecture, outputs);
-            net.initialize(manager, DataType.FLOAT32, new Shape(1, 1, height, width));
             Random random = new Random(3);
-            randomize(net, random);
+            Block net =
+                    randomNetwork(
+                            manager, architecture, outputs, new Shape(1, 1, height, width), random);
             net.freezeParameters(true);
             int[][] inputs = {{2, height, width}, {1, height, width}, {3, height, width}};
             if (!architecture.equals("nose-tip")
@@ -102,7 +114,9 @@ class MxGraphForwardTest {
             }
             for (int[] in : inputs) {
                 Shape shape = new Shape(in[0], 1, in[1], in[2]);
-                NDArray x = manager.create(gaussians(random, (int) shape.size()), shape);
+                NDArray x =
+                        manager.create(
+                                RandomParameters.gaussians(random, (int) shape.size()), shape);
                 float[] layered = run(net, x, false);
                 float[] graph = run(net, x, true);
                 assertThat(compiled(net)).as("graph used for %s", shape).isTrue();
@@ -134,12 +148,14 @@ class MxGraphForwardTest {
                             .build();
             net.initialize(manager, DataType.FLOAT32, new Shape(1, 1, 37, 45));
             Random random = new Random(13);
-            randomize(net, random);
+            RandomParameters.randomize(net, random);
             net.freezeParameters(true);
             int[][] sizes = {{37, 45}, {40, 48}, {37, 45}};
             for (int[] size : sizes) {
                 Shape shape = new Shape(2, 1, size[0], size[1]);
-                NDArray x = manager.create(gaussians(random, (int) shape.size()), shape);
+                NDArray x =
+                        manager.create(
+                                RandomParameters.gaussians(random, (int) shape.size()), shape);
                 float[] layered = run(net, x, false);
                 float[] graph = run(net, x, true);
                 assertThat(compiled(net)).isTrue();
@@ -168,11 +184,10 @@ class MxGraphForwardTest {
             throws Exception {
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), MXNET)) {
             Shape shape = new Shape(2, 1, height, width);
-            Block net = ModelZoo.create(architecture, outputs);
-            net.initialize(manager, DataType.FLOAT32, shape);
             Random random = new Random(5);
-            randomize(net, random);
-            NDArray x = manager.create(gaussians(random, (int) shape.size()), shape);
+            Block net = randomNetwork(manager, architecture, outputs, shape, random);
+            NDArray x =
+                    manager.create(RandomParameters.gaussians(random, (int) shape.size()), shape);
             net.freezeParameters(true);
             float[] before = run(net, x, true);
             assertThat(compiled(net)).isTrue();
@@ -197,7 +212,7 @@ class MxGraphForwardTest {
 
             Block other = ModelZoo.create(architecture, outputs);
             other.initialize(manager, DataType.FLOAT32, shape);
-            randomize(other, random);
+            RandomParameters.randomize(other, random);
             other.freezeParameters(true);
             float[] expected = run(other, x, false);
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -218,12 +233,13 @@ class MxGraphForwardTest {
     void trainingPassesRunLayerByLayer(String architecture, int outputs, int height, int width) {
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), MXNET)) {
             Shape shape = new Shape(3, 1, height, width);
-            Block net = ModelZoo.create(architecture, outputs);
-            net.initialize(manager, DataType.FLOAT32, shape);
             Random random = new Random(9);
-            randomize(net, random);
-            NDArray x = manager.create(gaussians(random, (int) shape.size()), shape);
-            NDArray y = manager.create(gaussians(random, 3 * outputs), new Shape(3, outputs));
+            Block net = randomNetwork(manager, architecture, outputs, shape, random);
+            NDArray x =
+                    manager.create(RandomParameters.gaussians(random, (int) shape.size()), shape);
+            NDArray y =
+                    manager.create(
+                            RandomParameters.gaussians(random, 3 * outputs), new Shape(3, outputs));
             List<float[]> layered = trainingPass(net, x, y, false, false);
             for (boolean labels : new boolean[] {false, true}) {
                 List<float[]> graphOn = trainingPass(net, x, y, true, labels);
@@ -404,35 +420,5 @@ class MxGraphForwardTest {
                     .as("element %d: %s against %s", i, actual[i], expected[i])
                     .isLessThanOrEqualTo(tolerance * scale);
         }
-    }
-
-    /** Random parameters, batch-norm statistics and scales kept positive, so every term counts. */
-    private static void randomize(Block net, Random random) {
-        for (Pair<String, Parameter> p : net.getParameters()) {
-            String name = p.getKey();
-            NDArray a = p.getValue().getArray();
-            int n = (int) a.size();
-            float[] v = gaussians(random, n);
-            float scale =
-                    (float) (1 / Math.sqrt(Math.max(1, a.getShape().size() / a.getShape().get(0))));
-            for (int i = 0; i < n; i++) {
-                if (name.endsWith("gamma") || name.endsWith("runningVar")) {
-                    v[i] = 0.25f + Math.abs(v[i]) / 2;
-                } else if (name.endsWith("beta") || name.endsWith("runningMean")) {
-                    v[i] /= 2;
-                } else {
-                    v[i] *= scale;
-                }
-            }
-            a.set(v);
-        }
-    }
-
-    private static float[] gaussians(Random random, int count) {
-        float[] v = new float[count];
-        for (int i = 0; i < count; i++) {
-            v[i] = (float) random.nextGaussian();
-        }
-        return v;
     }
 }

@@ -1,0 +1,80 @@
+package io.github.keypoints.models;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import java.util.Random;
+
+/**
+ * Random parameter values for tests that compare two ways of running a network, so that every term
+ * of a batch norm counts: gamma and the running variance positive, beta and the running mean halved
+ * gaussians, other weights gaussians scaled by one over the square root of their fan-in.
+ */
+final class RandomParameters {
+    private RandomParameters() {}
+
+    /**
+     * Gives every batch norm random gamma, beta and running statistics, in place; other parameters
+     * keep their values (a gaussian is still drawn for each, so the stream is the same either way).
+     *
+     * @param net an initialised network
+     * @param random the source
+     */
+    static void randomizeBatchNorms(Block net, Random random) {
+        set(net, random, false);
+    }
+
+    /**
+     * Gives every parameter random values, in place: the batch norms' as {@link
+     * #randomizeBatchNorms}, the others scaled gaussians.
+     *
+     * @param net an initialised network
+     * @param random the source
+     */
+    static void randomize(Block net, Random random) {
+        set(net, random, true);
+    }
+
+    /**
+     * Standard normal values.
+     *
+     * @param random the source
+     * @param count how many
+     * @return the values
+     */
+    static float[] gaussians(Random random, int count) {
+        float[] v = new float[count];
+        for (int i = 0; i < count; i++) {
+            v[i] = (float) random.nextGaussian();
+        }
+        return v;
+    }
+
+    private static void set(Block net, Random random, boolean weightsToo) {
+        for (Pair<String, Parameter> p : net.getParameters()) {
+            String name = p.getKey();
+            NDArray a = p.getValue().getArray();
+            int n = (int) a.size();
+            float[] v = gaussians(random, n);
+            if (name.endsWith("gamma") || name.endsWith("runningVar")) {
+                for (int i = 0; i < n; i++) {
+                    v[i] = 0.25f + Math.abs(v[i]) / 2;
+                }
+            } else if (name.endsWith("beta") || name.endsWith("runningMean")) {
+                for (int i = 0; i < n; i++) {
+                    v[i] /= 2;
+                }
+            } else if (weightsToo) {
+                long fanIn = Math.max(1, a.getShape().size() / a.getShape().get(0));
+                float scale = (float) (1 / Math.sqrt(fanIn));
+                for (int i = 0; i < n; i++) {
+                    v[i] *= scale;
+                }
+            } else {
+                continue;
+            }
+            a.set(v);
+        }
+    }
+}
