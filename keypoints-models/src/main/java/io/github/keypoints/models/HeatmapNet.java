@@ -205,7 +205,6 @@ public final class HeatmapNet extends AbstractBlock implements KeypointBlock {
         return Collections.unmodifiableList(pairs);
     }
 
-    /** The (convolution, batch norm) pairs, in the order they run (for tests). */
     /**
      * The heatmaps as one MXNet graph, batch norms folded: {@link #layers}' frozen pass, and with
      * {@code decode} the soft-argmax decode after it, as {@link #forwardInternal} computes.
@@ -286,6 +285,7 @@ public final class HeatmapNet extends AbstractBlock implements KeypointBlock {
         return decodedGraph;
     }
 
+    /** The (convolution, batch norm) pairs, in the order they run (for tests). */
     List<BatchNormFold> batchNormFolds() {
         List<BatchNormFold> all = new ArrayList<>();
         for (SequentialBlock stage : encoders) {

@@ -26,8 +26,8 @@ import java.util.Map;
  * total                                                         1,071,988
  * </pre>
  *
- * <p>On MXNet, frozen inference runs the whole network as one graph that the engine executes as a
- * single cached operator (the same kernels, one call per pass instead of one per layer; the system
+ * <p>On MXNet, inference runs the whole network as one graph that the engine executes as a single
+ * cached operator (the same kernels, one call per pass instead of one per layer; the system
  * property {@code keypoints.mxnetGraph=false} turns it off).
  *
  * <pre>{@code

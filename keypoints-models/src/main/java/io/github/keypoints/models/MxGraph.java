@@ -22,7 +22,10 @@ record MxGraph(String json, List<String> parameterNames) {
     /** The name of the graph's input variable. */
     static final String INPUT = "data";
 
-    /** The MXNet version written into the graph, the one DJL's {@code mxnet-native-mkl} ships. */
+    /**
+     * The MXNet version written into the graph: the one the library in DJL's {@code
+     * mxnet-native-mkl} 1.9.1 reports (10900); a higher one makes it log a warning on every load.
+     */
     private static final int MXNET_VERSION = 10900;
 
     MxGraph {

@@ -6,6 +6,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.ParameterList;
@@ -190,8 +191,8 @@ final class MxGraphForward {
                             + arrays.length);
         }
         Compiled c = compiled;
-        // The engine's block lives in a manager under the parameters' one; parameters
-        // initialised again in another manager outlive it.
+        // The engine's block lives in a manager under the parameters' one; parameters loaded
+        // into another manager outlive it.
         if (c == null || !c.manager().isOpen()) {
             c = compile(arrays[0].getManager());
             compiled = c;
@@ -231,7 +232,7 @@ final class MxGraphForward {
                 }
                 // The block tells parameters from inputs by whether they hold an array; the
                 // values themselves come from the feed on every pass.
-                p.setArray(manager.zeros(new ai.djl.ndarray.types.Shape(1)));
+                p.setArray(manager.zeros(new Shape(1)));
                 positions.put(p, i);
             }
             return new Compiled(block, new Feed(manager, positions), manager);

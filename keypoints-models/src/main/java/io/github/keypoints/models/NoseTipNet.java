@@ -25,8 +25,8 @@ import java.util.Map;
  * total                                                 1,934,130
  * </pre>
  *
- * <p>On MXNet, frozen inference runs the whole network as one graph that the engine executes as a
- * single cached operator (the same kernels, one call per pass instead of one per layer; the system
+ * <p>On MXNet, inference runs the whole network as one graph that the engine executes as a single
+ * cached operator (the same kernels, one call per pass instead of one per layer; the system
  * property {@code keypoints.mxnetGraph=false} turns it off).
  *
  * <pre>{@code
