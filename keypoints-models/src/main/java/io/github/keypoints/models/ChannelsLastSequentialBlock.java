@@ -60,8 +60,9 @@ abstract class ChannelsLastSequentialBlock extends SequentialBlock {
             NDList inputs,
             boolean training,
             PairList<String, Object> params) {
-        if (!training && !isReturnIntermediate()) {
-            Optional<NDList> whole = graph.forward(this, parameterStore, inputs, false);
+        if (!isReturnIntermediate()) {
+            // A training pass never runs the graph, but tells it parameters may change in place.
+            Optional<NDList> whole = graph.forward(this, parameterStore, inputs, training);
             if (whole.isPresent()) {
                 return whole.get();
             }

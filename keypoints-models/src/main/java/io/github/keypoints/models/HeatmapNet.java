@@ -449,11 +449,10 @@ public final class HeatmapNet extends AbstractBlock implements KeypointBlock {
                             + ", H, W], got "
                             + s);
         }
-        if (!training) {
-            Optional<NDList> whole = decodedGraph.forward(this, ps, inputs, false);
-            if (whole.isPresent()) {
-                return whole.get();
-            }
+        // A training pass never runs the graph, but tells it parameters may change in place.
+        Optional<NDList> whole = decodedGraph.forward(this, ps, inputs, training);
+        if (whole.isPresent()) {
+            return whole.get();
         }
         NDArray maps = heatmaps(ps, input, training, params);
         return new NDList(SoftArgmax.decode(maps, outputStride, s.get(3), s.get(2), beta));

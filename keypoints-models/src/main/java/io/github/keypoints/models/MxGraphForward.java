@@ -24,12 +24,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A network's forward pass on MXNet as one {@link MxGraph}, which DJL's MXNet engine runs as a
  * cached operator with memory planned once ({@code static_alloc}): one call into the engine per
  * pass instead of one per layer, and no per-layer allocation. Same operators, same kernels, so the
  * output equals the layer-by-layer pass (the tests compare them).
+ *
+ * <p>While every parameter is frozen the graph is first handed to MXNet's oneDNN graph pass ({@code
+ * optimizeFor("MKLDNN")} on DJL's MXNet symbol block, called by name so that no engine class is
+ * compiled against): a convolution or fully connected layer and the ReLU or residual sum after it
+ * run as one oneDNN primitive, with its weights laid out for it once. Those operators see new
+ * parameter arrays (loading sets new ones) but not values written into the arrays they ran with, so
+ * the fused graph is dropped on any training pass and any pass with a parameter not frozen; as with
+ * {@link BatchNormFold}, a frozen parameter changed in place is not seen (set a new array, or
+ * unfreeze it for a pass). The system property {@value #FUSION_PROPERTY} {@code false} keeps the
+ * graph unfused; where the engine's block has no such pass, the graph runs unfused.
  *
  * <p>It applies to inference passes on MXNet, unless the system property {@value #PROPERTY} is
  * {@code false}. A graph with folded batch norms ({@link Kind#FROZEN_INFERENCE}) runs only while
@@ -54,6 +66,14 @@ final class MxGraphForward {
 
     /** The system property that turns the graph off ({@code false}); on by default. */
     static final String PROPERTY = "keypoints.mxnetGraph";
+
+    /** The system property that keeps the graph unfused ({@code false}); fused by default. */
+    static final String FUSION_PROPERTY = "keypoints.mxnetFusion";
+
+    /** MXNet 1.9's name for its oneDNN graph pass. */
+    static final String FUSION_BACKEND = "MKLDNN";
+
+    private static final Logger LOG = LoggerFactory.getLogger(MxGraphForward.class);
 
     /** The version byte of DJL 0.36's MXNet symbol block serialisation. */
     static final byte SYMBOL_BLOCK_FORMAT = 3;
@@ -112,6 +132,8 @@ final class MxGraphForward {
     private final ArraySource source;
     private final Kind kind;
     private Compiled compiled;
+    private Compiled fused;
+    private boolean fusionUnavailable;
 
     /**
      * Creates the forward pass of a graph.
@@ -135,6 +157,15 @@ final class MxGraphForward {
      */
     static boolean isEnabled() {
         return !"false".equalsIgnoreCase(System.getProperty(PROPERTY, "true").strip());
+    }
+
+    /**
+     * Whether fusion is turned on: {@value #FUSION_PROPERTY} is unset or not {@code false}.
+     *
+     * @return whether frozen passes may run fused
+     */
+    static boolean isFusionEnabled() {
+        return !"false".equalsIgnoreCase(System.getProperty(FUSION_PROPERTY, "true").strip());
     }
 
     /**
@@ -166,22 +197,41 @@ final class MxGraphForward {
      * @return the output, or empty when the network should run layer by layer
      */
     Optional<NDList> forward(ParameterStore ps, NDList inputs, boolean training) {
+        if (training) {
+            dropFused(); // parameters are about to change in place
+            return Optional.empty();
+        }
         if (inputs.size() != 1 || !isEnabled()) {
             return Optional.empty();
         }
         NDArray x = inputs.head();
-        if (training || !isEngineOf(x) || x.hasGradient()) {
+        if (!isEngineOf(x) || x.hasGradient()) {
             return Optional.empty();
         }
+        boolean frozen = true;
         for (Parameter p : parameters) {
-            if (!p.isInitialized() || (kind == Kind.FROZEN_INFERENCE && p.requiresGradient())) {
+            if (!p.isInitialized()) {
+                return Optional.empty();
+            }
+            frozen &= !p.requiresGradient();
+        }
+        if (!frozen) {
+            dropFused();
+            if (kind == Kind.FROZEN_INFERENCE) {
                 return Optional.empty();
             }
         }
-        return Optional.of(run(ps, x));
+        return Optional.of(run(ps, x, frozen && isFusionEnabled()));
     }
 
-    private synchronized NDList run(ParameterStore ps, NDArray x) {
+    private synchronized void dropFused() {
+        if (fused != null) {
+            fused.manager().close();
+            fused = null;
+        }
+    }
+
+    private synchronized NDList run(ParameterStore ps, NDArray x, boolean fuse) {
         NDArray[] arrays = source.arrays(ps, x);
         if (arrays.length != graph.parameterNames().size()) {
             throw new IllegalStateException(
@@ -190,12 +240,15 @@ final class MxGraphForward {
                             + " parameter variables, got "
                             + arrays.length);
         }
-        Compiled c = compiled;
-        // The engine's block lives in a manager under the parameters' one; parameters loaded
-        // into another manager outlive it.
-        if (c == null || !c.manager().isOpen()) {
-            c = compile(arrays[0].getManager());
-            compiled = c;
+        Compiled c = fuse && !fusionUnavailable ? fusedFor(arrays) : null;
+        if (c == null) {
+            c = compiled;
+            // The engine's block lives in a manager under the parameters' one; parameters loaded
+            // into another manager outlive it.
+            if (c == null || !c.manager().isOpen()) {
+                c = compile(arrays[0].getManager(), false);
+                compiled = c;
+            }
         }
         // DJL's cached operator finds a named input by its name; the graph's is "data".
         String name = x.getName();
@@ -214,13 +267,28 @@ final class MxGraphForward {
         }
     }
 
-    private Compiled compile(NDManager parent) {
+    /** The fused block, made if not held; {@code null} if the engine has no fusion pass. */
+    private Compiled fusedFor(NDArray[] arrays) {
+        Compiled f = fused;
+        if (f != null && f.manager().isOpen()) {
+            return f;
+        }
+        f = compile(arrays[0].getManager(), true);
+        fused = f;
+        return f;
+    }
+
+    private Compiled compile(NDManager parent, boolean fuse) {
         // Closing this manager (with the parameters') frees the engine's cached operator.
         NDManager manager = parent.newSubManager();
         try {
             SymbolBlock block = manager.getEngine().newSymbolBlock(manager);
             block.loadParameters(
                     manager, new DataInputStream(new ByteArrayInputStream(serialised())));
+            if (fuse && !fuse(block)) {
+                manager.close();
+                return null;
+            }
             ParameterList loaded = block.getParameters();
             List<String> names = graph.parameterNames();
             Map<Parameter, Integer> positions = new IdentityHashMap<>();
@@ -242,6 +310,24 @@ final class MxGraphForward {
                 throw r;
             }
             throw new IllegalStateException("the MXNet engine did not read the network's graph", e);
+        }
+    }
+
+    /**
+     * Applies MXNet's oneDNN graph pass to the block; false, and never tried again, if the engine's
+     * block has no such pass or it fails.
+     */
+    private boolean fuse(SymbolBlock block) {
+        try {
+            block.getClass().getMethod("optimizeFor", String.class).invoke(block, FUSION_BACKEND);
+            return true;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            fusionUnavailable = true;
+            LOG.warn(
+                    "MXNet's {} graph pass is not available ({}); the network runs unfused",
+                    FUSION_BACKEND,
+                    e instanceof java.lang.reflect.InvocationTargetException i ? i.getCause() : e);
+            return false;
         }
     }
 
@@ -268,7 +354,12 @@ final class MxGraphForward {
 
     /** Whether the engine's block has been made (for tests). */
     synchronized boolean isCompiled() {
-        return compiled != null;
+        return compiled != null || fused != null;
+    }
+
+    /** Whether a fused block is held (for tests). */
+    synchronized boolean isFused() {
+        return fused != null;
     }
 
     /**

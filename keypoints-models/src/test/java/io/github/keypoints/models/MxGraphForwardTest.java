@@ -46,6 +46,7 @@ class MxGraphForwardTest {
     @AfterEach
     void clearProperty() {
         System.clearProperty(MxGraphForward.PROPERTY);
+        System.clearProperty(MxGraphForward.FUSION_PROPERTY);
     }
 
     /**
@@ -73,6 +74,10 @@ class MxGraphForwardTest {
 
     private static boolean compiled(Block net) {
         return graphOf(net).written().map(MxGraphForward::isCompiled).orElse(false);
+    }
+
+    private static boolean fused(Block net) {
+        return graphOf(net).written().map(MxGraphForward::isFused).orElse(false);
     }
 
     /** The output of a frozen pass with the graph on or off. */
@@ -120,11 +125,12 @@ class MxGraphForwardTest {
                 float[] layered = run(net, x, false);
                 float[] graph = run(net, x, true);
                 assertThat(compiled(net)).as("graph used for %s", shape).isTrue();
+                assertThat(fused(net)).as("frozen: graph fused for %s", shape).isTrue();
                 assertThat(graph).as("output for %s", shape).hasSize(in[0] * outputs);
                 assertClose(graph, layered, 1e-5f);
                 if (net instanceof HeatmapNet h) {
                     assertClose(heatmaps(h, x, true), heatmaps(h, x, false), 1e-5f);
-                    assertThat(h.mxnetGraph().written().map(MxGraphForward::isCompiled))
+                    assertThat(h.mxnetGraph().written().map(MxGraphForward::isFused))
                             .contains(true);
                 }
             }
@@ -289,6 +295,7 @@ class MxGraphForwardTest {
             NDArray x = manager.randomUniform(-1, 1, shape);
             float[] before = run(net, x, true);
             assertThat(compiled(net)).isTrue();
+            assertThat(fused(net)).as("parameters not frozen: not fused").isFalse();
             for (Pair<String, Parameter> p : net.getParameters()) {
                 NDArray a = p.getValue().getArray();
                 a.subi(a.mul(0.1f)).addi(0.01f);
@@ -296,6 +303,51 @@ class MxGraphForwardTest {
             float[] after = run(net, x, true);
             assertThat(after).isNotEqualTo(before);
             assertClose(after, run(net, x, false), 1e-5f);
+        }
+    }
+
+    /**
+     * Fusion: made for frozen parameters, kept while the same arrays are fed, dropped by a pass
+     * with a parameter not frozen and by a training pass, and not made with {@value
+     * MxGraphForward#FUSION_PROPERTY} {@code false}; the output is the layer-by-layer one in every
+     * case.
+     */
+    @Test
+    void fusedGraphIsMadeForFrozenParametersOnlyAndDroppedWhenTheyMayChange() {
+        Shape shape = new Shape(2, 1, 64, 64);
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), MXNET)) {
+            Random random = new Random(13);
+            Block net = randomNetwork(manager, "resnet18", 136, shape, random);
+            NDArray x =
+                    manager.create(RandomParameters.gaussians(random, (int) shape.size()), shape);
+            net.freezeParameters(true);
+            float[] layered = run(net, x, false);
+
+            System.setProperty(MxGraphForward.FUSION_PROPERTY, "false");
+            assertClose(run(net, x, true), layered, 1e-5f);
+            assertThat(compiled(net)).isTrue();
+            assertThat(fused(net)).as("fusion property false").isFalse();
+            System.clearProperty(MxGraphForward.FUSION_PROPERTY);
+
+            assertClose(run(net, x, true), layered, 1e-5f);
+            assertThat(fused(net)).as("frozen").isTrue();
+            MxGraphForward graph = graphOf(net).written().orElseThrow();
+            assertClose(run(net, x, true), layered, 1e-5f);
+            assertThat(graph.isFused()).as("same arrays: kept").isTrue();
+
+            net.freezeParameters(false);
+            assertClose(run(net, x, true), layered, 1e-5f);
+            assertThat(graph.isFused()).as("a parameter not frozen: dropped").isFalse();
+
+            net.freezeParameters(true);
+            run(net, x, true);
+            assertThat(graph.isFused()).isTrue();
+            NDArray y = manager.zeros(new Shape(2, 136));
+            try (NDManager sub = manager.newSubManager();
+                    GradientCollector gc = Engine.getEngine(MXNET).newGradientCollector()) {
+                net.forward(new ParameterStore(sub, false), new NDList(x), new NDList(y), null);
+            }
+            assertThat(graph.isFused()).as("a training pass: dropped").isFalse();
         }
     }
 
