@@ -2,8 +2,16 @@
 in Python PyTorch (Debian's python3-torch under /usr/bin/python3), forward only in eval mode under
 torch.no_grad(), on the same machine and thread count as the Java side.
 
+Each network is timed in two forms a competent user would try for inference: eager, and
+TorchScript as PyTorch's CPU inference guide recommends (torch.jit.trace, torch.jit.freeze,
+torch.jit.optimize_for_inference: convolutions and the ReLUs after them fused, weights prepacked
+for oneDNN once), traced separately at batch 1 and at batch 32 and checked against the eager
+output. "ms_b1" and "img_s_b32" are the faster form's (--forms eager keeps the eager form only,
+the reference of the runs before 2026-12-03 17:00 UTC).
+
 usage: /usr/bin/python3 bench/infer_reference.py --threads N [--warmup W] [--reps R]
-           [--reps32 R32] [--check-dir DIR] [--profile DIR] MODEL:WxH:OUTPUTS ...
+           [--reps32 R32] [--forms eager|eager,script] [--check-dir DIR] [--profile DIR]
+           MODEL:WxH:OUTPUTS ...
   MODEL is nose-tip, imm58, resnet18, heatmap, landmark-cnn (shaped by --landmark-cnn
   CHANNELS:CONVS:HIDDEN) or landmarker (the default 68-point landmarker's network, described by
   --landmarker JSON); W x H the input (1 channel); OUTPUTS = 2N.
@@ -14,9 +22,11 @@ usage: /usr/bin/python3 bench/infer_reference.py --threads N [--warmup W] [--rep
 
 Prints one JSON line:
 {"torch": version, "threads": n, "blas": path of the BLAS library loaded,
- "cases": [{"model", "input", "outputs", "params", "ms_b1", "img_s_b32", "faults_b1"[,
-            "check_output"]}, ...]}
-"faults_b1" is the process's minor page faults during the timed batch-1 passes, per pass.
+ "cases": [{"model", "input", "outputs", "params", "ms_b1", "img_s_b32", "faults_b1",
+            "form_b1", "form_b32", "ms_b1_eager", "img_s_b32_eager"[, "ms_b1_script",
+            "img_s_b32_script", "script_max_diff"][, "check_output"]}, ...]}
+"faults_b1" is the process's minor page faults during the timed batch-1 passes of the faster form,
+per pass; "form_b1"/"form_b32" say which form was faster ("eager" or "script").
 "params" counts trainable tensors (sum of p.numel() for p in parameters()), as the Java side's
 ParameterCount.trainable does, so the caller can check that both sides built the same network.
 """
@@ -283,6 +293,30 @@ def loaded_blas():
         return "unknown"
 
 
+def scripted(net, x):
+    """The network traced on x, frozen and optimised for inference (PyTorch's CPU recipe)."""
+    return torch.jit.optimize_for_inference(torch.jit.freeze(torch.jit.trace(net, x)))
+
+
+def scripted_timing(net, x1, x32, args, case):
+    """(ms at batch 1, faults per pass, ms at batch 32, max abs difference from eager) of the
+    TorchScript form; fails if its output is not the eager one."""
+    s1 = scripted(net, x1)
+    s32 = scripted(net, x32)
+    diff = 0.0
+    for s, x in ((s1, x1), (s32, x32)):
+        y = net(x)
+        d = (s(x) - y).abs().max().item()
+        if d > 1e-4 * max(1.0, y.abs().max().item()):
+            raise SystemExit("%s: the TorchScript form's output differs from eager by %g"
+                             % (case, d))
+        diff = max(diff, d)
+    # The profiling executor optimises on the first calls: warm up at least 5.
+    b1, faults = median_ms_faults(lambda: s1(x1), max(args.warmup, 5), args.reps)
+    b32 = median_ms(lambda: s32(x32), max(min(args.warmup, 2), 3), args.reps32)
+    return b1, faults, b32, diff
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--threads", type=int, required=True)
@@ -296,8 +330,14 @@ def main():
                     help="landmark-cnn's CHANNELS:CONVS_PER_STAGE:HIDDEN")
     ap.add_argument("--landmarker", default='{"architecture": "heatmap"}',
                     help="the default landmarker's network as JSON (architecture + config)")
+    ap.add_argument("--forms", default="eager,script",
+                    help="eager, or eager,script (default): also time the TorchScript form and"
+                    " report the faster")
     ap.add_argument("cases", nargs="+")
     args = ap.parse_args()
+    forms = args.forms.split(",")
+    if forms[0] != "eager" or not set(forms) <= {"eager", "script"}:
+        raise SystemExit("--forms: eager or eager,script, got " + args.forms)
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     out = []
@@ -327,6 +367,9 @@ def main():
                                                                          outputs))
             b1, faults_b1 = median_ms_faults(lambda: net(x1), args.warmup, args.reps)
             b32 = median_ms(lambda: net(x32), min(args.warmup, 2), args.reps32)
+            script = None
+            if "script" in forms:
+                script = scripted_timing(net, x1, x32, args, case)
             if args.profile:
                 for _ in range(args.reps):
                     net(x1)
@@ -336,7 +379,17 @@ def main():
                 prof.export_chrome_trace("%s/python-%s_%s-%dp.json"
                                          % (args.profile, model, size, args.reps))
         row = {"model": model, "input": size, "outputs": outputs, "params": params,
-               "ms_b1": b1, "img_s_b32": 32000.0 / b32, "faults_b1": faults_b1}
+               "ms_b1": b1, "img_s_b32": 32000.0 / b32, "faults_b1": faults_b1,
+               "form_b1": "eager", "form_b32": "eager",
+               "ms_b1_eager": b1, "img_s_b32_eager": 32000.0 / b32}
+        if script is not None:
+            s1, s_faults, s32, s_diff = script
+            row.update({"ms_b1_script": s1, "img_s_b32_script": 32000.0 / s32,
+                        "script_max_diff": s_diff})
+            if s1 < b1:
+                row.update({"ms_b1": s1, "faults_b1": s_faults, "form_b1": "script"})
+            if s32 < b32:
+                row.update({"img_s_b32": 32000.0 / s32, "form_b32": "script"})
         if check is not None:
             row["check_output"] = check
         out.append(row)

@@ -48,6 +48,11 @@ import picocli.CommandLine.Spec;
             "Then the default landmarker end to end (KeypointDetector with a given face box on a"
                     + " 640x480 photo: crop and resize, normalise, forward, map back): ms per face"
                     + " at batch 1 and faces/s at batch 32, per engine (Java only).",
+            "The Python side times each network eager and as TorchScript the way PyTorch's CPU"
+                    + " inference guide recommends (traced, frozen, optimize_for_inference),"
+                    + " checks the two agree, and reports the faster (python_ms_b1; both forms in"
+                    + " python_ms_b1_eager, python_ms_b1_script; --eager-reference keeps the eager"
+                    + " form only, as before 2026-12-03).",
             "ratio_ms_b1 = java_ms / python_ms (below 1: Java faster); ratio_img_s_b32 ="
                     + " java_img_s / python_img_s (above 1: Java faster).",
             "j_flt/p, py_flt/p (java_faults_b1, python_faults_b1): each process's minor page"
@@ -145,6 +150,13 @@ public final class BenchInferCommand implements Callable<Integer> {
 
     @Option(names = "--no-landmarker", description = "Skip the end-to-end landmarker rows.")
     boolean noLandmarker;
+
+    @Option(
+            names = "--eager-reference",
+            description =
+                    "Time the Python networks eager only, not also as TorchScript (the reference"
+                            + " of the runs before 2026-12-03).")
+    boolean eagerReference;
 
     @Option(
             names = "--no-python",
@@ -391,7 +403,9 @@ public final class BenchInferCommand implements Callable<Integer> {
                     "python_img_s_b32",
                     "ratio_img_s_b32",
                     "java_faults_b1",
-                    "python_faults_b1");
+                    "python_faults_b1",
+                    "python_ms_b1_eager",
+                    "python_ms_b1_script");
 
     /**
      * Combines the rows of several rounds: {@link RoundMedians#combine} over the timing fields.
@@ -409,7 +423,7 @@ public final class BenchInferCommand implements Callable<Integer> {
             System.out.printf(
                     Locale.ROOT,
                     "%-12s %-8s %-8s java_ms %9.2f py_ms %9s ratio %6s %s | img/s ratio %6s"
-                            + " | page faults per pass java %s py %s%n",
+                            + " | page faults per pass java %s py %s | py eager %s script %s%n",
                     r.get("model"),
                     r.get("input"),
                     r.get("engine"),
@@ -421,8 +435,14 @@ public final class BenchInferCommand implements Callable<Integer> {
                             : "(rounds " + RoundMedians.format(r.get("ratio_ms_b1_rounds")) + ")",
                     fmt("%.2f", (Double) r.get("ratio_img_s_b32")),
                     fmt("%.0f", (Double) r.get("java_faults_b1")),
-                    fmt("%.0f", (Double) r.get("python_faults_b1")));
+                    fmt("%.0f", (Double) r.get("python_faults_b1")),
+                    fmt("%.2f", (Double) r.get("python_ms_b1_eager")),
+                    fmt("%.2f", (Double) r.get("python_ms_b1_script")));
         }
+    }
+
+    private static Double optionalDouble(JsonObject p, String key) {
+        return p == null || !p.has(key) ? null : p.get(key).getAsDouble();
     }
 
     private static Map<String, Object> row(int n, JavaResult j, JsonObject p) {
@@ -466,6 +486,8 @@ public final class BenchInferCommand implements Callable<Integer> {
         }
         r.put("java_ms_b1", t.msBatch1());
         r.put("python_ms_b1", pyMs);
+        r.put("python_ms_b1_eager", optionalDouble(p, "ms_b1_eager"));
+        r.put("python_ms_b1_script", optionalDouble(p, "ms_b1_script"));
         r.put("ratio_ms_b1", pyMs == null ? null : t.msBatch1() / pyMs);
         r.put(
                 "java_faults_b1",
@@ -571,6 +593,8 @@ public final class BenchInferCommand implements Callable<Integer> {
                                 checkDir.toString(),
                                 "--landmarker",
                                 landmarkerJson()));
+        args.add("--forms");
+        args.add(eagerReference ? "eager" : "eager,script");
         if (profile != null) {
             Files.createDirectories(profile);
             args.add("--profile");
