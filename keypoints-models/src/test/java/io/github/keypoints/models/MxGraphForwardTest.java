@@ -307,8 +307,8 @@ class MxGraphForwardTest {
     }
 
     /**
-     * Fusion: made for frozen parameters, kept while the same arrays are fed, dropped by a pass
-     * with a parameter not frozen and by a training pass, and not made with {@value
+     * Fusion: made for frozen parameters, kept between frozen passes, dropped by a pass with a
+     * parameter not frozen and by a training pass, and not made with {@value
      * MxGraphForward#FUSION_PROPERTY} {@code false}; the output is the layer-by-layer one in every
      * case.
      */
@@ -333,7 +333,7 @@ class MxGraphForwardTest {
             assertThat(fused(net)).as("frozen").isTrue();
             MxGraphForward graph = graphOf(net).written().orElseThrow();
             assertClose(run(net, x, true), layered, 1e-5f);
-            assertThat(graph.isFused()).as("same arrays: kept").isTrue();
+            assertThat(graph.isFused()).as("kept between frozen passes").isTrue();
 
             net.freezeParameters(false);
             assertClose(run(net, x, true), layered, 1e-5f);
