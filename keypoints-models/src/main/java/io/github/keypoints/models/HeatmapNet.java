@@ -222,9 +222,7 @@ public final class HeatmapNet extends AbstractBlock implements KeypointBlock {
         }
         for (int i = 0; i < decoders.size(); i++) {
             int skip = skips.get(depth - 1 - i);
-            // The stage below gives baseChannels << (depth - i) channels.
-            int up = g.upsampleTwice(x, baseChannels << (depth - i));
-            x = g.concatChannels(g.cropLike(up, skip), skip);
+            x = g.concatChannels(g.cropLike(g.upsampleTwice(x), skip), skip);
             x = writeStage(g, decoders.get(i), x);
         }
         int maps = g.convolution(head, x);

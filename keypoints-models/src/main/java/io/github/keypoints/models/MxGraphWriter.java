@@ -235,28 +235,17 @@ final class MxGraphWriter {
     }
 
     /**
-     * Nearest-neighbour up-sampling by 2 in both directions, as a transposed convolution of each
-     * channel on its own with a 2×2 kernel of ones and stride 2: the same values as MXNet's {@code
-     * UpSampling}, but run by oneDNN in its layout, where {@code UpSampling} runs outside it with a
-     * reorder of its input.
+     * Nearest-neighbour up-sampling by 2 in both directions.
      *
      * @param x the input node
-     * @param channels the input's channel count
      * @return the output node
      */
-    int upsampleTwice(int x, int channels) {
-        String name = name();
-        Map<String, String> ones = new LinkedHashMap<>();
-        ones.put("shape", "(" + channels + ", 1, 2, 2)");
-        ones.put("dtype", "float32");
-        int kernel = graph.op("_ones", name + "_kernel", ones);
+    int upsampleTwice(int x) {
         Map<String, String> attrs = new LinkedHashMap<>();
-        attrs.put("kernel", "(2, 2)");
-        attrs.put("stride", "(2, 2)");
-        attrs.put("num_filter", Integer.toString(channels));
-        attrs.put("num_group", Integer.toString(channels));
-        attrs.put("no_bias", "True");
-        return graph.op("Deconvolution", name, attrs, x, kernel);
+        attrs.put("scale", "2");
+        attrs.put("sample_type", "nearest");
+        attrs.put("num_args", "1");
+        return graph.op("UpSampling", name(), attrs, x);
     }
 
     /**
