@@ -49,7 +49,9 @@ import picocli.CommandLine.Spec;
         description = {
             "Training-step time (forward+backward+Adam) of the 58-point net at 240x180 batch 32 and"
                     + " the nose-tip net at 80x60 batch 15, per engine, against Python PyTorch;"
-                    + " plus inference ms/face at batch 1 and images/s at batch 32.",
+                    + " plus inference ms/face at batch 1 and images/s at batch 32 (against"
+                    + " Python eager only; 'keypoints bench infer' also times the TorchScript form"
+                    + " and compares with the faster).",
             "Page faults per step (java_faults_per_step, python_faults_per_step): each process's"
                     + " minor page faults during the timed steps, per step.",
             "Installs Debian's python3-torch with apt-get if 'import torch' fails, and"
@@ -185,7 +187,9 @@ public final class BenchTrainCommand implements Callable<Integer> {
                         RoundMedians.format(r.get("ratio_rounds")));
             }
         }
-        System.out.println("inference (ms/face at batch 1, images/s at batch 32):");
+        System.out.println(
+                "inference (ms/face at batch 1, images/s at batch 32; Python eager only, see"
+                        + " 'bench infer'):");
         for (Map<String, Object> r : inferRows) {
             System.out.printf(
                     Locale.ROOT,
