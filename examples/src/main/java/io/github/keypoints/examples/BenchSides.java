@@ -84,10 +84,12 @@ final class BenchSides {
      * level ({@code ONEDNN_MAX_CPU_ISA}), glibc's tunables ({@code GLIBC_TUNABLES}, where the
      * launcher asks for transparent huge pages with {@code glibc.malloc.hugetlb=1}), whether
      * libtorch itself backs tensors of 2 MB and more with huge pages ({@code THP_MEM_ALLOC_ENABLE})
-     * and the kernel's huge-page mode; docs/performance.md.
+     * and the kernel's huge-page mode (docs/performance.md); and MXNet's engine ({@code
+     * MXNET_ENGINE_TYPE}; {@code null}: MXNet's default, {@code ThreadedEnginePerDevice};
+     * docs/performance-inference.md).
      *
      * @return for example {@code ONEDNN_MAX_CPU_ISA=SSE41 GLIBC_TUNABLES=glibc.malloc.hugetlb=1
-     *     THP_MEM_ALLOC_ENABLE=1 transparent_hugepage=madvise}
+     *     THP_MEM_ALLOC_ENABLE=1 transparent_hugepage=madvise MXNET_ENGINE_TYPE=null}
      */
     static String nativeSettings() {
         String thp;
@@ -106,7 +108,9 @@ final class BenchSides {
                 + " THP_MEM_ALLOC_ENABLE="
                 + System.getenv("THP_MEM_ALLOC_ENABLE")
                 + " transparent_hugepage="
-                + thp;
+                + thp
+                + " MXNET_ENGINE_TYPE="
+                + System.getenv("MXNET_ENGINE_TYPE");
     }
 
     /** The reference runner for this command's default script {@code bench/<name>}. */

@@ -11,7 +11,9 @@ final class EngineSetup {
     private EngineSetup() {}
 
     /**
-     * Sets the CPU thread count of both engines; effective only before the engine first loads.
+     * Sets PyTorch's CPU thread count; effective only before the engine first loads. MXNet takes
+     * its thread count from the environment ({@code OMP_NUM_THREADS}, read when its library loads,
+     * which the launcher sets from {@code KEYPOINTS_THREADS}): no Java setting reaches it.
      *
      * @param threads the thread count
      */
@@ -21,7 +23,6 @@ final class EngineSetup {
         }
         System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
-        System.setProperty("MXNET_CPU_WORKER_NTHREADS", Integer.toString(threads));
     }
 
     /**

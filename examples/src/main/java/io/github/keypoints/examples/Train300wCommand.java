@@ -159,7 +159,11 @@ final class Train300wCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Seed (default ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--threads", description = "CPU threads for the engine.")
+    @Option(
+            names = "--threads",
+            description =
+                    "CPU threads for PyTorch; MXNet takes OMP_NUM_THREADS, which the launcher sets"
+                            + " from KEYPOINTS_THREADS.")
     Integer threads;
 
     @Option(names = "--out", required = true, description = "Run folder.")

@@ -199,7 +199,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(
             names = "--threads",
             description =
-                    "CPU threads for the engine (default: the launcher's KEYPOINTS_THREADS, else all cores).")
+                    "CPU threads for PyTorch (default: the launcher's KEYPOINTS_THREADS, else all"
+                            + " cores); MXNet takes OMP_NUM_THREADS, which the launcher sets from"
+                            + " KEYPOINTS_THREADS.")
     Integer threads;
 
     @Option(names = "--json", description = "Print a JSON summary as the last line.")

@@ -106,7 +106,11 @@ class BenchInferCommandTest {
         assertThat(j.get("native").getAsString())
                 .as("the native settings the run had, printed beside its table")
                 .startsWith("ONEDNN_MAX_CPU_ISA=" + System.getenv("ONEDNN_MAX_CPU_ISA") + " ")
-                .contains(" GLIBC_TUNABLES=", " THP_MEM_ALLOC_ENABLE=", " transparent_hugepage=");
+                .contains(
+                        " GLIBC_TUNABLES=",
+                        " THP_MEM_ALLOC_ENABLE=",
+                        " transparent_hugepage=",
+                        " MXNET_ENGINE_TYPE=");
         assertThat(r.out()).contains("native: ONEDNN_MAX_CPU_ISA=");
         JsonArray cases = j.getAsJsonArray("cases");
         assertThat(cases).hasSize(1);
