@@ -50,7 +50,10 @@ import org.opencv.core.Mat;
  * <p>Thread-safe: every call runs in its own DJL {@link Predictor}, whose native memory DJL frees
  * when the call ends, so memory stays flat over any number of calls. On PyTorch calls run
  * concurrently; on other engines (MXNet's engine is not thread-safe for inference) the forward
- * passes take turns while preprocessing still runs in parallel.
+ * passes take turns while preprocessing still runs in parallel. Not with MXNet's synchronous engine
+ * ({@code MXNET_ENGINE_TYPE=NaiveEngine}, faster at batch 1 from one thread): MXNet 1.9.1's keeps
+ * one completion flag for the whole process, so with it use MXNet from one thread only
+ * (docs/inference.md).
  *
  * <pre>{@code
  * try (KeypointDetector detector = KeypointDetector.builder()
