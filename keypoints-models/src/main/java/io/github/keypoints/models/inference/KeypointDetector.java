@@ -50,10 +50,11 @@ import org.opencv.core.Mat;
  * <p>Thread-safe: every call runs in its own DJL {@link Predictor}, whose native memory DJL frees
  * when the call ends, so memory stays flat over any number of calls. On PyTorch calls run
  * concurrently; on other engines (MXNet's engine is not thread-safe for inference) the forward
- * passes take turns while preprocessing still runs in parallel. Not with MXNet's synchronous engine
- * ({@code MXNET_ENGINE_TYPE=NaiveEngine}, faster at batch 1 from one thread): MXNet 1.9.1's keeps
- * one completion flag for the whole process, so with it use MXNet from one thread only
- * (docs/inference.md).
+ * passes take turns while preprocessing still runs in parallel. Under MXNet's synchronous engine
+ * ({@code MXNET_ENGINE_TYPE=NaiveEngine}, faster at batch 1 from one thread), which MXNet 1.9.1
+ * cannot run from two threads at once (one completion flag for the whole process), all detectors of
+ * the process take turns with each other; other MXNet work on other threads at the same time
+ * (training, a model used directly) is then still unsafe (docs/inference.md).
  *
  * <pre>{@code
  * try (KeypointDetector detector = KeypointDetector.builder()
@@ -66,6 +67,9 @@ import org.opencv.core.Mat;
  * }</pre>
  */
 public final class KeypointDetector implements AutoCloseable {
+
+    /** The lock all detectors share on MXNet under {@code MXNET_ENGINE_TYPE=NaiveEngine}. */
+    private static final ReentrantLock SYNCHRONOUS_MXNET = new ReentrantLock();
 
     private final KeypointModel model;
     private final boolean ownsModel;
@@ -83,7 +87,33 @@ public final class KeypointDetector implements AutoCloseable {
         this.translator = new RequestTranslator(pipeline);
         this.batchSize = b.batchSize;
         String engine = model.model().getNDManager().getEngine().getEngineName();
-        this.forwardLock = "PyTorch".equals(engine) ? null : new ReentrantLock();
+        if ("PyTorch".equals(engine)) {
+            this.forwardLock = null;
+        } else if (sharesOneLock(engine, System.getenv("MXNET_ENGINE_TYPE"))) {
+            this.forwardLock = SYNCHRONOUS_MXNET;
+        } else {
+            this.forwardLock = new ReentrantLock();
+        }
+    }
+
+    /**
+     * Whether every detector of the process must take turns with every other one, not only its own
+     * calls with each other: on MXNet under its synchronous engine, which keeps one completion flag
+     * for the whole process and so cannot run operations from two threads at once.
+     *
+     * @param engine the model's engine name
+     * @param mxnetEngineType the value of {@code MXNET_ENGINE_TYPE}, or {@code null}
+     * @return whether the detector uses the process-wide lock
+     */
+    static boolean sharesOneLock(String engine, String mxnetEngineType) {
+        return "MXNet".equals(engine)
+                && mxnetEngineType != null
+                && mxnetEngineType.strip().equals("NaiveEngine");
+    }
+
+    /** Whether this detector takes turns with every detector of the process (for tests). */
+    boolean takesTurnsProcessWide() {
+        return forwardLock == SYNCHRONOUS_MXNET;
     }
 
     /**

@@ -396,6 +396,35 @@ class KeypointDetectorTest {
         }
     }
 
+    /**
+     * Under MXNet's synchronous engine (one completion flag per process) every detector takes turns
+     * with every other; otherwise a detector only with itself. libmxnet reads the variable when it
+     * loads, so the test checks the rule and that detectors follow it for this JVM's environment.
+     */
+    @Test
+    void detectorsTakeTurnsProcessWideOnlyUnderMxnetsSynchronousEngine() throws Exception {
+        assertThat(KeypointDetector.sharesOneLock("MXNet", "NaiveEngine")).isTrue();
+        assertThat(KeypointDetector.sharesOneLock("MXNet", " NaiveEngine ")).isTrue();
+        assertThat(KeypointDetector.sharesOneLock("MXNet", null)).isFalse();
+        assertThat(KeypointDetector.sharesOneLock("MXNet", "ThreadedEnginePerDevice")).isFalse();
+        assertThat(KeypointDetector.sharesOneLock("MXNet", "ThreadedEngine")).isFalse();
+        assertThat(KeypointDetector.sharesOneLock("PyTorch", "NaiveEngine")).isFalse();
+        boolean expected =
+                KeypointDetector.sharesOneLock("MXNet", System.getenv("MXNET_ENGINE_TYPE"));
+        for (String engine : List.of("MXNet", "PyTorch")) {
+            Path dir = TinyModels.save(tmp.resolve("turns-" + engine), engine, FACE_CROP);
+            try (KeypointDetector detector =
+                    KeypointDetector.builder().setModel(dir).optEngine(engine).build()) {
+                assertThat(detector.takesTurnsProcessWide())
+                        .as(
+                                engine
+                                        + " with MXNET_ENGINE_TYPE="
+                                        + System.getenv("MXNET_ENGINE_TYPE"))
+                        .isEqualTo("MXNet".equals(engine) && expected);
+            }
+        }
+    }
+
     @Test
     void theOverloadsWithoutOptionalMeanWhatTheirOptionalFormsMean() throws Exception {
         Path dir = TinyModels.save(tmp.resolve("m"), "PyTorch", FACE_CROP);
