@@ -33,6 +33,9 @@ abstract class ChannelsLastSequentialBlock extends SequentialBlock {
     /** Per child, the fold that starts at it or {@code null}; built on the first forward pass. */
     private volatile List<BatchNormFold> folds;
 
+    /** The stack as a TorchScript module on PyTorch, once written; {@code null} before. */
+    private volatile Optional<TorchScriptStack> script;
+
     /** The stack as one MXNet graph, when every layer has a graph form. */
     private final MxGraphForward.Lazy graph =
             new MxGraphForward.Lazy(
@@ -66,6 +69,10 @@ abstract class ChannelsLastSequentialBlock extends SequentialBlock {
             if (whole.isPresent()) {
                 return whole.get();
             }
+            Optional<NDList> scripted = script(parameterStore, inputs, training);
+            if (scripted.isPresent()) {
+                return scripted.get();
+            }
         }
         List<Block> children = getChildren().values();
         List<BatchNormFold> pairs = folds(children);
@@ -85,6 +92,32 @@ abstract class ChannelsLastSequentialBlock extends SequentialBlock {
             }
         }
         return current;
+    }
+
+    /**
+     * The stack as a TorchScript module on PyTorch ({@link TorchScriptStack}, off unless {@value
+     * TorchScriptStack#PROPERTY} is {@code true}), or empty; a training pass drops a loaded module.
+     */
+    private Optional<NDList> script(ParameterStore ps, NDList inputs, boolean training) {
+        Optional<TorchScriptStack> s = script;
+        if (s == null) {
+            if (training
+                    || inputs.isEmpty()
+                    || !TorchScriptStack.isEnabled()
+                    || !"PyTorch".equals(inputs.head().getManager().getEngine().getEngineName())
+                    || !isInitialized()) {
+                return Optional.empty();
+            }
+            synchronized (this) {
+                s = script;
+                if (s == null) {
+                    List<Block> children = getChildren().values();
+                    s = TorchScriptStack.sequence(this, children, folds(children));
+                    script = s;
+                }
+            }
+        }
+        return s.flatMap(t -> t.forward(ps, inputs, training));
     }
 
     private List<BatchNormFold> folds(List<Block> children) {
@@ -108,6 +141,12 @@ abstract class ChannelsLastSequentialBlock extends SequentialBlock {
                 pair.drop();
             }
         }
+    }
+
+    /** The stack's TorchScript module, if written (for tests). */
+    Optional<TorchScriptStack> torchScript() {
+        Optional<TorchScriptStack> s = script;
+        return s == null ? Optional.empty() : s;
     }
 
     /** The stack's MXNet graph (for tests). */
@@ -137,6 +176,10 @@ abstract class ChannelsLastSequentialBlock extends SequentialBlock {
             NDList labels,
             PairList<String, Object> params) {
         dropFolds();
+        Optional<TorchScriptStack> s = script;
+        if (s != null) {
+            s.ifPresent(TorchScriptStack::drop);
+        }
         return ChannelsLast.forward(
                 this, data, in -> super.forwardInternal(parameterStore, in, labels, params));
     }

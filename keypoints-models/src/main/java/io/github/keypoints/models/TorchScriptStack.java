@@ -1,0 +1,423 @@
+package io.github.keypoints.models;
+
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.nn.Block;
+import ai.djl.nn.LambdaBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.training.ParameterStore;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * <b>Experimental, off by default</b> ({@value #PROPERTY}{@code =true} turns it on): a stack's
+ * frozen inference on PyTorch as one TorchScript module whose convolution weights are laid out for
+ * oneDNN once, instead of on every pass.
+ *
+ * <p>At batch 1 libtorch sends small 3×3 convolutions to its slower native path and reorders every
+ * convolution weight into oneDNN's layout on every pass (docs/performance-inference.md, "PyTorch at
+ * batch 1: small convolutions leave oneDNN"). The module written here takes the input and the
+ * weights, prepacks the convolution weights on its first call ({@code
+ * mkldnn._reorder_convolution_weight}, kept in the module) and runs every convolution, with the
+ * ReLU after it, as {@code mkldnn._convolution_pointwise}: all on oneDNN, no per-pass reorders. The
+ * archive (code, a pickle of the module's three attributes, constants, version) is written here and
+ * loaded through DJL's engine-neutral {@link Model#load(java.io.InputStream)}.
+ *
+ * <p>The packed weights are those of the arrays of the first call; a call with other arrays (new
+ * parameters, a new fold) loads a fresh module, and a training pass or a parameter not frozen drops
+ * it, as {@link MxGraphForward} drops MXNet's fused graph. Calls run concurrently once the weights
+ * are packed; packing, loading and dropping take the module to themselves.
+ *
+ * <p>Not the default yet: {@link ConvolutionCheck} does not exercise these prepacked kernels, and
+ * on the project's AMD EPYC some of libtorch's oneDNN convolutions are wrong in one layout or the
+ * other; the tests compare the module's outputs with the layer-by-layer pass.
+ */
+final class TorchScriptStack {
+
+    /** The system property that turns the module on ({@code true}); off by default. */
+    static final String PROPERTY = "keypoints.torchScript";
+
+    /** One forward argument after the input: a parameter's value or one of a fold's arrays. */
+    private record Slot(Parameter parameter, BatchNormFold fold, int foldIndex) {}
+
+    private final Block network;
+    private final byte[] archive;
+    private final List<Slot> slots;
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private Model model;
+    private NDArray[] packedFrom;
+
+    private TorchScriptStack(Block network, String code, List<Slot> slots) {
+        this.network = network;
+        this.archive = archive(code);
+        this.slots = List.copyOf(slots);
+    }
+
+    /**
+     * Whether {@value #PROPERTY} is {@code true}.
+     *
+     * @return whether stacks may run as TorchScript modules
+     */
+    static boolean isEnabled() {
+        return Boolean.getBoolean(PROPERTY);
+    }
+
+    /**
+     * The module of a chain of layers — those of the zoo's stacks, dropout left out — or empty if a
+     * layer is of another kind.
+     *
+     * @param network the network the chain makes up
+     * @param blocks the layers in the order they run
+     * @param folds per layer, the fold that starts at it or {@code null} ({@link
+     *     BatchNormFold#chain})
+     * @return the module, not loaded until its first pass, or empty
+     */
+    static Optional<TorchScriptStack> sequence(
+            Block network, List<Block> blocks, List<BatchNormFold> folds) {
+        List<Slot> slots = new ArrayList<>();
+        List<String> packs = new ArrayList<>();
+        StringBuilder body = new StringBuilder();
+        String x = "x";
+        int names = 0;
+        for (int i = 0; i < blocks.size(); i++) {
+            Block b = blocks.get(i);
+            String y = "y" + names++;
+            if (folds.get(i) != null || b instanceof Conv2d) {
+                Conv2d conv = folds.get(i) != null ? folds.get(i).convolution() : (Conv2d) b;
+                String weight = "p" + slots.size();
+                String bias = "None";
+                if (folds.get(i) != null) {
+                    slots.add(new Slot(null, folds.get(i), 0));
+                    bias = "p" + slots.size();
+                    slots.add(new Slot(null, folds.get(i), 1));
+                    i++; // the batch norm is inside the fold
+                } else {
+                    slots.add(new Slot(conv.getParameters().get("weight"), null, 0));
+                    if (conv.isIncludeBias()) {
+                        bias = "p" + slots.size();
+                        slots.add(new Slot(conv.getParameters().get("bias"), null, 0));
+                    }
+                }
+                if (conv.getKernelShape().dimension() != 2) {
+                    return Optional.empty();
+                }
+                String geometry =
+                        ints(conv.getPadding().getShape())
+                                + ", "
+                                + ints(conv.getStride().getShape())
+                                + ", "
+                                + ints(conv.getDilation().getShape())
+                                + ", "
+                                + conv.getGroups();
+                packs.add(
+                        "ops.mkldnn._reorder_convolution_weight("
+                                + weight
+                                + ", "
+                                + geometry
+                                + ", None)");
+                boolean relu = i + 1 < blocks.size() && isRelu(blocks.get(i + 1));
+                if (relu) {
+                    i++;
+                }
+                line(
+                        body,
+                        y
+                                + " = ops.mkldnn._convolution_pointwise("
+                                + x
+                                + ", packed["
+                                + (packs.size() - 1)
+                                + "], "
+                                + bias
+                                + ", "
+                                + geometry
+                                + ", \""
+                                + (relu ? "relu" : "none")
+                                + "\", annotate(List[Optional[number]], []), None)");
+            } else if (b instanceof Linear) {
+                String weight = "p" + slots.size();
+                slots.add(new Slot(b.getParameters().get("weight"), null, 0));
+                String bias = "p" + slots.size();
+                slots.add(new Slot(b.getParameters().get("bias"), null, 0));
+                line(body, y + " = torch.linear(" + x + ", " + weight + ", " + bias + ")");
+            } else if (MaxPooling.isTwoByTwo(b)) {
+                line(
+                        body,
+                        y
+                                + " = torch.max_pool2d("
+                                + x
+                                + ", [2, 2], [2, 2], [0, 0], [1, 1], False)");
+            } else if (isRelu(b)) {
+                line(body, y + " = torch.relu(" + x + ")");
+            } else if (b instanceof LambdaBlock lambda && "batchFlatten".equals(lambda.getName())) {
+                line(body, y + " = torch.flatten(" + x + ", 1)");
+            } else if (b instanceof Dropout) { // dropout acts in training only, and is left out
+                continue;
+            } else {
+                return Optional.empty();
+            }
+            x = y;
+        }
+        StringBuilder code = new StringBuilder();
+        code.append("class Net(Module):\n")
+                .append("  __parameters__ = []\n")
+                .append("  __buffers__ = []\n")
+                .append("  training : bool\n")
+                .append("  _is_full_backward_hook : NoneType\n")
+                .append("  packed : List[Tensor]\n")
+                .append("  def forward(self: __torch__.Net,\n")
+                .append("    x: Tensor");
+        for (int s = 0; s < slots.size(); s++) {
+            code.append(",\n    p").append(s).append(": Tensor");
+        }
+        code.append(") -> Tensor:\n")
+                .append("    packed = self.packed\n")
+                .append("    if torch.eq(torch.len(packed), 0):\n")
+                .append("      packed = [")
+                .append(String.join(", ", packs))
+                .append("]\n")
+                .append("      self.packed = packed\n")
+                .append("    else:\n")
+                .append("      pass\n")
+                .append(body)
+                .append("    return ")
+                .append(x)
+                .append("\n");
+        return Optional.of(new TorchScriptStack(network, code.toString(), slots));
+    }
+
+    /**
+     * Runs the stack as the module if that applies: a frozen inference pass on PyTorch. A training
+     * pass, or a pass with a parameter not frozen, drops the module and answers empty (the stack
+     * then runs layer by layer).
+     *
+     * @param ps the parameter store of the pass
+     * @param inputs the stack's input, already in the layout the stack runs in
+     * @param training whether this is a training pass
+     * @return the output, or empty
+     */
+    Optional<NDList> forward(ParameterStore ps, NDList inputs, boolean training) {
+        if (training || inputs.size() != 1 || !isFrozen()) {
+            drop();
+            return Optional.empty();
+        }
+        NDArray x = inputs.head();
+        NDArray[] args = arguments(ps, x);
+        NDList all = new NDList(x);
+        all.addAll(new NDList(args));
+        lock.readLock().lock();
+        try {
+            if (model != null && isSame(args)) {
+                return Optional.of(model.getBlock().forward(ps, all, false));
+            }
+        } finally {
+            lock.readLock().unlock();
+        }
+        lock.writeLock().lock();
+        try {
+            if (model == null || !isSame(args)) {
+                close();
+                model = load(x);
+                packedFrom = args;
+            }
+            // The first pass packs the weights into the module: it runs alone.
+            return Optional.of(model.getBlock().forward(ps, all, false));
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** Frees the module, if loaded: parameters may change, so its packed weights would be stale. */
+    void drop() {
+        if (model == null) {
+            return;
+        }
+        lock.writeLock().lock();
+        try {
+            close();
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** Whether a module is loaded (for tests). */
+    boolean isLoaded() {
+        lock.readLock().lock();
+        try {
+            return model != null;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    private void close() {
+        if (model != null) {
+            model.close();
+            model = null;
+            packedFrom = null;
+        }
+    }
+
+    private boolean isFrozen() {
+        for (var p : network.getParameters()) {
+            if (p.getValue().requiresGradient()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private NDArray[] arguments(ParameterStore ps, NDArray x) {
+        NDArray[] args = new NDArray[slots.size()];
+        for (int i = 0; i < args.length; i++) {
+            Slot s = slots.get(i);
+            args[i] =
+                    s.fold() != null
+                            ? s.fold().foldedArrays(ps, x.getDevice())[s.foldIndex()]
+                            : ps.getValue(s.parameter(), x.getDevice(), false);
+        }
+        return args;
+    }
+
+    private boolean isSame(NDArray[] args) {
+        if (packedFrom == null) {
+            return false;
+        }
+        for (int i = 0; i < args.length; i++) {
+            if (args[i] != packedFrom[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private Model load(NDArray x) {
+        Model m =
+                Model.newInstance(
+                        "keypoints-torchscript",
+                        x.getDevice(),
+                        x.getManager().getEngine().getEngineName());
+        try {
+            m.load(new ByteArrayInputStream(archive));
+            return m;
+        } catch (IOException e) {
+            m.close();
+            throw new UncheckedIOException("Could not load the stack's TorchScript module", e);
+        } catch (MalformedModelException | RuntimeException e) {
+            m.close();
+            throw new IllegalStateException("Could not load the stack's TorchScript module", e);
+        }
+    }
+
+    private static boolean isRelu(Block b) {
+        return b instanceof LambdaBlock lambda && "ReLU".equals(lambda.getName());
+    }
+
+    private static void line(StringBuilder body, String statement) {
+        body.append("    ").append(statement).append('\n');
+    }
+
+    private static String ints(long[] values) {
+        StringBuilder s = new StringBuilder("[");
+        for (int i = 0; i < values.length; i++) {
+            s.append(i == 0 ? "" : ", ").append(values[i]);
+        }
+        return s.append(']').toString();
+    }
+
+    /**
+     * A TorchScript archive as {@code torch.jit.save} writes it for a module with no tensors: a
+     * stored zip of the code, the module's attributes, the constants and the format version.
+     */
+    private static byte[] archive(String code) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+            stored(zip, "archive/data.pkl", attributes());
+            stored(zip, "archive/code/__torch__.py", code.getBytes(StandardCharsets.UTF_8));
+            // An empty tuple: protocol 2, EMPTY_TUPLE, STOP.
+            stored(zip, "archive/constants.pkl", new byte[] {(byte) 0x80, 2, ')', '.'});
+            stored(zip, "archive/version", "3\n".getBytes(StandardCharsets.US_ASCII));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /**
+     * The pickle of {@code __torch__.Net} with {@code training = True}, {@code
+     * _is_full_backward_hook = None} and {@code packed} an empty tensor list (protocol 2).
+     */
+    private static byte[] attributes() {
+        ByteArrayOutputStream p = new ByteArrayOutputStream();
+        p.write(0x80); // PROTO 2
+        p.write(2);
+        global(p, "__torch__", "Net");
+        p.write(')'); // EMPTY_TUPLE
+        p.write(0x81); // NEWOBJ
+        p.write('}'); // EMPTY_DICT
+        p.write('('); // MARK
+        unicode(p, "training");
+        p.write(0x88); // NEWTRUE
+        unicode(p, "_is_full_backward_hook");
+        p.write('N'); // NONE
+        unicode(p, "packed");
+        global(p, "torch.jit._pickle", "build_tensorlist");
+        p.write('('); // MARK
+        p.write(']'); // EMPTY_LIST
+        p.write('('); // MARK
+        p.write('e'); // APPENDS (none)
+        p.write('t'); // TUPLE
+        p.write('R'); // REDUCE
+        p.write('u'); // SETITEMS
+        p.write('b'); // BUILD
+        p.write('.'); // STOP
+        return p.toByteArray();
+    }
+
+    private static void global(ByteArrayOutputStream p, String module, String name) {
+        p.write('c');
+        p.writeBytes((module + "\n" + name + "\n").getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static void unicode(ByteArrayOutputStream p, String s) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        p.write('X'); // BINUNICODE, little-endian length
+        p.write(b.length & 0xff);
+        p.write((b.length >>> 8) & 0xff);
+        p.write((b.length >>> 16) & 0xff);
+        p.write((b.length >>> 24) & 0xff);
+        p.writeBytes(b);
+    }
+
+    private static void stored(ZipOutputStream zip, String name, byte[] data) throws IOException {
+        ZipEntry e = new ZipEntry(name);
+        e.setMethod(ZipEntry.STORED);
+        e.setSize(data.length);
+        CRC32 crc = new CRC32();
+        crc.update(data);
+        e.setCrc(crc.getValue());
+        zip.putNextEntry(e);
+        zip.write(data);
+        zip.closeEntry();
+    }
+
+    @Override
+    public String toString() {
+        return String.format(Locale.ROOT, "TorchScriptStack(%d arguments)", slots.size());
+    }
+}

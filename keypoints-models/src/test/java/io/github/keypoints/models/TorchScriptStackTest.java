@@ -1,0 +1,159 @@
+package io.github.keypoints.models;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * On PyTorch, with {@value TorchScriptStack#PROPERTY} on, the stacks' frozen inference runs as one
+ * TorchScript module with prepacked convolution weights ({@link TorchScriptStack}) and computes
+ * what the layer-by-layer pass computes; it follows new parameter arrays and is dropped by training
+ * passes and unfrozen parameters; off, nothing is written.
+ */
+class TorchScriptStackTest {
+
+    private static final String PYTORCH = "PyTorch";
+
+    @AfterEach
+    void clearProperty() {
+        System.clearProperty(TorchScriptStack.PROPERTY);
+    }
+
+    private static ChannelsLastSequentialBlock network(
+            NDManager manager, String architecture, int outputs, Shape input, Random random) {
+        Block net = ModelZoo.create(architecture, outputs);
+        net.initialize(manager, DataType.FLOAT32, input);
+        RandomParameters.randomize(net, random);
+        return (ChannelsLastSequentialBlock) net;
+    }
+
+    /** A frozen or unfrozen inference pass with the module on or off. */
+    private static float[] run(Block net, NDArray x, boolean script) {
+        System.setProperty(TorchScriptStack.PROPERTY, Boolean.toString(script));
+        try (NDManager sub = x.getManager().newSubManager()) {
+            NDArray in = x.duplicate();
+            in.attach(sub);
+            return net.forward(new ParameterStore(sub, false), new NDList(in), false)
+                    .head()
+                    .toFloatArray();
+        }
+    }
+
+    private static boolean loaded(ChannelsLastSequentialBlock net) {
+        return net.torchScript().map(TorchScriptStack::isLoaded).orElse(false);
+    }
+
+    /**
+     * Batches of 1, 3 and 1 again through the module and layer by layer: the same outputs up to
+     * float rounding, and the module was loaded. Landmark-cnn's batch norms get random statistics,
+     * so their folds count.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"nose-tip, 2, 60, 80", "imm58, 116, 90, 120", "landmark-cnn, 136, 64, 64"})
+    void moduleEqualsLayerByLayer(String architecture, int outputs, int height, int width) {
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), PYTORCH)) {
+            Random random = new Random(5);
+            ChannelsLastSequentialBlock net =
+                    network(manager, architecture, outputs, new Shape(1, 1, height, width), random);
+            net.freezeParameters(true);
+            for (int batch : new int[] {1, 3, 1}) {
+                Shape shape = new Shape(batch, 1, height, width);
+                NDArray x =
+                        manager.create(
+                                RandomParameters.gaussians(random, (int) shape.size()), shape);
+                float[] layered = run(net, x, false);
+                float[] scripted = run(net, x, true);
+                assertThat(loaded(net)).as("module used for %s", shape).isTrue();
+                assertClose(scripted, layered, 1e-4f);
+            }
+        }
+    }
+
+    /**
+     * The packed weights are those of the first pass's arrays: new arrays (as loading sets) load a
+     * fresh module whose output follows them; a training pass and an unfrozen pass drop it.
+     */
+    @Test
+    void followsNewArraysAndIsDroppedWhenParametersMayChange() throws Exception {
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), PYTORCH)) {
+            Random random = new Random(9);
+            Shape input = new Shape(1, 1, 64, 64);
+            ChannelsLastSequentialBlock net = network(manager, "landmark-cnn", 136, input, random);
+            net.freezeParameters(true);
+            NDArray x = manager.create(RandomParameters.gaussians(random, 64 * 64), input);
+            float[] before = run(net, x, true);
+            assertThat(loaded(net)).isTrue();
+
+            ChannelsLastSequentialBlock other =
+                    network(manager, "landmark-cnn", 136, input, new Random(10));
+            other.freezeParameters(true);
+            float[] expected = run(other, x, false);
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            other.saveParameters(new DataOutputStream(bytes));
+            net.loadParameters(
+                    manager, new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+            net.freezeParameters(true);
+            float[] after = run(net, x, true);
+            assertThat(after).isNotEqualTo(before);
+            assertClose(after, expected, 1e-4f);
+
+            try (NDManager sub = manager.newSubManager()) {
+                NDArray in = x.duplicate();
+                in.attach(sub);
+                net.forward(new ParameterStore(sub, false), new NDList(in), true);
+            }
+            assertThat(loaded(net)).as("dropped by a training pass").isFalse();
+
+            run(net, x, true);
+            assertThat(loaded(net)).isTrue();
+            net.freezeParameters(false);
+            run(net, x, true);
+            assertThat(loaded(net)).as("dropped by an unfrozen pass").isFalse();
+        }
+    }
+
+    /** Off (the default), no module is written or loaded. */
+    @Test
+    void offByDefault() {
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), PYTORCH)) {
+            Random random = new Random(2);
+            Shape input = new Shape(1, 1, 60, 80);
+            ChannelsLastSequentialBlock net = network(manager, "nose-tip", 2, input, random);
+            net.freezeParameters(true);
+            NDArray x = manager.create(RandomParameters.gaussians(random, 60 * 80), input);
+            System.clearProperty(TorchScriptStack.PROPERTY);
+            try (NDManager sub = manager.newSubManager()) {
+                NDArray in = x.duplicate();
+                in.attach(sub);
+                net.forward(new ParameterStore(sub, false), new NDList(in), false);
+            }
+            assertThat(net.torchScript()).isEmpty();
+        }
+    }
+
+    private static void assertClose(float[] actual, float[] expected, float tolerance) {
+        assertThat(actual).hasSameSizeAs(expected);
+        for (int i = 0; i < actual.length; i++) {
+            float scale = Math.max(1f, Math.abs(expected[i]));
+            assertThat(Math.abs(actual[i] - expected[i]))
+                    .as("element %d: %s against %s", i, actual[i], expected[i])
+                    .isLessThanOrEqualTo(tolerance * scale);
+        }
+    }
+}
