@@ -26,7 +26,10 @@ import java.util.Optional;
  * <p>On every engine a bias-free convolution directly followed by a batch norm runs as one folded
  * convolution in frozen inference ({@link BatchNormFold}, as in {@link LandmarkCnn}). On MXNet
  * inference runs the whole stack as one graph ({@link MxGraphForward}) when every layer is of a
- * kind {@link MxGraphWriter#sequence} writes, as the zoo's stacks are.
+ * kind {@link MxGraphWriter#sequence} writes, as the zoo's stacks are. On PyTorch, with {@value
+ * TorchScriptStack#PROPERTY}{@code =true} (experimental, off by default), frozen inference runs the
+ * stack as one TorchScript module with its convolution weights prepacked for oneDNN ({@link
+ * TorchScriptStack}).
  */
 abstract class ChannelsLastSequentialBlock extends SequentialBlock {
 
@@ -69,11 +72,20 @@ abstract class ChannelsLastSequentialBlock extends SequentialBlock {
             if (whole.isPresent()) {
                 return whole.get();
             }
-            Optional<NDList> scripted = script(parameterStore, inputs, training);
+            Optional<NDList> scripted = script(parameterStore, inputs, training, params);
             if (scripted.isPresent()) {
                 return scripted.get();
             }
         }
+        return layerByLayer(parameterStore, inputs, training, params);
+    }
+
+    /** The children in order, each (convolution, batch norm) pair through its fold. */
+    private NDList layerByLayer(
+            ParameterStore parameterStore,
+            NDList inputs,
+            boolean training,
+            PairList<String, Object> params) {
         List<Block> children = getChildren().values();
         List<BatchNormFold> pairs = folds(children);
         if (training || isReturnIntermediate()) {
@@ -96,10 +108,19 @@ abstract class ChannelsLastSequentialBlock extends SequentialBlock {
 
     /**
      * The stack as a TorchScript module on PyTorch ({@link TorchScriptStack}, off unless {@value
-     * TorchScriptStack#PROPERTY} is {@code true}), or empty; a training pass drops a loaded module.
+     * TorchScriptStack#PROPERTY} is {@code true}), checked against the layer-by-layer pass when
+     * loaded, or empty; a training pass drops a loaded module.
      */
-    private Optional<NDList> script(ParameterStore ps, NDList inputs, boolean training) {
+    private Optional<NDList> script(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         Optional<TorchScriptStack> s = script;
+        if (!TorchScriptStack.isEnabled()) {
+            // Read on every pass, as the MXNet graph's switch is.
+            if (s != null) {
+                s.ifPresent(TorchScriptStack::drop);
+            }
+            return Optional.empty();
+        }
         if (s == null) {
             if (training
                     || inputs.isEmpty()
@@ -117,7 +138,8 @@ abstract class ChannelsLastSequentialBlock extends SequentialBlock {
                 }
             }
         }
-        return s.flatMap(t -> t.forward(ps, inputs, training));
+        return s.flatMap(
+                t -> t.forward(ps, inputs, training, in -> layerByLayer(ps, in, false, params)));
     }
 
     private List<BatchNormFold> folds(List<Block> children) {

@@ -21,9 +21,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.UnaryOperator;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * <b>Experimental, off by default</b> ({@value #PROPERTY}{@code =true} turns it on): a stack's
@@ -53,6 +56,11 @@ final class TorchScriptStack {
     /** The system property that turns the module on ({@code true}); off by default. */
     static final String PROPERTY = "keypoints.torchScript";
 
+    /** How far a module's output may be from the layer-by-layer output, relatively. */
+    static final double TOLERANCE = 1e-5;
+
+    private static final Logger LOG = LoggerFactory.getLogger(TorchScriptStack.class);
+
     /** One forward argument after the input: a parameter's value or one of a fold's arrays. */
     private record Slot(Parameter parameter, BatchNormFold fold, int foldIndex) {}
 
@@ -60,6 +68,7 @@ final class TorchScriptStack {
     private final byte[] archive;
     private final List<Slot> slots;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private volatile boolean rejected;
     private Model model;
     private NDArray[] packedFrom;
 
@@ -204,15 +213,19 @@ final class TorchScriptStack {
     /**
      * Runs the stack as the module if that applies: a frozen inference pass on PyTorch. A training
      * pass, or a pass with a parameter not frozen, drops the module and answers empty (the stack
-     * then runs layer by layer).
+     * then runs layer by layer). Each time a module is loaded, its first output is compared with
+     * {@code layered}'s on the same input ({@link #agrees}); if they differ, the module is not used
+     * again for this network (a warning says so) and the layer-by-layer output is returned.
      *
      * @param ps the parameter store of the pass
      * @param inputs the stack's input, already in the layout the stack runs in
      * @param training whether this is a training pass
+     * @param layered the stack's layer-by-layer pass, for the check
      * @return the output, or empty
      */
-    Optional<NDList> forward(ParameterStore ps, NDList inputs, boolean training) {
-        if (training || inputs.size() != 1 || !isFrozen()) {
+    Optional<NDList> forward(
+            ParameterStore ps, NDList inputs, boolean training, UnaryOperator<NDList> layered) {
+        if (rejected || training || inputs.size() != 1 || !isFrozen()) {
             drop();
             return Optional.empty();
         }
@@ -230,16 +243,66 @@ final class TorchScriptStack {
         }
         lock.writeLock().lock();
         try {
-            if (model == null || !isSame(args)) {
-                close();
-                model = load(x);
-                packedFrom = args;
+            if (rejected) {
+                return Optional.empty();
             }
-            // The first pass packs the weights into the module: it runs alone.
-            return Optional.of(model.getBlock().forward(ps, all, false));
+            if (model != null && isSame(args)) {
+                return Optional.of(model.getBlock().forward(ps, all, false));
+            }
+            close();
+            model = load(x);
+            packedFrom = args;
+            // The first pass packs the weights into the module: it runs alone, and is checked.
+            NDList scripted = model.getBlock().forward(ps, all, false);
+            NDList reference = layered.apply(inputs);
+            if (!agrees(scripted.head(), reference.head())) {
+                rejected = true;
+                close();
+                LOG.warn(
+                        "{}: the TorchScript module's output differs from the layer-by-layer pass"
+                                + " (oneDNN's prepacked kernels at ONEDNN_MAX_CPU_ISA={}); the"
+                                + " network runs layer by layer",
+                        network.getClass().getSimpleName(),
+                        System.getenv("ONEDNN_MAX_CPU_ISA"));
+                return Optional.of(reference);
+            }
+            return Optional.of(scripted);
         } finally {
             lock.writeLock().unlock();
         }
+    }
+
+    /**
+     * Whether a module's output agrees with the layer-by-layer output: every element within {@value
+     * #TOLERANCE} of it, relative to the larger of 1 and the largest layer-by-layer value. The same
+     * computation in another order differs by float rounding (about 1e-6 here); a wrong kernel by
+     * far more.
+     *
+     * @param scripted the module's output
+     * @param layered the layer-by-layer output
+     * @return whether they agree
+     */
+    static boolean agrees(NDArray scripted, NDArray layered) {
+        if (!scripted.getShape().equals(layered.getShape())) {
+            return false;
+        }
+        float[] a = scripted.toFloatArray();
+        float[] b = layered.toFloatArray();
+        double scale = 1;
+        for (float v : b) {
+            scale = Math.max(scale, Math.abs(v));
+        }
+        for (int i = 0; i < a.length; i++) {
+            if (!(Math.abs(a[i] - b[i]) <= TOLERANCE * scale)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether a loaded module's check failed, so the network runs layer by layer (for tests). */
+    boolean isRejected() {
+        return rejected;
     }
 
     /** Frees the module, if loaded: parameters may change, so its packed weights would be stale. */

@@ -59,6 +59,10 @@ class TorchScriptStackTest {
         return net.torchScript().map(TorchScriptStack::isLoaded).orElse(false);
     }
 
+    private static boolean rejected(ChannelsLastSequentialBlock net) {
+        return net.torchScript().map(TorchScriptStack::isRejected).orElse(false);
+    }
+
     /**
      * Batches of 1, 3 and 1 again through the module and layer by layer: the same outputs up to
      * float rounding, and the module was loaded. Landmark-cnn's batch norms get random statistics,
@@ -79,8 +83,17 @@ class TorchScriptStackTest {
                                 RandomParameters.gaussians(random, (int) shape.size()), shape);
                 float[] layered = run(net, x, false);
                 float[] scripted = run(net, x, true);
-                assertThat(loaded(net)).as("module used for %s", shape).isTrue();
-                assertClose(scripted, layered, 1e-4f);
+                if ("SSE41".equals(System.getenv("ONEDNN_MAX_CPU_ISA"))) {
+                    // The test build's level: right kernels, so the module must be in use.
+                    assertThat(loaded(net)).as("module used for %s", shape).isTrue();
+                } else {
+                    // Elsewhere the load-time check may have turned it away; either way the
+                    // output is the layer-by-layer one.
+                    assertThat(loaded(net) || rejected(net))
+                            .as("module tried for %s", shape)
+                            .isTrue();
+                }
+                assertClose(scripted, layered, 1e-5f);
             }
         }
     }
@@ -125,6 +138,65 @@ class TorchScriptStackTest {
             net.freezeParameters(false);
             run(net, x, true);
             assertThat(loaded(net)).as("dropped by an unfrozen pass").isFalse();
+        }
+    }
+
+    /**
+     * A module whose first output disagrees with the layer-by-layer pass is turned away: that pass
+     * answers the layer-by-layer output, and the network runs layer by layer from then on.
+     */
+    @Test
+    void aModuleThatDisagreesWithTheLayersIsNotUsed() {
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), PYTORCH)) {
+            Random random = new Random(4);
+            Shape input = new Shape(1, 1, 64, 64);
+            ChannelsLastSequentialBlock net = network(manager, "landmark-cnn", 136, input, random);
+            net.freezeParameters(true);
+            NDArray x = manager.create(RandomParameters.gaussians(random, 64 * 64), input);
+            float[] layered = run(net, x, false);
+            System.setProperty(TorchScriptStack.PROPERTY, "true");
+            run(net, x, true);
+            TorchScriptStack stack = net.torchScript().orElseThrow();
+            stack.drop();
+            try (NDManager sub = manager.newSubManager()) {
+                NDArray in = x.duplicate();
+                in.attach(sub);
+                NDArray wrong = sub.create(layered, new Shape(1, 136)).add(0.01f);
+                NDList answer =
+                        stack.forward(
+                                        new ParameterStore(sub, false),
+                                        new NDList(in),
+                                        false,
+                                        ignored -> new NDList(wrong))
+                                .orElseThrow();
+                assertThat(answer.head().toFloatArray()).isEqualTo(wrong.toFloatArray());
+            }
+            assertThat(stack.isRejected()).isTrue();
+            assertThat(stack.isLoaded()).isFalse();
+            assertClose(run(net, x, true), layered, 1e-6f);
+            assertThat(stack.isLoaded()).as("never loaded again").isFalse();
+        }
+    }
+
+    /** The load-time comparison: shape, tolerance relative to the layers' scale, NaN. */
+    @Test
+    void agreementIsWithinTheToleranceOfTheLayersScale() {
+        try (NDManager m = NDManager.newBaseManager(Device.cpu(), PYTORCH)) {
+            NDArray layered = m.create(new float[] {0.5f, -200f});
+            float step = (float) (TorchScriptStack.TOLERANCE * 200);
+            assertThat(TorchScriptStack.agrees(m.create(new float[] {0.5f, -200f}), layered))
+                    .isTrue();
+            assertThat(
+                            TorchScriptStack.agrees(
+                                    m.create(new float[] {0.5f + step * 0.5f, -200f}), layered))
+                    .isTrue();
+            assertThat(
+                            TorchScriptStack.agrees(
+                                    m.create(new float[] {0.5f + step * 3, -200f}), layered))
+                    .isFalse();
+            assertThat(TorchScriptStack.agrees(m.create(new float[] {Float.NaN, -200f}), layered))
+                    .isFalse();
+            assertThat(TorchScriptStack.agrees(m.create(new float[] {0.5f}), layered)).isFalse();
         }
     }
 
