@@ -165,12 +165,39 @@ final class TorchScriptStack {
                 slots.add(new Slot(b.getParameters().get("bias"), null, 0));
                 line(body, y + " = torch.linear(" + x + ", " + weight + ", " + bias + ")");
             } else if (MaxPooling.isTwoByTwo(b)) {
+                // The element-wise maximum of the window's four strided slices, as the library
+                // pools on PyTorch in inference: libtorch's max_pool2d also records indices.
+                String h = y + "h";
+                String w = y + "w";
+                line(body, h + " = torch.floordiv(torch.size(" + x + ", 2), 2) * 2");
+                line(body, w + " = torch.floordiv(torch.size(" + x + ", 3), 2) * 2");
+                String[] taps = new String[4];
+                for (int t = 0; t < 4; t++) {
+                    taps[t] =
+                            "torch.slice(torch.slice("
+                                    + x
+                                    + ", 2, "
+                                    + (t / 2)
+                                    + ", "
+                                    + h
+                                    + ", 2), 3, "
+                                    + (t % 2)
+                                    + ", "
+                                    + w
+                                    + ", 2)";
+                }
                 line(
                         body,
                         y
-                                + " = torch.max_pool2d("
-                                + x
-                                + ", [2, 2], [2, 2], [0, 0], [1, 1], False)");
+                                + " = torch.maximum(torch.maximum("
+                                + taps[0]
+                                + ", "
+                                + taps[1]
+                                + "), torch.maximum("
+                                + taps[2]
+                                + ", "
+                                + taps[3]
+                                + "))");
             } else if (isRelu(b)) {
                 line(body, y + " = torch.relu(" + x + ")");
             } else if (b instanceof LambdaBlock lambda && "batchFlatten".equals(lambda.getName())) {
