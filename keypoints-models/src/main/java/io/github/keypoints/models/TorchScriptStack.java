@@ -45,7 +45,9 @@ import org.slf4j.LoggerFactory;
  * <p>The packed weights are those of the arrays of the first call; a call with other arrays (new
  * parameters, a new fold) loads a fresh module, and a training pass or a parameter not frozen drops
  * it, as {@link MxGraphForward} drops MXNet's fused graph. Calls run concurrently once the weights
- * are packed; packing, loading and dropping take the module to themselves.
+ * are packed; packing, loading and dropping take the module to themselves. A loaded module (and its
+ * packed copy of the convolution weights) is freed when it is dropped or replaced, not when its
+ * network is discarded: a known limit of this experimental path.
  *
  * <p>Not the default yet: {@link ConvolutionCheck} does not exercise these prepacked kernels, and
  * on the project's AMD EPYC some of libtorch's oneDNN convolutions are wrong in one layout or the
