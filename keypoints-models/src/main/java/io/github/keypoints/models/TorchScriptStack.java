@@ -22,8 +22,6 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.UnaryOperator;
-import java.util.zip.CRC32;
-import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -439,11 +437,11 @@ final class TorchScriptStack {
     private static byte[] archive(String code) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
-            stored(zip, "archive/data.pkl", attributes());
-            stored(zip, "archive/code/__torch__.py", code.getBytes(StandardCharsets.UTF_8));
+            StoredZip.put(zip, "archive/data.pkl", attributes());
+            StoredZip.put(zip, "archive/code/__torch__.py", code.getBytes(StandardCharsets.UTF_8));
             // An empty tuple: protocol 2, EMPTY_TUPLE, STOP.
-            stored(zip, "archive/constants.pkl", new byte[] {(byte) 0x80, 2, ')', '.'});
-            stored(zip, "archive/version", "3\n".getBytes(StandardCharsets.US_ASCII));
+            StoredZip.put(zip, "archive/constants.pkl", new byte[] {(byte) 0x80, 2, ')', '.'});
+            StoredZip.put(zip, "archive/version", "3\n".getBytes(StandardCharsets.US_ASCII));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -494,18 +492,6 @@ final class TorchScriptStack {
         p.write((b.length >>> 16) & 0xff);
         p.write((b.length >>> 24) & 0xff);
         p.writeBytes(b);
-    }
-
-    private static void stored(ZipOutputStream zip, String name, byte[] data) throws IOException {
-        ZipEntry e = new ZipEntry(name);
-        e.setMethod(ZipEntry.STORED);
-        e.setSize(data.length);
-        CRC32 crc = new CRC32();
-        crc.update(data);
-        e.setCrc(crc.getValue());
-        zip.putNextEntry(e);
-        zip.write(data);
-        zip.closeEntry();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.github.keypoints.models;
 
+import static io.github.keypoints.models.CloseOutputs.assertClose;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -49,16 +50,9 @@ class MxGraphForwardTest {
         System.clearProperty(MxGraphForward.FUSION_PROPERTY);
     }
 
-    /**
-     * A zoo network initialised for {@code input} with random parameters ({@link
-     * RandomParameters}).
-     */
     private static Block randomNetwork(
             NDManager manager, String architecture, int outputs, Shape input, Random random) {
-        Block net = ModelZoo.create(architecture, outputs);
-        net.initialize(manager, DataType.FLOAT32, input);
-        RandomParameters.randomize(net, random);
-        return net;
+        return RandomParameters.network(manager, architecture, outputs, input, random);
     }
 
     /** The network's graph holder. */
@@ -462,15 +456,5 @@ class MxGraphForwardTest {
         MxGraph graph = g.build(relu);
         assertThat(graph.parameterNames()).containsExactly("w");
         assertThat(graph.json()).contains("\"arg_nodes\":[0,1]").contains("\"heads\":[[2,0,0]]");
-    }
-
-    private static void assertClose(float[] actual, float[] expected, float tolerance) {
-        assertThat(actual).hasSameSizeAs(expected);
-        for (int i = 0; i < actual.length; i++) {
-            float scale = Math.max(1f, Math.abs(expected[i]));
-            assertThat(Math.abs(actual[i] - expected[i]))
-                    .as("element %d: %s against %s", i, actual[i], expected[i])
-                    .isLessThanOrEqualTo(tolerance * scale);
-        }
     }
 }

@@ -9,8 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.StringJoiner;
-import java.util.zip.CRC32;
-import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 /** Writes float32 tensors as an uncompressed {@code .npz}, byte for byte as {@code np.savez}. */
@@ -26,15 +24,7 @@ final class NpzWriter {
                 ZipOutputStream zip = new ZipOutputStream(out)) {
             for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
                 byte[] npy = npy(e.getValue());
-                ZipEntry entry = new ZipEntry(e.getKey() + ".npy");
-                entry.setMethod(ZipEntry.STORED);
-                entry.setSize(npy.length);
-                CRC32 crc = new CRC32();
-                crc.update(npy);
-                entry.setCrc(crc.getValue());
-                zip.putNextEntry(entry);
-                zip.write(npy);
-                zip.closeEntry();
+                StoredZip.put(zip, e.getKey() + ".npy", npy);
             }
         }
     }

@@ -1,6 +1,9 @@
 package io.github.keypoints.models;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
@@ -13,6 +16,24 @@ import java.util.Random;
  */
 final class RandomParameters {
     private RandomParameters() {}
+
+    /**
+     * A zoo network initialised for {@code input} with random parameters ({@link #randomize}).
+     *
+     * @param manager the manager of its parameters
+     * @param architecture the zoo name
+     * @param outputs its outputs
+     * @param input the input shape it is initialised for
+     * @param random the source of the parameters
+     * @return the network
+     */
+    static Block network(
+            NDManager manager, String architecture, int outputs, Shape input, Random random) {
+        Block net = ModelZoo.create(architecture, outputs);
+        net.initialize(manager, DataType.FLOAT32, input);
+        randomize(net, random);
+        return net;
+    }
 
     /**
      * Gives every batch norm random gamma, beta and running statistics, in place; other parameters

@@ -1,12 +1,12 @@
 package io.github.keypoints.models;
 
+import static io.github.keypoints.models.CloseOutputs.assertClose;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
@@ -37,10 +37,8 @@ class TorchScriptStackTest {
 
     private static ChannelsLastSequentialBlock network(
             NDManager manager, String architecture, int outputs, Shape input, Random random) {
-        Block net = ModelZoo.create(architecture, outputs);
-        net.initialize(manager, DataType.FLOAT32, input);
-        RandomParameters.randomize(net, random);
-        return (ChannelsLastSequentialBlock) net;
+        return (ChannelsLastSequentialBlock)
+                RandomParameters.network(manager, architecture, outputs, input, random);
     }
 
     /** A frozen or unfrozen inference pass with the module on or off. */
@@ -52,6 +50,15 @@ class TorchScriptStackTest {
             return net.forward(new ParameterStore(sub, false), new NDList(in), false)
                     .head()
                     .toFloatArray();
+        }
+    }
+
+    /** One pass of {@code net} on a copy of {@code x}, training or not, its output discarded. */
+    private static void pass(Block net, NDArray x, boolean training) {
+        try (NDManager sub = x.getManager().newSubManager()) {
+            NDArray in = x.duplicate();
+            in.attach(sub);
+            net.forward(new ParameterStore(sub, false), new NDList(in), training);
         }
     }
 
@@ -126,11 +133,7 @@ class TorchScriptStackTest {
             assertThat(after).isNotEqualTo(before);
             assertClose(after, expected, 1e-4f);
 
-            try (NDManager sub = manager.newSubManager()) {
-                NDArray in = x.duplicate();
-                in.attach(sub);
-                net.forward(new ParameterStore(sub, false), new NDList(in), true);
-            }
+            pass(net, x, true);
             assertThat(loaded(net)).as("dropped by a training pass").isFalse();
 
             run(net, x, true);
@@ -210,22 +213,8 @@ class TorchScriptStackTest {
             net.freezeParameters(true);
             NDArray x = manager.create(RandomParameters.gaussians(random, 60 * 80), input);
             System.clearProperty(TorchScriptStack.PROPERTY);
-            try (NDManager sub = manager.newSubManager()) {
-                NDArray in = x.duplicate();
-                in.attach(sub);
-                net.forward(new ParameterStore(sub, false), new NDList(in), false);
-            }
+            pass(net, x, false);
             assertThat(net.torchScript()).isEmpty();
-        }
-    }
-
-    private static void assertClose(float[] actual, float[] expected, float tolerance) {
-        assertThat(actual).hasSameSizeAs(expected);
-        for (int i = 0; i < actual.length; i++) {
-            float scale = Math.max(1f, Math.abs(expected[i]));
-            assertThat(Math.abs(actual[i] - expected[i]))
-                    .as("element %d: %s against %s", i, actual[i], expected[i])
-                    .isLessThanOrEqualTo(tolerance * scale);
         }
     }
 }
