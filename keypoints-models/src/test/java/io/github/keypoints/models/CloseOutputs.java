@@ -2,10 +2,34 @@ package io.github.keypoints.models;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Output comparisons for the tests of alternative forward paths against the layer-by-layer one. */
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+
+/** Outputs and their comparison, for the tests of alternative forward paths against the layers. */
 final class CloseOutputs {
 
     private CloseOutputs() {}
+
+    /**
+     * The output of an inference pass of {@code net} on a copy of {@code x}, made in a sub-manager
+     * that is closed afterwards.
+     *
+     * @param net the network
+     * @param x the input
+     * @return the output's values
+     */
+    static float[] inferenceOutput(Block net, NDArray x) {
+        try (NDManager sub = x.getManager().newSubManager()) {
+            NDArray in = x.duplicate();
+            in.attach(sub);
+            return net.forward(new ParameterStore(sub, false), new NDList(in), false)
+                    .head()
+                    .toFloatArray();
+        }
+    }
 
     /**
      * Asserts every element of {@code actual} is within {@code tolerance} of {@code expected},

@@ -1,5 +1,6 @@
 package io.github.keypoints.models;
 
+import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -7,6 +8,11 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.util.Random;
 
 /**
@@ -16,6 +22,25 @@ import java.util.Random;
  */
 final class RandomParameters {
     private RandomParameters() {}
+
+    /**
+     * Loads {@code from}'s parameters into {@code to} through DJL's saved form, as loading a model
+     * does (new arrays), and freezes them.
+     *
+     * @param from the network whose parameters are copied
+     * @param to the network of the same architecture that gets them
+     * @param manager the manager of the new arrays
+     * @throws IOException never in practice (in-memory streams)
+     * @throws MalformedModelException if the architectures differ
+     */
+    static void copyInto(Block from, Block to, NDManager manager)
+            throws IOException, MalformedModelException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        from.saveParameters(new DataOutputStream(bytes));
+        to.loadParameters(
+                manager, new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+        to.freezeParameters(true);
+    }
 
     /**
      * A zoo network initialised for {@code input} with random parameters ({@link #randomize}).

@@ -10,10 +10,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -44,13 +40,7 @@ class TorchScriptStackTest {
     /** A frozen or unfrozen inference pass with the module on or off. */
     private static float[] run(Block net, NDArray x, boolean script) {
         System.setProperty(TorchScriptStack.PROPERTY, Boolean.toString(script));
-        try (NDManager sub = x.getManager().newSubManager()) {
-            NDArray in = x.duplicate();
-            in.attach(sub);
-            return net.forward(new ParameterStore(sub, false), new NDList(in), false)
-                    .head()
-                    .toFloatArray();
-        }
+        return CloseOutputs.inferenceOutput(net, x);
     }
 
     /** One pass of {@code net} on a copy of {@code x}, training or not, its output discarded. */
@@ -124,11 +114,7 @@ class TorchScriptStackTest {
                     network(manager, "landmark-cnn", 136, input, new Random(10));
             other.freezeParameters(true);
             float[] expected = run(other, x, false);
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            other.saveParameters(new DataOutputStream(bytes));
-            net.loadParameters(
-                    manager, new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
-            net.freezeParameters(true);
+            RandomParameters.copyInto(other, net, manager);
             float[] after = run(net, x, true);
             assertThat(after).isNotEqualTo(before);
             assertClose(after, expected, 1e-4f);
