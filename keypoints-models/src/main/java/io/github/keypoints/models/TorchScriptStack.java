@@ -159,6 +159,9 @@ final class TorchScriptStack {
                                 + (relu ? "relu" : "none")
                                 + "\", annotate(List[Optional[number]], []), None)");
             } else if (b instanceof Linear) {
+                if (b.getParameters().get("bias") == null) {
+                    return Optional.empty(); // the zoo's dense layers all have one
+                }
                 String weight = "p" + slots.size();
                 slots.add(new Slot(b.getParameters().get("weight"), null, 0));
                 String bias = "p" + slots.size();
