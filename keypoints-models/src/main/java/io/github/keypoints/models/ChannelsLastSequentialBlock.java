@@ -108,8 +108,8 @@ abstract class ChannelsLastSequentialBlock extends SequentialBlock {
 
     /**
      * The stack as a TorchScript module on PyTorch ({@link TorchScriptStack}, off unless {@value
-     * TorchScriptStack#PROPERTY} is {@code true}), checked against the layer-by-layer pass when
-     * loaded, or empty; a training pass drops a loaded module.
+     * TorchScriptStack#PROPERTY} is {@code true}), checked against the layer-by-layer pass for each
+     * new input shape, or empty; a training pass drops a loaded module.
      */
     private Optional<NDList> script(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
@@ -124,7 +124,6 @@ abstract class ChannelsLastSequentialBlock extends SequentialBlock {
         if (s == null) {
             if (training
                     || inputs.isEmpty()
-                    || !TorchScriptStack.isEnabled()
                     || !"PyTorch".equals(inputs.head().getManager().getEngine().getEngineName())
                     || !isInitialized()) {
                 return Optional.empty();

@@ -4,6 +4,7 @@ import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.Parameter;
@@ -20,6 +21,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.UnaryOperator;
 import java.util.zip.ZipOutputStream;
@@ -69,6 +72,7 @@ final class TorchScriptStack {
     private final List<Slot> slots;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private volatile boolean rejected;
+    private final Set<Shape> checked = ConcurrentHashMap.newKeySet();
     private Model model;
     private NDArray[] packedFrom;
 
@@ -243,7 +247,7 @@ final class TorchScriptStack {
     /**
      * Runs the stack as the module if that applies: a frozen inference pass on PyTorch. A training
      * pass, or a pass with a parameter not frozen, drops the module and answers empty (the stack
-     * then runs layer by layer). Each time a module is loaded, its first output is compared with
+     * then runs layer by layer). The module's first output for each input shape is compared with
      * {@code layered}'s on the same input ({@link #agrees}); if they differ, the module is not used
      * again for this network (a warning says so) and the layer-by-layer output is returned.
      *
@@ -263,9 +267,10 @@ final class TorchScriptStack {
         NDArray[] args = arguments(ps, x);
         NDList all = new NDList(x);
         all.addAll(new NDList(args));
+        Shape shape = x.getShape();
         lock.readLock().lock();
         try {
-            if (model != null && isSame(args)) {
+            if (model != null && isSame(args) && checked.contains(shape)) {
                 return Optional.of(model.getBlock().forward(ps, all, false));
             }
         } finally {
@@ -276,26 +281,31 @@ final class TorchScriptStack {
             if (rejected) {
                 return Optional.empty();
             }
-            if (model != null && isSame(args)) {
-                return Optional.of(model.getBlock().forward(ps, all, false));
+            if (model == null || !isSame(args)) {
+                close();
+                model = load(x);
+                packedFrom = args;
             }
-            close();
-            model = load(x);
-            packedFrom = args;
-            // The first pass packs the weights into the module: it runs alone, and is checked.
+            // The first pass packs the weights into the module; oneDNN picks its kernels per input
+            // shape: the first pass of each shape runs alone and is checked.
             NDList scripted = model.getBlock().forward(ps, all, false);
+            if (checked.contains(shape)) {
+                return Optional.of(scripted);
+            }
             NDList reference = layered.apply(inputs);
             if (!agrees(scripted.head(), reference.head())) {
                 rejected = true;
                 close();
                 LOG.warn(
-                        "{}: the TorchScript module's output differs from the layer-by-layer pass"
-                                + " (oneDNN's prepacked kernels at ONEDNN_MAX_CPU_ISA={}); the"
-                                + " network runs layer by layer",
+                        "{}: the TorchScript module's output for input {} differs from the"
+                                + " layer-by-layer pass (oneDNN's prepacked kernels at"
+                                + " ONEDNN_MAX_CPU_ISA={}); the network runs layer by layer",
                         network.getClass().getSimpleName(),
+                        shape,
                         System.getenv("ONEDNN_MAX_CPU_ISA"));
                 return Optional.of(reference);
             }
+            checked.add(shape);
             return Optional.of(scripted);
         } finally {
             lock.writeLock().unlock();
@@ -363,6 +373,7 @@ final class TorchScriptStack {
             model.close();
             model = null;
             packedFrom = null;
+            checked.clear();
         }
     }
 

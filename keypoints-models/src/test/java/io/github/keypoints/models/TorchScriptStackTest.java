@@ -162,8 +162,39 @@ class TorchScriptStackTest {
             }
             assertThat(stack.isRejected()).isTrue();
             assertThat(stack.isLoaded()).isFalse();
+            assertThat(loaded(net)).isFalse();
             assertClose(run(net, x, true), layered, 1e-6f);
             assertThat(stack.isLoaded()).as("never loaded again").isFalse();
+        }
+    }
+
+    /**
+     * oneDNN picks its kernels per input shape, so the first pass of a new batch size is checked
+     * too, not only the module's first pass: a disagreement there turns the module away.
+     */
+    @Test
+    void eachNewInputShapeIsChecked() {
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), PYTORCH)) {
+            Random random = new Random(6);
+            Shape one = new Shape(1, 1, 64, 64);
+            ChannelsLastSequentialBlock net = network(manager, "landmark-cnn", 136, one, random);
+            net.freezeParameters(true);
+            run(net, manager.create(RandomParameters.gaussians(random, 64 * 64), one), true);
+            TorchScriptStack stack = net.torchScript().orElseThrow();
+            assertThat(stack.isLoaded()).isTrue();
+            Shape two = new Shape(2, 1, 64, 64);
+            NDArray x = manager.create(RandomParameters.gaussians(random, 2 * 64 * 64), two);
+            try (NDManager sub = manager.newSubManager()) {
+                NDArray in = x.duplicate();
+                in.attach(sub);
+                NDArray wrong = sub.zeros(new Shape(2, 136)).add(7f);
+                stack.forward(
+                        new ParameterStore(sub, false),
+                        new NDList(in),
+                        false,
+                        ignored -> new NDList(wrong));
+            }
+            assertThat(stack.isRejected()).as("checked at the new batch size").isTrue();
         }
     }
 
