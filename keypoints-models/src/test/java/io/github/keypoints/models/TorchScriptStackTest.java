@@ -37,6 +37,19 @@ class TorchScriptStackTest {
                 RandomParameters.network(manager, architecture, outputs, input, random);
     }
 
+    /** A zoo stack with random, frozen parameters, as the library's inference leaves them. */
+    private static ChannelsLastSequentialBlock frozen(
+            NDManager manager, String architecture, int outputs, Shape input, Random random) {
+        ChannelsLastSequentialBlock net = network(manager, architecture, outputs, input, random);
+        net.freezeParameters(true);
+        return net;
+    }
+
+    /** Gaussian noise of {@code shape}. */
+    private static NDArray noise(NDManager manager, Random random, Shape shape) {
+        return manager.create(RandomParameters.gaussians(random, (int) shape.size()), shape);
+    }
+
     /** A frozen or unfrozen inference pass with the module on or off. */
     private static float[] run(Block net, NDArray x, boolean script) {
         System.setProperty(TorchScriptStack.PROPERTY, Boolean.toString(script));
@@ -71,8 +84,7 @@ class TorchScriptStackTest {
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), PYTORCH)) {
             Random random = new Random(5);
             ChannelsLastSequentialBlock net =
-                    network(manager, architecture, outputs, new Shape(1, 1, height, width), random);
-            net.freezeParameters(true);
+                    frozen(manager, architecture, outputs, new Shape(1, 1, height, width), random);
             for (int batch : new int[] {1, 3, 1}) {
                 Shape shape = new Shape(batch, 1, height, width);
                 NDArray x =
@@ -104,9 +116,8 @@ class TorchScriptStackTest {
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), PYTORCH)) {
             Random random = new Random(9);
             Shape input = new Shape(1, 1, 64, 64);
-            ChannelsLastSequentialBlock net = network(manager, "landmark-cnn", 136, input, random);
-            net.freezeParameters(true);
-            NDArray x = manager.create(RandomParameters.gaussians(random, 64 * 64), input);
+            ChannelsLastSequentialBlock net = frozen(manager, "landmark-cnn", 136, input, random);
+            NDArray x = noise(manager, random, input);
             float[] before = run(net, x, true);
             assertThat(loaded(net)).isTrue();
 
@@ -139,9 +150,8 @@ class TorchScriptStackTest {
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), PYTORCH)) {
             Random random = new Random(4);
             Shape input = new Shape(1, 1, 64, 64);
-            ChannelsLastSequentialBlock net = network(manager, "landmark-cnn", 136, input, random);
-            net.freezeParameters(true);
-            NDArray x = manager.create(RandomParameters.gaussians(random, 64 * 64), input);
+            ChannelsLastSequentialBlock net = frozen(manager, "landmark-cnn", 136, input, random);
+            NDArray x = noise(manager, random, input);
             float[] layered = run(net, x, false);
             System.setProperty(TorchScriptStack.PROPERTY, "true");
             run(net, x, true);
@@ -177,13 +187,12 @@ class TorchScriptStackTest {
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), PYTORCH)) {
             Random random = new Random(6);
             Shape one = new Shape(1, 1, 64, 64);
-            ChannelsLastSequentialBlock net = network(manager, "landmark-cnn", 136, one, random);
-            net.freezeParameters(true);
-            run(net, manager.create(RandomParameters.gaussians(random, 64 * 64), one), true);
+            ChannelsLastSequentialBlock net = frozen(manager, "landmark-cnn", 136, one, random);
+            run(net, noise(manager, random, one), true);
             TorchScriptStack stack = net.torchScript().orElseThrow();
             assertThat(stack.isLoaded()).isTrue();
             Shape two = new Shape(2, 1, 64, 64);
-            NDArray x = manager.create(RandomParameters.gaussians(random, 2 * 64 * 64), two);
+            NDArray x = noise(manager, random, two);
             try (NDManager sub = manager.newSubManager()) {
                 NDArray in = x.duplicate();
                 in.attach(sub);
@@ -226,9 +235,8 @@ class TorchScriptStackTest {
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), PYTORCH)) {
             Random random = new Random(2);
             Shape input = new Shape(1, 1, 60, 80);
-            ChannelsLastSequentialBlock net = network(manager, "nose-tip", 2, input, random);
-            net.freezeParameters(true);
-            NDArray x = manager.create(RandomParameters.gaussians(random, 60 * 80), input);
+            ChannelsLastSequentialBlock net = frozen(manager, "nose-tip", 2, input, random);
+            NDArray x = noise(manager, random, input);
             System.clearProperty(TorchScriptStack.PROPERTY);
             pass(net, x, false);
             assertThat(net.torchScript()).isEmpty();
