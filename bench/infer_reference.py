@@ -9,8 +9,8 @@ for oneDNN once), traced separately at batch 1 and at batch 32 and checked again
 output. "ms_b1" and "img_s_b32" are the faster form's (--forms eager keeps the eager form only,
 the reference of the runs before 2026-12-03 17:00 UTC).
 
-usage: /usr/bin/python3 bench/infer_reference.py --threads N [--warmup W] [--reps R]
-           [--reps32 R32] [--forms eager|eager,script] [--check-dir DIR] [--profile DIR]
+usage: /usr/bin/python3 bench/infer_reference.py --threads N [--warmup W] [--warmup-seconds S]
+           [--reps R] [--reps32 R32] [--forms eager|eager,script] [--check-dir DIR] [--profile DIR]
            MODEL:WxH:OUTPUTS ...
   MODEL is nose-tip, imm58, resnet18, heatmap, landmark-cnn (shaped by --landmark-cnn
   CHANNELS:CONVS:HIDDEN) or landmarker (the default 68-point landmarker's network, described by
@@ -22,9 +22,11 @@ usage: /usr/bin/python3 bench/infer_reference.py --threads N [--warmup W] [--rep
 
 Prints one JSON line:
 {"torch": version, "threads": n, "blas": path of the BLAS library loaded,
- "cases": [{"model", "input", "outputs", "params", "ms_b1", "img_s_b32", "faults_b1",
+ "cases": [{"model", "input", "outputs", "params", "ms_b1", "img_s_b32", "faults_b1", "warmup_b1",
             "form_b1", "form_b32", "ms_b1_eager", "img_s_b32_eager"[, "ms_b1_script",
             "img_s_b32_script", "script_max_diff"][, "check_output"]}, ...]}
+"warmup_b1" is the number of untimed batch-1 passes of the faster form: at least --warmup (5 for
+the TorchScript form) and as many more as --warmup-seconds (default 0) takes.
 "faults_b1" is the process's minor page faults during the timed batch-1 passes of the faster form,
 per pass; "form_b1"/"form_b32" say which form was faster ("eager" or "script").
 "params" counts trainable tensors (sum of p.numel() for p in parameters()), as the Java side's
@@ -299,8 +301,8 @@ def scripted(net, x):
 
 
 def scripted_timing(net, x1, x32, args, case):
-    """(ms at batch 1, faults per pass, ms at batch 32, max abs difference from eager) of the
-    TorchScript form; fails if its output is not the eager one."""
+    """(ms at batch 1, faults per pass, ms at batch 32, max abs difference from eager, untimed
+    batch-1 passes) of the TorchScript form; fails if its output is not the eager one."""
     s1 = scripted(net, x1)
     s32 = scripted(net, x32)
     diff = 0.0
@@ -312,15 +314,18 @@ def scripted_timing(net, x1, x32, args, case):
                              % (case, d))
         diff = max(diff, d)
     # The profiling executor optimises on the first calls: warm up at least 5.
-    b1, faults = median_ms_faults(lambda: s1(x1), max(args.warmup, 5), args.reps)
+    b1, faults, calls = median_ms_faults(lambda: s1(x1), max(args.warmup, 5), args.reps,
+                                         args.warmup_seconds)
     b32 = median_ms(lambda: s32(x32), max(min(args.warmup, 2), 3), args.reps32)
-    return b1, faults, b32, diff
+    return b1, faults, b32, diff, calls
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--threads", type=int, required=True)
     ap.add_argument("--warmup", type=int, default=3)
+    ap.add_argument("--warmup-seconds", type=float, default=0.0,
+                    help="batch-1 warm-up also lasts at least this long (default 0)")
     ap.add_argument("--reps", type=int, default=30)
     ap.add_argument("--reps32", type=int, default=5)
     ap.add_argument("--check-dir")
@@ -365,7 +370,8 @@ def main():
             if tuple(y.shape) != (1, outputs):
                 raise SystemExit("%s: output shape %s, expected (1, %d)" % (case, tuple(y.shape),
                                                                          outputs))
-            b1, faults_b1 = median_ms_faults(lambda: net(x1), args.warmup, args.reps)
+            b1, faults_b1, warm_b1 = median_ms_faults(lambda: net(x1), args.warmup, args.reps,
+                                                      args.warmup_seconds)
             b32 = median_ms(lambda: net(x32), min(args.warmup, 2), args.reps32)
             script = None
             if "script" in forms:
@@ -380,14 +386,16 @@ def main():
                                          % (args.profile, model, size, args.reps))
         row = {"model": model, "input": size, "outputs": outputs, "params": params,
                "ms_b1": b1, "img_s_b32": 32000.0 / b32, "faults_b1": faults_b1,
+               "warmup_b1": warm_b1,
                "form_b1": "eager", "form_b32": "eager",
                "ms_b1_eager": b1, "img_s_b32_eager": 32000.0 / b32}
         if script is not None:
-            s1, s_faults, s32, s_diff = script
+            s1, s_faults, s32, s_diff, s_warm = script
             row.update({"ms_b1_script": s1, "img_s_b32_script": 32000.0 / s32,
                         "script_max_diff": s_diff})
             if s1 < b1:
-                row.update({"ms_b1": s1, "faults_b1": s_faults, "form_b1": "script"})
+                row.update({"ms_b1": s1, "faults_b1": s_faults, "warmup_b1": s_warm,
+                            "form_b1": "script"})
             if s32 < b32:
                 row.update({"img_s_b32": 32000.0 / s32, "form_b32": "script"})
         if check is not None:

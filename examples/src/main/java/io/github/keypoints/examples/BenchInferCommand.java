@@ -103,8 +103,22 @@ public final class BenchInferCommand implements Callable<Integer> {
     @Option(
             names = "--warmup",
             defaultValue = "3",
-            description = "Untimed passes first (batch 32: at most 2; default ${DEFAULT-VALUE}).")
+            description =
+                    "Untimed passes first, at least (batch 32: at most 2; default"
+                            + " ${DEFAULT-VALUE}).")
     int warmup;
+
+    @Option(
+            names = "--warmup-seconds",
+            defaultValue = "2",
+            description =
+                    "The batch-1 warm-up also lasts at least this long, on both sides (default"
+                            + " ${DEFAULT-VALUE}; 0: --warmup passes only, as before 2026-12-03"
+                            + " 22:00 UTC). A JVM compiles a pass's Java code only after many"
+                            + " runs: the networks' batch-1 passes kept getting faster for a few"
+                            + " hundred passes. The passes run are in java_warmup_b1,"
+                            + " python_warmup_b1.")
+    double warmupSeconds;
 
     @Option(
             names = "--reps",
@@ -209,6 +223,10 @@ public final class BenchInferCommand implements Callable<Integer> {
                             + ", "
                             + reps32);
         }
+        if (!(warmupSeconds >= 0) || warmupSeconds > 600) {
+            throw BenchCommand.bad(
+                    spec, "--warmup-seconds must be between 0 and 600, got " + warmupSeconds);
+        }
         List<Case> selected = new ArrayList<>();
         for (String m : models) {
             List<Case> c = cases(m);
@@ -245,7 +263,7 @@ public final class BenchInferCommand implements Callable<Integer> {
                     noLandmarker
                             ? List.of()
                             : LandmarkerTiming.measure(
-                                    landmarker, sides.engines, warmup, reps, reps32);
+                                    landmarker, sides.engines, warmup, warmupSeconds, reps, reps32);
             if (sides.json) {
                 new JsonSummary()
                         .put("native", BenchSides.nativeSettings())
@@ -328,6 +346,7 @@ public final class BenchInferCommand implements Callable<Integer> {
                             c.width(),
                             c.height(),
                             warmup,
+                            warmupSeconds,
                             reps,
                             reps32);
             if (profile != null && "PyTorch".equals(engine)) {
@@ -404,6 +423,8 @@ public final class BenchInferCommand implements Callable<Integer> {
                     "ratio_img_s_b32",
                     "java_faults_b1",
                     "python_faults_b1",
+                    "java_warmup_b1",
+                    "python_warmup_b1",
                     "python_ms_b1_eager",
                     "python_ms_b1_script");
 
@@ -495,6 +516,8 @@ public final class BenchInferCommand implements Callable<Integer> {
         r.put(
                 "python_faults_b1",
                 p == null || !p.has("faults_b1") ? null : p.get("faults_b1").getAsDouble());
+        r.put("java_warmup_b1", (double) t.warmupPassesBatch1());
+        r.put("python_warmup_b1", optionalDouble(p, "warmup_b1"));
         r.put("java_img_s_b32", t.imagesPerSecondBatch32());
         r.put("python_img_s_b32", pyImg);
         r.put("ratio_img_s_b32", pyImg == null ? null : t.imagesPerSecondBatch32() / pyImg);
@@ -585,6 +608,8 @@ public final class BenchInferCommand implements Callable<Integer> {
                                 Integer.toString(n),
                                 "--warmup",
                                 Integer.toString(warmup),
+                                "--warmup-seconds",
+                                Double.toString(warmupSeconds),
                                 "--reps",
                                 Integer.toString(reps),
                                 "--reps32",

@@ -390,6 +390,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
                             c.width(),
                             c.height(),
                             3,
+                            0,
                             30,
                             Math.max(3, c.reps()));
             return new double[] {

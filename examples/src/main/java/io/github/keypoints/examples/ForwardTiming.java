@@ -19,8 +19,13 @@ import java.util.Random;
  * @param imagesPerSecondBatch32 32 000 divided by the median milliseconds of a batch-32 pass
  * @param faultsPerPassBatch1 the process's minor page faults ({@link MinorFaults}) during the timed
  *     batch-1 passes divided by their number, or {@code NaN} where they cannot be counted
+ * @param warmupPassesBatch1 the untimed batch-1 passes run first ({@link #warmUp})
  */
-record ForwardTiming(double msBatch1, double imagesPerSecondBatch32, double faultsPerPassBatch1) {
+record ForwardTiming(
+        double msBatch1,
+        double imagesPerSecondBatch32,
+        double faultsPerPassBatch1,
+        int warmupPassesBatch1) {
 
     /**
      * Times {@code block} on 1-channel inputs of uniform noise in [-0.5, 0.5).
@@ -30,6 +35,7 @@ record ForwardTiming(double msBatch1, double imagesPerSecondBatch32, double faul
      * @param width the input width
      * @param height the input height
      * @param warmup untimed passes before the batch-1 timing; the batch-32 timing uses up to 2
+     * @param warmupSeconds the batch-1 warm-up also lasts at least this long ({@link #warmUp})
      * @param reps timed batch-1 passes
      * @param reps32 timed batch-32 passes
      * @return the timings
@@ -40,6 +46,7 @@ record ForwardTiming(double msBatch1, double imagesPerSecondBatch32, double faul
             int width,
             int height,
             int warmup,
+            double warmupSeconds,
             int reps,
             int reps32) {
         Random rnd = new Random(0);
@@ -49,7 +56,16 @@ record ForwardTiming(double msBatch1, double imagesPerSecondBatch32, double faul
         }
         float[] x1 = Arrays.copyOf(x32, width * height);
         ParameterStore ps = new ParameterStore(manager, false);
-        Passes b1 = time(block, ps, manager, x1, new Shape(1, 1, height, width), warmup, reps);
+        Passes b1 =
+                time(
+                        block,
+                        ps,
+                        manager,
+                        x1,
+                        new Shape(1, 1, height, width),
+                        warmup,
+                        warmupSeconds,
+                        reps);
         Passes b32 =
                 time(
                         block,
@@ -58,12 +74,40 @@ record ForwardTiming(double msBatch1, double imagesPerSecondBatch32, double faul
                         x32,
                         new Shape(32, 1, height, width),
                         Math.min(warmup, 2),
+                        0,
                         reps32);
-        return new ForwardTiming(b1.medianMs(), 32000.0 / b32.medianMs(), b1.faultsPerPass());
+        return new ForwardTiming(
+                b1.medianMs(), 32000.0 / b32.medianMs(), b1.faultsPerPass(), b1.warmupPasses());
     }
 
-    /** The median time of timed passes and the process's minor page faults per pass. */
-    private record Passes(double medianMs, double faultsPerPass) {}
+    /**
+     * The median time of timed passes, the process's minor page faults per pass and the untimed
+     * passes before them.
+     */
+    private record Passes(double medianMs, double faultsPerPass, int warmupPasses) {}
+
+    /**
+     * Runs {@code pass} at least {@code passes} times and until the runs have taken {@code
+     * seconds}: a JVM compiles a pass's Java code (the library's, DJL's, the engine binding's) only
+     * after it has run many times, and the networks' batch-1 passes kept getting faster for a few
+     * hundred passes (docs/performance-inference.md, "Warm-up"); a fixed count is too few for a
+     * fast network and needlessly many for a slow one.
+     *
+     * @param pass one untimed pass
+     * @param passes the fewest passes
+     * @param seconds the shortest warm-up
+     * @return the number of passes run
+     */
+    static int warmUp(Runnable pass, int passes, double seconds) {
+        long start = System.nanoTime();
+        long nanos = (long) (seconds * 1e9);
+        int done = 0;
+        while (done < passes || System.nanoTime() - start < nanos) {
+            pass.run();
+            done++;
+        }
+        return done;
+    }
 
     private static Passes time(
             Block block,
@@ -72,6 +116,7 @@ record ForwardTiming(double msBatch1, double imagesPerSecondBatch32, double faul
             float[] x,
             Shape shape,
             int warmup,
+            double warmupSeconds,
             int reps) {
         if (reps < 1 || warmup < 0) {
             throw new IllegalArgumentException(
@@ -81,21 +126,24 @@ record ForwardTiming(double msBatch1, double imagesPerSecondBatch32, double faul
                             + warmup);
         }
         double[] t = new double[reps];
-        long faults0 = 0;
-        for (int i = -warmup; i < reps; i++) {
-            if (i == 0) {
-                faults0 = MinorFaults.sinceStart();
-            }
-            try (NDManager sub = manager.newSubManager()) {
-                NDArray xa = sub.create(x, shape);
-                long t0 = System.nanoTime();
-                block.forward(ps, new NDList(xa), false).singletonOrThrow().toFloatArray();
-                if (i >= 0) {
-                    t[i] = (System.nanoTime() - t0) / 1e6;
-                }
-            }
+        int warmed = warmUp(() -> pass(block, ps, manager, x, shape), warmup, warmupSeconds);
+        long faults0 = MinorFaults.sinceStart();
+        for (int i = 0; i < reps; i++) {
+            t[i] = pass(block, ps, manager, x, shape);
         }
-        return new Passes(median(t), MinorFaults.perRun(faults0, MinorFaults.sinceStart(), reps));
+        return new Passes(
+                median(t), MinorFaults.perRun(faults0, MinorFaults.sinceStart(), reps), warmed);
+    }
+
+    /** One pass on a new input, timed from the input to the output read back, in ms. */
+    private static double pass(
+            Block block, ParameterStore ps, NDManager manager, float[] x, Shape shape) {
+        try (NDManager sub = manager.newSubManager()) {
+            NDArray xa = sub.create(x, shape);
+            long t0 = System.nanoTime();
+            block.forward(ps, new NDList(xa), false).singletonOrThrow().toFloatArray();
+            return (System.nanoTime() - t0) / 1e6;
+        }
     }
 
     /**

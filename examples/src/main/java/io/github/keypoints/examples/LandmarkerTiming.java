@@ -34,7 +34,13 @@ final class LandmarkerTiming {
     private LandmarkerTiming() {}
 
     static List<Map<String, Object>> measure(
-            Path model, List<String> engines, int warmup, int reps, int reps32) throws IOException {
+            Path model,
+            List<String> engines,
+            int warmup,
+            double warmupSeconds,
+            int reps,
+            int reps32)
+            throws IOException {
         Path dir = model;
         Path tmp = null;
         if (dir == null) {
@@ -64,12 +70,12 @@ final class LandmarkerTiming {
                                 .optDevice(Device.cpu())
                                 .build()) {
                     double[] t1 = new double[reps];
-                    for (int i = -warmup; i < reps; i++) {
+                    ForwardTiming.warmUp(
+                            () -> d.detect(photo, Optional.of(face)), warmup, warmupSeconds);
+                    for (int i = 0; i < reps; i++) {
                         long t0 = System.nanoTime();
                         d.detect(photo, Optional.of(face));
-                        if (i >= 0) {
-                            t1[i] = (System.nanoTime() - t0) / 1e6;
-                        }
+                        t1[i] = (System.nanoTime() - t0) / 1e6;
                     }
                     List<Mat> images = Collections.nCopies(32, photo);
                     List<Optional<Box>> boxes = Collections.nCopies(32, Optional.of(face));

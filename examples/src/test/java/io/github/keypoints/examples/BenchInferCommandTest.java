@@ -30,6 +30,8 @@ class BenchInferCommandTest {
         "1",
         "--warmup",
         "1",
+        "--warmup-seconds",
+        "0",
         "--reps",
         "3",
         "--reps32",
@@ -88,6 +90,38 @@ class BenchInferCommandTest {
     }
 
     @Test
+    void warmUpRunsAtLeastTheCountAndAtLeastTheTime() {
+        int[] runs = {0};
+        assertThat(ForwardTiming.warmUp(() -> runs[0]++, 4, 0)).isEqualTo(4);
+        assertThat(runs[0]).isEqualTo(4);
+        long t0 = System.nanoTime();
+        int n =
+                ForwardTiming.warmUp(
+                        () -> {
+                            try {
+                                Thread.sleep(5);
+                            } catch (InterruptedException e) {
+                                throw new IllegalStateException(e);
+                            }
+                        },
+                        1,
+                        0.1);
+        assertThat((System.nanoTime() - t0) / 1e9).isGreaterThanOrEqualTo(0.1);
+        assertThat(n).as("5 ms passes for 0.1 s").isBetween(2, 21);
+        assertThat(ForwardTiming.warmUp(() -> {}, 0, 0)).isZero();
+    }
+
+    @Test
+    void aNegativeOrNonNumericWarmUpTimeIsRefused() {
+        CliRun negative = CliRun.of("bench", "infer", "--warmup-seconds", "-1");
+        assertThat(negative.code()).isEqualTo(2);
+        assertThat(negative.err()).contains("--warmup-seconds must be between 0 and 600, got -1.0");
+        CliRun nan = CliRun.of("bench", "infer", "--warmup-seconds", "NaN");
+        assertThat(nan.code()).isEqualTo(2);
+        assertThat(nan.err()).contains("--warmup-seconds must be between 0 and 600, got NaN");
+    }
+
+    @Test
     void helpNamesTheOptionsAndTheRatioDirections() {
         CliRun r = CliRun.of("bench", "infer", "--help");
         assertThat(r.code()).isZero();
@@ -125,6 +159,9 @@ class BenchInferCommandTest {
         assertThat(c.get("java_faults_b1").getAsDouble())
                 .as("minor page faults per timed pass, read from /proc/self/stat")
                 .isGreaterThanOrEqualTo(0.0);
+        assertThat(c.get("java_warmup_b1").getAsDouble())
+                .as("--warmup 1 and --warmup-seconds 0: one untimed pass")
+                .isEqualTo(1.0);
         for (String key :
                 new String[] {
                     "python_ms_b1",
@@ -174,6 +211,9 @@ class BenchInferCommandTest {
             assertThat(c.get(key).getAsDouble()).as(key).isPositive();
         }
         assertThat(c.get("params").getAsLong()).isEqualTo(1_934_130L);
+        assertThat(c.get("python_warmup_b1").getAsDouble())
+                .as("--warmup 1, --warmup-seconds 0: 1 eager pass, or 5 for the TorchScript form")
+                .isIn(1.0, 5.0);
         assertThat(c.get("max_abs_diff").getAsDouble()).isBetween(0.0, 1e-3);
         assertThat(c.get("beyond_float_noise").getAsBoolean())
                 .as("same weights, same input: float rounding only")
@@ -250,6 +290,8 @@ class BenchInferCommandTest {
                         "1",
                         "--warmup",
                         "1",
+                        "--warmup-seconds",
+                        "0",
                         "--reps",
                         "2",
                         "--reps32",
