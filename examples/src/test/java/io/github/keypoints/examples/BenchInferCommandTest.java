@@ -135,6 +135,7 @@ class BenchInferCommandTest {
     void javaOnlyRunReportsPositiveTimesAndTheParameterCount() {
         CliRun r = CliRun.of(tiny("--no-python"));
         assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).doesNotContain("time one engine per run");
         JsonObject j = r.json();
         assertThat(j.get("threads").getAsInt()).isEqualTo(1);
         assertThat(j.get("native").getAsString())
@@ -299,6 +300,9 @@ class BenchInferCommandTest {
                         "--no-python",
                         "--json");
         assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err())
+                .as("two engines in one process: the note that figures want one per run")
+                .contains("For figures, time one engine per run");
         JsonObject j = r.json();
         JsonObject c = j.getAsJsonArray("cases").get(0).getAsJsonObject();
         io.github.keypoints.train.LandmarkRecipe recipe =
