@@ -16,6 +16,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.ref.Cleaner;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +24,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.UnaryOperator;
 import java.util.zip.ZipOutputStream;
@@ -47,8 +49,9 @@ import org.slf4j.LoggerFactory;
  * parameters, a new fold) loads a fresh module, and a training pass or a parameter not frozen drops
  * it, as {@link MxGraphForward} drops MXNet's fused graph. Calls run concurrently once the weights
  * are packed; packing, loading and dropping take the module to themselves. A loaded module (and its
- * packed copy of the convolution weights) is freed when it is dropped or replaced, not when its
- * network is discarded: a known limit of this experimental path.
+ * packed copy of the convolution weights) is freed when it is dropped or replaced, and, once its
+ * network is no longer reachable, by a {@link Cleaner} after the garbage collector has found that
+ * out.
  *
  * <p>Not the default yet: {@link ConvolutionCheck} does not exercise these prepacked kernels, and
  * on the project's AMD EPYC some of libtorch's oneDNN convolutions are wrong in one layout or the
@@ -73,13 +76,57 @@ final class TorchScriptStack {
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private volatile boolean rejected;
     private final Set<Shape> checked = ConcurrentHashMap.newKeySet();
-    private Model model;
+    private final Loaded loaded = new Loaded();
     private NDArray[] packedFrom;
+
+    /** How many modules the cleaner has freed since the JVM started (for tests). */
+    private static final AtomicInteger CLEANED = new AtomicInteger();
+
+    /** The cleaner's thread starts with the first module written, not when this class loads. */
+    private static final class Cleaning {
+        static final Cleaner CLEANER = Cleaner.create();
+    }
+
+    /**
+     * The loaded module, held apart from the stack so that the cleaner's action, which must not
+     * reach the stack, can close it. The stack reads and replaces {@link #model} under its lock;
+     * the cleaner runs only once no pass can hold the stack.
+     */
+    private static final class Loaded implements Runnable {
+        private Model model;
+
+        /** Closes the module, if any. */
+        synchronized void close() {
+            if (model != null) {
+                model.close();
+                model = null;
+            }
+        }
+
+        /** The cleaner's action: the stack is unreachable. */
+        @Override
+        public synchronized void run() {
+            if (model != null) {
+                close();
+                CLEANED.incrementAndGet();
+            }
+        }
+    }
 
     private TorchScriptStack(Block network, String code, List<Slot> slots) {
         this.network = network;
         this.archive = archive(code);
         this.slots = List.copyOf(slots);
+        Cleaning.CLEANER.register(this, loaded);
+    }
+
+    /**
+     * How many modules the cleaner has freed because their stack was no longer reachable.
+     *
+     * @return the count since the JVM started
+     */
+    static int cleanedModules() {
+        return CLEANED.get();
     }
 
     /**
@@ -270,8 +317,8 @@ final class TorchScriptStack {
         Shape shape = x.getShape();
         lock.readLock().lock();
         try {
-            if (model != null && isSame(args) && checked.contains(shape)) {
-                return Optional.of(model.getBlock().forward(ps, all, false));
+            if (loaded.model != null && isSame(args) && checked.contains(shape)) {
+                return Optional.of(loaded.model.getBlock().forward(ps, all, false));
             }
         } finally {
             lock.readLock().unlock();
@@ -281,14 +328,14 @@ final class TorchScriptStack {
             if (rejected) {
                 return Optional.empty();
             }
-            if (model == null || !isSame(args)) {
+            if (loaded.model == null || !isSame(args)) {
                 close();
-                model = load(x);
+                loaded.model = load(x);
                 packedFrom = args;
             }
             // The first pass packs the weights into the module; oneDNN picks its kernels per input
             // shape: the first pass of each shape runs alone and is checked.
-            NDList scripted = model.getBlock().forward(ps, all, false);
+            NDList scripted = loaded.model.getBlock().forward(ps, all, false);
             if (checked.contains(shape)) {
                 return Optional.of(scripted);
             }
@@ -347,7 +394,7 @@ final class TorchScriptStack {
 
     /** Frees the module, if loaded: parameters may change, so its packed weights would be stale. */
     void drop() {
-        if (model == null) {
+        if (loaded.model == null) {
             return;
         }
         lock.writeLock().lock();
@@ -362,19 +409,16 @@ final class TorchScriptStack {
     boolean isLoaded() {
         lock.readLock().lock();
         try {
-            return model != null;
+            return loaded.model != null;
         } finally {
             lock.readLock().unlock();
         }
     }
 
     private void close() {
-        if (model != null) {
-            model.close();
-            model = null;
-            packedFrom = null;
-            checked.clear();
-        }
+        loaded.close();
+        packedFrom = null;
+        checked.clear();
     }
 
     private boolean isFrozen() {

@@ -179,6 +179,36 @@ class TorchScriptStackTest {
     }
 
     /**
+     * A module's native memory is not left behind by a network the application lets go of without
+     * closing anything: once the garbage collector finds the network unreachable, the cleaner
+     * closes its module.
+     */
+    @Test
+    void aDiscardedNetworksModuleIsFreedByTheCleaner() throws InterruptedException {
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), PYTORCH)) {
+            int before = TorchScriptStack.cleanedModules();
+            loadAndLetGo(manager);
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (TorchScriptStack.cleanedModules() == before && System.nanoTime() < deadline) {
+                System.gc();
+                Thread.sleep(20);
+            }
+            assertThat(TorchScriptStack.cleanedModules())
+                    .as("the discarded network's module, closed by the cleaner within 30 s of GCs")
+                    .isGreaterThan(before);
+        }
+    }
+
+    /** A network with its module loaded, every reference to it gone when this returns. */
+    private static void loadAndLetGo(NDManager manager) {
+        Random random = new Random(8);
+        Shape one = new Shape(1, 1, 64, 64);
+        ChannelsLastSequentialBlock net = frozen(manager, "landmark-cnn", 136, one, random);
+        run(net, noise(manager, random, one), true);
+        assertThat(loaded(net)).as("the module is in use before the network is let go").isTrue();
+    }
+
+    /**
      * oneDNN picks its kernels per input shape, so the first pass of a new batch size is checked
      * too, not only the module's first pass: a disagreement there turns the module away.
      */
