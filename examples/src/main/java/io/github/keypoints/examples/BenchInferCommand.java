@@ -113,8 +113,8 @@ public final class BenchInferCommand implements Callable<Integer> {
             defaultValue = "2",
             description =
                     "The batch-1 warm-up also lasts at least this long, on both sides (default"
-                            + " ${DEFAULT-VALUE}; 0: --warmup passes only, as before 2026-12-03"
-                            + " 22:00 UTC). A JVM compiles a pass's Java code only after many"
+                            + " ${DEFAULT-VALUE}; 0: --warmup passes only, the rule of the runs before"
+                            + " 2026-12-03 21:00 UTC). A JVM compiles a pass's Java code only after many"
                             + " runs: the networks' batch-1 passes kept getting faster for a few"
                             + " hundred passes. The passes run are in java_warmup_b1,"
                             + " python_warmup_b1.")
