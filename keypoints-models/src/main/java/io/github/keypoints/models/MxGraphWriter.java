@@ -249,14 +249,16 @@ final class MxGraphWriter {
     }
 
     /**
-     * The top-left part of {@code x} as high and wide as {@code like}.
+     * The top-left part of {@code x} as high and wide as {@code like}. MXNet's {@code Crop} (two
+     * inputs, no offset) rather than {@code slice_like} on axes 2 and 3: the same values, and the
+     * heatmap network's batch-1 pass about 4 % shorter (docs/performance-inference.md).
      *
      * @param x the input node
      * @param like a node at most as high and wide
      * @return the output node
      */
     int cropLike(int x, int like) {
-        return graph.op("slice_like", name(), Map.of("axes", "(2, 3)"), x, like);
+        return graph.op("Crop", name(), Map.of("num_args", "2"), x, like);
     }
 
     /**
