@@ -13,11 +13,9 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.ref.Cleaner;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -27,7 +25,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.UnaryOperator;
-import java.util.zip.ZipOutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,8 +39,9 @@ import org.slf4j.LoggerFactory;
  * weights, prepacks the convolution weights on its first call ({@code
  * mkldnn._reorder_convolution_weight}, kept in the module) and runs every convolution, with the
  * ReLU after it, as {@code mkldnn._convolution_pointwise}: all on oneDNN, no per-pass reorders. The
- * archive (code, a pickle of the module's three attributes, constants, version) is written here and
- * loaded through DJL's engine-neutral {@link Model#load(java.io.InputStream)}.
+ * archive (code, a pickle of the module's three attributes, constants, version) is written by
+ * {@link TorchScriptArchive} and loaded through DJL's engine-neutral {@link
+ * Model#load(java.io.InputStream)}.
  *
  * <p>The packed weights are those of the arrays of the first call; a call with other arrays (new
  * parameters, a new fold) loads a fresh module, and a training pass or a parameter not frozen drops
@@ -115,7 +113,7 @@ final class TorchScriptStack {
 
     private TorchScriptStack(Block network, String code, List<Slot> slots) {
         this.network = network;
-        this.archive = archive(code);
+        this.archive = TorchScriptArchive.of(code, List.of("packed")).bytes();
         this.slots = List.copyOf(slots);
         Cleaning.CLEANER.register(this, loaded);
     }
@@ -486,70 +484,6 @@ final class TorchScriptStack {
             s.append(i == 0 ? "" : ", ").append(values[i]);
         }
         return s.append(']').toString();
-    }
-
-    /**
-     * A TorchScript archive as {@code torch.jit.save} writes it for a module with no tensors: a
-     * stored zip of the code, the module's attributes, the constants and the format version.
-     */
-    private static byte[] archive(String code) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
-            StoredZip.put(zip, "archive/data.pkl", attributes());
-            StoredZip.put(zip, "archive/code/__torch__.py", code.getBytes(StandardCharsets.UTF_8));
-            // An empty tuple: protocol 2, EMPTY_TUPLE, STOP.
-            StoredZip.put(zip, "archive/constants.pkl", new byte[] {(byte) 0x80, 2, ')', '.'});
-            StoredZip.put(zip, "archive/version", "3\n".getBytes(StandardCharsets.US_ASCII));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
-    }
-
-    /**
-     * The pickle of {@code __torch__.Net} with {@code training = True}, {@code
-     * _is_full_backward_hook = None} and {@code packed} an empty tensor list (protocol 2).
-     */
-    private static byte[] attributes() {
-        ByteArrayOutputStream p = new ByteArrayOutputStream();
-        p.write(0x80); // PROTO 2
-        p.write(2);
-        global(p, "__torch__", "Net");
-        p.write(')'); // EMPTY_TUPLE
-        p.write(0x81); // NEWOBJ
-        p.write('}'); // EMPTY_DICT
-        p.write('('); // MARK
-        unicode(p, "training");
-        p.write(0x88); // NEWTRUE
-        unicode(p, "_is_full_backward_hook");
-        p.write('N'); // NONE
-        unicode(p, "packed");
-        global(p, "torch.jit._pickle", "build_tensorlist");
-        p.write('('); // MARK
-        p.write(']'); // EMPTY_LIST
-        p.write('('); // MARK
-        p.write('e'); // APPENDS (none)
-        p.write('t'); // TUPLE
-        p.write('R'); // REDUCE
-        p.write('u'); // SETITEMS
-        p.write('b'); // BUILD
-        p.write('.'); // STOP
-        return p.toByteArray();
-    }
-
-    private static void global(ByteArrayOutputStream p, String module, String name) {
-        p.write('c');
-        p.writeBytes((module + "\n" + name + "\n").getBytes(StandardCharsets.US_ASCII));
-    }
-
-    private static void unicode(ByteArrayOutputStream p, String s) {
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        p.write('X'); // BINUNICODE, little-endian length
-        p.write(b.length & 0xff);
-        p.write((b.length >>> 8) & 0xff);
-        p.write((b.length >>> 16) & 0xff);
-        p.write((b.length >>> 24) & 0xff);
-        p.writeBytes(b);
     }
 
     @Override
