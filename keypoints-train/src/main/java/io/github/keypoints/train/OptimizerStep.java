@@ -20,7 +20,9 @@ import java.util.List;
  * gradient before the update. On one device neither copy is needed: this step calls the optimiser
  * on each trainable parameter's own array and gradient, which is what the server ends up doing, and
  * the result is the same weights (see {@code OptimizerStepTest}). The optimiser still clears
- * PyTorch's accumulated gradients as it does under {@code Trainer.step()}.
+ * PyTorch's accumulated gradients as it does under {@code Trainer.step()}. A {@link ResumableAdam}
+ * gets the whole set at once ({@link ResumableAdam#updateAll}), which on PyTorch is one call of
+ * libtorch's fused Adam kernel: the same update up to floating-point rounding.
  *
  * <p>On several devices, or if a parameter lives on another device than the one training runs on
  * (then the trainer computes on copies), it calls {@link Trainer#step()}. Like {@code
@@ -90,14 +92,37 @@ public final class OptimizerStep {
             requireSomeGradient();
             checked = true;
         }
-        for (Parameter p : trainable) {
-            NDArray weight = p.getArray();
-            try (NDArray grad = weight.getGradient()) {
-                optimizer.update(p.getId(), weight, grad);
+        if (optimizer instanceof ResumableAdam adam) {
+            updateAll(adam);
+        } else {
+            for (Parameter p : trainable) {
+                NDArray weight = p.getArray();
+                try (NDArray grad = weight.getGradient()) {
+                    optimizer.update(p.getId(), weight, grad);
+                }
             }
         }
         if (trainer.getMetrics() != null) {
             trainer.addMetric("step", begin);
+        }
+    }
+
+    /**
+     * The whole set in one call: on PyTorch, one fused kernel ({@link ResumableAdam#updateAll}).
+     */
+    private void updateAll(ResumableAdam adam) {
+        List<String> ids = new ArrayList<>(trainable.size());
+        List<NDArray> weights = new ArrayList<>(trainable.size());
+        List<NDArray> grads = new ArrayList<>(trainable.size());
+        try {
+            for (Parameter p : trainable) {
+                ids.add(p.getId());
+                weights.add(p.getArray());
+                grads.add(p.getArray().getGradient());
+            }
+            adam.updateAll(ids, weights, grads);
+        } finally {
+            grads.forEach(NDArray::close);
         }
     }
 

@@ -1,0 +1,235 @@
+package io.github.keypoints.train;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.ParameterStore;
+import io.github.keypoints.models.TorchScriptArchive;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Adam's update of a whole set of parameters as one call of libtorch's fused CPU kernel ({@code
+ * aten::_fused_adam_}, what {@code torch.optim.Adam(fused=True)} runs), then the gradients cleared
+ * ({@code _foreach_zero_}), from a small TorchScript module written by {@link TorchScriptArchive}.
+ * The kernel reads each weight, gradient and both moments once and writes the weight and moments
+ * once, in place; DJL's per-parameter Adam kernel clones the gradient, adds a zero weight decay and
+ * forms the update from four temporary arrays.
+ *
+ * <p>Same update as DJL's ({@link ResumableAdam#update}) up to floating-point rounding: DJL scales
+ * the learning rate by {@code sqrt(1 - beta2^t) / (1 - beta1^t)} and adds {@code eps} to {@code
+ * sqrt(v)}; the kernel divides {@code sqrt(v)} by {@code sqrt(1 - beta2^t)} before adding its
+ * epsilon, so it is given {@code eps / sqrt(1 - beta2^t)}, which makes the two formulas equal.
+ *
+ * <p>The kernel walks each tensor's memory in order, so it needs a weight, its gradient and its
+ * moments laid out alike: the module checks that every four have the same strides and are dense
+ * (contiguous, or channels-last), and otherwise changes nothing and answers so ({@link #update}
+ * returns false). One module per parameter count and pair of betas, loaded once per JVM and kept; a
+ * module holds no tensors. Thread-safe.
+ */
+final class TorchFusedAdam {
+
+    /** The system property that turns the fused kernel off ({@code false}); on by default. */
+    static final String PROPERTY = "keypoints.fusedAdam";
+
+    private static final Logger LOG = LoggerFactory.getLogger(TorchFusedAdam.class);
+    private static final String PYTORCH = "PyTorch";
+    private static final Map<String, Optional<Model>> MODULES = new ConcurrentHashMap<>();
+    private static final AtomicLong CALLS = new AtomicLong();
+
+    private TorchFusedAdam() {}
+
+    /**
+     * Whether {@value #PROPERTY} is unset or not {@code false}.
+     *
+     * @return whether the fused kernel may be used
+     */
+    static boolean isEnabled() {
+        return !"false".equalsIgnoreCase(System.getProperty(PROPERTY, "true").strip());
+    }
+
+    /**
+     * Whether the kernel can update {@code weight}: a PyTorch array on the CPU.
+     *
+     * @param weight a parameter's array
+     * @return whether it is a libtorch CPU tensor
+     */
+    static boolean appliesTo(NDArray weight) {
+        return PYTORCH.equals(weight.getManager().getEngine().getEngineName())
+                && Device.Type.CPU.equals(weight.getDevice().getDeviceType());
+    }
+
+    /**
+     * How many updates the fused kernel has made since the JVM started (for tests).
+     *
+     * @return the count
+     */
+    static long calls() {
+        return CALLS.get();
+    }
+
+    /**
+     * Updates every weight and both its moments in place and clears its gradient, as Adam's step
+     * {@code t} with DJL's formula; changes nothing and returns false if some weight, gradient and
+     * moments are not laid out alike, or the module could not be loaded (logged once).
+     *
+     * @param weights the weights, on PyTorch, on the CPU ({@link #appliesTo})
+     * @param grads their gradients, in the same order
+     * @param means their first moments
+     * @param variances their second moments
+     * @param hyper the learning rate, epsilon and weight decay
+     * @param step the 1-based step count of every parameter
+     * @return whether the update was made
+     */
+    static boolean update(
+            List<NDArray> weights,
+            List<NDArray> grads,
+            List<NDArray> means,
+            List<NDArray> variances,
+            Hyper hyper,
+            int step) {
+        int n = weights.size();
+        if (n == 0 || grads.size() != n || means.size() != n || variances.size() != n) {
+            throw new IllegalArgumentException(
+                    "need as many gradients and moments as weights, and at least one weight");
+        }
+        Optional<Model> module = module(n, hyper.beta1(), hyper.beta2());
+        if (module.isEmpty()) {
+            return false;
+        }
+        double coef2 = 1.0 - Math.pow(hyper.beta2(), step);
+        NDManager parent = weights.get(0).getManager();
+        try (NDManager sub = parent.newSubManager()) {
+            NDList args = new NDList(2 + 4 * n);
+            args.add(
+                    sub.create(
+                            new double[] {
+                                hyper.learningRate(),
+                                hyper.epsilon() / Math.sqrt(coef2),
+                                hyper.weightDecay()
+                            }));
+            args.add(sub.create((float) step));
+            for (int i = 0; i < n; i++) {
+                args.add(weights.get(i));
+                args.add(grads.get(i));
+                args.add(means.get(i));
+                args.add(variances.get(i));
+            }
+            NDList out =
+                    module.get().getBlock().forward(new ParameterStore(sub, false), args, false);
+            try {
+                // The module answers its first gradient after an update and an empty array when
+                // it refused the layouts.
+                boolean updated = out.head().getShape().size() > 0;
+                if (updated) {
+                    CALLS.incrementAndGet();
+                }
+                return updated;
+            } finally {
+                out.close();
+            }
+        }
+    }
+
+    /** Adam's hyper-parameters for one step. */
+    record Hyper(float learningRate, float epsilon, float weightDecay, float beta1, float beta2) {}
+
+    private static Optional<Model> module(int n, float beta1, float beta2) {
+        String key = n + ":" + Float.floatToIntBits(beta1) + ":" + Float.floatToIntBits(beta2);
+        return MODULES.computeIfAbsent(key, k -> load(n, beta1, beta2));
+    }
+
+    private static Optional<Model> load(int n, float beta1, float beta2) {
+        Model m = Model.newInstance("keypoints-fused-adam", Device.cpu(), PYTORCH);
+        try {
+            m.load(
+                    new ByteArrayInputStream(
+                            TorchScriptArchive.of(code(n, beta1, beta2), List.of()).bytes()));
+            return Optional.of(m);
+        } catch (IOException | MalformedModelException | RuntimeException e) {
+            m.close();
+            LOG.warn(
+                    "libtorch's fused Adam kernel could not be loaded ({}); Adam updates each"
+                            + " parameter with DJL's kernel",
+                    e.toString());
+            return Optional.empty();
+        }
+    }
+
+    /** The module's TorchScript source for {@code n} parameters. */
+    static String code(int n, float beta1, float beta2) {
+        StringBuilder c = new StringBuilder();
+        c.append("class Net(Module):\n")
+                .append("  __parameters__ = []\n")
+                .append("  __buffers__ = []\n")
+                .append("  training : bool\n")
+                .append("  _is_full_backward_hook : NoneType\n")
+                .append("  def forward(self: __torch__.Net,\n")
+                .append("    hyper: Tensor,\n")
+                .append("    step: Tensor");
+        for (int i = 0; i < n; i++) {
+            c.append(
+                    String.format(
+                            Locale.ROOT,
+                            ",%n    w%d: Tensor,%n    g%d: Tensor,%n    m%d: Tensor,%n    v%d: Tensor",
+                            i,
+                            i,
+                            i,
+                            i));
+        }
+        c.append(") -> Tensor:\n");
+        c.append("    params = [").append(names("w", n)).append("]\n");
+        c.append("    grads = [").append(names("g", n)).append("]\n");
+        c.append("    means = [").append(names("m", n)).append("]\n");
+        c.append("    variances = [").append(names("v", n)).append("]\n");
+        c.append("    same = True\n")
+                .append("    for i in range(")
+                .append(n)
+                .append("):\n")
+                .append("      p = params[i]\n")
+                .append("      s = p.stride()\n")
+                .append("      if s != grads[i].stride() or s != means[i].stride()")
+                .append(" or s != variances[i].stride():\n")
+                .append("        same = False\n")
+                // Memory format 2 is channels-last (c10::MemoryFormat::ChannelsLast), as
+                // TorchScript's own serialised code writes it.
+                .append("      if not (p.is_contiguous() or p.is_contiguous(memory_format=2)):\n")
+                .append("        same = False\n");
+        c.append("    if same:\n")
+                .append("      torch._fused_adam_(params, grads, means, variances,")
+                .append(" annotate(List[Tensor], []), [")
+                .append(String.join(", ", Collections.nCopies(n, "step")))
+                .append("], lr=float(hyper[0]), beta1=")
+                .append((double) beta1)
+                .append(", beta2=")
+                .append((double) beta2)
+                .append(", weight_decay=float(hyper[2]), eps=float(hyper[1]),")
+                .append(" amsgrad=False, maximize=False, grad_scale=None, found_inf=None)\n")
+                .append("      torch._foreach_zero_(grads)\n")
+                // Returning a value read from the lists after the kernel keeps the JIT from
+                // removing the calls as dead code: their writes go through lists it built here.
+                .append("      return grads[0]\n")
+                .append("    return torch.empty([0])\n");
+        return c.toString();
+    }
+
+    private static String names(String prefix, int n) {
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            s.append(i == 0 ? "" : ", ").append(prefix).append(i);
+        }
+        return s.toString();
+    }
+}
