@@ -54,6 +54,10 @@ import picocli.CommandLine.Spec;
                     + " and compares with the faster).",
             "Page faults per step (java_faults_per_step, python_faults_per_step): each process's"
                     + " minor page faults during the timed steps, per step.",
+            "Adam's kernel (java_adam_fused_share): the share of Java steps whose update was"
+                    + " libtorch's fused Adam kernel (PyTorch's default) rather than DJL's"
+                    + " per-parameter kernel; KEYPOINTS_JAVA_OPTS=-Dkeypoints.fusedAdam=false"
+                    + " times DJL's.",
             "Installs Debian's python3-torch with apt-get if 'import torch' fails, and"
                     + " Debian's OpenMP build of OpenBLAS"
                     + " (libopenblas0-openmp), which the Python side runs on, if it is missing."
@@ -136,7 +140,8 @@ public final class BenchTrainCommand implements Callable<Integer> {
                     "java_small_op_us",
                     "python_small_op_us",
                     "java_faults_per_step",
-                    "python_faults_per_step");
+                    "python_faults_per_step",
+                    "java_adam_fused_share");
 
     /** The numeric fields of an inference row. */
     private static final List<String> INFER_TIMINGS =
@@ -248,6 +253,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
                 row.put("ratio", j[0] / p.get("train_ms"));
                 row.put("java_faults_per_step", Double.isNaN(j[7]) ? null : j[7]);
                 row.put("python_faults_per_step", p.get("faults_per_step"));
+                row.put("java_adam_fused_share", j[8]);
                 if ("PyTorch".equals(engine)) {
                     row.put("java_forward_ms", j[3]);
                     row.put("python_forward_ms", p.get("forward_ms"));
@@ -280,13 +286,21 @@ public final class BenchTrainCommand implements Callable<Integer> {
                     System.out.printf(
                             Locale.ROOT,
                             "    phases java/python ms: forward %.1f/%.1f, backward %.1f/%.1f,"
-                                    + " optimiser %.2f/%.2f; one tiny op %.1f/%.1f us%n",
+                                    + " optimiser %.2f/%.2f (%s); one tiny op %.1f/%.1f us%n",
                             j[3],
                             p.get("forward_ms"),
                             j[4],
                             p.get("backward_ms"),
                             j[5],
                             p.get("step_ms"),
+                            j[8] == 1.0
+                                    ? "Java: libtorch's fused Adam kernel"
+                                    : j[8] == 0.0
+                                            ? "Java: DJL's Adam kernel"
+                                            : String.format(
+                                                    Locale.ROOT,
+                                                    "Java: fused kernel in %.0f %% of steps",
+                                                    100 * j[8]),
                             j[6],
                             p.get("small_op_us"));
                 }
@@ -306,8 +320,9 @@ public final class BenchTrainCommand implements Callable<Integer> {
     /**
      * Returns {train ms, inference ms per face at batch 1, images/s at batch 32, forward ms (with
      * the loss), backward ms, optimiser-step ms, µs per tiny operation, minor page faults per timed
-     * step ({@link MinorFaults}; NaN where they cannot be counted)}; the three phases are medians
-     * of their own, so they need not add up to the step exactly.
+     * step ({@link MinorFaults}; NaN where they cannot be counted), the share of steps whose Adam
+     * update was libtorch's fused kernel ({@link ResumableAdam#fusedUpdates})}; the three phases
+     * are medians of their own, so they need not add up to the step exactly.
      */
     private static double[] measure(Case c, String engine, Path profile, int warmup)
             throws IOException {
@@ -329,6 +344,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
             double trainMs;
             double[] phases;
             double faultsPerStep;
+            double fusedShare;
             try (Trainer trainer =
                     model.newTrainer(
                             new DefaultTrainingConfig(new MseLoss(MseLoss.Reduction.MEAN))
@@ -367,6 +383,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
                     }
                 }
                 faultsPerStep = MinorFaults.perRun(faults0, MinorFaults.sinceStart(), c.reps());
+                fusedShare = adam.fusedUpdates() / (double) t.length;
                 if (profile != null && "PyTorch".equals(engine)) {
                     Files.createDirectories(profile);
                     TorchOpProfile.record(
@@ -401,7 +418,8 @@ public final class BenchTrainCommand implements Callable<Integer> {
                 phases[1],
                 phases[2],
                 opUs,
-                faultsPerStep
+                faultsPerStep,
+                fusedShare
             };
         }
     }

@@ -25,7 +25,14 @@ class BenchTrainCommandTest {
         assertThat(r.code()).isZero();
         assertThat(r.out())
                 .contains(
-                        "--rounds", "--warmup", "--profile", "--cases", "--threads", "alternating");
+                        "--rounds",
+                        "--warmup",
+                        "--profile",
+                        "--cases",
+                        "--threads",
+                        "alternating",
+                        "java_adam_fused_share",
+                        "keypoints.fusedAdam=false");
     }
 
     @Test

@@ -58,6 +58,7 @@ public final class ResumableAdam extends Optimizer {
 
     private final boolean fusedKernel;
     private boolean fusedRefused;
+    private long fusedUpdates;
 
     private ResumableAdam(Builder b) {
         super(b);
@@ -185,7 +186,19 @@ public final class ResumableAdam extends Optimizer {
             counts.merge(name, 1, Integer::sum);
             restored.remove(name);
         }
+        fusedUpdates++;
         return true;
+    }
+
+    /**
+     * How many {@link #updateAll} calls of this optimiser ran libtorch's fused kernel (the others
+     * went through DJL's kernel parameter by parameter): what a benchmark reports to say which
+     * kernel it timed.
+     *
+     * @return the count
+     */
+    public long fusedUpdates() {
+        return fusedUpdates;
     }
 
     /**

@@ -99,14 +99,15 @@ class TorchFusedAdamTest {
 
     /**
      * The weights after each of {@link #STEPS} updates of {@link #SHAPES} from seeded values and
-     * gradients; with {@code zeroedGradients}, also asserts that each update cleared them.
+     * gradients; asserts that each update went through the fused kernel (and cleared the gradients)
+     * if {@code expectFused}, and that none did otherwise.
      */
     private static List<float[]> run(
             boolean fusedKernel,
             UnaryOperator<ResumableAdam.Builder> options,
             UnaryOperator<NDArray> weightLayout,
             UnaryOperator<NDArray> gradientLayout,
-            boolean zeroedGradients) {
+            boolean expectFused) {
         List<float[]> out = new ArrayList<>();
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             ResumableAdam adam =
@@ -137,13 +138,14 @@ class TorchFusedAdamTest {
                 for (NDArray w : weights) {
                     out.add(w.toFloatArray());
                 }
-                if (zeroedGradients) {
+                if (expectFused) {
                     for (NDArray g : grads) {
                         assertThat(g.abs().sum().getFloat()).isZero();
                     }
                 }
             }
             assertThat(adam.stepCount("conv")).isEqualTo(STEPS);
+            assertThat(adam.fusedUpdates()).isEqualTo(expectFused ? STEPS : 0);
         }
         return out;
     }
