@@ -175,11 +175,12 @@ public final class ResumableAdam extends Optimizer {
                 new TorchFusedAdam.Hyper(
                         learningRate.getNewValue(t), epsilon, getWeightDecay(), beta1, beta2);
         if (!TorchFusedAdam.update(weights, grads, firstMoments, secondMoments, hyper, t)) {
-            // A layout the kernel cannot walk does not change between steps.
+            // A layout the kernel cannot walk, or arguments libtorch refuses, do not change
+            // between steps.
             fusedRefused = true;
             LOG.info(
-                    "a weight and its gradient or moments are laid out differently in memory;"
-                            + " Adam updates each parameter with DJL's kernel");
+                    "libtorch's fused Adam kernel does not apply to these parameters (layouts or"
+                            + " data types); Adam updates each parameter with DJL's kernel");
             return false;
         }
         for (String name : names) {

@@ -83,7 +83,9 @@ final class TorchFusedAdam {
     /**
      * Updates every weight and both its moments in place and clears its gradient, as Adam's step
      * {@code t} with DJL's formula; changes nothing and returns false if some weight, gradient and
-     * moments are not laid out alike, or the module could not be loaded (logged once).
+     * moments are not laid out alike, if libtorch refuses the arguments (mixed data types, say, or
+     * a libtorch without the CPU kernel; logged), or if the module could not be loaded (logged
+     * once).
      *
      * @param weights the weights, on PyTorch, on the CPU ({@link #appliesTo})
      * @param grads their gradients, in the same order
@@ -127,8 +129,18 @@ final class TorchFusedAdam {
                 args.add(means.get(i));
                 args.add(variances.get(i));
             }
-            NDList out =
-                    module.get().getBlock().forward(new ParameterStore(sub, false), args, false);
+            NDList out;
+            try {
+                out = module.get().getBlock().forward(new ParameterStore(sub, false), args, false);
+            } catch (RuntimeException e) {
+                // libtorch checks its arguments (devices, data types, a CPU kernel in this build)
+                // before the kernel writes anything.
+                LOG.warn(
+                        "libtorch's fused Adam kernel refused the update ({}); DJL's kernel takes"
+                                + " over",
+                        e.toString());
+                return false;
+            }
             try {
                 // The module answers its first gradient after an update and an empty array when
                 // it refused the layouts.

@@ -57,6 +57,33 @@ class TorchFusedAdamTest {
     }
 
     @Test
+    void argumentsLibtorchRefusesLeaveEverythingAsItWas() {
+        try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+            Shape s = new Shape(4);
+            NDArray w = m.create(new float[] {1, 2, 3, 4});
+            // Same shape and strides, so the module's layout check passes; the kernel's own check
+            // of the data types does not.
+            NDArray g = m.create(new double[] {1, 1, 1, 1});
+            NDArray mean = m.zeros(s);
+            NDArray variance = m.zeros(s);
+            long before = TorchFusedAdam.calls();
+            boolean updated =
+                    TorchFusedAdam.update(
+                            List.of(w),
+                            List.of(g),
+                            List.of(mean),
+                            List.of(variance),
+                            new TorchFusedAdam.Hyper(0.1f, 1e-8f, 0f, 0.9f, 0.999f),
+                            1);
+            assertThat(updated).isFalse();
+            assertThat(TorchFusedAdam.calls()).isEqualTo(before);
+            assertThat(w.toFloatArray()).containsExactly(1, 2, 3, 4);
+            assertThat(g.toDoubleArray()).containsExactly(1, 1, 1, 1);
+            assertThat(mean.toFloatArray()).containsOnly(0f);
+        }
+    }
+
+    @Test
     void clippedGradientsGoThroughDjlsKernel() {
         long before = TorchFusedAdam.calls();
         List<float[]> clipped = run(true, b -> b.optClipGrad(0.5f), a -> a, a -> a, false);
