@@ -46,7 +46,7 @@ final class TorchFusedAdam {
 
     private static final Logger LOG = LoggerFactory.getLogger(TorchFusedAdam.class);
     private static final String PYTORCH = "PyTorch";
-    private static final Map<String, Optional<Model>> MODULES = new ConcurrentHashMap<>();
+    private static final Map<Key, Optional<Model>> MODULES = new ConcurrentHashMap<>();
     private static final AtomicLong CALLS = new AtomicLong();
 
     private TorchFusedAdam() {}
@@ -158,9 +158,11 @@ final class TorchFusedAdam {
     /** Adam's hyper-parameters for one step. */
     record Hyper(float learningRate, float epsilon, float weightDecay, float beta1, float beta2) {}
 
+    /** Which module: the parameter count and the betas, which the code holds as constants. */
+    private record Key(int parameters, float beta1, float beta2) {}
+
     private static Optional<Model> module(int n, float beta1, float beta2) {
-        String key = n + ":" + Float.floatToIntBits(beta1) + ":" + Float.floatToIntBits(beta2);
-        return MODULES.computeIfAbsent(key, k -> load(n, beta1, beta2));
+        return MODULES.computeIfAbsent(new Key(n, beta1, beta2), k -> load(n, beta1, beta2));
     }
 
     private static Optional<Model> load(int n, float beta1, float beta2) {
