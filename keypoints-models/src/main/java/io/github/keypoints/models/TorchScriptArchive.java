@@ -13,8 +13,8 @@ import java.util.zip.ZipOutputStream;
  * tensors: its code, its attributes ({@code training = True}, no backward hook, and any number of
  * lists of tensors, empty), the constants and the format version. DJL's PyTorch engine loads it
  * like any TorchScript file ({@code Model.load(InputStream)}), so the library can run code of its
- * own on libtorch's JIT without Python: the zoo networks' fused inference modules in
- * keypoints-models, Adam's fused update in keypoints-train.
+ * own on libtorch's JIT without Python: the experimental TorchScript stacks of keypoints-models
+ * ({@code -Dkeypoints.torchScript=true}), Adam's fused update in keypoints-train.
  *
  * <p>The code is the module's {@code code/__torch__.py}: a class {@code Net(Module)} in
  * TorchScript's serialised dialect that declares {@code training : bool}, {@code
