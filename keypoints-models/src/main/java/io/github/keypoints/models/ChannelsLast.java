@@ -177,6 +177,11 @@ final class ChannelsLast {
      * @return what {@code forward} returns
      */
     static NDList forward(Block block, NDList inputs, UnaryOperator<NDList> forward) {
+        if (!inputs.isEmpty()) {
+            // Every zoo network's pass comes through here: the first one on PyTorch turns
+            // libtorch's NNPACK question off (TorchNnpack); later ones find it done.
+            TorchNnpack.turnOffOnce(inputs.head().getManager().getEngine().getEngineName());
+        }
         if (inputs.size() != 1 || !appliesTo(block, inputs.head())) {
             return forward.apply(inputs);
         }

@@ -154,13 +154,15 @@ public final class ConvolutionCheck {
      * settings: the 3×3 convolutions and ResNet-18's shapes ({@link #shapes()}), in the preferred
      * layout (channels-last above oneDNN's {@code SSE41} level, {@link ChannelsLast}) or, if that
      * one is wrong and {@code keypoints.channelsLast} is {@code auto}, in the other — the layout
-     * ResNet-18 would then run in. PyTorch only; other engines return at once.
+     * ResNet-18 would then run in. PyTorch only; other engines return at once. The first call on
+     * PyTorch also turns libtorch's NNPACK off ({@code TorchNnpack}).
      *
      * @param engine the engine name
      * @throws IllegalStateException naming {@code ONEDNN_MAX_CPU_ISA} and the value to set if the
      *     engine's convolution is wrong on this CPU in every layout allowed
      */
     public static void verify(String engine) {
+        TorchNnpack.turnOffOnce(engine);
         if (isChecked(engine)) {
             for (Suite suite : List.of(Suite.SMALL_NETWORKS, Suite.RESNET18, Suite.HEATMAP)) {
                 int[][] own = ownShapes(suite, null);
@@ -191,6 +193,7 @@ public final class ConvolutionCheck {
      *     engine's convolution is wrong on this CPU in every layout allowed for {@code block}
      */
     public static void verify(String engine, Block block) {
+        TorchNnpack.turnOffOnce(engine);
         if (isChecked(engine)) {
             Suite suite = Suite.of(block);
             fail(
