@@ -180,7 +180,7 @@ final class ChannelsLast {
         if (!inputs.isEmpty()) {
             // Every zoo network's pass comes through here: the first one on PyTorch turns
             // libtorch's NNPACK question off (TorchNnpack); later ones find it done.
-            TorchNnpack.turnOffOnce(inputs.head().getManager().getEngine().getEngineName());
+            TorchNnpack.turnOffOnce(inputs.head());
         }
         if (inputs.size() != 1 || !appliesTo(block, inputs.head())) {
             return forward.apply(inputs);

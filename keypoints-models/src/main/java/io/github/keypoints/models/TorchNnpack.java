@@ -1,6 +1,7 @@
 package io.github.keypoints.models;
 
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
 import com.sun.jna.Function;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
@@ -46,6 +47,18 @@ final class TorchNnpack {
     private static final AtomicBoolean DONE = new AtomicBoolean();
 
     private TorchNnpack() {}
+
+    /**
+     * {@link #turnOffOnce(String)} with the engine of {@code x}; after the first time, one read of
+     * a flag (this runs on every forward pass).
+     *
+     * @param x an input about to go through a network
+     */
+    static void turnOffOnce(NDArray x) {
+        if (!DONE.get()) {
+            turnOffOnce(x.getManager().getEngine().getEngineName());
+        }
+    }
 
     /**
      * Turns NNPACK off the first time it is called with the PyTorch engine, unless {@value
