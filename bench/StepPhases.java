@@ -1,0 +1,124 @@
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.mxnet.jna.JnaUtils;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import io.github.keypoints.models.ModelZoo;
+import io.github.keypoints.models.TorchDefaultInitializer;
+import io.github.keypoints.train.MseLoss;
+import io.github.keypoints.train.OptimizerStep;
+import io.github.keypoints.train.ResumableAdam;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Random;
+
+/**
+ * The phases of the nose-tip training step ({@code keypoints bench train}'s case: batch 15 at
+ * 80×60, {@code TorchDefaultInitializer}, MSE, {@code ResumableAdam} through {@code
+ * OptimizerStep}) on one engine, waiting for MXNet's asynchronous engine after each phase, which
+ * {@code bench train} does not (its MXNet rows have no phases): forward with the loss, backward,
+ * Adam, and the whole step, medians over the second half of the steps.
+ * (docs/performance-training.md, "Where the MXNet nose-tip step goes").
+ *
+ * <p>Run from the repository root after the launcher has built the project:
+ *
+ * <pre>
+ * CP="examples/target/classes:$(cat examples/target/classpath.txt)"
+ * ONEDNN_MAX_CPU_ISA=AVX512_CORE OMP_NUM_THREADS=2 GLIBC_TUNABLES=... java -Dai.djl.offline=true \
+ *     -cp "$CP" bench/StepPhases.java ENGINE STEPS
+ * </pre>
+ *
+ * with {@code GLIBC_TUNABLES} as the launcher sets it ({@code NativeMemorySettings}), e.g.
+ * {@code MXNet 200}.
+ */
+public final class StepPhases {
+
+    private StepPhases() {}
+
+    public static void main(String[] args) throws Exception {
+        if (args.length != 2) {
+            throw new IllegalArgumentException("usage: StepPhases ENGINE STEPS");
+        }
+        String engine = args[0];
+        int steps = Integer.parseInt(args[1]);
+        boolean mxnet = "MXNet".equals(engine);
+        int batch = 15;
+        int width = 80;
+        int height = 60;
+        int outputs = 2;
+        Random rnd = new Random(0);
+        float[] x = new float[batch * width * height];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = rnd.nextFloat() - 0.5f;
+        }
+        float[] y = new float[batch * outputs];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = rnd.nextFloat();
+        }
+        Shape xs = new Shape(batch, 1, height, width);
+        Block block = new TorchDefaultInitializer(0).install(ModelZoo.create("nose-tip", outputs));
+        try (Model model = Model.newInstance("phases", Device.cpu(), engine)) {
+            model.setBlock(block);
+            ResumableAdam adam = ResumableAdam.builder().setBlock(block).build();
+            try (Trainer trainer =
+                    model.newTrainer(
+                            new DefaultTrainingConfig(new MseLoss(MseLoss.Reduction.MEAN))
+                                    .optOptimizer(adam)
+                                    .optDevices(new Device[] {Device.cpu()}))) {
+                trainer.initialize(new Shape(1, 1, height, width));
+                OptimizerStep step = OptimizerStep.of(trainer, adam);
+                double[][] phases = new double[4][steps];
+                for (int i = 0; i < steps; i++) {
+                    try (NDManager sub = trainer.getManager().newSubManager()) {
+                        NDArray xa = sub.create(x, xs);
+                        NDArray ya = sub.create(y, new Shape(batch, outputs));
+                        sync(mxnet);
+                        long t0 = System.nanoTime();
+                        long t1;
+                        long t2;
+                        try (GradientCollector gc = trainer.newGradientCollector()) {
+                            NDList preds = trainer.forward(new NDList(xa), new NDList(ya));
+                            NDArray loss = trainer.getLoss().evaluate(new NDList(ya), preds);
+                            sync(mxnet);
+                            t1 = System.nanoTime();
+                            gc.backward(loss);
+                            sync(mxnet);
+                            t2 = System.nanoTime();
+                        }
+                        step.apply();
+                        sync(mxnet);
+                        long t3 = System.nanoTime();
+                        phases[0][i] = (t1 - t0) / 1e6;
+                        phases[1][i] = (t2 - t1) / 1e6;
+                        phases[2][i] = (t3 - t2) / 1e6;
+                        phases[3][i] = (t3 - t0) / 1e6;
+                    }
+                }
+                String[] names = {"forward+loss", "backward", "adam", "step"};
+                for (int k = 0; k < names.length; k++) {
+                    double[] v = Arrays.copyOfRange(phases[k], steps / 2, steps);
+                    Arrays.sort(v);
+                    System.out.printf(
+                            Locale.ROOT,
+                            "%s %-12s median %.2f ms%n",
+                            engine,
+                            names[k],
+                            v[v.length / 2]);
+                }
+            }
+        }
+    }
+
+    /** Waits for MXNet's engine to finish everything pushed so far; PyTorch runs eagerly. */
+    private static void sync(boolean mxnet) {
+        if (mxnet) {
+            JnaUtils.waitAll();
+        }
+    }
+}
