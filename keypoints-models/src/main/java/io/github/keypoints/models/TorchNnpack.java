@@ -93,7 +93,7 @@ final class TorchNnpack {
             Pointer context = lib.get().getFunction(GLOBAL_CONTEXT).invokePointer(new Object[0]);
             lib.get().getFunction(SET_ENABLED).invokeVoid(new Object[] {context, enabled});
             return true;
-        } catch (RuntimeException | UnsatisfiedLinkError e) {
+        } catch (RuntimeException | LinkageError e) {
             LOG.debug("libtorch's NNPACK switch not found: {}", e.toString());
             return false;
         }
@@ -114,7 +114,7 @@ final class TorchNnpack {
             Function getter = lib.get().getFunction(IS_ENABLED);
             // A C++ bool comes back in the low byte of the return register.
             return Optional.of((getter.invokeInt(new Object[] {context}) & 0xff) != 0);
-        } catch (RuntimeException | UnsatisfiedLinkError e) {
+        } catch (RuntimeException | LinkageError e) {
             LOG.debug("libtorch's NNPACK getter not found: {}", e.toString());
             return Optional.empty();
         }
@@ -138,7 +138,7 @@ final class TorchNnpack {
             }
             LOG.debug("libtorch not among the process's mapped files");
             return Optional.empty();
-        } catch (IOException | RuntimeException | UnsatisfiedLinkError e) {
+        } catch (IOException | RuntimeException | LinkageError e) {
             LOG.debug("libtorch not found: {}", e.toString());
             return Optional.empty();
         }
