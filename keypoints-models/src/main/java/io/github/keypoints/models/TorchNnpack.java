@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * libtorch the engine has loaded. No value changes: NNPACK never ran these convolutions.
  *
  * <p>Linux only (libtorch is found in {@code /proc/self/maps}); where it or the setter is not
- * found, this does nothing (logged at debug level). {@code -Dkeypoints.nnpack=default} leaves
- * libtorch's setting alone.
+ * found, or JNA cannot load its own native part, this does nothing (logged at debug level). {@code
+ * -Dkeypoints.nnpack=default} leaves libtorch's setting alone.
  */
 final class TorchNnpack {
 
