@@ -95,6 +95,20 @@ final class BasicBlock extends AbstractBlock {
         return g.relu(g.add(main, shortcut));
     }
 
+    /**
+     * Writes the block into a TorchScript module, batch norms folded, as its frozen forward pass
+     * computes: the second convolution adds the shortcut and applies the ReLU in one oneDNN call.
+     *
+     * @param w the module being written
+     * @param x the input's name
+     * @return the output's name
+     */
+    String writeTorchScript(TorchScriptWriter w, String x) {
+        String y = w.convolution(fold1, x, true);
+        String shortcut = downFold == null ? x : w.convolution(downFold, x, false);
+        return w.convolutionAdd(fold2, y, shortcut, true);
+    }
+
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {

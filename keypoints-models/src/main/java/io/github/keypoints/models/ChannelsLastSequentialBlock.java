@@ -36,8 +36,12 @@ abstract class ChannelsLastSequentialBlock extends SequentialBlock {
     /** Per child, the fold that starts at it or {@code null}; built on the first forward pass. */
     private volatile List<BatchNormFold> folds;
 
-    /** The stack as a TorchScript module on PyTorch, once written; {@code null} before. */
-    private volatile Optional<TorchScriptStack> script;
+    /** The stack as a TorchScript module on PyTorch, when every layer has a TorchScript form. */
+    private final TorchScriptStack.Lazy script =
+            new TorchScriptStack.Lazy(
+                    () ->
+                            TorchScriptWriter.sequence(
+                                    this, getChildren().values(), folds(getChildren().values())));
 
     /** The stack as one MXNet graph, when every layer has a graph form. */
     private final MxGraphForward.Lazy graph =
@@ -113,32 +117,8 @@ abstract class ChannelsLastSequentialBlock extends SequentialBlock {
      */
     private Optional<NDList> script(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        Optional<TorchScriptStack> s = script;
-        if (!TorchScriptStack.isEnabled()) {
-            // Read on every pass, as the MXNet graph's switch is.
-            if (s != null) {
-                s.ifPresent(TorchScriptStack::drop);
-            }
-            return Optional.empty();
-        }
-        if (s == null) {
-            if (training
-                    || inputs.isEmpty()
-                    || !"PyTorch".equals(inputs.head().getManager().getEngine().getEngineName())
-                    || !isInitialized()) {
-                return Optional.empty();
-            }
-            synchronized (this) {
-                s = script;
-                if (s == null) {
-                    List<Block> children = getChildren().values();
-                    s = TorchScriptStack.sequence(this, children, folds(children));
-                    script = s;
-                }
-            }
-        }
-        return s.flatMap(
-                t -> t.forward(ps, inputs, training, in -> layerByLayer(ps, in, false, params)));
+        return script.forward(
+                this, ps, inputs, training, in -> layerByLayer(ps, in, false, params));
     }
 
     private List<BatchNormFold> folds(List<Block> children) {
@@ -166,8 +146,7 @@ abstract class ChannelsLastSequentialBlock extends SequentialBlock {
 
     /** The stack's TorchScript module, if written (for tests). */
     Optional<TorchScriptStack> torchScript() {
-        Optional<TorchScriptStack> s = script;
-        return s == null ? Optional.empty() : s;
+        return script.written();
     }
 
     /** The stack's MXNet graph (for tests). */
@@ -197,10 +176,7 @@ abstract class ChannelsLastSequentialBlock extends SequentialBlock {
             NDList labels,
             PairList<String, Object> params) {
         dropFolds();
-        Optional<TorchScriptStack> s = script;
-        if (s != null) {
-            s.ifPresent(TorchScriptStack::drop);
-        }
+        script.drop();
         return ChannelsLast.forward(
                 this, data, in -> super.forwardInternal(parameterStore, in, labels, params));
     }

@@ -91,6 +91,8 @@ public final class ResNet18 extends AbstractBlock implements KeypointBlock {
     private final Linear fc;
     private final MxGraphForward.Lazy graph =
             new MxGraphForward.Lazy(() -> Optional.of(writeGraph()));
+    private final TorchScriptStack.Lazy script =
+            new TorchScriptStack.Lazy(() -> Optional.of(writeTorchScript()));
 
     private ResNet18(Builder b) {
         this.outputs = b.outputs;
@@ -197,6 +199,17 @@ public final class ResNet18 extends AbstractBlock implements KeypointBlock {
         if (whole.isPresent()) {
             return whole.get();
         }
+        Optional<NDList> scripted =
+                script.forward(this, ps, inputs, training, in -> layered(ps, in, false, params));
+        if (scripted.isPresent()) {
+            return scripted.get();
+        }
+        return layered(ps, inputs, training, params);
+    }
+
+    /** The layers one by one (each convolution with its batch norm folded in frozen inference). */
+    private NDList layered(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray stemOut = Activation.relu(stem.forward(ps, inputs.head(), training, params));
         NDList x = new NDList(maxPool(stemOut, training));
         for (BasicBlock block : blocks) {
@@ -206,7 +219,6 @@ public final class ResNet18 extends AbstractBlock implements KeypointBlock {
         return fc.forward(ps, new NDList(pooled), training, params);
     }
 
-    /** The (convolution, batch norm) pairs, in the order they run (for tests). */
     /** The network as one MXNet graph, batch norms folded: its frozen forward pass. */
     private MxGraphForward writeGraph() {
         MxGraphWriter g = new MxGraphWriter(this);
@@ -218,11 +230,31 @@ public final class ResNet18 extends AbstractBlock implements KeypointBlock {
         return g.forward(g.linear(fc, g.globalAvgPoolFlat(x)));
     }
 
+    /**
+     * The network as one TorchScript module with prepacked convolution weights, batch norms folded,
+     * each block's second convolution with the residual sum and ReLU fused: its frozen forward
+     * pass.
+     */
+    private TorchScriptStack writeTorchScript() {
+        TorchScriptWriter w = new TorchScriptWriter();
+        String x = w.maxPool(w.convolution(stem, w.input(), true), 3, 2, 1);
+        for (BasicBlock block : blocks) {
+            x = block.writeTorchScript(w, x);
+        }
+        return w.build(this, w.linear(fc, w.globalAvgPoolFlat(x)));
+    }
+
+    /** The network's TorchScript module, if written (for tests). */
+    Optional<TorchScriptStack> torchScript() {
+        return script.written();
+    }
+
     /** The network's MXNet graph (for tests). */
     MxGraphForward.Lazy mxnetGraph() {
         return graph;
     }
 
+    /** The (convolution, batch norm) pairs, in the order they run (for tests). */
     List<BatchNormFold> batchNormFolds() {
         List<BatchNormFold> all = new ArrayList<>();
         all.add(stem);

@@ -6,17 +6,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.ref.Cleaner;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -24,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,8 +61,11 @@ final class TorchScriptStack {
 
     private static final Logger LOG = LoggerFactory.getLogger(TorchScriptStack.class);
 
-    /** One forward argument after the input: a parameter's value or one of a fold's arrays. */
-    private record Slot(Parameter parameter, BatchNormFold fold, int foldIndex) {}
+    /**
+     * One argument of the module's {@code forward} after the input: a parameter's value, or one of
+     * a fold's arrays ({@code foldIndex} 0 the weight, 1 the bias).
+     */
+    record Slot(Parameter parameter, BatchNormFold fold, int foldIndex) {}
 
     private final Block network;
     private final byte[] archive;
@@ -111,7 +110,14 @@ final class TorchScriptStack {
         }
     }
 
-    private TorchScriptStack(Block network, String code, List<Slot> slots) {
+    /**
+     * A module of {@code network} ({@link TorchScriptWriter#build}).
+     *
+     * @param network the network the module computes
+     * @param code the module's code
+     * @param slots the arguments of its {@code forward} after the input
+     */
+    TorchScriptStack(Block network, String code, List<Slot> slots) {
         this.network = network;
         this.archive = TorchScriptArchive.of(code, List.of("packed")).bytes();
         this.slots = List.copyOf(slots);
@@ -134,159 +140,6 @@ final class TorchScriptStack {
      */
     static boolean isEnabled() {
         return Boolean.getBoolean(PROPERTY);
-    }
-
-    /**
-     * The module of a chain of layers — those of the zoo's stacks, dropout left out — or empty if a
-     * layer is of another kind.
-     *
-     * @param network the network the chain makes up
-     * @param blocks the layers in the order they run
-     * @param folds per layer, the fold that starts at it or {@code null} ({@link
-     *     BatchNormFold#chain})
-     * @return the module, not loaded until its first pass, or empty
-     */
-    static Optional<TorchScriptStack> sequence(
-            Block network, List<Block> blocks, List<BatchNormFold> folds) {
-        List<Slot> slots = new ArrayList<>();
-        List<String> packs = new ArrayList<>();
-        StringBuilder body = new StringBuilder();
-        String x = "x";
-        int names = 0;
-        for (int i = 0; i < blocks.size(); i++) {
-            Block b = blocks.get(i);
-            String y = "y" + names++;
-            if (folds.get(i) != null || b instanceof Conv2d) {
-                Conv2d conv = folds.get(i) != null ? folds.get(i).convolution() : (Conv2d) b;
-                String weight = "p" + slots.size();
-                String bias = "None";
-                if (folds.get(i) != null) {
-                    slots.add(new Slot(null, folds.get(i), 0));
-                    bias = "p" + slots.size();
-                    slots.add(new Slot(null, folds.get(i), 1));
-                    i++; // the batch norm is inside the fold
-                } else {
-                    slots.add(new Slot(conv.getParameters().get("weight"), null, 0));
-                    if (conv.isIncludeBias()) {
-                        bias = "p" + slots.size();
-                        slots.add(new Slot(conv.getParameters().get("bias"), null, 0));
-                    }
-                }
-                if (conv.getKernelShape().dimension() != 2) {
-                    return Optional.empty();
-                }
-                String geometry =
-                        ints(conv.getPadding().getShape())
-                                + ", "
-                                + ints(conv.getStride().getShape())
-                                + ", "
-                                + ints(conv.getDilation().getShape())
-                                + ", "
-                                + conv.getGroups();
-                packs.add(
-                        "ops.mkldnn._reorder_convolution_weight("
-                                + weight
-                                + ", "
-                                + geometry
-                                + ", None)");
-                boolean relu = i + 1 < blocks.size() && isRelu(blocks.get(i + 1));
-                if (relu) {
-                    i++;
-                }
-                line(
-                        body,
-                        y
-                                + " = ops.mkldnn._convolution_pointwise("
-                                + x
-                                + ", packed["
-                                + (packs.size() - 1)
-                                + "], "
-                                + bias
-                                + ", "
-                                + geometry
-                                + ", \""
-                                + (relu ? "relu" : "none")
-                                + "\", annotate(List[Optional[number]], []), None)");
-            } else if (b instanceof Linear) {
-                if (b.getParameters().get("bias") == null) {
-                    return Optional.empty(); // the zoo's dense layers all have one
-                }
-                String weight = "p" + slots.size();
-                slots.add(new Slot(b.getParameters().get("weight"), null, 0));
-                String bias = "p" + slots.size();
-                slots.add(new Slot(b.getParameters().get("bias"), null, 0));
-                line(body, y + " = torch.linear(" + x + ", " + weight + ", " + bias + ")");
-            } else if (MaxPooling.isTwoByTwo(b)) {
-                // The element-wise maximum of the window's four strided slices, as the library
-                // pools on PyTorch in inference: libtorch's max_pool2d also records indices.
-                String h = y + "h";
-                String w = y + "w";
-                line(body, h + " = torch.floordiv(torch.size(" + x + ", 2), 2) * 2");
-                line(body, w + " = torch.floordiv(torch.size(" + x + ", 3), 2) * 2");
-                String[] taps = new String[4];
-                for (int t = 0; t < 4; t++) {
-                    taps[t] =
-                            "torch.slice(torch.slice("
-                                    + x
-                                    + ", 2, "
-                                    + (t / 2)
-                                    + ", "
-                                    + h
-                                    + ", 2), 3, "
-                                    + (t % 2)
-                                    + ", "
-                                    + w
-                                    + ", 2)";
-                }
-                line(
-                        body,
-                        y
-                                + " = torch.maximum(torch.maximum("
-                                + taps[0]
-                                + ", "
-                                + taps[1]
-                                + "), torch.maximum("
-                                + taps[2]
-                                + ", "
-                                + taps[3]
-                                + "))");
-            } else if (isRelu(b)) {
-                line(body, y + " = torch.relu(" + x + ")");
-            } else if (b instanceof LambdaBlock lambda && "batchFlatten".equals(lambda.getName())) {
-                line(body, y + " = torch.flatten(" + x + ", 1)");
-            } else if (b instanceof Dropout) { // dropout acts in training only, and is left out
-                continue;
-            } else {
-                return Optional.empty();
-            }
-            x = y;
-        }
-        StringBuilder code = new StringBuilder();
-        code.append("class Net(Module):\n")
-                .append("  __parameters__ = []\n")
-                .append("  __buffers__ = []\n")
-                .append("  training : bool\n")
-                .append("  _is_full_backward_hook : NoneType\n")
-                .append("  packed : List[Tensor]\n")
-                .append("  def forward(self: __torch__.Net,\n")
-                .append("    x: Tensor");
-        for (int s = 0; s < slots.size(); s++) {
-            code.append(",\n    p").append(s).append(": Tensor");
-        }
-        code.append(") -> Tensor:\n")
-                .append("    packed = self.packed\n")
-                .append("    if torch.eq(torch.len(packed), 0):\n")
-                .append("      packed = [")
-                .append(String.join(", ", packs))
-                .append("]\n")
-                .append("      self.packed = packed\n")
-                .append("    else:\n")
-                .append("      pass\n")
-                .append(body)
-                .append("    return ")
-                .append(x)
-                .append("\n");
-        return Optional.of(new TorchScriptStack(network, code.toString(), slots));
     }
 
     /**
@@ -470,20 +323,77 @@ final class TorchScriptStack {
         }
     }
 
-    private static boolean isRelu(Block b) {
-        return b instanceof LambdaBlock lambda && "ReLU".equals(lambda.getName());
-    }
+    /**
+     * A network's module, written on the network's first frozen inference pass on PyTorch while
+     * {@value #PROPERTY} is on, and used from then on ({@link TorchScriptStack#forward}); turning
+     * the property off drops a loaded module on the next pass.
+     */
+    static final class Lazy {
+        private final Supplier<Optional<TorchScriptStack>> writer;
+        private volatile Optional<TorchScriptStack> module;
 
-    private static void line(StringBuilder body, String statement) {
-        body.append("    ").append(statement).append('\n');
-    }
-
-    private static String ints(long[] values) {
-        StringBuilder s = new StringBuilder("[");
-        for (int i = 0; i < values.length; i++) {
-            s.append(i == 0 ? "" : ", ").append(values[i]);
+        /**
+         * Holds the module {@code writer} writes, once.
+         *
+         * @param writer writes the network's module, or answers empty
+         */
+        Lazy(Supplier<Optional<TorchScriptStack>> writer) {
+            this.writer = writer;
         }
-        return s.append(']').toString();
+
+        /**
+         * Runs {@code network} on {@code inputs} as its module if that applies.
+         *
+         * @param network the network
+         * @param ps the parameter store of the pass
+         * @param inputs its input, in the layout the network runs in
+         * @param training whether this is a training pass
+         * @param layered the network's layer-by-layer pass, for the module's check
+         * @return the output, or empty when the network should run layer by layer
+         */
+        Optional<NDList> forward(
+                Block network,
+                ParameterStore ps,
+                NDList inputs,
+                boolean training,
+                UnaryOperator<NDList> layered) {
+            Optional<TorchScriptStack> m = module;
+            if (!isEnabled()) {
+                // Read on every pass, as the MXNet graph's switch is.
+                drop();
+                return Optional.empty();
+            }
+            if (m == null) {
+                if (training
+                        || inputs.isEmpty()
+                        || !"PyTorch".equals(inputs.head().getManager().getEngine().getEngineName())
+                        || !network.isInitialized()) {
+                    return Optional.empty();
+                }
+                synchronized (this) {
+                    m = module;
+                    if (m == null) {
+                        m = writer.get();
+                        module = m;
+                    }
+                }
+            }
+            return m.flatMap(t -> t.forward(ps, inputs, training, layered));
+        }
+
+        /** Frees the module, if loaded (parameters may change). */
+        void drop() {
+            Optional<TorchScriptStack> m = module;
+            if (m != null) {
+                m.ifPresent(TorchScriptStack::drop);
+            }
+        }
+
+        /** The module, if written (for tests). */
+        Optional<TorchScriptStack> written() {
+            Optional<TorchScriptStack> m = module;
+            return m == null ? Optional.empty() : m;
+        }
     }
 
     @Override

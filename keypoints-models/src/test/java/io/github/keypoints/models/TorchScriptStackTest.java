@@ -261,6 +261,44 @@ class TorchScriptStackTest {
         }
     }
 
+    /**
+     * ResNet-18 as one module (stem, 3×3 pooling, residual blocks with the sum fused into the
+     * second convolution, shortcuts, global pooling): batches of 1 and 2 at 64×64 and a batch of 1
+     * at 96×96 compute what the layer-by-layer pass computes, with random batch-norm statistics so
+     * the folds count; a training pass drops the module.
+     */
+    @Test
+    void resNet18ModuleEqualsLayerByLayer() {
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), PYTORCH)) {
+            Random random = new Random(12);
+            ResNet18 net =
+                    (ResNet18)
+                            RandomParameters.network(
+                                    manager, "resnet18", 136, new Shape(1, 1, 64, 64), random);
+            net.freezeParameters(true);
+            for (Shape shape :
+                    new Shape[] {
+                        new Shape(1, 1, 64, 64), new Shape(2, 1, 64, 64), new Shape(1, 1, 96, 96)
+                    }) {
+                NDArray x = noise(manager, random, shape);
+                float[] layered = run(net, x, false);
+                float[] scripted = run(net, x, true);
+                TorchScriptStack module = net.torchScript().orElseThrow();
+                if ("SSE41".equals(System.getenv("ONEDNN_MAX_CPU_ISA"))) {
+                    assertThat(module.isLoaded()).as("module used for %s", shape).isTrue();
+                } else {
+                    assertThat(module.isLoaded() || module.isRejected())
+                            .as("module tried for %s", shape)
+                            .isTrue();
+                }
+                assertClose(scripted, layered, 1e-5f);
+            }
+            TorchScriptStack module = net.torchScript().orElseThrow();
+            pass(net, noise(manager, random, new Shape(1, 1, 64, 64)), true);
+            assertThat(module.isLoaded()).as("dropped by a training pass").isFalse();
+        }
+    }
+
     /** Off (the default), no module is written or loaded. */
     @Test
     void offByDefault() {

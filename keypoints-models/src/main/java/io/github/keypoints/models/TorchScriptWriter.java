@@ -1,0 +1,348 @@
+package io.github.keypoints.models;
+
+import ai.djl.nn.Block;
+import ai.djl.nn.LambdaBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Writes a network's frozen forward pass as the code of a TorchScript module ({@link
+ * TorchScriptStack}): convolutions on oneDNN with weights prepacked once ({@code
+ * mkldnn._convolution_pointwise}, its ReLU and, for a residual sum, its addition fused), pooling,
+ * dense layers. Each method adds one operation to the module's {@code forward} and answers the name
+ * of its result; {@link #build} wraps the code into the module. The arguments of {@code forward}
+ * after the input are the parameters (or a fold's arrays) in the order the operations were written.
+ * The network's own forward pass is what the code must compute; {@link TorchScriptStack} checks it
+ * for every new input shape.
+ */
+final class TorchScriptWriter {
+
+    private final List<TorchScriptStack.Slot> slots = new ArrayList<>();
+    private final List<String> packs = new ArrayList<>();
+    private final StringBuilder body = new StringBuilder();
+    private int names;
+
+    /**
+     * The module's input.
+     *
+     * @return its name in the code
+     */
+    String input() {
+        return "x";
+    }
+
+    /**
+     * A folded convolution (the convolution and its batch norm as one, {@link BatchNormFold}), with
+     * a ReLU after it or not.
+     *
+     * @param fold the fold
+     * @param x the input's name
+     * @param relu whether a ReLU follows
+     * @return the output's name
+     */
+    String convolution(BatchNormFold fold, String x, boolean relu) {
+        String weight = slot(new TorchScriptStack.Slot(null, fold, 0));
+        String bias = slot(new TorchScriptStack.Slot(null, fold, 1));
+        return convolution(fold.convolution(), weight, bias, x, null, relu);
+    }
+
+    /**
+     * A convolution, with its bias if it has one, with a ReLU after it or not.
+     *
+     * @param conv the convolution (2-D)
+     * @param x the input's name
+     * @param relu whether a ReLU follows
+     * @return the output's name
+     */
+    String convolution(Conv2d conv, String x, boolean relu) {
+        String weight =
+                slot(new TorchScriptStack.Slot(conv.getParameters().get("weight"), null, 0));
+        String bias =
+                conv.isIncludeBias()
+                        ? slot(new TorchScriptStack.Slot(conv.getParameters().get("bias"), null, 0))
+                        : "None";
+        return convolution(conv, weight, bias, x, null, relu);
+    }
+
+    /**
+     * A folded convolution whose output is added to {@code other} (a residual sum), with a ReLU
+     * after the sum or not: one oneDNN convolution with the addition as a post-operation.
+     *
+     * @param fold the fold
+     * @param x the input's name
+     * @param other the name of the array added to the convolution's output (same shape)
+     * @param relu whether a ReLU follows the sum
+     * @return the output's name
+     */
+    String convolutionAdd(BatchNormFold fold, String x, String other, boolean relu) {
+        String weight = slot(new TorchScriptStack.Slot(null, fold, 0));
+        String bias = slot(new TorchScriptStack.Slot(null, fold, 1));
+        return convolution(fold.convolution(), weight, bias, x, other, relu);
+    }
+
+    private String convolution(
+            Conv2d conv, String weight, String bias, String x, String other, boolean relu) {
+        String geometry =
+                ints(conv.getPadding().getShape())
+                        + ", "
+                        + ints(conv.getStride().getShape())
+                        + ", "
+                        + ints(conv.getDilation().getShape())
+                        + ", "
+                        + conv.getGroups();
+        packs.add("ops.mkldnn._reorder_convolution_weight(" + weight + ", " + geometry + ", None)");
+        String packed = "packed[" + (packs.size() - 1) + "]";
+        String unary = relu ? "\"relu\"" : "\"none\"";
+        String scalars = "annotate(List[Optional[number]], [])";
+        String y = name();
+        if (other == null) {
+            line(
+                    y
+                            + " = ops.mkldnn._convolution_pointwise("
+                            + String.join(", ", x, packed, bias, geometry, unary, scalars, "None")
+                            + ")");
+        } else {
+            line(
+                    y
+                            + " = ops.mkldnn._convolution_pointwise("
+                            + String.join(
+                                    ", ", x, other, packed, bias, geometry, "\"add\"", "None",
+                                    unary, scalars, "None")
+                            + ")");
+        }
+        return y;
+    }
+
+    /**
+     * Max pooling over 2×2 windows with stride 2 (floor mode), as the library pools in inference:
+     * the element-wise maximum of the window's four strided slices (libtorch's {@code max_pool2d}
+     * also records indices).
+     *
+     * @param x the input's name
+     * @return the output's name
+     */
+    String maxPoolTwoByTwo(String x) {
+        String y = name();
+        String h = y + "h";
+        String w = y + "w";
+        line(h + " = torch.floordiv(torch.size(" + x + ", 2), 2) * 2");
+        line(w + " = torch.floordiv(torch.size(" + x + ", 3), 2) * 2");
+        String[] taps = new String[4];
+        for (int t = 0; t < 4; t++) {
+            taps[t] =
+                    "torch.slice(torch.slice("
+                            + x
+                            + ", 2, "
+                            + (t / 2)
+                            + ", "
+                            + h
+                            + ", 2), 3, "
+                            + (t % 2)
+                            + ", "
+                            + w
+                            + ", 2)";
+        }
+        line(
+                y
+                        + " = torch.maximum(torch.maximum("
+                        + taps[0]
+                        + ", "
+                        + taps[1]
+                        + "), torch.maximum("
+                        + taps[2]
+                        + ", "
+                        + taps[3]
+                        + "))");
+        return y;
+    }
+
+    /**
+     * Max pooling over square windows (floor mode), as libtorch's {@code max_pool2d} computes it.
+     *
+     * @param x the input's name
+     * @param kernel the window's side
+     * @param stride the step between windows
+     * @param padding the padding on each side
+     * @return the output's name
+     */
+    String maxPool(String x, int kernel, int stride, int padding) {
+        String y = name();
+        line(
+                y
+                        + " = torch.max_pool2d("
+                        + x
+                        + ", "
+                        + ints(new long[] {kernel, kernel})
+                        + ", "
+                        + ints(new long[] {stride, stride})
+                        + ", "
+                        + ints(new long[] {padding, padding})
+                        + ", [1, 1], False)");
+        return y;
+    }
+
+    /**
+     * A ReLU.
+     *
+     * @param x the input's name
+     * @return the output's name
+     */
+    String relu(String x) {
+        String y = name();
+        line(y + " = torch.relu(" + x + ")");
+        return y;
+    }
+
+    /**
+     * Flattening to {@code batch × features}.
+     *
+     * @param x the input's name
+     * @return the output's name
+     */
+    String flatten(String x) {
+        String y = name();
+        line(y + " = torch.flatten(" + x + ", 1)");
+        return y;
+    }
+
+    /**
+     * Global average pooling, flattened to {@code batch × channels}.
+     *
+     * @param x the input's name
+     * @return the output's name
+     */
+    String globalAvgPoolFlat(String x) {
+        String y = name();
+        line(y + " = torch.flatten(torch.adaptive_avg_pool2d(" + x + ", [1, 1]), 1)");
+        return y;
+    }
+
+    /**
+     * A dense layer with its bias.
+     *
+     * @param linear the layer (with a bias, as the zoo's dense layers have)
+     * @param x the input's name
+     * @return the output's name
+     */
+    String linear(Linear linear, String x) {
+        String weight =
+                slot(new TorchScriptStack.Slot(linear.getParameters().get("weight"), null, 0));
+        String bias = slot(new TorchScriptStack.Slot(linear.getParameters().get("bias"), null, 0));
+        String y = name();
+        line(y + " = torch.linear(" + x + ", " + weight + ", " + bias + ")");
+        return y;
+    }
+
+    /**
+     * The module whose {@code forward} returns {@code output}.
+     *
+     * @param network the network the module computes
+     * @param output the name of the output
+     * @return the module, not loaded until its first pass
+     */
+    TorchScriptStack build(Block network, String output) {
+        StringBuilder code = new StringBuilder();
+        code.append("class Net(Module):\n")
+                .append("  __parameters__ = []\n")
+                .append("  __buffers__ = []\n")
+                .append("  training : bool\n")
+                .append("  _is_full_backward_hook : NoneType\n")
+                .append("  packed : List[Tensor]\n")
+                .append("  def forward(self: __torch__.Net,\n")
+                .append("    x: Tensor");
+        for (int s = 0; s < slots.size(); s++) {
+            code.append(",\n    p").append(s).append(": Tensor");
+        }
+        code.append(") -> Tensor:\n")
+                .append("    packed = self.packed\n")
+                .append("    if torch.eq(torch.len(packed), 0):\n")
+                .append("      packed = [")
+                .append(String.join(", ", packs))
+                .append("]\n")
+                .append("      self.packed = packed\n")
+                .append("    else:\n")
+                .append("      pass\n")
+                .append(body)
+                .append("    return ")
+                .append(output)
+                .append("\n");
+        return new TorchScriptStack(network, code.toString(), slots);
+    }
+
+    /**
+     * The module of a chain of layers — those of the zoo's stacks, dropout left out — or empty if a
+     * layer is of another kind.
+     *
+     * @param network the network the chain makes up
+     * @param blocks the layers in the order they run
+     * @param folds per layer, the fold that starts at it or {@code null} ({@link
+     *     BatchNormFold#chain})
+     * @return the module, not loaded until its first pass, or empty
+     */
+    static Optional<TorchScriptStack> sequence(
+            Block network, List<Block> blocks, List<BatchNormFold> folds) {
+        TorchScriptWriter w = new TorchScriptWriter();
+        String x = w.input();
+        for (int i = 0; i < blocks.size(); i++) {
+            Block b = blocks.get(i);
+            BatchNormFold fold = folds.get(i);
+            if (fold != null || b instanceof Conv2d) {
+                Conv2d conv = fold != null ? fold.convolution() : (Conv2d) b;
+                if (conv.getKernelShape().dimension() != 2) {
+                    return Optional.empty();
+                }
+                if (fold != null) {
+                    i++; // the batch norm is inside the fold
+                }
+                boolean relu = i + 1 < blocks.size() && isRelu(blocks.get(i + 1));
+                if (relu) {
+                    i++;
+                }
+                x = fold != null ? w.convolution(fold, x, relu) : w.convolution(conv, x, relu);
+            } else if (b instanceof Linear linear) {
+                if (linear.getParameters().get("bias") == null) {
+                    return Optional.empty(); // the zoo's dense layers all have one
+                }
+                x = w.linear(linear, x);
+            } else if (MaxPooling.isTwoByTwo(b)) {
+                x = w.maxPoolTwoByTwo(x);
+            } else if (isRelu(b)) {
+                x = w.relu(x);
+            } else if (b instanceof LambdaBlock lambda && "batchFlatten".equals(lambda.getName())) {
+                x = w.flatten(x);
+            } else if (!(b instanceof Dropout)) { // dropout acts in training only: left out
+                return Optional.empty();
+            }
+        }
+        return Optional.of(w.build(network, x));
+    }
+
+    private static boolean isRelu(Block b) {
+        return b instanceof LambdaBlock lambda && "ReLU".equals(lambda.getName());
+    }
+
+    private String slot(TorchScriptStack.Slot slot) {
+        slots.add(slot);
+        return "p" + (slots.size() - 1);
+    }
+
+    private String name() {
+        return "y" + names++;
+    }
+
+    private void line(String statement) {
+        body.append("    ").append(statement).append('\n');
+    }
+
+    private static String ints(long[] values) {
+        StringBuilder s = new StringBuilder("[");
+        for (int i = 0; i < values.length; i++) {
+            s.append(i == 0 ? "" : ", ").append(values[i]);
+        }
+        return s.append(']').toString();
+    }
+}
