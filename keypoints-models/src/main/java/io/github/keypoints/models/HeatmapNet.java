@@ -96,6 +96,8 @@ public final class HeatmapNet extends AbstractBlock implements KeypointBlock {
             new MxGraphForward.Lazy(() -> Optional.of(writeGraph(false)));
     private final MxGraphForward.Lazy decodedGraph =
             new MxGraphForward.Lazy(() -> Optional.of(writeGraph(true)));
+    private final TorchScriptStack.Lazy script =
+            new TorchScriptStack.Lazy(() -> Optional.of(writeTorchScript()));
 
     /** The decode's grid for the last input size a decoding graph ran on. */
     private DecodeGrid decodeGrid;
@@ -267,6 +269,38 @@ public final class HeatmapNet extends AbstractBlock implements KeypointBlock {
         return grid;
     }
 
+    /**
+     * The heatmaps as one TorchScript module with prepacked convolution weights, batch norms
+     * folded: {@link #layers}' frozen pass on PyTorch ({@link TorchScriptStack}).
+     */
+    private TorchScriptStack writeTorchScript() {
+        TorchScriptWriter w = new TorchScriptWriter();
+        List<String> skips = new ArrayList<>();
+        String x = w.input();
+        for (int l = 0; l <= depth; l++) {
+            if (l > 0) {
+                x = w.maxPool(x, 2, 2, 0, true);
+            }
+            for (BatchNormFold pair : folds.get(encoders.get(l))) {
+                x = w.convolution(pair, x, true);
+            }
+            skips.add(x);
+        }
+        for (int i = 0; i < decoders.size(); i++) {
+            String skip = skips.get(depth - 1 - i);
+            x = w.concatChannels(w.cropLike(w.upsampleTwice(x), skip), skip);
+            for (BatchNormFold pair : folds.get(decoders.get(i))) {
+                x = w.convolution(pair, x, true);
+            }
+        }
+        return w.build(this, w.convolution(head, x, false));
+    }
+
+    /** The heatmaps' TorchScript module, if written (for tests). */
+    Optional<TorchScriptStack> torchScript() {
+        return script.written();
+    }
+
     private int writeStage(MxGraphWriter g, SequentialBlock s, int x) {
         int y = x;
         for (BatchNormFold pair : folds.get(s)) {
@@ -372,6 +406,22 @@ public final class HeatmapNet extends AbstractBlock implements KeypointBlock {
         if (whole.isPresent()) {
             return whole.get().head();
         }
+        Optional<NDList> scripted =
+                script.forward(
+                        this,
+                        ps,
+                        new NDList(input),
+                        training,
+                        in -> new NDList(layered(ps, in.head(), false, params)));
+        if (scripted.isPresent()) {
+            return scripted.get().head();
+        }
+        return layered(ps, input, training, params);
+    }
+
+    /** The heatmaps layer by layer (each convolution with its batch norm folded in inference). */
+    private NDArray layered(
+            ParameterStore ps, NDArray input, boolean training, PairList<String, Object> params) {
         List<NDArray> skips = new ArrayList<>();
         NDArray x = input;
         for (int l = 0; l <= depth; l++) {

@@ -237,7 +237,7 @@ public final class ResNet18 extends AbstractBlock implements KeypointBlock {
      */
     private TorchScriptStack writeTorchScript() {
         TorchScriptWriter w = new TorchScriptWriter();
-        String x = w.maxPool(w.convolution(stem, w.input(), true), 3, 2, 1);
+        String x = w.maxPool(w.convolution(stem, w.input(), true), 3, 2, 1, false);
         for (BasicBlock block : blocks) {
             x = block.writeTorchScript(w, x);
         }

@@ -161,15 +161,16 @@ final class TorchScriptWriter {
     }
 
     /**
-     * Max pooling over square windows (floor mode), as libtorch's {@code max_pool2d} computes it.
+     * Max pooling over square windows, as libtorch's {@code max_pool2d} computes it.
      *
      * @param x the input's name
      * @param kernel the window's side
      * @param stride the step between windows
      * @param padding the padding on each side
+     * @param ceilMode whether the output size rounds up
      * @return the output's name
      */
-    String maxPool(String x, int kernel, int stride, int padding) {
+    String maxPool(String x, int kernel, int stride, int padding, boolean ceilMode) {
         String y = name();
         line(
                 y
@@ -181,7 +182,63 @@ final class TorchScriptWriter {
                         + ints(new long[] {stride, stride})
                         + ", "
                         + ints(new long[] {padding, padding})
-                        + ", [1, 1], False)");
+                        + ", [1, 1], "
+                        + (ceilMode ? "True" : "False")
+                        + ")");
+        return y;
+    }
+
+    /**
+     * Nearest-neighbour up-sampling by 2 in both directions.
+     *
+     * @param x the input's name
+     * @return the output's name
+     */
+    String upsampleTwice(String x) {
+        String y = name();
+        line(
+                y
+                        + " = torch.upsample_nearest2d("
+                        + x
+                        + ", [torch.mul(torch.size("
+                        + x
+                        + ", 2), 2), torch.mul(torch.size("
+                        + x
+                        + ", 3), 2)], None, None)");
+        return y;
+    }
+
+    /**
+     * The top-left part of {@code x} of {@code like}'s height and width.
+     *
+     * @param x the input's name
+     * @param like the name of the array whose size is kept
+     * @return the output's name
+     */
+    String cropLike(String x, String like) {
+        String y = name();
+        line(
+                y
+                        + " = torch.slice(torch.slice("
+                        + x
+                        + ", 2, 0, torch.size("
+                        + like
+                        + ", 2)), 3, 0, torch.size("
+                        + like
+                        + ", 3))");
+        return y;
+    }
+
+    /**
+     * Two arrays joined along the channels, {@code first}'s first.
+     *
+     * @param first the first array's name
+     * @param second the second array's name
+     * @return the output's name
+     */
+    String concatChannels(String first, String second) {
+        String y = name();
+        line(y + " = torch.cat([" + first + ", " + second + "], 1)");
         return y;
     }
 

@@ -299,6 +299,37 @@ class TorchScriptStackTest {
         }
     }
 
+    /**
+     * The heatmap U-Net as one module (ceil-mode pooling, up-sampling, crops to the skip
+     * connections, concatenation, the 1×1 head): its heatmaps equal the layer-by-layer ones at
+     * 64×64 and at the odd size 45×37, where every level crops; the decoded keypoints follow.
+     */
+    @Test
+    void heatmapModuleEqualsLayerByLayer() {
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), PYTORCH)) {
+            Random random = new Random(13);
+            HeatmapNet net =
+                    (HeatmapNet)
+                            RandomParameters.network(
+                                    manager, "heatmap", 136, new Shape(1, 1, 64, 64), random);
+            net.freezeParameters(true);
+            for (Shape shape : new Shape[] {new Shape(1, 1, 64, 64), new Shape(2, 1, 45, 37)}) {
+                NDArray x = noise(manager, random, shape);
+                float[] layered = run(net, x, false);
+                float[] scripted = run(net, x, true);
+                TorchScriptStack module = net.torchScript().orElseThrow();
+                if ("SSE41".equals(System.getenv("ONEDNN_MAX_CPU_ISA"))) {
+                    assertThat(module.isLoaded()).as("module used for %s", shape).isTrue();
+                } else {
+                    assertThat(module.isLoaded() || module.isRejected())
+                            .as("module tried for %s", shape)
+                            .isTrue();
+                }
+                assertClose(scripted, layered, 1e-4f);
+            }
+        }
+    }
+
     /** Off (the default), no module is written or loaded. */
     @Test
     void offByDefault() {
