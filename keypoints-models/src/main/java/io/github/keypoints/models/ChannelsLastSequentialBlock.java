@@ -26,10 +26,10 @@ import java.util.Optional;
  * <p>On every engine a bias-free convolution directly followed by a batch norm runs as one folded
  * convolution in frozen inference ({@link BatchNormFold}, as in {@link LandmarkCnn}). On MXNet
  * inference runs the whole stack as one graph ({@link MxGraphForward}) when every layer is of a
- * kind {@link MxGraphWriter#sequence} writes, as the zoo's stacks are. On PyTorch, with {@value
- * TorchScriptStack#PROPERTY}{@code =true} (experimental, off by default), frozen inference runs the
- * stack as one TorchScript module with its convolution weights prepacked for oneDNN ({@link
- * TorchScriptStack}).
+ * kind {@link MxGraphWriter#sequence} writes, as the zoo's stacks are. On PyTorch frozen inference
+ * runs the stack as one TorchScript module with its convolution weights prepacked for oneDNN,
+ * checked against the layer-by-layer pass for each new input shape ({@link TorchScriptForward};
+ * {@value TorchScriptForward#PROPERTY}{@code =false} turns it off).
  */
 abstract class ChannelsLastSequentialBlock extends SequentialBlock {
 
@@ -37,8 +37,8 @@ abstract class ChannelsLastSequentialBlock extends SequentialBlock {
     private volatile List<BatchNormFold> folds;
 
     /** The stack as a TorchScript module on PyTorch, when every layer has a TorchScript form. */
-    private final TorchScriptStack.Lazy script =
-            new TorchScriptStack.Lazy(
+    private final TorchScriptForward.Lazy script =
+            new TorchScriptForward.Lazy(
                     () ->
                             TorchScriptWriter.sequence(
                                     this, getChildren().values(), folds(getChildren().values())));
@@ -111,9 +111,9 @@ abstract class ChannelsLastSequentialBlock extends SequentialBlock {
     }
 
     /**
-     * The stack as a TorchScript module on PyTorch ({@link TorchScriptStack}, off unless {@value
-     * TorchScriptStack#PROPERTY} is {@code true}), checked against the layer-by-layer pass for each
-     * new input shape, or empty; a training pass drops a loaded module.
+     * The stack as a TorchScript module on PyTorch ({@link TorchScriptForward}, unless {@value
+     * TorchScriptForward#PROPERTY} is {@code false}), checked against the layer-by-layer pass for
+     * each new input shape, or empty; a training pass drops a loaded module.
      */
     private Optional<NDList> script(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
@@ -145,7 +145,7 @@ abstract class ChannelsLastSequentialBlock extends SequentialBlock {
     }
 
     /** The stack's TorchScript module, if written (for tests). */
-    Optional<TorchScriptStack> torchScript() {
+    Optional<TorchScriptForward> torchScript() {
         return script.written();
     }
 

@@ -68,7 +68,10 @@ import java.util.Optional;
  *
  * <p>On MXNet, frozen inference runs the whole network as one graph that the engine executes as a
  * single cached operator (the same kernels, one call per pass instead of one per layer; the system
- * property {@code keypoints.mxnetGraph=false} turns it off).
+ * property {@code keypoints.mxnetGraph=false} turns it off). On PyTorch it runs the heatmaps as one
+ * TorchScript module with its convolution weights prepacked for oneDNN, checked against the
+ * layer-by-layer pass for each new input shape ({@code TorchScriptForward}; the system property
+ * {@code keypoints.torchScript=false} turns it off).
  *
  * <pre>{@code
  * HeatmapNet net = HeatmapNet.builder().setOutputs(116).optBaseChannels(16).build();
@@ -96,8 +99,8 @@ public final class HeatmapNet extends AbstractBlock implements KeypointBlock {
             new MxGraphForward.Lazy(() -> Optional.of(writeGraph(false)));
     private final MxGraphForward.Lazy decodedGraph =
             new MxGraphForward.Lazy(() -> Optional.of(writeGraph(true)));
-    private final TorchScriptStack.Lazy script =
-            new TorchScriptStack.Lazy(() -> Optional.of(writeTorchScript()));
+    private final TorchScriptForward.Lazy script =
+            new TorchScriptForward.Lazy(() -> Optional.of(writeTorchScript()));
 
     /** The decode's grid for the last input size a decoding graph ran on. */
     private DecodeGrid decodeGrid;
@@ -271,9 +274,9 @@ public final class HeatmapNet extends AbstractBlock implements KeypointBlock {
 
     /**
      * The heatmaps as one TorchScript module with prepacked convolution weights, batch norms
-     * folded: {@link #layers}' frozen pass on PyTorch ({@link TorchScriptStack}).
+     * folded: {@link #layers}' frozen pass on PyTorch ({@link TorchScriptForward}).
      */
-    private TorchScriptStack writeTorchScript() {
+    private TorchScriptForward writeTorchScript() {
         TorchScriptWriter w = new TorchScriptWriter();
         List<String> skips = new ArrayList<>();
         String x = w.input();
@@ -297,7 +300,7 @@ public final class HeatmapNet extends AbstractBlock implements KeypointBlock {
     }
 
     /** The heatmaps' TorchScript module, if written (for tests). */
-    Optional<TorchScriptStack> torchScript() {
+    Optional<TorchScriptForward> torchScript() {
         return script.written();
     }
 

@@ -69,7 +69,10 @@ import java.util.Optional;
  *
  * <p>On MXNet, frozen inference runs the whole network as one graph that the engine executes as a
  * single cached operator (the same kernels, one call per pass instead of one per layer; the system
- * property {@code keypoints.mxnetGraph=false} turns it off).
+ * property {@code keypoints.mxnetGraph=false} turns it off). On PyTorch it runs the whole network
+ * as one TorchScript module with its convolution weights prepacked for oneDNN, checked against the
+ * layer-by-layer pass for each new input shape ({@code TorchScriptForward}; the system property
+ * {@code keypoints.torchScript=false} turns it off).
  *
  * <pre>{@code
  * ResNet18 net = ResNet18.builder().setOutputs(136).optInputChannels(1).build();
@@ -91,8 +94,8 @@ public final class ResNet18 extends AbstractBlock implements KeypointBlock {
     private final Linear fc;
     private final MxGraphForward.Lazy graph =
             new MxGraphForward.Lazy(() -> Optional.of(writeGraph()));
-    private final TorchScriptStack.Lazy script =
-            new TorchScriptStack.Lazy(() -> Optional.of(writeTorchScript()));
+    private final TorchScriptForward.Lazy script =
+            new TorchScriptForward.Lazy(() -> Optional.of(writeTorchScript()));
 
     private ResNet18(Builder b) {
         this.outputs = b.outputs;
@@ -235,7 +238,7 @@ public final class ResNet18 extends AbstractBlock implements KeypointBlock {
      * each block's second convolution with the residual sum and ReLU fused: its frozen forward
      * pass.
      */
-    private TorchScriptStack writeTorchScript() {
+    private TorchScriptForward writeTorchScript() {
         TorchScriptWriter w = new TorchScriptWriter();
         String x = w.maxPool(w.convolution(stem, w.input(), true), 3, 2, 1, false);
         for (BasicBlock block : blocks) {
@@ -245,7 +248,7 @@ public final class ResNet18 extends AbstractBlock implements KeypointBlock {
     }
 
     /** The network's TorchScript module, if written (for tests). */
-    Optional<TorchScriptStack> torchScript() {
+    Optional<TorchScriptForward> torchScript() {
         return script.written();
     }
 

@@ -11,17 +11,17 @@ import java.util.Optional;
 
 /**
  * Writes a network's frozen forward pass as the code of a TorchScript module ({@link
- * TorchScriptStack}): convolutions on oneDNN with weights prepacked once ({@code
+ * TorchScriptForward}): convolutions on oneDNN with weights prepacked once ({@code
  * mkldnn._convolution_pointwise}, its ReLU and, for a residual sum, its addition fused), pooling,
  * dense layers. Each method adds one operation to the module's {@code forward} and answers the name
  * of its result; {@link #build} wraps the code into the module. The arguments of {@code forward}
  * after the input are the parameters (or a fold's arrays) in the order the operations were written.
- * The network's own forward pass is what the code must compute; {@link TorchScriptStack} checks it
- * for every new input shape.
+ * The network's own forward pass is what the code must compute; {@link TorchScriptForward} checks
+ * it for every new input shape.
  */
 final class TorchScriptWriter {
 
-    private final List<TorchScriptStack.Slot> slots = new ArrayList<>();
+    private final List<TorchScriptForward.Slot> slots = new ArrayList<>();
     private final List<String> packs = new ArrayList<>();
     private final StringBuilder body = new StringBuilder();
     private int names;
@@ -45,8 +45,8 @@ final class TorchScriptWriter {
      * @return the output's name
      */
     String convolution(BatchNormFold fold, String x, boolean relu) {
-        String weight = slot(new TorchScriptStack.Slot(null, fold, 0));
-        String bias = slot(new TorchScriptStack.Slot(null, fold, 1));
+        String weight = slot(new TorchScriptForward.Slot(null, fold, 0));
+        String bias = slot(new TorchScriptForward.Slot(null, fold, 1));
         return convolution(fold.convolution(), weight, bias, x, null, relu);
     }
 
@@ -60,10 +60,12 @@ final class TorchScriptWriter {
      */
     String convolution(Conv2d conv, String x, boolean relu) {
         String weight =
-                slot(new TorchScriptStack.Slot(conv.getParameters().get("weight"), null, 0));
+                slot(new TorchScriptForward.Slot(conv.getParameters().get("weight"), null, 0));
         String bias =
                 conv.isIncludeBias()
-                        ? slot(new TorchScriptStack.Slot(conv.getParameters().get("bias"), null, 0))
+                        ? slot(
+                                new TorchScriptForward.Slot(
+                                        conv.getParameters().get("bias"), null, 0))
                         : "None";
         return convolution(conv, weight, bias, x, null, relu);
     }
@@ -79,8 +81,8 @@ final class TorchScriptWriter {
      * @return the output's name
      */
     String convolutionAdd(BatchNormFold fold, String x, String other, boolean relu) {
-        String weight = slot(new TorchScriptStack.Slot(null, fold, 0));
-        String bias = slot(new TorchScriptStack.Slot(null, fold, 1));
+        String weight = slot(new TorchScriptForward.Slot(null, fold, 0));
+        String bias = slot(new TorchScriptForward.Slot(null, fold, 1));
         return convolution(fold.convolution(), weight, bias, x, other, relu);
     }
 
@@ -287,8 +289,9 @@ final class TorchScriptWriter {
      */
     String linear(Linear linear, String x) {
         String weight =
-                slot(new TorchScriptStack.Slot(linear.getParameters().get("weight"), null, 0));
-        String bias = slot(new TorchScriptStack.Slot(linear.getParameters().get("bias"), null, 0));
+                slot(new TorchScriptForward.Slot(linear.getParameters().get("weight"), null, 0));
+        String bias =
+                slot(new TorchScriptForward.Slot(linear.getParameters().get("bias"), null, 0));
         String y = name();
         line(y + " = torch.linear(" + x + ", " + weight + ", " + bias + ")");
         return y;
@@ -301,7 +304,7 @@ final class TorchScriptWriter {
      * @param output the name of the output
      * @return the module, not loaded until its first pass
      */
-    TorchScriptStack build(Block network, String output) {
+    TorchScriptForward build(Block network, String output) {
         StringBuilder code = new StringBuilder();
         code.append("class Net(Module):\n")
                 .append("  __parameters__ = []\n")
@@ -327,7 +330,7 @@ final class TorchScriptWriter {
                 .append("    return ")
                 .append(output)
                 .append("\n");
-        return new TorchScriptStack(network, code.toString(), slots);
+        return new TorchScriptForward(network, code.toString(), slots);
     }
 
     /**
@@ -340,7 +343,7 @@ final class TorchScriptWriter {
      *     BatchNormFold#chain})
      * @return the module, not loaded until its first pass, or empty
      */
-    static Optional<TorchScriptStack> sequence(
+    static Optional<TorchScriptForward> sequence(
             Block network, List<Block> blocks, List<BatchNormFold> folds) {
         TorchScriptWriter w = new TorchScriptWriter();
         String x = w.input();
@@ -382,7 +385,7 @@ final class TorchScriptWriter {
         return b instanceof LambdaBlock lambda && "ReLU".equals(lambda.getName());
     }
 
-    private String slot(TorchScriptStack.Slot slot) {
+    private String slot(TorchScriptForward.Slot slot) {
         slots.add(slot);
         return "p" + (slots.size() - 1);
     }

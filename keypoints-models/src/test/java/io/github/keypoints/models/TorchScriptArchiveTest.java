@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The archive's layout and its refusals; that libtorch loads and runs such archives is tested by
- * their users ({@code TorchScriptStackTest}, keypoints-train's {@code TorchFusedAdamTest}).
+ * their users ({@code TorchScriptForwardTest}, keypoints-train's {@code TorchFusedAdamTest}).
  */
 class TorchScriptArchiveTest {
 

@@ -25,41 +25,45 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * <b>Experimental, off by default</b> ({@value #PROPERTY}{@code =true} turns it on): a stack's
- * frozen inference on PyTorch as one TorchScript module whose convolution weights are laid out for
- * oneDNN once, instead of on every pass.
+ * A network's frozen inference on PyTorch as one TorchScript module whose convolution weights are
+ * laid out for oneDNN once, instead of on every pass: the stacks ({@link
+ * ChannelsLastSequentialBlock}), {@link ResNet18} and {@link HeatmapNet}'s heatmaps. On by default;
+ * {@value #PROPERTY}{@code =false} runs every network layer by layer.
  *
  * <p>At batch 1 libtorch sends small 3×3 convolutions to its slower native path and reorders every
  * convolution weight into oneDNN's layout on every pass (docs/performance-inference.md, "PyTorch at
- * batch 1: small convolutions leave oneDNN"). The module written here takes the input and the
- * weights, prepacks the convolution weights on its first call ({@code
+ * batch 1: small convolutions leave oneDNN"). The module ({@link TorchScriptWriter} writes its
+ * code) takes the input and the weights, prepacks the convolution weights on its first call ({@code
  * mkldnn._reorder_convolution_weight}, kept in the module) and runs every convolution, with the
- * ReLU after it, as {@code mkldnn._convolution_pointwise}: all on oneDNN, no per-pass reorders. The
- * archive (code, a pickle of the module's three attributes, constants, version) is written by
- * {@link TorchScriptArchive} and loaded through DJL's engine-neutral {@link
- * Model#load(java.io.InputStream)}.
+ * ReLU or residual sum after it, as {@code mkldnn._convolution_pointwise}: all on oneDNN,
+ * channels-last, no per-pass reorders. The archive (code, a pickle of the module's attributes,
+ * constants, version) is written by {@link TorchScriptArchive} and loaded through DJL's
+ * engine-neutral {@link Model#load(java.io.InputStream)}.
+ *
+ * <p><b>Every module is checked before it is used</b>: its first output for each input shape
+ * (oneDNN picks kernels per shape) is compared with the layer-by-layer pass on the same input, and
+ * a module that differs by more than {@value #TOLERANCE} of the output's scale is never used again
+ * for that network, which then runs layer by layer (logged once, at INFO). On the project's AMD
+ * EPYC at {@code AVX512_CORE} that turns the nose-tip network's module away (its prepacked kernels
+ * compute wrong there), while {@link ConvolutionCheck} covers the layer-by-layer kernels.
  *
  * <p>The packed weights are those of the arrays of the first call; a call with other arrays (new
  * parameters, a new fold) loads a fresh module, and a training pass or a parameter not frozen drops
  * it, as {@link MxGraphForward} drops MXNet's fused graph. Calls run concurrently once the weights
- * are packed; packing, loading and dropping take the module to themselves. A loaded module (and its
- * packed copy of the convolution weights) is freed when it is dropped or replaced, and, once its
- * network is no longer reachable, by a {@link Cleaner} after the garbage collector has found that
- * out.
- *
- * <p>Not the default yet: {@link ConvolutionCheck} does not exercise these prepacked kernels, and
- * on the project's AMD EPYC some of libtorch's oneDNN convolutions are wrong in one layout or the
- * other; the tests compare the module's outputs with the layer-by-layer pass.
+ * are packed; packing, loading and dropping take the module to themselves. A loaded module holds a
+ * packed copy of the convolution weights (for ResNet-18 about 45 MB) and is freed when it is
+ * dropped or replaced, and, once its network is no longer reachable, by a {@link Cleaner} after the
+ * garbage collector has found that out.
  */
-final class TorchScriptStack {
+final class TorchScriptForward {
 
-    /** The system property that turns the module on ({@code true}); off by default. */
+    /** The system property that turns the modules off ({@code false}); on by default. */
     static final String PROPERTY = "keypoints.torchScript";
 
     /** How far a module's output may be from the layer-by-layer output, relatively. */
     static final double TOLERANCE = 1e-5;
 
-    private static final Logger LOG = LoggerFactory.getLogger(TorchScriptStack.class);
+    private static final Logger LOG = LoggerFactory.getLogger(TorchScriptForward.class);
 
     /**
      * One argument of the module's {@code forward} after the input: a parameter's value, or one of
@@ -117,7 +121,7 @@ final class TorchScriptStack {
      * @param code the module's code
      * @param slots the arguments of its {@code forward} after the input
      */
-    TorchScriptStack(Block network, String code, List<Slot> slots) {
+    TorchScriptForward(Block network, String code, List<Slot> slots) {
         this.network = network;
         this.archive = TorchScriptArchive.of(code, List.of("packed")).bytes();
         this.slots = List.copyOf(slots);
@@ -134,12 +138,12 @@ final class TorchScriptStack {
     }
 
     /**
-     * Whether {@value #PROPERTY} is {@code true}.
+     * Whether {@value #PROPERTY} is not {@code false} (read on every pass).
      *
-     * @return whether stacks may run as TorchScript modules
+     * @return whether networks may run as TorchScript modules
      */
     static boolean isEnabled() {
-        return Boolean.getBoolean(PROPERTY);
+        return !"false".equalsIgnoreCase(System.getProperty(PROPERTY, "true").trim());
     }
 
     /**
@@ -194,10 +198,13 @@ final class TorchScriptStack {
             if (!agrees(scripted.head(), reference.head())) {
                 rejected = true;
                 close();
-                LOG.warn(
+                LOG.info(
                         "{}: the TorchScript module's output for input {} differs from the"
                                 + " layer-by-layer pass (oneDNN's prepacked kernels at"
-                                + " ONEDNN_MAX_CPU_ISA={}); the network runs layer by layer",
+                                + " ONEDNN_MAX_CPU_ISA={}); the network runs layer by layer, as"
+                                + " with -D"
+                                + PROPERTY
+                                + "=false",
                         network.getClass().getSimpleName(),
                         shape,
                         System.getenv("ONEDNN_MAX_CPU_ISA"));
@@ -325,19 +332,19 @@ final class TorchScriptStack {
 
     /**
      * A network's module, written on the network's first frozen inference pass on PyTorch while
-     * {@value #PROPERTY} is on, and used from then on ({@link TorchScriptStack#forward}); turning
+     * {@value #PROPERTY} is on, and used from then on ({@link TorchScriptForward#forward}); turning
      * the property off drops a loaded module on the next pass.
      */
     static final class Lazy {
-        private final Supplier<Optional<TorchScriptStack>> writer;
-        private volatile Optional<TorchScriptStack> module;
+        private final Supplier<Optional<TorchScriptForward>> writer;
+        private volatile Optional<TorchScriptForward> module;
 
         /**
          * Holds the module {@code writer} writes, once.
          *
          * @param writer writes the network's module, or answers empty
          */
-        Lazy(Supplier<Optional<TorchScriptStack>> writer) {
+        Lazy(Supplier<Optional<TorchScriptForward>> writer) {
             this.writer = writer;
         }
 
@@ -357,7 +364,7 @@ final class TorchScriptStack {
                 NDList inputs,
                 boolean training,
                 UnaryOperator<NDList> layered) {
-            Optional<TorchScriptStack> m = module;
+            Optional<TorchScriptForward> m = module;
             if (!isEnabled()) {
                 // Read on every pass, as the MXNet graph's switch is.
                 drop();
@@ -383,21 +390,21 @@ final class TorchScriptStack {
 
         /** Frees the module, if loaded (parameters may change). */
         void drop() {
-            Optional<TorchScriptStack> m = module;
+            Optional<TorchScriptForward> m = module;
             if (m != null) {
-                m.ifPresent(TorchScriptStack::drop);
+                m.ifPresent(TorchScriptForward::drop);
             }
         }
 
         /** The module, if written (for tests). */
-        Optional<TorchScriptStack> written() {
-            Optional<TorchScriptStack> m = module;
+        Optional<TorchScriptForward> written() {
+            Optional<TorchScriptForward> m = module;
             return m == null ? Optional.empty() : m;
         }
     }
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "TorchScriptStack(%d arguments)", slots.size());
+        return String.format(Locale.ROOT, "TorchScriptForward(%d arguments)", slots.size());
     }
 }

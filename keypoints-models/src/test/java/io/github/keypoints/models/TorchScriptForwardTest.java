@@ -17,18 +17,18 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * On PyTorch, with {@value TorchScriptStack#PROPERTY} on, the stacks' frozen inference runs as one
- * TorchScript module with prepacked convolution weights ({@link TorchScriptStack}) and computes
- * what the layer-by-layer pass computes; it follows new parameter arrays and is dropped by training
- * passes and unfrozen parameters; off, nothing is written.
+ * On PyTorch the networks' frozen inference runs as one TorchScript module with prepacked
+ * convolution weights ({@link TorchScriptForward}) and computes what the layer-by-layer pass
+ * computes; it follows new parameter arrays and is dropped by training passes and unfrozen
+ * parameters; with {@value TorchScriptForward#PROPERTY}{@code =false}, nothing is written.
  */
-class TorchScriptStackTest {
+class TorchScriptForwardTest {
 
     private static final String PYTORCH = "PyTorch";
 
     @AfterEach
     void clearProperty() {
-        System.clearProperty(TorchScriptStack.PROPERTY);
+        System.clearProperty(TorchScriptForward.PROPERTY);
     }
 
     private static ChannelsLastSequentialBlock network(
@@ -52,7 +52,7 @@ class TorchScriptStackTest {
 
     /** A frozen or unfrozen inference pass with the module on or off. */
     private static float[] run(Block net, NDArray x, boolean script) {
-        System.setProperty(TorchScriptStack.PROPERTY, Boolean.toString(script));
+        System.setProperty(TorchScriptForward.PROPERTY, Boolean.toString(script));
         return CloseOutputs.inferenceOutput(net, x);
     }
 
@@ -66,11 +66,11 @@ class TorchScriptStackTest {
     }
 
     private static boolean loaded(ChannelsLastSequentialBlock net) {
-        return net.torchScript().map(TorchScriptStack::isLoaded).orElse(false);
+        return net.torchScript().map(TorchScriptForward::isLoaded).orElse(false);
     }
 
     private static boolean rejected(ChannelsLastSequentialBlock net) {
-        return net.torchScript().map(TorchScriptStack::isRejected).orElse(false);
+        return net.torchScript().map(TorchScriptForward::isRejected).orElse(false);
     }
 
     /**
@@ -153,9 +153,9 @@ class TorchScriptStackTest {
             ChannelsLastSequentialBlock net = frozen(manager, "landmark-cnn", 136, input, random);
             NDArray x = noise(manager, random, input);
             float[] layered = run(net, x, false);
-            System.setProperty(TorchScriptStack.PROPERTY, "true");
+            System.setProperty(TorchScriptForward.PROPERTY, "true");
             run(net, x, true);
-            TorchScriptStack stack = net.torchScript().orElseThrow();
+            TorchScriptForward stack = net.torchScript().orElseThrow();
             stack.drop();
             try (NDManager sub = manager.newSubManager()) {
                 NDArray in = x.duplicate();
@@ -186,14 +186,14 @@ class TorchScriptStackTest {
     @Test
     void aDiscardedNetworksModuleIsFreedByTheCleaner() throws InterruptedException {
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), PYTORCH)) {
-            int before = TorchScriptStack.cleanedModules();
+            int before = TorchScriptForward.cleanedModules();
             loadAndLetGo(manager);
             long deadline = System.nanoTime() + 30_000_000_000L;
-            while (TorchScriptStack.cleanedModules() == before && System.nanoTime() < deadline) {
+            while (TorchScriptForward.cleanedModules() == before && System.nanoTime() < deadline) {
                 System.gc();
                 Thread.sleep(20);
             }
-            assertThat(TorchScriptStack.cleanedModules())
+            assertThat(TorchScriptForward.cleanedModules())
                     .as("the discarded network's module, closed by the cleaner within 30 s of GCs")
                     .isGreaterThan(before);
         }
@@ -222,7 +222,7 @@ class TorchScriptStackTest {
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), PYTORCH)) {
             Random random = new Random(6);
             ChannelsLastSequentialBlock net = withModule(manager, random);
-            TorchScriptStack stack = net.torchScript().orElseThrow();
+            TorchScriptForward stack = net.torchScript().orElseThrow();
             Shape two = new Shape(2, 1, 64, 64);
             NDArray x = noise(manager, random, two);
             try (NDManager sub = manager.newSubManager()) {
@@ -244,20 +244,20 @@ class TorchScriptStackTest {
     void agreementIsWithinTheToleranceOfTheLayersScale() {
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), PYTORCH)) {
             NDArray layered = m.create(new float[] {0.5f, -200f});
-            float step = (float) (TorchScriptStack.TOLERANCE * 200);
-            assertThat(TorchScriptStack.agrees(m.create(new float[] {0.5f, -200f}), layered))
+            float step = (float) (TorchScriptForward.TOLERANCE * 200);
+            assertThat(TorchScriptForward.agrees(m.create(new float[] {0.5f, -200f}), layered))
                     .isTrue();
             assertThat(
-                            TorchScriptStack.agrees(
+                            TorchScriptForward.agrees(
                                     m.create(new float[] {0.5f + step * 0.5f, -200f}), layered))
                     .isTrue();
             assertThat(
-                            TorchScriptStack.agrees(
+                            TorchScriptForward.agrees(
                                     m.create(new float[] {0.5f + step * 3, -200f}), layered))
                     .isFalse();
-            assertThat(TorchScriptStack.agrees(m.create(new float[] {Float.NaN, -200f}), layered))
+            assertThat(TorchScriptForward.agrees(m.create(new float[] {Float.NaN, -200f}), layered))
                     .isFalse();
-            assertThat(TorchScriptStack.agrees(m.create(new float[] {0.5f}), layered)).isFalse();
+            assertThat(TorchScriptForward.agrees(m.create(new float[] {0.5f}), layered)).isFalse();
         }
     }
 
@@ -283,7 +283,7 @@ class TorchScriptStackTest {
                 NDArray x = noise(manager, random, shape);
                 float[] layered = run(net, x, false);
                 float[] scripted = run(net, x, true);
-                TorchScriptStack module = net.torchScript().orElseThrow();
+                TorchScriptForward module = net.torchScript().orElseThrow();
                 if ("SSE41".equals(System.getenv("ONEDNN_MAX_CPU_ISA"))) {
                     assertThat(module.isLoaded()).as("module used for %s", shape).isTrue();
                 } else {
@@ -293,7 +293,7 @@ class TorchScriptStackTest {
                 }
                 assertClose(scripted, layered, 1e-5f);
             }
-            TorchScriptStack module = net.torchScript().orElseThrow();
+            TorchScriptForward module = net.torchScript().orElseThrow();
             pass(net, noise(manager, random, new Shape(1, 1, 64, 64)), true);
             assertThat(module.isLoaded()).as("dropped by a training pass").isFalse();
         }
@@ -317,7 +317,7 @@ class TorchScriptStackTest {
                 NDArray x = noise(manager, random, shape);
                 float[] layered = run(net, x, false);
                 float[] scripted = run(net, x, true);
-                TorchScriptStack module = net.torchScript().orElseThrow();
+                TorchScriptForward module = net.torchScript().orElseThrow();
                 if ("SSE41".equals(System.getenv("ONEDNN_MAX_CPU_ISA"))) {
                     assertThat(module.isLoaded()).as("module used for %s", shape).isTrue();
                 } else {
@@ -330,16 +330,35 @@ class TorchScriptStackTest {
         }
     }
 
-    /** Off (the default), no module is written or loaded. */
+    /**
+     * On by default (the property unset): a frozen pass writes and loads the module; {@code false}
+     * turns it off, and a pass then drops the loaded module.
+     */
     @Test
-    void offByDefault() {
+    void onByDefaultOffWhenFalse() {
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), PYTORCH)) {
+            Random random = new Random(2);
+            Shape input = new Shape(1, 1, 90, 120);
+            ChannelsLastSequentialBlock net = frozen(manager, "imm58", 116, input, random);
+            NDArray x = noise(manager, random, input);
+            System.clearProperty(TorchScriptForward.PROPERTY);
+            pass(net, x, false);
+            assertThat(loaded(net) || rejected(net)).as("module written and tried").isTrue();
+            System.setProperty(TorchScriptForward.PROPERTY, "false");
+            pass(net, x, false);
+            assertThat(loaded(net)).as("dropped once turned off").isFalse();
+        }
+    }
+
+    /** With the property {@code false} from the start, no module is written. */
+    @Test
+    void offWhenFalse() {
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), PYTORCH)) {
             Random random = new Random(2);
             Shape input = new Shape(1, 1, 60, 80);
             ChannelsLastSequentialBlock net = frozen(manager, "nose-tip", 2, input, random);
-            NDArray x = noise(manager, random, input);
-            System.clearProperty(TorchScriptStack.PROPERTY);
-            pass(net, x, false);
+            System.setProperty(TorchScriptForward.PROPERTY, " FALSE ");
+            pass(net, noise(manager, random, input), false);
             assertThat(net.torchScript()).isEmpty();
         }
     }
