@@ -73,6 +73,7 @@ final class TorchScriptForward {
 
     private final Block network;
     private final byte[] archive;
+    private final String code;
     private final List<Slot> slots;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private volatile boolean rejected;
@@ -124,6 +125,7 @@ final class TorchScriptForward {
     TorchScriptForward(Block network, String code, List<Slot> slots) {
         this.network = network;
         this.archive = TorchScriptArchive.of(code, List.of("packed")).bytes();
+        this.code = code;
         this.slots = List.copyOf(slots);
         Cleaning.CLEANER.register(this, loaded);
     }
@@ -243,6 +245,11 @@ final class TorchScriptForward {
             }
         }
         return true;
+    }
+
+    /** The module's code (for tests). */
+    String code() {
+        return code;
     }
 
     /** Whether a loaded module's check failed, so the network runs layer by layer (for tests). */

@@ -6,7 +6,9 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -27,6 +29,20 @@ final class TorchScriptWriter {
     private int names;
 
     /**
+     * Per name, the channels a convolution's output really has, where the module gives it zero
+     * channels after them ({@link #convolution(BatchNormFold, String, boolean, int)}).
+     */
+    private final Map<String, Padding> padded = new HashMap<>();
+
+    /**
+     * The channels an output really has and the zero channels after them.
+     *
+     * @param channels the real channels
+     * @param zeros the zero channels after them
+     */
+    private record Padding(int channels, int zeros) {}
+
+    /**
      * The module's input.
      *
      * @return its name in the code
@@ -45,9 +61,25 @@ final class TorchScriptWriter {
      * @return the output's name
      */
     String convolution(BatchNormFold fold, String x, boolean relu) {
+        return convolution(fold, x, relu, 0);
+    }
+
+    /**
+     * A folded convolution, its output given {@code zeroChannels} channels of zeros after its own
+     * (zero filters, zero bias), which the next convolution reads with zero weights: the same
+     * values, with a channel count that is a multiple of oneDNN's vector width ({@link #sequence}).
+     * Operations other than ReLU, pooling and convolution see the real channels only.
+     *
+     * @param fold the fold
+     * @param x the input's name
+     * @param relu whether a ReLU follows
+     * @param zeroChannels how many zero channels to add to the output (0 for none)
+     * @return the output's name
+     */
+    String convolution(BatchNormFold fold, String x, boolean relu, int zeroChannels) {
         String weight = slot(new TorchScriptForward.Slot(null, fold, 0));
         String bias = slot(new TorchScriptForward.Slot(null, fold, 1));
-        return convolution(fold.convolution(), weight, bias, x, null, relu);
+        return convolution(fold.convolution(), weight, bias, x, null, relu, zeroChannels);
     }
 
     /**
@@ -59,6 +91,20 @@ final class TorchScriptWriter {
      * @return the output's name
      */
     String convolution(Conv2d conv, String x, boolean relu) {
+        return convolution(conv, x, relu, 0);
+    }
+
+    /**
+     * A convolution with zero channels after its output's, as {@link #convolution(BatchNormFold,
+     * String, boolean, int)}.
+     *
+     * @param conv the convolution (2-D)
+     * @param x the input's name
+     * @param relu whether a ReLU follows
+     * @param zeroChannels how many zero channels to add to the output (0 for none)
+     * @return the output's name
+     */
+    String convolution(Conv2d conv, String x, boolean relu, int zeroChannels) {
         String weight =
                 slot(new TorchScriptForward.Slot(conv.getParameters().get("weight"), null, 0));
         String bias =
@@ -67,7 +113,7 @@ final class TorchScriptWriter {
                                 new TorchScriptForward.Slot(
                                         conv.getParameters().get("bias"), null, 0))
                         : "None";
-        return convolution(conv, weight, bias, x, null, relu);
+        return convolution(conv, weight, bias, x, null, relu, zeroChannels);
     }
 
     /**
@@ -83,11 +129,35 @@ final class TorchScriptWriter {
     String convolutionAdd(BatchNormFold fold, String x, String other, boolean relu) {
         String weight = slot(new TorchScriptForward.Slot(null, fold, 0));
         String bias = slot(new TorchScriptForward.Slot(null, fold, 1));
-        return convolution(fold.convolution(), weight, bias, x, other, relu);
+        return convolution(fold.convolution(), weight, bias, x, real(other), relu, 0);
     }
 
     private String convolution(
-            Conv2d conv, String weight, String bias, String x, String other, boolean relu) {
+            Conv2d conv,
+            String weight,
+            String bias,
+            String x,
+            String other,
+            boolean relu,
+            int zeroChannels) {
+        // Zero input channels (the producer's padding) and zero filters, once, when packing.
+        int zeroInputs = padded.containsKey(x) ? padded.get(x).zeros() : 0;
+        String w = weight;
+        String b = bias;
+        if (zeroInputs > 0 || zeroChannels > 0) {
+            w =
+                    "torch.constant_pad_nd("
+                            + weight
+                            + ", [0, 0, 0, 0, 0, "
+                            + zeroInputs
+                            + ", 0, "
+                            + zeroChannels
+                            + "])";
+        }
+        if (zeroChannels > 0 && !"None".equals(bias)) {
+            packs.add("torch.constant_pad_nd(" + bias + ", [0, " + zeroChannels + "])");
+            b = "packed[" + (packs.size() - 1) + "]";
+        }
         String geometry =
                 ints(conv.getPadding().getShape())
                         + ", "
@@ -96,7 +166,7 @@ final class TorchScriptWriter {
                         + ints(conv.getDilation().getShape())
                         + ", "
                         + conv.getGroups();
-        packs.add("ops.mkldnn._reorder_convolution_weight(" + weight + ", " + geometry + ", None)");
+        packs.add("ops.mkldnn._reorder_convolution_weight(" + w + ", " + geometry + ", None)");
         String packed = "packed[" + (packs.size() - 1) + "]";
         String unary = relu ? "\"relu\"" : "\"none\"";
         String scalars = "annotate(List[Optional[number]], [])";
@@ -105,16 +175,44 @@ final class TorchScriptWriter {
             line(
                     y
                             + " = ops.mkldnn._convolution_pointwise("
-                            + String.join(", ", x, packed, bias, geometry, unary, scalars, "None")
+                            + String.join(", ", x, packed, b, geometry, unary, scalars, "None")
                             + ")");
         } else {
             line(
                     y
                             + " = ops.mkldnn._convolution_pointwise("
                             + String.join(
-                                    ", ", x, other, packed, bias, geometry, "\"add\"", "None",
-                                    unary, scalars, "None")
+                                    ", ", x, other, packed, b, geometry, "\"add\"", "None", unary,
+                                    scalars, "None")
                             + ")");
+        }
+        if (zeroChannels > 0) {
+            padded.put(y, new Padding(conv.getFilters(), zeroChannels));
+        }
+        return y;
+    }
+
+    /** The next multiple of oneDNN's widest vector of floats (16). */
+    static int roundUp(int channels) {
+        return (channels + 15) / 16 * 16;
+    }
+
+    /** {@code name} without the zero channels the module added, if any. */
+    private String real(String name) {
+        Padding p = padded.get(name);
+        if (p == null) {
+            return name;
+        }
+        String y = name();
+        line(y + " = torch.slice(" + name + ", 1, 0, " + p.channels() + ")");
+        return y;
+    }
+
+    /** Records that {@code y} carries {@code x}'s zero channels (ReLU and pooling keep them). */
+    private String same(String x, String y) {
+        Padding p = padded.get(x);
+        if (p != null) {
+            padded.put(y, p);
         }
         return y;
     }
@@ -159,7 +257,7 @@ final class TorchScriptWriter {
                         + ", "
                         + taps[3]
                         + "))");
-        return y;
+        return same(x, y);
     }
 
     /**
@@ -187,7 +285,7 @@ final class TorchScriptWriter {
                         + ", [1, 1], "
                         + (ceilMode ? "True" : "False")
                         + ")");
-        return y;
+        return same(x, y);
     }
 
     /**
@@ -197,6 +295,7 @@ final class TorchScriptWriter {
      * @return the output's name
      */
     String upsampleTwice(String x) {
+        x = real(x);
         String y = name();
         line(
                 y
@@ -218,6 +317,7 @@ final class TorchScriptWriter {
      * @return the output's name
      */
     String cropLike(String x, String like) {
+        x = real(x);
         String y = name();
         line(
                 y
@@ -239,6 +339,8 @@ final class TorchScriptWriter {
      * @return the output's name
      */
     String concatChannels(String first, String second) {
+        first = real(first);
+        second = real(second);
         String y = name();
         line(y + " = torch.cat([" + first + ", " + second + "], 1)");
         return y;
@@ -253,7 +355,7 @@ final class TorchScriptWriter {
     String relu(String x) {
         String y = name();
         line(y + " = torch.relu(" + x + ")");
-        return y;
+        return same(x, y);
     }
 
     /**
@@ -263,6 +365,7 @@ final class TorchScriptWriter {
      * @return the output's name
      */
     String flatten(String x) {
+        x = real(x);
         String y = name();
         line(y + " = torch.flatten(" + x + ", 1)");
         return y;
@@ -275,6 +378,7 @@ final class TorchScriptWriter {
      * @return the output's name
      */
     String globalAvgPoolFlat(String x) {
+        x = real(x);
         String y = name();
         line(y + " = torch.flatten(torch.adaptive_avg_pool2d(" + x + ", [1, 1]), 1)");
         return y;
@@ -288,6 +392,7 @@ final class TorchScriptWriter {
      * @return the output's name
      */
     String linear(Linear linear, String x) {
+        x = real(x);
         String weight =
                 slot(new TorchScriptForward.Slot(linear.getParameters().get("weight"), null, 0));
         String bias =
@@ -305,6 +410,7 @@ final class TorchScriptWriter {
      * @return the module, not loaded until its first pass
      */
     TorchScriptForward build(Block network, String output) {
+        String result = real(output);
         StringBuilder code = new StringBuilder();
         code.append("class Net(Module):\n")
                 .append("  __parameters__ = []\n")
@@ -328,7 +434,7 @@ final class TorchScriptWriter {
                 .append("      pass\n")
                 .append(body)
                 .append("    return ")
-                .append(output)
+                .append(result)
                 .append("\n");
         return new TorchScriptForward(network, code.toString(), slots);
     }
@@ -362,7 +468,20 @@ final class TorchScriptWriter {
                 if (relu) {
                     i++;
                 }
-                x = fold != null ? w.convolution(fold, x, relu) : w.convolution(conv, x, relu);
+                // An output whose channels are not a multiple of oneDNN's vector width, read by
+                // another convolution, gets zero channels up to the next multiple: the next
+                // convolution's input is then never padded by oneDNN's reorder, whose kernels
+                // computed some such convolutions wrong on the project's AMD EPYC.
+                int zeros =
+                        feedsConvolution(blocks, folds, i + 1)
+                                        && conv.getFilters() > 16
+                                        && conv.getFilters() % 16 != 0
+                                ? roundUp(conv.getFilters()) - conv.getFilters()
+                                : 0;
+                x =
+                        fold != null
+                                ? w.convolution(fold, x, relu, zeros)
+                                : w.convolution(conv, x, relu, zeros);
             } else if (b instanceof Linear linear) {
                 if (linear.getParameters().get("bias") == null) {
                     return Optional.empty(); // the zoo's dense layers all have one
@@ -379,6 +498,24 @@ final class TorchScriptWriter {
             }
         }
         return Optional.of(w.build(network, x));
+    }
+
+    /**
+     * Whether the layers from {@code from} reach a convolution through ReLUs, 2×2 pooling and
+     * dropout only.
+     */
+    private static boolean feedsConvolution(
+            List<Block> blocks, List<BatchNormFold> folds, int from) {
+        for (int j = from; j < blocks.size(); j++) {
+            Block b = blocks.get(j);
+            if (folds.get(j) != null || b instanceof Conv2d) {
+                return true;
+            }
+            if (!isRelu(b) && !MaxPooling.isTwoByTwo(b) && !(b instanceof Dropout)) {
+                return false;
+            }
+        }
+        return false;
     }
 
     private static boolean isRelu(Block b) {

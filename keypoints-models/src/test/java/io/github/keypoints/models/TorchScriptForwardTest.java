@@ -331,6 +331,36 @@ class TorchScriptForwardTest {
     }
 
     /**
+     * A convolution output whose channels are not a multiple of 16 and that feeds another
+     * convolution (the nose tip's 24) gets zero channels up to 32 in the module — zero filters,
+     * then zero weights in the next convolution — and the outputs stay the layer-by-layer ones;
+     * channel counts that are multiples of 16 are left alone.
+     */
+    @Test
+    void oddChannelCountsArePaddedWithZeros() {
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), PYTORCH)) {
+            Random random = new Random(14);
+            Shape input = new Shape(1, 1, 60, 80);
+            ChannelsLastSequentialBlock noseTip = frozen(manager, "nose-tip", 2, input, random);
+            NDArray x = noise(manager, random, input);
+            float[] layered = run(noseTip, x, false);
+            float[] scripted = run(noseTip, x, true);
+            String code = noseTip.torchScript().orElseThrow().code();
+            assertThat(code).contains("torch.constant_pad_nd(p0, [0, 0, 0, 0, 0, 0, 0, 8])");
+            assertThat(code).contains("torch.constant_pad_nd(p2, [0, 0, 0, 0, 0, 8, 0, 0])");
+            if ("SSE41".equals(System.getenv("ONEDNN_MAX_CPU_ISA"))) {
+                assertThat(loaded(noseTip)).as("the padded module in use").isTrue();
+            }
+            assertClose(scripted, layered, 1e-5f);
+
+            ChannelsLastSequentialBlock imm58 =
+                    frozen(manager, "imm58", 116, new Shape(1, 1, 90, 120), random);
+            run(imm58, noise(manager, random, new Shape(1, 1, 90, 120)), true);
+            assertThat(imm58.torchScript().orElseThrow().code()).doesNotContain("constant_pad_nd");
+        }
+    }
+
+    /**
      * On by default (the property unset): a frozen pass writes and loads the module; {@code false}
      * turns it off, and a pass then drops the loaded module.
      */
