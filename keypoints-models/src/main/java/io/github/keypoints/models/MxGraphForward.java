@@ -367,8 +367,7 @@ final class MxGraphForward {
      * empty for good when the network has layers a graph cannot hold.
      */
     static final class Lazy {
-        private final Supplier<Optional<MxGraphForward>> writer;
-        private volatile Optional<MxGraphForward> graph;
+        private final WrittenOnce<MxGraphForward> graph;
 
         /**
          * Holds the graph {@code writer} writes, once.
@@ -376,7 +375,7 @@ final class MxGraphForward {
          * @param writer writes the network's graph, or answers empty
          */
         Lazy(Supplier<Optional<MxGraphForward>> writer) {
-            this.writer = writer;
+            this.graph = new WrittenOnce<>(writer);
         }
 
         /**
@@ -391,30 +390,20 @@ final class MxGraphForward {
          */
         Optional<NDList> forward(
                 Block network, ParameterStore ps, NDList inputs, boolean training) {
-            Optional<MxGraphForward> g = graph;
-            if (g == null) {
-                if (training
-                        || inputs.isEmpty()
-                        || !isEnabled()
-                        || !isEngineOf(inputs.head())
-                        || !network.isInitialized()) {
-                    return Optional.empty();
-                }
-                synchronized (this) {
-                    g = graph;
-                    if (g == null) {
-                        g = writer.get();
-                        graph = g;
-                    }
-                }
+            if (!graph.isWritten()
+                    && (training
+                            || inputs.isEmpty()
+                            || !isEnabled()
+                            || !isEngineOf(inputs.head())
+                            || !network.isInitialized())) {
+                return Optional.empty();
             }
-            return g.flatMap(f -> f.forward(ps, inputs, training));
+            return graph.get().flatMap(f -> f.forward(ps, inputs, training));
         }
 
         /** The graph, if written (for tests). */
         Optional<MxGraphForward> written() {
-            Optional<MxGraphForward> g = graph;
-            return g == null ? Optional.empty() : g;
+            return graph.ifWritten();
         }
     }
 }

@@ -343,8 +343,7 @@ final class TorchScriptForward {
      * the property off drops a loaded module on the next pass.
      */
     static final class Lazy {
-        private final Supplier<Optional<TorchScriptForward>> writer;
-        private volatile Optional<TorchScriptForward> module;
+        private final WrittenOnce<TorchScriptForward> module;
 
         /**
          * Holds the module {@code writer} writes, once.
@@ -352,7 +351,7 @@ final class TorchScriptForward {
          * @param writer writes the network's module, or answers empty
          */
         Lazy(Supplier<Optional<TorchScriptForward>> writer) {
-            this.writer = writer;
+            this.module = new WrittenOnce<>(writer);
         }
 
         /**
@@ -371,42 +370,30 @@ final class TorchScriptForward {
                 NDList inputs,
                 boolean training,
                 UnaryOperator<NDList> layered) {
-            Optional<TorchScriptForward> m = module;
             if (!isEnabled()) {
                 // Read on every pass, as the MXNet graph's switch is.
                 drop();
                 return Optional.empty();
             }
-            if (m == null) {
-                if (training
-                        || inputs.isEmpty()
-                        || !"PyTorch".equals(inputs.head().getManager().getEngine().getEngineName())
-                        || !network.isInitialized()) {
-                    return Optional.empty();
-                }
-                synchronized (this) {
-                    m = module;
-                    if (m == null) {
-                        m = writer.get();
-                        module = m;
-                    }
-                }
+            if (!module.isWritten()
+                    && (training
+                            || inputs.isEmpty()
+                            || !"PyTorch"
+                                    .equals(inputs.head().getManager().getEngine().getEngineName())
+                            || !network.isInitialized())) {
+                return Optional.empty();
             }
-            return m.flatMap(t -> t.forward(ps, inputs, training, layered));
+            return module.get().flatMap(t -> t.forward(ps, inputs, training, layered));
         }
 
         /** Frees the module, if loaded (parameters may change). */
         void drop() {
-            Optional<TorchScriptForward> m = module;
-            if (m != null) {
-                m.ifPresent(TorchScriptForward::drop);
-            }
+            module.ifWritten().ifPresent(TorchScriptForward::drop);
         }
 
         /** The module, if written (for tests). */
         Optional<TorchScriptForward> written() {
-            Optional<TorchScriptForward> m = module;
-            return m == null ? Optional.empty() : m;
+            return module.ifWritten();
         }
     }
 

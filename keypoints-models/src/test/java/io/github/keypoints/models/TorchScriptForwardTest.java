@@ -65,6 +65,21 @@ class TorchScriptForwardTest {
         }
     }
 
+    /**
+     * At the test build's level ({@code SSE41}: right kernels) the module must be in use for {@code
+     * shape}; elsewhere its check may have turned it away, and either way the output is the
+     * layer-by-layer one (which the callers compare).
+     */
+    private static void assertUsedOrTurnedAway(TorchScriptForward module, Shape shape) {
+        if ("SSE41".equals(System.getenv("ONEDNN_MAX_CPU_ISA"))) {
+            assertThat(module.isLoaded()).as("module used for %s", shape).isTrue();
+        } else {
+            assertThat(module.isLoaded() || module.isRejected())
+                    .as("module tried for %s", shape)
+                    .isTrue();
+        }
+    }
+
     private static boolean loaded(ChannelsLastSequentialBlock net) {
         return net.torchScript().map(TorchScriptForward::isLoaded).orElse(false);
     }
@@ -92,16 +107,7 @@ class TorchScriptForwardTest {
                                 RandomParameters.gaussians(random, (int) shape.size()), shape);
                 float[] layered = run(net, x, false);
                 float[] scripted = run(net, x, true);
-                if ("SSE41".equals(System.getenv("ONEDNN_MAX_CPU_ISA"))) {
-                    // The test build's level: right kernels, so the module must be in use.
-                    assertThat(loaded(net)).as("module used for %s", shape).isTrue();
-                } else {
-                    // Elsewhere the load-time check may have turned it away; either way the
-                    // output is the layer-by-layer one.
-                    assertThat(loaded(net) || rejected(net))
-                            .as("module tried for %s", shape)
-                            .isTrue();
-                }
+                assertUsedOrTurnedAway(net.torchScript().orElseThrow(), shape);
                 assertClose(scripted, layered, 1e-5f);
             }
         }
@@ -283,14 +289,7 @@ class TorchScriptForwardTest {
                 NDArray x = noise(manager, random, shape);
                 float[] layered = run(net, x, false);
                 float[] scripted = run(net, x, true);
-                TorchScriptForward module = net.torchScript().orElseThrow();
-                if ("SSE41".equals(System.getenv("ONEDNN_MAX_CPU_ISA"))) {
-                    assertThat(module.isLoaded()).as("module used for %s", shape).isTrue();
-                } else {
-                    assertThat(module.isLoaded() || module.isRejected())
-                            .as("module tried for %s", shape)
-                            .isTrue();
-                }
+                assertUsedOrTurnedAway(net.torchScript().orElseThrow(), shape);
                 assertClose(scripted, layered, 1e-5f);
             }
             TorchScriptForward module = net.torchScript().orElseThrow();
@@ -317,14 +316,7 @@ class TorchScriptForwardTest {
                 NDArray x = noise(manager, random, shape);
                 float[] layered = run(net, x, false);
                 float[] scripted = run(net, x, true);
-                TorchScriptForward module = net.torchScript().orElseThrow();
-                if ("SSE41".equals(System.getenv("ONEDNN_MAX_CPU_ISA"))) {
-                    assertThat(module.isLoaded()).as("module used for %s", shape).isTrue();
-                } else {
-                    assertThat(module.isLoaded() || module.isRejected())
-                            .as("module tried for %s", shape)
-                            .isTrue();
-                }
+                assertUsedOrTurnedAway(net.torchScript().orElseThrow(), shape);
                 assertClose(scripted, layered, 1e-4f);
             }
         }
