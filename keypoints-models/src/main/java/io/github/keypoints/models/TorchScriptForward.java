@@ -185,14 +185,30 @@ final class TorchScriptForward {
             if (rejected) {
                 return Optional.empty();
             }
-            if (loaded.model == null || !isSame(args)) {
+            NDList scripted;
+            try {
+                if (loaded.model == null || !isSame(args)) {
+                    close();
+                    loaded.model = load(x);
+                    packedFrom = args;
+                }
+                // The first pass packs the weights into the module; oneDNN picks its kernels per
+                // input shape: the first pass of each shape runs alone and is checked.
+                scripted = loaded.model.getBlock().forward(ps, all, false);
+            } catch (RuntimeException e) {
+                // A libtorch without these operators, or one that refuses the module: the layers
+                // answer (an input the network cannot take fails there, with the layers' error).
+                NDList reference = layered.apply(inputs);
+                rejected = true;
                 close();
-                loaded.model = load(x);
-                packedFrom = args;
+                LOG.warn(
+                        "{}: the TorchScript module could not run on input {} ({}); the network"
+                                + " runs layer by layer",
+                        network.getClass().getSimpleName(),
+                        shape,
+                        e.getCause() == null ? e.toString() : e + ", caused by " + e.getCause());
+                return Optional.of(reference);
             }
-            // The first pass packs the weights into the module; oneDNN picks its kernels per input
-            // shape: the first pass of each shape runs alone and is checked.
-            NDList scripted = loaded.model.getBlock().forward(ps, all, false);
             if (checked.contains(shape)) {
                 return Optional.of(scripted);
             }
@@ -330,10 +346,10 @@ final class TorchScriptForward {
             return m;
         } catch (IOException e) {
             m.close();
-            throw new UncheckedIOException("Could not load the stack's TorchScript module", e);
+            throw new UncheckedIOException("Could not load the network's TorchScript module", e);
         } catch (MalformedModelException | RuntimeException e) {
             m.close();
-            throw new IllegalStateException("Could not load the stack's TorchScript module", e);
+            throw new IllegalStateException("Could not load the network's TorchScript module", e);
         }
     }
 

@@ -10,6 +10,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -349,6 +350,42 @@ class TorchScriptForwardTest {
                     frozen(manager, "imm58", 116, new Shape(1, 1, 90, 120), random);
             run(imm58, noise(manager, random, new Shape(1, 1, 90, 120)), true);
             assertThat(imm58.torchScript().orElseThrow().code()).doesNotContain("constant_pad_nd");
+        }
+    }
+
+    /**
+     * A module libtorch cannot load or run (here: code it cannot compile, as a libtorch without
+     * these operators would refuse the real one) does not fail the pass: the layer-by-layer output
+     * answers and the module is not tried again.
+     */
+    @Test
+    void aModuleLibtorchRefusesFallsBackToTheLayers() {
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), PYTORCH)) {
+            Random random = new Random(15);
+            Shape input = new Shape(1, 1, 60, 80);
+            ChannelsLastSequentialBlock net = frozen(manager, "nose-tip", 2, input, random);
+            NDArray x = noise(manager, random, input);
+            float[] layered = run(net, x, false);
+            TorchScriptForward broken =
+                    new TorchScriptForward(
+                            net,
+                            "class Net(Module):\n  def forward(self, x: Tensor) -> Tensor:\n"
+                                    + "    return torch.no_such_operator(x)\n",
+                            List.of());
+            try (NDManager sub = manager.newSubManager()) {
+                NDArray in = x.duplicate();
+                in.attach(sub);
+                NDList answer =
+                        broken.forward(
+                                        new ParameterStore(sub, false),
+                                        new NDList(in),
+                                        false,
+                                        ignored -> new NDList(sub.create(layered, new Shape(1, 2))))
+                                .orElseThrow();
+                assertThat(answer.head().toFloatArray()).isEqualTo(layered);
+            }
+            assertThat(broken.isRejected()).isTrue();
+            assertThat(broken.isLoaded()).isFalse();
         }
     }
 
