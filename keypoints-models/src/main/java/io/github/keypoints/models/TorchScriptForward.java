@@ -43,9 +43,11 @@ import org.slf4j.LoggerFactory;
  * <p><b>Every module is checked before it is used</b>: its first output for each input shape
  * (oneDNN picks kernels per shape) is compared with the layer-by-layer pass on the same input, and
  * a module that differs by more than {@value #TOLERANCE} of the output's scale is never used again
- * for that network, which then runs layer by layer (logged once, at INFO). On the project's AMD
- * EPYC at {@code AVX512_CORE} that turns the nose-tip network's module away (its prepacked kernels
- * compute wrong there), while {@link ConvolutionCheck} covers the layer-by-layer kernels.
+ * for that network, which then runs layer by layer (logged once, at INFO); so does a module
+ * libtorch cannot load or run (logged at WARN). {@link ConvolutionCheck} covers the layer-by-layer
+ * kernels. (On the project's AMD EPYC at {@code AVX512_CORE} the check turned the nose-tip
+ * network's module away until {@link TorchScriptWriter} gave its 24-channel output zero channels up
+ * to 32.)
  *
  * <p>The packed weights are those of the arrays of the first call; a call with other arrays (new
  * parameters, a new fold) loads a fresh module, and a training pass or a parameter not frozen drops
@@ -90,9 +92,9 @@ final class TorchScriptForward {
     }
 
     /**
-     * The loaded module, held apart from the stack so that the cleaner's action, which must not
-     * reach the stack, can close it. The stack reads and replaces {@link #model} under its lock;
-     * the cleaner runs only once no pass can hold the stack.
+     * The loaded module, held apart from its {@code TorchScriptForward} so that the cleaner's
+     * action, which must not reach that object, can close it. The owner reads and replaces {@link
+     * #model} under its lock; the cleaner runs only once no pass can hold the owner.
      */
     private static final class Loaded implements Runnable {
         private Model model;
@@ -105,7 +107,7 @@ final class TorchScriptForward {
             }
         }
 
-        /** The cleaner's action: the stack is unreachable. */
+        /** The cleaner's action: the owner is unreachable. */
         @Override
         public synchronized void run() {
             if (model != null) {
@@ -131,7 +133,7 @@ final class TorchScriptForward {
     }
 
     /**
-     * How many modules the cleaner has freed because their stack was no longer reachable.
+     * How many modules the cleaner has freed because their owner was no longer reachable.
      *
      * @return the count since the JVM started
      */
@@ -149,16 +151,17 @@ final class TorchScriptForward {
     }
 
     /**
-     * Runs the stack as the module if that applies: a frozen inference pass on PyTorch. A training
-     * pass, or a pass with a parameter not frozen, drops the module and answers empty (the stack
-     * then runs layer by layer). The module's first output for each input shape is compared with
-     * {@code layered}'s on the same input ({@link #agrees}); if they differ, the module is not used
-     * again for this network (a warning says so) and the layer-by-layer output is returned.
+     * Runs the network as the module if that applies: a frozen inference pass on PyTorch. A
+     * training pass, or a pass with a parameter not frozen, drops the module and answers empty (the
+     * network then runs layer by layer). The module's first output for each input shape is compared
+     * with {@code layered}'s on the same input ({@link #agrees}); if they differ, or the module
+     * cannot be loaded or run, it is not used again for this network (a log line says so) and the
+     * layer-by-layer output is returned.
      *
      * @param ps the parameter store of the pass
-     * @param inputs the stack's input, already in the layout the stack runs in
+     * @param inputs the network's input, already in the layout the network runs in
      * @param training whether this is a training pass
-     * @param layered the stack's layer-by-layer pass, for the check
+     * @param layered the network's layer-by-layer pass, for the check
      * @return the output, or empty
      */
     Optional<NDList> forward(
