@@ -1,7 +1,5 @@
 package io.github.keypoints.models;
 
-import ai.djl.nn.Activation;
-import ai.djl.nn.Blocks;
 import ai.djl.nn.core.Linear;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -39,9 +37,9 @@ abstract class ConvRegressor extends ChannelsLastSequentialBlock implements Keyp
 
     /** Appends flatten, the hidden layer and the output layer, then installs the initialiser. */
     final void addHead(Builder<?> b) {
-        add(Blocks.batchFlattenBlock());
+        add(ShapedLambda.batchFlatten());
         add(Linear.builder().setUnits(hidden).build());
-        add(Activation.reluBlock());
+        add(ShapedLambda.relu());
         add(Linear.builder().setUnits(outputs).build());
         InitializerSupport.apply(this, b.initializer);
     }

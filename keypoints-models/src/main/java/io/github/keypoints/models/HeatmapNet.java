@@ -193,7 +193,7 @@ public final class HeatmapNet extends AbstractBlock implements KeypointBlock {
                             .optBias(false)
                             .build());
             s.add(BatchNorm.builder().optEpsilon(BN_EPSILON).build());
-            s.add(Activation.reluBlock());
+            s.add(ShapedLambda.relu());
         }
         return s;
     }

@@ -1,7 +1,6 @@
 package io.github.keypoints.models;
 
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
 import java.util.Map;
 
@@ -47,7 +46,7 @@ public final class Imm58Net extends ConvRegressor {
         Shape k3 = new Shape(3, 3);
         for (int i = 0; i < channels.length; i++) {
             add(Conv2d.builder().setKernelShape(k3).setFilters(channels[i]).build());
-            add(Activation.reluBlock());
+            add(ShapedLambda.relu());
             if (i > 0) {
                 add(MaxPooling.twoByTwoBlock());
             }

@@ -1,8 +1,6 @@
 package io.github.keypoints.models;
 
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
-import ai.djl.nn.Blocks;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
@@ -84,14 +82,14 @@ public final class LandmarkCnn extends ChannelsLastSequentialBlock implements Ke
                                 .setFilters(c)
                                 .build());
                 add(BatchNorm.builder().build());
-                add(Activation.reluBlock());
+                add(ShapedLambda.relu());
             }
             add(MaxPooling.twoByTwoBlock());
         }
-        add(Blocks.batchFlattenBlock());
+        add(ShapedLambda.batchFlatten());
         if (hidden > 0) {
             add(Linear.builder().setUnits(hidden).build());
-            add(Activation.reluBlock());
+            add(ShapedLambda.relu());
             if (dropout > 0) {
                 add(Dropout.builder().optRate((float) dropout).build());
             }

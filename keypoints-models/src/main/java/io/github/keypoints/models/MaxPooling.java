@@ -57,13 +57,22 @@ final class MaxPooling {
         return block instanceof TwoByTwo;
     }
 
-    /** The 2×2 pooling block: a {@link LambdaBlock} that hands its {@code training} flag on. */
-    private static final class TwoByTwo extends LambdaBlock {
+    /**
+     * The 2×2 pooling block: a {@link LambdaBlock} that hands its {@code training} flag on and
+     * computes its output shape ({@link ShapedLambda}).
+     */
+    private static final class TwoByTwo extends ShapedLambda {
         TwoByTwo() {
-            // The lambda only serves getOutputShapes; forwardInternal passes the flag.
+            // forwardInternal passes the flag; the lambda is the training pass.
             super(
                     list -> new NDList(pool(list.singletonOrThrow(), 2, 2, 0, false, true)),
-                    "maxPool2d");
+                    "maxPool2d",
+                    s ->
+                            new Shape(
+                                    s.get(0),
+                                    s.get(1),
+                                    outputSize(s.get(2), 2, 2, 0, false),
+                                    outputSize(s.get(3), 2, 2, 0, false)));
         }
 
         @Override

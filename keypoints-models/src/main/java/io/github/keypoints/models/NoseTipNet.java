@@ -1,7 +1,6 @@
 package io.github.keypoints.models;
 
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
 import java.util.Map;
 
@@ -46,12 +45,12 @@ public final class NoseTipNet extends ConvRegressor {
         int[] channels = channels();
         Shape k3 = new Shape(3, 3);
         add(Conv2d.builder().setKernelShape(k3).setFilters(channels[0]).build());
-        add(Activation.reluBlock());
+        add(ShapedLambda.relu());
         add(Conv2d.builder().setKernelShape(k3).setFilters(channels[1]).build());
-        add(Activation.reluBlock());
+        add(ShapedLambda.relu());
         add(MaxPooling.twoByTwoBlock());
         add(Conv2d.builder().setKernelShape(k3).setFilters(channels[2]).build());
-        add(Activation.reluBlock());
+        add(ShapedLambda.relu());
         add(MaxPooling.twoByTwoBlock());
         addHead(b);
     }
