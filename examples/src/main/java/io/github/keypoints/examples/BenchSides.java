@@ -85,11 +85,13 @@ final class BenchSides {
      * launcher asks for transparent huge pages with {@code glibc.malloc.hugetlb=1}), whether
      * libtorch itself backs tensors of 2 MB and more with huge pages ({@code THP_MEM_ALLOC_ENABLE})
      * and the kernel's huge-page mode (docs/performance.md); and MXNet's engine ({@code
-     * MXNET_ENGINE_TYPE}; {@code null}: MXNet's default, {@code ThreadedEnginePerDevice};
-     * docs/performance-inference.md).
+     * MXNET_ENGINE_TYPE}; {@code null}: MXNet's default, {@code ThreadedEnginePerDevice}) and the
+     * size from which MXNet copies with OpenMP on the calling thread ({@code
+     * MXNET_CPU_PARALLEL_SIZE}; {@code null}: MXNet's 200,000; docs/performance-inference.md).
      *
      * @return for example {@code ONEDNN_MAX_CPU_ISA=SSE41 GLIBC_TUNABLES=glibc.malloc.hugetlb=1
-     *     THP_MEM_ALLOC_ENABLE=1 transparent_hugepage=madvise MXNET_ENGINE_TYPE=null}
+     *     THP_MEM_ALLOC_ENABLE=1 transparent_hugepage=madvise MXNET_ENGINE_TYPE=null
+     *     MXNET_CPU_PARALLEL_SIZE=1000000000}
      */
     static String nativeSettings() {
         String thp;
@@ -110,7 +112,9 @@ final class BenchSides {
                 + " transparent_hugepage="
                 + thp
                 + " MXNET_ENGINE_TYPE="
-                + System.getenv("MXNET_ENGINE_TYPE");
+                + System.getenv("MXNET_ENGINE_TYPE")
+                + " MXNET_CPU_PARALLEL_SIZE="
+                + System.getenv("MXNET_CPU_PARALLEL_SIZE");
     }
 
     /** The reference runner for this command's default script {@code bench/<name>}. */
