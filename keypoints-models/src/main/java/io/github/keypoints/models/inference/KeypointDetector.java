@@ -56,6 +56,12 @@ import org.opencv.core.Mat;
  * the process take turns with each other; other MXNet work on other threads at the same time
  * (training, a model used directly) is then still unsafe (docs/inference.md).
  *
+ * <p>Speed on MXNet: start the JVM with {@code MXNET_CPU_PARALLEL_SIZE=1000000000} in its
+ * environment (the {@code keypoints} launcher does). With MXNet's default, large copies from Java
+ * run an OpenMP loop on the calling thread, which gives the process a second OpenMP thread pool;
+ * every later operation then wakes its worker with a system call, and small networks' batch-1
+ * passes took up to 1.9× as long (docs/inference.md).
+ *
  * <pre>{@code
  * try (KeypointDetector detector = KeypointDetector.builder()
  *         .setModel(Path.of("runs/300w/best"))
