@@ -33,11 +33,16 @@ import org.slf4j.LoggerFactory;
  * trainer call {@link #warnOnceIfMissing()} when they are built: on Linux, if the environment lacks
  * any of them, one warning per JVM names what is missing. A value you chose yourself (another
  * {@code arena_max}, say) counts as set.
+ *
+ * <p>On MXNet they also check {@value #MXNET_CPU_PARALLEL_SIZE} ({@link
+ * #warnOnceIfMxNetCopiesUseOpenMp(String)}): not a memory setting, but like these one that only the
+ * JVM's environment can give.
  */
 public final class NativeMemorySettings {
 
     private static final Logger LOG = LoggerFactory.getLogger(NativeMemorySettings.class);
     private static final AtomicBoolean WARNED = new AtomicBoolean();
+    private static final AtomicBoolean WARNED_MXNET = new AtomicBoolean();
 
     /** The glibc tunables and the values the launcher sets, in launcher order. */
     private static final Map<String, String> TUNABLES = new LinkedHashMap<>();
@@ -56,7 +61,59 @@ public final class NativeMemorySettings {
     /** libtorch's switch for 2 MB pages under tensors of 2 MB or more; the launcher sets 1. */
     public static final String THP_MEM_ALLOC_ENABLE = "THP_MEM_ALLOC_ENABLE";
 
+    /**
+     * MXNet's size, in values, from which it copies an array with an OpenMP loop on the calling
+     * thread (MXNet's default: 200,000).
+     */
+    public static final String MXNET_CPU_PARALLEL_SIZE = "MXNET_CPU_PARALLEL_SIZE";
+
+    /**
+     * The {@value #MXNET_CPU_PARALLEL_SIZE} the launcher sets: every copy a plain {@code memcpy},
+     * so MXNet's OpenMP threads stay in one pool, its engine thread's (docs/inference.md, "MXNet:
+     * export MXNET_CPU_PARALLEL_SIZE").
+     */
+    public static final String MXNET_CPU_PARALLEL_SIZE_VALUE = "1000000000";
+
     private NativeMemorySettings() {}
+
+    /**
+     * Whether a process on {@code engine} lacks {@value #MXNET_CPU_PARALLEL_SIZE}: only MXNet reads
+     * it, and a value the user chose counts as set.
+     *
+     * @param engine the engine's name
+     * @param mxnetCpuParallelSize the value of {@value #MXNET_CPU_PARALLEL_SIZE}, or null if unset
+     * @return whether the setting is missing for that engine
+     */
+    public static boolean lacksMxNetCopySetting(String engine, String mxnetCpuParallelSize) {
+        return "MXNet".equals(engine) && mxnetCpuParallelSize == null;
+    }
+
+    /**
+     * Warns once per JVM if a network runs on MXNet without {@value #MXNET_CPU_PARALLEL_SIZE} in
+     * the environment. With MXNet's default, copying a network's parameters or a large input from
+     * Java runs an OpenMP loop on the Java thread; the process then holds a second OpenMP pool
+     * beside the engine thread's, and every later operation wakes its worker with a system call
+     * (small networks' batch-1 passes up to 1.9× as long on our test machine). MXNet reads the
+     * variable from the environment, so only the JVM's start can set it.
+     *
+     * @param engine the engine a network is about to run on
+     */
+    public static void warnOnceIfMxNetCopiesUseOpenMp(String engine) {
+        if (WARNED_MXNET.get()
+                || !lacksMxNetCopySetting(engine, System.getenv(MXNET_CPU_PARALLEL_SIZE))
+                || !WARNED_MXNET.compareAndSet(false, true)) {
+            return;
+        }
+        LOG.warn(
+                "{} is not set: MXNet copies large arrays with an OpenMP loop on the calling"
+                        + " thread, which gives the process a second OpenMP thread pool and makes"
+                        + " every later operation wake its worker with a system call (small"
+                        + " networks' batch-1 passes up to 1.9x as long on our test machine). Start"
+                        + " the JVM with {}={} (docs/inference.md).",
+                MXNET_CPU_PARALLEL_SIZE,
+                MXNET_CPU_PARALLEL_SIZE,
+                MXNET_CPU_PARALLEL_SIZE_VALUE);
+    }
 
     /**
      * The settings a process environment lacks.

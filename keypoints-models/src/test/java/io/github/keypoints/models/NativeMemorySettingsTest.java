@@ -38,6 +38,24 @@ class NativeMemorySettingsTest {
     }
 
     @Test
+    void onlyMxNetWithoutItsCopySettingLacksIt() {
+        assertThat(NativeMemorySettings.lacksMxNetCopySetting("MXNet", null)).isTrue();
+        assertThat(NativeMemorySettings.lacksMxNetCopySetting("MXNet", "200000")).isFalse();
+        assertThat(NativeMemorySettings.lacksMxNetCopySetting("PyTorch", null)).isFalse();
+    }
+
+    @Test
+    void launcherAndReadmeSetTheMxNetCopyValue() throws IOException {
+        String name = NativeMemorySettings.MXNET_CPU_PARALLEL_SIZE;
+        String value = NativeMemorySettings.MXNET_CPU_PARALLEL_SIZE_VALUE;
+        assertThat(Files.readString(ROOT.resolve("keypoints")))
+                .contains("export " + name + "=\"${" + name + ":-" + value + "}\"");
+        assertThat(Files.readString(ROOT.resolve("README.md"))).contains(name + "=" + value);
+        assertThat(Files.readString(ROOT.resolve("docs/inference.md")))
+                .contains("export " + name + "=" + value);
+    }
+
+    @Test
     void launcherTestBuildsAndReadmeSetTheSameValues() throws IOException {
         String tunables = NativeMemorySettings.GLIBC_TUNABLES;
         for (String pom : new String[] {"pom.xml", "consumer/pom.xml"}) {

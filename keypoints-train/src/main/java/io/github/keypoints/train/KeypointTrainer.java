@@ -1164,6 +1164,7 @@ public final class KeypointTrainer {
                                 + ") needs pixel figures: add a ValidationMetrics job");
             }
             NativeMemorySettings.warnOnceIfMissing();
+            NativeMemorySettings.warnOnceIfMxNetCopiesUseOpenMp(engine);
             return new KeypointTrainer(this, batch, shuffled, spec, runJobs);
         }
     }

@@ -60,7 +60,8 @@ import org.opencv.core.Mat;
  * environment (the {@code keypoints} launcher does). With MXNet's default, large copies from Java
  * run an OpenMP loop on the calling thread, which gives the process a second OpenMP thread pool;
  * every later operation then wakes its worker with a system call, and small networks' batch-1
- * passes took up to 1.9× as long (docs/inference.md).
+ * passes took up to 1.9× as long (docs/inference.md). A detector on MXNet without it logs one
+ * warning per JVM.
  *
  * <pre>{@code
  * try (KeypointDetector detector = KeypointDetector.builder()
@@ -93,6 +94,7 @@ public final class KeypointDetector implements AutoCloseable {
         this.translator = new RequestTranslator(pipeline);
         this.batchSize = b.batchSize;
         String engine = model.model().getNDManager().getEngine().getEngineName();
+        NativeMemorySettings.warnOnceIfMxNetCopiesUseOpenMp(engine);
         if ("PyTorch".equals(engine)) {
             this.forwardLock = null;
         } else if (sharesOneLock(engine, System.getenv("MXNET_ENGINE_TYPE"))) {
