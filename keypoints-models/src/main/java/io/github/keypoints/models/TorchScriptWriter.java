@@ -79,7 +79,7 @@ final class TorchScriptWriter {
     String convolution(BatchNormFold fold, String x, boolean relu, int zeroChannels) {
         String weight = slot(new TorchScriptForward.Slot(null, fold, 0));
         String bias = slot(new TorchScriptForward.Slot(null, fold, 1));
-        return convolution(fold.convolution(), weight, bias, x, null, relu, zeroChannels);
+        return convolution(fold.convolution(), weight, bias, x, null, false, relu, zeroChannels);
     }
 
     /**
@@ -113,12 +113,18 @@ final class TorchScriptWriter {
                                 new TorchScriptForward.Slot(
                                         conv.getParameters().get("bias"), null, 0))
                         : "None";
-        return convolution(conv, weight, bias, x, null, relu, zeroChannels);
+        return convolution(conv, weight, bias, x, null, false, relu, zeroChannels);
     }
 
     /**
      * A folded convolution whose output is added to {@code other} (a residual sum), with a ReLU
      * after the sum or not: one oneDNN convolution with the addition as a post-operation.
+     *
+     * <p>The sum is written into {@code other}'s memory ({@code mkldnn._convolution_pointwise_}, in
+     * place) when {@code other} is an array this module computed and has no zero channels: oneDNN
+     * adds a convolution to what its output already holds, so the out-of-place form first copies
+     * {@code other} into a new output (ResNet-18: eight copies per pass). The caller must not read
+     * {@code other} after this operation; the module's input is never overwritten.
      *
      * @param fold the fold
      * @param x the input's name
@@ -129,7 +135,8 @@ final class TorchScriptWriter {
     String convolutionAdd(BatchNormFold fold, String x, String other, boolean relu) {
         String weight = slot(new TorchScriptForward.Slot(null, fold, 0));
         String bias = slot(new TorchScriptForward.Slot(null, fold, 1));
-        return convolution(fold.convolution(), weight, bias, x, real(other), relu, 0);
+        boolean inPlace = !other.equals(input()) && !padded.containsKey(other);
+        return convolution(fold.convolution(), weight, bias, x, real(other), inPlace, relu, 0);
     }
 
     private String convolution(
@@ -138,6 +145,7 @@ final class TorchScriptWriter {
             String bias,
             String x,
             String other,
+            boolean inPlace,
             boolean relu,
             int zeroChannels) {
         // Zero input channels (the producer's padding) and zero filters, once, when packing.
@@ -176,6 +184,15 @@ final class TorchScriptWriter {
                     y
                             + " = ops.mkldnn._convolution_pointwise("
                             + String.join(", ", x, packed, b, geometry, unary, scalars, "None")
+                            + ")");
+        } else if (inPlace) {
+            // In place: the sum lands in other's memory, which nothing reads afterwards.
+            line(
+                    y
+                            + " = ops.mkldnn._convolution_pointwise_("
+                            + String.join(
+                                    ", ", other, x, packed, b, geometry, "\"add\"", "None", unary,
+                                    scalars, "None")
                             + ")");
         } else {
             line(

@@ -294,6 +294,11 @@ class TorchScriptForwardTest {
                 assertClose(scripted, layered, 1e-5f);
             }
             TorchScriptForward module = net.torchScript().orElseThrow();
+            // Each of the eight residual sums lands in its shortcut's memory (no copy of the
+            // shortcut first); the module's input is never written.
+            String code = module.code();
+            assertThat(code.split("_convolution_pointwise_\\(", -1)).hasSize(9);
+            assertThat(code).doesNotContain("_convolution_pointwise_(x,");
             pass(net, noise(manager, random, new Shape(1, 1, 64, 64)), true);
             assertThat(module.isLoaded()).as("dropped by a training pass").isFalse();
         }
