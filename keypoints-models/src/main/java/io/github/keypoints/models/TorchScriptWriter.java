@@ -23,6 +23,14 @@ import java.util.Optional;
  */
 final class TorchScriptWriter {
 
+    /**
+     * The system property that, set to {@code false}, writes residual sums out of place ({@link
+     * #convolutionAdd}), read when a module is written: for side-by-side timing in one process.
+     */
+    static final String IN_PLACE_SUM_PROPERTY = "keypoints.torchScript.inPlaceSum";
+
+    private final boolean inPlaceSums =
+            !"false".equalsIgnoreCase(System.getProperty(IN_PLACE_SUM_PROPERTY, "true").trim());
     private final List<TorchScriptForward.Slot> slots = new ArrayList<>();
     private final List<String> packs = new ArrayList<>();
     private final StringBuilder body = new StringBuilder();
@@ -124,7 +132,8 @@ final class TorchScriptWriter {
      * place) when {@code other} is an array this module computed and has no zero channels: oneDNN
      * adds a convolution to what its output already holds, so the out-of-place form first copies
      * {@code other} into a new output (ResNet-18: eight copies per pass). The caller must not read
-     * {@code other} after this operation; the module's input is never overwritten.
+     * {@code other} after this operation; the module's input is never overwritten. {@code
+     * -Dkeypoints.torchScript.inPlaceSum=false} keeps the out-of-place form.
      *
      * @param fold the fold
      * @param x the input's name
@@ -135,7 +144,7 @@ final class TorchScriptWriter {
     String convolutionAdd(BatchNormFold fold, String x, String other, boolean relu) {
         String weight = slot(new TorchScriptForward.Slot(null, fold, 0));
         String bias = slot(new TorchScriptForward.Slot(null, fold, 1));
-        boolean inPlace = !other.equals(input()) && !padded.containsKey(other);
+        boolean inPlace = inPlaceSums && !other.equals(input()) && !padded.containsKey(other);
         return convolution(fold.convolution(), weight, bias, x, real(other), inPlace, relu, 0);
     }
 
