@@ -7,7 +7,9 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import io.github.keypoints.models.KeypointBlock;
+import io.github.keypoints.data.LandmarkScheme;
 import io.github.keypoints.models.ModelZoo;
+import io.github.keypoints.train.LandmarkRecipe;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Random;
@@ -31,7 +33,8 @@ import java.util.Random;
  *     -Dai.djl.default_engine=PyTorch -cp "$CP" bench/ModuleAB.java MODEL WIDTH HEIGHT OUTPUTS PROPERTY A B SECONDS
  * </pre>
  *
- * e.g. {@code resnet18 96 96 136 keypoints.torchScript.inPlaceSum false true 60}.
+ * e.g. {@code resnet18 96 96 136 keypoints.torchScript.inPlaceSum false true 60}; MODEL is a zoo
+ * name or {@code landmarker} (the default 68-point landmarker's network, 64×64, 136 outputs).
  */
 public final class ModuleAB {
 
@@ -113,7 +116,11 @@ public final class ModuleAB {
 
     private static KeypointBlock build(
             Model model, String name, int outputs, Shape in, float[] x) {
-        KeypointBlock net = ModelZoo.create(name, outputs);
+        // "landmarker": the default 68-point landmarker's network, as bench infer builds it.
+        KeypointBlock net =
+                "landmarker".equals(name)
+                        ? LandmarkRecipe.ibug68().newBlock(LandmarkScheme.IBUG_68, 0)
+                        : ModelZoo.create(name, outputs);
         model.setBlock(net);
         net.initialize(model.getNDManager(), DataType.FLOAT32, in);
         net.freezeParameters(true);

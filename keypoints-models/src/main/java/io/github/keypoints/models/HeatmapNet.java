@@ -296,7 +296,13 @@ public final class HeatmapNet extends AbstractBlock implements KeypointBlock {
                 x = w.convolution(pair, x, true);
             }
         }
-        return w.build(this, w.convolution(head, x, false));
+        // The 1×1 head as a matrix product with row-major maps: the decode's softmax runs along
+        // rows, which libtorch would otherwise first copy out of channels-last maps.
+        return w.build(
+                this,
+                TorchScriptWriter.isHeadProduct()
+                        ? w.pointwiseRowMajor(head, x)
+                        : w.convolution(head, x, false));
     }
 
     /** The heatmaps' TorchScript module, if written (for tests). */

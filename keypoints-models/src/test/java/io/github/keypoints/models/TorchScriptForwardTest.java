@@ -325,6 +325,12 @@ class TorchScriptForwardTest {
                 assertUsedOrTurnedAway(net.torchScript().orElseThrow(), shape);
                 assertClose(scripted, layered, 1e-4f);
             }
+            // The 1×1 head is a matrix product giving row-major maps, not a oneDNN convolution.
+            String code = net.torchScript().orElseThrow().code();
+            assertThat(code).contains("torch.matmul(torch.flatten(");
+            // The zoo's heatmap net: two 3×3 convolutions at each of 4 encoder and 3 decoder
+            // levels on oneDNN, none for the head.
+            assertThat(code.split("_convolution_pointwise\\(", -1)).hasSize(1 + 14);
         }
     }
 
