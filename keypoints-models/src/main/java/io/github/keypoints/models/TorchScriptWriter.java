@@ -438,6 +438,23 @@ final class TorchScriptWriter {
      * @return the output's name
      */
     String pointwiseRowMajor(Conv2d conv, String x) {
+        long[] one = {1, 1};
+        if (!java.util.Arrays.equals(conv.getKernelShape().getShape(), one)
+                || !java.util.Arrays.equals(conv.getStride().getShape(), one)
+                || !java.util.Arrays.equals(conv.getDilation().getShape(), one)
+                || !java.util.Arrays.equals(conv.getPadding().getShape(), new long[] {0, 0})
+                || conv.getGroups() != 1) {
+            throw new IllegalArgumentException(
+                    "A matrix-product head needs a 1x1 convolution with stride 1, no padding and"
+                            + " one group, got kernel "
+                            + conv.getKernelShape()
+                            + ", stride "
+                            + conv.getStride()
+                            + ", padding "
+                            + conv.getPadding()
+                            + ", groups "
+                            + conv.getGroups());
+        }
         x = real(x);
         String weight =
                 slot(new TorchScriptForward.Slot(conv.getParameters().get("weight"), null, 0));
