@@ -156,7 +156,7 @@ final class MxGraphForward {
      * @return whether it may be used
      */
     static boolean isEnabled() {
-        return !"false".equalsIgnoreCase(System.getProperty(PROPERTY, "true").strip());
+        return Switches.isOn(PROPERTY);
     }
 
     /**
@@ -165,7 +165,7 @@ final class MxGraphForward {
      * @return whether frozen passes may run fused
      */
     static boolean isFusionEnabled() {
-        return !"false".equalsIgnoreCase(System.getProperty(FUSION_PROPERTY, "true").strip());
+        return Switches.isOn(FUSION_PROPERTY);
     }
 
     /**

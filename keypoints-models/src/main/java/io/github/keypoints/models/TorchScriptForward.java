@@ -150,7 +150,7 @@ final class TorchScriptForward {
      * @return whether networks may run as TorchScript modules
      */
     static boolean isEnabled() {
-        return !"false".equalsIgnoreCase(System.getProperty(PROPERTY, "true").trim());
+        return Switches.isOn(PROPERTY);
     }
 
     /**

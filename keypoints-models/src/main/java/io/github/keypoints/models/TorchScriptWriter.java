@@ -6,6 +6,7 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,11 +43,10 @@ final class TorchScriptWriter {
      * @return {@code false} only when {@value #HEAD_PRODUCT_PROPERTY} is {@code false}
      */
     static boolean isHeadProduct() {
-        return !"false".equalsIgnoreCase(System.getProperty(HEAD_PRODUCT_PROPERTY, "true").trim());
+        return Switches.isOn(HEAD_PRODUCT_PROPERTY);
     }
 
-    private final boolean inPlaceSums =
-            !"false".equalsIgnoreCase(System.getProperty(IN_PLACE_SUM_PROPERTY, "true").trim());
+    private final boolean inPlaceSums = Switches.isOn(IN_PLACE_SUM_PROPERTY);
     private final List<TorchScriptForward.Slot> slots = new ArrayList<>();
     private final List<String> packs = new ArrayList<>();
     private final StringBuilder body = new StringBuilder();
@@ -439,10 +439,10 @@ final class TorchScriptWriter {
      */
     String pointwiseRowMajor(Conv2d conv, String x) {
         long[] one = {1, 1};
-        if (!java.util.Arrays.equals(conv.getKernelShape().getShape(), one)
-                || !java.util.Arrays.equals(conv.getStride().getShape(), one)
-                || !java.util.Arrays.equals(conv.getDilation().getShape(), one)
-                || !java.util.Arrays.equals(conv.getPadding().getShape(), new long[] {0, 0})
+        if (!Arrays.equals(conv.getKernelShape().getShape(), one)
+                || !Arrays.equals(conv.getStride().getShape(), one)
+                || !Arrays.equals(conv.getDilation().getShape(), one)
+                || !Arrays.equals(conv.getPadding().getShape(), new long[] {0, 0})
                 || conv.getGroups() != 1) {
             throw new IllegalArgumentException(
                     "A matrix-product head needs a 1x1 convolution with stride 1, no padding and"
