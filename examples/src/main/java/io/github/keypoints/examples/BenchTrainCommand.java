@@ -49,9 +49,12 @@ import picocli.CommandLine.Spec;
         description = {
             "Training-step time (forward+backward+Adam) of the 58-point net at 240x180 batch 32 and"
                     + " the nose-tip net at 80x60 batch 15, per engine, against Python PyTorch;"
-                    + " plus inference ms/face at batch 1 and images/s at batch 32 (against"
-                    + " Python eager only; 'keypoints bench infer' also times the TorchScript form"
-                    + " and compares with the faster).",
+                    + " plus inference ms/face at batch 1 and images/s at batch 32 of the network"
+                    + " as trained: its parameters still take gradients, so PyTorch runs it layer"
+                    + " by layer and MXNet as a graph without oneDNN fusion, against Python eager."
+                    + " A frozen network, as KeypointDetector loads one, runs as one TorchScript"
+                    + " module or fused graph: 'keypoints bench infer' times that against the"
+                    + " faster of Python eager and TorchScript.",
             "Page faults per step (java_faults_per_step, python_faults_per_step): each process's"
                     + " minor page faults during the timed steps, per step.",
             "Adam's kernel (java_adam_fused_share): the share of Java steps whose update was"
@@ -193,8 +196,9 @@ public final class BenchTrainCommand implements Callable<Integer> {
             }
         }
         System.out.println(
-                "inference (ms/face at batch 1, images/s at batch 32; Python eager only, see"
-                        + " 'bench infer'):");
+                "inference of the network as trained (ms/face at batch 1, images/s at batch 32;"
+                        + " Java layer by layer or unfused, as trainable parameters run, Python"
+                        + " eager; a frozen network: see 'bench infer'):");
         for (Map<String, Object> r : inferRows) {
             System.out.printf(
                     Locale.ROOT,
