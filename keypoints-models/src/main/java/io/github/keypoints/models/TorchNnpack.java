@@ -120,8 +120,13 @@ final class TorchNnpack {
         }
     }
 
-    /** The libtorch the PyTorch engine loaded, found among the process's mapped files. */
-    private static Optional<NativeLibrary> libtorch() {
+    /**
+     * The libtorch the PyTorch engine loaded (loading the engine if nothing has yet), found among
+     * the process's mapped files; empty where there is no {@code /proc/self/maps} or no libtorch.
+     *
+     * @return the library
+     */
+    static Optional<NativeLibrary> libtorch() {
         Path maps = Path.of("/proc/self/maps");
         if (!Files.isReadable(maps)) {
             return Optional.empty();

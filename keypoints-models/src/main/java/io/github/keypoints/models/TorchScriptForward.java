@@ -16,6 +16,7 @@ import java.lang.ref.Cleaner;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -51,6 +52,20 @@ import org.slf4j.LoggerFactory;
  * network's module away until {@link TorchScriptWriter} gave its 24-channel output zero channels up
  * to 32.)
  *
+ * <p><b>Fused modules.</b> Where libtorch's oneDNN Graph fuser is available ({@link
+ * TorchGraphFuser}, on by default; {@code -Dkeypoints.torchScript.fuser=false} turns it off), each
+ * of the first {@value #FUSED_SHAPES} input shapes also gets a module of its own: the same pass in
+ * plain ATen operations with the weights as constants ({@link TorchScriptWriter}'s fused code),
+ * which the fuser turns into oneDNN graph partitions compiled once for that shape, the weights laid
+ * out once. At batch 1 that takes off most of what libtorch spends around each prepacked
+ * convolution on every call (docs/performance-inference.md). A new shape's fused module runs
+ * {@value #FUSION_PASSES} passes (the executor fuses after profiling) and its last output is
+ * checked against the layer-by-layer pass like the prepacked module's; one the fuser did not take,
+ * or whose output differs, is closed and the network keeps to the prepacked module (logged at
+ * INFO). Each fused module holds its own copy of the weights (ResNet-18: about 45 MB, and oneDNN's
+ * laid-out copy); further shapes run on the prepacked module, so a caller whose batch size varies
+ * freely does not grow the memory without bound.
+ *
  * <p>The packed weights are those of the arrays of the first call; a call with other arrays (new
  * parameters, a new fold) loads a fresh module, and a training pass or a parameter not frozen drops
  * it, as {@link MxGraphForward} drops MXNet's fused graph. Calls run concurrently once the weights
@@ -75,14 +90,33 @@ final class TorchScriptForward {
      */
     record Slot(Parameter parameter, BatchNormFold fold, int foldIndex) {}
 
+    /**
+     * How many input shapes may each have a fused module ({@link #fusedForward}); passes of further
+     * shapes run on the prepacked module.
+     */
+    static final int FUSED_SHAPES = 4;
+
+    /**
+     * How many passes a new shape's fused module runs before its output is checked: the profiling
+     * executor fuses the graph once it has profiled a pass.
+     */
+    static final int FUSION_PASSES = 3;
+
     private final Block network;
     private final byte[] archive;
     private final String code;
+    private final String fusedCode;
+    private volatile boolean fusedRejected;
+
     private final List<Slot> slots;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private volatile boolean rejected;
     private final Set<Shape> checked = ConcurrentHashMap.newKeySet();
     private final Loaded loaded = new Loaded();
+
+    /** Per input shape, its checked fused module; changed under {@link #lock}'s write lock. */
+    private final Map<Shape, Model> fused = loaded.fused;
+
     private NDArray[] packedFrom;
     private volatile List<Parameter> parameters;
 
@@ -101,6 +135,7 @@ final class TorchScriptForward {
      */
     private static final class Loaded implements Runnable {
         private Model model;
+        private final Map<Shape, Model> fused = new ConcurrentHashMap<>();
 
         /** Closes the module, if any. */
         synchronized void close() {
@@ -108,12 +143,21 @@ final class TorchScriptForward {
                 model.close();
                 model = null;
             }
+            closeFused();
+        }
+
+        /** Closes the fused modules, if any. */
+        synchronized void closeFused() {
+            for (Model m : fused.values()) {
+                m.close();
+            }
+            fused.clear();
         }
 
         /** The cleaner's action: the owner is unreachable. */
         @Override
         public synchronized void run() {
-            if (model != null) {
+            if (model != null || !fused.isEmpty()) {
                 close();
                 CLEANED.incrementAndGet();
             }
@@ -125,12 +169,15 @@ final class TorchScriptForward {
      *
      * @param network the network the module computes
      * @param code the module's code
+     * @param fusedCode the code of the same pass for the oneDNN Graph fuser, whose constants are
+     *     the slots' arrays in order
      * @param slots the arguments of its {@code forward} after the input
      */
-    TorchScriptForward(Block network, String code, List<Slot> slots) {
+    TorchScriptForward(Block network, String code, String fusedCode, List<Slot> slots) {
         this.network = network;
         this.archive = TorchScriptArchive.of(code, List.of("packed")).bytes();
         this.code = code;
+        this.fusedCode = fusedCode;
         this.slots = List.copyOf(slots);
         Cleaning.CLEANER.register(this, loaded);
     }
@@ -180,8 +227,14 @@ final class TorchScriptForward {
         Shape shape = x.getShape();
         lock.readLock().lock();
         try {
-            if (loaded.model != null && isSame(args) && checked.contains(shape)) {
-                return Optional.of(loaded.model.getBlock().forward(ps, all, false));
+            if (loaded.model != null && isSame(args)) {
+                Model f = fused.get(shape);
+                if (f != null) {
+                    return Optional.of(fusedPass(f, ps, x));
+                }
+                if (checked.contains(shape) && !wantsFused(shape)) {
+                    return Optional.of(loaded.model.getBlock().forward(ps, all, false));
+                }
             }
         } finally {
             lock.readLock().unlock();
@@ -190,6 +243,9 @@ final class TorchScriptForward {
         try {
             if (rejected) {
                 return Optional.empty();
+            }
+            if (loaded.model != null && isSame(args) && fused.containsKey(shape)) {
+                return Optional.of(fusedPass(fused.get(shape), ps, x));
             }
             NDList scripted;
             try {
@@ -215,6 +271,12 @@ final class TorchScriptForward {
                         e.getCause() == null ? e.toString() : e + ", caused by " + e.getCause());
                 return Optional.of(reference);
             }
+            if (wantsFused(shape)) {
+                Optional<NDList> f = fusedForward(ps, x, args, layered.apply(inputs));
+                if (f.isPresent()) {
+                    return f;
+                }
+            }
             if (checked.contains(shape)) {
                 return Optional.of(scripted);
             }
@@ -239,6 +301,83 @@ final class TorchScriptForward {
         } finally {
             lock.writeLock().unlock();
         }
+    }
+
+    /** Whether a pass of {@code shape} should get a fused module that it does not have yet. */
+    private boolean wantsFused(Shape shape) {
+        return !fusedRejected
+                && !fused.containsKey(shape)
+                && fused.size() < FUSED_SHAPES
+                && TorchGraphFuser.isAvailable();
+    }
+
+    /** One pass of a fused module, with the fuser on for it. */
+    private static NDList fusedPass(Model module, ParameterStore ps, NDArray x) {
+        return TorchGraphFuser.fusing(() -> module.getBlock().forward(ps, new NDList(x), false));
+    }
+
+    /**
+     * Loads a fused module for {@code x}'s shape, with {@code args} as its constants, runs it
+     * {@value #FUSION_PASSES} times and compares the last output with {@code reference}. A module
+     * the fuser did not take, or whose output differs, is closed and no fused module is made for
+     * this network again (logged); empty then, and the prepacked module answers. Under the write
+     * lock.
+     */
+    private Optional<NDList> fusedForward(
+            ParameterStore ps, NDArray x, NDArray[] args, NDList reference) {
+        Shape shape = x.getShape();
+        Model module = null;
+        String why;
+        try {
+            List<TorchScriptArchive.Constant> constants = new ArrayList<>(args.length);
+            for (NDArray a : args) {
+                constants.add(
+                        new TorchScriptArchive.Constant(a.getShape().getShape(), a.toFloatArray()));
+            }
+            module = load(x, TorchScriptArchive.of(fusedCode, List.of(), constants).bytes());
+            long before = TorchGraphFuser.fusedGraphs();
+            NDList out = null;
+            for (int i = 0; i < FUSION_PASSES; i++) {
+                out = fusedPass(module, ps, x);
+            }
+            if (TorchGraphFuser.fusedGraphs() == before) {
+                why = "the fuser was not called for it";
+            } else if (!agrees(out.head(), reference.head())) {
+                why = "its output differs from the layer-by-layer pass";
+            } else {
+                fused.put(shape, module);
+                return Optional.of(out);
+            }
+        } catch (RuntimeException e) {
+            why = "it could not run (" + e + ")";
+        }
+        if (module != null) {
+            module.close();
+        }
+        fusedRejected = true;
+        loaded.closeFused();
+        LOG.info(
+                "{}: the module for oneDNN's graph fuser was not used for input {}: {}; the"
+                        + " network runs on prepacked weights",
+                network.getClass().getSimpleName(),
+                shape,
+                why);
+        return Optional.empty();
+    }
+
+    /** The input shapes that have a fused module (for tests). */
+    Set<Shape> fusedShapes() {
+        return Set.copyOf(fused.keySet());
+    }
+
+    /** Whether the fused modules were turned away for this network (for tests). */
+    boolean isFusedRejected() {
+        return fusedRejected;
+    }
+
+    /** The fused module's code (for tests). */
+    String fusedCode() {
+        return fusedCode;
     }
 
     /**
@@ -361,6 +500,10 @@ final class TorchScriptForward {
     }
 
     private Model load(NDArray x) {
+        return load(x, archive);
+    }
+
+    private static Model load(NDArray x, byte[] archive) {
         Model m =
                 Model.newInstance(
                         "keypoints-torchscript",

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Writes a network's frozen forward pass as the code of a TorchScript module ({@link
@@ -50,6 +51,15 @@ final class TorchScriptWriter {
     private final List<TorchScriptForward.Slot> slots = new ArrayList<>();
     private final List<String> packs = new ArrayList<>();
     private final StringBuilder body = new StringBuilder();
+
+    /**
+     * The same pass for libtorch's oneDNN Graph fuser ({@link TorchGraphFuser}): plain ATen
+     * operations ({@code torch._convolution}, {@code torch.relu}, {@code torch.add}, {@code
+     * torch.max_pool2d}, …) on the weights as constants, no zero channels, no prepacking — the
+     * fuser lays the weights out itself, once per compiled partition.
+     */
+    private final StringBuilder fusedBody = new StringBuilder();
+
     private int names;
 
     /**
@@ -200,19 +210,37 @@ final class TorchScriptWriter {
                         + ", "
                         + conv.getGroups();
         packs.add("ops.mkldnn._reorder_convolution_weight(" + w + ", " + geometry + ", None)");
+        String aten =
+                "torch._convolution("
+                        + String.join(
+                                ", ",
+                                x,
+                                weight,
+                                bias,
+                                ints(conv.getStride().getShape()),
+                                ints(conv.getPadding().getShape()),
+                                ints(conv.getDilation().getShape()),
+                                "False, [0, 0]",
+                                Integer.toString(conv.getGroups()),
+                                "False, False, True, True")
+                        + ")";
+        if (other != null) {
+            aten = "torch.add(" + aten + ", " + other + ")";
+        }
         String packed = "packed[" + (packs.size() - 1) + "]";
         String unary = relu ? "\"relu\"" : "\"none\"";
         String scalars = "annotate(List[Optional[number]], [])";
         String y = name();
+        fusedLine(y + " = " + (relu ? "torch.relu(" + aten + ")" : aten));
         if (other == null) {
-            line(
+            bodyLine(
                     y
                             + " = ops.mkldnn._convolution_pointwise("
                             + String.join(", ", x, packed, b, geometry, unary, scalars, "None")
                             + ")");
         } else if (inPlace) {
             // In place: the sum lands in other's memory, which nothing reads afterwards.
-            line(
+            bodyLine(
                     y
                             + " = ops.mkldnn._convolution_pointwise_("
                             + String.join(
@@ -220,7 +248,7 @@ final class TorchScriptWriter {
                                     scalars, "None")
                             + ")");
         } else {
-            line(
+            bodyLine(
                     y
                             + " = ops.mkldnn._convolution_pointwise("
                             + String.join(
@@ -246,7 +274,8 @@ final class TorchScriptWriter {
             return name;
         }
         String y = name();
-        line(y + " = torch.slice(" + name + ", 1, 0, " + p.channels() + ")");
+        bodyLine(y + " = torch.slice(" + name + ", 1, 0, " + p.channels() + ")");
+        fusedLine(y + " = " + name); // the fused pass has no zero channels
         return y;
     }
 
@@ -271,8 +300,8 @@ final class TorchScriptWriter {
         String y = name();
         String h = y + "h";
         String w = y + "w";
-        line(h + " = torch.floordiv(torch.size(" + x + ", 2), 2) * 2");
-        line(w + " = torch.floordiv(torch.size(" + x + ", 3), 2) * 2");
+        bodyLine(h + " = torch.floordiv(torch.size(" + x + ", 2), 2) * 2");
+        bodyLine(w + " = torch.floordiv(torch.size(" + x + ", 3), 2) * 2");
         String[] taps = new String[4];
         for (int t = 0; t < 4; t++) {
             taps[t] =
@@ -288,7 +317,8 @@ final class TorchScriptWriter {
                             + w
                             + ", 2)";
         }
-        line(
+        fusedLine(y + " = torch.max_pool2d(" + x + ", [2, 2], [2, 2], [0, 0], [1, 1], False)");
+        bodyLine(
                 y
                         + " = torch.maximum(torch.maximum("
                         + taps[0]
@@ -546,7 +576,19 @@ final class TorchScriptWriter {
                 .append("    return ")
                 .append(result)
                 .append("\n");
-        return new TorchScriptForward(network, code.toString(), slots);
+        String fused =
+                "class Net(Module):\n"
+                        + "  __parameters__ = []\n"
+                        + "  __buffers__ = []\n"
+                        + "  training : bool\n"
+                        + "  _is_full_backward_hook : NoneType\n"
+                        + "  def forward(self: __torch__.Net,\n"
+                        + "    x: Tensor) -> Tensor:\n"
+                        + SLOT.matcher(fusedBody).replaceAll("CONSTANTS.c$1")
+                        + "    return "
+                        + result
+                        + "\n";
+        return new TorchScriptForward(network, code.toString(), fused, slots);
     }
 
     /**
@@ -641,9 +683,24 @@ final class TorchScriptWriter {
         return "y" + names++;
     }
 
+    /** A statement of both passes. */
     private void line(String statement) {
+        bodyLine(statement);
+        fusedLine(statement);
+    }
+
+    /** A statement of the prepacked pass only. */
+    private void bodyLine(String statement) {
         body.append("    ").append(statement).append('\n');
     }
+
+    /** A statement of the fused pass only. */
+    private void fusedLine(String statement) {
+        fusedBody.append("    ").append(statement).append('\n');
+    }
+
+    /** The slot arguments {@code p0}, {@code p1}, … as the fused module's constants. */
+    private static final Pattern SLOT = Pattern.compile("\\bp(\\d+)\\b");
 
     private static String ints(long[] values) {
         StringBuilder s = new StringBuilder("[");

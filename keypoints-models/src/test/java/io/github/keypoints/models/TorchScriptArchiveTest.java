@@ -3,6 +3,12 @@ package io.github.keypoints.models;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.ParameterStore;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,8 +19,9 @@ import java.util.zip.ZipInputStream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The archive's layout and its refusals; that libtorch loads and runs such archives is tested by
- * their users ({@code TorchScriptForwardTest}, keypoints-train's {@code TorchFusedAdamTest}).
+ * The archive's layout, its constants as libtorch reads them, and its refusals; that libtorch runs
+ * the library's modules is tested by their users ({@code TorchScriptForwardTest}, keypoints-train's
+ * {@code TorchFusedAdamTest}).
  */
 class TorchScriptArchiveTest {
 
@@ -57,6 +64,58 @@ class TorchScriptArchiveTest {
         assertThat(TorchScriptArchive.of(CODE, List.of()).bytes().length)
                 .as("no tensor lists, a shorter pickle")
                 .isLessThan(bytes.length);
+    }
+
+    /**
+     * Constants are the module's {@code CONSTANTS.ci}: libtorch loads them with their shapes and
+     * values (a matrix and a vector, an affine map of the input), and each is a stored record.
+     */
+    @Test
+    void constantsAreTheModulesConstants() throws Exception {
+        String code =
+                CODE.replace(
+                        "return x",
+                        "return torch.add(torch.matmul(CONSTANTS.c0, x), CONSTANTS.c1)");
+        float[] matrix = {1, 2, 3, 4, 5, 6};
+        byte[] bytes =
+                TorchScriptArchive.of(
+                                code,
+                                List.of(),
+                                List.of(
+                                        new TorchScriptArchive.Constant(new long[] {2, 3}, matrix),
+                                        new TorchScriptArchive.Constant(
+                                                new long[] {2}, new float[] {0.5f, -1})))
+                        .bytes();
+        List<String> names = new ArrayList<>();
+        try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(bytes))) {
+            for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
+                names.add(e.getName());
+            }
+        }
+        assertThat(names).contains("archive/constants/0", "archive/constants/1");
+        try (Model model = Model.newInstance("constants", Device.cpu(), "PyTorch")) {
+            model.load(new ByteArrayInputStream(bytes));
+            NDManager m = model.getNDManager();
+            NDArray y =
+                    model.getBlock()
+                            .forward(
+                                    new ParameterStore(m, false),
+                                    new NDList(m.create(new float[] {1, -1, 2})),
+                                    false)
+                            .singletonOrThrow();
+            // [1 - 2 + 6, 4 - 5 + 12] + [0.5, -1]
+            assertThat(y.toFloatArray()).containsExactly(5.5f, 10f);
+        }
+    }
+
+    @Test
+    void aConstantsValuesMustFillItsShape() {
+        assertThatThrownBy(() -> new TorchScriptArchive.Constant(new long[] {2, 3}, new float[5]))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("[2, 3] holds 6 values, got 5");
+        assertThatThrownBy(() -> new TorchScriptArchive.Constant(new long[] {-1}, new float[0]))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("negative");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.github.keypoints.models;
 
 import static io.github.keypoints.models.CloseOutputs.assertClose;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
@@ -30,6 +31,7 @@ class TorchScriptForwardTest {
     @AfterEach
     void clearProperty() {
         System.clearProperty(TorchScriptForward.PROPERTY);
+        System.clearProperty(TorchGraphFuser.PROPERTY);
     }
 
     private static ChannelsLastSequentialBlock network(
@@ -74,10 +76,18 @@ class TorchScriptForwardTest {
     private static void assertUsedOrTurnedAway(TorchScriptForward module, Shape shape) {
         if ("SSE41".equals(System.getenv("ONEDNN_MAX_CPU_ISA"))) {
             assertThat(module.isLoaded()).as("module used for %s", shape).isTrue();
+            if (TorchGraphFuser.isAvailable()) {
+                assertThat(module.fusedShapes()).as("fused module used").contains(shape);
+            }
         } else {
             assertThat(module.isLoaded() || module.isRejected())
                     .as("module tried for %s", shape)
                     .isTrue();
+            if (TorchGraphFuser.isAvailable() && module.isLoaded()) {
+                assertThat(module.fusedShapes().contains(shape) || module.isFusedRejected())
+                        .as("fused module tried for %s", shape)
+                        .isTrue();
+            }
         }
     }
 
@@ -243,6 +253,7 @@ class TorchScriptForwardTest {
                         ignored -> new NDList(wrong));
             }
             assertThat(stack.isRejected()).as("checked at the new batch size").isTrue();
+            assertThat(stack.fusedShapes()).as("fused modules closed too").isEmpty();
         }
     }
 
@@ -382,6 +393,8 @@ class TorchScriptForwardTest {
                             net,
                             "class Net(Module):\n  def forward(self, x: Tensor) -> Tensor:\n"
                                     + "    return torch.no_such_operator(x)\n",
+                            "class Net(Module):\n  def forward(self, x: Tensor) -> Tensor:\n"
+                                    + "    return torch.no_such_operator(x)\n",
                             List.of());
             try (NDManager sub = manager.newSubManager()) {
                 NDArray in = x.duplicate();
@@ -430,6 +443,61 @@ class TorchScriptForwardTest {
             System.setProperty(TorchScriptForward.PROPERTY, " FALSE ");
             pass(net, noise(manager, random, input), false);
             assertThat(net.torchScript()).isEmpty();
+        }
+    }
+
+    /**
+     * The fused modules (libtorch's oneDNN Graph fuser, {@link TorchGraphFuser}): at most {@value
+     * TorchScriptForward#FUSED_SHAPES} input shapes get one, further shapes run on the prepacked
+     * module, and every output is the layer-by-layer one. The fused code is plain ATen on
+     * constants: no prepacking, no zero channels (the nose tip's 24 stay 24).
+     */
+    @Test
+    void fusedModulesForAFewShapesThenThePrepackedModule() {
+        assumeTrue(TorchGraphFuser.isAvailable(), "libtorch's oneDNN Graph fuser not available");
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), PYTORCH)) {
+            Random random = new Random(21);
+            ChannelsLastSequentialBlock net =
+                    frozen(manager, "nose-tip", 2, new Shape(1, 1, 60, 80), random);
+            int shapes = TorchScriptForward.FUSED_SHAPES + 1;
+            NDArray[] xs = new NDArray[shapes];
+            float[][] layered = new float[shapes][];
+            for (int batch = 1; batch <= shapes; batch++) {
+                xs[batch - 1] = noise(manager, random, new Shape(batch, 1, 60, 80));
+                layered[batch - 1] = run(net, xs[batch - 1], false);
+            }
+            // (Turning the modules off drops them: the layer-by-layer outputs come first.)
+            for (int i = 0; i < shapes; i++) {
+                assertClose(run(net, xs[i], true), layered[i], 1e-5f);
+                assertClose(run(net, xs[i], true), layered[i], 1e-5f);
+            }
+            TorchScriptForward module = net.torchScript().orElseThrow();
+            if (!module.isFusedRejected()) {
+                assertThat(module.fusedShapes()).hasSize(TorchScriptForward.FUSED_SHAPES);
+                assertThat(module.fusedShapes()).doesNotContain(new Shape(shapes, 1, 60, 80));
+            }
+            String fused = module.fusedCode();
+            assertThat(fused).contains("torch._convolution(x, CONSTANTS.c0, CONSTANTS.c1,");
+            assertThat(fused).contains("torch.max_pool2d(");
+            assertThat(fused).doesNotContain("mkldnn", "packed", "constant_pad_nd");
+            module.drop();
+            assertThat(module.fusedShapes()).as("dropped with the module").isEmpty();
+        }
+    }
+
+    /** {@code -Dkeypoints.torchScript.fuser=false}: the prepacked module alone, same outputs. */
+    @Test
+    void noFusedModulesWhenTheFuserIsOff() {
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), PYTORCH)) {
+            Random random = new Random(22);
+            Shape input = new Shape(1, 1, 64, 64);
+            ChannelsLastSequentialBlock net = frozen(manager, "landmark-cnn", 136, input, random);
+            NDArray x = noise(manager, random, input);
+            float[] layered = run(net, x, false);
+            System.setProperty(TorchGraphFuser.PROPERTY, "false");
+            assertThat(TorchGraphFuser.isAvailable()).isFalse();
+            assertClose(run(net, x, true), layered, 1e-5f);
+            assertThat(net.torchScript().orElseThrow().fusedShapes()).isEmpty();
         }
     }
 }
