@@ -7,7 +7,10 @@ TorchScript as PyTorch's CPU inference guide recommends (torch.jit.trace, torch.
 torch.jit.optimize_for_inference: convolutions and the ReLUs after them fused, weights prepacked
 for oneDNN once), traced separately at batch 1 and at batch 32 and checked against the eager
 output. "ms_b1" and "img_s_b32" are the faster form's (--forms eager keeps the eager form only,
-the reference of the runs before 2026-12-03 17:00 UTC).
+the reference of the runs before 2026-12-03 17:00 UTC). --forms eager,script,fused also times
+the guide's third form, the oneDNN Graph fuser (torch.jit.enable_onednn_fusion(True), trace,
+freeze), which the Java side's PyTorch modules use since 2026-12-04 ("ms_b1_fused",
+"img_s_b32_fused", "fused_max_diff"; "form_b1" may then be "fused").
 
 usage: /usr/bin/python3 bench/infer_reference.py --threads N [--warmup W] [--warmup-seconds S]
            [--reps R] [--reps32 R32] [--forms eager|eager,script] [--check-dir DIR] [--profile DIR]
@@ -300,11 +303,26 @@ def scripted(net, x):
     return torch.jit.optimize_for_inference(torch.jit.freeze(torch.jit.trace(net, x)))
 
 
-def scripted_timing(net, x1, x32, args, case):
+def fused(net, x):
+    """The network traced on x and frozen with PyTorch's oneDNN Graph fuser on
+    (torch.jit.enable_onednn_fusion), as its CPU inference guide shows it; the fuser compiles
+    partitions on the first calls, which the timing's warm-up covers."""
+    torch.jit.enable_onednn_fusion(True)
+    try:
+        s = torch.jit.freeze(torch.jit.trace(net, x))
+        for _ in range(3):
+            s(x)
+        return s
+    finally:
+        torch.jit.enable_onednn_fusion(False)
+
+
+def scripted_timing(net, x1, x32, args, case, make=scripted):
     """(ms at batch 1, faults per pass, ms at batch 32, max abs difference from eager, untimed
-    batch-1 passes) of the TorchScript form; fails if its output is not the eager one."""
-    s1 = scripted(net, x1)
-    s32 = scripted(net, x32)
+    batch-1 passes) of the TorchScript form `make` builds; fails if its output is not the eager
+    one."""
+    s1 = make(net, x1)
+    s32 = make(net, x32)
     diff = 0.0
     for s, x in ((s1, x1), (s32, x32)):
         y = net(x)
@@ -337,12 +355,12 @@ def main():
                     help="the default landmarker's network as JSON (architecture + config)")
     ap.add_argument("--forms", default="eager,script",
                     help="eager, or eager,script (default): also time the TorchScript form and"
-                    " report the faster")
+                    " report the faster; eager,script,fused also the oneDNN Graph fuser's form")
     ap.add_argument("cases", nargs="+")
     args = ap.parse_args()
     forms = args.forms.split(",")
-    if forms[0] != "eager" or not set(forms) <= {"eager", "script"}:
-        raise SystemExit("--forms: eager or eager,script, got " + args.forms)
+    if forms[0] != "eager" or not set(forms) <= {"eager", "script", "fused"}:
+        raise SystemExit("--forms: eager, eager,script or eager,script,fused, got " + args.forms)
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     out = []
@@ -376,6 +394,9 @@ def main():
             script = None
             if "script" in forms:
                 script = scripted_timing(net, x1, x32, args, case)
+            fusion = None
+            if "fused" in forms:
+                fusion = scripted_timing(net, x1, x32, args, case, fused)
             if args.profile:
                 for _ in range(args.reps):
                     net(x1)
@@ -398,6 +419,15 @@ def main():
                             "form_b1": "script"})
             if s32 < b32:
                 row.update({"img_s_b32": 32000.0 / s32, "form_b32": "script"})
+        if fusion is not None:
+            f1, f_faults, f32, f_diff, f_warm = fusion
+            row.update({"ms_b1_fused": f1, "img_s_b32_fused": 32000.0 / f32,
+                        "fused_max_diff": f_diff})
+            if f1 < row["ms_b1"]:
+                row.update({"ms_b1": f1, "faults_b1": f_faults, "warmup_b1": f_warm,
+                            "form_b1": "fused"})
+            if 32000.0 / f32 > row["img_s_b32"]:
+                row.update({"img_s_b32": 32000.0 / f32, "form_b32": "fused"})
         if check is not None:
             row["check_output"] = check
         out.append(row)

@@ -52,7 +52,8 @@ import picocli.CommandLine.Spec;
                     + " inference guide recommends (traced, frozen, optimize_for_inference),"
                     + " checks the two agree, and reports the faster (python_ms_b1; both forms in"
                     + " python_ms_b1_eager, python_ms_b1_script; --eager-reference keeps the eager"
-                    + " form only, as before 2026-12-03).",
+                    + " form only, as before 2026-12-03; --python-fused adds the guide's oneDNN"
+                    + " Graph fuser form, python_ms_b1_fused).",
             "ratio_ms_b1 = java_ms / python_ms (below 1: Java faster); ratio_img_s_b32 ="
                     + " java_img_s / python_img_s (above 1: Java faster).",
             "j_flt/p, py_flt/p (java_faults_b1, python_faults_b1): each process's minor page"
@@ -171,6 +172,15 @@ public final class BenchInferCommand implements Callable<Integer> {
                     "Time the Python networks eager only, not also as TorchScript (the reference"
                             + " of the runs before 2026-12-03).")
     boolean eagerReference;
+
+    @Option(
+            names = "--python-fused",
+            description =
+                    "Also time the Python networks in the third form of PyTorch's CPU inference"
+                            + " guide, traced and frozen with the oneDNN Graph fuser on"
+                            + " (torch.jit.enable_onednn_fusion), and take it when it is faster"
+                            + " (python_ms_b1_fused).")
+    boolean pythonFused;
 
     @Option(
             names = "--no-python",
@@ -434,7 +444,8 @@ public final class BenchInferCommand implements Callable<Integer> {
                     "java_warmup_b1",
                     "python_warmup_b1",
                     "python_ms_b1_eager",
-                    "python_ms_b1_script");
+                    "python_ms_b1_script",
+                    "python_ms_b1_fused");
 
     /**
      * Combines the rows of several rounds: {@link RoundMedians#combine} over the timing fields.
@@ -452,7 +463,8 @@ public final class BenchInferCommand implements Callable<Integer> {
             System.out.printf(
                     Locale.ROOT,
                     "%-12s %-8s %-8s java_ms %9.2f py_ms %9s ratio %6s %s | img/s ratio %6s"
-                            + " | page faults per pass java %s py %s | py eager %s script %s%n",
+                            + " | page faults per pass java %s py %s | py eager %s script %s"
+                            + " fused %s%n",
                     r.get("model"),
                     r.get("input"),
                     r.get("engine"),
@@ -466,7 +478,8 @@ public final class BenchInferCommand implements Callable<Integer> {
                     fmt("%.0f", (Double) r.get("java_faults_b1")),
                     fmt("%.0f", (Double) r.get("python_faults_b1")),
                     fmt("%.2f", (Double) r.get("python_ms_b1_eager")),
-                    fmt("%.2f", (Double) r.get("python_ms_b1_script")));
+                    fmt("%.2f", (Double) r.get("python_ms_b1_script")),
+                    fmt("%.2f", (Double) r.get("python_ms_b1_fused")));
         }
     }
 
@@ -517,6 +530,7 @@ public final class BenchInferCommand implements Callable<Integer> {
         r.put("python_ms_b1", pyMs);
         r.put("python_ms_b1_eager", optionalDouble(p, "ms_b1_eager"));
         r.put("python_ms_b1_script", optionalDouble(p, "ms_b1_script"));
+        r.put("python_ms_b1_fused", optionalDouble(p, "ms_b1_fused"));
         r.put("ratio_ms_b1", pyMs == null ? null : t.msBatch1() / pyMs);
         r.put(
                 "java_faults_b1",
@@ -627,7 +641,10 @@ public final class BenchInferCommand implements Callable<Integer> {
                                 "--landmarker",
                                 landmarkerJson()));
         args.add("--forms");
-        args.add(eagerReference ? "eager" : "eager,script");
+        if (eagerReference && pythonFused) {
+            throw BenchCommand.bad(spec, "--eager-reference and --python-fused exclude each other");
+        }
+        args.add(eagerReference ? "eager" : pythonFused ? "eager,script,fused" : "eager,script");
         if (profile != null) {
             Files.createDirectories(profile);
             args.add("--profile");
