@@ -48,12 +48,13 @@ import picocli.CommandLine.Spec;
             "Then the default landmarker end to end (KeypointDetector with a given face box on a"
                     + " 640x480 photo: crop and resize, normalise, forward, map back): ms per face"
                     + " at batch 1 and faces/s at batch 32, per engine (Java only).",
-            "The Python side times each network eager and as TorchScript the way PyTorch's CPU"
-                    + " inference guide recommends (traced, frozen, optimize_for_inference),"
-                    + " checks the two agree, and reports the faster (python_ms_b1; both forms in"
-                    + " python_ms_b1_eager, python_ms_b1_script; --eager-reference keeps the eager"
-                    + " form only, as before 2026-12-03; --python-fused adds the guide's oneDNN"
-                    + " Graph fuser form, python_ms_b1_fused).",
+            "The Python side times each network eager, as TorchScript the way PyTorch's CPU"
+                    + " inference guide recommends (traced, frozen, optimize_for_inference) and,"
+                    + " unless --no-python-fused, in the guide's third form (traced and frozen with"
+                    + " the oneDNN Graph fuser on), checks that they agree, and reports the fastest"
+                    + " (python_ms_b1; each in python_ms_b1_eager, python_ms_b1_script,"
+                    + " python_ms_b1_fused). --eager-reference keeps the eager form only, as before"
+                    + " 2026-12-03.",
             "ratio_ms_b1 = java_ms / python_ms (below 1: Java faster); ratio_img_s_b32 ="
                     + " java_img_s / python_img_s (above 1: Java faster).",
             "j_flt/p, py_flt/p (java_faults_b1, python_faults_b1): each process's minor page"
@@ -175,11 +176,16 @@ public final class BenchInferCommand implements Callable<Integer> {
 
     @Option(
             names = "--python-fused",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
             description =
                     "Also time the Python networks in the third form of PyTorch's CPU inference"
                             + " guide, traced and frozen with the oneDNN Graph fuser on"
                             + " (torch.jit.enable_onednn_fusion), and take it when it is faster"
-                            + " (python_ms_b1_fused).")
+                            + " (python_ms_b1_fused; default on since the Java side's PyTorch"
+                            + " modules use libtorch's fuser; --no-python-fused for the two forms"
+                            + " of the runs before). Ignored with --eager-reference.")
     boolean pythonFused;
 
     @Option(
@@ -641,9 +647,6 @@ public final class BenchInferCommand implements Callable<Integer> {
                                 "--landmarker",
                                 landmarkerJson()));
         args.add("--forms");
-        if (eagerReference && pythonFused) {
-            throw BenchCommand.bad(spec, "--eager-reference and --python-fused exclude each other");
-        }
         args.add(eagerReference ? "eager" : pythonFused ? "eager,script,fused" : "eager,script");
         if (profile != null) {
             Files.createDirectories(profile);
