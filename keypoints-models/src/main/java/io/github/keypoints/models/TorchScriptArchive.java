@@ -28,6 +28,19 @@ public final class TorchScriptArchive {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
+    /**
+     * The first lines of a module's code: {@code class Net(Module)}, no parameters or buffers, and
+     * the two attributes every archive's pickle sets ({@code training}, {@code
+     * _is_full_backward_hook}); the code goes on with its tensor-list attributes and {@code
+     * forward}.
+     */
+    public static final String HEADER =
+            "class Net(Module):\n"
+                    + "  __parameters__ = []\n"
+                    + "  __buffers__ = []\n"
+                    + "  training : bool\n"
+                    + "  _is_full_backward_hook : NoneType\n";
+
     private final byte[] bytes;
 
     private TorchScriptArchive(byte[] bytes) {

@@ -552,11 +552,7 @@ final class TorchScriptWriter {
     TorchScriptForward build(Block network, String output) {
         String result = real(output);
         StringBuilder code = new StringBuilder();
-        code.append("class Net(Module):\n")
-                .append("  __parameters__ = []\n")
-                .append("  __buffers__ = []\n")
-                .append("  training : bool\n")
-                .append("  _is_full_backward_hook : NoneType\n")
+        code.append(TorchScriptArchive.HEADER)
                 .append("  packed : List[Tensor]\n")
                 .append("  def forward(self: __torch__.Net,\n")
                 .append("    x: Tensor");
@@ -577,11 +573,7 @@ final class TorchScriptWriter {
                 .append(result)
                 .append("\n");
         String fused =
-                "class Net(Module):\n"
-                        + "  __parameters__ = []\n"
-                        + "  __buffers__ = []\n"
-                        + "  training : bool\n"
-                        + "  _is_full_backward_hook : NoneType\n"
+                TorchScriptArchive.HEADER
                         + "  def forward(self: __torch__.Net,\n"
                         + "    x: Tensor) -> Tensor:\n"
                         + SLOT.matcher(fusedBody).replaceAll("CONSTANTS.c$1")

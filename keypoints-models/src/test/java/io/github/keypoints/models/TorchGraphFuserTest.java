@@ -26,11 +26,7 @@ class TorchGraphFuserTest {
 
     /** A 3×3 convolution with bias and ReLU, 8 → 16 channels, on constants. */
     private static final String CODE =
-            "class Net(Module):\n"
-                    + "  __parameters__ = []\n"
-                    + "  __buffers__ = []\n"
-                    + "  training : bool\n"
-                    + "  _is_full_backward_hook : NoneType\n"
+            TorchScriptArchive.HEADER
                     + "  def forward(self: __torch__.Net,\n"
                     + "    x: Tensor) -> Tensor:\n"
                     + "    y = torch.relu(torch._convolution(x, CONSTANTS.c0, CONSTANTS.c1, [1, 1],"

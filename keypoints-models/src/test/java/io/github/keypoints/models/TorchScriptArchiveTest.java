@@ -26,11 +26,7 @@ import org.junit.jupiter.api.Test;
 class TorchScriptArchiveTest {
 
     private static final String CODE =
-            "class Net(Module):\n"
-                    + "  __parameters__ = []\n"
-                    + "  __buffers__ = []\n"
-                    + "  training : bool\n"
-                    + "  _is_full_backward_hook : NoneType\n"
+            TorchScriptArchive.HEADER
                     + "  def forward(self: __torch__.Net,\n"
                     + "    x: Tensor) -> Tensor:\n"
                     + "    return x\n";

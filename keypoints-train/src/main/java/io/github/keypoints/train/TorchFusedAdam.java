@@ -185,11 +185,7 @@ final class TorchFusedAdam {
     /** The module's TorchScript source for {@code n} parameters. */
     static String code(int n, float beta1, float beta2) {
         StringBuilder c = new StringBuilder();
-        c.append("class Net(Module):\n")
-                .append("  __parameters__ = []\n")
-                .append("  __buffers__ = []\n")
-                .append("  training : bool\n")
-                .append("  _is_full_backward_hook : NoneType\n")
+        c.append(TorchScriptArchive.HEADER)
                 .append("  def forward(self: __torch__.Net,\n")
                 .append("    hyper: Tensor,\n")
                 .append("    step: Tensor");
