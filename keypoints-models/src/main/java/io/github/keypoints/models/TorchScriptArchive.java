@@ -17,8 +17,8 @@ import java.util.zip.ZipOutputStream;
  * (float tensors the code reads as {@code CONSTANTS.c0}, {@code CONSTANTS.c1}, …, as in a frozen
  * module) and the format version. DJL's PyTorch engine loads it like any TorchScript file ({@code
  * Model.load(InputStream)}), so the library can run code of its own on libtorch's JIT without
- * Python: the experimental TorchScript stacks of keypoints-models ({@code
- * -Dkeypoints.torchScript=true}), Adam's fused update in keypoints-train.
+ * Python: the TorchScript modules of keypoints-models' networks ({@code TorchScriptForward}, the
+ * prepacked and the fused forms), Adam's fused update in keypoints-train.
  *
  * <p>The code is the module's {@code code/__torch__.py}: a class {@code Net(Module)} in
  * TorchScript's serialised dialect that declares {@code training : bool}, {@code
