@@ -271,8 +271,10 @@ final class TorchScriptForward {
                         e.getCause() == null ? e.toString() : e + ", caused by " + e.getCause());
                 return Optional.of(reference);
             }
+            NDList reference = null;
             if (wantsFused(shape)) {
-                Optional<NDList> f = fusedForward(ps, x, args, layered.apply(inputs));
+                reference = layered.apply(inputs);
+                Optional<NDList> f = fusedForward(ps, x, args, reference);
                 if (f.isPresent()) {
                     return f;
                 }
@@ -280,7 +282,9 @@ final class TorchScriptForward {
             if (checked.contains(shape)) {
                 return Optional.of(scripted);
             }
-            NDList reference = layered.apply(inputs);
+            if (reference == null) {
+                reference = layered.apply(inputs);
+            }
             if (!agrees(scripted.head(), reference.head())) {
                 rejected = true;
                 close();
