@@ -179,8 +179,10 @@ final class ChannelsLast {
     static NDList forward(Block block, NDList inputs, UnaryOperator<NDList> forward) {
         if (!inputs.isEmpty()) {
             // Every zoo network's pass comes through here: the first one on PyTorch turns
-            // libtorch's NNPACK question off (TorchNnpack); later ones find it done.
+            // libtorch's NNPACK question off (TorchNnpack) and lets its MKL choose code by the
+            // CPU's features (TorchMklDispatch); later ones find both done.
             TorchNnpack.turnOffOnce(inputs.head());
+            TorchMklDispatch.prepareOnce(inputs.head());
         }
         if (inputs.size() != 1 || !appliesTo(block, inputs.head())) {
             return forward.apply(inputs);

@@ -1,0 +1,285 @@
+package io.github.keypoints.models;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import com.sun.jna.NativeLibrary;
+import com.sun.jna.Pointer;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Random;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Lets the Intel oneMKL inside libtorch choose its matrix-product code from the CPU's features on
+ * any x86 CPU, once per JVM, before the library's first PyTorch network runs ({@link
+ * ChannelsLast#forward}, {@link ConvolutionCheck#verify}), as {@link TorchNnpack} does for NNPACK.
+ *
+ * <p>Why: libtorch 2.7.1 (DJL's {@code pytorch-native-cpu}) links oneMKL 2024.0 statically and does
+ * its dense layers' matrix products ({@code addmm}, {@code mm}) with it. MKL asks once whether the
+ * CPU's vendor string is {@code GenuineIntel} ({@code mkl_serv_intel_cpu_true}) and, on any other
+ * CPU, ignores the CPU's feature flags and runs a generic path. On the project's AMD EPYC (AVX-512)
+ * the nose-tip network's three products of a training step — its 1.9-million-weight dense layer,
+ * forward and backward — took 1.2, 1.5 and 1.2 ms that way against 0.6, 0.5 and 0.3 ms on MKL's
+ * AVX-512 path (docs/performance-training.md, "MKL's vendor check"). The Python reference's PyTorch
+ * uses OpenBLAS, which has no such check.
+ *
+ * <p>How: the check caches its answer in a private variable that starts negative ("not asked yet").
+ * The exported function begins by loading it ({@code mov eax, [rip + d]; test eax, eax; js; ret});
+ * this class reads those bytes through JNA, and only if they are exactly that sequence and the
+ * variable is still unset writes 1 ("ask the CPU's features") into it. MKL then picks its code from
+ * the feature flags (CPUID) as it does on an Intel CPU; an AVX2-only CPU gets the AVX2 path. Where
+ * MKL has already answered (a product ran before the library's first network), the bytes differ
+ * (another libtorch), libtorch is not found or JNA cannot load, nothing is written (debug log).
+ * {@value #PROPERTY}{@code =false} leaves MKL's check alone.
+ *
+ * <p>After writing, the first call checks libtorch's matrix product against plain Java in the three
+ * forms a dense layer's training step uses (plain, transposed weights, transposed input) and stops
+ * with an {@link IllegalStateException} naming the property if any sampled value differs.
+ */
+final class TorchMklDispatch {
+
+    /** The system property that, set to {@code false}, leaves MKL's vendor check as it is. */
+    static final String PROPERTY = "keypoints.mklCpuFeatures";
+
+    private static final Logger LOG = LoggerFactory.getLogger(TorchMklDispatch.class);
+    private static final String PYTORCH = "PyTorch";
+    private static final String CHECK = "mkl_serv_intel_cpu_true";
+
+    /**
+     * The check's first instructions with the displacement left out: {@code 8b 05 d32} (load the
+     * cached answer), {@code 85 c0} (test), {@code 78 01} (if negative, ask), {@code c3} (return).
+     */
+    private static final int[] PROLOGUE = {
+        0x8b, 0x05, -1, -1, -1, -1, 0x85, 0xc0, 0x78, 0x01, 0xc3
+    };
+
+    private static final Object LOCK = new Object();
+    private static volatile boolean done;
+    private static volatile Outcome outcome = Outcome.NOT_RUN;
+    private static volatile IllegalStateException failure;
+
+    /** What the first call did. */
+    enum Outcome {
+        /** Not called with the PyTorch engine yet. */
+        NOT_RUN,
+        /** {@value #PROPERTY} is {@code false}. */
+        OFF,
+        /** libtorch, the check or its expected instructions were not found. */
+        NOT_FOUND,
+        /** MKL had answered already; its answer was kept. */
+        ALREADY_ANSWERED,
+        /** The answer was set to "ask the CPU's features" and the products checked. */
+        SET
+    }
+
+    private TorchMklDispatch() {}
+
+    /**
+     * {@link #prepareOnce(String)} with the engine of {@code x}; after the first time, one read of
+     * a flag (this runs on every forward pass).
+     *
+     * @param x an input about to go through a network
+     */
+    static void prepareOnce(NDArray x) {
+        if (!done || failure != null) {
+            prepareOnce(x.getManager().getEngine().getEngineName());
+        }
+    }
+
+    /**
+     * The first time it is called with the PyTorch engine, sets MKL's vendor answer as the class
+     * comment says and checks the products; later calls and other engines do nothing but repeat the
+     * check's failure, if it failed. Threads that call it while the first call runs wait for it.
+     *
+     * @param engine the engine about to run a network
+     * @throws IllegalStateException if libtorch's matrix product differed from plain Java after the
+     *     change (on this call and every later one with PyTorch)
+     */
+    static void prepareOnce(String engine) {
+        if (!PYTORCH.equals(engine)) {
+            return;
+        }
+        if (!done) {
+            synchronized (LOCK) {
+                if (!done) {
+                    try {
+                        outcome = prepare();
+                        if (outcome == Outcome.SET) {
+                            verify();
+                        }
+                    } catch (IllegalStateException e) {
+                        failure = e;
+                    } finally {
+                        done = true;
+                    }
+                }
+            }
+        }
+        IllegalStateException f = failure;
+        if (f != null) {
+            throw new IllegalStateException(f.getMessage(), f);
+        }
+    }
+
+    /** What the first call did (for tests and logs). */
+    static Outcome outcome() {
+        return outcome;
+    }
+
+    private static Outcome prepare() {
+        if (!Switches.isOn(PROPERTY)) {
+            return Outcome.OFF;
+        }
+        Optional<NativeLibrary> lib = TorchNnpack.libtorch();
+        if (lib.isEmpty()) {
+            return Outcome.NOT_FOUND;
+        }
+        try {
+            Pointer check = lib.get().getFunction(CHECK);
+            OptionalLong offset = cacheOffset(check.getByteArray(0, PROLOGUE.length));
+            if (offset.isEmpty()) {
+                LOG.debug("MKL's vendor check not in the expected form; left alone");
+                return Outcome.NOT_FOUND;
+            }
+            Pointer cached = check.share(offset.getAsLong());
+            int answer = cached.getInt(0);
+            if (answer >= 0) {
+                LOG.debug("MKL's vendor check had answered {}; left alone", answer);
+                return Outcome.ALREADY_ANSWERED;
+            }
+            cached.setInt(0, 1);
+            LOG.debug("MKL chooses its code from the CPU's features");
+            return Outcome.SET;
+        } catch (RuntimeException | LinkageError e) {
+            LOG.debug("MKL's vendor check not found: {}", e.toString());
+            return Outcome.NOT_FOUND;
+        }
+    }
+
+    /**
+     * Where the check's cached answer is, relative to the check's first byte, if {@code code}
+     * begins with {@link #PROLOGUE}: the load's displacement counts from the end of its 6-byte
+     * instruction.
+     *
+     * @param code the function's first bytes
+     * @return the offset, or empty if the bytes are not the expected instructions
+     */
+    static OptionalLong cacheOffset(byte[] code) {
+        if (code.length < PROLOGUE.length) {
+            return OptionalLong.empty();
+        }
+        for (int i = 0; i < PROLOGUE.length; i++) {
+            if (PROLOGUE[i] >= 0 && (code[i] & 0xff) != PROLOGUE[i]) {
+                return OptionalLong.empty();
+            }
+        }
+        int displacement =
+                (code[2] & 0xff)
+                        | (code[3] & 0xff) << 8
+                        | (code[4] & 0xff) << 16
+                        | (code[5] & 0xff) << 24;
+        return OptionalLong.of(6L + displacement);
+    }
+
+    /**
+     * Compares libtorch's matrix product with plain Java on sampled values: {@code x · wᵀ} (a dense
+     * layer's forward), {@code g · w} (its input gradient) and {@code gᵀ · x} (its weight
+     * gradient), at sizes whose ends are not multiples of any vector width.
+     *
+     * @throws IllegalStateException naming {@value #PROPERTY} if a value differs
+     */
+    static void verify() {
+        int batch = 15;
+        int in = 1037;
+        int out = 131;
+        Random rnd = new Random(12);
+        float[] x = values(rnd, batch * in);
+        float[] w = values(rnd, out * in);
+        float[] g = values(rnd, batch * out);
+        try (NDManager m = Engine.getEngine(PYTORCH).newBaseManager()) {
+            NDArray xa = m.create(x, new Shape(batch, in));
+            NDArray wa = m.create(w, new Shape(out, in));
+            NDArray ga = m.create(g, new Shape(batch, out));
+            // x · wᵀ: [batch, out]
+            compare(
+                    "x·wT",
+                    xa.matMul(wa.transpose()).toFloatArray(),
+                    batch,
+                    out,
+                    in,
+                    (r, c, k) -> x[r * in + k],
+                    (r, c, k) -> w[c * in + k]);
+            // g · w: [batch, in]
+            compare(
+                    "g·w",
+                    ga.matMul(wa).toFloatArray(),
+                    batch,
+                    in,
+                    out,
+                    (r, c, k) -> g[r * out + k],
+                    (r, c, k) -> w[k * in + c]);
+            // gᵀ · x: [out, in]
+            compare(
+                    "gT·x",
+                    ga.transpose().matMul(xa).toFloatArray(),
+                    out,
+                    in,
+                    batch,
+                    (r, c, k) -> g[k * out + r],
+                    (r, c, k) -> x[k * in + c]);
+        }
+    }
+
+    /** One factor's element for output {@code (r, c)} and summation index {@code k}. */
+    private interface Factor {
+        float at(int r, int c, int k);
+    }
+
+    private static void compare(
+            String form, float[] got, int rows, int cols, int depth, Factor a, Factor b) {
+        Random pick = new Random(rows * 31L + cols);
+        for (int s = 0; s < 256; s++) {
+            int r = pick.nextInt(rows);
+            int c = pick.nextInt(cols);
+            double sum = 0;
+            double scale = 0;
+            for (int k = 0; k < depth; k++) {
+                double p = (double) a.at(r, c, k) * b.at(r, c, k);
+                sum += p;
+                scale += Math.abs(p);
+            }
+            double diff = Math.abs(got[r * cols + c] - sum);
+            if (!(diff <= 1e-5 * scale + 1e-6)) {
+                throw new IllegalStateException(
+                        String.format(
+                                Locale.ROOT,
+                                "libtorch's matrix product (%s, %dx%d by depth %d) is wrong on"
+                                        + " this CPU after letting MKL choose its code from the"
+                                        + " CPU's features: value (%d, %d) is %.6g, plain Java"
+                                        + " gives %.6g. Run with -D%s=false to leave MKL's"
+                                        + " vendor check alone.",
+                                form,
+                                rows,
+                                cols,
+                                depth,
+                                r,
+                                c,
+                                got[r * cols + c],
+                                sum,
+                                PROPERTY));
+            }
+        }
+    }
+
+    private static float[] values(Random rnd, int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = rnd.nextFloat() * 2 - 1;
+        }
+        return v;
+    }
+}
