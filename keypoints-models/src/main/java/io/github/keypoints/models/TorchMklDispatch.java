@@ -23,9 +23,9 @@ import org.slf4j.LoggerFactory;
  * CPU's vendor string is {@code GenuineIntel} ({@code mkl_serv_intel_cpu_true}) and, on any other
  * CPU, ignores the CPU's feature flags and runs a generic path. On the project's AMD EPYC (AVX-512)
  * the nose-tip network's three products of a training step — its 1.9-million-weight dense layer,
- * forward and backward — took 1.2, 1.5 and 1.2 ms that way against 0.6, 0.5 and 0.3 ms on MKL's
- * AVX-512 path (docs/performance-training.md, "MKL's vendor check"). The Python reference's PyTorch
- * uses OpenBLAS, which has no such check.
+ * forward and backward — took 1.1–1.5 ms each that way against 0.3–0.6 ms on MKL's AVX-512 path
+ * (docs/performance-training.md, "MKL's vendor check"). The Python reference's PyTorch uses
+ * OpenBLAS, which has no such check.
  *
  * <p>How: the check caches its answer in a private variable that starts negative ("not asked yet").
  * The exported function begins by loading it ({@code mov eax, [rip + d]; test eax, eax; js; ret});
