@@ -3,6 +3,9 @@
 
     /usr/bin/python3 bench/peak_gflops.py THREADS
 
+Needs Debian's python3-torch, which `keypoints bench train` and `bench infer` install with apt-get
+when `import torch` fails (or: apt-get install python3-torch libopenblas0-openmp).
+
 Times, in the Python reference's PyTorch (Debian's python3-torch, on the OpenMP OpenBLAS) at
 THREADS threads, a 4096x4096 float32 matrix product into a preallocated output (the best of five
 after two untimed; a fresh 64 MB output would add page faults to the arithmetic). Its rate is the
