@@ -254,14 +254,10 @@ public final class BenchInferCommand implements Callable<Integer> {
         }
         int n = sides.setUp();
         sides.warnIfMxnetThreadsDiffer("bench infer", n);
-        if (sides.engines.size() > 1) {
-            System.err.println(
-                    "bench infer: note: an engine's rows are timed in a process where the other"
-                            + " engine's native library has run too; that alone made MXNet's"
-                            + " heatmap network 16-41 % slower here (docs/performance-inference.md,"
-                            + " \"One engine per process\"). For figures, time one engine per run:"
-                            + " --engines MXNet, then --engines PyTorch.");
-        }
+        sides.noteIfSeveralEngines(
+                "bench infer",
+                "that alone made MXNet's heatmap network 16-41 % slower here"
+                        + " (docs/performance-inference.md, \"One engine per process\")");
         Path checkDir = noPython ? null : Files.createTempDirectory("keypoints-bench-infer");
         try {
             List<List<Map<String, Object>>> perRound = new ArrayList<>();

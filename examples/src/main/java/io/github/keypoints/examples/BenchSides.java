@@ -57,6 +57,29 @@ final class BenchSides {
     }
 
     /**
+     * Notes on standard error, when more than one engine is timed, that figures should come from
+     * one engine per process: an engine timed in a process where the other engine's native library
+     * has run reads slower.
+     *
+     * @param command the command's name for the message, such as {@code bench train}
+     * @param measured what that did in this command's measurements, with where it is written up
+     */
+    void noteIfSeveralEngines(String command, String measured) {
+        if (engines.size() > 1) {
+            System.err.println(
+                    command
+                            + ": note: an engine's rows are timed in a process where the other"
+                            + " engine's native library has run too; "
+                            + measured
+                            + ". For figures, time one engine per run: --engines "
+                            + engines.get(0)
+                            + ", then --engines "
+                            + engines.get(1)
+                            + ".");
+        }
+    }
+
+    /**
      * Warns when MXNet is timed with a thread count other than {@code n}: MXNet reads {@code
      * OMP_NUM_THREADS} at start-up, which the launcher sets from {@code KEYPOINTS_THREADS}.
      *

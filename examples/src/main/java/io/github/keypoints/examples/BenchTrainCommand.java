@@ -167,6 +167,10 @@ public final class BenchTrainCommand implements Callable<Integer> {
             selected.add(lookup(c));
         }
         int n = sides.setUp();
+        sides.noteIfSeveralEngines(
+                "bench train",
+                "the nose-tip step read 1.08-1.38 that way against 0.91-1.05 alone"
+                        + " (docs/performance.md, \"Current figures\")");
         List<List<Map<String, Object>>> trainPerRound = new ArrayList<>();
         List<List<Map<String, Object>>> inferPerRound = new ArrayList<>();
         for (int round = 1; round <= rounds; round++) {
