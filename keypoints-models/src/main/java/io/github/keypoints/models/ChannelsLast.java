@@ -180,9 +180,11 @@ final class ChannelsLast {
         if (!inputs.isEmpty()) {
             // Every zoo network's pass comes through here: the first one on PyTorch turns
             // libtorch's NNPACK question off (TorchNnpack) and lets its MKL choose code by the
-            // CPU's features (TorchMklDispatch); later ones find both done.
+            // CPU's features (TorchMklDispatch); the first one on MXNet moves its OpenBLAS to the
+            // AVX2 kernels on CPUs it does not know (MxOpenBlasCore); later ones find all done.
             TorchNnpack.turnOffOnce(inputs.head());
             TorchMklDispatch.prepareOnce(inputs.head());
+            MxOpenBlasCore.prepareOnce(inputs.head());
         }
         if (inputs.size() != 1 || !appliesTo(block, inputs.head())) {
             return forward.apply(inputs);

@@ -156,7 +156,8 @@ public final class ConvolutionCheck {
      * one is wrong and {@code keypoints.channelsLast} is {@code auto}, in the other — the layout
      * ResNet-18 would then run in. PyTorch only; other engines return at once. The first call on
      * PyTorch also turns libtorch's NNPACK off ({@code TorchNnpack}) and lets its MKL choose its
-     * code by the CPU's features ({@code TorchMklDispatch}).
+     * code by the CPU's features ({@code TorchMklDispatch}); the first on MXNet moves its OpenBLAS
+     * to the AVX2 kernels on CPUs it does not know ({@code MxOpenBlasCore}).
      *
      * @param engine the engine name
      * @throws IllegalStateException naming {@code ONEDNN_MAX_CPU_ISA} and the value to set if the
@@ -165,6 +166,7 @@ public final class ConvolutionCheck {
     public static void verify(String engine) {
         TorchNnpack.turnOffOnce(engine);
         TorchMklDispatch.prepareOnce(engine);
+        MxOpenBlasCore.prepareOnce(engine);
         if (isChecked(engine)) {
             for (Suite suite : List.of(Suite.SMALL_NETWORKS, Suite.RESNET18, Suite.HEATMAP)) {
                 int[][] own = ownShapes(suite, null);
@@ -197,6 +199,7 @@ public final class ConvolutionCheck {
     public static void verify(String engine, Block block) {
         TorchNnpack.turnOffOnce(engine);
         TorchMklDispatch.prepareOnce(engine);
+        MxOpenBlasCore.prepareOnce(engine);
         if (isChecked(engine)) {
             Suite suite = Suite.of(block);
             fail(

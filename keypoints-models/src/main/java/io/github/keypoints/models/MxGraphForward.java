@@ -208,6 +208,9 @@ final class MxGraphForward {
         if (!isEngineOf(x) || x.hasGradient()) {
             return Optional.empty();
         }
+        // A decoding network's graph runs before the layout step (ChannelsLast.forward), so the
+        // first pass sets MXNet's OpenBLAS up here too.
+        MxOpenBlasCore.prepareOnce(x);
         boolean frozen = true;
         for (Parameter p : parameters) {
             if (!p.isInitialized()) {

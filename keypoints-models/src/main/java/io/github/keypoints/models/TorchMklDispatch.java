@@ -1,15 +1,10 @@
 package io.github.keypoints.models;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Random;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * (another libtorch), libtorch is not found or JNA cannot load, nothing is written (debug log).
  * {@value #PROPERTY}{@code =false} leaves MKL's check alone.
  *
- * <p>After writing, the first call checks libtorch's matrix product against plain Java in the three
- * forms a dense layer's training step uses (plain, transposed weights, transposed input) and stops
+ * <p>After writing, the first call checks libtorch's matrix product against plain Java ({@link
+ * ProductCheck}: the three forms a dense layer's training step uses and the decode's) and stops
  * with an {@link IllegalStateException} naming the property if any sampled value differs.
  */
 final class TorchMklDispatch {
@@ -186,100 +181,21 @@ final class TorchMklDispatch {
     }
 
     /**
-     * Compares libtorch's matrix product with plain Java on sampled values: {@code x · wᵀ} (a dense
-     * layer's forward), {@code g · w} (its input gradient) and {@code gᵀ · x} (its weight
-     * gradient), at sizes whose ends are not multiples of any vector width.
+     * Compares libtorch's matrix product with plain Java on sampled values ({@link ProductCheck}).
      *
      * @throws IllegalStateException naming {@value #PROPERTY} if a value differs
      */
     static void verify() {
-        int batch = 15;
-        int in = 1037;
-        int out = 131;
-        Random rnd = new Random(12);
-        float[] x = values(rnd, batch * in);
-        float[] w = values(rnd, out * in);
-        float[] g = values(rnd, batch * out);
-        try (NDManager m = Engine.getEngine(PYTORCH).newBaseManager()) {
-            NDArray xa = m.create(x, new Shape(batch, in));
-            NDArray wa = m.create(w, new Shape(out, in));
-            NDArray ga = m.create(g, new Shape(batch, out));
-            // x · wᵀ: [batch, out]
-            compare(
-                    "x·wT",
-                    xa.matMul(wa.transpose()).toFloatArray(),
-                    batch,
-                    out,
-                    in,
-                    (r, c, k) -> x[r * in + k],
-                    (r, c, k) -> w[c * in + k]);
-            // g · w: [batch, in]
-            compare(
-                    "g·w",
-                    ga.matMul(wa).toFloatArray(),
-                    batch,
-                    in,
-                    out,
-                    (r, c, k) -> g[r * out + k],
-                    (r, c, k) -> w[k * in + c]);
-            // gᵀ · x: [out, in]
-            compare(
-                    "gT·x",
-                    ga.transpose().matMul(xa).toFloatArray(),
-                    out,
-                    in,
-                    batch,
-                    (r, c, k) -> g[k * out + r],
-                    (r, c, k) -> x[k * in + c]);
-        }
-    }
-
-    /** One factor's element for output {@code (r, c)} and summation index {@code k}. */
-    private interface Factor {
-        float at(int r, int c, int k);
-    }
-
-    private static void compare(
-            String form, float[] got, int rows, int cols, int depth, Factor a, Factor b) {
-        Random pick = new Random(rows * 31L + cols);
-        for (int s = 0; s < 256; s++) {
-            int r = pick.nextInt(rows);
-            int c = pick.nextInt(cols);
-            double sum = 0;
-            double scale = 0;
-            for (int k = 0; k < depth; k++) {
-                double p = (double) a.at(r, c, k) * b.at(r, c, k);
-                sum += p;
-                scale += Math.abs(p);
-            }
-            double diff = Math.abs(got[r * cols + c] - sum);
-            if (!(diff <= 1e-5 * scale + 1e-6)) {
-                throw new IllegalStateException(
-                        String.format(
-                                Locale.ROOT,
-                                "libtorch's matrix product (%s, %dx%d by depth %d) is wrong on"
-                                        + " this CPU after letting MKL choose its code from the"
-                                        + " CPU's features: value (%d, %d) is %.6g, plain Java"
-                                        + " gives %.6g. Run with -D%s=false to leave MKL's"
-                                        + " vendor check alone.",
-                                form,
-                                rows,
-                                cols,
-                                depth,
-                                r,
-                                c,
-                                got[r * cols + c],
-                                sum,
-                                PROPERTY));
-            }
-        }
-    }
-
-    private static float[] values(Random rnd, int n) {
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = rnd.nextFloat() * 2 - 1;
-        }
-        return v;
+        ProductCheck.firstWrong(PYTORCH)
+                .ifPresent(
+                        wrong -> {
+                            throw new IllegalStateException(
+                                    "libtorch's matrix product is wrong on this CPU after letting"
+                                            + " MKL choose its code from the CPU's features ("
+                                            + wrong
+                                            + "). Run with -D"
+                                            + PROPERTY
+                                            + "=false to leave MKL's vendor check alone.");
+                        });
     }
 }

@@ -6,9 +6,7 @@ import com.sun.jna.Function;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -127,22 +125,15 @@ final class TorchNnpack {
      * @return the library
      */
     static Optional<NativeLibrary> libtorch() {
-        Path maps = Path.of("/proc/self/maps");
-        if (!Files.isReadable(maps)) {
-            return Optional.empty();
-        }
         try {
             Engine.getEngine(PYTORCH); // loads libtorch if nothing has yet
-            List<String> lines = Files.readAllLines(maps);
-            for (String line : lines) {
-                int slash = line.indexOf('/');
-                if (slash >= 0 && line.endsWith(LIBRARY)) {
-                    // dlopen of a loaded library returns the loaded one.
-                    return Optional.of(NativeLibrary.getInstance(line.substring(slash)));
-                }
+            Optional<Path> path = MappedLibraries.find(LIBRARY);
+            if (path.isEmpty()) {
+                LOG.debug("libtorch not among the process's mapped files");
+                return Optional.empty();
             }
-            LOG.debug("libtorch not among the process's mapped files");
-            return Optional.empty();
+            // dlopen of a loaded library returns the loaded one.
+            return Optional.of(NativeLibrary.getInstance(path.get().toString()));
         } catch (IOException | RuntimeException | LinkageError e) {
             LOG.debug("libtorch not found: {}", e.toString());
             return Optional.empty();
