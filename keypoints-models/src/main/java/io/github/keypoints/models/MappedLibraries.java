@@ -1,19 +1,28 @@
 package io.github.keypoints.models;
 
+import com.sun.jna.Library;
+import com.sun.jna.NativeLibrary;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * The native libraries the process has loaded, as {@code /proc/self/maps} lists them (Linux): how
- * {@link TorchNnpack}, {@link TorchMklDispatch} and {@link MxOpenBlasCore} find the library an
- * engine loaded, wherever DJL extracted it.
+ * {@link TorchNnpack}, {@link TorchMklDispatch}, {@link TorchGraphFuser} and {@link MxOpenBlasCore}
+ * find the library an engine loaded, wherever DJL extracted it, and open it for JNA without
+ * changing how it was loaded ({@link #open}).
  */
 final class MappedLibraries {
 
     private static final Path MAPS = Path.of("/proc/self/maps");
+
+    /**
+     * {@code dlopen}'s {@code RTLD_LAZY | RTLD_NOLOAD} on Linux: an already loaded library only.
+     */
+    private static final int LOADED_ONLY = 0x1 | 0x4;
 
     private MappedLibraries() {}
 
@@ -47,5 +56,24 @@ final class MappedLibraries {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The already loaded library at {@code path}, for JNA, opened with {@code RTLD_LAZY |
+     * RTLD_NOLOAD}. JNA's own default adds {@code RTLD_GLOBAL}, and {@code dlopen} with it promotes
+     * a library an engine loaded privately, with its dependencies, into the process's global symbol
+     * scope: symbols another engine's library binds later then resolve there. With PyTorch and
+     * MXNet in one JVM, MXNet's convolutions then corrupted the heap (about half the runs of {@code
+     * MxGraphForwardTest}, whose one PyTorch network triggered the fix-ups; none of 8 since). The
+     * likely path: libtorch's dependencies include its own copy of {@code libgomp}, and MXNet binds
+     * its OpenMP calls lazily, so those first made after the promotion went to the other runtime.
+     *
+     * @param path the library's path, as {@link #find} gives it
+     * @return the library
+     * @throws UnsatisfiedLinkError if it is not loaded
+     */
+    static NativeLibrary open(Path path) {
+        return NativeLibrary.getInstance(
+                path.toString(), Map.of(Library.OPTION_OPEN_FLAGS, LOADED_ONLY));
     }
 }

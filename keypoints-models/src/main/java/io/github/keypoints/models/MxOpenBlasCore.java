@@ -261,8 +261,7 @@ final class MxOpenBlasCore {
     private static Optional<NativeLibrary> mxnet() {
         try {
             Engine.getEngine(MXNET);
-            return MappedLibraries.find("/libmxnet.so")
-                    .map(p -> NativeLibrary.getInstance(p.toString()));
+            return MappedLibraries.find("/libmxnet.so").map(MappedLibraries::open);
         } catch (IOException | RuntimeException | LinkageError e) {
             LOG.debug("libmxnet not found: {}", e.toString());
             return Optional.empty();
@@ -284,7 +283,7 @@ final class MxOpenBlasCore {
                 LOG.debug("no OpenBLAS beside {}", mx.get());
                 return Optional.empty();
             }
-            return Optional.of(NativeLibrary.getInstance(blas.get().toString()));
+            return Optional.of(MappedLibraries.open(blas.get()));
         } catch (IOException | RuntimeException | LinkageError e) {
             LOG.debug("MXNet's OpenBLAS not found: {}", e.toString());
             return Optional.empty();

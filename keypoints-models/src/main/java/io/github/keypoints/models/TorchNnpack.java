@@ -132,8 +132,8 @@ final class TorchNnpack {
                 LOG.debug("libtorch not among the process's mapped files");
                 return Optional.empty();
             }
-            // dlopen of a loaded library returns the loaded one.
-            return Optional.of(NativeLibrary.getInstance(path.get().toString()));
+            // The loaded one, opened without changing its symbol scope (MappedLibraries.open).
+            return Optional.of(MappedLibraries.open(path.get()));
         } catch (IOException | RuntimeException | LinkageError e) {
             LOG.debug("libtorch not found: {}", e.toString());
             return Optional.empty();

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -40,20 +39,6 @@ class MxOpenBlasCoreTest {
         assertThat(MxOpenBlasCore.target("Cooperlake", INTEL_AVX2)).isEmpty();
         assertThat(MxOpenBlasCore.target("Prescott", INTEL_NO_FMA)).isEmpty();
         assertThat(MxOpenBlasCore.target("Prescott", "")).isEmpty();
-    }
-
-    @Test
-    void mappedLibrariesAreFoundByTheEndOfTheirPath() {
-        List<String> maps =
-                List.of(
-                        "7f00-7f10 r-xp 00000000 08:01 12 /opt/a/libopenblas.so.0",
-                        "7f20-7f30 r-xp 00000000 00:00 0 [vdso]",
-                        "7f40-7f50 r-xp 00000000 08:01 13 /opt/b/libmxnet.so");
-        assertThat(MappedLibraries.find(maps, "/libmxnet.so"))
-                .contains(Path.of("/opt/b/libmxnet.so"));
-        assertThat(MappedLibraries.find(maps, "/opt/b/libopenblas.so.0")).isEmpty();
-        assertThat(MappedLibraries.find(maps, "/opt/a/libopenblas.so.0"))
-                .contains(Path.of("/opt/a/libopenblas.so.0"));
     }
 
     @Test
