@@ -175,7 +175,7 @@ public final class BenchEpochCommand implements Callable<Integer> {
         sides.warnIfMxnetThreadsDiffer("bench epoch", n);
         sides.noteIfSeveralEngines(
                 "bench epoch",
-                "bench train's nose-tip step read 1.08-1.38 that way against 0.91-1.05"
+                "bench train's nose-tip step read 0.95-1.12 that way against 0.91-1.05"
                         + " alone (docs/performance.md, \"Current figures\")");
         LoadedDataset loaded = TrainCommand.load(dir, "imm");
         SplitRule rule = SplitRule.immPersons(ImmSplit.REFERENCE_LAST_TRAIN_PERSON, 0);

@@ -169,7 +169,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
         int n = sides.setUp();
         sides.noteIfSeveralEngines(
                 "bench train",
-                "the nose-tip step read 1.08-1.38 that way against 0.91-1.05 alone"
+                "the nose-tip step read 0.95-1.12 that way against 0.91-1.05 alone"
                         + " (docs/performance.md, \"Current figures\")");
         List<List<Map<String, Object>>> trainPerRound = new ArrayList<>();
         List<List<Map<String, Object>>> inferPerRound = new ArrayList<>();
