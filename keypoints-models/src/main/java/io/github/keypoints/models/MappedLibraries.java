@@ -64,7 +64,7 @@ final class MappedLibraries {
      * a library an engine loaded privately, with its dependencies, into the process's global symbol
      * scope: symbols another engine's library binds later then resolve there. With PyTorch and
      * MXNet in one JVM, MXNet's convolutions then corrupted the heap (about half the runs of {@code
-     * MxGraphForwardTest}, whose one PyTorch network triggered the fix-ups; none of 8 since). The
+     * MxGraphForwardTest}, whose one PyTorch network triggered the fix-ups; none of 20 since). The
      * likely path: libtorch's dependencies include its own copy of {@code libgomp}, and MXNet binds
      * its OpenMP calls lazily, so those first made after the promotion went to the other runtime.
      *
