@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Random;
@@ -43,54 +44,55 @@ final class ProductCheck {
             NDArray wa = m.create(w, new Shape(OUT, IN));
             NDArray ga = m.create(g, new Shape(BATCH, OUT));
             NDArray va = m.create(v, new Shape(IN, 2));
-            Optional<String> wrong =
-                    compare(
-                            "x·wT",
-                            xa.matMul(wa.transpose()).toFloatArray(),
-                            new Sizes(BATCH, OUT, IN),
-                            (r, c, k) -> x[r * IN + k],
-                            (r, c, k) -> w[c * IN + k]);
-            if (wrong.isEmpty()) {
-                wrong =
-                        compare(
-                                "g·w",
-                                ga.matMul(wa).toFloatArray(),
-                                new Sizes(BATCH, IN, OUT),
-                                (r, c, k) -> g[r * OUT + k],
-                                (r, c, k) -> w[k * IN + c]);
-            }
-            if (wrong.isEmpty()) {
-                wrong =
-                        compare(
-                                "gT·x",
-                                ga.transpose().matMul(xa).toFloatArray(),
-                                new Sizes(OUT, IN, BATCH),
-                                (r, c, k) -> g[k * OUT + r],
-                                (r, c, k) -> x[k * IN + c]);
-            }
-            if (wrong.isEmpty()) {
-                wrong =
-                        compare(
-                                "x·v",
-                                xa.matMul(va).toFloatArray(),
-                                new Sizes(BATCH, 2, IN),
-                                (r, c, k) -> x[r * IN + k],
-                                (r, c, k) -> v[k * 2 + c]);
-            }
-            return wrong;
+            List<Form> forms =
+                    List.of(
+                            new Form(
+                                    "x·wT",
+                                    xa.matMul(wa.transpose()).toFloatArray(),
+                                    new Sizes(BATCH, OUT, IN),
+                                    (r, c, k) -> x[r * IN + k],
+                                    (r, c, k) -> w[c * IN + k]),
+                            new Form(
+                                    "g·w",
+                                    ga.matMul(wa).toFloatArray(),
+                                    new Sizes(BATCH, IN, OUT),
+                                    (r, c, k) -> g[r * OUT + k],
+                                    (r, c, k) -> w[k * IN + c]),
+                            new Form(
+                                    "gT·x",
+                                    ga.transpose().matMul(xa).toFloatArray(),
+                                    new Sizes(OUT, IN, BATCH),
+                                    (r, c, k) -> g[k * OUT + r],
+                                    (r, c, k) -> x[k * IN + c]),
+                            new Form(
+                                    "x·v",
+                                    xa.matMul(va).toFloatArray(),
+                                    new Sizes(BATCH, 2, IN),
+                                    (r, c, k) -> x[r * IN + k],
+                                    (r, c, k) -> v[k * 2 + c]));
+            return forms.stream().map(ProductCheck::compare).flatMap(Optional::stream).findFirst();
         }
     }
 
     /** A product's output rows and columns and its summation depth. */
-    private record Sizes(int rows, int cols, int depth) {}
+    record Sizes(int rows, int cols, int depth) {}
+
+    /** One product: its name, the engine's result, its sizes and both factors' elements. */
+    record Form(String name, float[] got, Sizes size, Factor a, Factor b) {}
 
     /** One factor's element for output {@code (r, c)} and summation index {@code k}. */
-    private interface Factor {
+    interface Factor {
         float at(int r, int c, int k);
     }
 
-    private static Optional<String> compare(
-            String form, float[] got, Sizes size, Factor a, Factor b) {
+    /**
+     * Compares sampled values of one product with plain Java.
+     *
+     * @param form the product
+     * @return the first wrong value, described; empty if every sampled value agrees
+     */
+    static Optional<String> compare(Form form) {
+        Sizes size = form.size();
         Random pick = new Random(size.rows() * 31L + size.cols());
         for (int s = 0; s < SAMPLES; s++) {
             int r = pick.nextInt(size.rows());
@@ -98,18 +100,18 @@ final class ProductCheck {
             double sum = 0;
             double scale = 0;
             for (int k = 0; k < size.depth(); k++) {
-                double p = (double) a.at(r, c, k) * b.at(r, c, k);
+                double p = (double) form.a().at(r, c, k) * form.b().at(r, c, k);
                 sum += p;
                 scale += Math.abs(p);
             }
-            float value = got[r * size.cols() + c];
+            float value = form.got()[r * size.cols() + c];
             if (!(Math.abs(value - sum) <= 1e-5 * scale + 1e-6)) {
                 return Optional.of(
                         String.format(
                                 Locale.ROOT,
                                 "%s, %dx%d by depth %d: value (%d, %d) is %.6g, plain Java gives"
                                         + " %.6g",
-                                form,
+                                form.name(),
                                 size.rows(),
                                 size.cols(),
                                 size.depth(),

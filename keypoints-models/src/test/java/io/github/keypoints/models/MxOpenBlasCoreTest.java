@@ -59,6 +59,5 @@ class MxOpenBlasCoreTest {
                 .as("core %s on this CPU", core.get())
                 .isEmpty();
         assertThat(ProductCheck.firstWrong("MXNet")).isEmpty();
-        assertThat(ProductCheck.firstWrong("PyTorch")).isEmpty();
     }
 }
