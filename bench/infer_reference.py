@@ -14,7 +14,7 @@ freeze), which the Java side's PyTorch modules use since 2026-12-04 ("ms_b1_fuse
 
 usage: /usr/bin/python3 bench/infer_reference.py --threads N [--warmup W] [--warmup-seconds S]
            [--reps R] [--reps32 R32] [--forms eager|eager,script] [--check-dir DIR] [--profile DIR]
-           MODEL:WxH:OUTPUTS ...
+           [--serve] MODEL:WxH:OUTPUTS ...
   MODEL is nose-tip, imm58, resnet18, heatmap, landmark-cnn (shaped by --landmark-cnn
   CHANNELS:CONVS:HIDDEN) or landmarker (the default 68-point landmarker's network, described by
   --landmarker JSON); W x H the input (1 channel); OUTPUTS = 2N.
@@ -32,11 +32,15 @@ Prints one JSON line:
 the TorchScript form) and as many more as --warmup-seconds (default 0) takes.
 "faults_b1" is the process's minor page faults during the timed batch-1 passes of the faster form,
 per pass; "form_b1"/"form_b32" say which form was faster ("eager" or "script").
+With --serve the script then stays up and times blocks of batch-1 passes on request (serve()),
+for `bench infer --pairs`.
 "params" counts trainable tensors (sum of p.numel() for p in parameters()), as the Java side's
 ParameterCount.trainable does, so the caller can check that both sides built the same network.
 """
 import argparse
 import json
+import sys
+import time
 
 import torch
 import torch.nn as nn
@@ -335,7 +339,7 @@ def scripted_timing(net, x1, x32, args, case, make=scripted):
     b1, faults, calls = median_ms_faults(lambda: s1(x1), max(args.warmup, 5), args.reps,
                                          args.warmup_seconds)
     b32 = median_ms(lambda: s32(x32), max(min(args.warmup, 2), 3), args.reps32)
-    return b1, faults, b32, diff, calls
+    return b1, faults, b32, diff, calls, s1
 
 
 def main():
@@ -356,6 +360,8 @@ def main():
     ap.add_argument("--forms", default="eager,script",
                     help="eager, or eager,script (default): also time the TorchScript form and"
                     " report the faster; eager,script,fused also the oneDNN Graph fuser's form")
+    ap.add_argument("--serve", action="store_true",
+                    help="after the JSON line, time blocks of batch-1 passes on request (serve())")
     ap.add_argument("cases", nargs="+")
     args = ap.parse_args()
     forms = args.forms.split(",")
@@ -364,6 +370,7 @@ def main():
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     out = []
+    fastest = {}
     for case in args.cases:
         model, size, outputs = case.split(":")
         w, h = (int(v) for v in size.split("x"))
@@ -411,7 +418,7 @@ def main():
                "form_b1": "eager", "form_b32": "eager",
                "ms_b1_eager": b1, "img_s_b32_eager": 32000.0 / b32}
         if script is not None:
-            s1, s_faults, s32, s_diff, s_warm = script
+            s1, s_faults, s32, s_diff, s_warm, _ = script
             row.update({"ms_b1_script": s1, "img_s_b32_script": 32000.0 / s32,
                         "script_max_diff": s_diff})
             if s1 < b1:
@@ -420,7 +427,7 @@ def main():
             if s32 < b32:
                 row.update({"img_s_b32": 32000.0 / s32, "form_b32": "script"})
         if fusion is not None:
-            f1, f_faults, f32, f_diff, f_warm = fusion
+            f1, f_faults, f32, f_diff, f_warm, _ = fusion
             row.update({"ms_b1_fused": f1, "img_s_b32_fused": 32000.0 / f32,
                         "fused_max_diff": f_diff})
             if f1 < row["ms_b1"]:
@@ -431,8 +438,35 @@ def main():
         if check is not None:
             row["check_output"] = check
         out.append(row)
+        form_fn = {"eager": net, "script": script[5] if script else None,
+                   "fused": fusion[5] if fusion else None}[row["form_b1"]]
+        fastest[model + ":" + size] = (row["form_b1"], form_fn, x1)
     print(json.dumps({"torch": torch.__version__, "threads": args.threads,
-                      "blas": loaded_blas(), "cases": out}))
+                      "blas": loaded_blas(), "cases": out}), flush=True)
+    if args.serve:
+        serve(fastest)
+
+
+def serve(fastest):
+    """Times blocks of batch-1 passes on request, so that the Java side can alternate short
+    blocks of its own with ours while both networks stay warm (bench infer --pairs): reads lines
+    "MODEL:WxH N" from standard input and answers each with one JSON line {"case", "form", "ms"},
+    the median ms of N passes of that case's fastest batch-1 form; ends at end of input."""
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        key, n = line.split()
+        if key not in fastest:
+            raise SystemExit("serve: unknown case %s; known: %s" % (key, ", ".join(fastest)))
+        form, fn, x1 = fastest[key]
+        times = []
+        with torch.no_grad():
+            for _ in range(int(n)):
+                t0 = time.perf_counter()
+                fn(x1)
+                times.append((time.perf_counter() - t0) * 1000)
+        times.sort()
+        print(json.dumps({"case": key, "form": form, "ms": times[len(times) // 2]}), flush=True)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
@@ -145,6 +146,21 @@ public final class BenchInferCommand implements Callable<Integer> {
     int rounds;
 
     @Option(
+            names = "--pairs",
+            defaultValue = "0",
+            description =
+                    "After the rounds, time each network's batch-1 pass again in this many pairs"
+                            + " of short blocks (--reps passes each), Java and Python in turn"
+                            + " (Java first in odd pairs, Python first in even ones), with both"
+                            + " networks loaded and warm in their own processes, and report the"
+                            + " median of the per-pair ratios (ratio_ms_b1_paired; default"
+                            + " ${DEFAULT-VALUE}: off). The machine's speed drifts by tens of"
+                            + " percent within seconds; a pair's two blocks are a fraction of a"
+                            + " second apart, a round's two measurements of a network tens of"
+                            + " seconds.")
+    int pairs;
+
+    @Option(
             names = "--landmarker",
             description =
                     "A saved 68-point model directory to time end to end through"
@@ -239,6 +255,12 @@ public final class BenchInferCommand implements Callable<Integer> {
                             + ", "
                             + reps32);
         }
+        if (pairs < 0 || (pairs > 0 && noPython)) {
+            throw BenchCommand.bad(
+                    spec,
+                    "--pairs must be >= 0, and needs the Python side (not --no-python), got "
+                            + pairs);
+        }
         if (!(warmupSeconds >= 0) || warmupSeconds > 600) {
             throw BenchCommand.bad(
                     spec, "--warmup-seconds must be between 0 and 600, got " + warmupSeconds);
@@ -279,6 +301,9 @@ public final class BenchInferCommand implements Callable<Integer> {
             if (rounds > 1) {
                 printMedians(rows, rounds);
             }
+            if (pairs > 0) {
+                paired(n, selected, checkDir, rows);
+            }
             List<Map<String, Object>> endToEnd =
                     noLandmarker
                             ? List.of()
@@ -296,6 +321,10 @@ public final class BenchInferCommand implements Callable<Integer> {
                                 Map.of(
                                         "ratio_ms_b1",
                                         "java_ms_b1 / python_ms_b1: below 1 means Java is faster",
+                                        "ratio_ms_b1_paired",
+                                        "with --pairs: the median over pairs of adjacent blocks of"
+                                                + " the Java block's median ms / the Python"
+                                                + " block's",
                                         "ratio_img_s_b32",
                                         "java_img_s_b32 / python_img_s_b32: above 1 means Java is"
                                                 + " faster"))
@@ -332,19 +361,11 @@ public final class BenchInferCommand implements Callable<Integer> {
 
     private JavaResult measure(Case c, String engine, Path checkDir) throws IOException {
         System.err.println("bench infer: timing " + c.key() + " on " + engine);
-        KeypointBlock block =
-                "landmarker".equals(c.model())
-                        ? LANDMARKER.newBlock(LandmarkScheme.IBUG_68, 0)
-                        : ModelZoo.create(c.model(), c.outputs());
         Shape one = new Shape(1, 1, c.height(), c.width());
-        try (Model model = Model.newInstance("bench-infer", Device.cpu(), engine)) {
-            model.setBlock(block);
-            block.initialize(model.getNDManager(), DataType.FLOAT32, one);
+        try (Model model = network(c, engine)) {
+            Block block = model.getBlock();
             long params = ParameterCount.trainable(block);
-            // As the library's inference paths do (KeypointDetector, the Criteria block
-            // factory) and as the Python side runs under torch.no_grad(): no parameter asks for a
-            // gradient, so the PyTorch engine records no autograd graph during the forward pass.
-            block.freezeParameters(true);
+            freeze(block);
             float[] x = checkInput(c);
             float[] out;
             try (NDManager sub = model.getNDManager().newSubManager()) {
@@ -380,6 +401,138 @@ public final class BenchInferCommand implements Callable<Integer> {
                         profile.resolve("java-" + dumpName(c) + "-" + reps + "p.json"));
             }
             return new JavaResult(c, engine, params, t, out);
+        }
+    }
+
+    /**
+     * Freezes the block's parameters: as the library's inference paths do (KeypointDetector, the
+     * Criteria block factory) and as the Python side runs under torch.no_grad(), no parameter asks
+     * for a gradient, so the PyTorch engine records no autograd graph during the forward pass.
+     */
+    private static void freeze(Block block) {
+        block.freezeParameters(true);
+    }
+
+    /** A new model on {@code engine} holding the case's network, initialised for batch-1 input. */
+    private static Model network(Case c, String engine) {
+        KeypointBlock block =
+                "landmarker".equals(c.model())
+                        ? LANDMARKER.newBlock(LandmarkScheme.IBUG_68, 0)
+                        : ModelZoo.create(c.model(), c.outputs());
+        Model model = Model.newInstance("bench-infer", Device.cpu(), engine);
+        try {
+            model.setBlock(block);
+            block.initialize(
+                    model.getNDManager(), DataType.FLOAT32, new Shape(1, 1, c.height(), c.width()));
+            return model;
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    /** Pause between two blocks, so that one side's idle OpenMP threads stop spinning first. */
+    private static final long SETTLE_MS = 50;
+
+    /**
+     * The paired-block timing of {@code --pairs}: a Python reference that stays up ({@code
+     * --serve}), and for each case and engine, the Java network warmed up, one untimed block on
+     * each side, then {@link #pairs} pairs of blocks in alternating order; adds the results to the
+     * matching rows.
+     */
+    private void paired(int n, List<Case> selected, Path checkDir, List<Map<String, Object>> rows)
+            throws IOException, InterruptedException {
+        PythonTorchReference ref = sides.reference("bench/infer_reference.py");
+        // Its own timing first (which picks the form the blocks run) needs no batch-32 figures.
+        List<String> args = pythonArgs(n, selected, checkDir, 1, false);
+        args.add("--serve");
+        System.err.println(
+                "bench infer: paired blocks: running "
+                        + ref.script()
+                        + " "
+                        + String.join(" ", args));
+        System.out.printf(
+                Locale.ROOT,
+                "paired blocks: %d pairs of %d batch-1 passes per side, Java and Python in turn%n",
+                pairs,
+                reps);
+        try (PythonTorchReference.Served py = ref.serve(n, args)) {
+            for (Case c : selected) {
+                for (String engine : sides.engines) {
+                    Map<String, Object> row = null;
+                    for (Map<String, Object> r : rows) {
+                        if (c.model().equals(r.get("model"))
+                                && c.input().equals(r.get("input"))
+                                && engine.equals(r.get("engine"))) {
+                            row = r;
+                        }
+                    }
+                    if (row == null) {
+                        throw new IllegalStateException("no row for " + c.key() + " on " + engine);
+                    }
+                    pairedRow(c, engine, py, row);
+                }
+            }
+        }
+    }
+
+    private void pairedRow(
+            Case c, String engine, PythonTorchReference.Served py, Map<String, Object> row)
+            throws IOException, InterruptedException {
+        System.err.println("bench infer: paired blocks of " + c.key() + " on " + engine);
+        String request = c.key() + " " + reps;
+        try (Model model = network(c, engine)) {
+            Block block = model.getBlock();
+            freeze(block);
+            NDManager manager = model.getNDManager();
+            ForwardTiming.warmUp(
+                    () -> ForwardTiming.batch1Block(block, manager, c.width(), c.height(), 1),
+                    warmup,
+                    warmupSeconds);
+            py.ask(request);
+            double[] java = new double[pairs];
+            double[] python = new double[pairs];
+            double[] ratio = new double[pairs];
+            String form = null;
+            for (int i = 0; i < pairs; i++) {
+                JsonObject answer;
+                if (i % 2 == 0) {
+                    Thread.sleep(SETTLE_MS);
+                    java[i] =
+                            ForwardTiming.batch1Block(block, manager, c.width(), c.height(), reps);
+                    Thread.sleep(SETTLE_MS);
+                    answer = py.ask(request);
+                } else {
+                    Thread.sleep(SETTLE_MS);
+                    answer = py.ask(request);
+                    Thread.sleep(SETTLE_MS);
+                    java[i] =
+                            ForwardTiming.batch1Block(block, manager, c.width(), c.height(), reps);
+                }
+                python[i] = answer.get("ms").getAsDouble();
+                form = answer.get("form").getAsString();
+                ratio[i] = java[i] / python[i];
+            }
+            List<Double> perPair = new ArrayList<>();
+            for (double r : ratio) {
+                perPair.add(r);
+            }
+            row.put("java_ms_b1_paired", ForwardTiming.median(java));
+            row.put("python_ms_b1_paired", ForwardTiming.median(python));
+            row.put("ratio_ms_b1_paired", ForwardTiming.median(ratio));
+            row.put("ratio_ms_b1_pairs", perPair);
+            row.put("python_form_paired", form);
+            System.out.printf(
+                    Locale.ROOT,
+                    "paired %-12s %-8s %-8s java_ms %7.2f py_ms %7.2f (%s) ratio %5.2f (pairs %s)%n",
+                    c.model(),
+                    c.input(),
+                    engine,
+                    ForwardTiming.median(java),
+                    ForwardTiming.median(python),
+                    form,
+                    ForwardTiming.median(ratio),
+                    RoundMedians.format(perPair));
         }
     }
 
@@ -625,6 +778,15 @@ public final class BenchInferCommand implements Callable<Integer> {
             throws IOException, InterruptedException {
         PythonTorchReference ref = sides.reference("bench/infer_reference.py");
         ref.ensureInstalled();
+        List<String> args = pythonArgs(n, selected, checkDir, reps32, profile != null);
+        System.err.println("bench infer: running " + ref.script() + " " + String.join(" ", args));
+        return ref.run(n, args);
+    }
+
+    /** The reference script's arguments for the selected cases. */
+    private List<String> pythonArgs(
+            int n, List<Case> selected, Path checkDir, int passes32, boolean withProfile)
+            throws IOException {
         List<String> args =
                 new ArrayList<>(
                         List.of(
@@ -637,14 +799,14 @@ public final class BenchInferCommand implements Callable<Integer> {
                                 "--reps",
                                 Integer.toString(reps),
                                 "--reps32",
-                                Integer.toString(reps32),
+                                Integer.toString(passes32),
                                 "--check-dir",
                                 checkDir.toString(),
                                 "--landmarker",
                                 landmarkerJson()));
         args.add("--forms");
         args.add(eagerReference ? "eager" : pythonFused ? "eager,script,fused" : "eager,script");
-        if (profile != null) {
+        if (withProfile) {
             Files.createDirectories(profile);
             args.add("--profile");
             args.add(profile.toAbsolutePath().toString());
@@ -652,7 +814,6 @@ public final class BenchInferCommand implements Callable<Integer> {
         for (Case c : selected) {
             args.add(c.key() + ":" + c.outputs());
         }
-        System.err.println("bench infer: running " + ref.script() + " " + String.join(" ", args));
-        return ref.run(n, args);
+        return args;
     }
 }

@@ -81,6 +81,36 @@ record ForwardTiming(
     }
 
     /**
+     * The median milliseconds of {@code reps} batch-1 passes on the batch-1 input {@link #measure}
+     * times, without warm-up: one block of {@code bench infer --pairs}, which alternates short
+     * blocks of the Java and the Python side while both networks stay warm.
+     *
+     * @param block the initialised, warmed-up block
+     * @param manager the manager of its parameters; inputs live in sub-managers of it
+     * @param width the input width
+     * @param height the input height
+     * @param reps timed passes, at least 1
+     * @return the median ms of one pass
+     */
+    static double batch1Block(Block block, NDManager manager, int width, int height, int reps) {
+        if (reps < 1) {
+            throw new IllegalArgumentException("need at least 1 timed pass, got " + reps);
+        }
+        Random rnd = new Random(0);
+        float[] x1 = new float[width * height];
+        for (int i = 0; i < x1.length; i++) {
+            x1[i] = rnd.nextFloat() - 0.5f;
+        }
+        ParameterStore ps = new ParameterStore(manager, false);
+        Shape shape = new Shape(1, 1, height, width);
+        double[] t = new double[reps];
+        for (int i = 0; i < reps; i++) {
+            t[i] = pass(block, ps, manager, x1, shape);
+        }
+        return median(t);
+    }
+
+    /**
      * The median time of timed passes, the process's minor page faults per pass and the untimed
      * passes before them.
      */

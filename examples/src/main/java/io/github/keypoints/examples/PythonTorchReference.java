@@ -2,7 +2,11 @@ package io.github.keypoints.examples;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A Python PyTorch reference script run by a bench command: makes sure the interpreter has torch on
@@ -135,21 +140,7 @@ final class PythonTorchReference {
         cmd.addAll(args);
         Path outFile = Files.createTempFile("keypoints-bench", ".json");
         try {
-            String n = Integer.toString(threads);
-            int rc =
-                    exec(
-                            cmd,
-                            outFile,
-                            List.of("ONEDNN_MAX_CPU_ISA", "DNNL_MAX_CPU_ISA"),
-                            Map.of(
-                                    "OMP_NUM_THREADS",
-                                    n,
-                                    "OPENBLAS_NUM_THREADS",
-                                    n,
-                                    "MKL_NUM_THREADS",
-                                    n,
-                                    "LD_LIBRARY_PATH",
-                                    libraryPath()));
+            int rc = exec(cmd, outFile, UNSET, environment(threads));
             String text = Files.readString(outFile, StandardCharsets.UTF_8).trim();
             if (rc != 0 || text.isEmpty()) {
                 throw new IOException(
@@ -165,6 +156,128 @@ final class PythonTorchReference {
         } finally {
             Files.deleteIfExists(outFile);
         }
+    }
+
+    /**
+     * Starts the script as {@link #run} does, with its standard input and output connected to this
+     * process, for a script that answers requests after its JSON line (such as {@code
+     * bench/infer_reference.py --serve}).
+     *
+     * @param threads the thread count
+     * @param args the script's arguments
+     * @return the running script, its JSON line read
+     * @throws IOException if it cannot start or ends before printing a JSON object, with its exit
+     *     code
+     */
+    Served serve(int threads, List<String> args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(python, script.toString()));
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
+        pb.environment().keySet().removeAll(UNSET);
+        pb.environment().putAll(environment(threads));
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException e) {
+            throw new IOException("cannot run " + python + ": " + e.getMessage(), e);
+        }
+        Served served = new Served(p, script);
+        try {
+            served.first = served.readJson();
+        } catch (IOException | RuntimeException e) {
+            served.close();
+            throw e;
+        }
+        return served;
+    }
+
+    /**
+     * A reference script running beside the Java side: its first JSON line, then one JSON line
+     * answered per request line. {@link #close} ends its input and waits for it.
+     */
+    static final class Served implements AutoCloseable {
+        private final Process process;
+        private final Path script;
+        private final BufferedReader out;
+        private final Writer in;
+        private JsonObject first;
+
+        private Served(Process process, Path script) {
+            this.process = process;
+            this.script = script;
+            this.out =
+                    new BufferedReader(
+                            new InputStreamReader(
+                                    process.getInputStream(), StandardCharsets.UTF_8));
+            this.in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+        }
+
+        /** Returns the JSON object the script printed first. */
+        JsonObject first() {
+            return first;
+        }
+
+        /**
+         * Sends one request line and returns the script's answer.
+         *
+         * @param request the line, without its line end
+         * @return the JSON object the script answered with
+         * @throws IOException if the script ended or answered with something else than JSON
+         */
+        JsonObject ask(String request) throws IOException {
+            in.write(request + "\n");
+            in.flush();
+            return readJson();
+        }
+
+        private JsonObject readJson() throws IOException {
+            String line = out.readLine();
+            if (line == null) {
+                int rc;
+                try {
+                    rc = process.waitFor();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    rc = -1;
+                }
+                throw new IOException(script + " ended with exit code " + rc + " before answering");
+            }
+            try {
+                return JsonParser.parseString(line).getAsJsonObject();
+            } catch (RuntimeException e) {
+                throw new IOException(script + ": expected a JSON object, got: " + line, e);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                in.close();
+                if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** What the script's process must not inherit: the Java side's oneDNN level ({@link #run}). */
+    private static final List<String> UNSET = List.of("ONEDNN_MAX_CPU_ISA", "DNNL_MAX_CPU_ISA");
+
+    /** The script's thread counts and {@link #libraryPath}. */
+    private static Map<String, String> environment(int threads) {
+        String n = Integer.toString(threads);
+        return Map.of(
+                "OMP_NUM_THREADS",
+                n,
+                "OPENBLAS_NUM_THREADS",
+                n,
+                "MKL_NUM_THREADS",
+                n,
+                "LD_LIBRARY_PATH",
+                libraryPath());
     }
 
     /** {@link #OPENBLAS_DIR}, then the caller's {@code LD_LIBRARY_PATH}, if any. */

@@ -233,6 +233,43 @@ class BenchInferCommandTest {
     }
 
     @Test
+    void pairsNeedThePythonSideAndCannotBeNegative() {
+        CliRun without = CliRun.of(tiny("--no-python", "--pairs", "3"));
+        assertThat(without.code()).isEqualTo(2);
+        assertThat(without.err()).contains("--pairs", "needs the Python side", "got 3");
+        CliRun negative = CliRun.of(tiny("--pairs", "-1"));
+        assertThat(negative.code()).isEqualTo(2);
+        assertThat(negative.err()).contains("--pairs must be >= 0", "got -1");
+    }
+
+    @Test
+    void pairedBlocksReportTheMedianOfThePerPairRatios() throws Exception {
+        Assumptions.assumeTrue(
+                pythonHasTorch(),
+                PYTHON + " has no torch (or no OpenBLAS): the Python side is not tested here");
+        CliRun r = CliRun.of(tiny("--pairs", "3"));
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("paired blocks: 3 pairs of 3 batch-1 passes per side");
+        JsonObject c = r.json().getAsJsonArray("cases").get(0).getAsJsonObject();
+        JsonArray pairs = c.getAsJsonArray("ratio_ms_b1_pairs");
+        assertThat(pairs).hasSize(3);
+        double[] ratios = new double[3];
+        for (int i = 0; i < 3; i++) {
+            ratios[i] = pairs.get(i).getAsDouble();
+            assertThat(ratios[i]).isPositive();
+        }
+        assertThat(c.get("ratio_ms_b1_paired").getAsDouble())
+                .as("the median of the per-pair ratios")
+                .isEqualTo(ForwardTiming.median(ratios));
+        assertThat(c.get("java_ms_b1_paired").getAsDouble()).isPositive();
+        assertThat(c.get("python_ms_b1_paired").getAsDouble()).isPositive();
+        assertThat(c.get("python_form_paired").getAsString()).isIn("eager", "script", "fused");
+        assertThat(c.get("ratio_ms_b1").getAsDouble())
+                .as("the rounds' ratio is still there beside the paired one")
+                .isPositive();
+    }
+
+    @Test
     void differencesBeyondFloatRoundingAreFlaggedRelativeToTheLargestOutput() {
         float[] small = {0.25f, -0.5f};
         assertThat(BenchInferCommand.beyondFloatNoise(3.3e-7, small)).isFalse();
