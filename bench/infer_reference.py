@@ -450,17 +450,20 @@ def main():
 def serve(fastest):
     """Times blocks of batch-1 passes on request, so that the Java side can alternate short
     blocks of its own with ours while both networks stay warm (bench infer --pairs): reads lines
-    "MODEL:WxH N" from standard input and answers each with one JSON line {"case", "form", "ms"},
-    the median ms of N passes of that case's fastest batch-1 form; ends at end of input."""
+    "MODEL:WxH N W" from standard input and answers each with one JSON line {"case", "form", "ms"},
+    the median ms of N passes of that case's fastest batch-1 form after W untimed ones; ends at end
+    of input."""
     for line in sys.stdin:
         if not line.strip():
             continue
-        key, n = line.split()
+        key, n, warm_in = line.split()
         if key not in fastest:
             raise SystemExit("serve: unknown case %s; known: %s" % (key, ", ".join(fastest)))
         form, fn, x1 = fastest[key]
         times = []
         with torch.no_grad():
+            for _ in range(int(warm_in)):
+                fn(x1)
             for _ in range(int(n)):
                 t0 = time.perf_counter()
                 fn(x1)

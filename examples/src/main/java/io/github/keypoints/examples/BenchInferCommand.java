@@ -150,7 +150,8 @@ public final class BenchInferCommand implements Callable<Integer> {
             defaultValue = "0",
             description =
                     "After the rounds, time each network's batch-1 pass again in this many pairs"
-                            + " of short blocks (--reps passes each), Java and Python in turn"
+                            + " of short blocks (--reps passes each, or as many as take 0.3 s, after"
+                            + " 3 untimed ones), Java and Python in turn"
                             + " (Java first in odd pairs, Python first in even ones), with both"
                             + " networks loaded and warm in their own processes, and report the"
                             + " median of the per-pair ratios (ratio_ms_b1_paired; default"
@@ -434,6 +435,12 @@ public final class BenchInferCommand implements Callable<Integer> {
     /** Pause between two blocks, so that one side's idle OpenMP threads stop spinning first. */
     private static final long SETTLE_MS = 50;
 
+    /** The shortest block of {@code --pairs}, in ms of the Java side's passes. */
+    private static final double BLOCK_MS = 300;
+
+    /** Untimed passes at the start of every block of {@code --pairs}, on both sides. */
+    private static final int WARM_IN = 3;
+
     /**
      * The paired-block timing of {@code --pairs}: a Python reference that stays up ({@code
      * --serve}), and for each case and engine, the Java network warmed up, one untimed block on
@@ -453,7 +460,8 @@ public final class BenchInferCommand implements Callable<Integer> {
                         + String.join(" ", args));
         System.out.printf(
                 Locale.ROOT,
-                "paired blocks: %d pairs of %d batch-1 passes per side, Java and Python in turn%n",
+                "paired blocks: %d pairs of at least %d batch-1 passes per side, Java and Python in"
+                        + " turn%n",
                 pairs,
                 reps);
         try (PythonTorchReference.Served py = ref.serve(n, args)) {
@@ -476,11 +484,16 @@ public final class BenchInferCommand implements Callable<Integer> {
         }
     }
 
+    /** One Java block: {@link #WARM_IN} untimed passes, then the median of {@code passes}. */
+    private static double javaBlock(Block block, NDManager manager, Case c, int passes) {
+        ForwardTiming.batch1Block(block, manager, c.width(), c.height(), WARM_IN);
+        return ForwardTiming.batch1Block(block, manager, c.width(), c.height(), passes);
+    }
+
     private void pairedRow(
             Case c, String engine, PythonTorchReference.Served py, Map<String, Object> row)
             throws IOException, InterruptedException {
         System.err.println("bench infer: paired blocks of " + c.key() + " on " + engine);
-        String request = c.key() + " " + reps;
         try (Model model = network(c, engine)) {
             Block block = model.getBlock();
             freeze(block);
@@ -489,6 +502,11 @@ public final class BenchInferCommand implements Callable<Integer> {
                     () -> ForwardTiming.batch1Block(block, manager, c.width(), c.height(), 1),
                     warmup,
                     warmupSeconds);
+            // Blocks of at least BLOCK_MS on the Java side's warm pass time: a few passes of a
+            // small network after the other side's turn measure waking threads more than the pass.
+            double passMs = ForwardTiming.batch1Block(block, manager, c.width(), c.height(), reps);
+            int passes = Math.max(reps, (int) Math.ceil(BLOCK_MS / passMs));
+            String request = c.key() + " " + passes + " " + WARM_IN;
             py.ask(request);
             double[] java = new double[pairs];
             double[] python = new double[pairs];
@@ -498,16 +516,14 @@ public final class BenchInferCommand implements Callable<Integer> {
                 JsonObject answer;
                 if (i % 2 == 0) {
                     Thread.sleep(SETTLE_MS);
-                    java[i] =
-                            ForwardTiming.batch1Block(block, manager, c.width(), c.height(), reps);
+                    java[i] = javaBlock(block, manager, c, passes);
                     Thread.sleep(SETTLE_MS);
                     answer = py.ask(request);
                 } else {
                     Thread.sleep(SETTLE_MS);
                     answer = py.ask(request);
                     Thread.sleep(SETTLE_MS);
-                    java[i] =
-                            ForwardTiming.batch1Block(block, manager, c.width(), c.height(), reps);
+                    java[i] = javaBlock(block, manager, c, passes);
                 }
                 python[i] = answer.get("ms").getAsDouble();
                 form = answer.get("form").getAsString();

@@ -249,7 +249,8 @@ class BenchInferCommandTest {
                 PYTHON + " has no torch (or no OpenBLAS): the Python side is not tested here");
         CliRun r = CliRun.of(tiny("--pairs", "3"));
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("paired blocks: 3 pairs of 3 batch-1 passes per side");
+        assertThat(r.out())
+                .contains("paired blocks: 3 pairs of at least 3 batch-1 passes per side");
         JsonObject c = r.json().getAsJsonArray("cases").get(0).getAsJsonObject();
         JsonArray pairs = c.getAsJsonArray("ratio_ms_b1_pairs");
         assertThat(pairs).hasSize(3);
