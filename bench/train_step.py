@@ -1,7 +1,8 @@
 """Reference timing for `keypoints bench train`: the same networks, loss and optimiser in Python
 PyTorch (Debian's python3-torch), on the same machine and thread count.
 
-usage: python3 bench/train_step.py THREADS [CASES] [--warmup W] [--profile DIR]  ->  one JSON line
+usage: python3 bench/train_step.py THREADS [CASES] [--warmup W] [--profile DIR] [--serve]
+  ->  one JSON line
 {"torch": version, "threads": n, "cases": {name: {"train_ms": .., "forward_ms": .., "backward_ms": ..,
  "step_ms": .., "small_op_us": .., "faults_per_step": .., "infer_ms_b1": .., "infer_img_s_b32": ..}}}
 ("faults_per_step": the process's minor page faults during the timed steps, per step.)
@@ -11,8 +12,11 @@ the same steps as train_ms, after W untimed steps (default: 2 for imm58, 10 for 
 the same number of steps again under torch.autograd.profiler into
 DIR/python-CASE_WxH_train-Np.json (Chrome trace; read with bench/op_profile.py next to the Java
 side's trace from `keypoints bench train --profile DIR`).
+With --serve the script then stays up and times blocks of training steps on request, for
+`keypoints bench train --pairs`: it reads lines "CASE N" from standard input and answers each with
+one JSON line {"case", "ms"}, the (upper) median ms of N more steps of that case's network, optimiser and
+batch; it ends at end of input.
 """
-import statistics
 import time
 import json
 import sys
@@ -35,6 +39,9 @@ if "--profile" in argv:
     i = argv.index("--profile")
     profile_dir = argv[i + 1]
     del argv[i:i + 2]
+serve = "--serve" in argv
+if serve:
+    argv.remove("--serve")
 threads = int(argv[0]) if len(argv) > 0 else 1
 torch.set_num_threads(threads)
 torch.manual_seed(0)
@@ -72,6 +79,23 @@ cases = {
 }
 only = argv[1].split(",") if len(argv) > 1 else list(cases)
 out = {}
+state = {}
+
+
+def upper_median(values):
+    """The median, the upper middle value for an even count: the Java side's rule
+    (ForwardTiming.median) and bench_timing's; statistics.median's mean of the two middle values
+    was taken here until 2026-12-04, which favoured this side slightly at 20 nose-tip steps."""
+    s = sorted(values)
+    return s[len(s) // 2]
+
+
+def train_step(net, opt, loss_fn, x, y):
+    opt.zero_grad()
+    loss_fn(net(x), y).backward()
+    opt.step()
+
+
 for name in only:
     make, batch, h, w, n_out, reps, case_warmup = cases[name]
     steps_before = case_warmup if warmup is None else warmup
@@ -100,7 +124,7 @@ for name in only:
             times["backward"].append((t2 - t1) * 1e3)
             times["step"].append((t3 - t2) * 1e3)
     faults_per_step = (minor_faults() - faults0) / reps
-    train_ms = statistics.median(times["train"])
+    train_ms = upper_median(times["train"])
     if profile_dir:
         with torch.autograd.profiler.profile() as prof:
             for _ in range(reps):
@@ -115,7 +139,7 @@ for name in only:
         for _ in range(2000):
             one.add(1.0)
         op_runs.append((time.perf_counter() - t0) * 1e6 / 2000)
-    small_op_us = statistics.median(op_runs[1:])
+    small_op_us = upper_median(op_runs[1:])
     net.eval()
     x1 = torch.rand(1, 1, h, w) - 0.5
     x32 = torch.rand(32, 1, h, w) - 0.5
@@ -123,9 +147,25 @@ for name in only:
         b1 = median_ms(lambda: net(x1), 3, 30)
         b32 = median_ms(lambda: net(x32), 2, max(3, reps))
     out[name] = {"train_ms": train_ms,
-                 "forward_ms": statistics.median(times["forward"]),
-                 "backward_ms": statistics.median(times["backward"]),
-                 "step_ms": statistics.median(times["step"]),
+                 "forward_ms": upper_median(times["forward"]),
+                 "backward_ms": upper_median(times["backward"]),
+                 "step_ms": upper_median(times["step"]),
                  "small_op_us": small_op_us, "faults_per_step": faults_per_step,
                  "infer_ms_b1": b1, "infer_img_s_b32": 32000.0 / b32}
-print(json.dumps({"torch": torch.__version__, "threads": threads, "cases": out}))
+    state[name] = (net, opt, loss_fn, x, y)
+print(json.dumps({"torch": torch.__version__, "threads": threads, "cases": out}), flush=True)
+if serve:
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        name, n = line.split()
+        if name not in state:
+            raise SystemExit("serve: unknown case %s; known: %s" % (name, ", ".join(state)))
+        net, opt, loss_fn, x, y = state[name]
+        net.train()
+        block = []
+        for _ in range(int(n)):
+            t0 = time.perf_counter()
+            train_step(net, opt, loss_fn, x, y)
+            block.append((time.perf_counter() - t0) * 1e3)
+        print(json.dumps({"case": name, "ms": upper_median(block)}), flush=True)

@@ -109,6 +109,20 @@ public final class BenchTrainCommand implements Callable<Integer> {
     int rounds;
 
     @Option(
+            names = "--pairs",
+            defaultValue = "0",
+            description =
+                    "After the rounds, time each case's step again in this many pairs of blocks"
+                            + " (the case's timed step count each), Java and Python in turn (Java"
+                            + " first in odd pairs, Python first in even ones), with both networks"
+                            + " and optimisers kept in their own processes, and report the median"
+                            + " of the per-pair ratios (ratio_paired; default ${DEFAULT-VALUE}:"
+                            + " off). The machine's speed drifts by tens of percent within"
+                            + " seconds; a pair's two blocks are seconds apart, a round's two"
+                            + " measurements of a case tens of seconds.")
+    int pairs;
+
+    @Option(
             names = "--warmup",
             description =
                     "Untimed training steps before the timed ones, on both sides (default: 2 for"
@@ -159,6 +173,9 @@ public final class BenchTrainCommand implements Callable<Integer> {
         if (rounds < 1) {
             throw BenchCommand.bad(spec, "--rounds must be >= 1, got " + rounds);
         }
+        if (pairs < 0) {
+            throw BenchCommand.bad(spec, "--pairs must be >= 0, got " + pairs);
+        }
         if (warmup != null && warmup < 0) {
             throw BenchCommand.bad(spec, "--warmup must be >= 0, got " + warmup);
         }
@@ -198,6 +215,9 @@ public final class BenchTrainCommand implements Callable<Integer> {
                         (Double) r.get("ratio"),
                         RoundMedians.format(r.get("ratio_rounds")));
             }
+        }
+        if (pairs > 0) {
+            paired(n, selected, trainRows);
         }
         System.out.println(
                 "inference of the network as trained (ms/face at batch 1, images/s at batch 32;"
@@ -334,84 +354,43 @@ public final class BenchTrainCommand implements Callable<Integer> {
      */
     private static double[] measure(Case c, String engine, Path profile, int warmup)
             throws IOException {
-        Random rnd = new Random(0);
-        float[] x = new float[c.batch() * c.width() * c.height()];
-        float[] y = new float[c.batch() * c.outputs()];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = rnd.nextFloat() - 0.5f;
-        }
-        for (int i = 0; i < y.length; i++) {
-            y[i] = rnd.nextFloat();
-        }
-        Shape xs = new Shape(c.batch(), 1, c.height(), c.width());
-        Block block =
-                new TorchDefaultInitializer(0).install(ModelZoo.create(c.name(), c.outputs()));
-        try (Model model = Model.newInstance("bench", Device.cpu(), engine)) {
-            model.setBlock(block);
-            ResumableAdam adam = ResumableAdam.builder().setBlock(block).build();
-            double trainMs;
-            double[] phases;
-            double faultsPerStep;
-            double fusedShare;
-            try (Trainer trainer =
-                    model.newTrainer(
-                            new DefaultTrainingConfig(new MseLoss(MseLoss.Reduction.MEAN))
-                                    .optOptimizer(adam)
-                                    .optDevices(new Device[] {Device.cpu()}))) {
-                trainer.initialize(new Shape(1, 1, c.height(), c.width()));
-                OptimizerStep step = OptimizerStep.of(trainer, adam);
-                double[] t = new double[c.reps() + warmup];
-                double[] fw = new double[t.length];
-                double[] bw = new double[t.length];
-                double[] st = new double[t.length];
-                long faults0 = 0;
-                for (int i = 0; i < t.length; i++) {
-                    if (i == warmup) {
-                        faults0 = MinorFaults.sinceStart();
-                    }
-                    try (NDManager sub = trainer.getManager().newSubManager()) {
-                        NDArray xa = sub.create(x, xs);
-                        NDArray ya = sub.create(y, new Shape(c.batch(), c.outputs()));
-                        long t0 = System.nanoTime();
-                        long t1;
-                        long t2;
-                        try (GradientCollector gc = trainer.newGradientCollector()) {
-                            NDList preds = trainer.forward(new NDList(xa), new NDList(ya));
-                            NDArray loss = trainer.getLoss().evaluate(new NDList(ya), preds);
-                            t1 = System.nanoTime();
-                            gc.backward(loss);
-                            t2 = System.nanoTime();
-                        }
-                        step.apply();
-                        long t3 = System.nanoTime();
-                        t[i] = (t3 - t0) / 1e6;
-                        fw[i] = (t1 - t0) / 1e6;
-                        bw[i] = (t2 - t1) / 1e6;
-                        st[i] = (t3 - t2) / 1e6;
-                    }
+        try (Steps steps = new Steps(c, engine)) {
+            double[] t = new double[c.reps() + warmup];
+            double[] fw = new double[t.length];
+            double[] bw = new double[t.length];
+            double[] st = new double[t.length];
+            long faults0 = 0;
+            for (int i = 0; i < t.length; i++) {
+                if (i == warmup) {
+                    faults0 = MinorFaults.sinceStart();
                 }
-                faultsPerStep = MinorFaults.perRun(faults0, MinorFaults.sinceStart(), c.reps());
-                fusedShare = adam.fusedUpdates() / (double) t.length;
-                if (profile != null && "PyTorch".equals(engine)) {
-                    Files.createDirectories(profile);
-                    TorchOpProfile.record(
-                            () -> profiledStep(trainer, step, c, x, y, xs),
-                            c.reps(),
-                            profile.resolve("java-" + traceName(c) + "-" + c.reps() + "p.json"));
-                }
-                trainMs = ForwardTiming.median(Arrays.copyOfRange(t, warmup, t.length));
-                phases =
-                        new double[] {
-                            ForwardTiming.median(Arrays.copyOfRange(fw, warmup, fw.length)),
-                            ForwardTiming.median(Arrays.copyOfRange(bw, warmup, bw.length)),
-                            ForwardTiming.median(Arrays.copyOfRange(st, warmup, st.length))
-                        };
+                double[] one = steps.one();
+                t[i] = one[0];
+                fw[i] = one[1];
+                bw[i] = one[2];
+                st[i] = one[3];
             }
-            double opUs = smallOpMicros(model.getNDManager());
+            double faultsPerStep = MinorFaults.perRun(faults0, MinorFaults.sinceStart(), c.reps());
+            double fusedShare = steps.adam.fusedUpdates() / (double) t.length;
+            if (profile != null && "PyTorch".equals(engine)) {
+                Files.createDirectories(profile);
+                TorchOpProfile.record(
+                        steps::one,
+                        c.reps(),
+                        profile.resolve("java-" + traceName(c) + "-" + c.reps() + "p.json"));
+            }
+            double trainMs = ForwardTiming.median(Arrays.copyOfRange(t, warmup, t.length));
+            double[] phases = {
+                ForwardTiming.median(Arrays.copyOfRange(fw, warmup, fw.length)),
+                ForwardTiming.median(Arrays.copyOfRange(bw, warmup, bw.length)),
+                ForwardTiming.median(Arrays.copyOfRange(st, warmup, st.length))
+            };
+            steps.endTraining();
+            double opUs = smallOpMicros(steps.model.getNDManager());
             ForwardTiming f =
                     ForwardTiming.measure(
-                            block,
-                            model.getNDManager(),
+                            steps.block,
+                            steps.model.getNDManager(),
                             c.width(),
                             c.height(),
                             3,
@@ -432,17 +411,105 @@ public final class BenchTrainCommand implements Callable<Integer> {
         }
     }
 
-    /** One untimed training step, as the timed ones: forward, loss, backward, Adam. */
-    private static void profiledStep(
-            Trainer trainer, OptimizerStep step, Case c, float[] x, float[] y, Shape xs) {
-        try (NDManager sub = trainer.getManager().newSubManager()) {
-            NDArray xa = sub.create(x, xs);
-            NDArray ya = sub.create(y, new Shape(c.batch(), c.outputs()));
-            try (GradientCollector gc = trainer.newGradientCollector()) {
-                NDList preds = trainer.forward(new NDList(xa), new NDList(ya));
-                gc.backward(trainer.getLoss().evaluate(new NDList(ya), preds));
+    /**
+     * A case's network with its trainer, Adam and fixed batch on one engine: what {@link #measure}
+     * and {@code --pairs} time a step of.
+     */
+    private static final class Steps implements AutoCloseable {
+        private final Case c;
+        private final Block block;
+        private final Model model;
+        private final ResumableAdam adam;
+        private final Trainer trainer;
+        private final OptimizerStep step;
+        private boolean trained;
+        private final float[] x;
+        private final float[] y;
+        private final Shape xs;
+
+        Steps(Case c, String engine) {
+            this.c = c;
+            Random rnd = new Random(0);
+            x = new float[c.batch() * c.width() * c.height()];
+            y = new float[c.batch() * c.outputs()];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = rnd.nextFloat() - 0.5f;
             }
-            step.apply();
+            for (int i = 0; i < y.length; i++) {
+                y[i] = rnd.nextFloat();
+            }
+            xs = new Shape(c.batch(), 1, c.height(), c.width());
+            block = new TorchDefaultInitializer(0).install(ModelZoo.create(c.name(), c.outputs()));
+            model = Model.newInstance("bench", Device.cpu(), engine);
+            try {
+                model.setBlock(block);
+                adam = ResumableAdam.builder().setBlock(block).build();
+                trainer =
+                        model.newTrainer(
+                                new DefaultTrainingConfig(new MseLoss(MseLoss.Reduction.MEAN))
+                                        .optOptimizer(adam)
+                                        .optDevices(new Device[] {Device.cpu()}));
+                trainer.initialize(new Shape(1, 1, c.height(), c.width()));
+                step = OptimizerStep.of(trainer, adam);
+            } catch (RuntimeException e) {
+                model.close();
+                throw e;
+            }
+        }
+
+        /**
+         * One training step: forward with the loss, backward, Adam.
+         *
+         * @return {step, forward, backward, optimiser} ms
+         */
+        double[] one() {
+            try (NDManager sub = trainer.getManager().newSubManager()) {
+                NDArray xa = sub.create(x, xs);
+                NDArray ya = sub.create(y, new Shape(c.batch(), c.outputs()));
+                long t0 = System.nanoTime();
+                long t1;
+                long t2;
+                try (GradientCollector gc = trainer.newGradientCollector()) {
+                    NDList preds = trainer.forward(new NDList(xa), new NDList(ya));
+                    NDArray loss = trainer.getLoss().evaluate(new NDList(ya), preds);
+                    t1 = System.nanoTime();
+                    gc.backward(loss);
+                    t2 = System.nanoTime();
+                }
+                step.apply();
+                long t3 = System.nanoTime();
+                return new double[] {
+                    (t3 - t0) / 1e6, (t1 - t0) / 1e6, (t2 - t1) / 1e6, (t3 - t2) / 1e6
+                };
+            }
+        }
+
+        /**
+         * The (upper) median step ms of {@code n} steps.
+         *
+         * @param n steps, at least 1
+         * @return the median
+         */
+        double block(int n) {
+            double[] t = new double[n];
+            for (int i = 0; i < n; i++) {
+                t[i] = one()[0];
+            }
+            return ForwardTiming.median(t);
+        }
+
+        /** Closes the trainer; the model stays open, for inference timing. */
+        void endTraining() {
+            if (!trained) {
+                trained = true;
+                trainer.close();
+            }
+        }
+
+        @Override
+        public void close() {
+            endTraining();
+            model.close();
         }
     }
 
@@ -471,10 +538,89 @@ public final class BenchTrainCommand implements Callable<Integer> {
         }
     }
 
-    private Map<String, Map<String, Double>> runPython(int n, List<Case> selected)
+    /** Pause between two blocks, so that one side's idle OpenMP threads stop spinning first. */
+    private static final long SETTLE_MS = 50;
+
+    /**
+     * The paired-block timing of {@code --pairs}: a Python reference that stays up ({@code
+     * --serve}), and for each case and engine, the Java step warmed up, one untimed block on the
+     * Python side, then {@link #pairs} pairs of blocks in alternating order; adds the results to
+     * the matching rows.
+     */
+    private void paired(int n, List<Case> selected, List<Map<String, Object>> rows)
             throws IOException, InterruptedException {
         PythonTorchReference ref = sides.reference("bench/train_step.py");
-        ref.ensureInstalled();
+        List<String> args = pythonArgs(n, selected);
+        args.add("--serve");
+        System.out.printf(
+                Locale.ROOT, "paired blocks: %d pairs per case, Java and Python in turn%n", pairs);
+        try (PythonTorchReference.Served py = ref.serve(n, args)) {
+            for (Case c : selected) {
+                for (String engine : sides.engines) {
+                    Map<String, Object> row = null;
+                    for (Map<String, Object> r : rows) {
+                        if (c.name().equals(r.get("name")) && engine.equals(r.get("engine"))) {
+                            row = r;
+                        }
+                    }
+                    if (row == null) {
+                        throw new IllegalStateException("no row for " + c.name() + " on " + engine);
+                    }
+                    pairedRow(c, engine, py, row);
+                }
+            }
+        }
+    }
+
+    private void pairedRow(
+            Case c, String engine, PythonTorchReference.Served py, Map<String, Object> row)
+            throws IOException, InterruptedException {
+        System.err.println("bench train: paired blocks of " + c.name() + " on " + engine);
+        String request = c.name() + " " + c.reps();
+        try (Steps steps = new Steps(c, engine)) {
+            steps.block(Math.max(1, warmup == null ? c.warmup() : warmup));
+            py.ask(request);
+            double[] java = new double[pairs];
+            double[] python = new double[pairs];
+            double[] ratio = new double[pairs];
+            for (int i = 0; i < pairs; i++) {
+                JsonObject answer;
+                if (i % 2 == 0) {
+                    Thread.sleep(SETTLE_MS);
+                    java[i] = steps.block(c.reps());
+                    Thread.sleep(SETTLE_MS);
+                    answer = py.ask(request);
+                } else {
+                    Thread.sleep(SETTLE_MS);
+                    answer = py.ask(request);
+                    Thread.sleep(SETTLE_MS);
+                    java[i] = steps.block(c.reps());
+                }
+                python[i] = answer.get("ms").getAsDouble();
+                ratio[i] = java[i] / python[i];
+            }
+            List<Double> perPair = new ArrayList<>();
+            for (double r : ratio) {
+                perPair.add(r);
+            }
+            row.put("java_ms_paired", ForwardTiming.median(java));
+            row.put("python_ms_paired", ForwardTiming.median(python));
+            row.put("ratio_paired", ForwardTiming.median(ratio));
+            row.put("ratio_pairs", perPair);
+            System.out.printf(
+                    Locale.ROOT,
+                    "paired %-9s %-8s java_ms %10.1f python_ms %10.1f ratio %6.2f (pairs %s)%n",
+                    c.name(),
+                    engine,
+                    ForwardTiming.median(java),
+                    ForwardTiming.median(python),
+                    ForwardTiming.median(ratio),
+                    RoundMedians.format(perPair));
+        }
+    }
+
+    /** The reference script's thread count, cases and warm-up. */
+    private List<String> pythonArgs(int n, List<Case> selected) {
         List<String> names = new ArrayList<>();
         selected.forEach(c -> names.add(c.name()));
         List<String> args = new ArrayList<>(List.of(Integer.toString(n), String.join(",", names)));
@@ -482,6 +628,14 @@ public final class BenchTrainCommand implements Callable<Integer> {
             args.add("--warmup");
             args.add(Integer.toString(warmup));
         }
+        return args;
+    }
+
+    private Map<String, Map<String, Double>> runPython(int n, List<Case> selected)
+            throws IOException, InterruptedException {
+        PythonTorchReference ref = sides.reference("bench/train_step.py");
+        ref.ensureInstalled();
+        List<String> args = pythonArgs(n, selected);
         if (profile != null) {
             Files.createDirectories(profile);
             args.add("--profile");

@@ -8,14 +8,18 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What {@code bench train} checks before it starts (the measurement itself needs Python's torch and
- * minutes; its commands and figures are in docs/performance-training.md).
+ * What {@code bench train} checks before it starts, and its paired blocks on the nose tip where
+ * {@code /usr/bin/python3} has torch (the full measurement takes minutes; its commands and figures
+ * are in docs/performance-training.md).
  */
 class BenchTrainCommandTest {
 
@@ -43,9 +47,57 @@ class BenchTrainCommandTest {
         CliRun negative = CliRun.of("bench", "train", "--warmup", "-1");
         assertThat(negative.code()).isEqualTo(2);
         assertThat(negative.err()).contains("--warmup must be >= 0, got -1");
+        CliRun pairs = CliRun.of("bench", "train", "--pairs", "-2");
+        assertThat(pairs.code()).isEqualTo(2);
+        assertThat(pairs.err()).contains("--pairs must be >= 0, got -2");
         CliRun unknown = CliRun.of("bench", "train", "--cases", "vgg16");
         assertThat(unknown.code()).isNotZero();
         assertThat(unknown.err()).contains("unknown case 'vgg16'");
+    }
+
+    @Test
+    void pairedBlocksReportTheMedianOfThePerPairRatios() throws Exception {
+        Assumptions.assumeTrue(
+                Files.isExecutable(Path.of("/usr/bin/python3"))
+                        && new ProcessBuilder("/usr/bin/python3", "-c", "import torch")
+                                        .redirectErrorStream(true)
+                                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                                        .start()
+                                        .waitFor()
+                                == 0
+                        && Files.exists(PythonTorchReference.OPENBLAS),
+                "/usr/bin/python3 has no torch (or no OpenBLAS): the Python side is not tested here");
+        CliRun r =
+                CliRun.of(
+                        "bench",
+                        "train",
+                        "--cases",
+                        "nose-tip",
+                        "--engines",
+                        "PyTorch",
+                        "--threads",
+                        "1",
+                        "--warmup",
+                        "1",
+                        "--pairs",
+                        "3",
+                        "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("paired blocks: 3 pairs per case");
+        JsonObject c = r.json().getAsJsonArray("cases").get(0).getAsJsonObject();
+        JsonArray pairs = c.getAsJsonArray("ratio_pairs");
+        assertThat(pairs).hasSize(3);
+        double[] ratios = new double[3];
+        for (int i = 0; i < 3; i++) {
+            ratios[i] = pairs.get(i).getAsDouble();
+            assertThat(ratios[i]).isPositive();
+        }
+        assertThat(c.get("ratio_paired").getAsDouble())
+                .as("the median of the per-pair ratios")
+                .isEqualTo(ForwardTiming.median(ratios));
+        assertThat(c.get("java_ms_paired").getAsDouble()).isPositive();
+        assertThat(c.get("python_ms_paired").getAsDouble()).isPositive();
+        assertThat(c.get("ratio").getAsDouble()).as("the round's ratio beside it").isPositive();
     }
 
     @Test
