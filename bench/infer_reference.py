@@ -370,7 +370,7 @@ def main():
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     out = []
-    fastest = {}
+    served = {}
     for case in args.cases:
         model, size, outputs = case.split(":")
         w, h = (int(v) for v in size.split("x"))
@@ -438,38 +438,47 @@ def main():
         if check is not None:
             row["check_output"] = check
         out.append(row)
-        form_fn = {"eager": net, "script": script[5] if script else None,
-                   "fused": fusion[5] if fusion else None}[row["form_b1"]]
-        fastest[model + ":" + size] = (row["form_b1"], form_fn, x1)
+        forms_b1 = {"eager": net}
+        if script is not None:
+            forms_b1["script"] = script[5]
+        if fusion is not None:
+            forms_b1["fused"] = fusion[5]
+        served[model + ":" + size] = (forms_b1, x1)
     print(json.dumps({"torch": torch.__version__, "threads": args.threads,
                       "blas": loaded_blas(), "cases": out}), flush=True)
     if args.serve:
-        serve(fastest)
+        serve(served)
 
 
-def serve(fastest):
+def serve(served):
     """Times blocks of batch-1 passes on request, so that the Java side can alternate short
     blocks of its own with ours while both networks stay warm (bench infer --pairs): reads lines
-    "MODEL:WxH N W" from standard input and answers each with one JSON line {"case", "form", "ms"},
-    the median ms of N passes of that case's fastest batch-1 form after W untimed ones; ends at end
-    of input."""
+    "MODEL:WxH N W" from standard input and answers each with one JSON line {"case", "form", "ms",
+    "forms"}: for each form timed (eager, and script and fused where --forms has them) W untimed
+    passes, then the median ms of N; "ms" and "form" are the fastest form's, "forms" has each
+    form's median. Ends at end of input."""
     for line in sys.stdin:
         if not line.strip():
             continue
         key, n, warm_in = line.split()
-        if key not in fastest:
-            raise SystemExit("serve: unknown case %s; known: %s" % (key, ", ".join(fastest)))
-        form, fn, x1 = fastest[key]
-        times = []
+        if key not in served:
+            raise SystemExit("serve: unknown case %s; known: %s" % (key, ", ".join(served)))
+        forms, x1 = served[key]
+        medians = {}
         with torch.no_grad():
-            for _ in range(int(warm_in)):
-                fn(x1)
-            for _ in range(int(n)):
-                t0 = time.perf_counter()
-                fn(x1)
-                times.append((time.perf_counter() - t0) * 1000)
-        times.sort()
-        print(json.dumps({"case": key, "form": form, "ms": times[len(times) // 2]}), flush=True)
+            for form, fn in forms.items():
+                for _ in range(int(warm_in)):
+                    fn(x1)
+                times = []
+                for _ in range(int(n)):
+                    t0 = time.perf_counter()
+                    fn(x1)
+                    times.append((time.perf_counter() - t0) * 1000)
+                times.sort()
+                medians[form] = times[len(times) // 2]
+        best = min(medians, key=medians.get)
+        print(json.dumps({"case": key, "form": best, "ms": medians[best], "forms": medians}),
+              flush=True)
 
 
 if __name__ == "__main__":

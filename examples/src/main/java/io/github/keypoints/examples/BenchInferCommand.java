@@ -153,7 +153,8 @@ public final class BenchInferCommand implements Callable<Integer> {
                             + " of short blocks (--reps passes each, or as many as take 0.3 s, after"
                             + " 3 untimed ones), Java and Python in turn"
                             + " (Java first in odd pairs, Python first in even ones), with both"
-                            + " networks loaded and warm in their own processes, and report the"
+                            + " networks loaded and warm in their own processes, the Python block"
+                            + " timing each of its forms and taking the fastest, and report the"
                             + " median of the per-pair ratios (ratio_ms_b1_paired; default"
                             + " ${DEFAULT-VALUE}: off). The machine's speed drifts by tens of"
                             + " percent within seconds; a pair's two blocks are a fraction of a"
@@ -511,7 +512,7 @@ public final class BenchInferCommand implements Callable<Integer> {
             double[] java = new double[pairs];
             double[] python = new double[pairs];
             double[] ratio = new double[pairs];
-            String form = null;
+            Map<String, Integer> forms = new java.util.TreeMap<>();
             for (int i = 0; i < pairs; i++) {
                 JsonObject answer;
                 if (i % 2 == 0) {
@@ -526,7 +527,7 @@ public final class BenchInferCommand implements Callable<Integer> {
                     java[i] = javaBlock(block, manager, c, passes);
                 }
                 python[i] = answer.get("ms").getAsDouble();
-                form = answer.get("form").getAsString();
+                forms.merge(answer.get("form").getAsString(), 1, Integer::sum);
                 ratio[i] = java[i] / python[i];
             }
             List<Double> perPair = new ArrayList<>();
@@ -537,18 +538,19 @@ public final class BenchInferCommand implements Callable<Integer> {
             row.put("python_ms_b1_paired", ForwardTiming.median(python));
             row.put("ratio_ms_b1_paired", ForwardTiming.median(ratio));
             row.put("ratio_ms_b1_pairs", perPair);
-            row.put("python_form_paired", form);
+            row.put("python_forms_paired", forms);
             System.out.printf(
                     Locale.ROOT,
-                    "paired %-12s %-8s %-8s java_ms %7.2f py_ms %7.2f (%s) ratio %5.2f (pairs %s)%n",
+                    "paired %-12s %-8s %-8s java_ms %7.2f py_ms %7.2f ratio %5.2f (pairs %s)"
+                            + " | fastest Python form per pair %s%n",
                     c.model(),
                     c.input(),
                     engine,
                     ForwardTiming.median(java),
                     ForwardTiming.median(python),
-                    form,
                     ForwardTiming.median(ratio),
-                    RoundMedians.format(perPair));
+                    RoundMedians.format(perPair),
+                    forms);
         }
     }
 
