@@ -5,7 +5,9 @@ the project's 2-vCPU VM they spread by tens of percent within seconds, which is 
 bench infer --pairs` and `bench train --pairs` time Java and Python in short alternating blocks.
 
 usage: OMP_NUM_THREADS=2 LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp \
-           /usr/bin/python3 bench/speed_drift.py [SECONDS]
+           /usr/bin/python3 bench/speed_drift.py [SECONDS [THREADS]]
+(THREADS, default 2: torch's thread count; with 1 and `taskset -c N` one probe per vCPU, run side
+by side, shows whether the vCPUs change speed together.)
 (Debian's python3-torch and libopenblas0-openmp, as the bench commands install them.)
 """
 import sys
@@ -14,7 +16,7 @@ import time
 import torch
 
 seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 60.0
-torch.set_num_threads(2)
+torch.set_num_threads(int(sys.argv[2]) if len(sys.argv) > 2 else 2)
 a = torch.randn(512, 512)
 b = torch.randn(512, 512)
 for _ in range(20):
