@@ -433,9 +433,6 @@ public final class BenchInferCommand implements Callable<Integer> {
         }
     }
 
-    /** Pause between two blocks, so that one side's idle OpenMP threads stop spinning first. */
-    private static final long SETTLE_MS = 50;
-
     /** The shortest block of {@code --pairs}, in ms of the Java side's passes. */
     private static final double BLOCK_MS = 300;
 
@@ -468,17 +465,12 @@ public final class BenchInferCommand implements Callable<Integer> {
         try (PythonTorchReference.Served py = ref.serve(n, args)) {
             for (Case c : selected) {
                 for (String engine : sides.engines) {
-                    Map<String, Object> row = null;
-                    for (Map<String, Object> r : rows) {
-                        if (c.model().equals(r.get("model"))
-                                && c.input().equals(r.get("input"))
-                                && engine.equals(r.get("engine"))) {
-                            row = r;
-                        }
-                    }
-                    if (row == null) {
-                        throw new IllegalStateException("no row for " + c.key() + " on " + engine);
-                    }
+                    Map<String, Object> row =
+                            PairedBlocks.row(
+                                    rows,
+                                    Map.of(
+                                            "model", c.model(), "input", c.input(), "engine",
+                                            engine));
                     pairedRow(c, engine, py, row);
                 }
             }
@@ -509,35 +501,19 @@ public final class BenchInferCommand implements Callable<Integer> {
             int passes = Math.max(reps, (int) Math.ceil(BLOCK_MS / passMs));
             String request = c.key() + " " + passes + " " + WARM_IN;
             py.ask(request);
-            double[] java = new double[pairs];
-            double[] python = new double[pairs];
-            double[] ratio = new double[pairs];
+            PairedBlocks b =
+                    PairedBlocks.time(
+                            pairs,
+                            () -> javaBlock(block, manager, c, passes),
+                            () -> py.ask(request));
             Map<String, Integer> forms = new java.util.TreeMap<>();
-            for (int i = 0; i < pairs; i++) {
-                JsonObject answer;
-                if (i % 2 == 0) {
-                    Thread.sleep(SETTLE_MS);
-                    java[i] = javaBlock(block, manager, c, passes);
-                    Thread.sleep(SETTLE_MS);
-                    answer = py.ask(request);
-                } else {
-                    Thread.sleep(SETTLE_MS);
-                    answer = py.ask(request);
-                    Thread.sleep(SETTLE_MS);
-                    java[i] = javaBlock(block, manager, c, passes);
-                }
-                python[i] = answer.get("ms").getAsDouble();
+            for (JsonObject answer : b.answers()) {
                 forms.merge(answer.get("form").getAsString(), 1, Integer::sum);
-                ratio[i] = java[i] / python[i];
             }
-            List<Double> perPair = new ArrayList<>();
-            for (double r : ratio) {
-                perPair.add(r);
-            }
-            row.put("java_ms_b1_paired", ForwardTiming.median(java));
-            row.put("python_ms_b1_paired", ForwardTiming.median(python));
-            row.put("ratio_ms_b1_paired", ForwardTiming.median(ratio));
-            row.put("ratio_ms_b1_pairs", perPair);
+            row.put("java_ms_b1_paired", b.javaMs());
+            row.put("python_ms_b1_paired", b.pythonMs());
+            row.put("ratio_ms_b1_paired", b.ratio());
+            row.put("ratio_ms_b1_pairs", b.ratios());
             row.put("python_forms_paired", forms);
             System.out.printf(
                     Locale.ROOT,
@@ -546,10 +522,10 @@ public final class BenchInferCommand implements Callable<Integer> {
                     c.model(),
                     c.input(),
                     engine,
-                    ForwardTiming.median(java),
-                    ForwardTiming.median(python),
-                    ForwardTiming.median(ratio),
-                    RoundMedians.format(perPair),
+                    b.javaMs(),
+                    b.pythonMs(),
+                    b.ratio(),
+                    RoundMedians.format(b.ratios()),
                     forms);
         }
     }

@@ -538,9 +538,6 @@ public final class BenchTrainCommand implements Callable<Integer> {
         }
     }
 
-    /** Pause between two blocks, so that one side's idle OpenMP threads stop spinning first. */
-    private static final long SETTLE_MS = 50;
-
     /**
      * The paired-block timing of {@code --pairs}: a Python reference that stays up ({@code
      * --serve}), and for each case and engine, the Java step warmed up, one untimed block on the
@@ -557,15 +554,8 @@ public final class BenchTrainCommand implements Callable<Integer> {
         try (PythonTorchReference.Served py = ref.serve(n, args)) {
             for (Case c : selected) {
                 for (String engine : sides.engines) {
-                    Map<String, Object> row = null;
-                    for (Map<String, Object> r : rows) {
-                        if (c.name().equals(r.get("name")) && engine.equals(r.get("engine"))) {
-                            row = r;
-                        }
-                    }
-                    if (row == null) {
-                        throw new IllegalStateException("no row for " + c.name() + " on " + engine);
-                    }
+                    Map<String, Object> row =
+                            PairedBlocks.row(rows, Map.of("name", c.name(), "engine", engine));
                     pairedRow(c, engine, py, row);
                 }
             }
@@ -580,42 +570,21 @@ public final class BenchTrainCommand implements Callable<Integer> {
         try (Steps steps = new Steps(c, engine)) {
             steps.block(Math.max(1, warmup == null ? c.warmup() : warmup));
             py.ask(request);
-            double[] java = new double[pairs];
-            double[] python = new double[pairs];
-            double[] ratio = new double[pairs];
-            for (int i = 0; i < pairs; i++) {
-                JsonObject answer;
-                if (i % 2 == 0) {
-                    Thread.sleep(SETTLE_MS);
-                    java[i] = steps.block(c.reps());
-                    Thread.sleep(SETTLE_MS);
-                    answer = py.ask(request);
-                } else {
-                    Thread.sleep(SETTLE_MS);
-                    answer = py.ask(request);
-                    Thread.sleep(SETTLE_MS);
-                    java[i] = steps.block(c.reps());
-                }
-                python[i] = answer.get("ms").getAsDouble();
-                ratio[i] = java[i] / python[i];
-            }
-            List<Double> perPair = new ArrayList<>();
-            for (double r : ratio) {
-                perPair.add(r);
-            }
-            row.put("java_ms_paired", ForwardTiming.median(java));
-            row.put("python_ms_paired", ForwardTiming.median(python));
-            row.put("ratio_paired", ForwardTiming.median(ratio));
-            row.put("ratio_pairs", perPair);
+            PairedBlocks b =
+                    PairedBlocks.time(pairs, () -> steps.block(c.reps()), () -> py.ask(request));
+            row.put("java_ms_paired", b.javaMs());
+            row.put("python_ms_paired", b.pythonMs());
+            row.put("ratio_paired", b.ratio());
+            row.put("ratio_pairs", b.ratios());
             System.out.printf(
                     Locale.ROOT,
                     "paired %-9s %-8s java_ms %10.1f python_ms %10.1f ratio %6.2f (pairs %s)%n",
                     c.name(),
                     engine,
-                    ForwardTiming.median(java),
-                    ForwardTiming.median(python),
-                    ForwardTiming.median(ratio),
-                    RoundMedians.format(perPair));
+                    b.javaMs(),
+                    b.pythonMs(),
+                    b.ratio(),
+                    RoundMedians.format(b.ratios()));
         }
     }
 

@@ -47,7 +47,8 @@ class BenchInferCommandTest {
         return args;
     }
 
-    private static boolean pythonHasTorch() throws IOException, InterruptedException {
+    /** Whether {@code /usr/bin/python3} has torch and the OpenMP OpenBLAS is installed. */
+    static boolean pythonHasTorch() throws IOException, InterruptedException {
         if (!Files.isExecutable(Path.of(PYTHON))) {
             return false;
         }

@@ -58,14 +58,7 @@ class BenchTrainCommandTest {
     @Test
     void pairedBlocksReportTheMedianOfThePerPairRatios() throws Exception {
         Assumptions.assumeTrue(
-                Files.isExecutable(Path.of("/usr/bin/python3"))
-                        && new ProcessBuilder("/usr/bin/python3", "-c", "import torch")
-                                        .redirectErrorStream(true)
-                                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                                        .start()
-                                        .waitFor()
-                                == 0
-                        && Files.exists(PythonTorchReference.OPENBLAS),
+                BenchInferCommandTest.pythonHasTorch(),
                 "/usr/bin/python3 has no torch (or no OpenBLAS): the Python side is not tested here");
         CliRun r =
                 CliRun.of(
