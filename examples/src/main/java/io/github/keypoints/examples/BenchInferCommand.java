@@ -448,7 +448,7 @@ public final class BenchInferCommand implements Callable<Integer> {
     private void paired(int n, List<Case> selected, Path checkDir, List<Map<String, Object>> rows)
             throws IOException, InterruptedException {
         PythonTorchReference ref = sides.reference("bench/infer_reference.py");
-        // Its own timing first (which picks the form the blocks run) needs no batch-32 figures.
+        // Its own timing first builds and warms up every form; the blocks need no batch-32 figures.
         List<String> args = pythonArgs(n, selected, checkDir, 1, false);
         args.add("--serve");
         System.err.println(

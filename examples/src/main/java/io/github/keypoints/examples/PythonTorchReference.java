@@ -172,16 +172,7 @@ final class PythonTorchReference {
     Served serve(int threads, List<String> args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(python, script.toString()));
         cmd.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
-        pb.environment().keySet().removeAll(UNSET);
-        pb.environment().putAll(environment(threads));
-        Process p;
-        try {
-            p = pb.start();
-        } catch (IOException e) {
-            throw new IOException("cannot run " + python + ": " + e.getMessage(), e);
-        }
-        Served served = new Served(p, script);
+        Served served = new Served(start(builder(cmd, UNSET, environment(threads))), script);
         try {
             served.first = served.readJson();
         } catch (IOException | RuntimeException e) {
@@ -225,8 +216,13 @@ final class PythonTorchReference {
          * @throws IOException if the script ended or answered with something else than JSON
          */
         JsonObject ask(String request) throws IOException {
-            in.write(request + "\n");
-            in.flush();
+            try {
+                in.write(request + "\n");
+                in.flush();
+            } catch (IOException e) {
+                throw new IOException(
+                        script + " stopped reading before the request '" + request + "'", e);
+            }
             return readJson();
         }
 
@@ -322,18 +318,29 @@ final class PythonTorchReference {
     private static int exec(
             List<String> cmd, Path stdout, List<String> unset, Map<String, String> env)
             throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
-        pb.environment().keySet().removeAll(unset);
-        pb.environment().putAll(env);
+        ProcessBuilder pb = builder(cmd, unset, env);
         if (stdout != null) {
             pb.redirectOutput(stdout.toFile());
         } else {
             pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
         }
+        return start(pb).waitFor();
+    }
+
+    /** {@code cmd} with standard error inherited, {@code unset} removed and {@code env} set. */
+    private static ProcessBuilder builder(
+            List<String> cmd, List<String> unset, Map<String, String> env) {
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
+        pb.environment().keySet().removeAll(unset);
+        pb.environment().putAll(env);
+        return pb;
+    }
+
+    private static Process start(ProcessBuilder pb) throws IOException {
         try {
-            return pb.start().waitFor();
+            return pb.start();
         } catch (IOException e) {
-            throw new IOException("cannot run " + cmd.get(0) + ": " + e.getMessage(), e);
+            throw new IOException("cannot run " + pb.command().get(0) + ": " + e.getMessage(), e);
         }
     }
 }

@@ -54,6 +54,14 @@ class PythonTorchReferenceTest {
                     .hasMessageContaining("reference.sh")
                     .hasMessageContaining("exit code 7");
         }
+        PythonTorchReference gone = shell(dir, "echo '{}'\nexec 0<&-\nsleep 1\n");
+        try (PythonTorchReference.Served s = gone.serve(1, List.of())) {
+            Thread.sleep(200);
+            assertThatThrownBy(() -> s.ask("x".repeat(1 << 20)))
+                    .as("a script that closed its input: the request cannot be written")
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("reference.sh stopped reading before the request");
+        }
         PythonTorchReference silent = shell(dir, "exit 3\n");
         assertThatThrownBy(() -> silent.serve(1, List.of()))
                 .isInstanceOf(IOException.class)
