@@ -7,6 +7,7 @@ forward / backward / step loop.
 usage: /usr/bin/python3 bench/epoch_reference.py --data DIR [--threads N] [--workers W]
            [--epochs E] [--limit L] [--seed S] [--batch 32] [--input 120x90] [--lr 1e-3]
            [--rotate 15] [--shift 5] [--jitter 0.2] [--flip on] [--last-train-person 32]
+           [--serve]
 
 The recipe (the defaults) is `keypoints train --model imm58 --input 120x90 --batch 32 --lr 1e-3
 --loss mse --augment on` (bench/acceptance.sh imm58), made the same way as the Java side:
@@ -42,6 +43,12 @@ Prints one JSON line:
 wait over total epoch time)
 epoch figures: {"epoch_ms", "data_wait_ms", "step_ms", "batches", "samples", "validation_ms",
  "train_loss", "val_loss", "val_mean_px"}
+
+With --serve (`keypoints bench epoch --pairs`) the script prints the set-up line instead
+({"torch", "cv2", "threads", "workers", "input", "batch", "params", "train_ids", "val_count",
+"flip_map", "decode_ms"}), then stays up: it reads lines "EPOCH" from standard input and answers
+each with the epoch figures of one more epoch (training pass and validation) of the same network,
+optimiser and loaders, plus "ms" = epoch_ms; it ends at end of input. --epochs is then unused.
 """
 import argparse
 import glob
@@ -257,6 +264,7 @@ def main():
     ap.add_argument("--jitter", type=float, default=0.2)
     ap.add_argument("--flip", choices=["on", "off"], default="on")
     ap.add_argument("--last-train-person", type=int, default=32)
+    ap.add_argument("--serve", action="store_true")
     a = ap.parse_args()
     if a.epochs < 1 or a.workers < 0 or a.limit < 0 or a.threads < 1:
         raise SystemExit("--epochs and --threads must be >= 1, --workers and --limit >= 0")
@@ -283,19 +291,13 @@ def main():
     opt = torch.optim.Adam(net.parameters(), lr=a.lr)
     loss_fn = nn.MSELoss()
 
-    figures = []
-    for _ in range(1 + a.epochs):
+    def epoch():
         f = train_pass(net, opt, loss_fn, train_loader)
         f["validation_ms"], f["val_loss"], f["val_mean_px"] = validate(
             net, loss_fn, val_loader, val_set)
-        figures.append(f)
-        print(f"epoch_reference: epoch {len(figures)}/{1 + a.epochs}"
-              f"{' (warm-up)' if len(figures) == 1 else ''}: {f['epoch_ms']:.0f} ms,"
-              f" waited for data {f['data_wait_ms']:.0f} ms, steps {f['step_ms']:.0f} ms,"
-              f" validation {f['validation_ms']:.0f} ms", file=sys.stderr)
-    timed = figures[1:]
-    total = sum(f["epoch_ms"] for f in timed)
-    out = {
+        return f
+
+    setup = {
         "torch": torch.__version__,
         "cv2": cv2.__version__,
         "threads": a.threads,
@@ -307,6 +309,31 @@ def main():
         "val_count": len(val_items),
         "flip_map": flip_map,
         "decode_ms": decode_ms,
+    }
+    if a.serve:
+        print(json.dumps(setup), flush=True)
+        for line in sys.stdin:
+            if not line.strip():
+                continue
+            if line.strip() != "EPOCH":
+                raise SystemExit(f"serve: expected the request EPOCH, got {line.strip()!r}")
+            f = epoch()
+            f["ms"] = f["epoch_ms"]
+            print(json.dumps(f), flush=True)
+        return
+
+    figures = []
+    for _ in range(1 + a.epochs):
+        f = epoch()
+        figures.append(f)
+        print(f"epoch_reference: epoch {len(figures)}/{1 + a.epochs}"
+              f"{' (warm-up)' if len(figures) == 1 else ''}: {f['epoch_ms']:.0f} ms,"
+              f" waited for data {f['data_wait_ms']:.0f} ms, steps {f['step_ms']:.0f} ms,"
+              f" validation {f['validation_ms']:.0f} ms", file=sys.stderr)
+    timed = figures[1:]
+    total = sum(f["epoch_ms"] for f in timed)
+    out = dict(setup)
+    out.update({
         "warmup": figures[0],
         "epochs": timed,
         "epoch_ms": total / len(timed),
@@ -317,7 +344,7 @@ def main():
         "validation_ms": sum(f["validation_ms"] for f in timed) / len(timed),
         "epoch_with_validation_ms":
             sum(f["epoch_ms"] + f["validation_ms"] for f in timed) / len(timed),
-    }
+    })
     print(json.dumps(out))
 
 

@@ -60,6 +60,9 @@ import picocli.CommandLine.Spec;
             "ratio = java epoch_ms / python epoch_ms (below 1: Java faster; goal <= 0.9);"
                     + " ratio_med the same for the median epoch of each side, which one slow"
                     + " epoch does not move.",
+            "--pairs K then trains each engine again with the reference kept up beside it and"
+                    + " times K pairs, a Java epoch and a Python epoch seconds apart each;"
+                    + " ratio_paired is the median of the per-pair ratios.",
             "Installs Debian's python3-torch and python3-opencv with apt-get if their import"
                     + " fails, and Debian's OpenMP build of OpenBLAS"
                     + " (libopenblas0-openmp), which the Python side runs on, if it is missing."
@@ -149,6 +152,22 @@ public final class BenchEpochCommand implements Callable<Integer> {
     boolean noPython;
 
     @Option(
+            names = "--pairs",
+            defaultValue = "0",
+            paramLabel = "K",
+            description =
+                    "After the timed epochs, train each engine again for one warm-up and K timed"
+                            + " epochs with the Python reference kept up beside it"
+                            + " (bench/epoch_reference.py --serve): each timed Java epoch is paired"
+                            + " with one Python epoch run seconds before or after it (Java first"
+                            + " in odd pairs, Python first in even ones), and the median of the"
+                            + " per-pair ratios is reported (ratio_paired; default"
+                            + " ${DEFAULT-VALUE}: off). The machine's speed drifts by tens of"
+                            + " percent within seconds; the unpaired epochs of the two sides run"
+                            + " a whole run apart.")
+    int pairs;
+
+    @Option(
             names = "--no-prefetch",
             description =
                     "Read every batch on the step thread (KeypointTrainer.optPrefetch(false))"
@@ -157,15 +176,20 @@ public final class BenchEpochCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (epochs < 1 || limit < 0 || workers < 0) {
+        if (epochs < 1 || limit < 0 || workers < 0 || pairs < 0) {
             throw BenchCommand.bad(
                     spec,
-                    "--epochs must be >= 1 and --limit, --workers >= 0, got "
+                    "--epochs must be >= 1 and --limit, --workers, --pairs >= 0, got "
                             + epochs
                             + ", "
                             + limit
                             + ", "
-                            + workers);
+                            + workers
+                            + ", "
+                            + pairs);
+        }
+        if (pairs > 0 && noPython) {
+            throw BenchCommand.bad(spec, "--pairs needs the Python reference: drop --no-python");
         }
         Path dir = data != null ? data : defaultData();
         if (!Files.isDirectory(dir)) {
@@ -211,7 +235,9 @@ public final class BenchEpochCommand implements Callable<Integer> {
                 pipeline.augmentation());
         List<JavaRun> java = new ArrayList<>();
         for (String engine : sides.engines) {
-            java.add(measure(engine, train, val));
+            EpochClock clock = new EpochClock(engine, 1 + epochs, System.err);
+            long params = fit(engine, train, val, 1 + epochs, clock);
+            java.add(new JavaRun(engine, params, clock.epochs(train.size())));
         }
         JsonObject py = noPython ? null : runPython(n, dir);
         Summary pySummary = null;
@@ -224,6 +250,11 @@ public final class BenchEpochCommand implements Callable<Integer> {
             rows.add(row(j, pySummary));
         }
         printTable(System.out, n, py, rows, pySummary);
+        if (pairs > 0) {
+            for (Map<String, Object> r : rows) {
+                paired(n, dir, (String) r.get("engine"), train, val, r);
+            }
+        }
         if (sides.json) {
             Map<String, Object> recipe = new LinkedHashMap<>();
             recipe.put("model", MODEL);
@@ -242,6 +273,7 @@ public final class BenchEpochCommand implements Callable<Integer> {
                     .put("recipe", recipe)
                     .put("image_cache", IMAGE_CACHE)
                     .put("prefetch", !noPrefetch)
+                    .put("pairs", pairs)
                     .put("python", py == null ? null : pythonSummary(py, pySummary))
                     .put("engines", rows)
                     .put("ratios", RATIOS)
@@ -266,6 +298,13 @@ public final class BenchEpochCommand implements Callable<Integer> {
         m.put(
                 "ratio_with_validation",
                 "java epoch_with_validation_ms / python epoch_with_validation_ms");
+        m.put(
+                "ratio_paired",
+                "--pairs: the median of the per-pair ratios (ratio_pairs) of a Java epoch's"
+                        + " training pass over the Python epoch's run seconds before or after it;"
+                        + " java_ms_paired, python_ms_paired the medians of each side's epochs"
+                        + " there, data_wait_share_paired_java / _python each side's share of"
+                        + " waiting for data in them");
         return m;
     }
 
@@ -407,7 +446,7 @@ public final class BenchEpochCommand implements Callable<Integer> {
                     number(py.getAsJsonObject("warmup"), "epoch_ms"));
         }
 
-        private static double number(JsonObject o, String key) {
+        static double number(JsonObject o, String key) {
             JsonElement e = o == null ? null : o.get(key);
             if (e == null || e.isJsonNull()) {
                 throw new IllegalStateException(
@@ -530,25 +569,36 @@ public final class BenchEpochCommand implements Callable<Integer> {
     record JavaRun(String engine, long params, List<EpochTiming> epochs) {}
 
     /**
-     * Runs the warm-up and the timed epochs exactly as {@code keypoints train --recipe
-     * imm58-reference} builds them (the recipe's datasets, augmentation, loss and schedule),
-     * without a run folder, so nothing is written to disk, and on the CPU.
+     * Trains {@code total} epochs (a warm-up and the timed ones) exactly as {@code keypoints train
+     * --recipe imm58-reference} builds them (the recipe's datasets, augmentation, loss and
+     * schedule), without a run folder, so nothing is written to disk, and on the CPU.
+     *
+     * @param engine the engine
+     * @param train the training faces
+     * @param val the validation faces
+     * @param total the epochs to train, the warm-up included
+     * @param listener the clock, or a listener that calls it
+     * @return the network's trainable parameter count
      */
-    private JavaRun measure(String engine, List<FaceSample> train, List<FaceSample> val)
+    private long fit(
+            String engine,
+            List<FaceSample> train,
+            List<FaceSample> val,
+            int total,
+            EpochListener listener)
             throws IOException {
-        // A fresh cache per engine: each engine's warm-up epoch decodes the photos once.
+        // A fresh cache per run: each run's warm-up epoch decodes the photos once.
         ImageCache cache = ImageCache.inMemory();
         PixelNormalization norm = RECIPE.normalization(train, cache);
         FaceLandmarkDataset trainSet = RECIPE.trainingSet(train, cache, norm, seed);
         FaceLandmarkDataset valSet = RECIPE.evaluationSet(val, cache, norm);
         var block = RECIPE.newBlock(LandmarkScheme.IMM_58, seed);
-        EpochClock clock = new EpochClock(engine, 1 + epochs, System.err);
         try (TrainedModel trained =
                 KeypointTrainer.builder()
                         .setBlock(block)
                         .setTrainingData(trainSet)
                         .setValidationData(valSet)
-                        .setEpochs(1 + epochs)
+                        .setEpochs(total)
                         .setBatchSize(RECIPE.batchSize())
                         .optLoss(RECIPE.loss())
                         .optSchedule(RECIPE.schedule())
@@ -556,10 +606,71 @@ public final class BenchEpochCommand implements Callable<Integer> {
                         .optEngine(engine)
                         .optDevices(new Device[] {Device.cpu()})
                         .optPrefetch(!noPrefetch)
-                        .addEpochListener(clock)
+                        .addEpochListener(listener)
                         .build()
                         .fit()) {
-            return new JavaRun(engine, trained.parameters(), clock.epochs(train.size()));
+            return trained.parameters();
+        }
+    }
+
+    /**
+     * The epochs of {@code --pairs} for one engine ({@link PairedEpochs}): a fresh network and
+     * image cache, the reference started with {@code --serve} and checked to train the same work,
+     * then the paired figures added to the engine's row.
+     */
+    private void paired(
+            int n,
+            Path dir,
+            String engine,
+            List<FaceSample> train,
+            List<FaceSample> val,
+            Map<String, Object> row)
+            throws IOException {
+        PythonTorchReference ref = sides.reference("bench/epoch_reference.py");
+        List<String> args = new ArrayList<>(pythonArgs(n, dir));
+        args.add("--serve");
+        System.err.println(
+                "bench epoch: paired epochs on "
+                        + engine
+                        + ", running "
+                        + ref.script()
+                        + " "
+                        + String.join(" ", args));
+        try (PythonTorchReference.Served py = ref.serve(n, args)) {
+            checkSameWork(py.first(), ids(train), val.size(), (long) row.get("params"));
+            EpochClock clock = new EpochClock(engine + " paired", 1 + pairs, System.err);
+            PairedEpochs listener = new PairedEpochs(clock, () -> py.ask("EPOCH"));
+            fit(engine, train, val, 1 + pairs, listener);
+            PairedBlocks b = listener.blocks(train.size());
+            double javaWait = 0;
+            double javaTrain = 0;
+            for (EpochTiming e : listener.javaEpochs(train.size())) {
+                javaWait += e.dataNanos();
+                javaTrain += e.trainNanos();
+            }
+            double pyWait = 0;
+            double pyTrain = 0;
+            for (JsonObject a : b.answers()) {
+                pyWait += Summary.number(a, "data_wait_ms");
+                pyTrain += Summary.number(a, "epoch_ms");
+            }
+            row.put("java_ms_paired", b.javaMs());
+            row.put("python_ms_paired", b.pythonMs());
+            row.put("ratio_paired", b.ratio());
+            row.put("ratio_pairs", b.ratios());
+            row.put("data_wait_share_paired_java", javaWait / javaTrain);
+            row.put("data_wait_share_paired_python", pyWait / pyTrain);
+            System.out.printf(
+                    Locale.ROOT,
+                    "paired  %-8s java_ms %9.1f python_ms %9.1f ratio %6.2f wait%% %.1f / %.1f"
+                            + " (pairs %s)%n",
+                    engine,
+                    b.javaMs(),
+                    b.pythonMs(),
+                    b.ratio(),
+                    100 * javaWait / javaTrain,
+                    100 * pyWait / pyTrain,
+                    RoundMedians.format(b.ratios()));
         }
     }
 
@@ -781,37 +892,41 @@ public final class BenchEpochCommand implements Callable<Integer> {
     private JsonObject runPython(int n, Path dir) throws IOException, InterruptedException {
         PythonTorchReference ref = sides.reference("bench/epoch_reference.py");
         ref.ensureInstalled(PYTHON_MODULES);
-        List<String> args =
-                List.of(
-                        "--data",
-                        dir.toAbsolutePath().normalize().toString(),
-                        "--threads",
-                        Integer.toString(n),
-                        "--workers",
-                        Integer.toString(workers),
-                        "--epochs",
-                        Integer.toString(epochs),
-                        "--limit",
-                        Integer.toString(limit),
-                        "--seed",
-                        Long.toString(seed),
-                        "--batch",
-                        Integer.toString(BATCH),
-                        "--input",
-                        WIDTH + "x" + HEIGHT,
-                        "--lr",
-                        Float.toString(LEARNING_RATE),
-                        "--rotate",
-                        Double.toString(ROTATE),
-                        "--shift",
-                        Double.toString(SHIFT),
-                        "--jitter",
-                        Double.toString(JITTER),
-                        "--flip",
-                        "on",
-                        "--last-train-person",
-                        Integer.toString(ImmSplit.REFERENCE_LAST_TRAIN_PERSON));
+        List<String> args = pythonArgs(n, dir);
         System.err.println("bench epoch: running " + ref.script() + " " + String.join(" ", args));
         return ref.run(n, args);
+    }
+
+    /** The reference script's arguments: the same faces, recipe and seed as the Java side. */
+    private List<String> pythonArgs(int n, Path dir) {
+        return List.of(
+                "--data",
+                dir.toAbsolutePath().normalize().toString(),
+                "--threads",
+                Integer.toString(n),
+                "--workers",
+                Integer.toString(workers),
+                "--epochs",
+                Integer.toString(epochs),
+                "--limit",
+                Integer.toString(limit),
+                "--seed",
+                Long.toString(seed),
+                "--batch",
+                Integer.toString(BATCH),
+                "--input",
+                WIDTH + "x" + HEIGHT,
+                "--lr",
+                Float.toString(LEARNING_RATE),
+                "--rotate",
+                Double.toString(ROTATE),
+                "--shift",
+                Double.toString(SHIFT),
+                "--jitter",
+                Double.toString(JITTER),
+                "--flip",
+                "on",
+                "--last-train-person",
+                Integer.toString(ImmSplit.REFERENCE_LAST_TRAIN_PERSON));
     }
 }

@@ -13,6 +13,7 @@ import io.github.keypoints.examples.BenchEpochCommand.Summary;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -189,6 +190,14 @@ class BenchEpochCommandTest {
         assertThat(zero.code()).isNotZero();
         assertThat(zero.err()).contains("--epochs", "0");
 
+        CliRun negative = CliRun.of("bench", "epoch", "--pairs", "-1", "--no-python");
+        assertThat(negative.code()).isNotZero();
+        assertThat(negative.err()).contains("--pairs", "-1");
+
+        CliRun pairsWithoutPython = CliRun.of("bench", "epoch", "--pairs", "2", "--no-python");
+        assertThat(pairsWithoutPython.code()).isNotZero();
+        assertThat(pairsWithoutPython.err()).contains("--pairs", "--no-python");
+
         Path missing = dir.resolve("no-such-folder");
         CliRun noData = CliRun.of("bench", "epoch", "--data", missing.toString(), "--no-python");
         assertThat(noData.code()).isNotZero();
@@ -292,5 +301,32 @@ class BenchEpochCommandTest {
                 .isCloseTo(py.get("epoch_ms").getAsDouble(), within(1e-9));
         assertThat(row.get("ratio_median").getAsDouble())
                 .isCloseTo(row.get("ratio").getAsDouble(), within(1e-9));
+    }
+
+    @Test
+    void pairedEpochsRunBesideTheServedReference(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(
+                pythonHasTorchAndOpenCv(),
+                PYTHON
+                        + " has no torch or cv2 (or no OpenBLAS): the paired epochs are not tested"
+                        + " here");
+        Path data = TrainCommandTest.smallImm(dir);
+        CliRun r = CliRun.of(run(data, "--pairs", "3"));
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("paired  PyTorch");
+        JsonObject j = r.json();
+        assertThat(j.get("pairs").getAsInt()).isEqualTo(3);
+        JsonObject row = j.getAsJsonArray("engines").get(0).getAsJsonObject();
+        List<Double> ratios = new ArrayList<>();
+        row.getAsJsonArray("ratio_pairs").forEach(e -> ratios.add(e.getAsDouble()));
+        assertThat(ratios).hasSize(3).allMatch(x -> x > 0);
+        assertThat(row.get("ratio_paired").getAsDouble())
+                .isEqualTo(ratios.stream().sorted().toList().get(1));
+        assertThat(row.get("java_ms_paired").getAsDouble()).isPositive();
+        assertThat(row.get("python_ms_paired").getAsDouble()).isPositive();
+        assertThat(row.get("data_wait_share_paired_java").getAsDouble()).isBetween(0.0, 1.0);
+        assertThat(row.get("data_wait_share_paired_python").getAsDouble()).isBetween(0.0, 1.0);
+        // The warm-up and three paired epochs on each side, after the unpaired run's two.
+        assertThat(r.err()).contains("PyTorch paired epoch 4/4");
     }
 }
