@@ -7,6 +7,7 @@
     KEYPOINTS_THREADS=1 ./keypoints bench train --threads 1 --engines PyTorch \
         --profile runs/profile-train
     python3 bench/op_profile.py runs/profile
+    python3 bench/op_profile.py --median runs/profile
 
 DIR holds Chrome traces java-CASE-Np.json (libtorch 2.7.1 through DJL) and python-CASE-Np.json
 (Debian's torch 1.13), each of N batch-1 forward passes (CASE = MODEL_WxH) or N training steps
@@ -17,11 +18,20 @@ outside any operator on the thread that ran them (JNI and NDArray bookkeeping on
 the interpreter on the Python side, and each benchmark loop's own work) and the wall span per
 pass. The profiler's own cost is in these times on both sides: read them as shares, and take the
 speed from the benchmark's timed passes.
+
+The default figures are means per pass, so a pass that stalled (a thread descheduled for a
+timeslice in one operator: 10-14 ms on a 0.4 ms operator have been seen on both sides) counts in
+full. With --median each operator's k-th call of a pass is summarised by the median over the
+passes of its k-th calls (when its calls divide evenly into the passes; the mean otherwise), and
+the time outside operators by the median of each kind of gap (the same pair of operators before
+and after it) times how often that gap occurs per pass: the typical pass, as the benchmark's
+median step or pass is, without the stalls.
 """
 import collections
 import json
 import os
 import re
+import statistics
 import sys
 
 
@@ -37,28 +47,58 @@ def operator_events(path):
     return by_thread
 
 
-def self_times(path):
+def self_times(path, passes=1, median=False):
+    """Each operator's self time over the trace (or, with median, per pass: see the module's
+    text), and its number of calls."""
     by_thread = operator_events(path)
-    total = collections.Counter()
+    each = collections.defaultdict(list)  # name -> [(start, self time)]
     calls = collections.Counter()
     for evs in by_thread.values():
         evs.sort(key=lambda e: (float(e['ts']), -float(e['dur'])))
-        stack = []  # [end, name, child time]
+        stack = []  # [end, name, child time, own time, start]
         for e in evs:
             ts, dur = float(e['ts']), float(e['dur'])
             while stack and stack[-1][0] <= ts:
-                end, name, child, own = stack.pop()
-                total[name] += own - child
+                end, name, child, own, start = stack.pop()
+                each[name].append((start, own - child))
                 if stack:
                     stack[-1][2] += own
-            stack.append([ts + dur, e['name'], 0.0, dur])
+            stack.append([ts + dur, e['name'], 0.0, dur, ts])
             calls[e['name']] += 1
         while stack:
-            end, name, child, own = stack.pop()
-            total[name] += own - child
+            end, name, child, own, start = stack.pop()
+            each[name].append((start, own - child))
             if stack:
                 stack[-1][2] += own
+    total = collections.Counter()
+    for name, timed in each.items():
+        times = [t for _, t in sorted(timed)]
+        if median and len(times) % passes == 0:
+            per = len(times) // passes
+            total[name] = passes * sum(statistics.median(times[k::per]) for k in range(per))
+        else:
+            total[name] = sum(times)
     return total, calls
+
+
+def typical_gaps(path, passes):
+    """The time outside operators per pass from the median of each kind of gap on the thread
+    that ran the most operators: gaps between its top-level operators, grouped by the names of the
+    operators before and after, each group's median times its count per pass."""
+    by_thread = operator_events(path)
+    if not by_thread:
+        return 0.0
+    top, end = [], -1.0
+    for e in sorted(max(by_thread.values(), key=len),
+                    key=lambda e: (float(e['ts']), -float(e['dur']))):
+        if float(e['ts']) >= end:
+            top.append(e)
+            end = float(e['ts']) + float(e['dur'])
+    gaps = collections.defaultdict(list)
+    for a, b in zip(top, top[1:]):
+        gaps[(a['name'], b['name'])].append(
+            float(b['ts']) - float(a['ts']) - float(a['dur']))
+    return sum(statistics.median(g) * len(g) for g in gaps.values()) / passes
 
 
 def outside_operators(path):
@@ -84,7 +124,7 @@ def outside_operators(path):
     return span, span - busy
 
 
-def main(folder):
+def main(folder, median=False):
     pattern = re.compile(r'(java|python)-(.+)-(\d+)p\.json$')
     pairs = collections.defaultdict(dict)
     for name in sorted(os.listdir(folder)):
@@ -94,10 +134,11 @@ def main(folder):
     if not pairs:
         sys.exit('no java-*/python-* traces in %s' % folder)
     for case, sides in pairs.items():
-        print('%s (self ms per pass; calls per pass)' % case)
+        print('%s (self ms per pass%s; calls per pass)'
+              % (case, ', typical pass: medians' if median else ''))
         tables = {}
         for side, (path, passes) in sides.items():
-            total, calls = self_times(path)
+            total, calls = self_times(path, passes, median)
             tables[side] = ({k: v / 1000.0 / passes for k, v in total.items()},
                             {k: c / passes for k, c in calls.items()})
         java = tables.get('java', ({}, {}))
@@ -119,15 +160,25 @@ def main(folder):
         outside = {}
         for side, (path, passes) in sides.items():
             span, gap = outside_operators(path)
+            if median:
+                gap = typical_gaps(path, passes) * passes
             outside[side] = (span / 1000.0 / passes, gap / 1000.0 / passes)
         oj, op = outside.get('java', (0.0, 0.0)), outside.get('python', (0.0, 0.0))
         print('  %-34s %10.2f %7s %10.2f %7s %7s' % ('outside operators', oj[1], '', op[1], '',
                                                      '%.2f' % (oj[1] / op[1]) if op[1] > 0 else '-'))
-        print('  %-34s %10.2f %7s %10.2f %7s %7s' % ('wall span', oj[0], '', op[0], '',
+        if median:
+            wj, wp = tj + oj[1], tp + op[1]
+            print('  %-34s %10.2f %7s %10.2f %7s %7s' % ('typical pass (the two above)', wj, '',
+                                                         wp, '', '%.2f' % (wj / wp) if wp else '-'))
+        print('  %-34s %10.2f %7s %10.2f %7s %7s' % ('wall span (mean)', oj[0], '', op[0], '',
                                                      '%.2f' % (oj[0] / op[0]) if op[0] > 0 else '-'))
 
 
 if __name__ == '__main__':
-    if len(sys.argv) != 2:
-        sys.exit('usage: op_profile.py DIR')
-    main(sys.argv[1])
+    args = sys.argv[1:]
+    use_median = '--median' in args
+    if use_median:
+        args.remove('--median')
+    if len(args) != 1:
+        sys.exit('usage: op_profile.py [--median] DIR')
+    main(args[0], use_median)
