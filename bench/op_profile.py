@@ -71,14 +71,16 @@ def self_times(path, passes=1, median=False):
             if stack:
                 stack[-1][2] += own
     total = collections.Counter()
+    positions = {}
     for name, timed in each.items():
         times = [t for _, t in sorted(timed)]
         if median and len(times) % passes == 0:
             per = len(times) // passes
-            total[name] = passes * sum(statistics.median(times[k::per]) for k in range(per))
+            positions[name] = [statistics.median(times[k::per]) for k in range(per)]
+            total[name] = passes * sum(positions[name])
         else:
             total[name] = sum(times)
-    return total, calls
+    return (total, calls, positions) if median else (total, calls)
 
 
 def typical_gaps(path, passes):
@@ -98,7 +100,8 @@ def typical_gaps(path, passes):
     for a, b in zip(top, top[1:]):
         gaps[(a['name'], b['name'])].append(
             float(b['ts']) - float(a['ts']) - float(a['dur']))
-    return sum(statistics.median(g) * len(g) for g in gaps.values()) / passes
+    per_kind = {k: statistics.median(g) * len(g) / passes for k, g in gaps.items()}
+    return sum(per_kind.values()), per_kind
 
 
 def outside_operators(path):
@@ -137,8 +140,12 @@ def main(folder, median=False):
         print('%s (self ms per pass%s; calls per pass)'
               % (case, ', typical pass: medians' if median else ''))
         tables = {}
+        positions = {}
         for side, (path, passes) in sides.items():
-            total, calls = self_times(path, passes, median)
+            if median:
+                total, calls, positions[side] = self_times(path, passes, True)
+            else:
+                total, calls = self_times(path, passes)
             tables[side] = ({k: v / 1000.0 / passes for k, v in total.items()},
                             {k: c / passes for k, c in calls.items()})
         java = tables.get('java', ({}, {}))
@@ -158,10 +165,12 @@ def main(folder, median=False):
         print('  %-34s %10.2f %7s %10.2f %7s %7s' % ('all operators', tj, '', tp, '',
                                                      '%.2f' % (tj / tp) if tp > 0 else '-'))
         outside = {}
+        kinds = {}
         for side, (path, passes) in sides.items():
             span, gap = outside_operators(path)
             if median:
-                gap = typical_gaps(path, passes) * passes
+                typical, kinds[side] = typical_gaps(path, passes)
+                gap = typical * passes
             outside[side] = (span / 1000.0 / passes, gap / 1000.0 / passes)
         oj, op = outside.get('java', (0.0, 0.0)), outside.get('python', (0.0, 0.0))
         print('  %-34s %10.2f %7s %10.2f %7s %7s' % ('outside operators', oj[1], '', op[1], '',
@@ -172,6 +181,19 @@ def main(folder, median=False):
                                                          wp, '', '%.2f' % (wj / wp) if wp else '-'))
         print('  %-34s %10.2f %7s %10.2f %7s %7s' % ('wall span (mean)', oj[0], '', op[0], '',
                                                      '%.2f' % (oj[0] / op[0]) if op[0] > 0 else '-'))
+        if median:
+            print('  median us per call, in call order within a pass (operators over 0.3 ms):')
+            for o in ops:
+                if max(java[0].get(o, 0), python[0].get(o, 0)) < 0.3:
+                    continue
+                for side in ('java', 'python'):
+                    pos = positions.get(side, {}).get(o)
+                    if pos and len(pos) <= 8:
+                        print('    %-6s %-34s %s' % (side, o, ' '.join('%.0f' % v for v in pos)))
+            for side in ('java', 'python'):
+                print('  largest gaps outside operators, %s (us per pass: before -> after):' % side)
+                for (a, b), us in sorted(kinds.get(side, {}).items(), key=lambda kv: -kv[1])[:4]:
+                    print('    %8.0f  %s -> %s' % (us, a, b))
 
 
 if __name__ == '__main__':
