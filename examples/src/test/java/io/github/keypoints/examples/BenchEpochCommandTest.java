@@ -271,14 +271,16 @@ class BenchEpochCommandTest {
         return p.waitFor() == 0 && Files.exists(PythonTorchReference.OPENBLAS);
     }
 
+    private static void assumePythonSide(String what) throws IOException, InterruptedException {
+        Assumptions.assumeTrue(
+                pythonHasTorchAndOpenCv(),
+                PYTHON + " has no torch or cv2 (or no OpenBLAS): " + what + " is not tested here");
+    }
+
     @Test
     void thePythonReferenceTrainsTheSameFacesAndTheRatioIsJavaOverPython(@TempDir Path dir)
             throws Exception {
-        Assumptions.assumeTrue(
-                pythonHasTorchAndOpenCv(),
-                PYTHON
-                        + " has no torch or cv2 (or no OpenBLAS): the Python side is not tested"
-                        + " here");
+        assumePythonSide("the Python side");
         Path data = TrainCommandTest.smallImm(dir);
         CliRun r = CliRun.of(run(data, "--workers", "1"));
         assertThat(r.code()).as(r.err()).isZero();
@@ -305,11 +307,7 @@ class BenchEpochCommandTest {
 
     @Test
     void pairedEpochsRunBesideTheServedReference(@TempDir Path dir) throws Exception {
-        Assumptions.assumeTrue(
-                pythonHasTorchAndOpenCv(),
-                PYTHON
-                        + " has no torch or cv2 (or no OpenBLAS): the paired epochs are not tested"
-                        + " here");
+        assumePythonSide("the paired epochs");
         Path data = TrainCommandTest.smallImm(dir);
         CliRun r = CliRun.of(run(data, "--pairs", "3"));
         assertThat(r.code()).as(r.err()).isZero();
