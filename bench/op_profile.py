@@ -20,8 +20,8 @@ pass. The profiler's own cost is in these times on both sides: read them as shar
 speed from the benchmark's timed passes.
 
 The default figures are means per pass, so a pass that stalled (a thread descheduled for a
-timeslice in one operator: 10-14 ms on a 0.4 ms operator have been seen on both sides) counts in
-full. With --median each operator's k-th call of a pass is summarised by the median over the
+timeslice in one operator, as it seems: 10-14 ms on a 0.4 ms operator have been seen on both
+sides; --median lists such calls) counts in full. With --median each operator's k-th call of a pass is summarised by the median over the
 passes of its k-th calls (when its calls divide evenly into the passes; the mean otherwise), and
 the time outside operators by the median of each kind of gap (the same pair of operators before
 and after it) times how often that gap occurs per pass: the typical pass, as the benchmark's
@@ -72,15 +72,20 @@ def self_times(path, passes=1, median=False):
                 stack[-1][2] += own
     total = collections.Counter()
     positions = {}
+    stalls = []  # (name, self time, its position's median): over 5x that median and over 1 ms
     for name, timed in each.items():
         times = [t for _, t in sorted(timed)]
         if median and len(times) % passes == 0:
             per = len(times) // passes
             positions[name] = [statistics.median(times[k::per]) for k in range(per)]
             total[name] = passes * sum(positions[name])
+            for i, t in enumerate(times):
+                typical = positions[name][i % per]
+                if t > 1000 and t > 5 * typical:
+                    stalls.append((name, t, typical))
         else:
             total[name] = sum(times)
-    return (total, calls, positions) if median else (total, calls)
+    return (total, calls, positions, stalls) if median else (total, calls)
 
 
 def typical_gaps(path, passes):
@@ -141,9 +146,10 @@ def main(folder, median=False):
               % (case, ', typical pass: medians' if median else ''))
         tables = {}
         positions = {}
+        stalls = {}
         for side, (path, passes) in sides.items():
             if median:
-                total, calls, positions[side] = self_times(path, passes, True)
+                total, calls, positions[side], stalls[side] = self_times(path, passes, True)
             else:
                 total, calls = self_times(path, passes)
             tables[side] = ({k: v / 1000.0 / passes for k, v in total.items()},
@@ -190,6 +196,12 @@ def main(folder, median=False):
                     pos = positions.get(side, {}).get(o)
                     if pos and len(pos) <= 8:
                         print('    %-6s %-34s %s' % (side, o, ' '.join('%.0f' % v for v in pos)))
+            for side in ('java', 'python'):
+                found = sorted(stalls.get(side, []), key=lambda x: -x[1])
+                print('  stalls, %s: %d calls over 5x their position\'s median and over 1 ms'
+                      % (side, len(found)))
+                for name, t, typical in found[:8]:
+                    print('    %-34s %9.0f us (median %.0f)' % (name, t, typical))
             for side in ('java', 'python'):
                 print('  largest gaps outside operators, %s (us per pass: before -> after):' % side)
                 for (a, b), us in sorted(kinds.get(side, {}).items(), key=lambda kv: -kv[1])[:4]:
