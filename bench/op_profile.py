@@ -21,8 +21,8 @@ speed from the benchmark's timed passes.
 
 The default figures are means per pass, so a pass that stalled (a thread descheduled for a
 timeslice in one operator, as it seems: 10-14 ms on a 0.4 ms operator have been seen on both
-sides; --median lists such calls) counts in full. With --median each operator's k-th call of a pass is summarised by the median over the
-passes of its k-th calls (when its calls divide evenly into the passes; the mean otherwise), and
+sides; --median lists such calls) counts in full. With --median each operator's k-th call of a
+pass is summarised by the median over the passes of its k-th calls (when its calls divide evenly into the passes; the mean otherwise), and
 the time outside operators by the median of each kind of gap (the same pair of operators before
 and after it) times how often that gap occurs per pass: the typical pass, as the benchmark's
 median step or pass is, without the stalls.
@@ -94,7 +94,7 @@ def typical_gaps(path, passes):
     operators before and after, each group's median times its count per pass."""
     by_thread = operator_events(path)
     if not by_thread:
-        return 0.0
+        return 0.0, {}
     top, end = [], -1.0
     for e in sorted(max(by_thread.values(), key=len),
                     key=lambda e: (float(e['ts']), -float(e['dur']))):
