@@ -12,6 +12,7 @@ import ai.djl.util.PairList;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
@@ -30,8 +31,22 @@ import java.util.Optional;
  * runs the stack as one TorchScript module with its convolution weights prepacked for oneDNN,
  * checked against the layer-by-layer pass for each new input shape ({@link TorchScriptForward};
  * {@value TorchScriptForward#PROPERTY}{@code =false} turns it off).
+ *
+ * <p>A training pass runs each ReLU that is directly followed by a 2×2 max pooling after that
+ * pooling instead of before it ({@link #trainingOrder}). The two commute exactly — {@code
+ * max(relu(a), relu(b)) = relu(max(a, b))} — and so do their gradients: a window's gradient goes to
+ * its maximum either way, and through the ReLU only where that maximum is positive. So outputs,
+ * gradients and trained weights are those of the written order, while the ReLU, forward and
+ * backward, touches a quarter of the elements and no full-size ReLU output is allocated. The system
+ * property {@value #POOL_FIRST_PROPERTY}{@code =false} runs the children in their written order.
  */
 abstract class ChannelsLastSequentialBlock extends SequentialBlock {
+
+    /**
+     * The system property that, set to {@code false}, makes a training pass run the children in
+     * their written order (ReLU before pooling); by default the pooling runs first.
+     */
+    static final String POOL_FIRST_PROPERTY = "keypoints.poolBeforeRelu";
 
     /** Per child, the fold that starts at it or {@code null}; built on the first forward pass. */
     private volatile List<BatchNormFold> folds;
@@ -92,10 +107,14 @@ abstract class ChannelsLastSequentialBlock extends SequentialBlock {
             PairList<String, Object> params) {
         List<Block> children = getChildren().values();
         List<BatchNormFold> pairs = folds(children);
-        if (training || isReturnIntermediate()) {
-            // Training may change the parameters in place: folded arrays would be stale.
+        if (isReturnIntermediate()) {
             dropFolds();
             return super.forwardInternal(parameterStore, inputs, training, params);
+        }
+        if (training) {
+            // Training may change the parameters in place: folded arrays would be stale.
+            dropFolds();
+            return trainingPass(parameterStore, inputs, null, params);
         }
         NDList current = inputs;
         for (int i = 0; i < children.size(); i++) {
@@ -178,7 +197,52 @@ abstract class ChannelsLastSequentialBlock extends SequentialBlock {
         dropFolds();
         script.drop();
         return ChannelsLast.forward(
-                this, data, in -> super.forwardInternal(parameterStore, in, labels, params));
+                this, data, in -> trainingPass(parameterStore, in, labels, params));
+    }
+
+    /**
+     * A training pass: the children in {@link #trainingOrder}, or in their written order when
+     * {@value #POOL_FIRST_PROPERTY} is {@code false} or the intermediate outputs are asked for.
+     *
+     * @param labels the labels DJL's trainer hands on, or {@code null} for {@code forward(…, true)}
+     */
+    private NDList trainingPass(
+            ParameterStore parameterStore,
+            NDList inputs,
+            NDList labels,
+            PairList<String, Object> params) {
+        if (isReturnIntermediate()
+                || "false".equalsIgnoreCase(System.getProperty(POOL_FIRST_PROPERTY, "").trim())) {
+            return labels == null
+                    ? super.forwardInternal(parameterStore, inputs, true, params)
+                    : super.forwardInternal(parameterStore, inputs, labels, params);
+        }
+        NDList current = inputs;
+        for (Block block : trainingOrder(getChildren().values())) {
+            current =
+                    labels == null
+                            ? block.forward(parameterStore, current, true)
+                            : block.forward(parameterStore, current, labels, params);
+        }
+        return current;
+    }
+
+    /**
+     * The children in the order a training pass runs them: each ReLU directly followed by a 2×2 max
+     * pooling ({@link MaxPooling#isTwoByTwo}) swapped with it, every other child in place.
+     *
+     * @param children the children in their written order
+     * @return a new list of the same children
+     */
+    static List<Block> trainingOrder(List<Block> children) {
+        List<Block> order = new ArrayList<>(children);
+        for (int i = 0; i + 1 < order.size(); i++) {
+            if (ShapedLambda.isRelu(order.get(i)) && MaxPooling.isTwoByTwo(order.get(i + 1))) {
+                Collections.swap(order, i, i + 1);
+                i++;
+            }
+        }
+        return order;
     }
 
     /** {@inheritDoc} On PyTorch the new weights are then laid out channels-last. */

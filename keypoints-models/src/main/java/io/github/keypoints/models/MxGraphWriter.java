@@ -89,7 +89,7 @@ final class MxGraphWriter {
                 x = g.linear(linear, x);
             } else if (MaxPooling.isTwoByTwo(b)) {
                 x = g.maxPool(x, 2, 2, 0, false);
-            } else if (b instanceof LambdaBlock lambda && "ReLU".equals(lambda.getName())) {
+            } else if (ShapedLambda.isRelu(b)) {
                 x = g.relu(x);
             } else if (b instanceof LambdaBlock lambda && "batchFlatten".equals(lambda.getName())) {
                 x = g.flatten(x);

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
 import ai.djl.nn.LambdaBlock;
 import java.util.function.Function;
@@ -49,6 +50,17 @@ class ShapedLambda extends LambdaBlock {
      */
     static ShapedLambda relu() {
         return new ShapedLambda(Activation::relu, "ReLU", s -> s);
+    }
+
+    /**
+     * Whether {@code block} is a ReLU block: a {@link LambdaBlock} named {@code ReLU}, as {@link
+     * #relu()} and {@code Activation.reluBlock()} make.
+     *
+     * @param block a block
+     * @return whether it applies a ReLU
+     */
+    static boolean isRelu(Block block) {
+        return block instanceof LambdaBlock lambda && "ReLU".equals(lambda.getName());
     }
 
     /**

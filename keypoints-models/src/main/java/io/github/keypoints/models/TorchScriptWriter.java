@@ -608,7 +608,7 @@ final class TorchScriptWriter {
                 if (fold != null) {
                     i++; // the batch norm is inside the fold
                 }
-                boolean relu = i + 1 < blocks.size() && isRelu(blocks.get(i + 1));
+                boolean relu = i + 1 < blocks.size() && ShapedLambda.isRelu(blocks.get(i + 1));
                 if (relu) {
                     i++;
                 }
@@ -633,7 +633,7 @@ final class TorchScriptWriter {
                 x = w.linear(linear, x);
             } else if (MaxPooling.isTwoByTwo(b)) {
                 x = w.maxPoolTwoByTwo(x);
-            } else if (isRelu(b)) {
+            } else if (ShapedLambda.isRelu(b)) {
                 x = w.relu(x);
             } else if (b instanceof LambdaBlock lambda && "batchFlatten".equals(lambda.getName())) {
                 x = w.flatten(x);
@@ -655,15 +655,11 @@ final class TorchScriptWriter {
             if (folds.get(j) != null || b instanceof Conv2d) {
                 return true;
             }
-            if (!isRelu(b) && !MaxPooling.isTwoByTwo(b) && !(b instanceof Dropout)) {
+            if (!ShapedLambda.isRelu(b) && !MaxPooling.isTwoByTwo(b) && !(b instanceof Dropout)) {
                 return false;
             }
         }
         return false;
-    }
-
-    private static boolean isRelu(Block b) {
-        return b instanceof LambdaBlock lambda && "ReLU".equals(lambda.getName());
     }
 
     private String slot(TorchScriptForward.Slot slot) {
