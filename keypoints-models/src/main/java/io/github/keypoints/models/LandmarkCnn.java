@@ -45,6 +45,11 @@ import java.util.Map;
  * single cached operator (the same kernels, one call per pass instead of one per layer; the system
  * property {@code keypoints.mxnetGraph=false} turns it off).
  *
+ * <p>A training pass, on either engine, runs each ReLU that directly precedes a 2×2 max pooling
+ * after that pooling: the two commute exactly, gradients included, so the results are those of the
+ * written order while the ReLU touches a quarter of the elements (the system property {@code
+ * keypoints.poolBeforeRelu=false} runs the written order).
+ *
  * <pre>{@code
  * LandmarkCnn net = LandmarkCnn.builder().setOutputs(136).optConvsPerStage(2).build();
  * }</pre>
