@@ -4,8 +4,10 @@ PyTorch (Debian's python3-torch), on the same machine and thread count.
 usage: python3 bench/train_step.py THREADS [CASES] [--warmup W] [--profile DIR] [--serve]
   ->  one JSON line
 {"torch": version, "threads": n, "cases": {name: {"train_ms": .., "forward_ms": .., "backward_ms": ..,
- "step_ms": .., "small_op_us": .., "faults_per_step": .., "infer_ms_b1": .., "infer_img_s_b32": ..}}}
-("faults_per_step": the process's minor page faults during the timed steps, per step.)
+ "step_ms": .., "small_op_us": .., "faults_per_step": .., "infer_ms_b1": .., "infer_img_s_b32": .., "pid": ..}}}
+("faults_per_step": the process's minor page faults during the timed steps, per step; "pid": the
+process that timed the case. `keypoints bench train` starts one process per case: a process that
+has trained the 58-point case first takes 2-3 ms longer per nose-tip step.)
 The phases (forward with the loss, backward, optimiser step) are medians of their own, timed in
 the same steps as train_ms, after W untimed steps (default: 2 for imm58, 10 for nose-tip, as in
 `keypoints bench train`, which passes its own --warmup on). With --profile DIR, after the timing,
@@ -17,9 +19,10 @@ With --serve the script then stays up and times blocks of training steps on requ
 one JSON line {"case", "ms"}, the (upper) median ms of N more steps of that case's network, optimiser and
 batch; it ends at end of input.
 """
-import time
 import json
+import os
 import sys
+import time
 
 import torch
 import torch.nn as nn
@@ -151,7 +154,7 @@ for name in only:
                  "backward_ms": upper_median(times["backward"]),
                  "step_ms": upper_median(times["step"]),
                  "small_op_us": small_op_us, "faults_per_step": faults_per_step,
-                 "infer_ms_b1": b1, "infer_img_s_b32": 32000.0 / b32}
+                 "infer_ms_b1": b1, "infer_img_s_b32": 32000.0 / b32, "pid": os.getpid()}
     state[name] = (net, opt, loss_fn, x, y)
 print(json.dumps({"torch": torch.__version__, "threads": threads, "cases": out}), flush=True)
 if serve:

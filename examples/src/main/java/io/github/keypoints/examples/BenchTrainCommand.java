@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -77,7 +78,10 @@ public final class BenchTrainCommand implements Callable<Integer> {
             split = ",",
             description =
                     "Cases (default ${DEFAULT-VALUE}); also resnet18: ResNet-18 at 224x224, batch"
-                            + " 16, 136 outputs, 3 timed steps after 1.")
+                            + " 16, 136 outputs, 3 timed steps after 1. Each case's Python side"
+                            + " runs in a process of its own, in every round and in the pairs"
+                            + " (python_pid, python_pid_paired): a Python process that has trained"
+                            + " the 58-point case first takes 2-3 ms longer per nose-tip step.")
     List<String> cases;
 
     private record Case(
@@ -180,7 +184,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
             throw BenchCommand.bad(spec, "--warmup must be >= 0, got " + warmup);
         }
         List<Case> selected = new ArrayList<>();
-        for (String c : cases) {
+        for (String c : new LinkedHashSet<>(cases)) {
             selected.add(lookup(c));
         }
         int n = sides.setUp();
@@ -281,6 +285,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
                 row.put("ratio", j[0] / p.get("train_ms"));
                 row.put("java_faults_per_step", Double.isNaN(j[7]) ? null : j[7]);
                 row.put("python_faults_per_step", p.get("faults_per_step"));
+                row.put("python_pid", p.get("pid") == null ? null : p.get("pid").longValue());
                 row.put("java_adam_fused_share", j[8]);
                 if ("PyTorch".equals(engine)) {
                     row.put("java_forward_ms", j[3]);
@@ -547,15 +552,16 @@ public final class BenchTrainCommand implements Callable<Integer> {
     private void paired(int n, List<Case> selected, List<Map<String, Object>> rows)
             throws IOException, InterruptedException {
         PythonTorchReference ref = sides.reference("bench/train_step.py");
-        List<String> args = pythonArgs(n, selected);
-        args.add("--serve");
         System.out.printf(
                 Locale.ROOT, "paired blocks: %d pairs per case, Java and Python in turn%n", pairs);
-        try (PythonTorchReference.Served py = ref.serve(n, args)) {
-            for (Case c : selected) {
+        for (Case c : selected) {
+            List<String> args = pythonArgs(n, List.of(c));
+            args.add("--serve");
+            try (PythonTorchReference.Served py = ref.serve(n, args)) {
                 for (String engine : sides.engines) {
                     Map<String, Object> row =
                             PairedBlocks.row(rows, Map.of("name", c.name(), "engine", engine));
+                    row.put("python_pid_paired", py.pid());
                     pairedRow(c, engine, py, row);
                 }
             }
@@ -604,20 +610,25 @@ public final class BenchTrainCommand implements Callable<Integer> {
             throws IOException, InterruptedException {
         PythonTorchReference ref = sides.reference("bench/train_step.py");
         ref.ensureInstalled();
-        List<String> args = pythonArgs(n, selected);
-        if (profile != null) {
-            Files.createDirectories(profile);
-            args.add("--profile");
-            args.add(profile.toAbsolutePath().toString());
+        Map<String, Map<String, Double>> result = new LinkedHashMap<>();
+        for (Case c : selected) {
+            List<String> args = pythonArgs(n, List.of(c));
+            if (profile != null) {
+                Files.createDirectories(profile);
+                args.add("--profile");
+                args.add(profile.toAbsolutePath().toString());
+            }
+            JsonObject parsed = ref.run(n, args);
+            Map<String, Map<String, Double>> one =
+                    new Gson()
+                            .fromJson(
+                                    parsed.get("cases"),
+                                    new TypeToken<
+                                            LinkedHashMap<
+                                                    String, Map<String, Double>>>() {}.getType());
+            result.putAll(one);
+            result.put("_version", Map.of(parsed.get("torch").getAsString(), 0.0));
         }
-        JsonObject parsed = ref.run(n, args);
-        Map<String, Map<String, Double>> result =
-                new Gson()
-                        .fromJson(
-                                parsed.get("cases"),
-                                new TypeToken<
-                                        LinkedHashMap<String, Map<String, Double>>>() {}.getType());
-        result.put("_version", Map.of(parsed.get("torch").getAsString(), 0.0));
         return result;
     }
 }

@@ -203,6 +203,13 @@ final class PythonTorchReference {
             this.in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
         }
 
+        /**
+         * Returns the process id of the script, so a benchmark row can say which process timed it.
+         */
+        long pid() {
+            return process.pid();
+        }
+
         /** Returns the JSON object the script printed first. */
         JsonObject first() {
             return first;

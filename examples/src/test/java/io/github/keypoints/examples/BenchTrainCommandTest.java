@@ -36,7 +36,8 @@ class BenchTrainCommandTest {
                         "--threads",
                         "alternating",
                         "java_adam_fused_share",
-                        "keypoints.fusedAdam=false");
+                        "keypoints.fusedAdam=false",
+                        "process of its own");
     }
 
     @Test
@@ -91,6 +92,13 @@ class BenchTrainCommandTest {
         assertThat(c.get("java_ms_paired").getAsDouble()).isPositive();
         assertThat(c.get("python_ms_paired").getAsDouble()).isPositive();
         assertThat(c.get("ratio").getAsDouble()).as("the round's ratio beside it").isPositive();
+        long roundPid = c.get("python_pid").getAsLong();
+        long pairedPid = c.get("python_pid_paired").getAsLong();
+        assertThat(roundPid).as("the process that timed the round").isPositive();
+        assertThat(pairedPid)
+                .as("the pairs are timed by a Python process started for this case")
+                .isPositive()
+                .isNotEqualTo(roundPid);
     }
 
     @Test
