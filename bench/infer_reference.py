@@ -24,7 +24,7 @@ usage: /usr/bin/python3 bench/infer_reference.py --threads N [--warmup W] [--war
   returned as "check_output", for the Java side to compare with its own.
 
 Prints one JSON line:
-{"torch": version, "threads": n, "blas": path of the BLAS library loaded,
+{"torch": version, "threads": n, "blas": path of the BLAS library loaded, "pid": this process,
  "cases": [{"model", "input", "outputs", "params", "ms_b1", "img_s_b32", "faults_b1", "warmup_b1",
             "form_b1", "form_b32", "ms_b1_eager", "img_s_b32_eager"[, "ms_b1_script",
             "img_s_b32_script", "script_max_diff"][, "check_output"]}, ...]}
@@ -34,11 +34,14 @@ the TorchScript form) and as many more as --warmup-seconds (default 0) takes.
 per pass; "form_b1"/"form_b32" say which form was faster ("eager" or "script").
 With --serve the script then stays up and times blocks of batch-1 passes on request (serve()),
 for `bench infer --pairs`.
+`keypoints bench infer` starts one process per network, for its timing and again for its pairs,
+so no network is timed in a process that has run another first.
 "params" counts trainable tensors (sum of p.numel() for p in parameters()), as the Java side's
 ParameterCount.trainable does, so the caller can check that both sides built the same network.
 """
 import argparse
 import json
+import os
 import sys
 import time
 
@@ -445,7 +448,7 @@ def main():
             forms_b1["fused"] = fusion[5]
         served[model + ":" + size] = (forms_b1, x1)
     print(json.dumps({"torch": torch.__version__, "threads": args.threads,
-                      "blas": loaded_blas(), "cases": out}), flush=True)
+                      "blas": loaded_blas(), "pid": os.getpid(), "cases": out}), flush=True)
     if args.serve:
         serve(served)
 

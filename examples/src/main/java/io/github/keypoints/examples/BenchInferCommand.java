@@ -100,7 +100,10 @@ public final class BenchInferCommand implements Callable<Integer> {
             names = "--models",
             defaultValue = "nose-tip,imm58,resnet18,heatmap,landmark-cnn,landmarker",
             split = ",",
-            description = "Networks (default ${DEFAULT-VALUE}).")
+            description =
+                    "Networks (default ${DEFAULT-VALUE}). Each network's Python side runs in a"
+                            + " process of its own, for its timing and again for its pairs"
+                            + " (python_pid, python_pid_paired).")
     List<String> models;
 
     @Option(
@@ -449,21 +452,21 @@ public final class BenchInferCommand implements Callable<Integer> {
             throws IOException, InterruptedException {
         PythonTorchReference ref = sides.reference("bench/infer_reference.py");
         // Its own timing first builds and warms up every form; the blocks need no batch-32 figures.
-        List<String> args = pythonArgs(n, selected, checkDir, 1, false);
-        args.add("--serve");
-        System.err.println(
-                "bench infer: paired blocks: running "
-                        + ref.script()
-                        + " "
-                        + String.join(" ", args));
         System.out.printf(
                 Locale.ROOT,
                 "paired blocks: %d pairs of at least %d batch-1 passes per side, Java and Python in"
                         + " turn%n",
                 pairs,
                 reps);
-        try (PythonTorchReference.Served py = ref.serve(n, args)) {
-            for (Case c : selected) {
+        for (Case c : selected) {
+            List<String> args = pythonArgs(n, List.of(c), checkDir, 1, false);
+            args.add("--serve");
+            System.err.println(
+                    "bench infer: paired blocks: running "
+                            + ref.script()
+                            + " "
+                            + String.join(" ", args));
+            try (PythonTorchReference.Served py = ref.serve(n, args)) {
                 for (String engine : sides.engines) {
                     Map<String, Object> row =
                             PairedBlocks.row(
@@ -471,6 +474,7 @@ public final class BenchInferCommand implements Callable<Integer> {
                                     Map.of(
                                             "model", c.model(), "input", c.input(), "engine",
                                             engine));
+                    row.put("python_pid_paired", py.pid());
                     pairedRow(c, engine, py, row);
                 }
             }
@@ -689,6 +693,7 @@ public final class BenchInferCommand implements Callable<Integer> {
                 p == null || !p.has("faults_b1") ? null : p.get("faults_b1").getAsDouble());
         r.put("java_warmup_b1", (double) t.warmupPassesBatch1());
         r.put("python_warmup_b1", optionalDouble(p, "warmup_b1"));
+        r.put("python_pid", p == null || !p.has("pid") ? null : p.get("pid").getAsLong());
         r.put("java_img_s_b32", t.imagesPerSecondBatch32());
         r.put("python_img_s_b32", pyImg);
         r.put("ratio_img_s_b32", pyImg == null ? null : t.imagesPerSecondBatch32() / pyImg);
@@ -772,9 +777,23 @@ public final class BenchInferCommand implements Callable<Integer> {
             throws IOException, InterruptedException {
         PythonTorchReference ref = sides.reference("bench/infer_reference.py");
         ref.ensureInstalled();
-        List<String> args = pythonArgs(n, selected, checkDir, reps32, profile != null);
-        System.err.println("bench infer: running " + ref.script() + " " + String.join(" ", args));
-        return ref.run(n, args);
+        JsonObject all = null;
+        for (Case c : selected) {
+            List<String> args = pythonArgs(n, List.of(c), checkDir, reps32, profile != null);
+            System.err.println(
+                    "bench infer: running " + ref.script() + " " + String.join(" ", args));
+            JsonObject one = ref.run(n, args);
+            long pid = one.has("pid") ? one.get("pid").getAsLong() : -1;
+            for (JsonElement e : one.getAsJsonArray("cases")) {
+                e.getAsJsonObject().addProperty("pid", pid);
+            }
+            if (all == null) {
+                all = one;
+            } else {
+                all.getAsJsonArray("cases").addAll(one.getAsJsonArray("cases"));
+            }
+        }
+        return all;
     }
 
     /** The reference script's arguments for the selected cases. */

@@ -129,7 +129,8 @@ class BenchInferCommandTest {
         assertThat(r.out())
                 .contains("--engines", "--models", "--no-python", "--reps", "--json")
                 .contains("below 1: Java faster", "above 1: Java faster")
-                .contains("./keypoints bench infer");
+                .contains("./keypoints bench infer")
+                .contains("process of its own");
     }
 
     @Test
@@ -277,6 +278,34 @@ class BenchInferCommandTest {
         assertThat(c.get("ratio_ms_b1").getAsDouble())
                 .as("the rounds' ratio is still there beside the paired one")
                 .isPositive();
+        assertThat(c.get("python_pid_paired").getAsLong())
+                .as("the pairs are timed by a Python process started for this network")
+                .isPositive()
+                .isNotEqualTo(c.get("python_pid").getAsLong());
+    }
+
+    @Test
+    void eachNetworksPythonSideRunsInAProcessOfItsOwn() throws Exception {
+        Assumptions.assumeTrue(
+                pythonHasTorch(),
+                PYTHON + " has no torch (or no OpenBLAS): the Python side is not tested here");
+        String[] args = TINY.clone();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("nose-tip")) {
+                args[i] = "nose-tip,landmark-cnn";
+            }
+        }
+        CliRun r = CliRun.of(args);
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonArray cases = r.json().getAsJsonArray("cases");
+        assertThat(cases).hasSize(2);
+        long first = cases.get(0).getAsJsonObject().get("python_pid").getAsLong();
+        long second = cases.get(1).getAsJsonObject().get("python_pid").getAsLong();
+        assertThat(first).isPositive();
+        assertThat(second)
+                .as("a network timed after another in one Python process runs in its leftovers")
+                .isPositive()
+                .isNotEqualTo(first);
     }
 
     @Test
