@@ -6,8 +6,9 @@ usage: python3 bench/train_step.py THREADS [CASES] [--warmup W] [--profile DIR] 
 {"torch": version, "threads": n, "cases": {name: {"train_ms": .., "forward_ms": .., "backward_ms": ..,
  "step_ms": .., "small_op_us": .., "faults_per_step": .., "infer_ms_b1": .., "infer_img_s_b32": .., "pid": ..}}}
 ("faults_per_step": the process's minor page faults during the timed steps, per step; "pid": the
-process that timed the case. `keypoints bench train` starts one process per case: a process that
-has trained the 58-point case first takes 2-3 ms longer per nose-tip step.)
+process that timed the case. `keypoints bench train` starts one process per case, so no case is
+timed in leftovers of another: in the process that had trained the 58-point case first, the
+nose-tip step ran slowest; see docs/performance-training.md.)
 The phases (forward with the loss, backward, optimiser step) are medians of their own, timed in
 the same steps as train_ms, after W untimed steps (default: 2 for imm58, 10 for nose-tip, as in
 `keypoints bench train`, which passes its own --warmup on). With --profile DIR, after the timing,

@@ -783,9 +783,10 @@ public final class BenchInferCommand implements Callable<Integer> {
             System.err.println(
                     "bench infer: running " + ref.script() + " " + String.join(" ", args));
             JsonObject one = ref.run(n, args);
-            long pid = one.has("pid") ? one.get("pid").getAsLong() : -1;
-            for (JsonElement e : one.getAsJsonArray("cases")) {
-                e.getAsJsonObject().addProperty("pid", pid);
+            if (one.has("pid")) {
+                for (JsonElement e : one.getAsJsonArray("cases")) {
+                    e.getAsJsonObject().add("pid", one.get("pid"));
+                }
             }
             if (all == null) {
                 all = one;

@@ -80,8 +80,9 @@ public final class BenchTrainCommand implements Callable<Integer> {
                     "Cases (default ${DEFAULT-VALUE}); also resnet18: ResNet-18 at 224x224, batch"
                             + " 16, 136 outputs, 3 timed steps after 1. Each case's Python side"
                             + " runs in a process of its own, in every round and in the pairs"
-                            + " (python_pid, python_pid_paired): a Python process that has trained"
-                            + " the 58-point case first takes 2-3 ms longer per nose-tip step.")
+                            + " (python_pid, python_pid_paired). Timed in the process that had"
+                            + " trained the 58-point case first, the PyTorch nose tip read 0.87-0.90;"
+                            + " with a process per case 0.93-0.94 (docs/performance-training.md).")
     List<String> cases;
 
     private record Case(
