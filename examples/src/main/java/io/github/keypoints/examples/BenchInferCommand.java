@@ -451,7 +451,6 @@ public final class BenchInferCommand implements Callable<Integer> {
     private void paired(int n, List<Case> selected, Path checkDir, List<Map<String, Object>> rows)
             throws IOException, InterruptedException {
         PythonTorchReference ref = sides.reference("bench/infer_reference.py");
-        // Its own timing first builds and warms up every form; the blocks need no batch-32 figures.
         System.out.printf(
                 Locale.ROOT,
                 "paired blocks: %d pairs of at least %d batch-1 passes per side, Java and Python in"
@@ -459,6 +458,8 @@ public final class BenchInferCommand implements Callable<Integer> {
                 pairs,
                 reps);
         for (Case c : selected) {
+            // Its own timing first builds and warms up every form; the blocks need no batch-32
+            // figures.
             List<String> args = pythonArgs(n, List.of(c), checkDir, 1, false);
             args.add("--serve");
             System.err.println(
