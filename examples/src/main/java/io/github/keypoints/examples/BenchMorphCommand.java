@@ -36,7 +36,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code keypoints bench morph}: morph frames through the 40 neutral IMM faces and the mean face of
  * all 240, in Java and in the Python + OpenCV per-triangle reference on exactly the same points and
- * triangles, with the ratios.
+ * triangles, with the ratios: Java on one thread against one Python process, and Java on every core
+ * against one Python process per core (the reference splits the frames, or the faces, into
+ * contiguous shares).
  */
 @Command(
         name = "morph",
@@ -44,7 +46,10 @@ import picocli.CommandLine.Spec;
         description = {
             "Time 640x480 morph frames through the neutral IMM faces and the mean face of all IMM"
                     + " faces, against a Python + OpenCV per-triangle bounding-box warp of the"
-                    + " same frames (keypoints-morph/bench/morph_reference.py)."
+                    + " same frames (keypoints-morph/bench/morph_reference.py): Java on one"
+                    + " thread against one Python process, Java on every core against one forked"
+                    + " Python process per core, each part and worker count in a Python process"
+                    + " of its own."
         })
 public final class BenchMorphCommand implements Callable<Integer> {
 
@@ -257,56 +262,94 @@ public final class BenchMorphCommand implements Callable<Integer> {
             try {
                 Path exchange = work.resolve("exchange.json");
                 writeExchange(exchange, neutral, chain, plan, checkFrame, all, meanPlan, w, h);
-                JsonObject py = runPython(ref, exchange, work, out);
-                double pyFrame = py.get("frameMs").getAsDouble();
-                double pyExcl = py.get("meanSecondsDecodeExcluded").getAsDouble();
-                double pyIncl = py.get("meanSecondsDecodeIncluded").getAsDouble();
-                double pyDecode = py.get("decodeMsPerImage").getAsDouble();
-                double pyFrameCpu = py.get("frameCpuMs").getAsDouble();
-                double pyExclCpu = py.get("meanCpuSecondsDecodeExcluded").getAsDouble();
-                double pyInclCpu = py.get("meanCpuSecondsDecodeIncluded").getAsDouble();
+                // Each part (frames, mean face) and each worker count runs in a Python process
+                // of its own: one process, as Java's one-thread figures, and one forked process
+                // per core, as Java's all-core figures.
+                int workers = Math.max(1, cores);
+                JsonObject pyFrames = runPython(ref, exchange, work, out, "frames", 1);
+                JsonObject pyMean = runPython(ref, exchange, work, out, "mean", 1);
+                JsonObject pyFramesN =
+                        workers > 1
+                                ? runPython(ref, exchange, work, out, "frames", workers)
+                                : pyFrames;
+                JsonObject pyMeanN =
+                        workers > 1 ? runPython(ref, exchange, work, out, "mean", workers) : pyMean;
+                double pyFrame1 = pyFrames.get("frameMs").getAsDouble();
+                double pyFrameN = pyFramesN.get("frameMs").getAsDouble();
+                double pyExcl1 = pyMean.get("meanSecondsDecodeExcluded").getAsDouble();
+                double pyExclN = pyMeanN.get("meanSecondsDecodeExcluded").getAsDouble();
+                double pyInclN = pyMeanN.get("meanSecondsDecodeIncluded").getAsDouble();
+                double pyDecode = pyMean.get("decodeMsPerImage").getAsDouble();
+                double pyFrameCpu = pyFrames.get("frameCpuMs").getAsDouble();
+                double pyExclCpu = pyMean.get("meanCpuSecondsDecodeExcluded").getAsDouble();
                 double frameDiff = meanAbsDiff(checked[0], work.resolve("python-frame.png"));
                 double meanDiff = meanAbsDiff(meanResult.image(), work.resolve("python-mean.png"));
+                String suffix = workers > 1 ? "-workers.png" : ".png";
+                double frameDiffN = meanAbsDiff(checked[0], work.resolve("python-frame" + suffix));
+                double meanDiffN =
+                        meanAbsDiff(meanResult.image(), work.resolve("python-mean" + suffix));
                 out.printf(
-                        "Python+OpenCV %s reference: %.2f ms/frame; mean face %.3f s decode"
-                                + " excluded, %.3f s included; decode %.2f ms/image%n",
-                        py.get("cv2").getAsString(), pyFrame, pyExcl, pyIncl, pyDecode);
+                        "Python+OpenCV %s reference, one process: %.2f ms/frame, mean face %.3f s"
+                                + " decode excluded; %d processes: %.2f ms/frame, mean face %.3f s"
+                                + " decode excluded, %.3f s included; decode %.2f ms/image%n",
+                        pyFrames.get("cv2").getAsString(),
+                        pyFrame1,
+                        pyExcl1,
+                        workers,
+                        pyFrameN,
+                        pyExclN,
+                        pyInclN,
+                        pyDecode);
                 out.printf(
-                        "ratio (Python / Java): frame %.2fx (1 thread %.2fx), mean face %.2fx"
-                                + " decode excluded, %.2fx included%n",
-                        pyFrame / javaFrameMs,
-                        pyFrame / javaFrameMsSeq,
-                        pyExcl / javaMeanExcl,
-                        pyIncl / javaMeanIncl);
+                        "ratio (Python / Java): frame %.2fx on %d cores each, %.2fx on one; mean"
+                                + " face %.2fx on %d cores each (%.2fx decode included), %.2fx on"
+                                + " one%n",
+                        pyFrameN / javaFrameMs,
+                        workers,
+                        pyFrame1 / javaFrameMsSeq,
+                        pyExclN / javaMeanExcl,
+                        workers,
+                        pyInclN / javaMeanIncl,
+                        pyExcl1 / javaMeanExclSeq);
                 out.printf(
-                        "CPU time: Python %.2f ms/frame, %.3f s / %.3f s mean face; ratio (Python"
-                                + " / Java): frame %.2fx (1 thread %.2fx), mean face %.2fx"
-                                + " excluded, %.2fx included%n",
+                        "CPU time, Python's one process: %.2f ms/frame, %.3f s mean face; ratio"
+                                + " (Python / Java) frame %.2fx (Java on one thread), mean face"
+                                + " %.2fx (Java on all cores)%n",
                         pyFrameCpu,
                         pyExclCpu,
-                        pyInclCpu,
-                        pyFrameCpu / javaFrameCpuMs,
                         pyFrameCpu / javaFrameCpuMsSeq,
-                        pyExclCpu / javaMeanExclCpu,
-                        pyInclCpu / javaMeanInclCpu);
-                summary.put("pythonFrameCpuMs", pyFrameCpu);
-                summary.put("pythonMeanCpuSecondsDecodeExcluded", pyExclCpu);
-                summary.put("pythonMeanCpuSecondsDecodeIncluded", pyInclCpu);
-                summary.put("frameCpuRatio", pyFrameCpu / javaFrameCpuMs);
-                summary.put("meanCpuRatioDecodeExcluded", pyExclCpu / javaMeanExclCpu);
+                        pyExclCpu / javaMeanExclCpu);
                 out.printf(
                         "same triangles check: mean |Java - Python| = %.2f grey levels (frame %d),"
-                                + " %.2f (mean face)%n",
-                        frameDiff, checkFrame, meanDiff);
-                summary.put("pythonFrameMs", pyFrame);
-                summary.put("pythonMeanSecondsDecodeExcluded", pyExcl);
-                summary.put("pythonMeanSecondsDecodeIncluded", pyIncl);
+                                + " %.2f (mean face); %d processes: %.2f, %.2f%n",
+                        frameDiff, checkFrame, meanDiff, workers, frameDiffN, meanDiffN);
+                summary.put("pythonWorkers", workers);
+                summary.put(
+                        "pythonPids",
+                        List.of(
+                                pyFrames.get("pid").getAsLong(),
+                                pyMean.get("pid").getAsLong(),
+                                pyFramesN.get("pid").getAsLong(),
+                                pyMeanN.get("pid").getAsLong()));
+                summary.put("pythonFrameMsOneProcess", pyFrame1);
+                summary.put("pythonFrameMs", pyFrameN);
+                summary.put("pythonMeanSecondsDecodeExcludedOneProcess", pyExcl1);
+                summary.put("pythonMeanSecondsDecodeExcluded", pyExclN);
+                summary.put("pythonMeanSecondsDecodeIncluded", pyInclN);
                 summary.put("pythonDecodeMsPerImage", pyDecode);
-                summary.put("frameRatio", pyFrame / javaFrameMs);
-                summary.put("meanRatioDecodeExcluded", pyExcl / javaMeanExcl);
-                summary.put("meanRatioDecodeIncluded", pyIncl / javaMeanIncl);
+                summary.put("pythonFrameCpuMs", pyFrameCpu);
+                summary.put("pythonMeanCpuSecondsDecodeExcluded", pyExclCpu);
+                summary.put("frameRatio", pyFrameN / javaFrameMs);
+                summary.put("frameRatioOneThread", pyFrame1 / javaFrameMsSeq);
+                summary.put("frameCpuRatio", pyFrameCpu / javaFrameCpuMsSeq);
+                summary.put("meanRatioDecodeExcluded", pyExclN / javaMeanExcl);
+                summary.put("meanRatioDecodeExcludedOneThread", pyExcl1 / javaMeanExclSeq);
+                summary.put("meanRatioDecodeIncluded", pyInclN / javaMeanIncl);
+                summary.put("meanCpuRatioDecodeExcluded", pyExclCpu / javaMeanExclCpu);
                 summary.put("frameMeanAbsDiff", frameDiff);
                 summary.put("meanFaceMeanAbsDiff", meanDiff);
+                summary.put("frameMeanAbsDiffWorkers", frameDiffN);
+                summary.put("meanFaceMeanAbsDiffWorkers", meanDiffN);
             } finally {
                 if (workDir == null) {
                     FileTrees.delete(work);
@@ -445,7 +488,8 @@ public final class BenchMorphCommand implements Callable<Integer> {
         Files.writeString(file, new Gson().toJson(ex), StandardCharsets.UTF_8);
     }
 
-    private JsonObject runPython(Path ref, Path exchange, Path work, PrintWriter out)
+    private JsonObject runPython(
+            Path ref, Path exchange, Path work, PrintWriter out, String part, int workers)
             throws IOException, InterruptedException {
         String exe =
                 python != null
@@ -453,11 +497,27 @@ public final class BenchMorphCommand implements Callable<Integer> {
                         : (Files.isExecutable(Path.of("/usr/bin/python3"))
                                 ? "/usr/bin/python3"
                                 : "python3");
-        out.println("running the Python reference: " + exe + " " + ref);
+        out.println(
+                "running the Python reference: "
+                        + exe
+                        + " "
+                        + ref
+                        + " --part "
+                        + part
+                        + " --workers "
+                        + workers);
         out.flush();
-        Path log = work.resolve("python.out");
+        Path log = work.resolve("python-" + part + "-" + workers + ".out");
         Process p =
-                new ProcessBuilder(exe, ref.toString(), exchange.toString(), work.toString())
+                new ProcessBuilder(
+                                exe,
+                                ref.toString(),
+                                exchange.toString(),
+                                work.toString(),
+                                "--part",
+                                part,
+                                "--workers",
+                                Integer.toString(workers))
                         .redirectErrorStream(true)
                         .redirectOutput(log.toFile())
                         .start();

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.opencv.core.CvType;
@@ -25,6 +26,8 @@ import org.opencv.core.Scalar;
 import org.opencv.imgproc.Imgproc;
 
 class MorphCommandsTest {
+
+    private static final String PYTHON = "/usr/bin/python3";
 
     @TempDir Path dir;
 
@@ -334,10 +337,96 @@ class MorphCommandsTest {
         assertThat(ImageHeader.read(gif).width()).isEqualTo(40);
     }
 
+    /** Whether {@code /usr/bin/python3} imports cv2 (the morph reference would install it). */
+    private static boolean pythonHasOpenCv() throws IOException, InterruptedException {
+        if (!Files.isExecutable(Path.of(PYTHON))) {
+            return false;
+        }
+        Process p =
+                new ProcessBuilder(PYTHON, "-c", "import cv2, numpy")
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .start();
+        return p.waitFor() == 0;
+    }
+
+    /** Three synthetic IMM-style 640x480 faces ({@code 0N-1m.jpg}, 68 points each). */
+    private Path immStyleFaces() throws IOException {
+        OpenCv.load();
+        Path root = dir.resolve("imm");
+        Files.createDirectories(root);
+        Random r = new Random(11);
+        for (int f = 1; f <= 3; f++) {
+            Mat m = new Mat(480, 640, CvType.CV_8UC3, new Scalar(30 + 60 * f, 90, 160));
+            Imgproc.circle(m, new Point(320, 240), 150, new Scalar(200, 180 - 30 * f, 150), -1);
+            Imgproc.line(m, new Point(0, 0), new Point(639, 479), new Scalar(10, 250, 10), 9);
+            ImageFiles.write(m, root.resolve(String.format("%02d-1m.jpg", f)));
+            m.release();
+            float[] xy = new float[136];
+            for (int i = 0; i < 68; i++) {
+                xy[2 * i] = 180 + 280 * r.nextFloat();
+                xy[2 * i + 1] = 100 + 280 * r.nextFloat();
+            }
+            xy[2 * 36] = 250;
+            xy[2 * 36 + 1] = 200;
+            xy[2 * 45] = 390;
+            xy[2 * 45 + 1] = 200 + 10 * r.nextFloat();
+            PtsFormat.write(
+                    Keypoints.of(LandmarkScheme.IBUG_68, xy),
+                    root.resolve(String.format("%02d-1m.pts", f)));
+        }
+        return root;
+    }
+
+    @Test
+    void benchMorphTimesEachPythonPartAndWorkerCountInAProcessOfItsOwn() throws Exception {
+        Assumptions.assumeTrue(
+                pythonHasOpenCv(),
+                PYTHON + " has no cv2: the morph reference is not run here (it would install it)");
+        CliRun r =
+                run(
+                        "bench",
+                        "morph",
+                        "--data",
+                        immStyleFaces().toString(),
+                        "--frames",
+                        "2",
+                        "--json");
+        assertThat(r.code()).as(r.err() + r.out()).isZero();
+        JsonObject j = r.json();
+        int cores = Runtime.getRuntime().availableProcessors();
+        assertThat(j.get("pythonWorkers").getAsInt()).isEqualTo(cores);
+        JsonArray pids = j.getAsJsonArray("pythonPids");
+        assertThat(pids).hasSize(4);
+        List<Long> distinct =
+                Stream.of(0, 1, 2, 3).map(i -> pids.get(i).getAsLong()).distinct().toList();
+        // frames and mean face, one process and one per core: four processes (two on one core,
+        // where the one-process figures stand for both)
+        assertThat(distinct).hasSize(cores > 1 ? 4 : 2);
+        // Both sides warp the same triangles: the pictures agree to within a grey level, and the
+        // per-core split renders exactly what one process renders.
+        assertThat(j.get("frameMeanAbsDiff").getAsDouble()).isBetween(0.0, 1.0);
+        assertThat(j.get("meanFaceMeanAbsDiff").getAsDouble()).isBetween(0.0, 1.0);
+        assertThat(j.get("frameMeanAbsDiffWorkers").getAsDouble())
+                .isEqualTo(j.get("frameMeanAbsDiff").getAsDouble());
+        assertThat(j.get("meanFaceMeanAbsDiffWorkers").getAsDouble())
+                .isEqualTo(j.get("meanFaceMeanAbsDiff").getAsDouble());
+        assertThat(j.get("frameRatio").getAsDouble())
+                .isCloseTo(
+                        j.get("pythonFrameMs").getAsDouble() / j.get("javaFrameMs").getAsDouble(),
+                        org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(j.get("frameRatioOneThread").getAsDouble())
+                .isCloseTo(
+                        j.get("pythonFrameMsOneProcess").getAsDouble()
+                                / j.get("javaFrameMsOneThread").getAsDouble(),
+                        org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(r.out()).contains("--part frames --workers 1", "--part mean --workers " + cores);
+    }
+
     @Test
     void benchMorphHasHelp() {
         CliRun r = run("bench", "morph", "--help");
         assertThat(r.code()).isZero();
-        assertThat(r.out()).contains("--frames", "--no-reference");
+        assertThat(r.out()).contains("--frames", "--no-reference", "forked");
     }
 }
