@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BenchEpochCommandTest {
 
-    private static final String PYTHON = "/usr/bin/python3";
+    private static final String PYTHON = SystemPython.PATH;
 
     private static final long MS = 1_000_000L;
 
@@ -260,15 +260,7 @@ class BenchEpochCommandTest {
     }
 
     private static boolean pythonHasTorchAndOpenCv() throws IOException, InterruptedException {
-        if (!Files.isExecutable(Path.of(PYTHON))) {
-            return false;
-        }
-        Process p =
-                new ProcessBuilder(PYTHON, "-c", "import torch, cv2")
-                        .redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                        .start();
-        return p.waitFor() == 0 && Files.exists(PythonTorchReference.OPENBLAS);
+        return SystemPython.imports("torch", "cv2") && Files.exists(PythonTorchReference.OPENBLAS);
     }
 
     private static void assumePythonSide(String what) throws IOException, InterruptedException {

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BenchInferCommandTest {
 
-    private static final String PYTHON = "/usr/bin/python3";
+    private static final String PYTHON = SystemPython.PATH;
 
     private static final String[] TINY = {
         "bench",
@@ -49,15 +49,7 @@ class BenchInferCommandTest {
 
     /** Whether {@code /usr/bin/python3} has torch and the OpenMP OpenBLAS is installed. */
     static boolean pythonHasTorch() throws IOException, InterruptedException {
-        if (!Files.isExecutable(Path.of(PYTHON))) {
-            return false;
-        }
-        Process p =
-                new ProcessBuilder(PYTHON, "-c", "import torch")
-                        .redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                        .start();
-        return p.waitFor() == 0 && Files.exists(PythonTorchReference.OPENBLAS);
+        return SystemPython.imports("torch") && Files.exists(PythonTorchReference.OPENBLAS);
     }
 
     @Test

@@ -27,8 +27,6 @@ import org.opencv.imgproc.Imgproc;
 
 class MorphCommandsTest {
 
-    private static final String PYTHON = "/usr/bin/python3";
-
     @TempDir Path dir;
 
     private static CliRun run(String... args) {
@@ -339,15 +337,7 @@ class MorphCommandsTest {
 
     /** Whether {@code /usr/bin/python3} imports cv2 (the morph reference would install it). */
     private static boolean pythonHasOpenCv() throws IOException, InterruptedException {
-        if (!Files.isExecutable(Path.of(PYTHON))) {
-            return false;
-        }
-        Process p =
-                new ProcessBuilder(PYTHON, "-c", "import cv2, numpy")
-                        .redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                        .start();
-        return p.waitFor() == 0;
+        return SystemPython.imports("cv2", "numpy");
     }
 
     /** Three synthetic IMM-style 640x480 faces ({@code 0N-1m.jpg}, 68 points each). */
@@ -382,7 +372,8 @@ class MorphCommandsTest {
     void benchMorphTimesEachPythonPartAndWorkerCountInAProcessOfItsOwn() throws Exception {
         Assumptions.assumeTrue(
                 pythonHasOpenCv(),
-                PYTHON + " has no cv2: the morph reference is not run here (it would install it)");
+                SystemPython.PATH
+                        + " has no cv2: the morph reference is not run here (it would install it)");
         CliRun r =
                 run(
                         "bench",
