@@ -213,7 +213,7 @@ def train_pass(net, opt, loss_fn, loader):
         except StopIteration:
             break
         d1 = time.perf_counter()
-        opt.zero_grad()
+        opt.zero_grad(set_to_none=True)  # torch 2.x's default; see train_step.py
         loss = loss_fn(net(x), y)
         loss.backward()
         opt.step()
