@@ -96,9 +96,10 @@ def upper_median(values):
 
 def train_step(net, opt, loss_fn, x, y):
     # set_to_none=True: the gradients are dropped instead of zero-filled, so the backward pass
-    # writes them afresh instead of adding into zeros - torch 2.x's default, and 1-2 % off the
-    # nose-tip step here against 1.13's default (set_to_none=False). The Java side cannot do the
-    # same through DJL 0.36 (no call resets a gradient); it zero-fills, as 1.13's default did.
+    # writes them afresh instead of adding into zeros - torch 2.x's default, what a current user
+    # gets. In bench train it measured no different from 1.13's default (set_to_none=False) beyond
+    # the noise (docs/performance-training.md). The Java side cannot do the same through DJL 0.36
+    # (no call resets a gradient); it zero-fills, as 1.13's default does.
     opt.zero_grad(set_to_none=True)
     loss_fn(net(x), y).backward()
     opt.step()

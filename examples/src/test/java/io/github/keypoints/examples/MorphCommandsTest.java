@@ -335,11 +335,6 @@ class MorphCommandsTest {
         assertThat(ImageHeader.read(gif).width()).isEqualTo(40);
     }
 
-    /** Whether {@code /usr/bin/python3} imports cv2 (the morph reference would install it). */
-    private static boolean pythonHasOpenCv() throws IOException, InterruptedException {
-        return SystemPython.imports("cv2", "numpy");
-    }
-
     /** Three synthetic IMM-style 640x480 faces ({@code 0N-1m.jpg}, 68 points each). */
     private Path immStyleFaces() throws IOException {
         OpenCv.load();
@@ -371,7 +366,7 @@ class MorphCommandsTest {
     @Test
     void benchMorphTimesEachPythonPartAndWorkerCountInAProcessOfItsOwn() throws Exception {
         Assumptions.assumeTrue(
-                pythonHasOpenCv(),
+                SystemPython.imports("cv2", "numpy"),
                 SystemPython.PATH
                         + " has no cv2: the morph reference is not run here (it would install it)");
         CliRun r =
