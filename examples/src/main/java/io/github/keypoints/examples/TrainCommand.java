@@ -58,8 +58,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(
             names = "--recipe",
             description =
-                    "nose-tip, imm58-reference, imm58-improved or ibug68 (default: the reference"
-                            + " settings for --model).")
+                    "nose-tip, imm58-reference, imm58-improved, ibug68 or ibug68-small (default:"
+                            + " the reference settings for --model).")
     String recipeName;
 
     @Option(

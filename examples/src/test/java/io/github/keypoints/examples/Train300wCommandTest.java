@@ -1,6 +1,7 @@
 package io.github.keypoints.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.gson.JsonObject;
 import io.github.keypoints.data.Keypoints;
@@ -8,6 +9,7 @@ import io.github.keypoints.data.LandmarkScheme;
 import io.github.keypoints.data.format.PtsFormat;
 import io.github.keypoints.data.image.ImageFiles;
 import io.github.keypoints.data.image.OpenCv;
+import io.github.keypoints.train.LandmarkRecipe;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
@@ -16,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
 import org.opencv.core.Scalar;
+import picocli.CommandLine;
 
 /**
  * {@code train-300w} end to end on a synthetic 300-W layout (afw, helen/trainset, helen/testset
@@ -112,6 +115,47 @@ class Train300wCommandTest {
                         io.github.keypoints.models.KeypointModel.readSpec(out.resolve("model"))
                                 .provenance())
                 .containsEntry("split", "photo-holdout every 3rd");
+    }
+
+    /** The recipe {@code train-300w} would train with these arguments. */
+    private static LandmarkRecipe recipeOf(String... args) {
+        Train300wCommand c = new Train300wCommand();
+        String[] all = new String[args.length + 4];
+        all[0] = "--data";
+        all[1] = "faces";
+        all[2] = "--out";
+        all[3] = "run";
+        System.arraycopy(args, 0, all, 4, args.length);
+        new CommandLine(c).parseArgs(all);
+        return c.recipe();
+    }
+
+    @Test
+    void netChangesTheRecipesOwnNetworkOneParameterAtATime() {
+        assertThat(recipeOf()).isEqualTo(LandmarkRecipe.ibug68());
+        // The recipe's 16×16 maps (outputStride 4) stay; only the width changes.
+        LandmarkRecipe narrow = recipeOf("--net", "baseChannels=16");
+        assertThat(narrow.architectureConfig())
+                .containsEntry("outputStride", 4)
+                .containsEntry("baseChannels", 16)
+                .hasSize(2);
+        // A network named by --model starts from its builder's defaults (the ablation commands).
+        assertThat(recipeOf("--model", "heatmap", "--net", "outputStride=2").architectureConfig())
+                .containsOnlyKeys("outputStride");
+    }
+
+    @Test
+    void theSmallRecipeIsTheDefaultWithSixteenBaseChannels() {
+        LandmarkRecipe small = recipeOf("--recipe", "ibug68-small");
+        assertThat(small).isEqualTo(LandmarkRecipe.ibug68Small());
+        assertThat(small.architectureConfig())
+                .containsEntry("baseChannels", 16)
+                .containsEntry("outputStride", 4);
+        assertThat(recipeOf("--recipe", "ibug68-small", "--epochs", "20").epochs()).isEqualTo(20);
+        assertThatThrownBy(() -> recipeOf("--recipe", "imm58-improved"))
+                .hasMessageContaining("--recipe")
+                .hasMessageContaining("ibug68-small")
+                .hasMessageContaining("imm58-improved");
     }
 
     @Test

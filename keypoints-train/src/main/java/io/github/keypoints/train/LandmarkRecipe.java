@@ -49,6 +49,8 @@ import java.util.Optional;
  *       <a href="https://arxiv.org/abs/1711.08229">Sun et al., 2018</a>) trained with Wing loss on
  *       the decoded coordinates, Adam 1e-3 with a cosine schedule to 1e-5 over 200 epochs,
  *       standardised input and keypoint-safe augmentation.
+ *   <li>{@link #ibug68Small()}: the same with 16 base channels, a quarter of the parameters, for a
+ *       faster landmarker.
  *   <li>{@link #reference(String)}: the nose-tip recipe's training with any network at the input it
  *       was designed for (what {@code keypoints train --model NAME} trains).
  * </ul>
@@ -170,6 +172,19 @@ public final class LandmarkRecipe {
     }
 
     /**
+     * Returns the small 68-point recipe: {@link #ibug68()} with a heatmap network of 16 base
+     * channels instead of 32 (445,844 trainable parameters instead of 1,771,748), for a faster
+     * landmarker at some cost in accuracy ({@code docs/results-300w.md} measures both).
+     *
+     * @return the recipe
+     */
+    public static LandmarkRecipe ibug68Small() {
+        Map<String, Object> config = new LinkedHashMap<>(ibug68().architectureConfig);
+        config.put("baseChannels", 16);
+        return ibug68().toBuilder().optArchitecture(HeatmapNet.NAME, config).build();
+    }
+
+    /**
      * Returns the reference project's Part 1 training for a network: the whole photo in gray at the
      * input the network was designed for (nose-tip 80×60, imm58 240×180, resnet18 224×224, any
      * other 128×96), no augmentation (its settings, for when it is switched on: the reference's
@@ -257,8 +272,8 @@ public final class LandmarkRecipe {
 
     /**
      * Returns a named recipe: {@code nose-tip} ({@link #noseTip()}), {@code imm58-reference}
-     * ({@link #imm58Reference()}), {@code imm58-improved} ({@link #imm58Improved()}) or {@code
-     * ibug68} ({@link #ibug68()}).
+     * ({@link #imm58Reference()}), {@code imm58-improved} ({@link #imm58Improved()}), {@code
+     * ibug68} ({@link #ibug68()}) or {@code ibug68-small} ({@link #ibug68Small()}).
      *
      * @param name one of {@link #names()}
      * @return the recipe
@@ -270,6 +285,7 @@ public final class LandmarkRecipe {
             case "imm58-reference" -> imm58Reference();
             case "imm58-improved" -> imm58Improved();
             case "ibug68" -> ibug68();
+            case "ibug68-small" -> ibug68Small();
             default ->
                     throw new IllegalArgumentException(
                             "Unknown recipe '" + name + "'; known: " + names());
@@ -282,7 +298,7 @@ public final class LandmarkRecipe {
      * @return the names
      */
     public static List<String> names() {
-        return List.of("nose-tip", "imm58-reference", "imm58-improved", "ibug68");
+        return List.of("nose-tip", "imm58-reference", "imm58-improved", "ibug68", "ibug68-small");
     }
 
     /**
@@ -325,6 +341,16 @@ public final class LandmarkRecipe {
      */
     public String architecture() {
         return architecture;
+    }
+
+    /**
+     * Returns the builder parameters the recipe gives its network, such as {@code baseChannels} and
+     * {@code outputStride} for the heatmap network; the network's own defaults fill the rest.
+     *
+     * @return an immutable map
+     */
+    public Map<String, Object> architectureConfig() {
+        return architectureConfig;
     }
 
     /**

@@ -125,12 +125,26 @@ class RecipeSettingsTest {
 
     @Test
     void namedRecipesAreTheFactories() {
-        assertThat(LandmarkRecipe.names()).hasSize(4);
+        assertThat(LandmarkRecipe.names()).hasSize(5);
         for (String n : LandmarkRecipe.names()) {
             assertThat(LandmarkRecipe.named(n).toBuilder().build())
                     .isEqualTo(LandmarkRecipe.named(n));
         }
         assertThat(LandmarkRecipe.named("ibug68")).isEqualTo(LandmarkRecipe.ibug68());
+        assertThat(LandmarkRecipe.named("ibug68-small")).isEqualTo(LandmarkRecipe.ibug68Small());
+        // The small recipe differs from the default in the network's width alone.
+        LandmarkRecipe small = LandmarkRecipe.ibug68Small();
+        assertThat(small.architectureConfig())
+                .containsEntry("baseChannels", 16)
+                .containsEntry("outputStride", 4)
+                .hasSize(LandmarkRecipe.ibug68().architectureConfig().size());
+        assertThat(
+                        small.toBuilder()
+                                .optArchitecture(
+                                        small.architecture(),
+                                        LandmarkRecipe.ibug68().architectureConfig())
+                                .build())
+                .isEqualTo(LandmarkRecipe.ibug68());
         assertThatThrownBy(() -> LandmarkRecipe.named("imm68"))
                 .hasMessageContaining("Unknown recipe 'imm68'")
                 .hasMessageContaining("imm58-improved");
