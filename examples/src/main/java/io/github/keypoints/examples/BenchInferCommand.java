@@ -48,7 +48,9 @@ import picocli.CommandLine.Spec;
                     + " default 68-point landmarker's network) at its recipe's input; 1 channel.",
             "Then the default landmarker end to end (KeypointDetector with a given face box on a"
                     + " 640x480 photo: crop and resize, normalise, forward, map back): ms per face"
-                    + " at batch 1 and faces/s at batch 32, per engine (Java only).",
+                    + " at batch 1 and faces/s at batch 32, per engine (Java only); or a saved"
+                    + " model (--landmarker) and other recipes' networks (--landmarker-recipes),"
+                    + " timed in turn.",
             "The Python side times each network eager, as TorchScript the way PyTorch's CPU"
                     + " inference guide recommends (traced, frozen, optimize_for_inference) and,"
                     + " unless --no-python-fused, in the guide's third form (traced and frozen with"
@@ -175,6 +177,16 @@ public final class BenchInferCommand implements Callable<Integer> {
     Path landmarker;
 
     @Option(
+            names = "--landmarker-recipes",
+            split = ",",
+            description =
+                    "Recipes (such as ibug68,ibug68-small) whose untrained networks are timed end"
+                            + " to end like --landmarker, call by call in turn with it and with"
+                            + " each other, each relative to the first (ratio_ms_b1_to_first);"
+                            + " default: ibug68 when --landmarker is not given.")
+    List<String> landmarkerRecipes = new ArrayList<>();
+
+    @Option(
             names = "--profile",
             description =
                     "Also record --reps batch-1 passes of each network under the operator"
@@ -270,6 +282,18 @@ public final class BenchInferCommand implements Callable<Integer> {
             throw BenchCommand.bad(
                     spec, "--warmup-seconds must be between 0 and 600, got " + warmupSeconds);
         }
+        List<String> landmarkers =
+                LandmarkRecipe.names().stream().filter(n -> n.startsWith("ibug68")).toList();
+        for (String r : landmarkerRecipes) {
+            if (!landmarkers.contains(r)) {
+                throw BenchCommand.bad(
+                        spec,
+                        "--landmarker-recipes: '"
+                                + r
+                                + "' is not a 68-point landmarker recipe; known: "
+                                + landmarkers);
+            }
+        }
         List<Case> selected = new ArrayList<>();
         for (String m : models) {
             List<Case> c = cases(m);
@@ -313,7 +337,13 @@ public final class BenchInferCommand implements Callable<Integer> {
                     noLandmarker
                             ? List.of()
                             : LandmarkerTiming.measure(
-                                    landmarker, sides.engines, warmup, warmupSeconds, reps, reps32);
+                                    landmarker,
+                                    landmarkerRecipes,
+                                    sides.engines,
+                                    warmup,
+                                    warmupSeconds,
+                                    reps,
+                                    reps32);
             if (sides.json) {
                 new JsonSummary()
                         .put("native", BenchSides.nativeSettings())

@@ -394,6 +394,67 @@ class BenchInferCommandTest {
         }
     }
 
+    @Test
+    void landmarkerRecipesAreTimedInTurnEachAgainstTheFirst() {
+        CliRun r =
+                CliRun.of(
+                        "bench",
+                        "infer",
+                        "--models",
+                        "landmarker",
+                        "--engines",
+                        "MXNet",
+                        "--threads",
+                        "1",
+                        "--warmup",
+                        "1",
+                        "--warmup-seconds",
+                        "0",
+                        "--reps",
+                        "3",
+                        "--reps32",
+                        "1",
+                        "--no-python",
+                        "--landmarker-recipes",
+                        "ibug68,ibug68-small",
+                        "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonArray e2e = r.json().getAsJsonArray("landmarker");
+        assertThat(e2e).hasSize(2);
+        JsonObject first = e2e.get(0).getAsJsonObject();
+        JsonObject small = e2e.get(1).getAsJsonObject();
+        assertThat(first.get("model").getAsString()).isEqualTo("untrained ibug68 recipe");
+        assertThat(first.has("ratio_ms_b1_to_first")).isFalse();
+        assertThat(small.get("model").getAsString()).isEqualTo("untrained ibug68-small recipe");
+        assertThat(small.get("ratio_ms_b1_to_first").getAsDouble())
+                .isCloseTo(
+                        small.get("ms_per_face_b1").getAsDouble()
+                                / first.get("ms_per_face_b1").getAsDouble(),
+                        org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(r.out()).contains("untrained ibug68-small recipe");
+    }
+
+    @Test
+    void anUnknownLandmarkerRecipeIsNamed() {
+        CliRun r =
+                CliRun.of(
+                        "bench",
+                        "infer",
+                        "--models",
+                        "landmarker",
+                        "--engines",
+                        "MXNet",
+                        "--no-python",
+                        "--reps",
+                        "1",
+                        "--reps32",
+                        "1",
+                        "--landmarker-recipes",
+                        "ibug99");
+        assertThat(r.code()).isNotZero();
+        assertThat(r.err()).contains("ibug99", "ibug68-small");
+    }
+
     private static io.github.keypoints.models.KeypointBlock initialised(
             io.github.keypoints.train.LandmarkRecipe recipe, int side) {
         io.github.keypoints.models.KeypointBlock b =
