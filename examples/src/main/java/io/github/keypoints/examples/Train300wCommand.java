@@ -107,8 +107,11 @@ final class Train300wCommand implements Callable<Integer> {
     @Option(
             names = "--net",
             description =
-                    "Any builder parameter of the network as KEY=VALUE (repeatable), such as"
-                            + " outputStride=4 for --model heatmap.")
+                    "Any builder parameter of the network as KEY=VALUE (repeatable): changes"
+                            + " the recipe's own network one parameter at a time (such as"
+                            + " baseChannels=24); with --model, the named network starts from its"
+                            + " builder's defaults (such as --model heatmap --net"
+                            + " outputStride=4).")
     Map<String, String> net;
 
     @Option(names = "--input", description = "Square input side in pixels.")
