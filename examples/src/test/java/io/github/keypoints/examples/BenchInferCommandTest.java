@@ -47,6 +47,24 @@ class BenchInferCommandTest {
         return args;
     }
 
+    /**
+     * {@link #TINY} as a Java-only run of the landmarker rows on {@code engines}, plus {@code
+     * more}.
+     */
+    private static String[] landmarkerRun(String engines, String... more) {
+        String[] args = tiny(more);
+        for (int i = 0; i < TINY.length; i++) {
+            args[i] =
+                    switch (args[i]) {
+                        case "nose-tip" -> "landmarker";
+                        case "PyTorch" -> engines;
+                        case "--no-landmarker" -> "--no-python";
+                        default -> args[i];
+                    };
+        }
+        return args;
+    }
+
     /** Whether {@code /usr/bin/python3} has torch and the OpenMP OpenBLAS is installed. */
     static boolean pythonHasTorch() throws IOException, InterruptedException {
         return SystemPython.imports("torch") && Files.exists(PythonTorchReference.OPENBLAS);
@@ -349,26 +367,7 @@ class BenchInferCommandTest {
 
     @Test
     void theLandmarkerIsTimedEndToEndOnEachEngineAndItsNetworkIsTheRecipes() {
-        CliRun r =
-                CliRun.of(
-                        "bench",
-                        "infer",
-                        "--models",
-                        "landmarker",
-                        "--engines",
-                        "PyTorch,MXNet",
-                        "--threads",
-                        "1",
-                        "--warmup",
-                        "1",
-                        "--warmup-seconds",
-                        "0",
-                        "--reps",
-                        "2",
-                        "--reps32",
-                        "1",
-                        "--no-python",
-                        "--json");
+        CliRun r = CliRun.of(landmarkerRun("PyTorch,MXNet"));
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.err())
                 .as("two engines in one process: the note that figures want one per run")
@@ -396,28 +395,7 @@ class BenchInferCommandTest {
 
     @Test
     void landmarkerRecipesAreTimedInTurnEachAgainstTheFirst() {
-        CliRun r =
-                CliRun.of(
-                        "bench",
-                        "infer",
-                        "--models",
-                        "landmarker",
-                        "--engines",
-                        "MXNet",
-                        "--threads",
-                        "1",
-                        "--warmup",
-                        "1",
-                        "--warmup-seconds",
-                        "0",
-                        "--reps",
-                        "3",
-                        "--reps32",
-                        "1",
-                        "--no-python",
-                        "--landmarker-recipes",
-                        "ibug68,ibug68-small",
-                        "--json");
+        CliRun r = CliRun.of(landmarkerRun("MXNet", "--landmarker-recipes", "ibug68,ibug68-small"));
         assertThat(r.code()).as(r.err()).isZero();
         JsonArray e2e = r.json().getAsJsonArray("landmarker");
         assertThat(e2e).hasSize(2);
@@ -436,21 +414,7 @@ class BenchInferCommandTest {
 
     @Test
     void anUnknownLandmarkerRecipeIsNamed() {
-        CliRun r =
-                CliRun.of(
-                        "bench",
-                        "infer",
-                        "--models",
-                        "landmarker",
-                        "--engines",
-                        "MXNet",
-                        "--no-python",
-                        "--reps",
-                        "1",
-                        "--reps32",
-                        "1",
-                        "--landmarker-recipes",
-                        "ibug99");
+        CliRun r = CliRun.of(landmarkerRun("MXNet", "--landmarker-recipes", "ibug99"));
         assertThat(r.code()).isNotZero();
         assertThat(r.err()).contains("ibug99", "ibug68-small");
     }
