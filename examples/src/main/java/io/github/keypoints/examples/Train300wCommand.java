@@ -330,7 +330,7 @@ final class Train300wCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The default recipe with every option given on the command line applied. */
+    /** The recipe --recipe names (the default one unless given) with every other option applied. */
     LandmarkRecipe recipe() {
         if (!recipeName.equals("ibug68") && !recipeName.equals("ibug68-small")) {
             throw new IllegalArgumentException(
