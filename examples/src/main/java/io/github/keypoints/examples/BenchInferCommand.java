@@ -282,8 +282,7 @@ public final class BenchInferCommand implements Callable<Integer> {
             throw BenchCommand.bad(
                     spec, "--warmup-seconds must be between 0 and 600, got " + warmupSeconds);
         }
-        List<String> landmarkers =
-                LandmarkRecipe.names().stream().filter(n -> n.startsWith("ibug68")).toList();
+        List<String> landmarkers = Train300wCommand.recipeNames();
         for (String r : landmarkerRecipes) {
             if (!landmarkers.contains(r)) {
                 throw BenchCommand.bad(

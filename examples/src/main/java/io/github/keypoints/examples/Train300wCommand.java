@@ -332,9 +332,9 @@ final class Train300wCommand implements Callable<Integer> {
 
     /** The recipe --recipe names (the default one unless given) with every other option applied. */
     LandmarkRecipe recipe() {
-        if (!recipeName.equals("ibug68") && !recipeName.equals("ibug68-small")) {
+        if (!recipeNames().contains(recipeName)) {
             throw new IllegalArgumentException(
-                    "--recipe: expected ibug68 or ibug68-small, found '" + recipeName + "'");
+                    "--recipe: expected one of " + recipeNames() + ", found '" + recipeName + "'");
         }
         LandmarkRecipe chosen = LandmarkRecipe.named(recipeName);
         LandmarkRecipe.Builder b = chosen.toBuilder();
@@ -429,6 +429,11 @@ final class Train300wCommand implements Callable<Integer> {
             b.optStandardize("dataset".equalsIgnoreCase(normalize));
         }
         return b.build();
+    }
+
+    /** The library's 68-point (300-W) recipes, the ones {@code --recipe} takes. */
+    static List<String> recipeNames() {
+        return LandmarkRecipe.names().stream().filter(n -> n.startsWith("ibug68")).toList();
     }
 
     /**
