@@ -26,6 +26,15 @@ import subprocess
 import sys
 import time
 
+# Every process of this reference is a one-core process: the one-process form is set against Java
+# on one thread, and each --workers process against one of Java's threads. NumPy's BLAS would start
+# OMP_NUM_THREADS threads in each (the launcher exports the core count; on the OpenMP OpenBLAS that
+# `bench train` installs, its threads spin after each batched 3x3 solve): measured 2026-12-05, the
+# one-process form then used 21 ms of CPU per 13 ms frame, and two workers took 18-32 ms per frame
+# instead of 6.7. Set before NumPy is first imported (ensure_cv2 below imports it).
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+    os.environ[_var] = "1"
+
 
 def ensure_cv2():
     try:
