@@ -53,6 +53,13 @@ import picocli.CommandLine.Spec;
         })
 public final class BenchMorphCommand implements Callable<Integer> {
 
+    /**
+     * The CPU time per wall time above which the one-process Python reference is reported as using
+     * more than one core (its threads, or its libraries', on the other core): measured 1.00 when it
+     * runs on one core, 1.6 with NumPy's OpenMP BLAS threads spinning (2026-12-05).
+     */
+    static final double ONE_CORE_SLACK = 1.15;
+
     @Spec private CommandSpec spec;
 
     @Option(
@@ -319,6 +326,17 @@ public final class BenchMorphCommand implements Callable<Integer> {
                         pyExclCpu,
                         pyFrameCpu / javaFrameCpuMsSeq,
                         pyExclCpu / javaMeanExclCpu);
+                double pyCores = pyFrameCpu / pyFrame1;
+                if (pyCores > ONE_CORE_SLACK) {
+                    spec.commandLine()
+                            .getErr()
+                            .printf(
+                                    "warning: the one-process Python reference used %.2f ms of CPU"
+                                            + " per %.2f ms frame (%.2f cores): its one-core"
+                                            + " ratios set Java's one thread against more than"
+                                            + " one core%n",
+                                    pyFrameCpu, pyFrame1, pyCores);
+                }
                 out.printf(
                         "same triangles check: mean |Java - Python| = %.2f grey levels (frame %d),"
                                 + " %.2f (mean face); %d processes: %.2f, %.2f%n",
@@ -338,6 +356,7 @@ public final class BenchMorphCommand implements Callable<Integer> {
                 summary.put("pythonMeanSecondsDecodeIncluded", pyInclN);
                 summary.put("pythonDecodeMsPerImage", pyDecode);
                 summary.put("pythonFrameCpuMs", pyFrameCpu);
+                summary.put("pythonOneProcessCores", pyCores);
                 summary.put("pythonMeanCpuSecondsDecodeExcluded", pyExclCpu);
                 summary.put("frameRatio", pyFrameN / javaFrameMs);
                 summary.put("frameRatioOneThread", pyFrame1 / javaFrameMsSeq);

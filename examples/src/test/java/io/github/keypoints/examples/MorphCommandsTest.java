@@ -407,6 +407,16 @@ class MorphCommandsTest {
                                 / j.get("javaFrameMsOneThread").getAsDouble(),
                         org.assertj.core.data.Offset.offset(1e-9));
         assertThat(r.out()).contains("--part frames --workers 1", "--part mean --workers " + cores);
+        // The one-process reference is a one-core process (NumPy's BLAS threads pinned to one),
+        // and the command says so when it is not.
+        double pyCores = j.get("pythonOneProcessCores").getAsDouble();
+        assertThat(pyCores)
+                .isCloseTo(
+                        j.get("pythonFrameCpuMs").getAsDouble()
+                                / j.get("pythonFrameMsOneProcess").getAsDouble(),
+                        org.assertj.core.data.Offset.offset(1e-9))
+                .isLessThanOrEqualTo(BenchMorphCommand.ONE_CORE_SLACK);
+        assertThat(r.err()).doesNotContain("more than one core");
     }
 
     @Test
