@@ -168,6 +168,21 @@ public final class BenchInferCommand implements Callable<Integer> {
     int pairs;
 
     @Option(
+            names = "--processes",
+            defaultValue = "0",
+            description =
+                    "Run the whole command (rounds, pairs, landmarker rows) this many times, each"
+                            + " in a fresh JVM with fresh Python processes, one after the other, and"
+                            + " report per network the median over the processes of each figure"
+                            + " (ratio_ms_b1_paired: the median of the per-process paired ratios),"
+                            + " each process's own in <field>_processes (default ${DEFAULT-VALUE}:"
+                            + " run here, once). A process keeps a speed of its own for minutes:"
+                            + " the same network's pass took 5.7 ms in some JVMs and 7.8 ms in"
+                            + " others, and 6.5-9.0 ms in the Python reference's processes, so one"
+                            + " process pair is a sample of one.")
+    int processes;
+
+    @Option(
             names = "--landmarker",
             description =
                     "A saved 68-point model directory to time end to end through"
@@ -302,6 +317,16 @@ public final class BenchInferCommand implements Callable<Integer> {
             }
             selected.addAll(c);
         }
+        if (processes < 0 || (processes > 0 && profile != null)) {
+            throw BenchCommand.bad(
+                    spec,
+                    "--processes must be >= 0, and cannot be combined with --profile (each process"
+                            + " would write the same traces), got "
+                            + processes);
+        }
+        if (processes > 0) {
+            return inFreshProcesses();
+        }
         int n = sides.setUp();
         sides.warnIfMxnetThreadsDiffer("bench infer", n);
         sides.noteIfSeveralEngines(
@@ -377,6 +402,156 @@ public final class BenchInferCommand implements Callable<Integer> {
                 Files.deleteIfExists(checkDir);
             }
         }
+    }
+
+    /** The fields whose value in each fresh process is kept beside their median. */
+    private static final List<String> PER_PROCESS =
+            List.of(
+                    "java_ms_b1",
+                    "python_ms_b1",
+                    "ratio_ms_b1",
+                    "java_ms_b1_paired",
+                    "python_ms_b1_paired",
+                    "ratio_ms_b1_paired",
+                    "ratio_img_s_b32");
+
+    /** The timing fields combined over fresh processes: a round's and the pairs'. */
+    private static List<String> processTimings() {
+        List<String> fields = new ArrayList<>(TIMINGS);
+        fields.addAll(List.of("java_ms_b1_paired", "python_ms_b1_paired", "ratio_ms_b1_paired"));
+        return List.copyOf(fields);
+    }
+
+    /**
+     * {@code --processes}: this command without the option in {@link #processes} fresh JVMs in
+     * turn, their rows combined into medians.
+     */
+    private int inFreshProcesses() throws IOException, InterruptedException {
+        List<String> args =
+                FreshProcesses.withoutOption(
+                        spec.commandLine().getParseResult().expandedArgs(), "--processes");
+        List<FreshProcesses.Child> children =
+                FreshProcesses.run(List.of("bench", "infer"), args, processes);
+        List<Map<String, Object>> rows =
+                combineProcesses(FreshProcesses.rows(children, "cases"), children);
+        List<Map<String, Object>> endToEnd =
+                RoundMedians.combine(
+                        FreshProcesses.rows(children, "landmarker"),
+                        List.of("ms_per_face_b1", "faces_per_s_b32", "ratio_ms_b1_to_first"),
+                        List.of("ms_per_face_b1"),
+                        "processes");
+        System.out.printf(
+                Locale.ROOT,
+                "medians over %d fresh processes (each process's value in parentheses):%n",
+                processes);
+        for (Map<String, Object> r : rows) {
+            boolean paired = r.get("ratio_ms_b1_paired") != null;
+            String kind = paired ? "_paired" : "";
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-12s %-8s %-8s java_ms %7.2f py_ms %7s ratio%s %5s (%s)%n",
+                    r.get("model"),
+                    r.get("input"),
+                    r.get("engine"),
+                    ((Number) r.get("java_ms_b1" + kind)).doubleValue(),
+                    fmt("%.2f", (Double) r.get("python_ms_b1" + kind)),
+                    kind,
+                    fmt("%.2f", (Double) r.get("ratio_ms_b1" + kind)),
+                    r.get("ratio_ms_b1" + kind + "_processes") == null
+                            ? "java_ms "
+                                    + RoundMedians.format(r.get("java_ms_b1" + kind + "_processes"))
+                            : RoundMedians.format(r.get("ratio_ms_b1" + kind + "_processes")));
+        }
+        for (Map<String, Object> r : endToEnd) {
+            System.out.printf(
+                    Locale.ROOT,
+                    "landmarker %-20s %-8s ms/face %6.2f (%s)%n",
+                    r.get("model"),
+                    r.get("engine"),
+                    ((Number) r.get("ms_per_face_b1")).doubleValue(),
+                    RoundMedians.format(r.get("ms_per_face_b1_processes")));
+        }
+        if (sides.json) {
+            JsonObject first = children.get(0).summary();
+            new JsonSummary()
+                    .put("native", BenchSides.nativeSettings())
+                    .put("threads", first.get("threads").getAsInt())
+                    .put("rounds", rounds)
+                    .put("processes", processes)
+                    .put("java_pids", children.stream().map(FreshProcesses.Child::pid).toList())
+                    .put("python_torch", stringOrNull(first, "python_torch"))
+                    .put("python_blas", stringOrNull(first, "python_blas"))
+                    .put(
+                            "ratios",
+                            Map.of(
+                                    "ratio_ms_b1",
+                                    "java_ms_b1 / python_ms_b1: below 1 means Java is faster;"
+                                            + " here the median over the processes",
+                                    "ratio_ms_b1_paired",
+                                    "with --pairs: per process the median over pairs of adjacent"
+                                            + " blocks of the Java block's median ms / the Python"
+                                            + " block's; here the median over the processes",
+                                    "ratio_img_s_b32",
+                                    "java_img_s_b32 / python_img_s_b32: above 1 means Java is"
+                                            + " faster; here the median over the processes"))
+                    .put("cases", rows)
+                    .put("landmarker", endToEnd)
+                    .print(System.out);
+        }
+        return 0;
+    }
+
+    /**
+     * Combines the rows of fresh processes: {@link RoundMedians#combine} over the rounds' and the
+     * pairs' timing fields, each process's value kept for the main ones; the per-round and per-pair
+     * lists and the Python process ids of the first process are dropped, each process's Python ids
+     * kept as lists.
+     *
+     * @param perProcess the rows of each process
+     * @param children the processes, for their Java process ids
+     * @return the combined rows
+     */
+    static List<Map<String, Object>> combineProcesses(
+            List<List<Map<String, Object>>> perProcess, List<FreshProcesses.Child> children) {
+        List<Map<String, Object>> rows =
+                RoundMedians.combine(perProcess, processTimings(), PER_PROCESS, "processes");
+        for (int i = 0; i < rows.size(); i++) {
+            Map<String, Object> r = rows.get(i);
+            r.keySet().removeIf(k -> k.endsWith("_rounds") || k.endsWith("_pairs"));
+            r.remove("python_forms_paired");
+            for (String pid : List.of("python_pid", "python_pid_paired")) {
+                if (r.containsKey(pid)) {
+                    List<Object> pids = new ArrayList<>();
+                    for (List<Map<String, Object>> p : perProcess) {
+                        Object v = p.get(i).get(pid);
+                        pids.add(v == null ? null : ((Number) v).longValue());
+                    }
+                    r.put(pid, pids);
+                }
+            }
+            double maxDiff = 0;
+            boolean beyond = false;
+            boolean any = false;
+            for (List<Map<String, Object>> p : perProcess) {
+                if (p.get(i).get("max_abs_diff") instanceof Number d) {
+                    maxDiff = Math.max(maxDiff, d.doubleValue());
+                    any = true;
+                }
+                beyond |= Boolean.TRUE.equals(p.get(i).get("beyond_float_noise"));
+            }
+            if (any) {
+                r.put("max_abs_diff", maxDiff);
+                r.put("beyond_float_noise", beyond);
+            }
+            if (children != null) {
+                r.put("java_pid", children.stream().map(FreshProcesses.Child::pid).toList());
+            }
+        }
+        return rows;
+    }
+
+    private static String stringOrNull(JsonObject o, String key) {
+        return o.has(key) && !o.get(key).isJsonNull() ? o.get(key).getAsString() : null;
     }
 
     /** The Java side of one row: timings, parameter count and the output on the check input. */

@@ -34,33 +34,72 @@ final class RoundMedians {
         if (perRound.size() == 1) {
             return perRound.get(0);
         }
-        List<Map<String, Object>> first = perRound.get(0);
-        for (List<Map<String, Object>> round : perRound) {
-            if (round.size() != first.size()) {
+        List<String> ratios = timings.stream().filter(f -> f.startsWith("ratio")).toList();
+        return combine(perRound, timings, ratios, "rounds");
+    }
+
+    /**
+     * Combines the rows of several runs (the same cases in the same order; rounds, or fresh
+     * processes): each listed timing field becomes the median over the runs (the upper one for an
+     * even count, nulls left out); each field in {@code kept} also keeps its per-run values under
+     * {@code <field>_<unit>}; and {@code <unit>} says how many runs there were. The other fields
+     * are the first run's. A timing field that the first run's row does not have stays absent.
+     *
+     * @param perRun the rows of each run
+     * @param timings the numeric fields to combine
+     * @param kept the timing fields whose per-run values are kept too
+     * @param unit what a run is, such as {@code rounds} or {@code processes}
+     * @return the combined rows
+     * @throws IllegalArgumentException if the runs do not have the same cases
+     */
+    static List<Map<String, Object>> combine(
+            List<List<Map<String, Object>>> perRun,
+            List<String> timings,
+            List<String> kept,
+            String unit) {
+        List<Map<String, Object>> first = perRun.get(0);
+        for (List<Map<String, Object>> run : perRun) {
+            if (run.size() != first.size()) {
                 throw new IllegalArgumentException(
-                        "rounds differ in their cases: " + first.size() + " and " + round.size());
+                        unit + " differ in their cases: " + first.size() + " and " + run.size());
             }
         }
         List<Map<String, Object>> out = new ArrayList<>();
         for (int i = 0; i < first.size(); i++) {
             Map<String, Object> row = new LinkedHashMap<>(first.get(i));
+            for (List<Map<String, Object>> run : perRun) {
+                for (String key : List.of("model", "input", "engine")) {
+                    if (!java.util.Objects.equals(row.get(key), run.get(i).get(key))) {
+                        throw new IllegalArgumentException(
+                                unit
+                                        + " differ in their cases: row "
+                                        + i
+                                        + " has "
+                                        + key
+                                        + " "
+                                        + row.get(key)
+                                        + " and "
+                                        + run.get(i).get(key));
+                    }
+                }
+            }
             for (String field : timings) {
                 if (!row.containsKey(field)) {
                     continue;
                 }
                 List<Double> values = new ArrayList<>();
-                for (List<Map<String, Object>> round : perRound) {
-                    Object v = round.get(i).get(field);
+                for (List<Map<String, Object>> run : perRun) {
+                    Object v = run.get(i).get(field);
                     if (v != null) {
                         values.add(((Number) v).doubleValue());
                     }
                 }
                 row.put(field, values.isEmpty() ? null : median(values));
-                if (field.startsWith("ratio")) {
-                    row.put(field + "_rounds", values.isEmpty() ? null : values);
+                if (kept.contains(field)) {
+                    row.put(field + "_" + unit, values.isEmpty() ? null : values);
                 }
             }
-            row.put("rounds", perRound.size());
+            row.put(unit, perRun.size());
             out.add(row);
         }
         return out;

@@ -434,6 +434,103 @@ class BenchInferCommandTest {
     }
 
     @Test
+    void processesRunTheCommandInFreshJvmsAndReportTheMedians() {
+        CliRun r = CliRun.of(tiny("--no-python", "--processes", "2"));
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).contains("fresh process 1 of 2", "fresh process 2 of 2");
+        assertThat(r.out()).contains("medians over 2 fresh processes");
+        JsonObject j = r.json();
+        assertThat(j.get("processes").getAsInt()).isEqualTo(2);
+        JsonArray pids = j.getAsJsonArray("java_pids");
+        assertThat(pids).hasSize(2);
+        assertThat(pids.get(0).getAsLong())
+                .isNotEqualTo(pids.get(1).getAsLong())
+                .isNotEqualTo(ProcessHandle.current().pid());
+        JsonObject c = j.getAsJsonArray("cases").get(0).getAsJsonObject();
+        assertThat(c.get("processes").getAsInt()).isEqualTo(2);
+        JsonArray each = c.getAsJsonArray("java_ms_b1_processes");
+        assertThat(each).hasSize(2);
+        double a = each.get(0).getAsDouble();
+        double b = each.get(1).getAsDouble();
+        assertThat(a).isPositive();
+        assertThat(b).isPositive();
+        assertThat(c.get("java_ms_b1").getAsDouble())
+                .as("the median of two: the upper one")
+                .isEqualTo(Math.max(a, b));
+        assertThat(c.get("params").getAsLong()).isEqualTo(1_934_130L);
+    }
+
+    @Test
+    void aFailingFreshProcessIsNamedWithItsExitCode() {
+        CliRun r = CliRun.of(tiny("--no-python", "--processes", "1", "--engines", "NoSuchEngine"));
+        assertThat(r.code()).isNotZero();
+        assertThat(r.err()).contains("fresh process 1 failed (exit ").doesNotContain("(exit 0)");
+    }
+
+    @Test
+    void processesCannotBeNegativeNorWriteOneProfile() {
+        CliRun negative = CliRun.of(tiny("--no-python", "--processes", "-1"));
+        assertThat(negative.code()).isEqualTo(2);
+        assertThat(negative.err()).contains("--processes must be >= 0", "got -1");
+        CliRun profiled = CliRun.of(tiny("--no-python", "--processes", "2", "--profile", "x"));
+        assertThat(profiled.code()).isEqualTo(2);
+        assertThat(profiled.err()).contains("cannot be combined with --profile");
+    }
+
+    @Test
+    void freshProcessesCombineIntoTheMedianOfEachProcesssPairedRatio() {
+        java.util.List<java.util.List<java.util.Map<String, Object>>> processes =
+                new java.util.ArrayList<>();
+        double[][] javaPython = {{7.8, 6.84}, {5.78, 7.73}, {6.28, 7.75}};
+        long pid = 100;
+        for (double[] t : javaPython) {
+            java.util.Map<String, Object> r = new java.util.LinkedHashMap<>();
+            r.put("model", "heatmap");
+            r.put("input", "120x90");
+            r.put("engine", "PyTorch");
+            r.put("java_ms_b1", t[0]);
+            r.put("python_ms_b1", t[1]);
+            r.put("ratio_ms_b1", t[0] / t[1]);
+            r.put("ratio_ms_b1_rounds", java.util.List.of(t[0] / t[1]));
+            r.put("python_pid", (double) pid++);
+            r.put("java_ms_b1_paired", t[0]);
+            r.put("python_ms_b1_paired", t[1]);
+            r.put("ratio_ms_b1_paired", t[0] / t[1]);
+            r.put("ratio_ms_b1_pairs", java.util.List.of(t[0] / t[1]));
+            r.put("max_abs_diff", 1e-7 * pid);
+            r.put("beyond_float_noise", false);
+            processes.add(java.util.List.of(r));
+        }
+        java.util.Map<String, Object> m =
+                BenchInferCommand.combineProcesses(processes, null).get(0);
+        // Per-process ratios 1.140, 0.748, 0.810: the median is the third process's.
+        assertThat((Double) m.get("ratio_ms_b1_paired")).isEqualTo(6.28 / 7.75);
+        assertThat(m.get("ratio_ms_b1_paired_processes"))
+                .isEqualTo(java.util.List.of(7.8 / 6.84, 5.78 / 7.73, 6.28 / 7.75));
+        assertThat(m.get("java_ms_b1_paired")).isEqualTo(6.28);
+        assertThat(m.get("python_ms_b1_paired")).isEqualTo(7.73);
+        assertThat(m.get("processes")).isEqualTo(3);
+        assertThat(m).doesNotContainKeys("ratio_ms_b1_rounds", "ratio_ms_b1_pairs");
+        assertThat(m.get("python_pid")).isEqualTo(java.util.List.of(100L, 101L, 102L));
+        assertThat((Double) m.get("max_abs_diff")).isEqualTo(1e-7 * 103);
+        assertThat(m.get("beyond_float_noise")).isEqualTo(false);
+    }
+
+    @Test
+    void aChildGetsTheArgumentsWithoutTheProcessesOption() {
+        assertThat(
+                        FreshProcesses.withoutOption(
+                                java.util.List.of(
+                                        "--models", "heatmap", "--processes", "5", "--json"),
+                                "--processes"))
+                .containsExactly("--models", "heatmap", "--json");
+        assertThat(
+                        FreshProcesses.withoutOption(
+                                java.util.List.of("--processes=5", "--pairs", "9"), "--processes"))
+                .containsExactly("--pairs", "9");
+    }
+
+    @Test
     void anUnknownModelIsABadArgument() {
         CliRun r = CliRun.of("bench", "infer", "--models", "vgg16", "--no-python");
         assertThat(r.code()).isNotZero();
