@@ -1,9 +1,11 @@
 package io.github.keypoints.examples;
 
 import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonSyntaxException;
+import com.google.gson.ToNumberPolicy;
 import com.google.gson.reflect.TypeToken;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -142,15 +144,17 @@ final class FreshProcesses {
     }
 
     /**
-     * The rows of a JSON array field of every child's summary, as maps (numbers as {@code Double},
-     * arrays as lists), ready for {@link RoundMedians#combine}.
+     * The rows of a JSON array field of every child's summary, as maps (whole numbers written
+     * without a point as {@code Long}, others as {@code Double}, arrays as lists), ready for {@link
+     * RoundMedians#combine}.
      *
      * @param children the children's summaries
      * @param field the array field, such as {@code cases}
      * @return per child, its rows
      */
     static List<List<Map<String, Object>>> rows(List<Child> children, String field) {
-        Gson gson = new Gson();
+        Gson gson =
+                new GsonBuilder().setObjectToNumberStrategy(ToNumberPolicy.LONG_OR_DOUBLE).create();
         List<List<Map<String, Object>>> out = new ArrayList<>();
         for (Child c : children) {
             List<Map<String, Object>> rows =
