@@ -375,18 +375,7 @@ public final class BenchInferCommand implements Callable<Integer> {
                         .put("rounds", rounds)
                         .put("python_torch", py == null ? null : py.get("torch").getAsString())
                         .put("python_blas", py == null ? null : py.get("blas").getAsString())
-                        .put(
-                                "ratios",
-                                Map.of(
-                                        "ratio_ms_b1",
-                                        "java_ms_b1 / python_ms_b1: below 1 means Java is faster",
-                                        "ratio_ms_b1_paired",
-                                        "with --pairs: the median over pairs of adjacent blocks of"
-                                                + " the Java block's median ms / the Python"
-                                                + " block's",
-                                        "ratio_img_s_b32",
-                                        "java_img_s_b32 / python_img_s_b32: above 1 means Java is"
-                                                + " faster"))
+                        .put("ratios", ratioDescriptions(""))
                         .put("cases", rows)
                         .put("landmarker", endToEnd)
                         .print(System.out);
@@ -481,24 +470,25 @@ public final class BenchInferCommand implements Callable<Integer> {
                     .put("java_pids", children.stream().map(FreshProcesses.Child::pid).toList())
                     .put("python_torch", stringOrNull(first, "python_torch"))
                     .put("python_blas", stringOrNull(first, "python_blas"))
-                    .put(
-                            "ratios",
-                            Map.of(
-                                    "ratio_ms_b1",
-                                    "java_ms_b1 / python_ms_b1: below 1 means Java is faster;"
-                                            + " here the median over the processes",
-                                    "ratio_ms_b1_paired",
-                                    "with --pairs: per process the median over pairs of adjacent"
-                                            + " blocks of the Java block's median ms / the Python"
-                                            + " block's; here the median over the processes",
-                                    "ratio_img_s_b32",
-                                    "java_img_s_b32 / python_img_s_b32: above 1 means Java is"
-                                            + " faster; here the median over the processes"))
+                    .put("ratios", ratioDescriptions("; here the median of the processes' ratios"))
                     .put("cases", rows)
                     .put("landmarker", endToEnd)
                     .print(System.out);
         }
         return 0;
+    }
+
+    /** What each ratio of the JSON summary means, each description ending with {@code more}. */
+    private static Map<String, String> ratioDescriptions(String more) {
+        return Map.of(
+                "ratio_ms_b1",
+                "java_ms_b1 / python_ms_b1: below 1 means Java is faster" + more,
+                "ratio_ms_b1_paired",
+                "with --pairs: the median over pairs of adjacent blocks of the Java block's median"
+                        + " ms / the Python block's"
+                        + more,
+                "ratio_img_s_b32",
+                "java_img_s_b32 / python_img_s_b32: above 1 means Java is faster" + more);
     }
 
     /**
