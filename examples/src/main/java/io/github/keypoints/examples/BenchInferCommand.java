@@ -421,8 +421,7 @@ public final class BenchInferCommand implements Callable<Integer> {
                         spec.commandLine().getParseResult().expandedArgs(), "--processes");
         List<FreshProcesses.Child> children =
                 FreshProcesses.run(List.of("bench", "infer"), args, processes);
-        List<Map<String, Object>> rows =
-                combineProcesses(FreshProcesses.rows(children, "cases"), children);
+        List<Map<String, Object>> rows = combineProcesses(FreshProcesses.rows(children, "cases"));
         List<Map<String, Object>> endToEnd =
                 RoundMedians.combine(
                         FreshProcesses.rows(children, "landmarker"),
@@ -498,11 +497,9 @@ public final class BenchInferCommand implements Callable<Integer> {
      * kept as lists.
      *
      * @param perProcess the rows of each process
-     * @param children the processes, for their Java process ids
      * @return the combined rows
      */
-    static List<Map<String, Object>> combineProcesses(
-            List<List<Map<String, Object>>> perProcess, List<FreshProcesses.Child> children) {
+    static List<Map<String, Object>> combineProcesses(List<List<Map<String, Object>>> perProcess) {
         List<Map<String, Object>> rows =
                 RoundMedians.combine(perProcess, processTimings(), PER_PROCESS, "processes");
         for (int i = 0; i < rows.size(); i++) {
@@ -532,9 +529,6 @@ public final class BenchInferCommand implements Callable<Integer> {
             if (any) {
                 r.put("max_abs_diff", maxDiff);
                 r.put("beyond_float_noise", beyond);
-            }
-            if (children != null) {
-                r.put("java_pid", children.stream().map(FreshProcesses.Child::pid).toList());
             }
         }
         return rows;

@@ -503,8 +503,7 @@ class BenchInferCommandTest {
             r.put("beyond_float_noise", false);
             processes.add(java.util.List.of(r));
         }
-        java.util.Map<String, Object> m =
-                BenchInferCommand.combineProcesses(processes, null).get(0);
+        java.util.Map<String, Object> m = BenchInferCommand.combineProcesses(processes).get(0);
         // Per-process ratios 1.140, 0.748, 0.810: the median is the third process's.
         assertThat((Double) m.get("ratio_ms_b1_paired")).isEqualTo(6.28 / 7.75);
         assertThat(m.get("ratio_ms_b1_paired_processes"))

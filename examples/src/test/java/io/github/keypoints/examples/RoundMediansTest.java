@@ -61,4 +61,21 @@ class RoundMediansTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("rounds differ");
     }
+
+    @Test
+    void runsWhoseRowsNameOtherNetworksOrEnginesAreRefused() {
+        List<Map<String, Object>> pt = List.of(row("PyTorch", 90, 60));
+        List<Map<String, Object>> mx = List.of(row("MXNet", 90, 60));
+        assertThatThrownBy(
+                        () ->
+                                RoundMedians.combine(
+                                        List.of(pt, mx), FIELDS, List.of("ratio"), "processes"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("processes differ")
+                .hasMessageContaining("engine PyTorch and MXNet");
+        List<Map<String, Object>> out =
+                RoundMedians.combine(List.of(pt, pt), FIELDS, List.of("ratio"), "processes");
+        assertThat(out.get(0)).containsEntry("processes", 2).containsKey("ratio_processes");
+        assertThat(out.get(0)).doesNotContainKeys("java_ms_processes", "rounds");
+    }
 }
