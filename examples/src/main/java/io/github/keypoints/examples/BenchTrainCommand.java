@@ -59,10 +59,9 @@ import picocli.CommandLine.Spec;
             "Page faults per step (java_faults_per_step, python_faults_per_step): each process's"
                     + " minor page faults during the timed steps, per step.",
             "Adam's kernel (java_adam_fused_share): the share of Java steps whose update was"
-                    + " a one-pass kernel (the default: libtorch's fused Adam kernel on PyTorch,"
-                    + " the library's Java kernel over MXNet's memory on MXNet) rather than DJL's"
+                    + " libtorch's fused Adam kernel (PyTorch's default) rather than DJL's"
                     + " per-parameter kernel; KEYPOINTS_JAVA_OPTS=-Dkeypoints.fusedAdam=false"
-                    + " (PyTorch) or -Dkeypoints.javaAdam=false (MXNet) times DJL's.",
+                    + " times DJL's.",
             "Installs Debian's python3-torch with apt-get if 'import torch' fails, and"
                     + " Debian's OpenMP build of OpenBLAS"
                     + " (libopenblas0-openmp), which the Python side runs on, if it is missing."
@@ -356,8 +355,8 @@ public final class BenchTrainCommand implements Callable<Integer> {
      * Returns {train ms, inference ms per face at batch 1, images/s at batch 32, forward ms (with
      * the loss), backward ms, optimiser-step ms, µs per tiny operation, minor page faults per timed
      * step ({@link MinorFaults}; NaN where they cannot be counted), the share of steps whose Adam
-     * update was a one-pass kernel ({@link ResumableAdam#fusedUpdates})}; the three phases are
-     * medians of their own, so they need not add up to the step exactly.
+     * update was libtorch's fused kernel ({@link ResumableAdam#fusedUpdates})}; the three phases
+     * are medians of their own, so they need not add up to the step exactly.
      */
     private static double[] measure(Case c, String engine, Path profile, int warmup)
             throws IOException {

@@ -9,7 +9,6 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
-import io.github.keypoints.models.MxArrayMemory;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -36,18 +35,11 @@ import org.slf4j.LoggerFactory;
  * the engine's Adam kernel, called exactly as DJL's {@code Adam} calls it; {@link #updateAll},
  * which training's {@link OptimizerStep} calls, updates a whole set of parameters at once and on
  * PyTorch runs libtorch's fused Adam kernel instead (the same update up to rounding, several times
- * faster), on MXNet {@link JavaAdamKernel} over MXNet's own memory (the same update bit for bit,
- * about three times faster than MXNet's kernel on a large dense layer).
+ * faster).
  *
  * <p>Mutable: it is the optimiser's job to hold state. Not thread-safe.
  */
 public final class ResumableAdam extends Optimizer {
-
-    /**
-     * The system property that, set to {@code false}, keeps MXNet's updates on MXNet's own {@code
-     * adam_update} kernel instead of {@link JavaAdamKernel}.
-     */
-    static final String JAVA_KERNEL_PROPERTY = "keypoints.javaAdam";
 
     private static final int FORMAT = 1;
     private static final Logger LOG = LoggerFactory.getLogger(ResumableAdam.class);
@@ -144,8 +136,7 @@ public final class ResumableAdam extends Optimizer {
                             + grads.size()
                             + " gradients");
         }
-        if (n > 0
-                && (fused(parameterIds, weights, grads) || inJava(parameterIds, weights, grads))) {
+        if (n > 0 && fused(parameterIds, weights, grads)) {
             return;
         }
         for (int i = 0; i < n; i++) {
@@ -201,69 +192,9 @@ public final class ResumableAdam extends Optimizer {
     }
 
     /**
-     * On MXNet, the update of every parameter computed in Java over views of MXNet's own memory
-     * ({@link JavaAdamKernel}, {@link MxArrayMemory}); false (nothing changed) where it does not
-     * apply.
-     */
-    private boolean inJava(List<String> parameterIds, List<NDArray> weights, List<NDArray> grads) {
-        if (!fusedKernel
-                || !isJavaKernelEnabled()
-                || !MxArrayMemory.appliesTo(weights.get(0))
-                || !MxArrayMemory.available()) {
-            return false;
-        }
-        for (int i = 0; i < weights.size(); i++) {
-            if (!MxArrayMemory.appliesTo(weights.get(i))
-                    || !MxArrayMemory.appliesTo(grads.get(i))
-                    || grads.get(i).size() != weights.get(i).size()) {
-                return false;
-            }
-        }
-        int threads = JavaAdamKernel.threads();
-        for (int i = 0; i < weights.size(); i++) {
-            String name = idToName.getOrDefault(parameterIds.get(i), parameterIds.get(i));
-            NDArray weight = weights.get(i);
-            NDArray mean = state(means, name, weight);
-            NDArray variance = state(variances, name, weight);
-            int t = counts.merge(name, 1, Integer::sum);
-            restored.remove(name);
-            double coef1 = 1.0 - Math.pow(beta1, t);
-            double coef2 = 1.0 - Math.pow(beta2, t);
-            float lr = learningRate.getNewValue(t);
-            JavaAdamKernel.Hyper hyper =
-                    new JavaAdamKernel.Hyper(
-                            (float) (lr * Math.sqrt(coef2) / coef1),
-                            getWeightDecay(),
-                            rescaleGrad,
-                            clipGrad,
-                            beta1,
-                            beta2,
-                            epsilon);
-            JavaAdamKernel.update(
-                    MxArrayMemory.view(weight, true),
-                    MxArrayMemory.view(grads.get(i), false),
-                    MxArrayMemory.view(mean, true),
-                    MxArrayMemory.view(variance, true),
-                    hyper,
-                    threads);
-        }
-        fusedUpdates++;
-        return true;
-    }
-
-    /**
-     * Whether {@value #JAVA_KERNEL_PROPERTY} is unset or not {@code false}.
-     *
-     * @return whether MXNet's updates may be computed in Java
-     */
-    static boolean isJavaKernelEnabled() {
-        return !"false".equalsIgnoreCase(System.getProperty(JAVA_KERNEL_PROPERTY, "true").strip());
-    }
-
-    /**
-     * How many {@link #updateAll} calls of this optimiser ran a one-pass kernel — libtorch's fused
-     * kernel on PyTorch, {@link JavaAdamKernel} over MXNet's memory on MXNet — rather than DJL's
-     * kernel parameter by parameter: what a benchmark reports to say which kernel it timed.
+     * How many {@link #updateAll} calls of this optimiser ran libtorch's fused kernel (the others
+     * went through DJL's kernel parameter by parameter): what a benchmark reports to say which
+     * kernel it timed.
      *
      * @return the count
      */
@@ -447,11 +378,9 @@ public final class ResumableAdam extends Optimizer {
         }
 
         /**
-         * Sets whether {@link ResumableAdam#updateAll} may use a one-pass kernel: libtorch's fused
-         * Adam kernel on PyTorch, {@link JavaAdamKernel} on MXNet (default true; the system
-         * properties {@code keypoints.fusedAdam=false} and {@code keypoints.javaAdam=false} turn
-         * one or the other off for every optimiser). Off, every update is DJL's kernel, bit for bit
-         * as before.
+         * Sets whether {@link ResumableAdam#updateAll} may use libtorch's fused Adam kernel on
+         * PyTorch (default true; the system property {@code keypoints.fusedAdam=false} turns it off
+         * for every optimiser). Off, every update is DJL's kernel, bit for bit as before.
          *
          * @param fused whether to use the fused kernel where it applies
          * @return this builder
