@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Combines the result rows of several alternating benchmark rounds into one row per case: the
@@ -69,7 +70,7 @@ final class RoundMedians {
             Map<String, Object> row = new LinkedHashMap<>(first.get(i));
             for (List<Map<String, Object>> run : perRun) {
                 for (String key : List.of("model", "input", "engine")) {
-                    if (!java.util.Objects.equals(row.get(key), run.get(i).get(key))) {
+                    if (!Objects.equals(row.get(key), run.get(i).get(key))) {
                         throw new IllegalArgumentException(
                                 unit
                                         + " differ in their cases: row "

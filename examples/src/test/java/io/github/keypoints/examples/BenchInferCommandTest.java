@@ -7,6 +7,10 @@ import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,11 +76,10 @@ class BenchInferCommandTest {
 
     @Test
     void roundsCombineIntoMediansAndKeepEachRatio() {
-        java.util.List<java.util.List<java.util.Map<String, Object>>> rounds =
-                new java.util.ArrayList<>();
+        List<List<Map<String, Object>>> rounds = new ArrayList<>();
         double[][] msAndPy = {{30, 20}, {20, 25}, {26, 26}};
         for (double[] t : msAndPy) {
-            java.util.Map<String, Object> r = new java.util.LinkedHashMap<>();
+            Map<String, Object> r = new LinkedHashMap<>();
             r.put("model", "imm58");
             r.put("engine", "PyTorch");
             r.put("java_ms_b1", t[0]);
@@ -85,14 +88,14 @@ class BenchInferCommandTest {
             r.put("java_img_s_b32", 10.0);
             r.put("python_img_s_b32", null);
             r.put("ratio_img_s_b32", null);
-            rounds.add(java.util.List.of(r));
+            rounds.add(List.of(r));
         }
-        java.util.Map<String, Object> m = BenchInferCommand.medians(rounds).get(0);
+        Map<String, Object> m = BenchInferCommand.medians(rounds).get(0);
         assertThat(m.get("java_ms_b1")).isEqualTo(26.0);
         assertThat(m.get("python_ms_b1")).isEqualTo(25.0);
         // The median of the per-round ratios (1.5, 0.8, 1.0), not the ratio of the medians.
         assertThat(m.get("ratio_ms_b1")).isEqualTo(1.0);
-        assertThat(m.get("ratio_ms_b1_rounds")).isEqualTo(java.util.List.of(1.5, 0.8, 1.0));
+        assertThat(m.get("ratio_ms_b1_rounds")).isEqualTo(List.of(1.5, 0.8, 1.0));
         assertThat(m.get("python_img_s_b32")).isNull();
         assertThat(m.get("rounds")).isEqualTo(3);
         assertThat(m.get("model")).isEqualTo("imm58");
@@ -481,38 +484,37 @@ class BenchInferCommandTest {
 
     @Test
     void freshProcessesCombineIntoTheMedianOfEachProcesssPairedRatio() {
-        java.util.List<java.util.List<java.util.Map<String, Object>>> processes =
-                new java.util.ArrayList<>();
+        List<List<Map<String, Object>>> processes = new ArrayList<>();
         double[][] javaPython = {{7.8, 6.84}, {5.78, 7.73}, {6.28, 7.75}};
         long pid = 100;
         for (double[] t : javaPython) {
-            java.util.Map<String, Object> r = new java.util.LinkedHashMap<>();
+            Map<String, Object> r = new LinkedHashMap<>();
             r.put("model", "heatmap");
             r.put("input", "120x90");
             r.put("engine", "PyTorch");
             r.put("java_ms_b1", t[0]);
             r.put("python_ms_b1", t[1]);
             r.put("ratio_ms_b1", t[0] / t[1]);
-            r.put("ratio_ms_b1_rounds", java.util.List.of(t[0] / t[1]));
+            r.put("ratio_ms_b1_rounds", List.of(t[0] / t[1]));
             r.put("python_pid", (double) pid++);
             r.put("java_ms_b1_paired", t[0]);
             r.put("python_ms_b1_paired", t[1]);
             r.put("ratio_ms_b1_paired", t[0] / t[1]);
-            r.put("ratio_ms_b1_pairs", java.util.List.of(t[0] / t[1]));
+            r.put("ratio_ms_b1_pairs", List.of(t[0] / t[1]));
             r.put("max_abs_diff", 1e-7 * pid);
             r.put("beyond_float_noise", false);
-            processes.add(java.util.List.of(r));
+            processes.add(List.of(r));
         }
-        java.util.Map<String, Object> m = BenchInferCommand.combineProcesses(processes).get(0);
+        Map<String, Object> m = BenchInferCommand.combineProcesses(processes).get(0);
         // Per-process ratios 1.140, 0.748, 0.810: the median is the third process's.
         assertThat((Double) m.get("ratio_ms_b1_paired")).isEqualTo(6.28 / 7.75);
         assertThat(m.get("ratio_ms_b1_paired_processes"))
-                .isEqualTo(java.util.List.of(7.8 / 6.84, 5.78 / 7.73, 6.28 / 7.75));
+                .isEqualTo(List.of(7.8 / 6.84, 5.78 / 7.73, 6.28 / 7.75));
         assertThat(m.get("java_ms_b1_paired")).isEqualTo(6.28);
         assertThat(m.get("python_ms_b1_paired")).isEqualTo(7.73);
         assertThat(m.get("processes")).isEqualTo(3);
         assertThat(m).doesNotContainKeys("ratio_ms_b1_rounds", "ratio_ms_b1_pairs");
-        assertThat(m.get("python_pid")).isEqualTo(java.util.List.of(100L, 101L, 102L));
+        assertThat(m.get("python_pid")).isEqualTo(List.of(100L, 101L, 102L));
         assertThat((Double) m.get("max_abs_diff")).isEqualTo(1e-7 * 103);
         assertThat(m.get("beyond_float_noise")).isEqualTo(false);
     }
@@ -521,13 +523,12 @@ class BenchInferCommandTest {
     void aChildGetsTheArgumentsWithoutTheProcessesOption() {
         assertThat(
                         FreshProcesses.withoutOption(
-                                java.util.List.of(
-                                        "--models", "heatmap", "--processes", "5", "--json"),
+                                List.of("--models", "heatmap", "--processes", "5", "--json"),
                                 "--processes"))
                 .containsExactly("--models", "heatmap", "--json");
         assertThat(
                         FreshProcesses.withoutOption(
-                                java.util.List.of("--processes=5", "--pairs", "9"), "--processes"))
+                                List.of("--processes=5", "--pairs", "9"), "--processes"))
                 .containsExactly("--pairs", "9");
     }
 
