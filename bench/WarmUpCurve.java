@@ -9,7 +9,9 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import io.github.keypoints.models.KeypointBlock;
 import io.github.keypoints.models.ModelZoo;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 
@@ -33,6 +35,15 @@ import java.util.Random;
  * (before the six) first runs one small convolution on that engine, as {@code bench infer} has
  * run the other engine's networks before an engine's row: it loads the other engine's native
  * library and starts its threads.
+ *
+ * <p>{@code --gaps GAP_MS BLOCKS} (before the six) asks instead whether a warm pass is slower in
+ * short blocks after a gap, as {@code bench infer --pairs} times the Java side between the Python
+ * reference's blocks: after two seconds of passes it times blocks of 3 untimed and PASSES timed
+ * passes, BLOCKS times each in turn after three kinds of gap — none, GAP_MS of sleep (the JVM idle,
+ * as while Python runs on an otherwise idle machine), GAP_MS with two threads streaming through 64
+ * MB (cores and caches busy, as while Python runs) — and prints the median pass after each kind
+ * (docs/performance-inference.md, "PyTorch on the AMD EPYC of family 26"), e.g. {@code --gaps 900
+ * 20 PyTorch heatmap 120 90 116 30}.
  */
 public final class WarmUpCurve {
 
@@ -45,10 +56,17 @@ public final class WarmUpCurve {
             touch(args[1]);
             args = Arrays.copyOfRange(args, 2, 8);
         }
+        long gapMs = -1;
+        int blocks = 0;
+        if (args.length == 9 && "--gaps".equals(args[0])) {
+            gapMs = Long.parseLong(args[1]);
+            blocks = Integer.parseInt(args[2]);
+            args = Arrays.copyOfRange(args, 3, 9);
+        }
         if (args.length != 6) {
             throw new IllegalArgumentException(
-                    "usage: WarmUpCurve [--touch OTHER_ENGINE] ENGINE MODEL WIDTH HEIGHT OUTPUTS"
-                            + " PASSES");
+                    "usage: WarmUpCurve [--touch OTHER_ENGINE | --gaps GAP_MS BLOCKS] ENGINE MODEL"
+                            + " WIDTH HEIGHT OUTPUTS PASSES");
         }
         String engine = args[0];
         int width = Integer.parseInt(args[2]);
@@ -66,14 +84,13 @@ public final class WarmUpCurve {
                 x[i] = rnd.nextFloat() - 0.5f;
             }
             ParameterStore ps = new ParameterStore(model.getNDManager(), false);
+            if (gapMs >= 0) {
+                gaps(model, block, ps, x, in, passes, gapMs, blocks);
+                return;
+            }
             double[] t = new double[passes];
             for (int i = 0; i < passes; i++) {
-                try (NDManager sub = model.getNDManager().newSubManager()) {
-                    NDArray xa = sub.create(x, in);
-                    long t0 = System.nanoTime();
-                    block.forward(ps, new NDList(xa), false).singletonOrThrow().toFloatArray();
-                    t[i] = (System.nanoTime() - t0) / 1e6;
-                }
+                t[i] = pass(model, block, ps, x, in);
             }
             StringBuilder s =
                     new StringBuilder(
@@ -90,6 +107,88 @@ public final class WarmUpCurve {
                 s.append(String.format(Locale.ROOT, " %.2f", w[WINDOW / 2]));
             }
             System.out.println(s);
+        }
+    }
+
+    /** One timed batch-1 pass, as {@code bench infer} times it: ms from forward to read-back. */
+    private static double pass(
+            Model model, KeypointBlock block, ParameterStore ps, float[] x, Shape in) {
+        try (NDManager sub = model.getNDManager().newSubManager()) {
+            NDArray xa = sub.create(x, in);
+            long t0 = System.nanoTime();
+            block.forward(ps, new NDList(xa), false).singletonOrThrow().toFloatArray();
+            return (System.nanoTime() - t0) / 1e6;
+        }
+    }
+
+    /** The {@code --gaps} mode: median pass after no gap, a sleep and a busy gap. */
+    private static void gaps(
+            Model model,
+            KeypointBlock block,
+            ParameterStore ps,
+            float[] x,
+            Shape in,
+            int passes,
+            long gapMs,
+            int blocks)
+            throws InterruptedException {
+        long warm = System.nanoTime() + 2_000_000_000L;
+        while (System.nanoTime() < warm) {
+            pass(model, block, ps, x, in);
+        }
+        String[] kinds = {"none", "sleep", "busy"};
+        List<List<Double>> times = new ArrayList<>();
+        for (int k = 0; k < kinds.length; k++) {
+            times.add(new ArrayList<>());
+        }
+        for (int b = 0; b < blocks; b++) {
+            for (int k = 0; k < kinds.length; k++) {
+                if (k == 1) {
+                    Thread.sleep(gapMs);
+                } else if (k == 2) {
+                    busy(gapMs);
+                }
+                for (int i = 0; i < 3; i++) {
+                    pass(model, block, ps, x, in);
+                }
+                for (int i = 0; i < passes; i++) {
+                    times.get(k).add(pass(model, block, ps, x, in));
+                }
+            }
+        }
+        StringBuilder s = new StringBuilder("median ms per pass after a gap of kind:");
+        for (int k = 0; k < kinds.length; k++) {
+            double[] t = times.get(k).stream().mapToDouble(Double::doubleValue).toArray();
+            Arrays.sort(t);
+            s.append(String.format(Locale.ROOT, " %s %.2f", kinds[k], t[t.length / 2]));
+        }
+        System.out.println(s);
+    }
+
+    /** Two threads streaming through 32 MB each for {@code ms} milliseconds. */
+    private static void busy(long ms) throws InterruptedException {
+        long end = System.nanoTime() + ms * 1_000_000L;
+        Thread[] threads = new Thread[2];
+        for (int t = 0; t < threads.length; t++) {
+            threads[t] =
+                    new Thread(
+                            () -> {
+                                long[] a = new long[4 << 20];
+                                long sum = 0;
+                                while (System.nanoTime() < end) {
+                                    for (int i = 0; i < a.length; i += 8) {
+                                        a[i] += i;
+                                        sum += a[i];
+                                    }
+                                }
+                                if (sum == 42) {
+                                    System.out.print("");
+                                }
+                            });
+            threads[t].start();
+        }
+        for (Thread t : threads) {
+            t.join();
         }
     }
 
