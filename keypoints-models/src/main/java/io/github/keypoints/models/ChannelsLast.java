@@ -179,10 +179,13 @@ final class ChannelsLast {
     static NDList forward(Block block, NDList inputs, UnaryOperator<NDList> forward) {
         if (!inputs.isEmpty()) {
             // Every zoo network's pass comes through here: the first one on PyTorch turns
-            // libtorch's NNPACK question off (TorchNnpack) and lets its MKL choose code by the
-            // CPU's features (TorchMklDispatch); the first one on MXNet moves its OpenBLAS to the
+            // libtorch's NNPACK question off (TorchNnpack), gives its oneDNN usable cache sizes
+            // where it read impossible ones (TorchOneDnnCaches) and lets its MKL choose code by
+            // the CPU's features (TorchMklDispatch); the first one on MXNet moves its OpenBLAS to
+            // the
             // AVX2 kernels on CPUs it does not know (MxOpenBlasCore); later ones find all done.
             TorchNnpack.turnOffOnce(inputs.head());
+            TorchOneDnnCaches.prepareOnce(inputs.head());
             TorchMklDispatch.prepareOnce(inputs.head());
             MxOpenBlasCore.prepareOnce(inputs.head());
         }

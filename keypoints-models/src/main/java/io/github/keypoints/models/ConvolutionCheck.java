@@ -165,6 +165,7 @@ public final class ConvolutionCheck {
      */
     public static void verify(String engine) {
         TorchNnpack.turnOffOnce(engine);
+        TorchOneDnnCaches.prepareOnce(engine);
         TorchMklDispatch.prepareOnce(engine);
         MxOpenBlasCore.prepareOnce(engine);
         if (isChecked(engine)) {
@@ -198,6 +199,7 @@ public final class ConvolutionCheck {
      */
     public static void verify(String engine, Block block) {
         TorchNnpack.turnOffOnce(engine);
+        TorchOneDnnCaches.prepareOnce(engine);
         TorchMklDispatch.prepareOnce(engine);
         MxOpenBlasCore.prepareOnce(engine);
         if (isChecked(engine)) {
@@ -559,6 +561,7 @@ public final class ConvolutionCheck {
      */
     public static long[] compare(
             NDManager manager, int channels, boolean channelsLast, int samples) {
+        TorchOneDnnCaches.prepareOnce(manager.getEngine().getEngineName());
         int batch = 2;
         int h = 58;
         int w = 78;
@@ -637,6 +640,7 @@ public final class ConvolutionCheck {
      */
     public static long[] compareGradients(
             NDManager manager, int channels, boolean channelsLast, int samples) {
+        TorchOneDnnCaches.prepareOnce(manager.getEngine().getEngineName());
         int batch = 2;
         int h = 58;
         int w = 78;
@@ -755,6 +759,7 @@ public final class ConvolutionCheck {
      */
     public static long[] compareShape(
             NDManager manager, int[] shape, boolean channelsLast, int samples) {
+        TorchOneDnnCaches.prepareOnce(manager.getEngine().getEngineName());
         try (NDManager m = manager.newSubManager()) {
             SplittableRandom r = new SplittableRandom(17);
             ShapedConvolution c = ShapedConvolution.of(m, shape, channelsLast, r);
@@ -848,6 +853,7 @@ public final class ConvolutionCheck {
             boolean channelsLast,
             int samples,
             boolean inputGradients) {
+        TorchOneDnnCaches.prepareOnce(manager.getEngine().getEngineName());
         try (NDManager m = manager.newSubManager()) {
             SplittableRandom r = new SplittableRandom(19);
             ShapedConvolution c = ShapedConvolution.of(m, shape, channelsLast, r);

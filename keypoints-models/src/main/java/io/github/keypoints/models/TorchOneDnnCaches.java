@@ -1,0 +1,236 @@
+package io.github.keypoints.models;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import com.sun.jna.Function;
+import com.sun.jna.Pointer;
+import java.io.IOException;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tells libtorch's oneDNN that it does not know this CPU's data caches when what it read is
+ * impossible, once per JVM, before the library runs its first PyTorch network or convolution check
+ * (next to {@link TorchNnpack}).
+ *
+ * <p>Why: oneDNN 3.7.1, inside libtorch 2.7.1, reads the cache sizes on AMD CPUs from CPUID leaf
+ * {@code 0x8000001D} (through its copy of Xbyak). A virtual machine may advertise that leaf ({@code
+ * topoext}) and answer zeros, as the project's AMD EPYC of CPU family 26 does; every level then
+ * comes out as 1 byte. oneDNN's brgemm convolution sizes its blocks by the caches, finds none that
+ * fit, and gives up without a word, so every 3×3 convolution runs on the slower direct kernel:
+ * ResNet-18's batch-1 pass at 224×224 took 13.4–16.5 ms instead of 9.8–12.1 ms there
+ * (docs/performance-inference.md, "PyTorch on the AMD EPYC of family 26"). Setting oneDNN's number
+ * of known cache levels to 0 makes it use its own estimates, as it does for any CPU whose caches it
+ * cannot read, and the brgemm kernels run. Outputs stay the same up to float rounding; the
+ * library's convolution check ({@link ConvolutionCheck}) runs after this and checks the kernels
+ * that will run.
+ *
+ * <p>How: oneDNN keeps what it read in one object, returned by its function {@code
+ * dnnl::impl::cpu::x64::cpu()}. That function is not exported, so its address is read from
+ * libtorch's ELF symbol table. The object is changed only if it reads exactly as the empty leaf
+ * leaves it (three levels of 1 byte each); on any other CPU, a libtorch without the symbol, or
+ * anything unexpected, this does nothing (logged at debug level). Linux x86-64 only. {@code
+ * -Dkeypoints.onednnCaches=default} leaves oneDNN alone.
+ */
+final class TorchOneDnnCaches {
+
+    /** The system property that leaves oneDNN's cache sizes as it read them ({@code default}). */
+    static final String PROPERTY = "keypoints.onednnCaches";
+
+    private static final Logger LOG = LoggerFactory.getLogger(TorchOneDnnCaches.class);
+    private static final String PYTORCH = "PyTorch";
+    private static final String LIBRARY = "/libtorch_cpu.so";
+
+    /** {@code dnnl::impl::cpu::x64::cpu()}: returns oneDNN's {@code Xbyak::util::Cpu}. */
+    static final String CPU_FUNCTION = "_ZN4dnnl4impl3cpu3x643cpuEv";
+
+    /** Byte offsets in oneDNN 3.7.1's {@code Xbyak::util::Cpu}: {@code dataCacheSize_[0]}. */
+    private static final int SIZES = 28;
+
+    /** {@code dataCacheLevels_}. */
+    private static final int LEVELS = 108;
+
+    private static final AtomicBoolean DONE = new AtomicBoolean();
+
+    private TorchOneDnnCaches() {}
+
+    /**
+     * {@link #prepareOnce(String)} with the engine of {@code x}; after the first time, one read of
+     * a flag (this runs on every forward pass).
+     *
+     * @param x an input about to go through a network
+     */
+    static void prepareOnce(NDArray x) {
+        if (!DONE.get()) {
+            prepareOnce(x.getManager().getEngine().getEngineName());
+        }
+    }
+
+    /**
+     * The first time it is called with the PyTorch engine, unless {@value #PROPERTY} is {@code
+     * default}: if oneDNN read three 1-byte cache levels, sets its number of levels to 0. Later
+     * calls and other engines do nothing.
+     *
+     * @param engine the engine about to run a network
+     */
+    static void prepareOnce(String engine) {
+        if (DONE.get()
+                || !PYTORCH.equals(engine)
+                || "default".equalsIgnoreCase(System.getProperty(PROPERTY, "").strip())
+                || !DONE.compareAndSet(false, true)) {
+            return;
+        }
+        Optional<Pointer> cpu = cpuObject();
+        if (cpu.isEmpty()) {
+            return;
+        }
+        int[] f = fields(cpu.get());
+        if (f[0] == 3 && f[1] == 1 && f[2] == 1 && f[3] == 1) {
+            cpu.get().setInt(LEVELS, 0);
+            LOG.info(
+                    "libtorch's oneDNN read three 1-byte data caches from this CPU (an empty CPUID"
+                            + " leaf 0x8000001D); it now uses its own estimates, so its brgemm"
+                            + " convolutions can run (-D{}=default to leave it)",
+                    PROPERTY);
+        } else {
+            LOG.debug("oneDNN's cache fields left as read: {}", Arrays.toString(f));
+        }
+    }
+
+    /**
+     * What oneDNN's CPU object holds: the number of data-cache levels, then the first three sizes
+     * in bytes (for tests).
+     *
+     * @return the four values, or empty if libtorch or the object was not found
+     */
+    static Optional<int[]> fields() {
+        return cpuObject().map(TorchOneDnnCaches::fields);
+    }
+
+    private static int[] fields(Pointer cpu) {
+        return new int[] {
+            cpu.getInt(LEVELS), cpu.getInt(SIZES), cpu.getInt(SIZES + 4), cpu.getInt(SIZES + 8)
+        };
+    }
+
+    /** oneDNN's {@code Xbyak::util::Cpu} in the libtorch the engine loaded. */
+    private static Optional<Pointer> cpuObject() {
+        try {
+            Engine.getEngine(PYTORCH); // loads libtorch if nothing has yet
+            List<String> maps = Files.readAllLines(Path.of("/proc/self/maps"));
+            Optional<Path> path = MappedLibraries.find(maps, LIBRARY);
+            if (path.isEmpty()) {
+                LOG.debug("libtorch not among the process's mapped files");
+                return Optional.empty();
+            }
+            OptionalLong base = loadBase(maps, path.get());
+            OptionalLong symbol = symbolValue(path.get(), CPU_FUNCTION);
+            if (base.isEmpty() || symbol.isEmpty()) {
+                LOG.debug("oneDNN's cpu() not found in {}", path.get());
+                return Optional.empty();
+            }
+            Function cpu = Function.getFunction(new Pointer(base.getAsLong() + symbol.getAsLong()));
+            return Optional.ofNullable(cpu.invokePointer(new Object[0]));
+        } catch (IOException | RuntimeException | LinkageError e) {
+            LOG.debug("oneDNN's cache sizes not reachable: {}", e.toString());
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The address at which {@code library}'s file offset 0 is mapped, from {@code /proc/self/maps}
+     * lines.
+     *
+     * @param maps the lines
+     * @param library the library's path as the lines name it
+     * @return the address, or empty if no mapping of that file starts at offset 0
+     */
+    static OptionalLong loadBase(List<String> maps, Path library) {
+        String name = library.toString();
+        for (String line : maps) {
+            int slash = line.indexOf('/');
+            String[] f = line.split("\\s+", 4);
+            if (slash >= 0
+                    && f.length >= 3
+                    && line.substring(slash).equals(name)
+                    && Long.parseLong(f[2], 16) == 0) {
+                return OptionalLong.of(Long.parseUnsignedLong(f[0].split("-")[0], 16));
+            }
+        }
+        return OptionalLong.empty();
+    }
+
+    /**
+     * The value (for a shared library's function: its offset from the load address) of the symbol
+     * {@code name} in an ELF64 little-endian file's symbol table ({@code SHT_SYMTAB}, which also
+     * lists symbols that are not exported).
+     *
+     * @param elf the file
+     * @param name the symbol's (mangled) name
+     * @return the value, or empty if the file has no symbol table or no such defined symbol
+     * @throws IOException if the file cannot be read or is not an ELF64 little-endian file
+     */
+    static OptionalLong symbolValue(Path elf, String name) throws IOException {
+        byte[] wanted = name.getBytes(StandardCharsets.US_ASCII);
+        try (FileChannel ch = FileChannel.open(elf, StandardOpenOption.READ)) {
+            MappedByteBuffer head = map(ch, 0, 64);
+            if (head.getInt(0) != 0x464c457f || head.get(4) != 2 || head.get(5) != 1) {
+                throw new IOException(elf + " is not an ELF64 little-endian file");
+            }
+            long shoff = head.getLong(0x28);
+            int shentsize = Short.toUnsignedInt(head.getShort(0x3A));
+            int shnum = Short.toUnsignedInt(head.getShort(0x3C));
+            MappedByteBuffer sections = map(ch, shoff, (long) shentsize * shnum);
+            for (int i = 0; i < shnum; i++) {
+                int at = i * shentsize;
+                if (sections.getInt(at + 4) != 2) { // SHT_SYMTAB
+                    continue;
+                }
+                int link = sections.getInt(at + 40);
+                MappedByteBuffer symbols =
+                        map(ch, sections.getLong(at + 24), sections.getLong(at + 32));
+                int strAt = link * shentsize;
+                MappedByteBuffer names =
+                        map(ch, sections.getLong(strAt + 24), sections.getLong(strAt + 32));
+                for (int s = 0; s + 24 <= symbols.limit(); s += 24) {
+                    int n = symbols.getInt(s);
+                    if (symbols.getShort(s + 6) != 0 && matches(names, n, wanted)) {
+                        return OptionalLong.of(symbols.getLong(s + 8));
+                    }
+                }
+            }
+        }
+        return OptionalLong.empty();
+    }
+
+    private static boolean matches(MappedByteBuffer names, int at, byte[] wanted) {
+        if (at < 0 || at + wanted.length >= names.limit()) {
+            return false;
+        }
+        for (int i = 0; i < wanted.length; i++) {
+            if (names.get(at + i) != wanted[i]) {
+                return false;
+            }
+        }
+        return names.get(at + wanted.length) == 0;
+    }
+
+    private static MappedByteBuffer map(FileChannel ch, long position, long size)
+            throws IOException {
+        MappedByteBuffer b = ch.map(FileChannel.MapMode.READ_ONLY, position, size);
+        b.order(ByteOrder.LITTLE_ENDIAN);
+        return b;
+    }
+}
