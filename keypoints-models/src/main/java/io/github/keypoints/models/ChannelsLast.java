@@ -182,8 +182,8 @@ final class ChannelsLast {
             // libtorch's NNPACK question off (TorchNnpack), gives its oneDNN usable cache sizes
             // where it read impossible ones (TorchOneDnnCaches) and lets its MKL choose code by
             // the CPU's features (TorchMklDispatch); the first one on MXNet moves its OpenBLAS to
-            // the
-            // AVX2 kernels on CPUs it does not know (MxOpenBlasCore); later ones find all done.
+            // the AVX2 kernels on CPUs it does not know (MxOpenBlasCore); later ones find all
+            // done.
             TorchNnpack.turnOffOnce(inputs.head());
             TorchOneDnnCaches.prepareOnce(inputs.head());
             TorchMklDispatch.prepareOnce(inputs.head());
