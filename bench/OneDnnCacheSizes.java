@@ -41,13 +41,15 @@ import java.util.Random;
  * OFF=0x$(nm "$L" | grep ' _ZN4dnnl4impl3cpu3x643cpuEv$' | cut -d' ' -f1)
  * CP="examples/target/classes:$(cat examples/target/classpath.txt)"
  * ONEDNN_MAX_CPU_ISA=AVX512_CORE OMP_NUM_THREADS=2 java -Dai.djl.offline=true \
- *     -Dai.djl.default_engine=PyTorch -Dai.djl.pytorch.num_threads=2 \
+ *     -Dai.djl.default_engine=PyTorch -Dkeypoints.onednnCaches=default \
+ *     -Dai.djl.pytorch.num_threads=2 \
  *     -Dai.djl.pytorch.num_interop_threads=1 -cp "$CP" bench/OneDnnCacheSizes.java \
  *     $OFF MODE PASSES resnet18:224x224:136 heatmap:120x90:116 ...
  * </pre>
  *
  * MODE is {@code show}, {@code unknown} or {@code sizes:L1D:L2:L3:L3_SHARING} in bytes, e.g.
- * {@code sizes:49152:1048576:33554432:8}.
+ * {@code sizes:49152:1048576:33554432:8}. {@code -Dkeypoints.onednnCaches=default} keeps the
+ * library from correcting the fields itself when the first network runs (TorchOneDnnCaches).
  */
 public final class OneDnnCacheSizes {
 

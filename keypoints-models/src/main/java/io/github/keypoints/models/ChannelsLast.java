@@ -178,16 +178,10 @@ final class ChannelsLast {
      */
     static NDList forward(Block block, NDList inputs, UnaryOperator<NDList> forward) {
         if (!inputs.isEmpty()) {
-            // Every zoo network's pass comes through here: the first one on PyTorch turns
-            // libtorch's NNPACK question off (TorchNnpack), gives its oneDNN usable cache sizes
-            // where it read impossible ones (TorchOneDnnCaches) and lets its MKL choose code by
-            // the CPU's features (TorchMklDispatch); the first one on MXNet moves its OpenBLAS to
-            // the AVX2 kernels on CPUs it does not know (MxOpenBlasCore); later ones find all
-            // done.
-            TorchNnpack.turnOffOnce(inputs.head());
-            TorchOneDnnCaches.prepareOnce(inputs.head());
-            TorchMklDispatch.prepareOnce(inputs.head());
-            MxOpenBlasCore.prepareOnce(inputs.head());
+            // Every zoo network's pass comes through here: the first one on each engine makes
+            // the library's adjustments to its native libraries (NativeTuning); later ones find
+            // them done.
+            NativeTuning.prepareOnce(inputs.head());
         }
         if (inputs.size() != 1 || !appliesTo(block, inputs.head())) {
             return forward.apply(inputs);

@@ -154,20 +154,18 @@ public final class ConvolutionCheck {
      * settings: the 3×3 convolutions and ResNet-18's shapes ({@link #shapes()}), in the preferred
      * layout (channels-last above oneDNN's {@code SSE41} level, {@link ChannelsLast}) or, if that
      * one is wrong and {@code keypoints.channelsLast} is {@code auto}, in the other — the layout
-     * ResNet-18 would then run in. PyTorch only; other engines return at once. The first call on
-     * PyTorch also turns libtorch's NNPACK off ({@code TorchNnpack}) and lets its MKL choose its
-     * code by the CPU's features ({@code TorchMklDispatch}); the first on MXNet moves its OpenBLAS
-     * to the AVX2 kernels on CPUs it does not know ({@code MxOpenBlasCore}).
+     * ResNet-18 would then run in. PyTorch only; other engines return at once. The first call on an
+     * engine, as the first of the comparisons below, also makes the library's adjustments to its
+     * native libraries ({@code NativeTuning}: on PyTorch NNPACK off, oneDNN's cache sizes where it
+     * read impossible ones, MKL's code by the CPU's features; on MXNet OpenBLAS's AVX2 kernels on
+     * CPUs it does not know), so the kernels checked are those that run.
      *
      * @param engine the engine name
      * @throws IllegalStateException naming {@code ONEDNN_MAX_CPU_ISA} and the value to set if the
      *     engine's convolution is wrong on this CPU in every layout allowed
      */
     public static void verify(String engine) {
-        TorchNnpack.turnOffOnce(engine);
-        TorchOneDnnCaches.prepareOnce(engine);
-        TorchMklDispatch.prepareOnce(engine);
-        MxOpenBlasCore.prepareOnce(engine);
+        NativeTuning.prepareOnce(engine);
         if (isChecked(engine)) {
             for (Suite suite : List.of(Suite.SMALL_NETWORKS, Suite.RESNET18, Suite.HEATMAP)) {
                 int[][] own = ownShapes(suite, null);
@@ -198,10 +196,7 @@ public final class ConvolutionCheck {
      *     engine's convolution is wrong on this CPU in every layout allowed for {@code block}
      */
     public static void verify(String engine, Block block) {
-        TorchNnpack.turnOffOnce(engine);
-        TorchOneDnnCaches.prepareOnce(engine);
-        TorchMklDispatch.prepareOnce(engine);
-        MxOpenBlasCore.prepareOnce(engine);
+        NativeTuning.prepareOnce(engine);
         if (isChecked(engine)) {
             Suite suite = Suite.of(block);
             fail(
@@ -561,7 +556,7 @@ public final class ConvolutionCheck {
      */
     public static long[] compare(
             NDManager manager, int channels, boolean channelsLast, int samples) {
-        TorchOneDnnCaches.prepareOnce(manager.getEngine().getEngineName());
+        NativeTuning.prepareOnce(manager.getEngine().getEngineName());
         int batch = 2;
         int h = 58;
         int w = 78;
@@ -640,7 +635,7 @@ public final class ConvolutionCheck {
      */
     public static long[] compareGradients(
             NDManager manager, int channels, boolean channelsLast, int samples) {
-        TorchOneDnnCaches.prepareOnce(manager.getEngine().getEngineName());
+        NativeTuning.prepareOnce(manager.getEngine().getEngineName());
         int batch = 2;
         int h = 58;
         int w = 78;
@@ -759,7 +754,7 @@ public final class ConvolutionCheck {
      */
     public static long[] compareShape(
             NDManager manager, int[] shape, boolean channelsLast, int samples) {
-        TorchOneDnnCaches.prepareOnce(manager.getEngine().getEngineName());
+        NativeTuning.prepareOnce(manager.getEngine().getEngineName());
         try (NDManager m = manager.newSubManager()) {
             SplittableRandom r = new SplittableRandom(17);
             ShapedConvolution c = ShapedConvolution.of(m, shape, channelsLast, r);
@@ -853,7 +848,7 @@ public final class ConvolutionCheck {
             boolean channelsLast,
             int samples,
             boolean inputGradients) {
-        TorchOneDnnCaches.prepareOnce(manager.getEngine().getEngineName());
+        NativeTuning.prepareOnce(manager.getEngine().getEngineName());
         try (NDManager m = manager.newSubManager()) {
             SplittableRandom r = new SplittableRandom(19);
             ShapedConvolution c = ShapedConvolution.of(m, shape, channelsLast, r);

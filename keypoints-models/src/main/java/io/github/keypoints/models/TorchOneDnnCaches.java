@@ -23,14 +23,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Tells libtorch's oneDNN that it does not know this CPU's data caches when what it read is
  * impossible, once per JVM, before the library runs its first PyTorch network or convolution check
- * (next to {@link TorchNnpack}).
+ * (one of the adjustments in {@link NativeTuning}).
  *
  * <p>Why: oneDNN 3.7.1, inside libtorch 2.7.1, reads the cache sizes on AMD CPUs from CPUID leaf
  * {@code 0x8000001D} (through its copy of Xbyak). A virtual machine may advertise that leaf ({@code
  * topoext}) and answer zeros, as the project's AMD EPYC of CPU family 26 does; every level then
  * comes out as 1 byte. oneDNN's brgemm convolution sizes its blocks by the caches, finds none that
  * fit, and gives up without a word, so every 3×3 convolution runs on the slower direct kernel:
- * ResNet-18's batch-1 pass at 224×224 took 13.4–16.5 ms instead of 9.8–12.1 ms there
+ * ResNet-18's batch-1 pass at 224×224 took 13.4–16.5 ms instead of 10.6–11.4 ms there
  * (docs/performance-inference.md, "PyTorch on the AMD EPYC of family 26"). Setting oneDNN's number
  * of known cache levels to 0 makes it use its own estimates, as it does for any CPU whose caches it
  * cannot read, and the brgemm kernels run. Outputs stay the same up to float rounding; the
