@@ -3,19 +3,21 @@ package io.github.keypoints.models;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import com.sun.jna.Function;
+import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
 import java.io.IOException;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,10 +40,11 @@ import org.slf4j.LoggerFactory;
  * that will run.
  *
  * <p>How: oneDNN keeps what it read in one object, returned by its function {@code
- * dnnl::impl::cpu::x64::cpu()}. That function is not exported, so its address is read from
- * libtorch's ELF symbol table. The object is changed only if it reads exactly as the empty leaf
- * leaves it (three levels of 1 byte each); on any other CPU, a libtorch without the symbol, or
- * anything unexpected, this does nothing (logged at debug level). Linux x86-64 only. {@code
+ * dnnl::impl::cpu::x64::cpu()}. That function is not exported, so its offset is read from
+ * libtorch's ELF symbol table (once per JVM), and libtorch's load address from an exported
+ * function's. The object is changed only if it reads exactly as the empty leaf leaves it (three
+ * levels of 1 byte each); on any other CPU, a libtorch without the symbol, or anything unexpected,
+ * this does nothing (logged at debug level). Linux x86-64 only. {@code
  * -Dkeypoints.onednnCaches=default} leaves oneDNN alone.
  */
 final class TorchOneDnnCaches {
@@ -55,6 +58,9 @@ final class TorchOneDnnCaches {
 
     /** {@code dnnl::impl::cpu::x64::cpu()}: returns oneDNN's {@code Xbyak::util::Cpu}. */
     static final String CPU_FUNCTION = "_ZN4dnnl4impl3cpu3x643cpuEv";
+
+    /** An exported libtorch function ({@code at::globalContext()}), to find the load address. */
+    static final String ANCHOR = "_ZN2at13globalContextEv";
 
     /** Byte offsets in oneDNN 3.7.1's {@code Xbyak::util::Cpu}: {@code dataCacheSize_[0]}. */
     private static final int SIZES = 28;
@@ -125,23 +131,40 @@ final class TorchOneDnnCaches {
         };
     }
 
-    /** oneDNN's {@code Xbyak::util::Cpu} in the libtorch the engine loaded. */
-    private static Optional<Pointer> cpuObject() {
+    /**
+     * oneDNN's {@code Xbyak::util::Cpu} in the libtorch the engine loaded, found once per JVM (the
+     * object does not move).
+     */
+    private static synchronized Optional<Pointer> cpuObject() {
+        if (cpuObject == null) {
+            cpuObject = findCpuObject();
+        }
+        return cpuObject;
+    }
+
+    private static Optional<Pointer> cpuObject;
+
+    /**
+     * Calls {@code cpu()} at its address: libtorch's load address, taken from an exported
+     * function's address (the dynamic linker's) less its value in the symbol table, plus {@code
+     * cpu()}'s value there.
+     */
+    private static Optional<Pointer> findCpuObject() {
         try {
             Engine.getEngine(PYTORCH); // loads libtorch if nothing has yet
-            List<String> maps = Files.readAllLines(Path.of("/proc/self/maps"));
-            Optional<Path> path = MappedLibraries.find(maps, LIBRARY);
+            Optional<Path> path = MappedLibraries.find(LIBRARY);
             if (path.isEmpty()) {
                 LOG.debug("libtorch not among the process's mapped files");
                 return Optional.empty();
             }
-            OptionalLong base = loadBase(maps, path.get());
-            OptionalLong symbol = symbolValue(path.get(), CPU_FUNCTION);
-            if (base.isEmpty() || symbol.isEmpty()) {
-                LOG.debug("oneDNN's cpu() not found in {}", path.get());
+            Map<String, Long> values = symbolValues(path.get(), List.of(ANCHOR, CPU_FUNCTION));
+            if (values.size() < 2) {
+                LOG.debug("oneDNN's cpu() or {} not in {}'s symbol table", ANCHOR, path.get());
                 return Optional.empty();
             }
-            Function cpu = Function.getFunction(new Pointer(base.getAsLong() + symbol.getAsLong()));
+            NativeLibrary lib = MappedLibraries.open(path.get());
+            long base = Pointer.nativeValue(lib.getFunction(ANCHOR)) - values.get(ANCHOR);
+            Function cpu = Function.getFunction(new Pointer(base + values.get(CPU_FUNCTION)));
             return Optional.ofNullable(cpu.invokePointer(new Object[0]));
         } catch (IOException | RuntimeException | LinkageError e) {
             LOG.debug("oneDNN's cache sizes not reachable: {}", e.toString());
@@ -150,40 +173,21 @@ final class TorchOneDnnCaches {
     }
 
     /**
-     * The address at which {@code library}'s file offset 0 is mapped, from {@code /proc/self/maps}
-     * lines.
-     *
-     * @param maps the lines
-     * @param library the library's path as the lines name it
-     * @return the address, or empty if no mapping of that file starts at offset 0
-     */
-    static OptionalLong loadBase(List<String> maps, Path library) {
-        String name = library.toString();
-        for (String line : maps) {
-            int slash = line.indexOf('/');
-            String[] f = line.split("\\s+", 4);
-            if (slash >= 0
-                    && f.length >= 3
-                    && line.substring(slash).equals(name)
-                    && Long.parseLong(f[2], 16) == 0) {
-                return OptionalLong.of(Long.parseUnsignedLong(f[0].split("-")[0], 16));
-            }
-        }
-        return OptionalLong.empty();
-    }
-
-    /**
-     * The value (for a shared library's function: its offset from the load address) of the symbol
-     * {@code name} in an ELF64 little-endian file's symbol table ({@code SHT_SYMTAB}, which also
-     * lists symbols that are not exported).
+     * The values (for a shared library's functions: their offsets from the load address) of the
+     * defined symbols {@code names} in an ELF64 little-endian file's symbol table ({@code
+     * SHT_SYMTAB}, which also lists symbols that are not exported), in one pass.
      *
      * @param elf the file
-     * @param name the symbol's (mangled) name
-     * @return the value, or empty if the file has no symbol table or no such defined symbol
+     * @param names the symbols' (mangled) names
+     * @return each name found, with its value; names not found are absent
      * @throws IOException if the file cannot be read or is not an ELF64 little-endian file
      */
-    static OptionalLong symbolValue(Path elf, String name) throws IOException {
-        byte[] wanted = name.getBytes(StandardCharsets.US_ASCII);
+    static Map<String, Long> symbolValues(Path elf, List<String> names) throws IOException {
+        List<byte[]> wanted = new ArrayList<>();
+        for (String n : names) {
+            wanted.add(n.getBytes(StandardCharsets.US_ASCII));
+        }
+        Map<String, Long> found = new HashMap<>();
         try (FileChannel ch = FileChannel.open(elf, StandardOpenOption.READ)) {
             MappedByteBuffer head = map(ch, 0, 64);
             if (head.getInt(0) != 0x464c457f || head.get(4) != 2 || head.get(5) != 1) {
@@ -198,21 +202,25 @@ final class TorchOneDnnCaches {
                 if (sections.getInt(at + 4) != 2) { // SHT_SYMTAB
                     continue;
                 }
-                int link = sections.getInt(at + 40);
+                int strAt = sections.getInt(at + 40) * shentsize;
                 MappedByteBuffer symbols =
                         map(ch, sections.getLong(at + 24), sections.getLong(at + 32));
-                int strAt = link * shentsize;
-                MappedByteBuffer names =
+                MappedByteBuffer strings =
                         map(ch, sections.getLong(strAt + 24), sections.getLong(strAt + 32));
-                for (int s = 0; s + 24 <= symbols.limit(); s += 24) {
+                for (int s = 0; s + 24 <= symbols.limit() && found.size() < names.size(); s += 24) {
+                    if (symbols.getShort(s + 6) == 0) { // undefined here
+                        continue;
+                    }
                     int n = symbols.getInt(s);
-                    if (symbols.getShort(s + 6) != 0 && matches(names, n, wanted)) {
-                        return OptionalLong.of(symbols.getLong(s + 8));
+                    for (int w = 0; w < wanted.size(); w++) {
+                        if (matches(strings, n, wanted.get(w))) {
+                            found.putIfAbsent(names.get(w), symbols.getLong(s + 8));
+                        }
                     }
                 }
             }
         }
-        return OptionalLong.empty();
+        return found;
     }
 
     private static boolean matches(MappedByteBuffer names, int at, byte[] wanted) {
