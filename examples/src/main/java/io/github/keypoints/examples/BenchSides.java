@@ -113,7 +113,7 @@ final class BenchSides {
      * MXNET_CPU_PARALLEL_SIZE}; {@code null}: MXNet's 200,000; docs/performance-inference.md).
      *
      * @return for example {@code ONEDNN_MAX_CPU_ISA=SSE41 GLIBC_TUNABLES=glibc.malloc.hugetlb=1
-     *     THP_MEM_ALLOC_ENABLE=1 transparent_hugepage=madvise MXNET_ENGINE_TYPE=null
+     *     THP_MEM_ALLOC_ENABLE=null transparent_hugepage=madvise MXNET_ENGINE_TYPE=null
      *     MXNET_CPU_PARALLEL_SIZE=1000000000}
      */
     static String nativeSettings() {

@@ -22,7 +22,6 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * export GLIBC_TUNABLES=glibc.malloc.hugetlb=1:glibc.malloc.mmap_threshold=33554432:glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=4294967296:glibc.malloc.arena_max=1
- * export THP_MEM_ALLOC_ENABLE=1
  * </pre>
  *
  * <p>They change speed and memory held, never a value. The memory held: since {@code mmap_max=0}
@@ -58,7 +57,14 @@ public final class NativeMemorySettings {
     /** The {@code GLIBC_TUNABLES} value the launcher uses when you set none. */
     public static final String GLIBC_TUNABLES = join(TUNABLES);
 
-    /** libtorch's switch for 2 MB pages under tensors of 2 MB or more; the launcher sets 1. */
+    /**
+     * libtorch's own switch for 2 MB-aligned tensors of 2 MB or more in huge pages. Not one of the
+     * settings: with {@code glibc.malloc.hugetlb=1} glibc's heap is in huge pages already, and the
+     * 2 MB alignment only fragmented it. The 58-point training step at batch 32 then held 3.8–4.3
+     * GiB instead of 2.6–2.9 GiB and the 58-point epoch 1.6–1.8 GiB instead of 1.2 GiB, for no gain
+     * in speed (docs/performance.md, "libtorch's own huge-page switch"). The launcher leaves it
+     * unset since then; set it to 1 yourself only where glibc's huge pages are off.
+     */
     public static final String THP_MEM_ALLOC_ENABLE = "THP_MEM_ALLOC_ENABLE";
 
     /**
@@ -119,10 +125,9 @@ public final class NativeMemorySettings {
      * The settings a process environment lacks.
      *
      * @param glibcTunables the value of {@code GLIBC_TUNABLES}, or null if unset
-     * @param thpMemAllocEnable the value of {@code THP_MEM_ALLOC_ENABLE}, or null if unset
      * @return {@code name=value} of every recommended setting not named there, empty if none
      */
-    public static List<String> missing(String glibcTunables, String thpMemAllocEnable) {
+    public static List<String> missing(String glibcTunables) {
         List<String> named = new ArrayList<>();
         if (glibcTunables != null) {
             for (String part : glibcTunables.split(":")) {
@@ -137,9 +142,6 @@ public final class NativeMemorySettings {
                         out.add(name + "=" + value);
                     }
                 });
-        if (thpMemAllocEnable == null) {
-            out.add(THP_MEM_ALLOC_ENABLE + "=1");
-        }
         return out;
     }
 
@@ -152,15 +154,14 @@ public final class NativeMemorySettings {
                 || !System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
             return;
         }
-        List<String> missing =
-                missing(System.getenv("GLIBC_TUNABLES"), System.getenv(THP_MEM_ALLOC_ENABLE));
+        List<String> missing = missing(System.getenv("GLIBC_TUNABLES"));
         if (!missing.isEmpty() && WARNED.compareAndSet(false, true)) {
             LOG.warn(
                     "native memory settings missing from this JVM's environment: {}. Without"
                             + " them the engines may fault their tensors in afresh on every pass"
                             + " (the MXNet heatmap network's pass: 47-77 ms instead of 21-24 ms on"
-                            + " our test machine). Start the JVM with GLIBC_TUNABLES={} and"
-                            + " THP_MEM_ALLOC_ENABLE=1 (docs/performance.md, \"One glibc arena\").",
+                            + " our test machine). Start the JVM with GLIBC_TUNABLES={}"
+                            + " (docs/performance.md, \"One glibc arena\").",
                     missing,
                     GLIBC_TUNABLES);
         }
