@@ -2,6 +2,7 @@ package io.github.keypoints.models;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Differentiable soft-argmax (<a href="https://arxiv.org/abs/1711.08229">Sun et al., integral
@@ -14,6 +15,27 @@ import ai.djl.ndarray.types.Shape;
  * output {@code x0, y0, x1, y1, …} the regressors produce.
  */
 public final class SoftArgmax {
+
+    /**
+     * The grid of the last decode, reused while the sizes stay the same: a detector decodes
+     * heatmaps of one size pass after pass, and a new 86 KB array per pass (58 maps of 120×90) kept
+     * the JVM faulting in fresh heap pages, 26 per pass (docs/performance-inference.md, "The
+     * heatmap network's page faults"). The array is never written after it is published.
+     */
+    private static final AtomicReference<CachedGrid> LAST = new AtomicReference<>();
+
+    /** A grid with the sizes it was made for. */
+    private record CachedGrid(
+            int h, int w, int stride, long inputWidth, long inputHeight, float[] grid) {
+
+        boolean fits(int h, int w, int stride, long inputWidth, long inputHeight) {
+            return this.h == h
+                    && this.w == w
+                    && this.stride == stride
+                    && this.inputWidth == inputWidth
+                    && this.inputHeight == inputHeight;
+        }
+    }
 
     private SoftArgmax() {}
 
@@ -53,7 +75,7 @@ public final class SoftArgmax {
         // interleaved x, y of the output. Multiplying p by two coordinate grids and summing made
         // two broadcasts and two reductions over all B·N·h·w cells; on MXNet those reductions
         // were the slowest operators of the heatmap network (docs/performance-inference.md).
-        float[] grid = grid(h, w, stride, inputWidth, inputHeight);
+        float[] grid = cachedGrid(h, w, stride, inputWidth, inputHeight);
         NDArray logits = heatmaps.reshape(b * n, (long) h * w);
         if (beta != 1f) {
             logits = logits.mul(beta);
@@ -64,6 +86,19 @@ public final class SoftArgmax {
                         .create(grid, new Shape((long) h * w, 2))
                         .toType(heatmaps.getDataType(), false);
         return p.matMul(cells).reshape(b, 2 * n);
+    }
+
+    /**
+     * {@link #grid}, the last one again if the sizes are the same; the caller must not write to it.
+     */
+    private static float[] cachedGrid(int h, int w, int stride, long inputWidth, long inputHeight) {
+        CachedGrid last = LAST.get();
+        if (last != null && last.fits(h, w, stride, inputWidth, inputHeight)) {
+            return last.grid();
+        }
+        float[] grid = grid(h, w, stride, inputWidth, inputHeight);
+        LAST.set(new CachedGrid(h, w, stride, inputWidth, inputHeight, grid));
+        return grid;
     }
 
     /**

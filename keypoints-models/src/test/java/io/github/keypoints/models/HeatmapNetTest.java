@@ -70,6 +70,48 @@ class HeatmapNetTest {
     }
 
     /**
+     * The decode reuses its last grid while the sizes stay the same: sizes that alternate, with the
+     * same number of cells and input size (3×4 and 4×3 maps of an 8×6 input) and then another
+     * stride, must each decode with their own grid. A one-hot logit at each cell in turn must come
+     * back as that cell's centre.
+     */
+    @Test
+    void softArgmaxDecodesAlternatingSizesEachWithItsOwnGrid() {
+        int[][] sizes = {{3, 4, 1, 8, 6}, {4, 3, 1, 8, 6}, {3, 4, 2, 8, 6}, {3, 4, 1, 8, 6}};
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+            for (int[] size : sizes) {
+                int h = size[0];
+                int w = size[1];
+                int stride = size[2];
+                int inputW = size[3];
+                int inputH = size[4];
+                float[] maps = new float[h * w * h * w];
+                for (int cell = 0; cell < h * w; cell++) {
+                    maps[cell * h * w + cell] = 60f;
+                }
+                float[] out =
+                        SoftArgmax.decode(
+                                        manager.create(maps, new Shape(1, h * w, h, w)),
+                                        stride,
+                                        inputW,
+                                        inputH,
+                                        1f)
+                                .toFloatArray();
+                for (int cell = 0; cell < h * w; cell++) {
+                    double x = ((cell % w + 0.5) * stride - 0.5) / inputW;
+                    double y = ((cell / w + 0.5) * stride - 0.5) / inputH;
+                    assertThat(out[2 * cell])
+                            .as("x of cell %d, %dx%d", cell, h, w)
+                            .isCloseTo((float) x, within(1e-4f));
+                    assertThat(out[2 * cell + 1])
+                            .as("y of cell %d, %dx%d", cell, h, w)
+                            .isCloseTo((float) y, within(1e-4f));
+                }
+            }
+        }
+    }
+
+    /**
      * Values and gradients of a batch of several maps against the expectation and its analytic
      * gradient in double precision: {@code d out_x / d z_k = beta p_k (x_k - out_x)}. Several batch
      * items and maps make a mix-up of the interleaved {@code x, y} order or of the rows of the
