@@ -4,7 +4,7 @@
  * family-26 EPYC VM leaf 0x8000001D is empty although /proc/cpuinfo lists topoext, so Xbyak's
  * formula gives 1 byte per level (TorchOneDnnCaches).
  *
- *   gcc -O0 -o /tmp/cpuid_caches bench/cpuid_caches.c && /tmp/cpuid_caches
+ *   gcc -O0 -o cpuid_caches bench/cpuid_caches.c && ./cpuid_caches
  */
 #include <cpuid.h>
 #include <stdio.h>
