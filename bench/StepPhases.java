@@ -9,49 +9,67 @@ import ai.djl.nn.Block;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
+
 import io.github.keypoints.models.ModelZoo;
 import io.github.keypoints.models.TorchDefaultInitializer;
 import io.github.keypoints.train.MseLoss;
 import io.github.keypoints.train.OptimizerStep;
 import io.github.keypoints.train.ResumableAdam;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Random;
 
 /**
  * The phases of the nose-tip training step ({@code keypoints bench train}'s case: batch 15 at
- * 80×60, {@code TorchDefaultInitializer}, MSE, {@code ResumableAdam} through {@code
- * OptimizerStep}) on one engine, waiting for MXNet's asynchronous engine after each phase, which
- * {@code bench train} does not (its MXNet rows have no phases): forward with the loss, backward,
- * Adam, and the whole step, medians over the second half of the steps.
- * (docs/performance-training.md, "Where the MXNet nose-tip step goes").
+ * 80×60, {@code TorchDefaultInitializer}, MSE, {@code ResumableAdam} through {@code OptimizerStep})
+ * on one engine, waiting for MXNet's asynchronous engine after each phase, which {@code bench
+ * train} does not (its MXNet rows have no phases): forward with the loss, backward, Adam, and the
+ * whole step, medians over the second half of the steps. (docs/performance-training.md, "Where the
+ * MXNet nose-tip step goes").
+ *
+ * <p>A third argument {@code imm58} takes the 58-point case instead (batch 32 at 240×180, 116
+ * outputs). {@code --per-step} (last) also prints every step: its ms, forward and backward ms, the
+ * process's minor page faults during it, and its resident memory and transparent huge pages after
+ * it ({@code /proc/self/smaps_rollup}), to show whether the native heap settles or keeps growing
+ * from step to step (docs/performance.md, "libtorch's own huge-page switch, off"), e.g. {@code
+ * PyTorch 10 imm58 --per-step}.
  *
  * <p>Run from the repository root after the launcher has built the project:
  *
  * <pre>
  * CP="examples/target/classes:$(cat examples/target/classpath.txt)"
  * ONEDNN_MAX_CPU_ISA=AVX512_CORE OMP_NUM_THREADS=2 GLIBC_TUNABLES=... java -Dai.djl.offline=true \
- *     -cp "$CP" bench/StepPhases.java ENGINE STEPS
+ *     -cp "$CP" bench/StepPhases.java ENGINE STEPS [imm58] [--per-step]
  * </pre>
  *
- * with {@code GLIBC_TUNABLES} as the launcher sets it ({@code NativeMemorySettings}), e.g.
- * {@code MXNet 200}.
+ * with {@code GLIBC_TUNABLES} as the launcher sets it ({@code NativeMemorySettings}), e.g. {@code
+ * MXNet 200}.
  */
 public final class StepPhases {
 
     private StepPhases() {}
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 2) {
-            throw new IllegalArgumentException("usage: StepPhases ENGINE STEPS");
+        boolean perStep = args.length > 2 && "--per-step".equals(args[args.length - 1]);
+        if (perStep) {
+            args = Arrays.copyOf(args, args.length - 1);
+        }
+        boolean imm58 = args.length == 3 && "imm58".equals(args[2]);
+        if (args.length != 2 && !imm58) {
+            throw new IllegalArgumentException(
+                    "usage: StepPhases ENGINE STEPS [imm58] [--per-step]");
         }
         String engine = args[0];
         int steps = Integer.parseInt(args[1]);
         boolean mxnet = "MXNet".equals(engine);
-        int batch = 15;
-        int width = 80;
-        int height = 60;
-        int outputs = 2;
+        int batch = imm58 ? 32 : 15;
+        int width = imm58 ? 240 : 80;
+        int height = imm58 ? 180 : 60;
+        int outputs = imm58 ? 116 : 2;
         Random rnd = new Random(0);
         float[] x = new float[batch * width * height];
         for (int i = 0; i < x.length; i++) {
@@ -62,7 +80,9 @@ public final class StepPhases {
             y[i] = rnd.nextFloat();
         }
         Shape xs = new Shape(batch, 1, height, width);
-        Block block = new TorchDefaultInitializer(0).install(ModelZoo.create("nose-tip", outputs));
+        Block block =
+                new TorchDefaultInitializer(0)
+                        .install(ModelZoo.create(imm58 ? "imm58" : "nose-tip", outputs));
         try (Model model = Model.newInstance("phases", Device.cpu(), engine)) {
             model.setBlock(block);
             ResumableAdam adam = ResumableAdam.builder().setBlock(block).build();
@@ -75,6 +95,7 @@ public final class StepPhases {
                 OptimizerStep step = OptimizerStep.of(trainer, adam);
                 double[][] phases = new double[4][steps];
                 for (int i = 0; i < steps; i++) {
+                    long faults = perStep ? minorFaults() : 0;
                     try (NDManager sub = trainer.getManager().newSubManager()) {
                         NDArray xa = sub.create(x, xs);
                         NDArray ya = sub.create(y, new Shape(batch, outputs));
@@ -99,6 +120,17 @@ public final class StepPhases {
                         phases[2][i] = (t3 - t2) / 1e6;
                         phases[3][i] = (t3 - t0) / 1e6;
                     }
+                    if (perStep) {
+                        System.out.printf(
+                                Locale.ROOT,
+                                "step %2d %7.1f ms fw %6.1f bw %6.1f faults %6d %s%n",
+                                i,
+                                phases[3][i],
+                                phases[0][i],
+                                phases[1][i],
+                                minorFaults() - faults,
+                                memory());
+                    }
                 }
                 String[] names = {"forward+loss", "backward", "adam", "step"};
                 for (int k = 0; k < names.length; k++) {
@@ -113,6 +145,23 @@ public final class StepPhases {
                 }
             }
         }
+    }
+
+    /** This process's minor page faults so far ({@code /proc/self/stat}). */
+    private static long minorFaults() throws IOException {
+        String s = Files.readString(Path.of("/proc/self/stat"));
+        return Long.parseLong(s.substring(s.lastIndexOf(')') + 2).split(" ")[7]);
+    }
+
+    /** The resident set and its transparent huge pages ({@code /proc/self/smaps_rollup}). */
+    private static String memory() throws IOException {
+        StringBuilder b = new StringBuilder();
+        for (String l : Files.readAllLines(Path.of("/proc/self/smaps_rollup"))) {
+            if (l.startsWith("Rss:") || l.startsWith("AnonHugePages:")) {
+                b.append(l.replaceAll(" +", " ")).append(' ');
+            }
+        }
+        return b.toString().strip();
     }
 
     /** Waits for MXNet's engine to finish everything pushed so far; PyTorch runs eagerly. */

@@ -7,8 +7,10 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
+
 import io.github.keypoints.models.KeypointBlock;
 import io.github.keypoints.models.ModelZoo;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -19,8 +21,8 @@ import java.util.Random;
  * How a zoo network's batch-1 pass gets faster as a fresh JVM runs it: the first pass and the
  * median of every 50 passes after it, as {@code keypoints bench infer} times a pass (a frozen
  * network, a new input per pass in a sub-manager, the clock from the forward call to the output
- * read back). Why {@code bench infer} warms up for seconds, not passes (docs/performance-inference.md,
- * "Warm-up").
+ * read back). Why {@code bench infer} warms up for seconds, not passes
+ * (docs/performance-inference.md, "Warm-up").
  *
  * <p>Run from the repository root after the launcher has built the project:
  *
@@ -32,9 +34,9 @@ import java.util.Random;
  * </pre>
  *
  * e.g. {@code PyTorch nose-tip 80 60 2 1000}. A seventh argument {@code --touch OTHER_ENGINE}
- * (before the six) first runs one small convolution on that engine, as {@code bench infer} has
- * run the other engine's networks before an engine's row: it loads the other engine's native
- * library and starts its threads.
+ * (before the six) first runs one small convolution on that engine, as {@code bench infer} has run
+ * the other engine's networks before an engine's row: it loads the other engine's native library
+ * and starts its threads.
  *
  * <p>{@code --gaps GAP_MS BLOCKS} (before the six) asks instead whether a warm pass is slower in
  * short blocks after a gap, as {@code bench infer --pairs} times the Java side between the Python
@@ -44,6 +46,12 @@ import java.util.Random;
  * MB (cores and caches busy, as while Python runs) — and prints the median pass after each kind
  * (docs/performance-inference.md, "PyTorch on the AMD EPYC of family 26"), e.g. {@code --gaps 900
  * 20 PyTorch heatmap 120 90 116 30}.
+ *
+ * <p>{@code --instances N} (before the six) loads the network N times in turn in the one JVM, warms
+ * each instance up for two seconds of passes and prints the median of PASSES passes per instance:
+ * whether a slow spell of the heatmap network belongs to the JVM, to one instance of the network,
+ * or to the side-by-side benchmark (docs/performance-inference.md, "A spell without any Python
+ * process"), e.g. {@code --instances 4 PyTorch heatmap 120 90 116 300}.
  */
 public final class WarmUpCurve {
 
@@ -63,51 +71,86 @@ public final class WarmUpCurve {
             blocks = Integer.parseInt(args[2]);
             args = Arrays.copyOfRange(args, 3, 9);
         }
+        int instances = 0;
+        if (args.length == 8 && "--instances".equals(args[0])) {
+            instances = Integer.parseInt(args[1]);
+            args = Arrays.copyOfRange(args, 2, 8);
+        }
         if (args.length != 6) {
             throw new IllegalArgumentException(
-                    "usage: WarmUpCurve [--touch OTHER_ENGINE | --gaps GAP_MS BLOCKS] ENGINE MODEL"
-                            + " WIDTH HEIGHT OUTPUTS PASSES");
+                    "usage: WarmUpCurve [--touch OTHER_ENGINE | --gaps GAP_MS BLOCKS | --instances"
+                        + " N] ENGINE MODEL WIDTH HEIGHT OUTPUTS PASSES");
         }
         String engine = args[0];
         int width = Integer.parseInt(args[2]);
         int height = Integer.parseInt(args[3]);
         int passes = Integer.parseInt(args[5]);
-        try (Model model = Model.newInstance("warm-up", Device.cpu(), engine)) {
-            KeypointBlock block = ModelZoo.create(args[1], Integer.parseInt(args[4]));
-            model.setBlock(block);
-            Shape in = new Shape(1, 1, height, width);
-            block.initialize(model.getNDManager(), DataType.FLOAT32, in);
-            block.freezeParameters(true);
-            float[] x = new float[width * height];
-            Random rnd = new Random(0);
-            for (int i = 0; i < x.length; i++) {
-                x[i] = rnd.nextFloat() - 0.5f;
-            }
-            ParameterStore ps = new ParameterStore(model.getNDManager(), false);
-            if (gapMs >= 0) {
-                gaps(model, block, ps, x, in, passes, gapMs, blocks);
-                return;
-            }
-            double[] t = new double[passes];
-            for (int i = 0; i < passes; i++) {
-                t[i] = pass(model, block, ps, x, in);
-            }
-            StringBuilder s =
-                    new StringBuilder(
+        StringBuilder medians = new StringBuilder();
+        for (int k = 0; k < Math.max(1, instances); k++) {
+            try (Model model = Model.newInstance("warm-up-" + k, Device.cpu(), engine)) {
+                KeypointBlock block = ModelZoo.create(args[1], Integer.parseInt(args[4]));
+                model.setBlock(block);
+                Shape in = new Shape(1, 1, height, width);
+                block.initialize(model.getNDManager(), DataType.FLOAT32, in);
+                block.freezeParameters(true);
+                float[] x = new float[width * height];
+                Random rnd = new Random(0);
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = rnd.nextFloat() - 0.5f;
+                }
+                ParameterStore ps = new ParameterStore(model.getNDManager(), false);
+                if (gapMs >= 0) {
+                    gaps(model, block, ps, x, in, passes, gapMs, blocks);
+                    return;
+                }
+                if (instances > 0) {
+                    medians.append(
                             String.format(
                                     Locale.ROOT,
-                                    "%s %s: first pass %.1f ms; median ms of each %d passes:",
-                                    engine,
-                                    args[1],
-                                    t[0],
-                                    WINDOW));
-            for (int from = 0; from + WINDOW <= passes; from += WINDOW) {
-                double[] w = Arrays.copyOfRange(t, from, from + WINDOW);
-                Arrays.sort(w);
-                s.append(String.format(Locale.ROOT, " %.2f", w[WINDOW / 2]));
+                                    " %.2f",
+                                    instance(model, block, ps, x, in, passes)));
+                    continue;
+                }
+                double[] t = new double[passes];
+                for (int i = 0; i < passes; i++) {
+                    t[i] = pass(model, block, ps, x, in);
+                }
+                StringBuilder s =
+                        new StringBuilder(
+                                String.format(
+                                        Locale.ROOT,
+                                        "%s %s: first pass %.1f ms; median ms of each %d passes:",
+                                        engine,
+                                        args[1],
+                                        t[0],
+                                        WINDOW));
+                for (int from = 0; from + WINDOW <= passes; from += WINDOW) {
+                    double[] w = Arrays.copyOfRange(t, from, from + WINDOW);
+                    Arrays.sort(w);
+                    s.append(String.format(Locale.ROOT, " %.2f", w[WINDOW / 2]));
+                }
+                System.out.println(s);
             }
-            System.out.println(s);
         }
+        if (instances > 0) {
+            System.out.println(
+                    engine + " " + args[1] + ": median ms per pass of each instance:" + medians);
+        }
+    }
+
+    /** The {@code --instances} mode's instance: two seconds of passes, then the median of more. */
+    private static double instance(
+            Model model, KeypointBlock block, ParameterStore ps, float[] x, Shape in, int passes) {
+        long warm = System.nanoTime() + 2_000_000_000L;
+        while (System.nanoTime() < warm) {
+            pass(model, block, ps, x, in);
+        }
+        double[] t = new double[passes];
+        for (int i = 0; i < passes; i++) {
+            t[i] = pass(model, block, ps, x, in);
+        }
+        Arrays.sort(t);
+        return t[passes / 2];
     }
 
     /** One timed batch-1 pass, as {@code bench infer} times it: ms from forward to read-back. */
