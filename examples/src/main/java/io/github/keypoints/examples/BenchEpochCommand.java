@@ -639,7 +639,8 @@ public final class BenchEpochCommand implements Callable<Integer> {
         try (PythonTorchReference.Served py = ref.serve(n, args)) {
             checkSameWork(py.first(), ids(train), val.size(), (long) row.get("params"));
             EpochClock clock = new EpochClock(engine + " paired", 1 + pairs, System.err);
-            PairedEpochs listener = new PairedEpochs(clock, () -> py.ask("EPOCH"));
+            PairedEpochs listener =
+                    new PairedEpochs(clock, () -> py.ask("EPOCH"), VcpuPairProbe.get()::read);
             fit(engine, train, val, 1 + pairs, listener);
             PairedBlocks b = listener.blocks(train.size());
             double javaWait = 0;
@@ -660,17 +661,19 @@ public final class BenchEpochCommand implements Callable<Integer> {
             row.put("ratio_pairs", b.ratios());
             row.put("data_wait_share_paired_java", javaWait / javaTrain);
             row.put("data_wait_share_paired_python", pyWait / pyTrain);
+            b.putStates(row, "ratio");
             System.out.printf(
                     Locale.ROOT,
                     "paired  %-8s java_ms %9.1f python_ms %9.1f ratio %6.2f wait%% %.1f / %.1f"
-                            + " (pairs %s)%n",
+                            + " (pairs %s) | by the vCPUs' state: %s%n",
                     engine,
                     b.javaMs(),
                     b.pythonMs(),
                     b.ratio(),
                     100 * javaWait / javaTrain,
                     100 * pyWait / pyTrain,
-                    RoundMedians.format(b.ratios()));
+                    RoundMedians.format(b.ratios()),
+                    b.stateSummary());
         }
     }
 

@@ -698,7 +698,8 @@ public final class BenchInferCommand implements Callable<Integer> {
                     PairedBlocks.time(
                             pairs,
                             () -> javaBlock(block, manager, c, passes),
-                            () -> py.ask(request));
+                            () -> py.ask(request),
+                            VcpuPairProbe.get()::read);
             Map<String, Integer> forms = new java.util.TreeMap<>();
             for (JsonObject answer : b.answers()) {
                 forms.merge(answer.get("form").getAsString(), 1, Integer::sum);
@@ -707,11 +708,12 @@ public final class BenchInferCommand implements Callable<Integer> {
             row.put("python_ms_b1_paired", b.pythonMs());
             row.put("ratio_ms_b1_paired", b.ratio());
             row.put("ratio_ms_b1_pairs", b.ratios());
+            b.putStates(row, "ratio_ms_b1");
             row.put("python_forms_paired", forms);
             System.out.printf(
                     Locale.ROOT,
                     "paired %-12s %-8s %-8s java_ms %7.2f py_ms %7.2f ratio %5.2f (pairs %s)"
-                            + " | fastest Python form per pair %s%n",
+                            + " | by the vCPUs' state: %s | fastest Python form per pair %s%n",
                     c.model(),
                     c.input(),
                     engine,
@@ -719,6 +721,7 @@ public final class BenchInferCommand implements Callable<Integer> {
                     b.pythonMs(),
                     b.ratio(),
                     RoundMedians.format(b.ratios()),
+                    b.stateSummary(),
                     forms);
         }
     }

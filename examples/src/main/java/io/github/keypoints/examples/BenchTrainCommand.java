@@ -578,20 +578,27 @@ public final class BenchTrainCommand implements Callable<Integer> {
             steps.block(Math.max(1, warmup == null ? c.warmup() : warmup));
             py.ask(request);
             PairedBlocks b =
-                    PairedBlocks.time(pairs, () -> steps.block(c.reps()), () -> py.ask(request));
+                    PairedBlocks.time(
+                            pairs,
+                            () -> steps.block(c.reps()),
+                            () -> py.ask(request),
+                            VcpuPairProbe.get()::read);
             row.put("java_ms_paired", b.javaMs());
             row.put("python_ms_paired", b.pythonMs());
             row.put("ratio_paired", b.ratio());
             row.put("ratio_pairs", b.ratios());
+            b.putStates(row, "ratio");
             System.out.printf(
                     Locale.ROOT,
-                    "paired %-9s %-8s java_ms %10.1f python_ms %10.1f ratio %6.2f (pairs %s)%n",
+                    "paired %-9s %-8s java_ms %10.1f python_ms %10.1f ratio %6.2f (pairs %s)"
+                            + " | by the vCPUs' state: %s%n",
                     c.name(),
                     engine,
                     b.javaMs(),
                     b.pythonMs(),
                     b.ratio(),
-                    RoundMedians.format(b.ratios()));
+                    RoundMedians.format(b.ratios()),
+                    b.stateSummary());
         }
     }
 

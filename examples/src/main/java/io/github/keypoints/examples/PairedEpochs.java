@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The epochs of {@code bench epoch --pairs}: a listener on the trainer that runs one epoch of a
@@ -17,13 +18,19 @@ import java.util.List;
  * warm-up epoch (epoch 0) the reference runs one untimed epoch of its own; pair {@code i} (epoch
  * {@code i + 1}) then runs the Java epoch first when {@code i} is even and the Python epoch first
  * otherwise, with {@link PairedBlocks#SETTLE_MS} pauses around each Python epoch, as {@link
- * PairedBlocks} orders blocks.
+ * PairedBlocks} orders blocks. With a {@link VcpuPairProbe}, each pair is read three times, each
+ * after a pause, outside both sides' clocks: before and after its Python epoch, and before its Java
+ * epoch (Java first) or after it (Python first); {@link PairedBlocks#states()} says from them in
+ * which state of the machine each pair ran.
  */
 final class PairedEpochs implements EpochListener {
 
     private final BenchEpochCommand.EpochClock clock;
     private final PairedBlocks.PythonBlock python;
+    private final Supplier<VcpuPairProbe.Reading> probe;
     private final List<JsonObject> answers = new ArrayList<>();
+    private final List<List<VcpuPairProbe.Reading>> readings = new ArrayList<>();
+    private List<VcpuPairProbe.Reading> current = new ArrayList<>();
     private JsonObject warmUp;
 
     /**
@@ -34,14 +41,34 @@ final class PairedEpochs implements EpochListener {
      * @param python one epoch of the reference; its answer's {@code "ms"} is its training pass
      */
     PairedEpochs(BenchEpochCommand.EpochClock clock, PairedBlocks.PythonBlock python) {
+        this(clock, python, null);
+    }
+
+    /**
+     * Creates the listener, reading {@code probe} around each pair.
+     *
+     * @param clock the Java side's clock (register only this listener, not the clock too)
+     * @param python one epoch of the reference; its answer's {@code "ms"} is its training pass
+     * @param probe the machine's state ({@link VcpuPairProbe#read}), or {@code null} for none
+     */
+    PairedEpochs(
+            BenchEpochCommand.EpochClock clock,
+            PairedBlocks.PythonBlock python,
+            Supplier<VcpuPairProbe.Reading> probe) {
         this.clock = clock;
         this.python = python;
+        this.probe = probe;
     }
 
     @Override
     public void onEpochStart(int epoch) {
-        if (epoch >= 1 && (epoch - 1) % 2 == 1) {
-            answers.add(pythonEpoch());
+        if (epoch >= 1) {
+            current = new ArrayList<>();
+            if ((epoch - 1) % 2 == 1) {
+                answers.add(pythonEpoch(current));
+            } else {
+                read(current);
+            }
         }
         clock.onEpochStart(epoch);
     }
@@ -56,26 +83,42 @@ final class PairedEpochs implements EpochListener {
         clock.onEpochEnd(record, best);
         int epoch = record.epoch();
         if (epoch == 0) {
-            warmUp = pythonEpoch();
-        } else if ((epoch - 1) % 2 == 0) {
-            answers.add(pythonEpoch());
+            warmUp = pythonEpoch(new ArrayList<>());
+        } else {
+            if ((epoch - 1) % 2 == 0) {
+                answers.add(pythonEpoch(current));
+            } else {
+                read(current);
+            }
+            readings.add(List.copyOf(current));
         }
     }
 
-    private JsonObject pythonEpoch() {
+    /** One Python epoch between pauses, the probe read after each pause into {@code into}. */
+    private JsonObject pythonEpoch(List<VcpuPairProbe.Reading> into) {
         try {
-            Thread.sleep(PairedBlocks.SETTLE_MS);
+            read(into);
             JsonObject answer = python.run();
             if (answer.get("ms") == null || !answer.get("ms").isJsonPrimitive()) {
                 throw new IOException("the reference's epoch answer has no \"ms\": " + answer);
             }
-            Thread.sleep(PairedBlocks.SETTLE_MS);
+            read(into);
             return answer;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A pause, then (with a probe) a reading into {@code into}. */
+    private void read(List<VcpuPairProbe.Reading> into) {
+        try {
+            Thread.sleep(PairedBlocks.SETTLE_MS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted between paired epochs", e);
+        }
+        if (probe != null) {
+            into.add(probe.get());
         }
     }
 
@@ -104,7 +147,7 @@ final class PairedEpochs implements EpochListener {
             j[i] = java.get(i).trainNanos() / 1e6;
             p[i] = answers.get(i).get("ms").getAsDouble();
         }
-        return new PairedBlocks(j, p, List.copyOf(answers));
+        return new PairedBlocks(j, p, List.copyOf(answers), List.copyOf(readings));
     }
 
     /** The timed Java epochs (without the warm-up). */

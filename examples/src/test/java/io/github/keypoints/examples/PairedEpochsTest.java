@@ -79,6 +79,38 @@ class PairedEpochsTest {
     }
 
     @Test
+    void eachPairIsReadAroundItsPythonEpochAndOnTheOtherSideOfItsJavaEpoch() throws Exception {
+        List<String> order = new ArrayList<>();
+        int[] n = {0};
+        // Readings: two around the warm-up's Python epoch, then three per pair.
+        double[] ratios = {1.0, 1.0, 1.0, 1.0, 1.0, 1.9, 1.8, 1.0, 1.9, 1.9, 1.9};
+        int[] k = {0};
+        PairedEpochs l =
+                new PairedEpochs(
+                        clock(),
+                        () -> {
+                            order.add("P" + n[0]++);
+                            JsonObject o = new JsonObject();
+                            o.addProperty("ms", 10.0);
+                            return o;
+                        },
+                        () -> {
+                            order.add("r");
+                            return new VcpuPairProbe.Reading(1.0, ratios[k[0]++]);
+                        });
+        train(l, 4, order, 1);
+        assertThat(order)
+                .containsExactly(
+                        "J0", "r", "P0", "r", "r", "J1", "r", "P1", "r", "r", "P2", "r", "J2", "r",
+                        "r", "J3", "r", "P3", "r");
+        PairedBlocks b = l.blocks(4);
+        assertThat(b.states())
+                .containsExactly(
+                        PairedBlocks.INDEPENDENT, PairedBlocks.CHANGED, PairedBlocks.SHARED);
+        assertThat(b.probeRatios().get(0)).containsExactly(1.0, 1.0, 1.0);
+    }
+
+    @Test
     void aFailingOrSilentReferenceStopsTraining() {
         PairedEpochs failing =
                 new PairedEpochs(
