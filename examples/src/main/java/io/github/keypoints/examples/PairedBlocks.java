@@ -3,6 +3,7 @@ package io.github.keypoints.examples;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -239,7 +240,8 @@ record PairedBlocks(
     }
 
     /**
-     * Adds the per-state figures to a result row: the states ({@code pair_states}), the probe
+     * Adds the per-pair and per-state figures to a result row: each pair's Java and Python block
+     * ({@code java_ms_pairs}, {@code python_ms_pairs}), its state ({@code pair_states}) and probe
      * ratios ({@code pair_probe_ratios}), each state's count ({@code pairs_STATE}) and median ratio
      * ({@code PREFIX_paired_STATE}, for states with pairs).
      *
@@ -247,6 +249,8 @@ record PairedBlocks(
      * @param prefix the start of the ratio keys ({@code "ratio"} or {@code "ratio_ms_b1"})
      */
     void putStates(Map<String, Object> row, String prefix) {
+        row.put("java_ms_pairs", Arrays.stream(java).boxed().toList());
+        row.put("python_ms_pairs", Arrays.stream(python).boxed().toList());
         row.put("pair_states", states());
         row.put("pair_probe_ratios", probeRatios());
         for (String s : List.of(INDEPENDENT, SHARED, CHANGED)) {

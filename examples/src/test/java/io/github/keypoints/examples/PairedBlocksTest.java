@@ -116,7 +116,9 @@ class PairedBlocksTest {
                 .containsEntry("pairs_changed", 2)
                 .containsEntry("ratio_paired_independent", 0.5)
                 .containsEntry("ratio_paired_shared", 2.0)
-                .containsEntry("ratio_paired_changed", 1.5);
+                .containsEntry("ratio_paired_changed", 1.5)
+                .containsEntry("java_ms_pairs", List.of(2.0, 3.0, 10.0, 4.0))
+                .containsEntry("python_ms_pairs", List.of(4.0, 2.0, 5.0, 4.0));
     }
 
     @Test
