@@ -464,7 +464,9 @@ public final class BenchTrainCommand implements Callable<Integer> {
         }
 
         /**
-         * One training step: forward with the loss, backward, Adam.
+         * One training step: forward with the loss, backward, Adam, until the engine has finished
+         * them (on MXNet the optimiser phase also holds what of the backward pass was still running
+         * when Adam was queued).
          *
          * @return {step, forward, backward, optimiser} ms
          */
@@ -483,6 +485,9 @@ public final class BenchTrainCommand implements Callable<Integer> {
                     t2 = System.nanoTime();
                 }
                 step.apply();
+                // On MXNet the backward pass and Adam may still be running: the step is done
+                // when they are, and its tail must not run during the other side's block.
+                EngineWork.finish(block);
                 long t3 = System.nanoTime();
                 return new double[] {
                     (t3 - t0) / 1e6, (t1 - t0) / 1e6, (t2 - t1) / 1e6, (t3 - t2) / 1e6
