@@ -1,6 +1,7 @@
 package io.github.keypoints.examples;
 
 import ai.djl.Device;
+import ai.djl.nn.Block;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -236,7 +237,7 @@ public final class BenchEpochCommand implements Callable<Integer> {
         List<JavaRun> java = new ArrayList<>();
         for (String engine : sides.engines) {
             EpochClock clock = new EpochClock(engine, 1 + epochs, System.err);
-            long params = fit(engine, train, val, 1 + epochs, clock);
+            long params = fit(engine, train, val, 1 + epochs, clock, clock);
             java.add(new JavaRun(engine, params, clock.epochs(train.size())));
         }
         JsonObject py = noPython ? null : runPython(n, dir);
@@ -485,11 +486,24 @@ public final class BenchEpochCommand implements Callable<Integer> {
         private long data;
         private long step;
         private long batches;
+        private Block network;
 
         EpochClock(String engine, int total, PrintStream log) {
             this.engine = engine;
             this.total = total;
             this.log = log;
+        }
+
+        /**
+         * Makes each epoch's training pass end only when the engine has finished the work queued on
+         * {@code block} ({@link EngineWork}): on MXNet the last step's backward pass and Adam may
+         * still be running when the trainer reports it, and would otherwise be counted in the
+         * validation after it.
+         *
+         * @param block the network being trained
+         */
+        void finishWorkOf(Block block) {
+            this.network = block;
         }
 
         @Override
@@ -503,6 +517,9 @@ public final class BenchEpochCommand implements Callable<Integer> {
 
         @Override
         public void onBatchTiming(long batch, long all, long dataNanos, long stepNanos) {
+            if (network != null && batch == all) {
+                EngineWork.finish(network);
+            }
             lastStepEnd = System.nanoTime();
             data += dataNanos;
             step += stepNanos;
@@ -578,6 +595,7 @@ public final class BenchEpochCommand implements Callable<Integer> {
      * @param val the validation faces
      * @param total the epochs to train, the warm-up included
      * @param listener the clock, or a listener that calls it
+     * @param clock the clock, told which network's work ends each training pass
      * @return the network's trainable parameter count
      */
     private long fit(
@@ -585,7 +603,8 @@ public final class BenchEpochCommand implements Callable<Integer> {
             List<FaceSample> train,
             List<FaceSample> val,
             int total,
-            EpochListener listener)
+            EpochListener listener,
+            EpochClock clock)
             throws IOException {
         // A fresh cache per run: each run's warm-up epoch decodes the photos once.
         ImageCache cache = ImageCache.inMemory();
@@ -593,6 +612,7 @@ public final class BenchEpochCommand implements Callable<Integer> {
         FaceLandmarkDataset trainSet = RECIPE.trainingSet(train, cache, norm, seed);
         FaceLandmarkDataset valSet = RECIPE.evaluationSet(val, cache, norm);
         var block = RECIPE.newBlock(LandmarkScheme.IMM_58, seed);
+        clock.finishWorkOf(block);
         try (TrainedModel trained =
                 KeypointTrainer.builder()
                         .setBlock(block)
@@ -641,7 +661,7 @@ public final class BenchEpochCommand implements Callable<Integer> {
             EpochClock clock = new EpochClock(engine + " paired", 1 + pairs, System.err);
             PairedEpochs listener =
                     new PairedEpochs(clock, () -> py.ask("EPOCH"), VcpuPairProbe.get()::read);
-            fit(engine, train, val, 1 + pairs, listener);
+            fit(engine, train, val, 1 + pairs, listener, clock);
             PairedBlocks b = listener.blocks(train.size());
             double javaWait = 0;
             double javaTrain = 0;
