@@ -20,23 +20,8 @@ class PairedBlocksTest {
     @Test
     void pairsAlternateWhichSideGoesFirstAndRatioIsThePerPairMedian() throws Exception {
         List<String> order = new ArrayList<>();
-        double[] javaMs = {2, 3, 10};
-        double[] pythonMs = {4, 2, 5};
-        int[] j = {0};
-        int[] p = {0};
         PairedBlocks b =
-                PairedBlocks.time(
-                        3,
-                        () -> {
-                            order.add("J");
-                            return javaMs[j[0]++];
-                        },
-                        () -> {
-                            order.add("P");
-                            JsonObject o = new JsonObject();
-                            o.addProperty("ms", pythonMs[p[0]++]);
-                            return o;
-                        });
+                PairedBlocks.time(3, javaBlocks(order, 2, 3, 10), pythonBlocks(order, 4, 2, 5));
         assertThat(order).containsExactly("J", "P", "P", "J", "J", "P");
         assertThat(b.ratios()).containsExactly(0.5, 1.5, 2.0);
         assertThat(b.ratio())
@@ -71,23 +56,11 @@ class PairedBlocksTest {
         // Before pair 0, after pair 0, after pair 1, after pair 2, after pair 3.
         double[] probeRatios = {1.0, 1.05, 1.8, 1.9, 1.0};
         int[] k = {0};
-        double[] javaMs = {2, 3, 10, 4};
-        double[] pythonMs = {4, 2, 5, 4};
-        int[] j = {0};
-        int[] p = {0};
         PairedBlocks b =
                 PairedBlocks.time(
                         4,
-                        () -> {
-                            order.add("J");
-                            return javaMs[j[0]++];
-                        },
-                        () -> {
-                            order.add("P");
-                            JsonObject o = new JsonObject();
-                            o.addProperty("ms", pythonMs[p[0]++]);
-                            return o;
-                        },
+                        javaBlocks(order, 2, 3, 10, 4),
+                        pythonBlocks(order, 4, 2, 5, 4),
                         () -> {
                             order.add("r");
                             return new VcpuPairProbe.Reading(2.0, 2.0 * probeRatios[k[0]++]);
@@ -161,6 +134,26 @@ class PairedBlocksTest {
         assertThat(r.togetherMs()).isGreaterThan(0.05).isLessThan(2000.0);
         assertThat(r.ratio()).isFinite().isPositive();
         assertThat(ms).as("a reading's length").isLessThan(5_000.0);
+    }
+
+    /** Java blocks that take {@code ms} in turn, each noting "J" in {@code order}. */
+    private static java.util.function.DoubleSupplier javaBlocks(List<String> order, double... ms) {
+        int[] i = {0};
+        return () -> {
+            order.add("J");
+            return ms[i[0]++];
+        };
+    }
+
+    /** Python blocks that answer {@code ms} in turn, each noting "P" in {@code order}. */
+    private static PairedBlocks.PythonBlock pythonBlocks(List<String> order, double... ms) {
+        int[] i = {0};
+        return () -> {
+            order.add("P");
+            JsonObject o = new JsonObject();
+            o.addProperty("ms", ms[i[0]++]);
+            return o;
+        };
     }
 
     private static JsonObject oneMs() {
