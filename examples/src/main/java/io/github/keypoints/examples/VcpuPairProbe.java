@@ -14,10 +14,12 @@ import java.util.concurrent.Future;
  * core, each takes up to about twice as long, because the two share one core's arithmetic units.
  *
  * <p>The benchmarks' paired blocks read it between blocks ({@link PairedBlocks}), so that every
- * pair says in which state of the machine it ran: on the project's family-26 AMD EPYC (2 vCPUs) the
- * state changed every few seconds to minutes, and two-thread work ran about a tenth slower in the
- * shared state (docs/performance.md, "Two vCPUs that sometimes share a core"). A reading takes
- * about 20 ms and must be taken while nothing else of the process runs.
+ * pair says in which state of the machine it ran: on the project's family-26 AMD EPYC (2 vCPUs) two
+ * threads ran 1.3-2.2x slower together than alone in spells of seconds to half a minute, about a
+ * third of the time when the machine was otherwise idle (docs/performance.md, "Two vCPUs that
+ * sometimes share a core"). A reading counts anything that keeps two threads from running at full
+ * speed, another busy thread on the machine as much as the host's placement of the vCPUs, so it
+ * must be taken while nothing else runs. It takes about 20 ms.
  *
  * <p>The loop ({@code a[i] = a[i] × 0.999 + 0.001} over 2,048 floats, which the JIT turns into
  * vector instructions) stays in each core's first-level cache, so it measures the cores, not
