@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.io.DataInputStream;
@@ -39,6 +40,11 @@ import java.util.Optional;
  * gradients and trained weights are those of the written order, while the ReLU, forward and
  * backward, touches a quarter of the elements and no full-size ReLU output is allocated. The system
  * property {@value #POOL_FIRST_PROPERTY}{@code =false} runs the children in their written order.
+ *
+ * <p>On MXNet a training pass also gives a convolution whose filter count is not a multiple of 16
+ * zero filters, and the next convolution matching zero input channels, so that MXNet's oneDNN runs
+ * both on its AVX-512 kernels ({@link ChannelPadding}); outputs and gradients are the unpadded
+ * network's up to rounding.
  */
 abstract class ChannelsLastSequentialBlock extends SequentialBlock {
 
@@ -211,18 +217,36 @@ abstract class ChannelsLastSequentialBlock extends SequentialBlock {
             NDList inputs,
             NDList labels,
             PairList<String, Object> params) {
-        if (isReturnIntermediate()
-                || "false".equalsIgnoreCase(System.getProperty(POOL_FIRST_PROPERTY, "").trim())) {
+        if (isReturnIntermediate()) {
             return labels == null
                     ? super.forwardInternal(parameterStore, inputs, true, params)
                     : super.forwardInternal(parameterStore, inputs, labels, params);
         }
+        List<Block> order =
+                "false".equalsIgnoreCase(System.getProperty(POOL_FIRST_PROPERTY, "").trim())
+                        ? getChildren().values()
+                        : trainingOrder(getChildren().values());
+        ChannelPadding padding =
+                inputs.size() == 1 && ChannelPadding.appliesTo(inputs.head())
+                        ? ChannelPadding.of(order)
+                        : null;
         NDList current = inputs;
-        for (Block block : trainingOrder(getChildren().values())) {
-            current =
-                    labels == null
-                            ? block.forward(parameterStore, current, true)
-                            : block.forward(parameterStore, current, labels, params);
+        for (int i = 0; i < order.size(); i++) {
+            Block block = order.get(i);
+            if (padding != null && padding.pads(i)) {
+                current =
+                        new NDList(
+                                padding.forward(
+                                        i,
+                                        (Conv2d) block,
+                                        parameterStore,
+                                        current.singletonOrThrow()));
+            } else {
+                current =
+                        labels == null
+                                ? block.forward(parameterStore, current, true)
+                                : block.forward(parameterStore, current, labels, params);
+            }
         }
         return current;
     }
