@@ -22,9 +22,9 @@ import java.util.List;
  * input channels (the nose-tip network's second) gets its AVX2 kernels with blocks of 8 instead,
  * and a one-channel convolution with 24 filters (its first) computes its weight gradient by im2col
  * and a matrix product; with 32 channels both get their AVX-512 kernels. On an AMD EPYC of CPU
- * family 26 that took the nose-tip training step from 29.9 to 22.8 ms
- * (docs/performance-training.md, "Zero filters on MXNet"). libtorch's kernels handle 24 channels,
- * and there the padded step was 1.09× slower, so PyTorch passes are never padded.
+ * family 26 that took MXNet's paired nose-tip training step from 31.2 and 32.2 ms to 26.9 and 25.0
+ * ms (docs/performance-training.md, "Zero filters on MXNet"). libtorch's kernels take 24 channels,
+ * and a network with 32 filters there stepped 1.09× slower, so PyTorch passes are never padded.
  *
  * <p>Only pairs that nothing can spoil are padded: two {@link Conv2d} without groups, with only
  * ReLUs and 2×2 max poolings between them, each of which maps an all-zero channel to an all-zero

@@ -31,7 +31,10 @@ import java.util.Map;
  * <p>A training pass, on either engine, runs each ReLU that directly precedes a 2×2 max pooling
  * after that pooling: the two commute exactly, gradients included, so the results are those of the
  * written order while the ReLU touches a quarter of the elements (the system property {@code
- * keypoints.poolBeforeRelu=false} runs the written order).
+ * keypoints.poolBeforeRelu=false} runs the written order). On MXNet a training pass also pads the
+ * first convolution's 24 filters to 32 with zeros, and the second convolution's input channels to
+ * match, so that MXNet's oneDNN runs both on its AVX-512 kernels; outputs and gradients are
+ * unchanged up to rounding ({@code keypoints.mxnetPadChannels=false} turns it off).
  *
  * <pre>{@code
  * NoseTipNet net = NoseTipNet.builder().setOutputs(2).build();
