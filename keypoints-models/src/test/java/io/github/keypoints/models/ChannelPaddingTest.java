@@ -12,9 +12,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -148,9 +146,11 @@ class ChannelPaddingTest {
             NDArray x = manager.randomUniform(-1f, 1f, shape);
             for (boolean withLabels : new boolean[] {true, false}) {
                 System.setProperty(ChannelPadding.PROPERTY, "false");
-                List<float[]> plain = pass(manager, block, x, withLabels);
+                List<float[]> plain =
+                        TrainingPasses.outputAndGradients(manager, block, x, withLabels);
                 System.clearProperty(ChannelPadding.PROPERTY);
-                List<float[]> padded = pass(manager, block, x, withLabels);
+                List<float[]> padded =
+                        TrainingPasses.outputAndGradients(manager, block, x, withLabels);
                 assertThat(padded).hasSameSizeAs(plain);
                 // output, then conv1's weight and bias gradients, ... in parameter order
                 assertThat(plain.size()).isEqualTo(1 + 10);
@@ -167,30 +167,6 @@ class ChannelPaddingTest {
 
     private static Conv2d conv(int filters) {
         return Conv2d.builder().setKernelShape(new Shape(3, 3)).setFilters(filters).build();
-    }
-
-    /** A training pass's output and every parameter's gradient. */
-    private static List<float[]> pass(
-            NDManager manager, Block block, NDArray x, boolean withLabels) {
-        try (NDManager sub = manager.newSubManager();
-                GradientCollector gc = manager.getEngine().newGradientCollector()) {
-            gc.zeroGradients();
-            ParameterStore ps = new ParameterStore(sub, false);
-            NDList out =
-                    withLabels
-                            ? block.forward(ps, new NDList(x), new NDList(x), null)
-                            : block.forward(ps, new NDList(x), true);
-            gc.backward(out.head().mul(out.head()).sum());
-            List<float[]> arrays = new ArrayList<>();
-            arrays.add(out.head().toFloatArray());
-            for (var p : block.getParameters()) {
-                NDArray value = p.getValue().getArray();
-                if (value.hasGradient()) {
-                    arrays.add(value.getGradient().toFloatArray());
-                }
-            }
-            return arrays;
-        }
     }
 
     /** The largest absolute difference over the largest absolute value of {@code b}. */

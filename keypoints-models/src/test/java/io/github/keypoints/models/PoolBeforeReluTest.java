@@ -15,7 +15,6 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.pytorch.jni.JniUtils;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -91,10 +90,12 @@ class PoolBeforeReluTest {
             for (boolean withLabels : new boolean[] {true, false}) {
                 System.setProperty(ChannelsLastSequentialBlock.POOL_FIRST_PROPERTY, "false");
                 Engine.getEngine(engine).setRandomSeed(5); // the same dropout masks
-                List<float[]> written = pass(manager, block, x, withLabels);
+                List<float[]> written =
+                        TrainingPasses.outputAndGradients(manager, block, x, withLabels);
                 System.clearProperty(ChannelsLastSequentialBlock.POOL_FIRST_PROPERTY);
                 Engine.getEngine(engine).setRandomSeed(5);
-                List<float[]> poolFirst = pass(manager, block, x, withLabels);
+                List<float[]> poolFirst =
+                        TrainingPasses.outputAndGradients(manager, block, x, withLabels);
                 assertThat(written.get(1))
                         .as("a gradient")
                         .isNotEqualTo(new float[written.get(1).length]);
@@ -145,30 +146,6 @@ class PoolBeforeReluTest {
                 .sorted(Comparator.comparingDouble(e -> e.get("ts").getAsDouble()))
                 .map(e -> e.get("name").getAsString().equals("aten::relu") ? "relu" : "pool")
                 .collect(Collectors.joining(" "));
-    }
-
-    /** A training pass's output and every parameter's gradient. */
-    private static List<float[]> pass(
-            NDManager manager, Block block, NDArray x, boolean withLabels) {
-        try (NDManager sub = manager.newSubManager();
-                GradientCollector gc = manager.getEngine().newGradientCollector()) {
-            gc.zeroGradients();
-            ParameterStore ps = new ParameterStore(sub, false);
-            NDList out =
-                    withLabels
-                            ? block.forward(ps, new NDList(x), new NDList(x), null)
-                            : block.forward(ps, new NDList(x), true);
-            gc.backward(out.head().mul(out.head()).sum());
-            List<float[]> arrays = new ArrayList<>();
-            arrays.add(out.head().toFloatArray());
-            for (var p : block.getParameters()) {
-                NDArray value = p.getValue().getArray();
-                if (value.hasGradient()) {
-                    arrays.add(value.getGradient().toFloatArray());
-                }
-            }
-            return arrays;
-        }
     }
 
     /** "none", or how many elements differ, the first one and the largest difference. */
