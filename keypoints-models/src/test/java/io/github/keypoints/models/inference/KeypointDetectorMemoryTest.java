@@ -18,9 +18,14 @@ import org.opencv.core.Mat;
 
 /**
  * 10,000 predictions hold no native memory: the resident set size (VmRSS, which counts the engine's
- * native buffers) grows by less than {@value #BOUND_MB} MB after a warm-up. Each call allocates
- * about 40 KB of tensors (input and activations), so a leak of them would add some 400 MB and fail
- * the bound.
+ * native buffers) grows by less than {@value #BOUND_MB} MB over one of the two halves of 5,000
+ * calls after a warm-up. Each call allocates about 40 KB of tensors (input and activations), so a
+ * leak of them would add some 200 MB to each half, and anything of more than about 5 KB a call
+ * fails the bound. A leak grows in both halves; a one-time step lands in one. Such a step, about
+ * 80–90 MB on PyTorch, came in 2 of many runs of the whole 10,000 calls (a clean clone's CI run at
+ * commit 80f4a15, and the session of commit c34fb30), while the same JVM settings otherwise grew
+ * 0.3–2 MB: a one-time allocation or the kernel backing the heap with huge pages, not a leak. So
+ * the smaller half is held to the bound, and the whole run to {@value #STEP_MB} MB.
  *
  * <p>VmRSS also counts the Java heap, which a JVM with a growing heap keeps committing as the calls
  * allocate, so the test runs only in a JVM whose heap is fixed and pre-touched ({@code -Xms} equal
@@ -32,7 +37,8 @@ class KeypointDetectorMemoryTest {
 
     static final int CALLS = 10_000;
     static final int WARM_UP = 1_000;
-    static final long BOUND_MB = 48;
+    static final long BOUND_MB = 24;
+    static final long STEP_MB = 160;
 
     @TempDir Path tmp;
 
@@ -62,17 +68,34 @@ class KeypointDetectorMemoryTest {
             long before = rssKb(status);
             long start = System.nanoTime();
             Keypoints last = null;
-            for (int i = 0; i < CALLS; i++) {
+            for (int i = 0; i < CALLS / 2; i++) {
+                last = detector.predict(photo, box);
+            }
+            long half = rssKb(status);
+            for (int i = CALLS / 2; i < CALLS; i++) {
                 last = detector.predict(photo, box);
             }
             double ms = (System.nanoTime() - start) / 1e6 / CALLS;
             long after = rssKb(status);
             System.out.printf(
                     "KeypointDetectorMemoryTest[%s]: VmRSS %d kB after %d warm-up calls, %d kB"
-                            + " after %d more (growth %d kB, %.3f ms per call)%n",
-                    engine, before, WARM_UP, after, CALLS, after - before, ms);
+                            + " after %d more, %d kB after %d more (growth %d kB and %d kB,"
+                            + " %.3f ms per call)%n",
+                    engine,
+                    before,
+                    WARM_UP,
+                    half,
+                    CALLS / 2,
+                    after,
+                    CALLS / 2,
+                    half - before,
+                    after - half,
+                    ms);
             assertThat(last).isEqualTo(first);
-            assertThat(after - before).isLessThan(BOUND_MB * 1024);
+            assertThat(Math.min(half - before, after - half))
+                    .as("the smaller half's growth, kB")
+                    .isLessThan(BOUND_MB * 1024);
+            assertThat(after - before).as("the whole run's growth, kB").isLessThan(STEP_MB * 1024);
         } finally {
             photo.release();
         }
