@@ -10,6 +10,7 @@ import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 
+import io.github.keypoints.data.dataset.TensorUpload;
 import io.github.keypoints.models.ModelZoo;
 import io.github.keypoints.models.TorchDefaultInitializer;
 import io.github.keypoints.train.MseLoss;
@@ -34,9 +35,9 @@ import java.util.Random;
  * <p>A third argument {@code imm58} takes the 58-point case instead (batch 32 at 240×180, 116
  * outputs). {@code --per-step} (last) also prints every step: its ms, forward and backward ms, the
  * process's minor page faults during it, and its resident memory and transparent huge pages after
- * it ({@code /proc/self/smaps_rollup}), to show whether the native heap settles or keeps growing
- * from step to step (docs/performance.md, "libtorch's own huge-page switch, off"), e.g. {@code
- * PyTorch 10 imm58 --per-step}.
+ * it ({@code /proc/self/smaps_rollup}) and the JVM's direct buffers, to show whether the native
+ * heap settles or keeps growing from step to step (docs/performance.md, "libtorch's own huge-page
+ * switch, off"; docs/training.md, "Memory"), e.g. {@code PyTorch 10 imm58 --per-step}.
  *
  * <p>Run from the repository root after the launcher has built the project:
  *
@@ -97,8 +98,8 @@ public final class StepPhases {
                 for (int i = 0; i < steps; i++) {
                     long faults = perStep ? minorFaults() : 0;
                     try (NDManager sub = trainer.getManager().newSubManager()) {
-                        NDArray xa = sub.create(x, xs);
-                        NDArray ya = sub.create(y, new Shape(batch, outputs));
+                        NDArray xa = upload(sub, x, xs);
+                        NDArray ya = upload(sub, y, new Shape(batch, outputs));
                         sync(mxnet);
                         long t0 = System.nanoTime();
                         long t1;
@@ -147,6 +148,17 @@ public final class StepPhases {
         }
     }
 
+    /**
+     * The batch as the library's training loop makes it ({@code TensorUpload}, through one reused
+     * direct buffer), or with {@code -Dupload=djl} as DJL's {@code create(float[], Shape)} does (a
+     * fresh direct buffer a call, freed only by the garbage collector).
+     */
+    private static NDArray upload(NDManager m, float[] v, Shape s) {
+        return "djl".equals(System.getProperty("upload"))
+                ? m.create(v, s)
+                : TensorUpload.floats(m, v, s);
+    }
+
     /** This process's minor page faults so far ({@code /proc/self/stat}). */
     private static long minorFaults() throws IOException {
         String s = Files.readString(Path.of("/proc/self/stat"));
@@ -159,6 +171,17 @@ public final class StepPhases {
         for (String l : Files.readAllLines(Path.of("/proc/self/smaps_rollup"))) {
             if (l.startsWith("Rss:") || l.startsWith("AnonHugePages:")) {
                 b.append(l.replaceAll(" +", " ")).append(' ');
+            }
+        }
+        for (java.lang.management.BufferPoolMXBean pool :
+                java.lang.management.ManagementFactory.getPlatformMXBeans(
+                        java.lang.management.BufferPoolMXBean.class)) {
+            if ("direct".equals(pool.getName())) {
+                b.append("direct: ")
+                        .append(pool.getCount())
+                        .append(" buffers ")
+                        .append(pool.getMemoryUsed() >> 10)
+                        .append(" kB");
             }
         }
         return b.toString().strip();

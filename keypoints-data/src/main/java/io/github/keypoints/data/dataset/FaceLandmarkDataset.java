@@ -26,7 +26,6 @@ import io.github.keypoints.data.preprocess.PixelNormalization;
 import io.github.keypoints.data.preprocess.Preprocessor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
@@ -254,9 +253,8 @@ public final class FaceLandmarkDataset extends RandomAccessDataset
             Mat image = s.image();
             float[] chw = normalization.toChw(image);
             NDArray data =
-                    manager.create(
-                            FloatBuffer.wrap(chw),
-                            new Shape(image.channels(), image.rows(), image.cols()));
+                    TensorUpload.floats(
+                            manager, chw, new Shape(image.channels(), image.rows(), image.cols()));
             NDArray label = manager.create(s.keypoints().toRelative(inputWidth(), inputHeight()));
             return new Record(new NDList(data), new NDList(label));
         } finally {

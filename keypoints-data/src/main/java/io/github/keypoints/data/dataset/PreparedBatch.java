@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import java.nio.FloatBuffer;
 
 /**
  * A batch prepared on the CPU without an engine ({@link FaceLandmarkDataset#prepareBatch}): the
@@ -69,7 +68,7 @@ public record PreparedBatch(
      * @return the input batch
      */
     public NDArray inputArray(NDManager manager) {
-        return manager.create(FloatBuffer.wrap(inputs), new Shape(size, channels, height, width));
+        return TensorUpload.floats(manager, inputs, new Shape(size, channels, height, width));
     }
 
     /**
@@ -79,7 +78,7 @@ public record PreparedBatch(
      * @return the label batch
      */
     public NDArray labelArray(NDManager manager) {
-        return manager.create(FloatBuffer.wrap(labels), new Shape(size, labelWidth));
+        return TensorUpload.floats(manager, labels, new Shape(size, labelWidth));
     }
 
     /**

@@ -11,6 +11,7 @@ import io.github.keypoints.data.Affine;
 import io.github.keypoints.data.Box;
 import io.github.keypoints.data.Keypoints;
 import io.github.keypoints.data.LandmarkScheme;
+import io.github.keypoints.data.dataset.TensorUpload;
 import io.github.keypoints.data.detect.CascadeFaceFinder;
 import io.github.keypoints.data.detect.FaceFinder;
 import io.github.keypoints.data.image.OpenCv;
@@ -18,7 +19,6 @@ import io.github.keypoints.data.preprocess.CropPolicy;
 import io.github.keypoints.data.preprocess.PixelNormalization;
 import io.github.keypoints.data.preprocess.Preprocessor;
 import io.github.keypoints.models.ModelSpec;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.opencv.core.Core;
@@ -247,7 +247,7 @@ final class LandmarkPipeline {
                 }
             }
         }
-        return manager.create(FloatBuffer.wrap(data), new Shape(count).addAll(inputShape));
+        return TensorUpload.floats(manager, data, new Shape(count).addAll(inputShape));
     }
 
     private List<Keypoints> decode(float[] out, List<Affine> toInput) {
