@@ -468,8 +468,9 @@ public final class KeypointModel implements AutoCloseable {
                             source.getArray().toType(DataType.FLOAT32, false).toFloatArray());
             if ("PyTorch".equals(param.getManager().getEngine().getEngineName())) {
                 // A new tensor with its own storage takes the parameter's place (intern keeps the
-                // parameter's Java object, name and manager): NDArray.set would copy the same
-                // values but through a deprecated libtorch guard that prints a warning to stderr.
+                // parameter's Java object, name and manager): NDArray.set would leave the tensor
+                // sharing the memory of a direct buffer the Java object holds (TensorUpload says
+                // how that was seen), through a deprecated libtorch guard that warns on stderr.
                 try (NDArray fresh = param.getManager().create(values, want)) {
                     param.intern(fresh.duplicate());
                 }

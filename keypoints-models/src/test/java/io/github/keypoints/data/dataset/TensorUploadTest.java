@@ -11,12 +11,14 @@ import ai.djl.ndarray.types.Shape;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -97,7 +99,7 @@ class TensorUploadTest {
                                     float[] back =
                                             TensorUpload.floats(step, v, new Shape(v.length))
                                                     .toFloatArray();
-                                    if (!java.util.Arrays.equals(back, v)) {
+                                    if (!Arrays.equals(back, v)) {
                                         return false;
                                     }
                                 }
@@ -114,10 +116,9 @@ class TensorUploadTest {
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"PyTorch"})
-    void shapeThatDoesNotHoldTheValuesIsRejected(String engine) {
-        try (NDManager m = NDManager.newBaseManager(Device.cpu(), engine)) {
+    @Test
+    void shapeThatDoesNotHoldTheValuesIsRejected() {
+        try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             assertThatThrownBy(() -> TensorUpload.floats(m, new float[12], new Shape(2, 5)))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("(2, 5) holds 10 values, the array has 12");
