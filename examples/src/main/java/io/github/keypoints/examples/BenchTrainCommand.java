@@ -13,6 +13,7 @@ import ai.djl.training.Trainer;
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import com.google.gson.reflect.TypeToken;
+import io.github.keypoints.data.dataset.TensorUpload;
 import io.github.keypoints.models.ModelZoo;
 import io.github.keypoints.models.TorchDefaultInitializer;
 import io.github.keypoints.train.MseLoss;
@@ -472,8 +473,10 @@ public final class BenchTrainCommand implements Callable<Integer> {
          */
         double[] one() {
             try (NDManager sub = trainer.getManager().newSubManager()) {
-                NDArray xa = sub.create(x, xs);
-                NDArray ya = sub.create(y, new Shape(c.batch(), c.outputs()));
+                // As the trainer's batches reach the engine (PreparedBatch): through one reused
+                // direct buffer, not a fresh one per call that only the GC gives back.
+                NDArray xa = TensorUpload.floats(sub, x, xs);
+                NDArray ya = TensorUpload.floats(sub, y, new Shape(c.batch(), c.outputs()));
                 long t0 = System.nanoTime();
                 long t1;
                 long t2;

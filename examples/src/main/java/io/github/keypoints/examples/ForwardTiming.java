@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
+import io.github.keypoints.data.dataset.TensorUpload;
 import java.util.Arrays;
 import java.util.Random;
 
@@ -169,7 +170,7 @@ record ForwardTiming(
     private static double pass(
             Block block, ParameterStore ps, NDManager manager, float[] x, Shape shape) {
         try (NDManager sub = manager.newSubManager()) {
-            NDArray xa = sub.create(x, shape);
+            NDArray xa = TensorUpload.floats(sub, x, shape); // as the library's pipeline uploads
             long t0 = System.nanoTime();
             block.forward(ps, new NDList(xa), false).singletonOrThrow().toFloatArray();
             return (System.nanoTime() - t0) / 1e6;
