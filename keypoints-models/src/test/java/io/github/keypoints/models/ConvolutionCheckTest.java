@@ -3,19 +3,29 @@ package io.github.keypoints.models;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.keypoints.models.ConvolutionCheck.Suite;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 /**
  * The start-up check agrees with the full comparison of {@link PyTorchConvolutionCheckTest} under
  * the test build's {@code ONEDNN_MAX_CPU_ISA}: both pass, and the check costs little.
+ *
+ * <p>"Costs little" is held on the calling thread's CPU time, not on the wall clock. On an idle
+ * machine the two agree (0.96 against 1.09 s for the three suites on our 2-vCPU test machine), but
+ * with two other busy processes on the same two cores the wall time read 3.0–4.9 s, which failed a
+ * 3 s bound on wall time, while the thread's CPU time read 1.6–2.4 s.
  */
 class ConvolutionCheckTest {
 
     @Test
     void pyTorchPassesUnderTheBuildsIsaAndTheCheckIsCheap() {
         ConvolutionCheck.verify("PyTorch"); // throws unless each suite has a right layout here
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long t0 = System.nanoTime();
+        long cpu0 = threads.getCurrentThreadCpuTime();
         for (Suite suite : List.of(Suite.SMALL_NETWORKS, Suite.RESNET18, Suite.HEATMAP)) {
             boolean channelsLast =
                     ConvolutionCheck.rightLayout(
@@ -25,8 +35,17 @@ class ConvolutionCheckTest {
                     .as("%s, ONEDNN_MAX_CPU_ISA=%s", suite, System.getenv("ONEDNN_MAX_CPU_ISA"))
                     .isEmpty();
         }
-        double ms = (System.nanoTime() - t0) / 1e6;
-        assertThat(ms).as("the check of the three suites, run again, ms").isLessThan(3000);
+        double cpuMs = (threads.getCurrentThreadCpuTime() - cpu0) / 1e6;
+        double wallMs = (System.nanoTime() - t0) / 1e6;
+        System.out.printf(
+                Locale.ROOT,
+                "ConvolutionCheckTest: the three suites again took %.0f ms of this thread's CPU"
+                        + " time, %.0f ms of wall time%n",
+                cpuMs,
+                wallMs);
+        assertThat(cpuMs)
+                .as("the check of the three suites, run again: the calling thread's CPU time, ms")
+                .isLessThan(3000);
     }
 
     @Test
