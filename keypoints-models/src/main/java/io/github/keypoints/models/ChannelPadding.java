@@ -137,17 +137,23 @@ final class ChannelPadding {
         NDArray bias =
                 conv.isIncludeBias() ? store.getValue(parameter(conv, "bias"), device, true) : null;
         Shape w = weight.getShape();
+        // DJL's MXNet concat puts its result with its first operand, here the parameter's own
+        // long-lived manager: each pass would leave its padded copies there until the model
+        // closes (about 38 kB of native memory a nose-tip step). They belong to this pass.
         if (extraInputs[index] > 0) {
             Shape zeros = new Shape(w.get(0), extraInputs[index], w.get(2), w.get(3));
             weight = weight.concat(manager.zeros(zeros, weight.getDataType()), 1);
+            weight.attach(manager);
             w = weight.getShape();
         }
         if (extraFilters[index] > 0) {
             Shape zeros = new Shape(extraFilters[index], w.get(1), w.get(2), w.get(3));
             weight = weight.concat(manager.zeros(zeros, weight.getDataType()), 0);
+            weight.attach(manager);
             if (bias != null) {
                 Shape none = new Shape(extraFilters[index]);
                 bias = bias.concat(manager.zeros(none, bias.getDataType()), 0);
+                bias.attach(manager);
             }
         }
         return Conv2d.conv2d(
