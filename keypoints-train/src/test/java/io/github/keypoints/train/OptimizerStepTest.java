@@ -86,6 +86,43 @@ class OptimizerStepTest {
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
+    /**
+     * After the first step (which creates Adam's moments), a training step run in a manager of its
+     * own leaves no array behind with the model: whatever the forward pass, the backward pass and
+     * the update make goes with the step. An array left each step is native memory that grows until
+     * the model closes (docs/training.md, "Memory").
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void stepsAfterTheFirstLeaveNoArrayWithTheModel(String engine) {
+        Block block = TinyNets.keypointNet();
+        try (Model model = Model.newInstance("step", Device.cpu(), engine)) {
+            model.setBlock(block);
+            Optimizer adam = ResumableAdam.builder().setBlock(block).build();
+            try (Trainer trainer = initializedTrainer(model, adam)) {
+                OptimizerStep step = OptimizerStep.of(trainer, adam);
+                int afterFirst = 0;
+                for (int i = 0; i < 4; i++) {
+                    try (NDManager m = trainer.getManager().newSubManager()) {
+                        NDArray x = m.randomUniform(-1f, 1f, INPUT);
+                        NDArray y = m.randomUniform(0f, 1f, new Shape(INPUT.get(0), 4));
+                        try (GradientCollector gc = trainer.newGradientCollector()) {
+                            NDList out = trainer.forward(new NDList(x), new NDList(y));
+                            gc.backward(trainer.getLoss().evaluate(new NDList(y), out));
+                        }
+                        step.apply();
+                    }
+                    if (i == 0) {
+                        afterFirst = model.getNDManager().getManagedArrays().size();
+                    }
+                }
+                assertThat(model.getNDManager().getManagedArrays().size())
+                        .as("arrays with the model after steps 2-4 against after step 1")
+                        .isEqualTo(afterFirst);
+            }
+        }
+    }
+
     private static void assertSameWeights(String engine, Function<Block, Optimizer> optimizer) {
         // The block's builder installs a seeded initialiser: both runs start from the same weights.
         List<float[]> viaTrainer = train(engine, optimizer, false);
