@@ -66,22 +66,18 @@ class OptimizerStepTest {
     @ParameterizedTest
     @ValueSource(strings = {"PyTorch", "MXNet"})
     void aFirstStepWithoutBackwardIsRefused(String engine) {
-        Block block = TinyNets.keypointNet();
-        try (Model model = Model.newInstance("step", Device.cpu(), engine)) {
-            model.setBlock(block);
-            Optimizer adam = ResumableAdam.builder().setBlock(block).build();
-            try (Trainer trainer = initializedTrainer(model, adam)) {
-                OptimizerStep step = OptimizerStep.of(trainer, adam);
-                try (NDManager m = trainer.getManager().newSubManager();
-                        GradientCollector gc = trainer.newGradientCollector()) {
-                    trainer.forward(new NDList(m.ones(INPUT)));
-                }
-                assertThatThrownBy(step::apply)
-                        .isInstanceOf(IllegalStateException.class)
-                        .hasMessageContaining("every gradient is zero");
-                assertThat(step.isDirect()).isTrue();
-            }
-        }
+        withAdamStep(
+                engine,
+                (model, trainer, step) -> {
+                    try (NDManager m = trainer.getManager().newSubManager();
+                            GradientCollector gc = trainer.newGradientCollector()) {
+                        trainer.forward(new NDList(m.ones(INPUT)));
+                    }
+                    assertThatThrownBy(step::apply)
+                            .isInstanceOf(IllegalStateException.class)
+                            .hasMessageContaining("every gradient is zero");
+                    assertThat(step.isDirect()).isTrue();
+                });
         assertThatThrownBy(() -> OptimizerStep.of(null, null))
                 .isInstanceOf(IllegalArgumentException.class);
     }
@@ -95,30 +91,42 @@ class OptimizerStepTest {
     @ParameterizedTest
     @ValueSource(strings = {"PyTorch", "MXNet"})
     void stepsAfterTheFirstLeaveNoArrayWithTheModel(String engine) {
+        withAdamStep(
+                engine,
+                (model, trainer, step) -> {
+                    int afterFirst = 0;
+                    for (int i = 0; i < 4; i++) {
+                        try (NDManager m = trainer.getManager().newSubManager()) {
+                            NDArray x = m.randomUniform(-1f, 1f, INPUT);
+                            NDArray y = m.randomUniform(0f, 1f, new Shape(INPUT.get(0), 4));
+                            try (GradientCollector gc = trainer.newGradientCollector()) {
+                                NDList out = trainer.forward(new NDList(x), new NDList(y));
+                                gc.backward(trainer.getLoss().evaluate(new NDList(y), out));
+                            }
+                            step.apply();
+                        }
+                        if (i == 0) {
+                            afterFirst = model.getNDManager().getManagedArrays().size();
+                        }
+                    }
+                    assertThat(model.getNDManager().getManagedArrays().size())
+                            .as("arrays with the model after steps 2-4 against after step 1")
+                            .isEqualTo(afterFirst);
+                });
+    }
+
+    /** What a test does with a tiny network's model, its trainer and their direct Adam step. */
+    private interface AdamStepTest {
+        void run(Model model, Trainer trainer, OptimizerStep step);
+    }
+
+    private static void withAdamStep(String engine, AdamStepTest test) {
         Block block = TinyNets.keypointNet();
         try (Model model = Model.newInstance("step", Device.cpu(), engine)) {
             model.setBlock(block);
             Optimizer adam = ResumableAdam.builder().setBlock(block).build();
             try (Trainer trainer = initializedTrainer(model, adam)) {
-                OptimizerStep step = OptimizerStep.of(trainer, adam);
-                int afterFirst = 0;
-                for (int i = 0; i < 4; i++) {
-                    try (NDManager m = trainer.getManager().newSubManager()) {
-                        NDArray x = m.randomUniform(-1f, 1f, INPUT);
-                        NDArray y = m.randomUniform(0f, 1f, new Shape(INPUT.get(0), 4));
-                        try (GradientCollector gc = trainer.newGradientCollector()) {
-                            NDList out = trainer.forward(new NDList(x), new NDList(y));
-                            gc.backward(trainer.getLoss().evaluate(new NDList(y), out));
-                        }
-                        step.apply();
-                    }
-                    if (i == 0) {
-                        afterFirst = model.getNDManager().getManagedArrays().size();
-                    }
-                }
-                assertThat(model.getNDManager().getManagedArrays().size())
-                        .as("arrays with the model after steps 2-4 against after step 1")
-                        .isEqualTo(afterFirst);
+                test.run(model, trainer, OptimizerStep.of(trainer, adam));
             }
         }
     }
