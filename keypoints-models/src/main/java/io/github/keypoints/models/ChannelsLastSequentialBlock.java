@@ -41,6 +41,10 @@ import java.util.Optional;
  * backward, touches a quarter of the elements and no full-size ReLU output is allocated. The system
  * property {@value #POOL_FIRST_PROPERTY}{@code =false} runs the children in their written order.
  *
+ * <p>On PyTorch a training pass runs a convolution that is directly followed by a 2×2 max pooling
+ * without its bias, and adds the bias to the pooled output ({@link BiasAfterPooling}): the same
+ * values up to rounding, and the weight-gradient kernel no longer computes the bias's gradient.
+ *
  * <p>On MXNet a training pass also gives a convolution whose filter count is not a multiple of 16
  * zero filters, and the next convolution matching zero input channels, so that MXNet's oneDNN runs
  * both on its AVX-512 kernels ({@link ChannelPadding}); outputs and gradients are the unpadded
@@ -230,6 +234,7 @@ abstract class ChannelsLastSequentialBlock extends SequentialBlock {
                 inputs.size() == 1 && ChannelPadding.appliesTo(inputs.head())
                         ? ChannelPadding.of(order)
                         : null;
+        boolean biasAfterPooling = inputs.size() == 1 && BiasAfterPooling.appliesTo(inputs.head());
         NDList current = inputs;
         for (int i = 0; i < order.size(); i++) {
             Block block = order.get(i);
@@ -241,6 +246,17 @@ abstract class ChannelsLastSequentialBlock extends SequentialBlock {
                                         (Conv2d) block,
                                         parameterStore,
                                         current.singletonOrThrow()));
+            } else if (biasAfterPooling
+                    && i + 1 < order.size()
+                    && BiasAfterPooling.appliesTo(block, order.get(i + 1))) {
+                current =
+                        new NDList(
+                                BiasAfterPooling.forward(
+                                        (Conv2d) block,
+                                        order.get(i + 1),
+                                        parameterStore,
+                                        current.singletonOrThrow()));
+                i++; // the pooling ran inside
             } else {
                 current =
                         labels == null

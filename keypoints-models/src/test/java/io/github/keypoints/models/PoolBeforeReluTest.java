@@ -27,6 +27,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,9 +40,17 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class PoolBeforeReluTest {
 
+    @BeforeEach
+    void biasInTheConvolution() {
+        // Moving a bias after the pooling (BiasAfterPooling, PyTorch) changes the rounding of the
+        // sums; this test is about the ReLU's place, bit for bit.
+        System.setProperty(BiasAfterPooling.PROPERTY, "false");
+    }
+
     @AfterEach
     void defaultOrder() {
         System.clearProperty(ChannelsLastSequentialBlock.POOL_FIRST_PROPERTY);
+        System.clearProperty(BiasAfterPooling.PROPERTY);
     }
 
     @Test
