@@ -19,8 +19,8 @@ import ai.djl.training.ParameterStore;
  *
  * <p>Why: oneDNN's weight-gradient kernel computes a convolution's bias gradient in the same pass,
  * and on the 58-point network's second convolution (32 → 64 channels at 238×178, batch 32, libtorch
- * 2.7.1, AVX-512) that made it take 217 ms instead of 165 ms, while the bias's sum over the same
- * gradient on its own took about 13 ms (docs/performance-training.md, "The bias after the
+ * 2.7.1, AVX-512) that made it take 243 ms instead of 175 ms, while the bias's sum over the same
+ * gradient on its own took about 14 ms (docs/performance-training.md, "The bias after the
  * pooling"). Here the bias gradient is a sum over a quarter of the elements, and the bias's add
  * touches a quarter of them too.
  *

@@ -1,6 +1,7 @@
 package io.github.keypoints.models;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
@@ -10,6 +11,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import com.google.gson.JsonElement;
@@ -115,6 +117,29 @@ class BiasAfterPoolingTest {
                     assertThat(largest(inside.get(i))).as("array %d", i).isPositive();
                 }
             }
+        }
+    }
+
+    /**
+     * The pooled output with its bias keeps the channels-last layout of the convolution's output,
+     * so the layers after it see what they would have seen.
+     */
+    @Test
+    void keepsTheChannelsLastLayout() {
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+            Conv2d conv = Conv2d.builder().setKernelShape(new Shape(3, 3)).setFilters(8).build();
+            Block pool = MaxPooling.twoByTwoBlock();
+            Shape shape = new Shape(2, 4, 12, 10);
+            conv.initialize(manager, DataType.FLOAT32, shape);
+            NDArray x = ChannelsLast.of(manager.randomNormal(shape));
+            ParameterStore ps = new ParameterStore(manager, false);
+            NDArray inside =
+                    pool.forward(ps, conv.forward(ps, new NDList(x), true), true)
+                            .singletonOrThrow();
+            NDArray after = BiasAfterPooling.forward(conv, pool, ps, x);
+            assertThat(TorchLayout.isContiguous(inside)).as("written order").isFalse();
+            assertThat(TorchLayout.isContiguous(after)).as("bias after the pooling").isFalse();
+            assertThat(after.toFloatArray()).containsExactly(inside.toFloatArray(), within(1e-5f));
         }
     }
 
