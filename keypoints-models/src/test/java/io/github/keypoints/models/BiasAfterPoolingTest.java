@@ -12,19 +12,12 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -164,25 +157,12 @@ class BiasAfterPoolingTest {
 
     private static String profiledOrder(NDManager manager, Block block, NDArray x, Path trace)
             throws IOException {
-        Map<String, String> kinds =
-                Map.of("aten::relu", "relu", "aten::max_pool2d", "pool", "aten::add", "add");
-        JniUtils.startProfile(false, true, false);
-        try (NDManager sub = manager.newSubManager()) {
-            block.forward(new ParameterStore(sub, false), new NDList(x), new NDList(x), null);
-        } finally {
-            JniUtils.stopProfile(trace.toString());
-        }
-        List<JsonObject> events = new ArrayList<>();
-        for (JsonElement e : JsonParser.parseString(Files.readString(trace)).getAsJsonArray()) {
-            JsonObject event = e.getAsJsonObject();
-            if (kinds.containsKey(event.get("name").getAsString())) {
-                events.add(event);
-            }
-        }
-        return events.stream()
-                .sorted(Comparator.comparingDouble(e -> e.get("ts").getAsDouble()))
-                .map(e -> kinds.get(e.get("name").getAsString()))
-                .collect(Collectors.joining(" "));
+        return TrainingPasses.operatorOrder(
+                manager,
+                block,
+                x,
+                trace,
+                Map.of("aten::relu", "relu", "aten::max_pool2d", "pool", "aten::add", "add"));
     }
 
     private static double largestDifference(float[] a, float[] b) {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -14,17 +13,10 @@ import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
-import ai.djl.pytorch.jni.JniUtils;
-import ai.djl.training.ParameterStore;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -137,24 +129,8 @@ class PoolBeforeReluTest {
 
     private static String profiledOrder(NDManager manager, Block block, NDArray x, Path trace)
             throws IOException {
-        JniUtils.startProfile(false, true, false);
-        try (NDManager sub = manager.newSubManager()) {
-            block.forward(new ParameterStore(sub, false), new NDList(x), new NDList(x), null);
-        } finally {
-            JniUtils.stopProfile(trace.toString());
-        }
-        List<JsonObject> events = new ArrayList<>();
-        for (JsonElement e : JsonParser.parseString(Files.readString(trace)).getAsJsonArray()) {
-            JsonObject event = e.getAsJsonObject();
-            String name = event.get("name").getAsString();
-            if (name.equals("aten::relu") || name.equals("aten::max_pool2d")) {
-                events.add(event);
-            }
-        }
-        return events.stream()
-                .sorted(Comparator.comparingDouble(e -> e.get("ts").getAsDouble()))
-                .map(e -> e.get("name").getAsString().equals("aten::relu") ? "relu" : "pool")
-                .collect(Collectors.joining(" "));
+        return TrainingPasses.operatorOrder(
+                manager, block, x, trace, Map.of("aten::relu", "relu", "aten::max_pool2d", "pool"));
     }
 
     /** "none", or how many elements differ, the first one and the largest difference. */
