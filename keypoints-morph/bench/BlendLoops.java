@@ -28,7 +28,16 @@ import sun.misc.Unsafe;
  *   <li>{@code pair-loads}: the library's arithmetic on sources packed two pixels to a {@code
  *       long} (a pixel's channels in the low bytes of the three 16-bit lanes, its right-hand
  *       neighbour's in the high bytes), so one load and two masks give a row's two taps: half the
- *       loads and bounds checks, the same products (same output by construction).
+ *       loads and bounds checks, the same products (same output by construction);
+ *   <li>{@code scale-table}: the dissolve's three products per source read from a 256-entry table
+ *       made once per frame (same output);
+ *   <li>{@code dissolve-after}: each source's sample with unscaled weights, rounded to 8 bits, then
+ *       the two blended (three fewer products per source; rounds twice, as OpenCV's warp and
+ *       {@code addWeighted} do, so the output differs a little);
+ *   <li>{@code weight-table-6}: {@code weight-table} with 6-bit fractions (a 32 KB table per
+ *       source);
+ *   <li>{@code two-pass}: the span's first source into a {@code long} per pixel, then the second
+ *       added and stored: fewer live values in each loop (same output).
  * </ul>
  *
  * <p>Run from the repository root (a single-file program, no build):
@@ -53,7 +62,16 @@ public final class BlendLoops {
     private static final long BASE = Unsafe.ARRAY_LONG_BASE_OFFSET;
 
     private static final String[] NAMES = {
-        "library", "constant-weights", "unchecked-loads", "weight-table", "vector", "pair-loads"
+        "library",
+        "constant-weights",
+        "unchecked-loads",
+        "weight-table",
+        "vector",
+        "pair-loads",
+        "scale-table",
+        "dissolve-after",
+        "weight-table-6",
+        "two-pass"
     };
 
     /** The low byte of each 16-bit lane of a {@code long}'s low 48 bits. */
@@ -71,6 +89,11 @@ public final class BlendLoops {
     private final int[] pixels = new int[S.length()];
     private final int ga;
     private final int gb;
+    private final int[] scaleA = new int[256];
+    private final int[] scaleB = new int[256];
+    private final long[] table6A = new long[4096];
+    private final long[] table6B = new long[4096];
+    private final long[] spanAcc = new long[W];
 
     private BlendLoops(int gb) {
         this.gb = gb;
@@ -86,6 +109,14 @@ public final class BlendLoops {
             boolean last = i % W == W - 1; // no right-hand neighbour: its bytes stay zero
             pairA[i] = wideA[i] | (last ? 0 : wideA[i + 1] << 8);
             pairB[i] = wideB[i] | (last ? 0 : wideB[i + 1] << 8);
+        }
+        for (int v = 0; v < 256; v++) {
+            scaleA[v] = (v * ga) >> 8;
+            scaleB[v] = (v * gb) >> 8;
+        }
+        for (int f = 0; f < 4096; f++) {
+            table6A[f] = packedWeights((f & 63) << 2, (f >> 6) << 2, ga);
+            table6B[f] = packedWeights((f & 63) << 2, (f >> 6) << 2, gb);
         }
         for (int f = 0; f < 1024; f++) {
             tableA[f] = packedWeights((f & 31) << 3, (f >> 5) << 3, ga);
@@ -161,6 +192,19 @@ public final class BlendLoops {
                     break;
                 case 5:
                     pairLoads(o, idx, SPAN, ax, ay, adx, ady, bx, by, bdx, bdy);
+                    break;
+                case 6:
+                    scaleTable(o, idx, SPAN, ax, ay, adx, ady, bx, by, bdx, bdy);
+                    break;
+                case 7:
+                    dissolveAfter(o, idx, SPAN, ax, ay, adx, ady, bx, by, bdx, bdy);
+                    break;
+                case 8:
+                    weightTable6(o, idx, SPAN, ax, ay, adx, ady, bx, by, bdx, bdy);
+                    break;
+                case 9:
+                    firstPass(spanAcc, SPAN, wideA, ax, ay, adx, ady, ga);
+                    secondPass(o, idx, spanAcc, SPAN, wideB, bx, by, bdx, bdy, gb);
                     break;
                 default:
                     vector(o, idx, SPAN, ax, ay, adx, ady, bx, by, bdx, bdy);
@@ -238,6 +282,142 @@ public final class BlendLoops {
                             + (top >>> 8 & LANES) * w01
                             + (bottom & LANES) * w10
                             + (bottom >>> 8 & LANES) * w11
+                            + ROUND;
+            o[idx] = (byte) (acc >>> 8);
+            o[idx + 1] = (byte) (acc >>> 24);
+            o[idx + 2] = (byte) (acc >>> 40);
+        }
+    }
+
+    private void scaleTable(
+            byte[] o, int idx, int n, int ax, int ay, int adx, int ady, int bx, int by, int bdx,
+            int bdy) {
+        long[] sa = wideA;
+        long[] sb = wideB;
+        int[] ka = scaleA;
+        int[] kb = scaleB;
+        for (int end = idx + 3 * n;
+                idx < end;
+                idx += 3, ax += adx, ay += ady, bx += bdx, by += bdy) {
+            int fx = (ax >> (FRAC - 8)) & 255;
+            int fy = (ay >> (FRAC - 8)) & 255;
+            int w11 = (fx * fy) >> 8;
+            int w10 = ka[(fy - w11) & 255];
+            int w01 = ka[(fx - w11) & 255];
+            w11 = ka[w11 & 255];
+            int w00 = ga - w11 - w10 - w01;
+            int p = (ay >> FRAC) * W + (ax >> FRAC);
+            long acc = sa[p] * w00 + sa[p + 1] * w01 + sa[p + W] * w10 + sa[p + W + 1] * w11;
+            fx = (bx >> (FRAC - 8)) & 255;
+            fy = (by >> (FRAC - 8)) & 255;
+            w11 = (fx * fy) >> 8;
+            w10 = kb[(fy - w11) & 255];
+            w01 = kb[(fx - w11) & 255];
+            w11 = kb[w11 & 255];
+            w00 = gb - w11 - w10 - w01;
+            p = (by >> FRAC) * W + (bx >> FRAC);
+            acc += sb[p] * w00 + sb[p + 1] * w01 + sb[p + W] * w10 + sb[p + W + 1] * w11 + ROUND;
+            o[idx] = (byte) (acc >>> 8);
+            o[idx + 1] = (byte) (acc >>> 24);
+            o[idx + 2] = (byte) (acc >>> 40);
+        }
+    }
+
+    private void dissolveAfter(
+            byte[] o, int idx, int n, int ax, int ay, int adx, int ady, int bx, int by, int bdx,
+            int bdy) {
+        long[] sa = wideA;
+        long[] sb = wideB;
+        for (int end = idx + 3 * n;
+                idx < end;
+                idx += 3, ax += adx, ay += ady, bx += bdx, by += bdy) {
+            int fx = (ax >> (FRAC - 8)) & 255;
+            int fy = (ay >> (FRAC - 8)) & 255;
+            int w11 = (fx * fy) >> 8;
+            int w10 = fy - w11;
+            int w01 = fx - w11;
+            int w00 = 256 - w11 - w10 - w01;
+            int p = (ay >> FRAC) * W + (ax >> FRAC);
+            long a = sa[p] * w00 + sa[p + 1] * w01 + sa[p + W] * w10 + sa[p + W + 1] * w11;
+            fx = (bx >> (FRAC - 8)) & 255;
+            fy = (by >> (FRAC - 8)) & 255;
+            w11 = (fx * fy) >> 8;
+            w10 = fy - w11;
+            w01 = fx - w11;
+            w00 = 256 - w11 - w10 - w01;
+            p = (by >> FRAC) * W + (bx >> FRAC);
+            long b = sb[p] * w00 + sb[p + 1] * w01 + sb[p + W] * w10 + sb[p + W + 1] * w11;
+            long acc = ((a + ROUND) >>> 8 & LANES) * ga + ((b + ROUND) >>> 8 & LANES) * gb + ROUND;
+            o[idx] = (byte) (acc >>> 8);
+            o[idx + 1] = (byte) (acc >>> 24);
+            o[idx + 2] = (byte) (acc >>> 40);
+        }
+    }
+
+    private void weightTable6(
+            byte[] o, int idx, int n, int ax, int ay, int adx, int ady, int bx, int by, int bdx,
+            int bdy) {
+        long[] sa = wideA;
+        long[] sb = wideB;
+        long[] ta = table6A;
+        long[] tb = table6B;
+        for (int end = idx + 3 * n;
+                idx < end;
+                idx += 3, ax += adx, ay += ady, bx += bdx, by += bdy) {
+            long w = ta[((ay >> 4) & 0xfc0) | ((ax >> 10) & 63)];
+            int p = (ay >> FRAC) * W + (ax >> FRAC);
+            long acc =
+                    sa[p] * (w & 0xffff)
+                            + sa[p + 1] * ((w >>> 16) & 0xffff)
+                            + sa[p + W] * ((w >>> 32) & 0xffff)
+                            + sa[p + W + 1] * (w >>> 48);
+            w = tb[((by >> 4) & 0xfc0) | ((bx >> 10) & 63)];
+            p = (by >> FRAC) * W + (bx >> FRAC);
+            acc +=
+                    sb[p] * (w & 0xffff)
+                            + sb[p + 1] * ((w >>> 16) & 0xffff)
+                            + sb[p + W] * ((w >>> 32) & 0xffff)
+                            + sb[p + W + 1] * (w >>> 48)
+                            + ROUND;
+            o[idx] = (byte) (acc >>> 8);
+            o[idx + 1] = (byte) (acc >>> 24);
+            o[idx + 2] = (byte) (acc >>> 40);
+        }
+    }
+
+    private static void firstPass(
+            long[] acc, int n, long[] sa, int ax, int ay, int adx, int ady, int ga) {
+        for (int q = 0; q < n; q++, ax += adx, ay += ady) {
+            int fx = (ax >> (FRAC - 8)) & 255;
+            int fy = (ay >> (FRAC - 8)) & 255;
+            int w11 = (fx * fy) >> 8;
+            int w10 = ((fy - w11) * ga) >> 8;
+            int w01 = ((fx - w11) * ga) >> 8;
+            w11 = (w11 * ga) >> 8;
+            int w00 = ga - w11 - w10 - w01;
+            int p = (ay >> FRAC) * W + (ax >> FRAC);
+            acc[q] = sa[p] * w00 + sa[p + 1] * w01 + sa[p + W] * w10 + sa[p + W + 1] * w11;
+        }
+    }
+
+    private static void secondPass(
+            byte[] o, int idx, long[] accs, int n, long[] sb, int bx, int by, int bdx, int bdy,
+            int gb) {
+        for (int q = 0; q < n; q++, idx += 3, bx += bdx, by += bdy) {
+            int fx = (bx >> (FRAC - 8)) & 255;
+            int fy = (by >> (FRAC - 8)) & 255;
+            int w11 = (fx * fy) >> 8;
+            int w10 = ((fy - w11) * gb) >> 8;
+            int w01 = ((fx - w11) * gb) >> 8;
+            w11 = (w11 * gb) >> 8;
+            int w00 = gb - w11 - w10 - w01;
+            int p = (by >> FRAC) * W + (bx >> FRAC);
+            long acc =
+                    accs[q]
+                            + sb[p] * w00
+                            + sb[p + 1] * w01
+                            + sb[p + W] * w10
+                            + sb[p + W + 1] * w11
                             + ROUND;
             o[idx] = (byte) (acc >>> 8);
             o[idx + 1] = (byte) (acc >>> 24);
