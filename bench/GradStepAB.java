@@ -58,191 +58,58 @@ public final class GradStepAB {
         int off = imm58 ? 1 : 0;
         int blocks = args.length > off ? Integer.parseInt(args[off]) : 12;
         int steps = args.length > off + 1 ? Integer.parseInt(args[off + 1]) : 40;
-        int batch = imm58 ? 32 : 15;
-        int width = imm58 ? 240 : 80;
-        int height = imm58 ? 180 : 60;
-        int outputs = imm58 ? 116 : 2;
-        Random rnd = new Random(0);
-        float[] x = new float[batch * width * height];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = rnd.nextFloat() - 0.5f;
-        }
-        float[] y = new float[batch * outputs];
-        for (int i = 0; i < y.length; i++) {
-            y[i] = rnd.nextFloat();
-        }
-        Shape xs = new Shape(batch, 1, height, width);
-        Block block =
-                new TorchDefaultInitializer(0)
-                        .install(ModelZoo.create(imm58 ? "imm58" : "nose-tip", outputs));
-        try (Model model = Model.newInstance("grad-ab", Device.cpu(), "PyTorch")) {
-            model.setBlock(block);
-            ResumableAdam adam = ResumableAdam.builder().setBlock(block).build();
-            try (Trainer trainer =
-                    model.newTrainer(
-                            new DefaultTrainingConfig(new MseLoss(MseLoss.Reduction.MEAN))
-                                    .optOptimizer(adam)
-                                    .optDevices(new Device[] {Device.cpu()}))) {
-                trainer.initialize(new Shape(1, 1, height, width));
-                OptimizerStep step = OptimizerStep.of(trainer, adam);
-                List<NDArray> weights = new ArrayList<>();
-                for (Pair<String, Parameter> p : block.getParameters()) {
-                    weights.add(p.getValue().getArray());
-                }
-                int n = weights.size();
-                List<NDArray> means = new ArrayList<>();
-                List<NDArray> variances = new ArrayList<>();
-                for (NDArray w : weights) {
-                    NDArray m = w.mul(0);
-                    m.detach();
-                    means.add(m);
-                    NDArray v = w.mul(0);
-                    v.detach();
-                    variances.add(v);
-                }
-                try (Model module = Model.newInstance("grad-adam", Device.cpu(), "PyTorch")) {
-                    module.load(
-                            new ByteArrayInputStream(
-                                    TorchScriptArchive.of(code(n), List.of()).bytes()));
-                    Block gradAdam = module.getBlock();
-                    check(imm58 ? "imm58" : "nose-tip", outputs, xs, x, y, batch, gradAdam);
-                    double[][] med = new double[2][blocks];
-                    int[] t = {0};
-                    for (int b = 0; b < blocks; b++) {
-                        for (int form = 0; form < 2; form++) {
-                            double[] ms = new double[steps];
-                            for (int s = 0; s < steps; s++) {
-                                try (NDManager sub = trainer.getManager().newSubManager()) {
-                                    NDArray xa = TensorUpload.floats(sub, x, xs);
-                                    NDArray ya =
-                                            TensorUpload.floats(
-                                                    sub, y, new Shape(batch, outputs));
-                                    long t0 = System.nanoTime();
-                                    try (GradientCollector gc = trainer.newGradientCollector()) {
-                                        NDList preds =
-                                                trainer.forward(new NDList(xa), new NDList(ya));
-                                        NDArray loss =
-                                                trainer.getLoss()
-                                                        .evaluate(new NDList(ya), preds);
-                                        if (form == 0) {
-                                            gc.backward(loss);
-                                        } else {
-                                            t[0]++;
-                                            fused(gradAdam, sub, loss, weights, means, variances,
-                                                    t[0]);
-                                        }
-                                    }
-                                    if (form == 0) {
-                                        step.apply();
-                                    }
-                                    ms[s] = (System.nanoTime() - t0) / 1e6;
-                                }
-                            }
-                            med[form][b] = median(ms);
+        try (Net probe = new Net(imm58);
+                Model module = Model.newInstance("grad-adam", Device.cpu(), "PyTorch")) {
+            module.load(
+                    new ByteArrayInputStream(
+                            TorchScriptArchive.of(code(probe.weights.size()), List.of()).bytes()));
+            Block gradAdam = module.getBlock();
+            check(imm58, gradAdam);
+            double[][] med = new double[2][blocks];
+            try (Net net = new Net(imm58)) {
+                for (int b = 0; b < blocks; b++) {
+                    for (int form = 0; form < 2; form++) {
+                        double[] ms = new double[steps];
+                        for (int s = 0; s < steps; s++) {
+                            ms[s] = net.step(form == 1 ? gradAdam : null);
                         }
-                        System.out.printf(
-                                Locale.ROOT,
-                                "block %2d: library step %.2f ms, autograd.grad + fused Adam %.2f"
-                                        + " ms%n",
-                                b,
-                                med[0][b],
-                                med[1][b]);
+                        med[form][b] = median(ms);
                     }
-                    double a = median(Arrays.copyOfRange(med[0], 1, blocks));
-                    double g = median(Arrays.copyOfRange(med[1], 1, blocks));
                     System.out.printf(
                             Locale.ROOT,
-                            "median over blocks 1..%d: library %.2f ms, autograd.grad + fused Adam"
-                                    + " %.2f ms, ratio %.3f%n",
-                            blocks - 1,
-                            a,
-                            g,
-                            g / a);
+                            "block %2d: library step %.2f ms, autograd.grad + fused Adam %.2f ms%n",
+                            b,
+                            med[0][b],
+                            med[1][b]);
                 }
             }
+            double a = median(Arrays.copyOfRange(med[0], 1, blocks));
+            double g = median(Arrays.copyOfRange(med[1], 1, blocks));
+            System.out.printf(
+                    Locale.ROOT,
+                    "median over blocks 1..%d: library %.2f ms, autograd.grad + fused Adam %.2f ms,"
+                            + " ratio %.3f%n",
+                    blocks - 1,
+                    a,
+                    g,
+                    g / a);
         }
     }
 
     /**
      * Trains three fresh copies of the network from the same start for five steps, the library's
      * way twice and the prototype's once, and prints how far apart their weights end up: the
-     * library's two runs give the run-to-run spread of the kernels (oneDNN's multi-threaded
-     * reductions are not bit for bit repeatable), against which the prototype's distance reads.
+     * library's two runs give the run-to-run spread of the kernels, against which the prototype's
+     * distance reads.
      */
-    private static void check(
-            String name,
-            int outputs,
-            Shape xs,
-            float[] x,
-            float[] y,
-            int batch,
-            Block gradAdam) {
+    private static void check(boolean imm58, Block gradAdam) {
         float[][] result = new float[3][];
         for (int run = 0; run < 3; run++) {
-            int form = run == 2 ? 1 : 0;
-            Block block = new TorchDefaultInitializer(0).install(ModelZoo.create(name, outputs));
-            try (Model model = Model.newInstance("check", Device.cpu(), "PyTorch")) {
-                model.setBlock(block);
-                ResumableAdam adam = ResumableAdam.builder().setBlock(block).build();
-                try (Trainer trainer =
-                        model.newTrainer(
-                                new DefaultTrainingConfig(new MseLoss(MseLoss.Reduction.MEAN))
-                                        .optOptimizer(adam)
-                                        .optDevices(new Device[] {Device.cpu()}))) {
-                    trainer.initialize(new Shape(1, 1, xs.get(2), xs.get(3)));
-                    OptimizerStep step = OptimizerStep.of(trainer, adam);
-                    List<NDArray> weights = new ArrayList<>();
-                    for (Pair<String, Parameter> p : block.getParameters()) {
-                        weights.add(p.getValue().getArray());
-                    }
-                    List<NDArray> means = new ArrayList<>();
-                    List<NDArray> variances = new ArrayList<>();
-                    for (NDArray w : weights) {
-                        NDArray m = w.mul(0);
-                        m.detach();
-                        means.add(m);
-                        NDArray v = w.mul(0);
-                        v.detach();
-                        variances.add(v);
-                    }
-                    for (int s = 1; s <= 5; s++) {
-                        try (NDManager sub = trainer.getManager().newSubManager()) {
-                            NDArray xa = TensorUpload.floats(sub, x, xs);
-                            NDArray ya = TensorUpload.floats(sub, y, new Shape(batch, outputs));
-                            try (GradientCollector gc = trainer.newGradientCollector()) {
-                                NDList preds = trainer.forward(new NDList(xa), new NDList(ya));
-                                NDArray loss = trainer.getLoss().evaluate(new NDList(ya), preds);
-                                if (form == 0) {
-                                    gc.backward(loss);
-                                } else {
-                                    fused(gradAdam, sub, loss, weights, means, variances, s);
-                                }
-                            }
-                            if (form == 0) {
-                                step.apply();
-                            }
-                        }
-                    }
-                    List<float[]> all = new ArrayList<>();
-                    int total = 0;
-                    for (NDArray w : weights) {
-                        float[] f = w.toFloatArray();
-                        all.add(f);
-                        total += f.length;
-                    }
-                    result[run] = new float[total];
-                    int k = 0;
-                    for (float[] f : all) {
-                        System.arraycopy(f, 0, result[run], k, f.length);
-                        k += f.length;
-                    }
-                    for (NDArray a : means) {
-                        a.close();
-                    }
-                    for (NDArray a : variances) {
-                        a.close();
-                    }
+            try (Net net = new Net(imm58)) {
+                for (int s = 0; s < 5; s++) {
+                    net.step(run == 2 ? gradAdam : null);
                 }
+                result[run] = net.flatWeights();
             }
         }
         float same = 0;
@@ -263,32 +130,13 @@ public final class GradStepAB {
                 maxAbs);
     }
 
-    private static void fused(
-            Block module,
-            NDManager sub,
-            NDArray loss,
-            List<NDArray> weights,
-            List<NDArray> means,
-            List<NDArray> variances,
-            int step) {
-        double coef2 = 1.0 - Math.pow(0.999f, step); // ResumableAdam's betas are floats
-        NDList args = new NDList();
-        // ResumableAdam's defaults, as the library's fused call passes them (float values).
-        args.add(sub.create(new double[] {1e-3f, 1e-8f / Math.sqrt(coef2), 0}));
-        args.add(sub.create((float) step));
-        args.add(loss);
-        args.addAll(weights);
-        args.addAll(means);
-        args.addAll(variances);
-        module.forward(new ParameterStore(sub, false), args, false).close();
-    }
-
     private static double median(double[] v) {
         double[] s = v.clone();
         Arrays.sort(s);
         return s[s.length / 2];
     }
 
+    /** The module's TorchScript source: gradients from the loss, then libtorch's fused Adam. */
     private static String code(int n) {
         StringBuilder c = new StringBuilder(TorchScriptArchive.HEADER);
         c.append("  def forward(self: __torch__.Net,\n    hyper: Tensor,\n    step: Tensor,\n")
@@ -316,14 +164,132 @@ public final class GradStepAB {
                 .append("):\n")
                 .append("      steps.append(step)\n")
                 .append("    torch._fused_adam_(ws, gs, ms, vs, annotate(List[Tensor], []), steps,")
+                // ResumableAdam's betas are floats; the library's fused call passes them widened.
                 .append(" lr=float(hyper[0]), beta1=")
                 .append((double) 0.9f)
                 .append(", beta2=")
                 .append((double) 0.999f)
-                .append(",")
-                .append(" weight_decay=float(hyper[2]), eps=float(hyper[1]), amsgrad=False,")
+                .append(", weight_decay=float(hyper[2]), eps=float(hyper[1]), amsgrad=False,")
                 .append(" maximize=False, grad_scale=None, found_inf=None)\n")
                 .append("    return gs[0]\n");
         return c.toString();
+    }
+
+    /**
+     * A case's network, trainer, {@code ResumableAdam} and fixed batch on PyTorch, with moments of
+     * its own for the prototype (zeros laid out like each weight, as the library makes them).
+     */
+    private static final class Net implements AutoCloseable {
+        private final Model model;
+        private final Trainer trainer;
+        private final OptimizerStep step;
+        private final List<NDArray> weights = new ArrayList<>();
+        private final List<NDArray> means = new ArrayList<>();
+        private final List<NDArray> variances = new ArrayList<>();
+        private final float[] x;
+        private final float[] y;
+        private final Shape xs;
+        private final Shape ys;
+        private int t;
+
+        Net(boolean imm58) {
+            int batch = imm58 ? 32 : 15;
+            int width = imm58 ? 240 : 80;
+            int height = imm58 ? 180 : 60;
+            int outputs = imm58 ? 116 : 2;
+            Random rnd = new Random(0);
+            x = new float[batch * width * height];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = rnd.nextFloat() - 0.5f;
+            }
+            y = new float[batch * outputs];
+            for (int i = 0; i < y.length; i++) {
+                y[i] = rnd.nextFloat();
+            }
+            xs = new Shape(batch, 1, height, width);
+            ys = new Shape(batch, outputs);
+            Block block =
+                    new TorchDefaultInitializer(0)
+                            .install(ModelZoo.create(imm58 ? "imm58" : "nose-tip", outputs));
+            model = Model.newInstance("grad-ab", Device.cpu(), "PyTorch");
+            model.setBlock(block);
+            ResumableAdam adam = ResumableAdam.builder().setBlock(block).build();
+            trainer =
+                    model.newTrainer(
+                            new DefaultTrainingConfig(new MseLoss(MseLoss.Reduction.MEAN))
+                                    .optOptimizer(adam)
+                                    .optDevices(new Device[] {Device.cpu()}));
+            trainer.initialize(new Shape(1, 1, height, width));
+            step = OptimizerStep.of(trainer, adam);
+            for (Pair<String, Parameter> p : block.getParameters()) {
+                NDArray w = p.getValue().getArray();
+                weights.add(w);
+                NDArray m = w.mul(0);
+                m.detach();
+                means.add(m);
+                NDArray v = w.mul(0);
+                v.detach();
+                variances.add(v);
+            }
+        }
+
+        /**
+         * One step, the library's way ({@code gradAdam} null) or the prototype's; returns its ms.
+         */
+        double step(Block gradAdam) {
+            try (NDManager sub = trainer.getManager().newSubManager()) {
+                NDArray xa = TensorUpload.floats(sub, x, xs);
+                NDArray ya = TensorUpload.floats(sub, y, ys);
+                long t0 = System.nanoTime();
+                try (GradientCollector gc = trainer.newGradientCollector()) {
+                    NDList preds = trainer.forward(new NDList(xa), new NDList(ya));
+                    NDArray loss = trainer.getLoss().evaluate(new NDList(ya), preds);
+                    if (gradAdam == null) {
+                        gc.backward(loss);
+                    } else {
+                        t++;
+                        // ResumableAdam's defaults, as the library's fused call passes them.
+                        double coef2 = 1.0 - Math.pow(0.999f, t);
+                        NDList args = new NDList();
+                        args.add(sub.create(new double[] {1e-3f, 1e-8f / Math.sqrt(coef2), 0}));
+                        args.add(sub.create((float) t));
+                        args.add(loss);
+                        args.addAll(weights);
+                        args.addAll(means);
+                        args.addAll(variances);
+                        gradAdam.forward(new ParameterStore(sub, false), args, false).close();
+                    }
+                }
+                if (gradAdam == null) {
+                    step.apply();
+                }
+                return (System.nanoTime() - t0) / 1e6;
+            }
+        }
+
+        float[] flatWeights() {
+            List<float[]> all = new ArrayList<>();
+            int total = 0;
+            for (NDArray w : weights) {
+                float[] f = w.toFloatArray();
+                all.add(f);
+                total += f.length;
+            }
+            float[] out = new float[total];
+            int k = 0;
+            for (float[] f : all) {
+                System.arraycopy(f, 0, out, k, f.length);
+                k += f.length;
+            }
+            return out;
+        }
+
+        @Override
+        public void close() {
+            means.forEach(NDArray::close);
+            variances.forEach(NDArray::close);
+            trainer.close();
+            model.close();
+        }
     }
 }
