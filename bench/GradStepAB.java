@@ -58,30 +58,28 @@ public final class GradStepAB {
         int off = imm58 ? 1 : 0;
         int blocks = args.length > off ? Integer.parseInt(args[off]) : 12;
         int steps = args.length > off + 1 ? Integer.parseInt(args[off + 1]) : 40;
-        try (Net probe = new Net(imm58);
+        try (Net net = new Net(imm58);
                 Model module = Model.newInstance("grad-adam", Device.cpu(), "PyTorch")) {
             module.load(
                     new ByteArrayInputStream(
-                            TorchScriptArchive.of(code(probe.weights.size()), List.of()).bytes()));
+                            TorchScriptArchive.of(code(net.weights.size()), List.of()).bytes()));
             Block gradAdam = module.getBlock();
             check(imm58, gradAdam);
             double[][] med = new double[2][blocks];
-            try (Net net = new Net(imm58)) {
-                for (int b = 0; b < blocks; b++) {
-                    for (int form = 0; form < 2; form++) {
-                        double[] ms = new double[steps];
-                        for (int s = 0; s < steps; s++) {
-                            ms[s] = net.step(form == 1 ? gradAdam : null);
-                        }
-                        med[form][b] = median(ms);
+            for (int b = 0; b < blocks; b++) {
+                for (int form = 0; form < 2; form++) {
+                    double[] ms = new double[steps];
+                    for (int s = 0; s < steps; s++) {
+                        ms[s] = net.step(form == 1 ? gradAdam : null);
                     }
-                    System.out.printf(
-                            Locale.ROOT,
-                            "block %2d: library step %.2f ms, autograd.grad + fused Adam %.2f ms%n",
-                            b,
-                            med[0][b],
-                            med[1][b]);
+                    med[form][b] = median(ms);
                 }
+                System.out.printf(
+                        Locale.ROOT,
+                        "block %2d: library step %.2f ms, autograd.grad + fused Adam %.2f ms%n",
+                        b,
+                        med[0][b],
+                        med[1][b]);
             }
             double a = median(Arrays.copyOfRange(med[0], 1, blocks));
             double g = median(Arrays.copyOfRange(med[1], 1, blocks));
