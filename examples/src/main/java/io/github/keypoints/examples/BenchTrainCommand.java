@@ -137,6 +137,19 @@ public final class BenchTrainCommand implements Callable<Integer> {
     Integer warmup;
 
     @Option(
+            names = "--gradients",
+            defaultValue = "fresh",
+            paramLabel = "WHERE",
+            description =
+                    "Where the Java step's backward pass leaves the gradients (java_gradients):"
+                            + " 'fresh' (default), on PyTorch arrays of the step's own, as"
+                            + " KeypointTrainer's runs do unless a listener from outside the"
+                            + " library might read the parameters' gradients; 'accumulated', added"
+                            + " into the parameters' gradient arrays and cleared after the step, as"
+                            + " DJL's GradientCollector does. MXNet accumulates either way.")
+    String gradients;
+
+    @Option(
             names = "--profile",
             paramLabel = "DIR",
             description =
@@ -184,6 +197,10 @@ public final class BenchTrainCommand implements Callable<Integer> {
         }
         if (warmup != null && warmup < 0) {
             throw BenchCommand.bad(spec, "--warmup must be >= 0, got " + warmup);
+        }
+        if (!List.of("fresh", "accumulated").contains(gradients.strip().toLowerCase(Locale.ROOT))) {
+            throw BenchCommand.bad(
+                    spec, "--gradients must be fresh or accumulated, got '" + gradients + "'");
         }
         List<Case> selected = new ArrayList<>();
         for (String c : new LinkedHashSet<>(cases)) {
@@ -275,7 +292,13 @@ public final class BenchTrainCommand implements Callable<Integer> {
                 "ratio");
         for (Case c : selected) {
             for (String engine : sides.engines) {
-                double[] j = measure(c, engine, profile, warmup == null ? c.warmup() : warmup);
+                double[] j =
+                        measure(
+                                c,
+                                engine,
+                                gradients(),
+                                profile,
+                                warmup == null ? c.warmup() : warmup);
                 Map<String, Double> p = py.get(c.name());
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("name", c.name());
@@ -289,6 +312,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
                 row.put("python_faults_per_step", p.get("faults_per_step"));
                 row.put("python_pid", p.get("pid") == null ? null : p.get("pid").longValue());
                 row.put("java_adam_fused_share", j[8]);
+                row.put("java_gradients", j[9] > 0 ? "fresh" : "accumulated");
                 if ("PyTorch".equals(engine)) {
                     row.put("java_forward_ms", j[3]);
                     row.put("python_forward_ms", p.get("forward_ms"));
@@ -356,12 +380,14 @@ public final class BenchTrainCommand implements Callable<Integer> {
      * Returns {train ms, inference ms per face at batch 1, images/s at batch 32, forward ms (with
      * the loss), backward ms, optimiser-step ms, µs per tiny operation, minor page faults per timed
      * step ({@link MinorFaults}; NaN where they cannot be counted), the share of steps whose Adam
-     * update was libtorch's fused kernel ({@link ResumableAdam#fusedUpdates})}; the three phases
-     * are medians of their own, so they need not add up to the step exactly.
+     * update was libtorch's fused kernel ({@link ResumableAdam#fusedUpdates}), 1 if the step kept
+     * fresh gradients ({@link OptimizerStep#holdsGradients}) else 0}; the three phases are medians
+     * of their own, so they need not add up to the step exactly.
      */
-    private static double[] measure(Case c, String engine, Path profile, int warmup)
+    private static double[] measure(
+            Case c, String engine, OptimizerStep.Gradients gradients, Path profile, int warmup)
             throws IOException {
-        try (Steps steps = new Steps(c, engine)) {
+        try (Steps steps = new Steps(c, engine, gradients)) {
             double[] t = new double[c.reps() + warmup];
             double[] fw = new double[t.length];
             double[] bw = new double[t.length];
@@ -413,7 +439,8 @@ public final class BenchTrainCommand implements Callable<Integer> {
                 phases[2],
                 opUs,
                 faultsPerStep,
-                fusedShare
+                fusedShare,
+                steps.freshGradients ? 1 : 0
             };
         }
     }
@@ -430,11 +457,12 @@ public final class BenchTrainCommand implements Callable<Integer> {
         private final Trainer trainer;
         private final OptimizerStep step;
         private boolean trained;
+        private boolean freshGradients;
         private final float[] x;
         private final float[] y;
         private final Shape xs;
 
-        Steps(Case c, String engine) {
+        Steps(Case c, String engine, OptimizerStep.Gradients gradients) {
             this.c = c;
             Random rnd = new Random(0);
             x = new float[c.batch() * c.width() * c.height()];
@@ -457,7 +485,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
                                         .optOptimizer(adam)
                                         .optDevices(new Device[] {Device.cpu()}));
                 trainer.initialize(new Shape(1, 1, c.height(), c.width()));
-                step = OptimizerStep.of(trainer, adam);
+                step = OptimizerStep.of(trainer, adam, gradients);
             } catch (RuntimeException e) {
                 model.close();
                 throw e;
@@ -484,7 +512,8 @@ public final class BenchTrainCommand implements Callable<Integer> {
                     NDList preds = trainer.forward(new NDList(xa), new NDList(ya));
                     NDArray loss = trainer.getLoss().evaluate(new NDList(ya), preds);
                     t1 = System.nanoTime();
-                    gc.backward(loss);
+                    step.backward(gc, loss);
+                    freshGradients |= step.holdsGradients();
                     t2 = System.nanoTime();
                 }
                 step.apply();
@@ -577,12 +606,25 @@ public final class BenchTrainCommand implements Callable<Integer> {
         }
     }
 
+    /** The {@code --gradients} choice. */
+    private OptimizerStep.Gradients gradients() {
+        switch (gradients.strip().toLowerCase(Locale.ROOT)) {
+            case "fresh":
+                return OptimizerStep.Gradients.FRESH;
+            case "accumulated":
+                return OptimizerStep.Gradients.ACCUMULATED;
+            default:
+                throw BenchCommand.bad(
+                        spec, "--gradients must be fresh or accumulated, got '" + gradients + "'");
+        }
+    }
+
     private void pairedRow(
             Case c, String engine, PythonTorchReference.Served py, Map<String, Object> row)
             throws IOException, InterruptedException {
         System.err.println("bench train: paired blocks of " + c.name() + " on " + engine);
         String request = c.name() + " " + c.reps();
-        try (Steps steps = new Steps(c, engine)) {
+        try (Steps steps = new Steps(c, engine, gradients())) {
             steps.block(Math.max(1, warmup == null ? c.warmup() : warmup));
             py.ask(request);
             PairedBlocks b =

@@ -32,6 +32,8 @@ class BenchTrainCommandTest {
                         "--rounds",
                         "--warmup",
                         "--profile",
+                        "--gradients",
+                        "java_gradients",
                         "--cases",
                         "--threads",
                         "alternating",
@@ -51,6 +53,10 @@ class BenchTrainCommandTest {
         CliRun pairs = CliRun.of("bench", "train", "--pairs", "-2");
         assertThat(pairs.code()).isEqualTo(2);
         assertThat(pairs.err()).contains("--pairs must be >= 0, got -2");
+        CliRun where = CliRun.of("bench", "train", "--gradients", "sideways");
+        assertThat(where.code()).isEqualTo(2);
+        assertThat(where.err())
+                .contains("--gradients must be fresh or accumulated, got 'sideways'");
         CliRun unknown = CliRun.of("bench", "train", "--cases", "vgg16");
         assertThat(unknown.code()).isNotZero();
         assertThat(unknown.err()).contains("unknown case 'vgg16'");
@@ -92,6 +98,9 @@ class BenchTrainCommandTest {
         assertThat(c.get("java_ms_paired").getAsDouble()).isPositive();
         assertThat(c.get("python_ms_paired").getAsDouble()).isPositive();
         assertThat(c.get("ratio").getAsDouble()).as("the round's ratio beside it").isPositive();
+        assertThat(c.get("java_gradients").getAsString())
+                .as("PyTorch's step keeps fresh gradients by default")
+                .isEqualTo("fresh");
         long roundPid = c.get("python_pid").getAsLong();
         long pairedPid = c.get("python_pid_paired").getAsLong();
         assertThat(roundPid).as("the process that timed the round").isPositive();

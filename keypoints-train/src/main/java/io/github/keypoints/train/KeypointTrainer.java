@@ -99,6 +99,9 @@ public final class KeypointTrainer {
     /** The run-folder entry of the saved model. */
     public static final String MODEL_DIRECTORY = "model";
 
+    /** The prefix of this library's packages, whose listeners do not read gradients. */
+    private static final String OWN_PACKAGES = "io.github.keypoints.";
+
     private final Block block;
     private final RandomAccessDataset train;
     private final RandomAccessDataset validation;
@@ -116,6 +119,7 @@ public final class KeypointTrainer {
     private final boolean keepBest;
     private final Map<String, String> metadata;
     private final Initializer initializer;
+    private final OptimizerStep.Gradients gradients;
     private final List<KeypointTrainingListener> jobs;
     private final List<TrainingListener> trainingListeners;
     private final List<EpochListener> epochListeners;
@@ -156,6 +160,7 @@ public final class KeypointTrainer {
         this.log = b.log;
         this.modelSpec = modelSpec;
         this.jobs = List.copyOf(jobs);
+        this.gradients = b.gradients != null ? b.gradients : defaultGradients(jobs, b);
         this.dataSource = b.dataSource;
         this.split = b.split;
         this.recipe = b.recipe;
@@ -322,7 +327,7 @@ public final class KeypointTrainer {
                 run.start();
                 trainer.initialize(input);
                 ConvolutionCheck.verify(engine, block);
-                OptimizerStep step = OptimizerStep.of(trainer, adam);
+                OptimizerStep step = OptimizerStep.of(trainer, adam, gradients);
                 EpochRecord best =
                         run.history().stream()
                                 .min((a, b) -> Double.compare(bestBy.of(a), bestBy.of(b)))
@@ -351,7 +356,8 @@ public final class KeypointTrainer {
                                                 ? batch(bm, prefetcher.take(), idx, b + 1L, steps)
                                                 : batch(bm, train, idx, b + 1L, steps)) {
                             long ready = System.nanoTime();
-                            double batchLoss = trainBatch(trainer, batch, epoch, b + 1L, steps);
+                            double batchLoss =
+                                    trainBatch(trainer, step, batch, epoch, b + 1L, steps);
                             lossSum += batchLoss * idx.size();
                             lossCount += idx.size();
                             step.apply();
@@ -583,7 +589,12 @@ public final class KeypointTrainer {
      * hear it (with its loss, {@link LossBatchData}) before the optimiser step.
      */
     private static double trainBatch(
-            Trainer trainer, Batch batch, int epoch, long number, long batches) {
+            Trainer trainer,
+            OptimizerStep step,
+            Batch batch,
+            int epoch,
+            long number,
+            long batches) {
         Batch[] splits = batch.split(trainer.getDevices(), false);
         Map<Device, NDList> labels = new ConcurrentHashMap<>();
         Map<Device, NDList> predictions = new ConcurrentHashMap<>();
@@ -594,7 +605,7 @@ public final class KeypointTrainer {
                 NDList y = split.getLabels();
                 NDList preds = trainer.forward(x, y);
                 NDArray lossValue = trainer.getLoss().evaluate(y, preds);
-                collector.backward(lossValue);
+                step.backward(collector, lossValue);
                 weighted += lossValue.getFloat() * split.getSize();
                 labels.put(y.get(0).getDevice(), y);
                 predictions.put(preds.get(0).getDevice(), preds);
@@ -605,6 +616,27 @@ public final class KeypointTrainer {
                 new LossBatchData(batch, labels, predictions, loss, epoch, number, batches);
         trainer.notifyListeners(l -> l.onTrainingBatch(trainer, data));
         return loss;
+    }
+
+    /** Where this run's gradients go between backward pass and step (for tests). */
+    OptimizerStep.Gradients gradients() {
+        return gradients;
+    }
+
+    /**
+     * {@code FRESH} unless a listener of the run comes from outside this library's packages (none
+     * of the library's own reads the parameters' gradients).
+     */
+    private static OptimizerStep.Gradients defaultGradients(
+            List<KeypointTrainingListener> jobs, Builder b) {
+        List<TrainingListener> all = new ArrayList<>(jobs);
+        all.addAll(b.trainingListeners);
+        for (TrainingListener l : all) {
+            if (!l.getClass().getName().startsWith(OWN_PACKAGES)) {
+                return OptimizerStep.Gradients.ACCUMULATED;
+            }
+        }
+        return OptimizerStep.Gradients.FRESH;
     }
 
     private record Validation(double loss, EvaluationResult result) {}
@@ -703,6 +735,7 @@ public final class KeypointTrainer {
         private boolean logScale = true;
         private final Map<String, String> metadata = new LinkedHashMap<>();
         private Initializer initializer;
+        private OptimizerStep.Gradients gradients;
         private final List<TrainingListener> trainingListeners = new ArrayList<>();
         private final List<EpochListener> epochListeners = new ArrayList<>();
         private PrintStream log = System.err;
@@ -986,7 +1019,26 @@ public final class KeypointTrainer {
         }
 
         /**
-         * Adds a DJL training listener (it hears every batch and epoch).
+         * Sets where each batch's gradients go between the backward pass and the optimiser step
+         * ({@link OptimizerStep.Gradients}). By default {@link OptimizerStep.Gradients#FRESH} (on
+         * PyTorch on the CPU, arrays of the step's own, nothing accumulated into or cleared from
+         * the parameters' gradients: a faster step, the same weights) unless the run has a listener
+         * from outside this library, which might read the parameters' gradients when it hears a
+         * batch: then {@link OptimizerStep.Gradients#ACCUMULATED}, as DJL's trainer leaves them.
+         * Set {@code FRESH} for a run whose listeners do not read gradients, {@code ACCUMULATED}
+         * for one whose do.
+         *
+         * @param gradients where the gradients go
+         * @return this builder
+         */
+        public Builder optGradients(OptimizerStep.Gradients gradients) {
+            this.gradients = Objects.requireNonNull(gradients, "gradients");
+            return this;
+        }
+
+        /**
+         * Adds a DJL training listener (it hears every batch and epoch; see {@link #optGradients}
+         * for a listener that reads the parameters' gradients).
          *
          * @param listener the listener
          * @return this builder

@@ -2,12 +2,18 @@ package io.github.keypoints.train;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.util.Pair;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One optimiser step over a trainer's parameters, what {@link Trainer#step()} does, without DJL's
@@ -29,21 +35,57 @@ import java.util.List;
  * Trainer.step()}, the first step fails if every gradient is zero (backward was not called), and
  * each step is recorded as the trainer's {@code "step"} metric when the trainer has metrics.
  *
+ * <p>The backward pass can go through the step too ({@link #backward}), which lets it choose where
+ * the gradients go ({@link Gradients}). By default they are {@linkplain Gradients#ACCUMULATED added
+ * into the parameters' gradient arrays}, as DJL's {@code GradientCollector.backward} does, where
+ * anything can read them until the step clears them. With {@link Gradients#FRESH}, on PyTorch on
+ * the CPU, one device, the step asks autograd for them as fresh arrays it keeps until {@link
+ * #apply()}, as Python's {@code zero_grad(set_to_none=True)} leaves them: nothing is added into or
+ * cleared from the parameters' gradients, two passes over every gradient fewer a step, and the same
+ * weights. The parameters' own gradient arrays then read zero.
+ *
  * <p>Create one per trainer, after {@link Trainer#initialize}; not thread-safe, as a trainer is
  * not.
  */
 public final class OptimizerStep {
 
+    private static final Logger LOG = LoggerFactory.getLogger(OptimizerStep.class);
+
+    /** Where a backward pass through {@link #backward} leaves the gradients. */
+    public enum Gradients {
+        /**
+         * Added into each parameter's gradient array ({@code parameter.getArray().getGradient()}),
+         * as DJL's {@code GradientCollector.backward} does; the step clears them. What a listener
+         * that reads gradients between the backward pass and the step needs.
+         */
+        ACCUMULATED,
+        /**
+         * On PyTorch on the CPU, one device: computed as fresh arrays the step keeps until {@link
+         * #apply()} and then drops, none added into or cleared from the parameters' gradient arrays
+         * (which read zero). Elsewhere as {@link #ACCUMULATED}.
+         */
+        FRESH
+    }
+
     private final Trainer trainer;
     private final Optimizer optimizer;
+    private final Gradients gradients;
     private List<Parameter> trainable;
     private boolean decided;
     private boolean direct;
     private boolean checked;
+    private boolean freshRefused;
+    private boolean freshWorked;
 
-    private OptimizerStep(Trainer trainer, Optimizer optimizer) {
+    /** The gradients of the backward passes since the last step, when kept fresh; else null. */
+    private NDManager heldManager;
+
+    private NDList held;
+
+    private OptimizerStep(Trainer trainer, Optimizer optimizer, Gradients gradients) {
         this.trainer = trainer;
         this.optimizer = optimizer;
+        this.gradients = gradients;
     }
 
     /**
@@ -56,10 +98,85 @@ public final class OptimizerStep {
      * @return the step
      */
     public static OptimizerStep of(Trainer trainer, Optimizer optimizer) {
-        if (trainer == null || optimizer == null) {
-            throw new IllegalArgumentException("trainer and optimizer are required");
+        return of(trainer, optimizer, Gradients.ACCUMULATED);
+    }
+
+    /**
+     * Returns the step for a trainer, with its backward passes ({@link #backward}) leaving the
+     * gradients where {@code gradients} says.
+     *
+     * @param trainer the trainer whose model's parameters are updated
+     * @param optimizer the optimiser the trainer was configured with
+     * @param gradients where {@link #backward} leaves the gradients
+     * @return the step
+     */
+    public static OptimizerStep of(Trainer trainer, Optimizer optimizer, Gradients gradients) {
+        if (trainer == null || optimizer == null || gradients == null) {
+            throw new IllegalArgumentException("trainer, optimizer and gradients are required");
         }
-        return new OptimizerStep(trainer, optimizer);
+        return new OptimizerStep(trainer, optimizer, gradients);
+    }
+
+    /**
+     * The backward pass of {@code loss}: {@code collector.backward(loss)}, or with {@link
+     * Gradients#FRESH} where it applies, the gradients computed as arrays the step keeps for the
+     * next {@link #apply()} (a second backward pass before the step adds to them, as it would to
+     * accumulated gradients).
+     *
+     * @param collector the open gradient collector that recorded the forward pass
+     * @param loss the loss to differentiate (a non-scalar loss is summed, as DJL's collector does)
+     */
+    public void backward(GradientCollector collector, NDArray loss) {
+        decide();
+        if (!keepsFresh()) {
+            collector.backward(loss);
+            return;
+        }
+        NDManager into = heldManager != null ? heldManager : trainer.getManager().newSubManager();
+        Optional<NDList> grads;
+        try {
+            grads = TorchGradients.compute(loss, weights(), into);
+        } catch (RuntimeException e) {
+            if (freshWorked) {
+                if (heldManager == null) {
+                    into.close();
+                }
+                throw e;
+            }
+            // libtorch checks a call's arguments before autograd runs: the graph is intact.
+            LOG.warn(
+                    "fresh gradients refused ({}); gradients are accumulated into the parameters",
+                    e.toString());
+            grads = Optional.empty();
+        }
+        if (grads.isEmpty()) {
+            freshRefused = true;
+            if (heldManager == null) {
+                into.close();
+            }
+            collector.backward(loss);
+            return;
+        }
+        freshWorked = true;
+        if (held == null) {
+            heldManager = into;
+            held = grads.get();
+        } else {
+            for (int i = 0; i < held.size(); i++) {
+                held.get(i).addi(grads.get().get(i));
+            }
+            grads.get().close();
+        }
+    }
+
+    /**
+     * Whether the gradients of the last {@link #backward} are kept by the step as fresh arrays
+     * rather than accumulated into the parameters ({@link Gradients#FRESH} where it applies).
+     *
+     * @return true if the step holds the gradients the next {@link #apply()} uses
+     */
+    public boolean holdsGradients() {
+        return held != null;
     }
 
     /**
@@ -79,28 +196,33 @@ public final class OptimizerStep {
      */
     public void apply() {
         long begin = System.nanoTime();
-        if (!decided) {
-            trainable = trainableParameters();
-            direct = trainable != null;
-            decided = true;
-        }
+        decide();
         if (!direct) {
             trainer.step();
             return;
         }
-        if (!checked) {
-            requireSomeGradient();
-            checked = true;
-        }
-        if (optimizer instanceof ResumableAdam adam) {
-            updateAll(adam);
-        } else {
-            for (Parameter p : trainable) {
-                NDArray weight = p.getArray();
-                try (NDArray grad = weight.getGradient()) {
-                    optimizer.update(p.getId(), weight, grad);
+        try {
+            if (!checked) {
+                requireSomeGradient();
+                checked = true;
+            }
+            if (optimizer instanceof ResumableAdam adam) {
+                updateAll(adam);
+            } else {
+                for (int i = 0; i < trainable.size(); i++) {
+                    Parameter p = trainable.get(i);
+                    NDArray weight = p.getArray();
+                    if (held != null) {
+                        optimizer.update(p.getId(), weight, held.get(i));
+                    } else {
+                        try (NDArray grad = weight.getGradient()) {
+                            optimizer.update(p.getId(), weight, grad);
+                        }
+                    }
                 }
             }
+        } finally {
+            dropHeld();
         }
         if (trainer.getMetrics() != null) {
             trainer.addMetric("step", begin);
@@ -112,6 +234,13 @@ public final class OptimizerStep {
      */
     private void updateAll(ResumableAdam adam) {
         List<String> ids = new ArrayList<>(trainable.size());
+        if (held != null) {
+            for (Parameter p : trainable) {
+                ids.add(p.getId());
+            }
+            adam.updateAll(ids, weights(), held, false);
+            return;
+        }
         List<NDArray> weights = new ArrayList<>(trainable.size());
         List<NDArray> grads = new ArrayList<>(trainable.size());
         try {
@@ -124,6 +253,45 @@ public final class OptimizerStep {
         } finally {
             grads.forEach(NDArray::close);
         }
+    }
+
+    private void decide() {
+        if (!decided) {
+            trainable = trainableParameters();
+            direct = trainable != null;
+            decided = true;
+        }
+    }
+
+    /** Whether the next backward pass keeps fresh gradients. */
+    private boolean keepsFresh() {
+        if (gradients != Gradients.FRESH || !direct || freshRefused || trainable.isEmpty()) {
+            return false;
+        }
+        NDArray first = trainable.get(0).getArray();
+        if (!TorchFusedAdam.appliesTo(first)) {
+            return false;
+        }
+        // A ResumableAdam that will take DJL's kernel (rescaled or clipped gradients, the fused
+        // kernel turned off) gains nothing from fresh gradients: DJL's kernel clears the
+        // parameters' gradients anyway.
+        return !(optimizer instanceof ResumableAdam adam) || adam.fusedMayApply(first);
+    }
+
+    private List<NDArray> weights() {
+        List<NDArray> weights = new ArrayList<>(trainable.size());
+        for (Parameter p : trainable) {
+            weights.add(p.getArray());
+        }
+        return weights;
+    }
+
+    private void dropHeld() {
+        if (heldManager != null) {
+            heldManager.close();
+        }
+        heldManager = null;
+        held = null;
     }
 
     /** The trainable parameters if a direct step is possible, else null. */
@@ -149,12 +317,16 @@ public final class OptimizerStep {
     }
 
     private void requireSomeGradient() {
-        for (Parameter p : trainable) {
-            try (NDArray grad = p.getArray().getGradient();
-                    NDArray magnitude = grad.abs();
+        for (int i = 0; i < trainable.size(); i++) {
+            NDArray grad = held != null ? held.get(i) : trainable.get(i).getArray().getGradient();
+            try (NDArray magnitude = grad.abs();
                     NDArray total = magnitude.sum()) {
                 if (total.getFloat() != 0f) {
                     return;
+                }
+            } finally {
+                if (held == null) {
+                    grad.close();
                 }
             }
         }

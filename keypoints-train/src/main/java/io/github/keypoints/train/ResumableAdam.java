@@ -126,6 +126,19 @@ public final class ResumableAdam extends Optimizer {
      * @throws IllegalArgumentException if the lists differ in length
      */
     public void updateAll(List<String> parameterIds, List<NDArray> weights, List<NDArray> grads) {
+        updateAll(parameterIds, weights, grads, true);
+    }
+
+    /**
+     * As {@link #updateAll(List, List, List)}; the fused kernel clears the gradients afterwards
+     * only if {@code clearGradients} (not when they are arrays of their own that the caller drops:
+     * {@link OptimizerStep} with gradients kept apart from the parameters).
+     */
+    void updateAll(
+            List<String> parameterIds,
+            List<NDArray> weights,
+            List<NDArray> grads,
+            boolean clearGradients) {
         int n = parameterIds.size();
         if (weights.size() != n || grads.size() != n) {
             throw new IllegalArgumentException(
@@ -136,7 +149,7 @@ public final class ResumableAdam extends Optimizer {
                             + grads.size()
                             + " gradients");
         }
-        if (n > 0 && fused(parameterIds, weights, grads)) {
+        if (n > 0 && fused(parameterIds, weights, grads, clearGradients)) {
             return;
         }
         for (int i = 0; i < n; i++) {
@@ -145,13 +158,12 @@ public final class ResumableAdam extends Optimizer {
     }
 
     /** The fused update, if it applies; false (nothing changed) if not. */
-    private boolean fused(List<String> parameterIds, List<NDArray> weights, List<NDArray> grads) {
-        if (!fusedKernel
-                || fusedRefused
-                || !TorchFusedAdam.isEnabled()
-                || rescaleGrad != 1f
-                || clipGrad >= 0f
-                || !TorchFusedAdam.appliesTo(weights.get(0))) {
+    private boolean fused(
+            List<String> parameterIds,
+            List<NDArray> weights,
+            List<NDArray> grads,
+            boolean clearGradients) {
+        if (!fusedMayApply(weights.get(0))) {
             return false;
         }
         List<String> names = new ArrayList<>(parameterIds.size());
@@ -174,7 +186,8 @@ public final class ResumableAdam extends Optimizer {
         TorchFusedAdam.Hyper hyper =
                 new TorchFusedAdam.Hyper(
                         learningRate.getNewValue(t), epsilon, getWeightDecay(), beta1, beta2);
-        if (!TorchFusedAdam.update(weights, grads, firstMoments, secondMoments, hyper, t)) {
+        if (!TorchFusedAdam.update(
+                weights, grads, firstMoments, secondMoments, hyper, t, clearGradients)) {
             // A layout the kernel cannot walk, or arguments libtorch refuses, do not change
             // between steps.
             fusedRefused = true;
@@ -189,6 +202,21 @@ public final class ResumableAdam extends Optimizer {
         }
         fusedUpdates++;
         return true;
+    }
+
+    /**
+     * Whether {@link #updateAll} may run libtorch's fused kernel on weights like {@code weight}:
+     * turned on, not refused by an earlier step, gradients neither rescaled nor clipped, a PyTorch
+     * array on the CPU. (It may still refuse a set whose layouts differ or whose step counts are
+     * not all equal.)
+     */
+    boolean fusedMayApply(NDArray weight) {
+        return fusedKernel
+                && !fusedRefused
+                && TorchFusedAdam.isEnabled()
+                && rescaleGrad == 1f
+                && clipGrad < 0f
+                && TorchFusedAdam.appliesTo(weight);
     }
 
     /**

@@ -102,12 +102,37 @@ final class TorchFusedAdam {
             List<NDArray> variances,
             Hyper hyper,
             int step) {
+        return update(weights, grads, means, variances, hyper, step, true);
+    }
+
+    /**
+     * As {@link #update(List, List, List, List, Hyper, int)}, clearing the gradients afterwards
+     * only if {@code clearGradients} (not when they are arrays of their own, which the caller
+     * drops, rather than the parameters' accumulated gradients).
+     *
+     * @param weights the weights, on PyTorch, on the CPU ({@link #appliesTo})
+     * @param grads their gradients, in the same order
+     * @param means their first moments
+     * @param variances their second moments
+     * @param hyper the learning rate, epsilon and weight decay
+     * @param step the 1-based step count of every parameter
+     * @param clearGradients whether to set the gradients to zero after the update
+     * @return whether the update was made
+     */
+    static boolean update(
+            List<NDArray> weights,
+            List<NDArray> grads,
+            List<NDArray> means,
+            List<NDArray> variances,
+            Hyper hyper,
+            int step,
+            boolean clearGradients) {
         int n = weights.size();
         if (n == 0 || grads.size() != n || means.size() != n || variances.size() != n) {
             throw new IllegalArgumentException(
                     "need as many gradients and moments as weights, and at least one weight");
         }
-        Optional<Model> module = module(n, hyper.beta1(), hyper.beta2());
+        Optional<Model> module = module(n, hyper.beta1(), hyper.beta2(), clearGradients);
         if (module.isEmpty()) {
             return false;
         }
@@ -158,19 +183,24 @@ final class TorchFusedAdam {
     /** Adam's hyper-parameters for one step. */
     record Hyper(float learningRate, float epsilon, float weightDecay, float beta1, float beta2) {}
 
-    /** Which module: the parameter count and the betas, which the code holds as constants. */
-    private record Key(int parameters, float beta1, float beta2) {}
+    /**
+     * Which module: the parameter count, the betas, which the code holds as constants, and whether
+     * it clears the gradients.
+     */
+    private record Key(int parameters, float beta1, float beta2, boolean clear) {}
 
-    private static Optional<Model> module(int n, float beta1, float beta2) {
-        return MODULES.computeIfAbsent(new Key(n, beta1, beta2), k -> load(n, beta1, beta2));
+    private static Optional<Model> module(int n, float beta1, float beta2, boolean clear) {
+        return MODULES.computeIfAbsent(
+                new Key(n, beta1, beta2, clear), k -> load(n, beta1, beta2, clear));
     }
 
-    private static Optional<Model> load(int n, float beta1, float beta2) {
+    private static Optional<Model> load(int n, float beta1, float beta2, boolean clear) {
         Model m = Model.newInstance("keypoints-fused-adam", Device.cpu(), PYTORCH);
         try {
             m.load(
                     new ByteArrayInputStream(
-                            TorchScriptArchive.of(code(n, beta1, beta2), List.of()).bytes()));
+                            TorchScriptArchive.of(code(n, beta1, beta2, clear), List.of())
+                                    .bytes()));
             return Optional.of(m);
         } catch (IOException | MalformedModelException | RuntimeException e) {
             m.close();
@@ -182,8 +212,11 @@ final class TorchFusedAdam {
         }
     }
 
-    /** The module's TorchScript source for {@code n} parameters. */
-    static String code(int n, float beta1, float beta2) {
+    /**
+     * The module's TorchScript source for {@code n} parameters, clearing the gradients after the
+     * update if {@code clear}.
+     */
+    static String code(int n, float beta1, float beta2, boolean clear) {
         StringBuilder c = new StringBuilder();
         c.append(TorchScriptArchive.HEADER)
                 .append("  def forward(self: __torch__.Net,\n")
@@ -227,7 +260,7 @@ final class TorchFusedAdam {
                 .append((double) beta2)
                 .append(", weight_decay=float(hyper[2]), eps=float(hyper[1]),")
                 .append(" amsgrad=False, maximize=False, grad_scale=None, found_inf=None)\n")
-                .append("      torch._foreach_zero_(grads)\n")
+                .append(clear ? "      torch._foreach_zero_(grads)\n" : "")
                 // Returning a value read from the lists after the kernel keeps the JIT from
                 // removing the calls as dead code: their writes go through lists it built here.
                 .append("      return grads[0]\n")

@@ -7,6 +7,11 @@ import static org.assertj.core.api.Assertions.within;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.nn.Parameter;
+import ai.djl.training.Trainer;
+import ai.djl.training.listener.DivergenceCheckTrainingListener;
+import ai.djl.training.listener.TrainingListener;
+import ai.djl.training.listener.TrainingListenerAdapter;
 import ai.djl.training.loss.Loss;
 import ai.djl.util.Pair;
 import io.github.keypoints.data.LandmarkScheme;
@@ -487,6 +492,75 @@ class KeypointTrainerTest {
                 .isNotEqualTo(KeypointTrainer.epochOrder(50, 3, 5));
         assertThat(KeypointTrainer.epochOrder(50, 3, 4))
                 .containsExactlyInAnyOrderElementsOf(KeypointTrainer.epochOrder(50, 9, 4));
+    }
+
+    /**
+     * Where the gradients go is a matter of speed only: a whole run with them accumulated into the
+     * parameters, as a listener that reads them needs, has the same losses, to the last bit, as one
+     * with fresh arrays; and the listener does read them, not zeros.
+     */
+    @Test
+    void gradientsAccumulatedForAListenerGiveTheSameRunAsFreshOnes(@TempDir Path run)
+            throws Exception {
+        List<Double> norms = new ArrayList<>();
+        TrainingListener reader =
+                new TrainingListenerAdapter() {
+                    @Override
+                    public void onTrainingBatch(Trainer trainer, BatchData batchData) {
+                        double sum = 0;
+                        for (Pair<String, Parameter> p :
+                                trainer.getModel().getBlock().getParameters()) {
+                            if (p.getValue().requiresGradient()) {
+                                try (NDArray g = p.getValue().getArray().getGradient();
+                                        NDArray a = g.abs();
+                                        NDArray t = a.sum()) {
+                                    sum += t.getFloat();
+                                }
+                            }
+                        }
+                        norms.add(sum);
+                    }
+                };
+        KeypointTrainer fresh = tiny("PyTorch", run.resolve("fresh"), 2).build();
+        KeypointTrainer accumulated =
+                tiny("PyTorch", run.resolve("accumulated"), 2)
+                        .addTrainingListener(reader)
+                        .optGradients(OptimizerStep.Gradients.ACCUMULATED)
+                        .build();
+        assertThat(fresh.gradients()).isEqualTo(OptimizerStep.Gradients.FRESH);
+        List<EpochRecord> a;
+        List<EpochRecord> f;
+        try (TrainedModel t = accumulated.fit()) {
+            a = t.history();
+        }
+        try (TrainedModel t = fresh.fit()) {
+            f = t.history();
+        }
+        assertThat(norms).hasSize(8).allSatisfy(n -> assertThat(n).isPositive());
+        for (int e = 0; e < 2; e++) {
+            assertThat(f.get(e).trainLoss()).as("epoch %d", e).isEqualTo(a.get(e).trainLoss());
+            assertThat(f.get(e).valLoss()).as("epoch %d", e).isEqualTo(a.get(e).valLoss());
+        }
+    }
+
+    @Test
+    void aListenerFromOutsideTheLibraryGetsAccumulatedGradientsUnlessToldOtherwise(
+            @TempDir Path run) {
+        assertThat(tiny("PyTorch", run, 1).build().gradients())
+                .isEqualTo(OptimizerStep.Gradients.FRESH);
+        assertThat(
+                        tiny("PyTorch", run, 1)
+                                .addTrainingListener(new DivergenceCheckTrainingListener())
+                                .build()
+                                .gradients())
+                .isEqualTo(OptimizerStep.Gradients.ACCUMULATED);
+        assertThat(
+                        tiny("PyTorch", run, 1)
+                                .addTrainingListener(new DivergenceCheckTrainingListener())
+                                .optGradients(OptimizerStep.Gradients.FRESH)
+                                .build()
+                                .gradients())
+                .isEqualTo(OptimizerStep.Gradients.FRESH);
     }
 
     @Test
