@@ -28,14 +28,16 @@ import java.util.Locale;
 import java.util.Random;
 
 /**
- * A prototype for PyTorch's training step (issue 12, item 3): what the gradients' bookkeeping
- * costs. The library's step ({@code GradientCollector.backward}, which accumulates each gradient
- * into the parameter's {@code .grad}, then {@code OptimizerStep.apply}: libtorch's fused Adam and
- * the gradients zeroed) against one TorchScript call that takes the loss and computes the
- * gradients with {@code torch.autograd.grad} — fresh arrays, nothing accumulated or zeroed, as
- * Python's {@code zero_grad(set_to_none=True)} leaves it — and hands them to the same fused Adam
- * kernel. Same network, batch, loss and kernel; blocks of steps alternate in one JVM and each
- * block's median step is printed, then the median over the blocks of each form.
+ * What the gradients' bookkeeping costs PyTorch's training step (issue 12, item 3), three forms
+ * side by side: the library's step with accumulated gradients ({@code GradientCollector.backward},
+ * which adds each gradient into the parameter's {@code .grad}, then {@code OptimizerStep.apply}:
+ * libtorch's fused Adam and the gradients zeroed); the library's step with fresh gradients ({@code
+ * OptimizerStep.Gradients.FRESH}: {@code step.backward(collector, loss)} asks autograd for them as
+ * arrays of their own, nothing accumulated or zeroed, then the fused kernel); and the prototype
+ * that came before it, one TorchScript call that takes the loss, computes the gradients with
+ * {@code torch.autograd.grad} and hands them to the same fused Adam kernel. Same network, batch,
+ * loss and kernel; blocks of steps rotate through the forms in one JVM and each block's median
+ * step is printed, then the median over the blocks of each form.
  *
  * <p>Run from the repository root after the launcher has built the project:
  *
@@ -65,66 +67,86 @@ public final class GradStepAB {
                             TorchScriptArchive.of(code(net.weights.size()), List.of()).bytes()));
             Block gradAdam = module.getBlock();
             check(imm58, gradAdam);
-            double[][] med = new double[2][blocks];
+            double[][] med = new double[FORMS.length][blocks];
             for (int b = 0; b < blocks; b++) {
-                for (int form = 0; form < 2; form++) {
+                // Each block starts with another form, so none is always first or last.
+                for (int k = 0; k < FORMS.length; k++) {
+                    int form = (b + k) % FORMS.length;
                     double[] ms = new double[steps];
                     for (int s = 0; s < steps; s++) {
-                        ms[s] = net.step(form == 1 ? gradAdam : null);
+                        ms[s] = net.step(form, gradAdam);
                     }
                     med[form][b] = median(ms);
                 }
                 System.out.printf(
                         Locale.ROOT,
-                        "block %2d: library step %.2f ms, autograd.grad + fused Adam %.2f ms%n",
+                        "block %2d: %s %.2f ms, %s %.2f ms, %s %.2f ms%n",
                         b,
+                        FORMS[0],
                         med[0][b],
-                        med[1][b]);
+                        FORMS[1],
+                        med[1][b],
+                        FORMS[2],
+                        med[2][b]);
             }
             double a = median(Arrays.copyOfRange(med[0], 1, blocks));
-            double g = median(Arrays.copyOfRange(med[1], 1, blocks));
+            double f = median(Arrays.copyOfRange(med[1], 1, blocks));
+            double g = median(Arrays.copyOfRange(med[2], 1, blocks));
             System.out.printf(
                     Locale.ROOT,
-                    "median over blocks 1..%d: library %.2f ms, autograd.grad + fused Adam %.2f ms,"
-                            + " ratio %.3f%n",
+                    "median over blocks 1..%d: %s %.2f ms, %s %.2f ms (ratio %.3f), %s %.2f ms"
+                            + " (ratio %.3f)%n",
                     blocks - 1,
+                    FORMS[0],
                     a,
+                    FORMS[1],
+                    f,
+                    f / a,
+                    FORMS[2],
                     g,
                     g / a);
         }
     }
 
+    /** The forms of a step, in the order {@link Net#step} numbers them. */
+    private static final String[] FORMS = {
+        "library, accumulated gradients", "library, fresh gradients", "one-call prototype"
+    };
+
     /**
-     * Trains three fresh copies of the network from the same start for five steps, the library's
-     * way twice and the prototype's once, and prints how far apart their weights end up: the
-     * library's two runs give the run-to-run spread of the kernels, against which the prototype's
-     * distance reads.
+     * Trains four fresh copies of the network from the same start for five steps, with accumulated
+     * gradients twice, then with fresh ones and the prototype's way, and prints how far apart their
+     * weights end up: the first two runs give the run-to-run spread of the kernels, against which
+     * the others' distances read.
      */
     private static void check(boolean imm58, Block gradAdam) {
-        float[][] result = new float[3][];
-        for (int run = 0; run < 3; run++) {
+        float[][] result = new float[4][];
+        for (int run = 0; run < 4; run++) {
             try (Net net = new Net(imm58)) {
                 for (int s = 0; s < 5; s++) {
-                    net.step(run == 2 ? gradAdam : null);
+                    net.step(Math.max(0, run - 1), gradAdam);
                 }
                 result[run] = net.flatWeights();
             }
         }
         float same = 0;
-        float other = 0;
+        float fresh = 0;
+        float prototype = 0;
         float maxAbs = 0;
         for (int i = 0; i < result[0].length; i++) {
             same = Math.max(same, Math.abs(result[0][i] - result[1][i]));
-            other = Math.max(other, Math.abs(result[0][i] - result[2][i]));
+            fresh = Math.max(fresh, Math.abs(result[0][i] - result[2][i]));
+            prototype = Math.max(prototype, Math.abs(result[0][i] - result[3][i]));
             maxAbs = Math.max(maxAbs, Math.abs(result[0][i]));
         }
         System.out.printf(
                 Locale.ROOT,
                 "check: after 5 steps from the same start, weights differ by at most %.3g between"
-                        + " two runs of the library's step and %.3g between it and the prototype"
-                        + " (largest weight %.3g)%n",
+                        + " two runs with accumulated gradients, %.3g between them and fresh"
+                        + " gradients, %.3g between them and the prototype (largest weight %.3g)%n",
                 same,
-                other,
+                fresh,
+                prototype,
                 maxAbs);
     }
 
@@ -181,6 +203,7 @@ public final class GradStepAB {
         private final Model model;
         private final Trainer trainer;
         private final OptimizerStep step;
+        private final OptimizerStep freshStep;
         private final List<NDArray> weights = new ArrayList<>();
         private final List<NDArray> means = new ArrayList<>();
         private final List<NDArray> variances = new ArrayList<>();
@@ -218,7 +241,8 @@ public final class GradStepAB {
                                     .optOptimizer(adam)
                                     .optDevices(new Device[] {Device.cpu()}));
             trainer.initialize(new Shape(1, 1, height, width));
-            step = OptimizerStep.of(trainer, adam);
+            step = OptimizerStep.of(trainer, adam, OptimizerStep.Gradients.ACCUMULATED);
+            freshStep = OptimizerStep.of(trainer, adam, OptimizerStep.Gradients.FRESH);
             for (Pair<String, Parameter> p : block.getParameters()) {
                 NDArray w = p.getValue().getArray();
                 weights.add(w);
@@ -232,9 +256,10 @@ public final class GradStepAB {
         }
 
         /**
-         * One step, the library's way ({@code gradAdam} null) or the prototype's; returns its ms.
+         * One step of the given form ({@link #FORMS}: the library's step with accumulated or with
+         * fresh gradients, or the prototype's one call); returns its ms.
          */
-        double step(Block gradAdam) {
+        double step(int form, Block gradAdam) {
             try (NDManager sub = trainer.getManager().newSubManager()) {
                 NDArray xa = TensorUpload.floats(sub, x, xs);
                 NDArray ya = TensorUpload.floats(sub, y, ys);
@@ -242,8 +267,10 @@ public final class GradStepAB {
                 try (GradientCollector gc = trainer.newGradientCollector()) {
                     NDList preds = trainer.forward(new NDList(xa), new NDList(ya));
                     NDArray loss = trainer.getLoss().evaluate(new NDList(ya), preds);
-                    if (gradAdam == null) {
+                    if (form == 0) {
                         gc.backward(loss);
+                    } else if (form == 1) {
+                        freshStep.backward(gc, loss);
                     } else {
                         t++;
                         // ResumableAdam's defaults, as the library's fused call passes them.
@@ -258,8 +285,10 @@ public final class GradStepAB {
                         gradAdam.forward(new ParameterStore(sub, false), args, false).close();
                     }
                 }
-                if (gradAdam == null) {
+                if (form == 0) {
                     step.apply();
+                } else if (form == 1) {
+                    freshStep.apply();
                 }
                 return (System.nanoTime() - t0) / 1e6;
             }
