@@ -381,7 +381,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
      * the loss), backward ms, optimiser-step ms, µs per tiny operation, minor page faults per timed
      * step ({@link MinorFaults}; NaN where they cannot be counted), the share of steps whose Adam
      * update was libtorch's fused kernel ({@link ResumableAdam#fusedUpdates}), 1 if the step kept
-     * fresh gradients ({@link OptimizerStep#holdsGradients}) else 0}; the three phases are medians
+     * fresh gradients ({@link OptimizerStep#holdsBackward}) else 0}; the three phases are medians
      * of their own, so they need not add up to the step exactly.
      */
     private static double[] measure(
@@ -513,7 +513,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
                     NDArray loss = trainer.getLoss().evaluate(new NDList(ya), preds);
                     t1 = System.nanoTime();
                     step.backward(gc, loss);
-                    freshGradients |= step.holdsGradients();
+                    freshGradients |= step.holdsBackward();
                     t2 = System.nanoTime();
                 }
                 step.apply();

@@ -1021,12 +1021,13 @@ public final class KeypointTrainer {
         /**
          * Sets where each batch's gradients go between the backward pass and the optimiser step
          * ({@link OptimizerStep.Gradients}). By default {@link OptimizerStep.Gradients#FRESH} (on
-         * PyTorch on the CPU, arrays of the step's own, nothing accumulated into or cleared from
-         * the parameters' gradients: a faster step, the same weights) unless the run has a listener
-         * from outside this library, which might read the parameters' gradients when it hears a
-         * batch: then {@link OptimizerStep.Gradients#ACCUMULATED}, as DJL's trainer leaves them.
-         * Set {@code FRESH} for a run whose listeners do not read gradients, {@code ACCUMULATED}
-         * for one whose do.
+         * PyTorch on the CPU, computed at the step, after the listeners have heard the batch, as
+         * arrays of the step's own, in the same libtorch call as Adam's update; nothing accumulated
+         * into or cleared from the parameters' gradients: a faster step, the same weights) unless
+         * the run has a listener from outside this library, which might read the parameters'
+         * gradients when it hears a batch: then {@link OptimizerStep.Gradients#ACCUMULATED}, as
+         * DJL's trainer leaves them. Set {@code FRESH} for a run whose listeners do not read
+         * gradients, {@code ACCUMULATED} for one whose do.
          *
          * @param gradients where the gradients go
          * @return this builder

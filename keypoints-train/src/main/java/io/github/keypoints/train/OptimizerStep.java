@@ -39,10 +39,12 @@ import org.slf4j.LoggerFactory;
  * the gradients go ({@link Gradients}). By default they are {@linkplain Gradients#ACCUMULATED added
  * into the parameters' gradient arrays}, as DJL's {@code GradientCollector.backward} does, where
  * anything can read them until the step clears them. With {@link Gradients#FRESH}, on PyTorch on
- * the CPU, one device, the step asks autograd for them as fresh arrays it keeps until {@link
- * #apply()}, as Python's {@code zero_grad(set_to_none=True)} leaves them: nothing is added into or
- * cleared from the parameters' gradients, two passes over every gradient fewer a step, and the same
- * weights. The parameters' own gradient arrays then read zero.
+ * the CPU, one device, {@link #backward} only keeps the loss, and {@link #apply()} asks autograd
+ * for the gradients as arrays of their own, as Python's {@code zero_grad(set_to_none=True)} leaves
+ * them, and with a {@link ResumableAdam} whose fused kernel applies makes the update in the same
+ * call of libtorch: nothing is added into or cleared from the parameters' gradients, two passes
+ * over every gradient and a round trip through Java fewer a step, and the same weights. The
+ * parameters' own gradient arrays then read zero, and the loss must stay open until the step.
  *
  * <p>Create one per trainer, after {@link Trainer#initialize}; not thread-safe, as a trainer is
  * not.
@@ -60,9 +62,9 @@ public final class OptimizerStep {
          */
         ACCUMULATED,
         /**
-         * On PyTorch on the CPU, one device: computed as fresh arrays the step keeps until {@link
-         * #apply()} and then drops, none added into or cleared from the parameters' gradient arrays
-         * (which read zero). Elsewhere as {@link #ACCUMULATED}.
+         * On PyTorch on the CPU, one device: computed at the step as arrays of its own, from the
+         * losses {@link #backward} kept, none added into or cleared from the parameters' gradient
+         * arrays (which read zero). Elsewhere as {@link #ACCUMULATED}.
          */
         FRESH
     }
@@ -75,12 +77,9 @@ public final class OptimizerStep {
     private boolean direct;
     private boolean checked;
     private boolean freshRefused;
-    private boolean freshWorked;
 
-    /** The gradients of the backward passes since the last step, when kept fresh; else null. */
-    private NDManager heldManager;
-
-    private NDList held;
+    /** The losses of the backward passes since the last step, kept for it (fresh gradients). */
+    private final List<NDArray> losses = new ArrayList<>();
 
     private OptimizerStep(Trainer trainer, Optimizer optimizer, Gradients gradients) {
         this.trainer = trainer;
@@ -119,64 +118,30 @@ public final class OptimizerStep {
 
     /**
      * The backward pass of {@code loss}: {@code collector.backward(loss)}, or with {@link
-     * Gradients#FRESH} where it applies, the gradients computed as arrays the step keeps for the
-     * next {@link #apply()} (a second backward pass before the step adds to them, as it would to
-     * accumulated gradients).
+     * Gradients#FRESH} where it applies, {@code loss} kept for the next {@link #apply()}, which
+     * computes its gradients (then {@code loss} must stay open until that step; a second backward
+     * pass before the step adds its gradients to the first's, as accumulating would).
      *
      * @param collector the open gradient collector that recorded the forward pass
      * @param loss the loss to differentiate (a non-scalar loss is summed, as DJL's collector does)
      */
     public void backward(GradientCollector collector, NDArray loss) {
         decide();
-        if (!keepsFresh()) {
-            collector.backward(loss);
-            return;
-        }
-        NDManager into = heldManager != null ? heldManager : trainer.getManager().newSubManager();
-        Optional<NDList> grads;
-        try {
-            grads = TorchGradients.compute(loss, weights(), into);
-        } catch (RuntimeException e) {
-            if (freshWorked) {
-                if (heldManager == null) {
-                    into.close();
-                }
-                throw e;
-            }
-            // libtorch checks a call's arguments before autograd runs: the graph is intact.
-            LOG.warn(
-                    "fresh gradients refused ({}); gradients are accumulated into the parameters",
-                    e.toString());
-            grads = Optional.empty();
-        }
-        if (grads.isEmpty()) {
-            freshRefused = true;
-            if (heldManager == null) {
-                into.close();
-            }
-            collector.backward(loss);
-            return;
-        }
-        freshWorked = true;
-        if (held == null) {
-            heldManager = into;
-            held = grads.get();
+        if (keepsFresh()) {
+            losses.add(loss);
         } else {
-            for (int i = 0; i < held.size(); i++) {
-                held.get(i).addi(grads.get().get(i));
-            }
-            grads.get().close();
+            collector.backward(loss);
         }
     }
 
     /**
-     * Whether the gradients of the last {@link #backward} are kept by the step as fresh arrays
-     * rather than accumulated into the parameters ({@link Gradients#FRESH} where it applies).
+     * Whether the step holds backward passes of {@link #backward} that the next {@link #apply()}
+     * will run (fresh gradients), rather than gradients accumulated into the parameters.
      *
-     * @return true if the step holds the gradients the next {@link #apply()} uses
+     * @return true if the next step computes the gradients of the losses it was given
      */
-    public boolean holdsGradients() {
-        return held != null;
+    public boolean holdsBackward() {
+        return !losses.isEmpty();
     }
 
     /**
@@ -190,9 +155,11 @@ public final class OptimizerStep {
     }
 
     /**
-     * Updates every trainable parameter from its gradient, once.
+     * Updates every trainable parameter from its gradient, once: the gradients accumulated in the
+     * parameters, or those of the losses {@link #backward} kept.
      *
-     * @throws IllegalStateException on the first step, if every gradient is zero
+     * @throws IllegalStateException on the first step, if every gradient is zero and no loss was
+     *     kept
      */
     public void apply() {
         long begin = System.nanoTime();
@@ -201,31 +168,81 @@ public final class OptimizerStep {
             trainer.step();
             return;
         }
-        try {
-            if (!checked) {
-                requireSomeGradient();
-                checked = true;
+        if (!losses.isEmpty()) {
+            try {
+                applyFromLosses();
+            } finally {
+                losses.clear();
             }
-            if (optimizer instanceof ResumableAdam adam) {
-                updateAll(adam);
-            } else {
-                for (int i = 0; i < trainable.size(); i++) {
-                    Parameter p = trainable.get(i);
-                    NDArray weight = p.getArray();
-                    if (held != null) {
-                        optimizer.update(p.getId(), weight, held.get(i));
-                    } else {
-                        try (NDArray grad = weight.getGradient()) {
-                            optimizer.update(p.getId(), weight, grad);
-                        }
-                    }
-                }
-            }
-        } finally {
-            dropHeld();
+        } else {
+            applyAccumulated();
         }
         if (trainer.getMetrics() != null) {
             trainer.addMetric("step", begin);
+        }
+    }
+
+    /** The update from the gradients accumulated in the parameters. */
+    private void applyAccumulated() {
+        if (!checked) {
+            requireSomeGradient();
+            checked = true;
+        }
+        if (optimizer instanceof ResumableAdam adam) {
+            updateAll(adam);
+        } else {
+            for (Parameter p : trainable) {
+                NDArray weight = p.getArray();
+                try (NDArray grad = weight.getGradient()) {
+                    optimizer.update(p.getId(), weight, grad);
+                }
+            }
+        }
+    }
+
+    /**
+     * The update from the gradients of the kept losses: with a {@link ResumableAdam}, both in one
+     * call where the fused kernel applies; otherwise the gradients first ({@link TorchGradients}),
+     * then the optimiser; if that module cannot be loaded, DJL's backward pass and the accumulated
+     * path.
+     */
+    private void applyFromLosses() {
+        List<NDArray> weights = weights();
+        List<String> ids = new ArrayList<>(trainable.size());
+        for (Parameter p : trainable) {
+            ids.add(p.getId());
+        }
+        try (NDManager into = trainer.getManager().newSubManager()) {
+            NDList grads = null;
+            if (optimizer instanceof ResumableAdam adam) {
+                TorchFusedAdam.LossUpdate r = adam.updateAllFromLosses(ids, weights, losses, into);
+                if (r.updated()) {
+                    return;
+                }
+                grads = r.gradients();
+            }
+            if (grads == null) {
+                Optional<NDList> computed = TorchGradients.compute(losses, weights, into);
+                if (computed.isEmpty()) {
+                    freshRefused = true;
+                    try (GradientCollector gc = trainer.newGradientCollector()) {
+                        for (NDArray loss : losses) {
+                            gc.backward(loss);
+                        }
+                    }
+                    applyAccumulated();
+                    return;
+                }
+                grads = computed.get();
+            }
+            checked = true;
+            if (optimizer instanceof ResumableAdam adam) {
+                adam.updateAll(ids, weights, grads, false);
+            } else {
+                for (int i = 0; i < ids.size(); i++) {
+                    optimizer.update(ids.get(i), weights.get(i), grads.get(i));
+                }
+            }
         }
     }
 
@@ -234,13 +251,6 @@ public final class OptimizerStep {
      */
     private void updateAll(ResumableAdam adam) {
         List<String> ids = new ArrayList<>(trainable.size());
-        if (held != null) {
-            for (Parameter p : trainable) {
-                ids.add(p.getId());
-            }
-            adam.updateAll(ids, weights(), held, false);
-            return;
-        }
         List<NDArray> weights = new ArrayList<>(trainable.size());
         List<NDArray> grads = new ArrayList<>(trainable.size());
         try {
@@ -263,7 +273,7 @@ public final class OptimizerStep {
         }
     }
 
-    /** Whether the next backward pass keeps fresh gradients. */
+    /** Whether the next backward pass is kept for the step (fresh gradients). */
     private boolean keepsFresh() {
         if (gradients != Gradients.FRESH || !direct || freshRefused || trainable.isEmpty()) {
             return false;
@@ -273,8 +283,8 @@ public final class OptimizerStep {
             return false;
         }
         // A ResumableAdam that will take DJL's kernel (rescaled or clipped gradients, the fused
-        // kernel turned off) gains nothing from fresh gradients: DJL's kernel clears the
-        // parameters' gradients anyway.
+        // kernel turned off or refused) gains nothing from fresh gradients: DJL's kernel clears
+        // the parameters' gradients anyway.
         return !(optimizer instanceof ResumableAdam adam) || adam.fusedMayApply(first);
     }
 
@@ -284,14 +294,6 @@ public final class OptimizerStep {
             weights.add(p.getArray());
         }
         return weights;
-    }
-
-    private void dropHeld() {
-        if (heldManager != null) {
-            heldManager.close();
-        }
-        heldManager = null;
-        held = null;
     }
 
     /** The trainable parameters if a direct step is possible, else null. */
@@ -317,16 +319,12 @@ public final class OptimizerStep {
     }
 
     private void requireSomeGradient() {
-        for (int i = 0; i < trainable.size(); i++) {
-            NDArray grad = held != null ? held.get(i) : trainable.get(i).getArray().getGradient();
-            try (NDArray magnitude = grad.abs();
+        for (Parameter p : trainable) {
+            try (NDArray grad = p.getArray().getGradient();
+                    NDArray magnitude = grad.abs();
                     NDArray total = magnitude.sum()) {
                 if (total.getFloat() != 0f) {
                     return;
-                }
-            } finally {
-                if (held == null) {
-                    grad.close();
                 }
             }
         }

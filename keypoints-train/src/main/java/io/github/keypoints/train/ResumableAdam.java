@@ -163,8 +163,78 @@ public final class ResumableAdam extends Optimizer {
             List<NDArray> weights,
             List<NDArray> grads,
             boolean clearGradients) {
-        if (!fusedMayApply(weights.get(0))) {
+        FusedCall call = fusedCall(parameterIds, weights);
+        if (call == null) {
             return false;
+        }
+        if (!TorchFusedAdam.update(
+                weights,
+                grads,
+                call.means(),
+                call.variances(),
+                call.hyper(),
+                call.step(),
+                clearGradients)) {
+            refuseFused();
+            return false;
+        }
+        fusedDone(call);
+        return true;
+    }
+
+    /**
+     * The backward passes of {@code losses} and Adam's update of every weight from the gradients in
+     * one call of a TorchScript module ({@link TorchFusedAdam#updateFromLosses}), on PyTorch when
+     * the fused kernel applies: nothing is accumulated into or cleared from the parameters'
+     * gradients. Returns what happened: the update made; or the gradients computed (in {@code
+     * into}) but no update, because the kernel does not apply to these layouts (then {@link
+     * #updateAll(List, List, List, boolean)} takes them, parameter by parameter); or nothing run
+     * (the kernel cannot apply, or its module could not be loaded), the losses' graphs intact.
+     */
+    TorchFusedAdam.LossUpdate updateAllFromLosses(
+            List<String> parameterIds,
+            List<NDArray> weights,
+            List<NDArray> losses,
+            NDManager into) {
+        FusedCall call =
+                weights.isEmpty() || !fusedMayApply(weights.get(0))
+                        ? null
+                        : fusedCall(parameterIds, weights);
+        if (call == null) {
+            return TorchFusedAdam.LossUpdate.NOT_RUN;
+        }
+        TorchFusedAdam.LossUpdate r =
+                TorchFusedAdam.updateFromLosses(
+                        losses,
+                        weights,
+                        call.means(),
+                        call.variances(),
+                        call.hyper(),
+                        call.step(),
+                        into);
+        if (r.updated()) {
+            fusedDone(call);
+        } else if (r.gradients() != null) {
+            refuseFused();
+        }
+        return r;
+    }
+
+    /** A fused update's moments, hyper-parameters and step count. */
+    private record FusedCall(
+            List<String> names,
+            List<NDArray> means,
+            List<NDArray> variances,
+            TorchFusedAdam.Hyper hyper,
+            int step) {}
+
+    /**
+     * The arguments of a fused update of these parameters, or null if it does not apply (turned off
+     * or refused before, or parameters at different step counts).
+     */
+    private FusedCall fusedCall(List<String> parameterIds, List<NDArray> weights) {
+        if (!fusedMayApply(weights.get(0))) {
+            return null;
         }
         List<String> names = new ArrayList<>(parameterIds.size());
         int t = -1;
@@ -172,7 +242,7 @@ public final class ResumableAdam extends Optimizer {
             String name = idToName.getOrDefault(id, id);
             int next = counts.getOrDefault(name, 0) + 1;
             if (t >= 0 && next != t) {
-                return false;
+                return null;
             }
             t = next;
             names.add(name);
@@ -186,22 +256,24 @@ public final class ResumableAdam extends Optimizer {
         TorchFusedAdam.Hyper hyper =
                 new TorchFusedAdam.Hyper(
                         learningRate.getNewValue(t), epsilon, getWeightDecay(), beta1, beta2);
-        if (!TorchFusedAdam.update(
-                weights, grads, firstMoments, secondMoments, hyper, t, clearGradients)) {
-            // A layout the kernel cannot walk, or arguments libtorch refuses, do not change
-            // between steps.
-            fusedRefused = true;
-            LOG.info(
-                    "libtorch's fused Adam kernel does not apply to these parameters (layouts or"
-                            + " data types); Adam updates each parameter with DJL's kernel");
-            return false;
-        }
-        for (String name : names) {
+        return new FusedCall(names, firstMoments, secondMoments, hyper, t);
+    }
+
+    private void refuseFused() {
+        // A layout the kernel cannot walk, or arguments libtorch refuses, do not change between
+        // steps.
+        fusedRefused = true;
+        LOG.info(
+                "libtorch's fused Adam kernel does not apply to these parameters (layouts or"
+                        + " data types); Adam updates each parameter with DJL's kernel");
+    }
+
+    private void fusedDone(FusedCall call) {
+        for (String name : call.names()) {
             counts.merge(name, 1, Integer::sum);
             restored.remove(name);
         }
         fusedUpdates++;
-        return true;
     }
 
     /**

@@ -47,6 +47,7 @@ final class TorchFusedAdam {
     private static final Logger LOG = LoggerFactory.getLogger(TorchFusedAdam.class);
     private static final String PYTORCH = "PyTorch";
     private static final Map<Key, Optional<Model>> MODULES = new ConcurrentHashMap<>();
+    private static final Map<LossKey, Optional<Model>> LOSS_MODULES = new ConcurrentHashMap<>();
     private static final AtomicLong CALLS = new AtomicLong();
 
     private TorchFusedAdam() {}
@@ -180,6 +181,89 @@ final class TorchFusedAdam {
         }
     }
 
+    /**
+     * The backward passes of {@code losses} and Adam's step {@code t} of every weight from their
+     * gradients, in one call: the gradients are computed as arrays of their own ({@code
+     * torch.autograd.grad}, as {@link TorchGradients} does), nothing accumulated into or cleared
+     * from the parameters' gradients. When some weight and its moments are not laid out alike the
+     * kernel cannot run: the gradients come back instead (in {@code into}) and nothing is updated.
+     * Once the module has run the losses' graphs are spent, so an error libtorch raises in the
+     * kernel (such as mixed data types) is thrown, not answered with a fallback.
+     *
+     * @param losses the losses, on PyTorch, each recorded by a gradient collector
+     * @param weights the weights, on PyTorch, on the CPU ({@link #appliesTo})
+     * @param means their first moments
+     * @param variances their second moments
+     * @param hyper the learning rate, epsilon and weight decay
+     * @param step the 1-based step count of every parameter
+     * @param into the manager for gradients that come back
+     * @return what happened
+     */
+    static LossUpdate updateFromLosses(
+            List<NDArray> losses,
+            List<NDArray> weights,
+            List<NDArray> means,
+            List<NDArray> variances,
+            Hyper hyper,
+            int step,
+            NDManager into) {
+        int n = weights.size();
+        int k = losses.size();
+        if (n == 0 || k == 0 || means.size() != n || variances.size() != n) {
+            throw new IllegalArgumentException(
+                    "need at least one loss and one weight, and as many moments as weights");
+        }
+        Optional<Model> module =
+                LOSS_MODULES.computeIfAbsent(
+                        new LossKey(k, n, hyper.beta1(), hyper.beta2()),
+                        key -> load(lossCode(k, n, key.beta1(), key.beta2())));
+        if (module.isEmpty()) {
+            return LossUpdate.NOT_RUN;
+        }
+        double coef2 = 1.0 - Math.pow(hyper.beta2(), step);
+        try (NDManager sub = weights.get(0).getManager().newSubManager()) {
+            NDList args = new NDList(2 + k + 3 * n);
+            args.add(
+                    sub.create(
+                            new double[] {
+                                hyper.learningRate(),
+                                hyper.epsilon() / Math.sqrt(coef2),
+                                hyper.weightDecay()
+                            }));
+            args.add(sub.create((float) step));
+            args.addAll(losses);
+            args.addAll(weights);
+            args.addAll(means);
+            args.addAll(variances);
+            NDList out =
+                    module.get().getBlock().forward(new ParameterStore(sub, false), args, false);
+            if (out.head().getShape().size() > 0) {
+                out.close();
+                CALLS.incrementAndGet();
+                return LossUpdate.UPDATED;
+            }
+            NDList grads = out.subNDList(1);
+            grads.attach(into);
+            return new LossUpdate(false, grads);
+        }
+    }
+
+    /**
+     * What {@link #updateFromLosses} did: the update made; or not, with the gradients it computed
+     * ({@code gradients} not null); or nothing run (its module could not be loaded, logged), the
+     * losses' graphs intact.
+     *
+     * @param updated whether the weights and moments were updated
+     * @param gradients the gradients computed without an update, else null
+     */
+    record LossUpdate(boolean updated, NDList gradients) {
+        static final LossUpdate UPDATED = new LossUpdate(true, null);
+        static final LossUpdate NOT_RUN = new LossUpdate(false, null);
+    }
+
+    /** Which module of {@link #updateFromLosses}: losses, parameters and the betas. */
+    private record LossKey(int losses, int parameters, float beta1, float beta2) {}
+
     /** Adam's hyper-parameters for one step. */
     record Hyper(float learningRate, float epsilon, float weightDecay, float beta1, float beta2) {}
 
@@ -191,16 +275,13 @@ final class TorchFusedAdam {
 
     private static Optional<Model> module(int n, float beta1, float beta2, boolean clear) {
         return MODULES.computeIfAbsent(
-                new Key(n, beta1, beta2, clear), k -> load(n, beta1, beta2, clear));
+                new Key(n, beta1, beta2, clear), k -> load(code(n, beta1, beta2, clear)));
     }
 
-    private static Optional<Model> load(int n, float beta1, float beta2, boolean clear) {
+    private static Optional<Model> load(String code) {
         Model m = Model.newInstance("keypoints-fused-adam", Device.cpu(), PYTORCH);
         try {
-            m.load(
-                    new ByteArrayInputStream(
-                            TorchScriptArchive.of(code(n, beta1, beta2, clear), List.of())
-                                    .bytes()));
+            m.load(new ByteArrayInputStream(TorchScriptArchive.of(code, List.of()).bytes()));
             return Optional.of(m);
         } catch (IOException | MalformedModelException | RuntimeException e) {
             m.close();
@@ -237,6 +318,50 @@ final class TorchFusedAdam {
         c.append("    grads = [").append(names("g", n)).append("]\n");
         c.append("    means = [").append(names("m", n)).append("]\n");
         c.append("    variances = [").append(names("v", n)).append("]\n");
+        checkAndUpdate(c, n, beta1, beta2);
+        c.append(clear ? "      torch._foreach_zero_(grads)\n" : "")
+                // Returning a value read from the lists after the kernel keeps the JIT from
+                // removing the calls as dead code: their writes go through lists it built here.
+                .append("      return grads[0]\n")
+                .append("    return torch.empty([0])\n");
+        return c.toString();
+    }
+
+    /**
+     * The module's TorchScript source for {@code k} losses and {@code n} parameters: the gradients
+     * of the losses ({@link TorchGradients#gradients}), then the update from them; it answers the
+     * first weight after an update, else an empty array followed by the gradients.
+     */
+    static String lossCode(int k, int n, float beta1, float beta2) {
+        StringBuilder c = new StringBuilder();
+        c.append(TorchScriptArchive.HEADER)
+                .append("  def forward(self: __torch__.Net,\n")
+                .append("    hyper: Tensor,\n")
+                .append("    step: Tensor");
+        TorchGradients.arguments(c, "l", k);
+        TorchGradients.arguments(c, "w", n);
+        TorchGradients.arguments(c, "m", n);
+        TorchGradients.arguments(c, "v", n);
+        c.append(") -> List[Tensor]:\n");
+        TorchGradients.list(c, "ls", "l", k);
+        TorchGradients.list(c, "ws", "w", n);
+        TorchGradients.list(c, "means", "m", n);
+        TorchGradients.list(c, "variances", "v", n);
+        TorchGradients.gradients(c, n);
+        c.append("    params = ws\n").append("    grads = gs\n");
+        checkAndUpdate(c, n, beta1, beta2);
+        c.append("      return [params[0]]\n")
+                .append("    out = [torch.empty([0])]\n")
+                .append("    out.extend(gs)\n")
+                .append("    return out\n");
+        return c.toString();
+    }
+
+    /**
+     * Appends the layout check of {@code params}, {@code grads}, {@code means} and {@code
+     * variances} and, under {@code if same:}, the kernel's call.
+     */
+    private static void checkAndUpdate(StringBuilder c, int n, float beta1, float beta2) {
         c.append("    same = True\n")
                 .append("    for i in range(")
                 .append(n)
@@ -259,13 +384,7 @@ final class TorchFusedAdam {
                 .append(", beta2=")
                 .append((double) beta2)
                 .append(", weight_decay=float(hyper[2]), eps=float(hyper[1]),")
-                .append(" amsgrad=False, maximize=False, grad_scale=None, found_inf=None)\n")
-                .append(clear ? "      torch._foreach_zero_(grads)\n" : "")
-                // Returning a value read from the lists after the kernel keeps the JIT from
-                // removing the calls as dead code: their writes go through lists it built here.
-                .append("      return grads[0]\n")
-                .append("    return torch.empty([0])\n");
-        return c.toString();
+                .append(" amsgrad=False, maximize=False, grad_scale=None, found_inf=None)\n");
     }
 
     private static String names(String prefix, int n) {

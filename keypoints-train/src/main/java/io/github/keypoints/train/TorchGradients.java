@@ -40,7 +40,7 @@ final class TorchGradients {
 
     private static final Logger LOG = LoggerFactory.getLogger(TorchGradients.class);
     private static final String PYTORCH = "PyTorch";
-    private static final Map<Integer, Optional<Model>> MODULES = new ConcurrentHashMap<>();
+    private static final Map<Key, Optional<Model>> MODULES = new ConcurrentHashMap<>();
     private static final AtomicLong CALLS = new AtomicLong();
 
     private TorchGradients() {}
@@ -55,46 +55,48 @@ final class TorchGradients {
     }
 
     /**
-     * The gradients of {@code loss} (summed over its elements, as DJL's backward pass seeds it with
-     * ones) with respect to each weight, in {@code into}; empty if the module could not be loaded
-     * (logged once), in which case nothing was computed and the graph is intact.
+     * The gradients of the sum of {@code losses} (each summed over its elements, as DJL's backward
+     * pass seeds it with ones) with respect to each weight, in {@code into}; empty if the module
+     * could not be loaded (logged once), in which case nothing was computed and the graphs are
+     * intact.
      *
-     * @param loss the loss, on PyTorch, recorded by an open gradient collector
+     * @param losses the losses, on PyTorch, each recorded by a gradient collector
      * @param weights the weights, each requiring a gradient
      * @param into the manager that will own the gradients
      * @return the gradients, in the order of {@code weights}
      */
-    static Optional<NDList> compute(NDArray loss, List<NDArray> weights, NDManager into) {
+    static Optional<NDList> compute(List<NDArray> losses, List<NDArray> weights, NDManager into) {
         int n = weights.size();
-        if (n == 0) {
-            throw new IllegalArgumentException("need at least one weight");
+        int k = losses.size();
+        if (n == 0 || k == 0) {
+            throw new IllegalArgumentException("need at least one loss and one weight");
         }
-        Optional<Model> module = MODULES.computeIfAbsent(n, TorchGradients::load);
+        Optional<Model> module = MODULES.computeIfAbsent(new Key(k, n), TorchGradients::load);
         if (module.isEmpty()) {
             return Optional.empty();
         }
-        NDList args = new NDList(2 + n);
-        // The first argument's manager owns what the module returns.
-        NDArray seed = into.ones(loss.getShape(), loss.getDataType());
-        args.add(seed);
-        args.add(loss);
+        NDList args = new NDList(k + n);
+        args.addAll(losses);
         args.addAll(weights);
-        try {
-            // As a training call: outside inference mode, so the gradients are ordinary tensors
-            // that a second backward pass can add to.
-            NDList grads =
-                    module.get().getBlock().forward(new ParameterStore(into, false), args, true);
-            CALLS.incrementAndGet();
-            return Optional.of(grads);
-        } finally {
-            seed.close();
-        }
+        // As a training call: outside inference mode, so the gradients are ordinary tensors that
+        // can be added to.
+        NDList grads = module.get().getBlock().forward(new ParameterStore(into, false), args, true);
+        // They belong to the first argument's manager, a loss's; the caller wants them in its own.
+        grads.attach(into);
+        CALLS.incrementAndGet();
+        return Optional.of(grads);
     }
 
-    private static Optional<Model> load(int n) {
+    /** Which module: the numbers of losses and weights. */
+    private record Key(int losses, int weights) {}
+
+    private static Optional<Model> load(Key key) {
         Model m = Model.newInstance("keypoints-gradients", Device.cpu(), PYTORCH);
         try {
-            m.load(new ByteArrayInputStream(TorchScriptArchive.of(code(n), List.of()).bytes()));
+            m.load(
+                    new ByteArrayInputStream(
+                            TorchScriptArchive.of(code(key.losses(), key.weights()), List.of())
+                                    .bytes()));
             return Optional.of(m);
         } catch (IOException | MalformedModelException | RuntimeException e) {
             m.close();
@@ -106,36 +108,60 @@ final class TorchGradients {
         }
     }
 
-    /** The module's TorchScript source for {@code n} weights. */
-    static String code(int n) {
+    /** The module's TorchScript source for {@code k} losses and {@code n} weights. */
+    static String code(int k, int n) {
         StringBuilder c = new StringBuilder(TorchScriptArchive.HEADER);
-        c.append("  def forward(self: __torch__.Net,\n    seed: Tensor,\n    loss: Tensor");
+        c.append("  def forward(self: __torch__.Net");
+        arguments(c, "l", k);
+        arguments(c, "w", n);
+        c.append(") -> List[Tensor]:\n");
+        list(c, "ls", "l", k);
+        list(c, "ws", "w", n);
+        gradients(c, n);
+        c.append("    return gs\n");
+        return c.toString();
+    }
+
+    /** Appends {@code n} tensor arguments named {@code prefix0 …}. */
+    static void arguments(StringBuilder c, String prefix, int n) {
         for (int i = 0; i < n; i++) {
-            c.append(",\n    w").append(i).append(": Tensor");
+            c.append(",\n    ").append(prefix).append(i).append(": Tensor");
         }
-        c.append(") -> List[Tensor]:\n    ws = [");
+    }
+
+    /** Appends {@code name = [prefix0, …]}. */
+    static void list(StringBuilder c, String name, String prefix, int n) {
+        c.append("    ").append(name).append(" = [");
         for (int i = 0; i < n; i++) {
-            c.append(i == 0 ? "" : ", ").append('w').append(i);
+            c.append(i == 0 ? "" : ", ").append(prefix).append(i);
         }
-        c.append("]\n")
-                .append("    grads = torch.autograd.grad([loss], ws,")
-                .append(" annotate(List[Optional[Tensor]], [seed]), retain_graph=False,")
+        c.append("]\n");
+    }
+
+    /**
+     * Appends the lines that set {@code gs} to the gradients of the losses {@code ls} with respect
+     * to the {@code n} weights {@code ws}: each laid out like its weight, zeros for a weight the
+     * losses do not depend on.
+     */
+    static void gradients(StringBuilder c, int n) {
+        c.append("    seeds = annotate(List[Optional[Tensor]], [])\n")
+                .append("    for l in ls:\n")
+                .append("      seeds.append(torch.ones_like(l))\n")
+                .append("    grads = torch.autograd.grad(ls, ws, seeds, retain_graph=False,")
                 .append(" create_graph=False, allow_unused=True)\n")
-                .append("    out = annotate(List[Tensor], [])\n")
+                .append("    gs = annotate(List[Tensor], [])\n")
                 .append("    for i in range(")
                 .append(n)
                 .append("):\n")
                 .append("      w = ws[i]\n")
                 .append("      g = grads[i]\n")
                 .append("      if g is None:\n")
-                .append("        out.append(torch.zeros_like(w))\n")
+                .append("        gs.append(torch.zeros_like(w))\n")
                 .append("      else:\n")
                 .append("        t = unchecked_cast(Tensor, g)\n")
                 .append("        if t.stride() != w.stride() or t.dtype != w.dtype:\n")
-                .append("          out.append(torch.empty_like(w).copy_(t))\n")
+                .append("          gs.append(torch.empty_like(w).copy_(t))\n")
                 .append("        else:\n")
-                .append("          out.append(t)\n")
-                .append("    return out\n");
-        return c.toString();
+                .append("          gs.append(t)\n");
     }
 }

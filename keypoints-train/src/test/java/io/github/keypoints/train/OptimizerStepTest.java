@@ -2,6 +2,7 @@ package io.github.keypoints.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.Device;
 import ai.djl.Model;
@@ -141,7 +142,8 @@ class OptimizerStepTest {
                                 .setLearningRateTracker(Tracker.fixed(0.05f))
                                 .optMomentum(0.9f)
                                 .build();
-        long before = TorchGradients.calls();
+        long gradientsBefore = TorchGradients.calls();
+        long fusedBefore = TorchFusedAdam.calls();
         for (Function<Block, Optimizer> optimizer : List.of(adam, sgd)) {
             for (int passes = 1; passes <= 2; passes++) {
                 List<float[]> accumulated =
@@ -157,60 +159,93 @@ class OptimizerStepTest {
                 assertThat(fresh.get(0)).isNotEqualTo(fresh.get(fresh.size() - parameterCount()));
             }
         }
-        // 2 optimisers x (1 + 2 passes) x STEPS backward passes on PyTorch, none on MXNet.
-        assertThat(TorchGradients.calls() - before)
-                .isEqualTo("PyTorch".equals(engine) ? 2L * 3 * STEPS : 0L);
+        // On PyTorch, fresh gradients: Adam's steps one call each (backward passes and the fused
+        // update), SGD's gradients computed once a step, both for one and two passes a step;
+        // accumulated gradients: Adam's fused update alone, one call a step. None on MXNet.
+        boolean torch = "PyTorch".equals(engine);
+        assertThat(TorchGradients.calls() - gradientsBefore).isEqualTo(torch ? 2L * STEPS : 0L);
+        assertThat(TorchFusedAdam.calls() - fusedBefore).isEqualTo(torch ? 4L * STEPS : 0L);
     }
 
     /**
      * A parameter the loss does not depend on gets a zero gradient, as it would accumulate; a
-     * weight laid out otherwise than autograd's gradient gets its gradient in its own layout, with
-     * the right values.
+     * channels-last weight (as the networks' convolutions are on PyTorch) gets its gradient in its
+     * own layout, so the fused kernel takes it; a weight the kernel cannot walk (a transposed
+     * matrix) is not updated, and its gradient comes back for DJL's kernel.
      */
     @Test
-    void freshGradientsCoverUnusedAndOddlyLaidOutWeights() {
+    void freshGradientsCoverUnusedChannelsLastAndRefusedWeights() {
         try (NDManager m = NDManager.newBaseManager("PyTorch");
                 NDManager into = m.newSubManager()) {
             NDArray used = m.create(new float[] {1, 2, 3});
             used.setRequiresGradient(true);
             NDArray unused = m.create(new float[] {4, 5});
             unused.setRequiresGradient(true);
-            // A channels-last leaf (N, C, H, W) = (2, 3, 2, 2) stored as (N, H, W, C), like the
-            // networks' convolution weights on PyTorch; autograd's gradient here is row-major.
+            // (N, C, H, W) = (2, 3, 2, 2) stored as (N, H, W, C); autograd's gradient of the
+            // product with a row-major k is row-major.
             NDArray channelsLast =
                     m.arange(24f).reshape(2, 2, 2, 3).transpose(0, 3, 1, 2).duplicate();
-            NDArray k = m.arange(24f).reshape(2, 3, 2, 2).add(1f);
             channelsLast.setRequiresGradient(true);
+            NDArray k = m.arange(24f).reshape(2, 3, 2, 2).add(1f);
+            List<NDArray> weights = List.of(used, unused, channelsLast);
+
             NDList grads;
             try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
                 NDArray loss = used.mul(used).sum().add(channelsLast.mul(k).sum());
-                grads =
-                        TorchGradients.compute(loss, List.of(used, unused, channelsLast), into)
-                                .orElseThrow();
+                grads = TorchGradients.compute(List.of(loss), weights, into).orElseThrow();
             }
             assertThat(grads.get(0).toFloatArray()).containsExactly(2, 4, 6);
             assertThat(grads.get(1).toFloatArray()).containsExactly(0, 0);
             assertThat(grads.get(2).getShape()).isEqualTo(new Shape(2, 3, 2, 2));
             assertThat(grads.get(2).toFloatArray()).containsExactly(k.toFloatArray());
             assertThat(grads.get(0).getManager()).isSameAs(into);
-            // The fused kernel takes a weight only with a gradient and moments of its layout
-            // (moments computed from the weight take its strides, as ResumableAdam makes them).
-            try (NDArray mean = channelsLast.mul(0);
-                    NDArray variance = channelsLast.mul(0)) {
-                assertThat(
-                                TorchFusedAdam.update(
-                                        List.of(channelsLast),
-                                        List.of(grads.get(2)),
-                                        List.of(mean),
-                                        List.of(variance),
-                                        new TorchFusedAdam.Hyper(0.1f, 1e-8f, 0f, 0.9f, 0.999f),
-                                        1,
-                                        false))
-                        .as("the channels-last weight's gradient is laid out like it")
-                        .isTrue();
+
+            // Moments computed from each weight take its strides, as ResumableAdam makes them.
+            List<NDArray> means = new ArrayList<>();
+            List<NDArray> variances = new ArrayList<>();
+            for (NDArray w : weights) {
+                means.add(w.mul(0));
+                variances.add(w.mul(0));
             }
-            // Left alone, not cleared: the step drops its own arrays.
-            assertThat(grads.get(2).toFloatArray()).containsExactly(k.toFloatArray());
+            float[] unusedBefore = unused.toFloatArray();
+            float[] channelsLastBefore = channelsLast.toFloatArray();
+            TorchFusedAdam.Hyper hyper = new TorchFusedAdam.Hyper(0.1f, 1e-8f, 0f, 0.9f, 0.999f);
+            TorchFusedAdam.LossUpdate r;
+            try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                NDArray loss = used.mul(used).sum().add(channelsLast.mul(k).sum());
+                r =
+                        TorchFusedAdam.updateFromLosses(
+                                List.of(loss), weights, means, variances, hyper, 1, into);
+            }
+            assertThat(r.updated())
+                    .as("the channels-last weight's gradient is laid out like it")
+                    .isTrue();
+            // Adam's first step moves every weight with a non-zero gradient by the learning rate.
+            assertThat(channelsLast.toFloatArray()[0])
+                    .isCloseTo(channelsLastBefore[0] - 0.1f, within(1e-5f));
+            assertThat(unused.toFloatArray()).containsExactly(unusedBefore);
+
+            NDArray transposed = m.arange(6f).reshape(2, 3).transpose().duplicate();
+            transposed.setRequiresGradient(true);
+            float[] transposedBefore = transposed.toFloatArray();
+            try (NDArray mean = transposed.mul(0);
+                    NDArray variance = transposed.mul(0);
+                    GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                NDArray loss = transposed.mul(3f).sum();
+                r =
+                        TorchFusedAdam.updateFromLosses(
+                                List.of(loss),
+                                List.of(transposed),
+                                List.of(mean),
+                                List.of(variance),
+                                hyper,
+                                1,
+                                into);
+            }
+            assertThat(r.updated()).isFalse();
+            assertThat(r.gradients().singletonOrThrow().toFloatArray()).containsOnly(3f);
+            assertThat(r.gradients().head().getManager()).isSameAs(into);
+            assertThat(transposed.toFloatArray()).containsExactly(transposedBefore);
         }
     }
 
@@ -290,9 +325,11 @@ class OptimizerStepTest {
                             }
                         }
                         boolean fresh = where == Gradients.FRESH && "PyTorch".equals(engine);
-                        assertThat(step.holdsGradients()).isEqualTo(fresh);
+                        assertThat(step.holdsBackward()).isEqualTo(fresh);
+                        step.apply();
+                        assertThat(step.holdsBackward()).isFalse();
                         if (fresh) {
-                            // The parameters' own gradients were left alone.
+                            // The parameters' own gradients were never written.
                             for (Pair<String, Parameter> p : block.getParameters()) {
                                 NDArray a = p.getValue().getArray();
                                 if (p.getValue().requiresGradient()) {
@@ -302,8 +339,6 @@ class OptimizerStepTest {
                                 }
                             }
                         }
-                        step.apply();
-                        assertThat(step.holdsGradients()).isFalse();
                     }
                     if (optimizer instanceof ResumableAdam a && "PyTorch".equals(engine)) {
                         assertThat(a.fusedUpdates()).as("fused updates").isEqualTo(s + 1L);
