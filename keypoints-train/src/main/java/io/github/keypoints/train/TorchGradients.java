@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A backward pass on PyTorch that returns the gradients as fresh arrays ({@code
  * torch.autograd.grad}) instead of adding them into the parameters' gradient arrays, from a small
- * TorchScript module written by {@link TorchScriptArchive}.
+ * TorchScript module written by {@link TorchScriptArchive}: what {@link OptimizerStep} uses for
+ * fresh gradients when the optimiser is not a {@link ResumableAdam} on its fused kernel (which runs
+ * the same lines and its update in one module, {@link TorchFusedAdam#updateFromLosses}).
  *
  * <p>DJL's {@code GradientCollector.backward} on PyTorch adds each gradient into the parameter's
  * {@code .grad}, which the optimiser then has to clear: two passes over every gradient a step (in
