@@ -12,7 +12,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -149,12 +148,10 @@ final class TorchFusedAdam {
                                 hyper.weightDecay()
                             }));
             args.add(sub.create((float) step));
-            for (int i = 0; i < n; i++) {
-                args.add(weights.get(i));
-                args.add(grads.get(i));
-                args.add(means.get(i));
-                args.add(variances.get(i));
-            }
+            args.addAll(weights);
+            args.addAll(grads);
+            args.addAll(means);
+            args.addAll(variances);
             NDList out;
             try {
                 out = module.get().getBlock().forward(new ParameterStore(sub, false), args, false);
@@ -298,26 +295,16 @@ final class TorchFusedAdam {
      * update if {@code clear}.
      */
     static String code(int n, float beta1, float beta2, boolean clear) {
-        StringBuilder c = new StringBuilder();
-        c.append(TorchScriptArchive.HEADER)
-                .append("  def forward(self: __torch__.Net,\n")
-                .append("    hyper: Tensor,\n")
-                .append("    step: Tensor");
-        for (int i = 0; i < n; i++) {
-            c.append(
-                    String.format(
-                            Locale.ROOT,
-                            ",%n    w%d: Tensor,%n    g%d: Tensor,%n    m%d: Tensor,%n    v%d: Tensor",
-                            i,
-                            i,
-                            i,
-                            i));
-        }
+        StringBuilder c = start();
+        TorchGradients.arguments(c, "w", n);
+        TorchGradients.arguments(c, "g", n);
+        TorchGradients.arguments(c, "m", n);
+        TorchGradients.arguments(c, "v", n);
         c.append(") -> Tensor:\n");
-        c.append("    params = [").append(names("w", n)).append("]\n");
-        c.append("    grads = [").append(names("g", n)).append("]\n");
-        c.append("    means = [").append(names("m", n)).append("]\n");
-        c.append("    variances = [").append(names("v", n)).append("]\n");
+        TorchGradients.list(c, "params", "w", n);
+        TorchGradients.list(c, "grads", "g", n);
+        TorchGradients.list(c, "means", "m", n);
+        TorchGradients.list(c, "variances", "v", n);
         checkAndUpdate(c, n, beta1, beta2);
         c.append(clear ? "      torch._foreach_zero_(grads)\n" : "")
                 // Returning a value read from the lists after the kernel keeps the JIT from
@@ -333,11 +320,7 @@ final class TorchFusedAdam {
      * first weight after an update, else an empty array followed by the gradients.
      */
     static String lossCode(int k, int n, float beta1, float beta2) {
-        StringBuilder c = new StringBuilder();
-        c.append(TorchScriptArchive.HEADER)
-                .append("  def forward(self: __torch__.Net,\n")
-                .append("    hyper: Tensor,\n")
-                .append("    step: Tensor");
+        StringBuilder c = start();
         TorchGradients.arguments(c, "l", k);
         TorchGradients.arguments(c, "w", n);
         TorchGradients.arguments(c, "m", n);
@@ -355,6 +338,14 @@ final class TorchFusedAdam {
                 .append("    out.extend(gs)\n")
                 .append("    return out\n");
         return c.toString();
+    }
+
+    /** The module's header and its method's first two arguments, the hyper-parameters and step. */
+    private static StringBuilder start() {
+        return new StringBuilder(TorchScriptArchive.HEADER)
+                .append("  def forward(self: __torch__.Net,\n")
+                .append("    hyper: Tensor,\n")
+                .append("    step: Tensor");
     }
 
     /**
@@ -385,13 +376,5 @@ final class TorchFusedAdam {
                 .append((double) beta2)
                 .append(", weight_decay=float(hyper[2]), eps=float(hyper[1]),")
                 .append(" amsgrad=False, maximize=False, grad_scale=None, found_inf=None)\n");
-    }
-
-    private static String names(String prefix, int n) {
-        StringBuilder s = new StringBuilder();
-        for (int i = 0; i < n; i++) {
-            s.append(i == 0 ? "" : ", ").append(prefix).append(i);
-        }
-        return s.toString();
     }
 }

@@ -309,16 +309,9 @@ class OptimizerStepTest {
                 for (int s = 0; s < STEPS; s++) {
                     try (NDManager m = trainer.getManager().newSubManager()) {
                         for (int pass = 0; pass < passes; pass++) {
-                            float[] x = new float[(int) INPUT.size()];
-                            for (int i = 0; i < x.length; i++) {
-                                x[i] = rnd.nextFloat() - 0.5f;
-                            }
-                            float[] y = new float[3 * 4];
-                            for (int i = 0; i < y.length; i++) {
-                                y[i] = rnd.nextFloat();
-                            }
-                            NDList data = new NDList(m.create(x, INPUT));
-                            NDList labels = new NDList(m.create(y, new Shape(3, 4)));
+                            NDList[] batch = randomBatch(rnd, m);
+                            NDList data = batch[0];
+                            NDList labels = batch[1];
                             try (GradientCollector gc = trainer.newGradientCollector()) {
                                 NDList preds = trainer.forward(data, labels);
                                 step.backward(gc, trainer.getLoss().evaluate(labels, preds));
@@ -352,6 +345,23 @@ class OptimizerStepTest {
         return out;
     }
 
+    /**
+     * A batch of {@link #INPUT} images and 4 labels each, drawn from {@code rnd}: {data, labels}.
+     */
+    private static NDList[] randomBatch(Random rnd, NDManager m) {
+        float[] x = new float[(int) INPUT.size()];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = rnd.nextFloat() - 0.5f;
+        }
+        float[] y = new float[3 * 4];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = rnd.nextFloat();
+        }
+        return new NDList[] {
+            new NDList(m.create(x, INPUT)), new NDList(m.create(y, new Shape(3, 4)))
+        };
+    }
+
     /** Every parameter's values (running statistics too) after each of the steps. */
     private static List<float[]> train(
             String engine, Function<Block, Optimizer> optimizerFor, boolean direct) {
@@ -364,17 +374,10 @@ class OptimizerStepTest {
                 OptimizerStep step = OptimizerStep.of(trainer, optimizer);
                 Random rnd = new Random(7);
                 for (int s = 0; s < STEPS; s++) {
-                    float[] x = new float[(int) INPUT.size()];
-                    for (int i = 0; i < x.length; i++) {
-                        x[i] = rnd.nextFloat() - 0.5f;
-                    }
-                    float[] y = new float[3 * 4];
-                    for (int i = 0; i < y.length; i++) {
-                        y[i] = rnd.nextFloat();
-                    }
                     try (NDManager m = trainer.getManager().newSubManager()) {
-                        NDList data = new NDList(m.create(x, INPUT));
-                        NDList labels = new NDList(m.create(y, new Shape(3, 4)));
+                        NDList[] batch = randomBatch(rnd, m);
+                        NDList data = batch[0];
+                        NDList labels = batch[1];
                         try (GradientCollector gc = trainer.newGradientCollector()) {
                             NDList preds = trainer.forward(data, labels);
                             gc.backward(trainer.getLoss().evaluate(labels, preds));
