@@ -1,15 +1,12 @@
 package io.github.keypoints.train;
 
 import ai.djl.Device;
-import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import io.github.keypoints.models.TorchScriptArchive;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -276,18 +273,8 @@ final class TorchFusedAdam {
     }
 
     private static Optional<Model> load(String code) {
-        Model m = Model.newInstance("keypoints-fused-adam", Device.cpu(), PYTORCH);
-        try {
-            m.load(new ByteArrayInputStream(TorchScriptArchive.of(code, List.of()).bytes()));
-            return Optional.of(m);
-        } catch (IOException | MalformedModelException | RuntimeException e) {
-            m.close();
-            LOG.warn(
-                    "libtorch's fused Adam kernel could not be loaded ({}); Adam updates each"
-                            + " parameter with DJL's kernel",
-                    e.toString());
-            return Optional.empty();
-        }
+        return TorchGradients.loadModule(
+                "keypoints-fused-adam", code, "Adam updates each parameter with DJL's kernel");
     }
 
     /**

@@ -93,19 +93,29 @@ final class TorchGradients {
     private record Key(int losses, int weights) {}
 
     private static Optional<Model> load(Key key) {
-        Model m = Model.newInstance("keypoints-gradients", Device.cpu(), PYTORCH);
+        return loadModule(
+                "keypoints-gradients",
+                code(key.losses(), key.weights()),
+                "gradients are accumulated into the parameters");
+    }
+
+    /**
+     * Loads a PyTorch module from TorchScript source; empty, with a warning naming what happens
+     * instead ({@code fallback}), if libtorch refuses it.
+     *
+     * @param name the model's name
+     * @param code the module's source ({@link TorchScriptArchive#of(String, List)})
+     * @param fallback what the library does without the module, for the warning
+     * @return the module, or empty
+     */
+    static Optional<Model> loadModule(String name, String code, String fallback) {
+        Model m = Model.newInstance(name, Device.cpu(), PYTORCH);
         try {
-            m.load(
-                    new ByteArrayInputStream(
-                            TorchScriptArchive.of(code(key.losses(), key.weights()), List.of())
-                                    .bytes()));
+            m.load(new ByteArrayInputStream(TorchScriptArchive.of(code, List.of()).bytes()));
             return Optional.of(m);
         } catch (IOException | MalformedModelException | RuntimeException e) {
             m.close();
-            LOG.warn(
-                    "the gradients module could not be loaded ({}); gradients are accumulated"
-                            + " into the parameters",
-                    e.toString());
+            LOG.warn("the module {} could not be loaded ({}); {}", name, e.toString(), fallback);
             return Optional.empty();
         }
     }

@@ -298,6 +298,61 @@ class OptimizerStepTest {
      */
     private static List<float[]> trainThroughStep(
             String engine, Function<Block, Optimizer> optimizerFor, Gradients where, int passes) {
+        return weightsAfterEachStep(
+                engine,
+                optimizerFor,
+                where,
+                (c, s) -> {
+                    for (int pass = 0; pass < passes; pass++) {
+                        NDList[] batch = randomBatch(c.rnd(), c.manager());
+                        try (GradientCollector gc = c.trainer().newGradientCollector()) {
+                            NDList preds = c.trainer().forward(batch[0], batch[1]);
+                            c.step().backward(gc, c.trainer().getLoss().evaluate(batch[1], preds));
+                        }
+                    }
+                    boolean fresh = where == Gradients.FRESH && "PyTorch".equals(engine);
+                    assertThat(c.step().holdsBackward()).isEqualTo(fresh);
+                    c.step().apply();
+                    assertThat(c.step().holdsBackward()).isFalse();
+                    if (fresh) {
+                        // The parameters' own gradients were never written.
+                        for (Pair<String, Parameter> p : c.block().getParameters()) {
+                            if (p.getValue().requiresGradient()) {
+                                try (NDArray g = p.getValue().getArray().getGradient()) {
+                                    assertThat(g.toFloatArray()).containsOnly(0f);
+                                }
+                            }
+                        }
+                    }
+                    if (c.optimizer() instanceof ResumableAdam a && "PyTorch".equals(engine)) {
+                        assertThat(a.fusedUpdates()).as("fused updates").isEqualTo(s + 1L);
+                    }
+                });
+    }
+
+    /** A tiny network's training set-up, as a step of {@link #weightsAfterEachStep} gets it. */
+    private record StepContext(
+            Block block,
+            Optimizer optimizer,
+            Trainer trainer,
+            OptimizerStep step,
+            Random rnd,
+            NDManager manager) {}
+
+    /** What one step of {@link #weightsAfterEachStep} does; {@code s} counts from 0. */
+    private interface StepBody {
+        void run(StepContext c, int s);
+    }
+
+    /**
+     * Trains a fresh tiny network {@link #STEPS} steps, each in a manager of its own, and returns
+     * every parameter's values (running statistics too) after each step.
+     */
+    private static List<float[]> weightsAfterEachStep(
+            String engine,
+            Function<Block, Optimizer> optimizerFor,
+            Gradients where,
+            StepBody body) {
         Block block = TinyNets.keypointNet();
         List<float[]> out = new ArrayList<>();
         try (Model model = Model.newInstance("step", Device.cpu(), engine)) {
@@ -308,33 +363,7 @@ class OptimizerStepTest {
                 Random rnd = new Random(7);
                 for (int s = 0; s < STEPS; s++) {
                     try (NDManager m = trainer.getManager().newSubManager()) {
-                        for (int pass = 0; pass < passes; pass++) {
-                            NDList[] batch = randomBatch(rnd, m);
-                            NDList data = batch[0];
-                            NDList labels = batch[1];
-                            try (GradientCollector gc = trainer.newGradientCollector()) {
-                                NDList preds = trainer.forward(data, labels);
-                                step.backward(gc, trainer.getLoss().evaluate(labels, preds));
-                            }
-                        }
-                        boolean fresh = where == Gradients.FRESH && "PyTorch".equals(engine);
-                        assertThat(step.holdsBackward()).isEqualTo(fresh);
-                        step.apply();
-                        assertThat(step.holdsBackward()).isFalse();
-                        if (fresh) {
-                            // The parameters' own gradients were never written.
-                            for (Pair<String, Parameter> p : block.getParameters()) {
-                                NDArray a = p.getValue().getArray();
-                                if (p.getValue().requiresGradient()) {
-                                    try (NDArray g = a.getGradient()) {
-                                        assertThat(g.toFloatArray()).containsOnly(0f);
-                                    }
-                                }
-                            }
-                        }
-                    }
-                    if (optimizer instanceof ResumableAdam a && "PyTorch".equals(engine)) {
-                        assertThat(a.fusedUpdates()).as("fused updates").isEqualTo(s + 1L);
+                        body.run(new StepContext(block, optimizer, trainer, step, rnd, m), s);
                     }
                     for (Pair<String, Parameter> p : block.getParameters()) {
                         out.add(p.getValue().getArray().toFloatArray());
@@ -365,37 +394,22 @@ class OptimizerStepTest {
     /** Every parameter's values (running statistics too) after each of the steps. */
     private static List<float[]> train(
             String engine, Function<Block, Optimizer> optimizerFor, boolean direct) {
-        Block block = TinyNets.keypointNet();
-        List<float[]> out = new ArrayList<>();
-        try (Model model = Model.newInstance("step", Device.cpu(), engine)) {
-            model.setBlock(block);
-            Optimizer optimizer = optimizerFor.apply(block);
-            try (Trainer trainer = initializedTrainer(model, optimizer)) {
-                OptimizerStep step = OptimizerStep.of(trainer, optimizer);
-                Random rnd = new Random(7);
-                for (int s = 0; s < STEPS; s++) {
-                    try (NDManager m = trainer.getManager().newSubManager()) {
-                        NDList[] batch = randomBatch(rnd, m);
-                        NDList data = batch[0];
-                        NDList labels = batch[1];
-                        try (GradientCollector gc = trainer.newGradientCollector()) {
-                            NDList preds = trainer.forward(data, labels);
-                            gc.backward(trainer.getLoss().evaluate(labels, preds));
-                        }
-                        if (direct) {
-                            step.apply();
-                        } else {
-                            trainer.step();
-                        }
+        return weightsAfterEachStep(
+                engine,
+                optimizerFor,
+                Gradients.ACCUMULATED,
+                (c, s) -> {
+                    NDList[] batch = randomBatch(c.rnd(), c.manager());
+                    try (GradientCollector gc = c.trainer().newGradientCollector()) {
+                        NDList preds = c.trainer().forward(batch[0], batch[1]);
+                        gc.backward(c.trainer().getLoss().evaluate(batch[1], preds));
                     }
-                    for (Pair<String, Parameter> p : block.getParameters()) {
-                        NDArray a = p.getValue().getArray();
-                        out.add(a.toFloatArray());
+                    if (direct) {
+                        c.step().apply();
+                    } else {
+                        c.trainer().step();
                     }
-                }
-                assertThat(step.isDirect()).isEqualTo(direct);
-            }
-        }
-        return out;
+                    assertThat(c.step().isDirect()).isEqualTo(direct);
+                });
     }
 }
