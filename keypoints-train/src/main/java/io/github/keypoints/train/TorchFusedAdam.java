@@ -133,18 +133,8 @@ final class TorchFusedAdam {
         if (module.isEmpty()) {
             return false;
         }
-        double coef2 = 1.0 - Math.pow(hyper.beta2(), step);
-        NDManager parent = weights.get(0).getManager();
-        try (NDManager sub = parent.newSubManager()) {
-            NDList args = new NDList(2 + 4 * n);
-            args.add(
-                    sub.create(
-                            new double[] {
-                                hyper.learningRate(),
-                                hyper.epsilon() / Math.sqrt(coef2),
-                                hyper.weightDecay()
-                            }));
-            args.add(sub.create((float) step));
+        try (NDManager sub = weights.get(0).getManager().newSubManager()) {
+            NDList args = stepArguments(sub, hyper, step, 2 + 4 * n);
             args.addAll(weights);
             args.addAll(grads);
             args.addAll(means);
@@ -214,17 +204,8 @@ final class TorchFusedAdam {
         if (module.isEmpty()) {
             return LossUpdate.NOT_RUN;
         }
-        double coef2 = 1.0 - Math.pow(hyper.beta2(), step);
         try (NDManager sub = weights.get(0).getManager().newSubManager()) {
-            NDList args = new NDList(2 + k + 3 * n);
-            args.add(
-                    sub.create(
-                            new double[] {
-                                hyper.learningRate(),
-                                hyper.epsilon() / Math.sqrt(coef2),
-                                hyper.weightDecay()
-                            }));
-            args.add(sub.create((float) step));
+            NDList args = stepArguments(sub, hyper, step, 2 + k + 3 * n);
             args.addAll(losses);
             args.addAll(weights);
             args.addAll(means);
@@ -257,6 +238,25 @@ final class TorchFusedAdam {
 
     /** Which module of {@link #updateFromLosses}: losses, parameters and the betas. */
     private record LossKey(int losses, int parameters, float beta1, float beta2) {}
+
+    /**
+     * A module's first two arguments, in {@code sub} (which then owns what the module returns): the
+     * learning rate, epsilon as the kernel's formula needs it ({@code eps / sqrt(1 - beta2^t)}) and
+     * the weight decay; the step count.
+     */
+    private static NDList stepArguments(NDManager sub, Hyper hyper, int step, int capacity) {
+        double coef2 = 1.0 - Math.pow(hyper.beta2(), step);
+        NDList args = new NDList(capacity);
+        args.add(
+                sub.create(
+                        new double[] {
+                            hyper.learningRate(),
+                            hyper.epsilon() / Math.sqrt(coef2),
+                            hyper.weightDecay()
+                        }));
+        args.add(sub.create((float) step));
+        return args;
+    }
 
     /** Adam's hyper-parameters for one step. */
     record Hyper(float learningRate, float epsilon, float weightDecay, float beta1, float beta2) {}
