@@ -37,14 +37,19 @@ import java.util.Random;
  * process's minor page faults during it, and its resident memory and transparent huge pages after
  * it ({@code /proc/self/smaps_rollup}) and the JVM's direct buffers, to show whether the native
  * heap settles or keeps growing from step to step (docs/performance.md, "libtorch's own huge-page
- * switch, off"; docs/training.md, "Memory"), e.g. {@code PyTorch 10 imm58 --per-step}.
+ * switch, off"; docs/training.md, "Memory"), e.g. {@code PyTorch 10 imm58 --per-step}. {@code
+ * --no-wait} (last) waits for nothing between the phases or the steps, as {@code bench train} and
+ * the library's training loop do, and prints only the mean step over the second half of the steps
+ * (MXNet's engine waited for at both ends), for a run under MXNet's operator profiler
+ * ({@code bench/mx_profile_summary.py}; docs/performance-training.md, "The MXNet nose-tip step on
+ * MXNet's own profiler").
  *
  * <p>Run from the repository root after the launcher has built the project:
  *
  * <pre>
  * CP="examples/target/classes:$(cat examples/target/classpath.txt)"
  * ONEDNN_MAX_CPU_ISA=AVX512_CORE OMP_NUM_THREADS=2 GLIBC_TUNABLES=... java -Dai.djl.offline=true \
- *     -cp "$CP" bench/StepPhases.java ENGINE STEPS [imm58] [--per-step]
+ *     -cp "$CP" bench/StepPhases.java ENGINE STEPS [imm58] [--per-step | --no-wait]
  * </pre>
  *
  * with {@code GLIBC_TUNABLES} as the launcher sets it ({@code NativeMemorySettings}), e.g. {@code
@@ -59,14 +64,18 @@ public final class StepPhases {
         if (perStep) {
             args = Arrays.copyOf(args, args.length - 1);
         }
+        boolean noWait = args.length > 2 && "--no-wait".equals(args[args.length - 1]);
+        if (noWait) {
+            args = Arrays.copyOf(args, args.length - 1);
+        }
         boolean imm58 = args.length == 3 && "imm58".equals(args[2]);
         if (args.length != 2 && !imm58) {
             throw new IllegalArgumentException(
-                    "usage: StepPhases ENGINE STEPS [imm58] [--per-step]");
+                    "usage: StepPhases ENGINE STEPS [imm58] [--per-step | --no-wait]");
         }
         String engine = args[0];
         int steps = Integer.parseInt(args[1]);
-        boolean mxnet = "MXNet".equals(engine);
+        boolean mxnet = "MXNet".equals(engine) && !noWait;
         int batch = imm58 ? 32 : 15;
         int width = imm58 ? 240 : 80;
         int height = imm58 ? 180 : 60;
@@ -95,7 +104,14 @@ public final class StepPhases {
                 trainer.initialize(new Shape(1, 1, height, width));
                 OptimizerStep step = OptimizerStep.of(trainer, adam);
                 double[][] phases = new double[4][steps];
+                long started = 0;
                 for (int i = 0; i < steps; i++) {
+                    if (i == steps / 2) {
+                        if (noWait && "MXNet".equals(engine)) {
+                            JnaUtils.waitAll();
+                        }
+                        started = System.nanoTime();
+                    }
                     long faults = perStep ? minorFaults() : 0;
                     try (NDManager sub = trainer.getManager().newSubManager()) {
                         NDArray xa = upload(sub, x, xs);
@@ -132,6 +148,19 @@ public final class StepPhases {
                                 minorFaults() - faults,
                                 memory());
                     }
+                }
+                if (noWait) {
+                    if ("MXNet".equals(engine)) {
+                        JnaUtils.waitAll();
+                    }
+                    double ms = (System.nanoTime() - started) / 1e6;
+                    System.out.printf(
+                            Locale.ROOT,
+                            "%s step, not waited for: %.2f ms on average over the last %d steps%n",
+                            engine,
+                            ms / (steps - steps / 2),
+                            steps - steps / 2);
+                    return;
                 }
                 String[] names = {"forward+loss", "backward", "adam", "step"};
                 for (int k = 0; k < names.length; k++) {
