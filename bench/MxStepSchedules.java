@@ -10,8 +10,10 @@ import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 
+import com.sun.jna.Function;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
 
 import io.github.keypoints.data.dataset.TensorUpload;
 import io.github.keypoints.models.ModelZoo;
@@ -20,6 +22,10 @@ import io.github.keypoints.train.MseLoss;
 import io.github.keypoints.train.OptimizerStep;
 import io.github.keypoints.train.ResumableAdam;
 
+import java.io.IOException;
+import java.nio.IntBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Random;
@@ -42,10 +48,13 @@ import java.util.Random;
  *       has been queued);
  *   <li>{@code nice}: the Java thread at nice 0 or at nice 19 ({@code setpriority} on its thread
  *       id), so that MXNet's engine and OpenMP threads win the two CPUs when all three want one;
- *       giving the priority back needs {@code CAP_SYS_NICE} (run as root).
+ *       giving the priority back needs {@code CAP_SYS_NICE} (run as root);
+ *   <li>{@code bulk}: MXNet's imperative bulking off, or 8, 32 or 1,000 operators a segment
+ *       ({@code MXEngineSetBulkSize} on the Java thread, what Python's {@code mx.engine.bulk}
+ *       sets): the engine runs each segment as one task instead of one task per operator.
  * </ul>
  *
- * It prints, per way, the median over its blocks of the ms per step and the median (and range) of
+ * <p>It prints, per way, the median over its blocks of the ms per step and the median (and range) of
  * its block's time over the first way's block of the same round (docs/performance-training.md,
  * "The MXNet nose-tip step on MXNet's own profiler").
  *
@@ -81,7 +90,7 @@ public final class MxStepSchedules {
     public static void main(String[] args) throws Exception {
         if (args.length != 3) {
             throw new IllegalArgumentException(
-                    "usage: MxStepSchedules waits|close|nice STEPS ROUNDS");
+                    "usage: MxStepSchedules waits|close|nice|bulk STEPS ROUNDS");
         }
         String set = args[0];
         int steps = Integer.parseInt(args[1]);
@@ -96,6 +105,9 @@ public final class MxStepSchedules {
                     };
                     case "close" -> new String[] {"close at the end", "close one step later"};
                     case "nice" -> new String[] {"Java thread at nice 0", "Java thread at nice 19"};
+                    case "bulk" -> new String[] {
+                        "no bulking", "bulks of 8", "bulks of 32", "bulks of 1000"
+                    };
                     default -> throw new IllegalArgumentException("unknown set " + set);
                 };
         int batch = 15;
@@ -133,6 +145,13 @@ public final class MxStepSchedules {
                 double[][] ms = new double[ways.length][rounds];
                 for (int r = 0; r < rounds; r++) {
                     for (int w = 0; w < ways.length; w++) {
+                        if ("bulk".equals(set)) {
+                            int size = new int[] {0, 8, 32, 1000}[w];
+                            if (bulkSize().invokeInt(new Object[] {size, IntBuffer.allocate(1)})
+                                    != 0) {
+                                throw new IllegalStateException("MXEngineSetBulkSize failed");
+                            }
+                        }
                         if ("nice".equals(set)) {
                             int prio = w == 0 ? 0 : 19;
                             if (LibC.INSTANCE.setpriority(0, tid, prio) != 0) {
@@ -183,6 +202,17 @@ public final class MxStepSchedules {
                 }
             }
         }
+    }
+
+    /** {@code MXEngineSetBulkSize} of the libmxnet this process has loaded. */
+    private static Function bulkSize() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/maps"))) {
+            int at = line.indexOf('/');
+            if (at >= 0 && line.endsWith("/libmxnet.so")) {
+                return NativeLibrary.getInstance(line.substring(at)).getFunction("MXEngineSetBulkSize");
+            }
+        }
+        throw new IllegalStateException("libmxnet.so is not loaded");
     }
 
     /** One training step, waiting for MXNet's engine where the way says. */
