@@ -70,92 +70,44 @@ public final class TriangleRasterizer {
         }
         int top = (int) Math.max(yFrom, -Math.floorDiv(-Math.min(ay, Math.min(by, cy)), SUB));
         int bottom = (int) Math.min(yTo, Math.floorDiv(Math.max(ay, Math.max(by, cy)), SUB));
-        if (top > bottom) {
-            return;
-        }
-        Edge e0 = new Edge(ax, ay, bx, by, top);
-        Edge e1 = new Edge(bx, by, cx, cy, top);
-        Edge e2 = new Edge(cx, cy, ax, ay, top);
-        long last = width - 1L;
         for (int y = top; y <= bottom; y++) {
-            long lo = Math.max(0, Math.max(e0.lo(), Math.max(e1.lo(), e2.lo())));
-            long hi = Math.min(last, Math.min(e0.hi(), Math.min(e1.hi(), e2.hi())));
-            if (lo <= hi) {
-                out.span(y, (int) lo, (int) hi);
+            long py = (long) y * SUB;
+            long lo = 0;
+            long hi = width - 1L;
+            long[] range = {lo, hi};
+            if (!clip(ax, ay, bx, by, py, range)
+                    || !clip(bx, by, cx, cy, py, range)
+                    || !clip(cx, cy, ax, ay, py, range)) {
+                continue;
             }
-            e0.next();
-            e1.next();
-            e2.next();
+            if (range[0] <= range[1]) {
+                out.span(y, (int) range[0], (int) range[1]);
+            }
         }
     }
 
     /**
-     * One edge a→b's bound on the columns of successive rows, on its inner side. In row {@code py}
-     * (in 1/{@value #SUB} pixel) the edge function w(px) = dx·(py − ay) − dy·(px − ax) is positive
-     * inside; a centre exactly on the edge counts when the sample shifted by (−ε, −ε²) would be
-     * inside: dy > 0, or dy == 0 and dx < 0. Column x is inside when c − k·x ≥ 0, with c = dx·(py −
-     * ay) + dy·ax − bias and k = dy·{@value #SUB}: for k > 0 up to floor(c / k), for k < 0 from
-     * −floor(c / −k), for k == 0 every column or none. From row to row c grows by dx·{@value #SUB},
-     * so the floor is carried as quotient and remainder and stepped with additions: the same
-     * integers as dividing anew in every row, without a 64-bit division per edge and row.
+     * Narrows {@code range} to the columns on the inner side of edge a→b in row {@code py}. Returns
+     * false when the row is wholly outside.
      */
-    private static final class Edge {
-        private static final long NONE = Long.MAX_VALUE;
-
-        private final int sign; // 1: bounds hi, -1: bounds lo, 0: all columns or none
-        private final long divisor; // |k|
-        private final long stepQuotient;
-        private final long stepRemainder;
-        private long quotient; // floor(c / |k|), or c itself when k == 0
-        private long remainder;
-
-        Edge(long ax, long ay, long bx, long by, int firstRow) {
-            long dx = bx - ax;
-            long dy = by - ay;
-            long bias = (dy > 0 || (dy == 0 && dx < 0)) ? 0 : 1;
-            long c = dx * ((long) firstRow * SUB - ay) + dy * ax - bias;
-            long step = dx * SUB;
-            long k = dy * SUB;
-            sign = Long.signum(k);
-            if (k == 0) {
-                divisor = 1;
-                quotient = c;
-                stepQuotient = step;
-                stepRemainder = 0;
-                return;
-            }
-            divisor = Math.abs(k);
-            quotient = Math.floorDiv(c, divisor);
-            remainder = Math.floorMod(c, divisor);
-            stepQuotient = Math.floorDiv(step, divisor);
-            stepRemainder = Math.floorMod(step, divisor);
+    private static boolean clip(long ax, long ay, long bx, long by, long py, long[] range) {
+        long dx = bx - ax;
+        long dy = by - ay;
+        // Edge function w(px) = dx·(py − ay) − dy·(px − ax), positive inside. A centre exactly on
+        // the edge counts when the sample shifted by (−ε, −ε²) would be inside: dy > 0, or dy == 0
+        // and dx < 0.
+        long bias = (dy > 0 || (dy == 0 && dx < 0)) ? 0 : 1;
+        long c = dx * (py - ay) + dy * ax - bias; // need c − dy·SUB·x ≥ 0
+        long k = dy * SUB;
+        if (k == 0) {
+            return c >= 0;
         }
-
-        /** The first column this edge allows in the current row. */
-        long lo() {
-            if (sign < 0) {
-                return -quotient;
-            }
-            return sign == 0 && quotient < 0 ? NONE : Long.MIN_VALUE;
+        if (k > 0) {
+            range[1] = Math.min(range[1], Math.floorDiv(c, k));
+        } else {
+            range[0] = Math.max(range[0], -Math.floorDiv(c, -k));
         }
-
-        /** The last column this edge allows in the current row. */
-        long hi() {
-            if (sign > 0) {
-                return quotient;
-            }
-            return sign == 0 && quotient < 0 ? -NONE : Long.MAX_VALUE;
-        }
-
-        /** Moves to the next row. */
-        void next() {
-            quotient += stepQuotient;
-            remainder += stepRemainder;
-            if (remainder >= divisor) {
-                quotient++;
-                remainder -= divisor;
-            }
-        }
+        return true;
     }
 
     private static long snap(double v) {

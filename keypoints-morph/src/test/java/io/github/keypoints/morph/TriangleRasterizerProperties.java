@@ -2,8 +2,6 @@ package io.github.keypoints.morph;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
-import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -14,9 +12,7 @@ import net.jqwik.api.constraints.IntRange;
 /**
  * {@link TriangleRasterizer} against exact integer edge functions computed here: vertices on a
  * half-pixel grid (so pixel centres often fall exactly on edges, horizontal ones included) and
- * reaching well outside the frame on every side, rows clipped to a random band; and, for vertices
- * anywhere on the rasterizer's 1/256-pixel grid and triangles hundreds of rows tall, against the
- * same edge functions divided out anew in every row.
+ * reaching well outside the frame on every side, rows clipped to a random band.
  */
 class TriangleRasterizerProperties {
 
@@ -147,99 +143,5 @@ class TriangleRasterizerProperties {
                 assertThat(count[y][x]).as("pixel %d,%d", x, y).isEqualTo(inside ? 1 : 0);
             }
         }
-    }
-
-    @Provide
-    Arbitrary<double[]> subPixelTriangles() {
-        // Frames up to 700 pixels wide and tall; vertices well outside them, at any 1/256 pixel,
-        // and sometimes sharing a row or column (horizontal and vertical edges).
-        Arbitrary<Double> anywhere =
-                Arbitraries.integers().between(-300 * 256, 1000 * 256).map(v -> v / 256.0);
-        Arbitrary<Double> onGrid = Arbitraries.integers().between(-40, 740).map(v -> v / 2.0);
-        return Arbitraries.frequencyOf(
-                        net.jqwik.api.Tuple.of(3, anywhere), net.jqwik.api.Tuple.of(1, onGrid))
-                .array(double[].class)
-                .ofSize(6);
-    }
-
-    @Property(tries = 300)
-    void spansEqualTheEdgeFunctionsDividedOutInEveryRow(
-            @ForAll("subPixelTriangles") double[] t,
-            @ForAll boolean shareARow,
-            @ForAll @IntRange(min = 1, max = 700) int width,
-            @ForAll @IntRange(min = -50, max = 700) int yFrom,
-            @ForAll @IntRange(min = 0, max = 800) int rows) {
-        if (shareARow) {
-            t[1] = Math.rint(t[1]); // edge 0-1 horizontal, on a row of pixel centres
-            t[3] = t[1];
-        }
-        int yTo = yFrom + rows;
-        List<long[]> spans = new ArrayList<>();
-        TriangleRasterizer.rasterize(
-                t[0],
-                t[1],
-                t[2],
-                t[3],
-                t[4],
-                t[5],
-                width,
-                yFrom,
-                yTo,
-                (y, xFrom, xTo) -> spans.add(new long[] {y, xFrom, xTo}));
-        List<long[]> expected = dividedInEveryRow(t, width, yFrom, yTo);
-        assertThat(spans).hasSameSizeAs(expected);
-        for (int i = 0; i < spans.size(); i++) {
-            assertThat(spans.get(i)).as("span %d", i).containsExactly(expected.get(i));
-        }
-    }
-
-    /**
-     * The rasterizer's edge rule computed afresh for each row: for each edge a floor division of
-     * its edge function (the form the rasterizer had before it stepped its edges row by row).
-     */
-    private static List<long[]> dividedInEveryRow(double[] t, int width, int yFrom, int yTo) {
-        long ax = Math.round(t[0] * 256), ay = Math.round(t[1] * 256);
-        long bx = Math.round(t[2] * 256), by = Math.round(t[3] * 256);
-        long cx = Math.round(t[4] * 256), cy = Math.round(t[5] * 256);
-        List<long[]> out = new ArrayList<>();
-        long area = (bx - ax) * (cy - ay) - (by - ay) * (cx - ax);
-        if (area == 0) {
-            return out;
-        }
-        if (area < 0) {
-            long tx = bx, ty = by;
-            bx = cx;
-            by = cy;
-            cx = tx;
-            cy = ty;
-        }
-        long top = Math.max(yFrom, -Math.floorDiv(-Math.min(ay, Math.min(by, cy)), 256));
-        long bottom = Math.min(yTo, Math.floorDiv(Math.max(ay, Math.max(by, cy)), 256));
-        long[][] edges = {{ax, ay, bx, by}, {bx, by, cx, cy}, {cx, cy, ax, ay}};
-        rows:
-        for (long y = top; y <= bottom; y++) {
-            long lo = 0;
-            long hi = width - 1L;
-            for (long[] e : edges) {
-                long dx = e[2] - e[0];
-                long dy = e[3] - e[1];
-                long bias = (dy > 0 || (dy == 0 && dx < 0)) ? 0 : 1;
-                long c = dx * (y * 256 - e[1]) + dy * e[0] - bias;
-                long k = dy * 256;
-                if (k == 0) {
-                    if (c < 0) {
-                        continue rows;
-                    }
-                } else if (k > 0) {
-                    hi = Math.min(hi, Math.floorDiv(c, k));
-                } else {
-                    lo = Math.max(lo, -Math.floorDiv(c, -k));
-                }
-            }
-            if (lo <= hi) {
-                out.add(new long[] {y, lo, hi});
-            }
-        }
-        return out;
     }
 }
