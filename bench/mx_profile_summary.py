@@ -3,11 +3,12 @@
 the typical step (medians) and on average (means), and how much of each step MXNet's engine
 worker spent inside operators.
 
-    CP="examples/target/classes:$(cat examples/target/classpath.txt)"
-    cd runs/mx-prof && MXNET_PROFILER_MODE=3 MXNET_PROFILER_AUTOSTART=1 \
+    CP="$PWD/examples/target/classes:$(cat examples/target/classpath.txt)"
+    mkdir -p runs/mx-prof
+    (cd runs/mx-prof && MXNET_PROFILER_MODE=3 MXNET_PROFILER_AUTOSTART=1 \
         MXNET_CPU_PARALLEL_SIZE=1000000000 ONEDNN_MAX_CPU_ISA=AVX512_CORE OMP_NUM_THREADS=2 \
         GLIBC_TUNABLES=<the launcher's> java -Dai.djl.offline=true -cp "$CP" \
-        ../../bench/StepPhases.java MXNet 200 --no-wait
+        ../../bench/StepPhases.java MXNet 200 --no-wait)
     python3 bench/mx_profile_summary.py runs/mx-prof/profile.json
 
 MXNet writes profile.json (a Chrome trace) into the working directory when the process ends.
