@@ -67,6 +67,43 @@ class DocCommandsTest {
     }
 
     @Test
+    void everyHelpExampleParses() {
+        List<DocCommand> commands = new ArrayList<>();
+        helpExamples(new CommandLine(new KeypointsCommand()), "keypoints", commands);
+        List<String> failures = new ArrayList<>();
+        for (DocCommand c : commands) {
+            String problem = parse(c.text());
+            if (problem != null) {
+                failures.add(c + "\n    " + problem);
+            }
+        }
+        assertThat(commands).as("help examples found").hasSizeGreaterThan(15);
+        assertThat(failures).as("help examples that do not parse").isEmpty();
+    }
+
+    /** The example lines of every subcommand's help: its description, footer and EXAMPLES entry. */
+    private static void helpExamples(CommandLine cli, String path, List<DocCommand> out) {
+        for (var e : cli.getSubcommands().entrySet()) {
+            if (e.getKey().equals("help")) {
+                continue;
+            }
+            String name = path + " " + e.getKey();
+            var usage = e.getValue().getCommandSpec().usageMessage();
+            List<String> texts = new ArrayList<>();
+            texts.addAll(List.of(usage.description()));
+            texts.addAll(List.of(usage.footer()));
+            if (KeypointsCommand.EXAMPLES.containsKey(name)) {
+                texts.add(KeypointsCommand.EXAMPLES.get(name));
+            }
+            for (String t : texts) {
+                int at = t.indexOf("Example: ./keypoints");
+                command(name + " --help", 0, at >= 0 ? t.substring(at + 9) : t, out);
+            }
+            helpExamples(e.getValue(), name, out);
+        }
+    }
+
+    @Test
     void extractionJoinsWrappedSpansAndContinuationsAndSkipsSynopses() {
         List<String> lines =
                 List.of(
