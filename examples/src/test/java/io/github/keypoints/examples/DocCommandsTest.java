@@ -11,7 +11,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
@@ -51,25 +50,24 @@ class DocCommandsTest {
     @Test
     void everyDocumentedCommandParses() throws IOException {
         List<DocCommand> commands = new ArrayList<>();
-        for (Path doc : docs()) {
+        for (Path doc : DocSnippetsTest.markdownFiles()) {
             commands.addAll(commands(doc));
-        }
-        List<String> failures = new ArrayList<>();
-        for (DocCommand c : commands) {
-            String problem = parse(c.text());
-            if (problem != null) {
-                failures.add(c + "\n    " + problem);
-            }
         }
         // The docs show hundreds; far fewer would mean the extraction broke, not the docs.
         assertThat(commands).as("commands found").hasSizeGreaterThan(150);
-        assertThat(failures).as("documented commands that do not parse").isEmpty();
+        assertThat(failures(commands)).as("documented commands that do not parse").isEmpty();
     }
 
     @Test
     void everyHelpExampleParses() {
         List<DocCommand> commands = new ArrayList<>();
         helpExamples(new CommandLine(new KeypointsCommand()), "keypoints", commands);
+        assertThat(commands).as("help examples found").hasSizeGreaterThan(15);
+        assertThat(failures(commands)).as("help examples that do not parse").isEmpty();
+    }
+
+    /** Each command that does not parse, with where it is shown and picocli's message. */
+    private static List<String> failures(List<DocCommand> commands) {
         List<String> failures = new ArrayList<>();
         for (DocCommand c : commands) {
             String problem = parse(c.text());
@@ -77,8 +75,7 @@ class DocCommandsTest {
                 failures.add(c + "\n    " + problem);
             }
         }
-        assertThat(commands).as("help examples found").hasSizeGreaterThan(15);
-        assertThat(failures).as("help examples that do not parse").isEmpty();
+        return failures;
     }
 
     /** The example lines of every subcommand's help: its description, footer and EXAMPLES entry. */
@@ -135,15 +132,6 @@ class DocCommandsTest {
         assertThat(parse("./keypoints bench train --threads two")).contains("two");
         assertThat(parse("./keypoints bench train --threads N --engines E --json")).isNull();
         assertThat(parse("./keypoints train-300w --data DIR --seed S --out $RUN")).isNull();
-    }
-
-    private static List<Path> docs() throws IOException {
-        List<Path> docs = new ArrayList<>();
-        docs.add(ROOT.resolve("README.md"));
-        try (Stream<Path> s = Files.list(ROOT.resolve("docs"))) {
-            s.filter(p -> p.toString().endsWith(".md")).sorted().forEach(docs::add);
-        }
-        return docs;
     }
 
     private static List<DocCommand> commands(Path doc) throws IOException {

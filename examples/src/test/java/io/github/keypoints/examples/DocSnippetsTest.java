@@ -254,7 +254,11 @@ class DocSnippetsTest {
 
     // --- Finding the snippets ---------------------------------------------------------------
 
-    private static List<Path> markdownFiles() throws IOException {
+    /**
+     * {@code README.md} and every {@code docs/*.md}, in that order (DocCommandsTest reads them
+     * too).
+     */
+    static List<Path> markdownFiles() throws IOException {
         List<Path> files = new ArrayList<>();
         files.add(ROOT.resolve("README.md"));
         try (Stream<Path> docs = Files.list(ROOT.resolve("docs"))) {
