@@ -52,10 +52,7 @@ public final class KeypointsCommand implements Callable<Integer> {
      * @return the exit code: 0 on success, 1 on a failed job, 2 on bad usage
      */
     public static int execute(String... args) {
-        CommandLine cli = new CommandLine(new KeypointsCommand());
-        // Everything after the program name belongs to the tutorial program, options included.
-        cli.getSubcommands().get("example").setStopAtPositional(true);
-        addExampleFooters(cli, "keypoints");
+        CommandLine cli = commandLine();
         cli.setExecutionExceptionHandler(
                 (ex, commandLine, parseResult) -> {
                     commandLine
@@ -120,6 +117,18 @@ public final class KeypointsCommand implements Callable<Integer> {
                             "./keypoints submission --model runs/300w/model --data"
                                     + " ../shared/data/ibug_300w_sample/helen/testset"
                                     + " --out runs/submission/submission.csv"));
+
+    /**
+     * The command line as {@link #execute} parses it: the tutorial launcher stopping at its program
+     * name, every subcommand's help with its example line; no error handler yet.
+     */
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new KeypointsCommand());
+        // Everything after the program name belongs to the tutorial program, options included.
+        cli.getSubcommands().get("example").setStopAtPositional(true);
+        addExampleFooters(cli, "keypoints");
+        return cli;
+    }
 
     /** Gives every subcommand without an "Example:" footer the line from {@link #EXAMPLES}. */
     private static void addExampleFooters(CommandLine cli, String path) {

@@ -34,6 +34,9 @@ class DocCommandsTest {
 
     private static final Pattern SPAN = Pattern.compile("`([^`]+)`");
 
+    /** How a description introduces its example line. */
+    private static final String EXAMPLE = "Example: ";
+
     /** Environment assignments before a command ({@code A=1 B=x ./keypoints …}). */
     private static final String ENV = "^([A-Za-z_][A-Za-z0-9_]*=\\S* )+";
 
@@ -61,7 +64,7 @@ class DocCommandsTest {
     @Test
     void everyHelpExampleParses() {
         List<DocCommand> commands = new ArrayList<>();
-        helpExamples(new CommandLine(new KeypointsCommand()), "keypoints", commands);
+        helpExamples(KeypointsCommand.commandLine(), "keypoints", commands);
         assertThat(commands).as("help examples found").hasSizeGreaterThan(15);
         assertThat(failures(commands)).as("help examples that do not parse").isEmpty();
     }
@@ -78,7 +81,7 @@ class DocCommandsTest {
         return failures;
     }
 
-    /** The example lines of every subcommand's help: its description, footer and EXAMPLES entry. */
+    /** The example lines of every subcommand's help, in its description or its footer. */
     private static void helpExamples(CommandLine cli, String path, List<DocCommand> out) {
         for (var e : cli.getSubcommands().entrySet()) {
             if (e.getKey().equals("help")) {
@@ -89,12 +92,9 @@ class DocCommandsTest {
             List<String> texts = new ArrayList<>();
             texts.addAll(List.of(usage.description()));
             texts.addAll(List.of(usage.footer()));
-            if (KeypointsCommand.EXAMPLES.containsKey(name)) {
-                texts.add(KeypointsCommand.EXAMPLES.get(name));
-            }
             for (String t : texts) {
-                int at = t.indexOf("Example: ./keypoints");
-                command(name + " --help", 0, at >= 0 ? t.substring(at + 9) : t, out);
+                int at = t.indexOf(EXAMPLE + "./keypoints");
+                command(name + " --help", 0, at >= 0 ? t.substring(at + EXAMPLE.length()) : t, out);
             }
             helpExamples(e.getValue(), name, out);
         }
@@ -241,8 +241,7 @@ class DocCommandsTest {
     static String parse(String command) {
         List<String> args = new ArrayList<>(List.of(command.split(" ")));
         args.remove(0); // ./keypoints
-        CommandLine cli = new CommandLine(new KeypointsCommand());
-        cli.getSubcommands().get("example").setStopAtPositional(true);
+        CommandLine cli = KeypointsCommand.commandLine();
         CommandSpec spec = cli.getCommandSpec();
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
