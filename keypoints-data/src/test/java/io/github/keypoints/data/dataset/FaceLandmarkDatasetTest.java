@@ -21,6 +21,7 @@ import io.github.keypoints.data.augment.Center;
 import io.github.keypoints.data.image.ImageFiles;
 import io.github.keypoints.data.image.OpenCv;
 import io.github.keypoints.data.preprocess.CropPolicy;
+import io.github.keypoints.data.preprocess.PixelNormalization;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -475,6 +476,80 @@ class FaceLandmarkDatasetTest {
         } finally {
             pool.shutdown();
         }
+    }
+
+    @Test
+    void preparedBatchesHoldExactlyWhatGetGivesSampleBySample() throws IOException {
+        List<FaceSample> samples = sixPointSamples(4);
+        PixelNormalization rgb =
+                PixelNormalization.meanStd(
+                        new float[] {0.3f, 0.4f, 0.5f}, new float[] {0.2f, 0.25f, 0.3f});
+        for (boolean gray : new boolean[] {true, false}) {
+            FaceLandmarkDataset ds =
+                    FaceLandmarkDataset.builder()
+                            .setSamples(samples)
+                            .setInputSize(32, 24)
+                            .optGrayscale(gray)
+                            .optNormalization(gray ? PixelNormalization.centered() : rgb)
+                            .optAugmentation(augmentation())
+                            .optSeed(5)
+                            .setSampling(3, false)
+                            .build();
+            assertThat(ds.batchSize()).isEqualTo(3);
+            assertThat(ds.shuffles()).isFalse();
+            assertThat(ds.normalization()).isEqualTo(gray ? PixelNormalization.centered() : rgb);
+            ds.setEpoch(2);
+            List<Long> order = List.of(3L, 0L, 2L);
+            PreparedBatch batch = ds.prepareBatch(order);
+            int c = gray ? 1 : 3;
+            int per = c * 24 * 32;
+            assertThat(batch.size()).isEqualTo(3);
+            assertThat(new int[] {batch.channels(), batch.height(), batch.width()})
+                    .containsExactly(c, 24, 32);
+            assertThat(batch.labelWidth()).isEqualTo(12);
+            assertThat(batch.inputs()).hasSize(3 * per);
+            try (NDManager m = manager.newSubManager()) {
+                NDList[] lists = batch.toNDLists(m);
+                assertThat(lists[0].singletonOrThrow().getShape())
+                        .isEqualTo(new Shape(3, c, 24, 32));
+                assertThat(lists[1].singletonOrThrow().getShape()).isEqualTo(new Shape(3, 12));
+                assertThat(lists[0].singletonOrThrow().toFloatArray())
+                        .containsExactly(batch.inputs());
+                assertThat(lists[1].singletonOrThrow().toFloatArray())
+                        .containsExactly(batch.labels());
+                for (int i = 0; i < order.size(); i++) {
+                    Record r = ds.get(m, order.get(i));
+                    assertThat(java.util.Arrays.copyOfRange(batch.inputs(), i * per, (i + 1) * per))
+                            .as("sample %d (gray %s)", order.get(i), gray)
+                            .containsExactly(r.getData().singletonOrThrow().toFloatArray());
+                    assertThat(java.util.Arrays.copyOfRange(batch.labels(), i * 12, (i + 1) * 12))
+                            .containsExactly(r.getLabels().singletonOrThrow().toFloatArray());
+                }
+            }
+            // The augmentation is the epoch's: another epoch prepares other inputs.
+            ds.setEpoch(3);
+            assertThat(ds.prepareBatch(order).labels()).isNotEqualTo(batch.labels());
+        }
+        assertThat(
+                        FaceLandmarkDataset.builder()
+                                .setSamples(samples)
+                                .setInputSize(32, 24)
+                                .setSampling(2, true)
+                                .build()
+                                .shuffles())
+                .isTrue();
+    }
+
+    @Test
+    void aPreparedBatchRefusesArraysOfTheWrongLength() {
+        assertThatThrownBy(() -> new PreparedBatch(2, 1, 3, 4, new float[23], new float[4], 2))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("arrays of 23 inputs and 4 labels")
+                .hasMessageContaining("2 samples of 1x3x4 with 2 label values");
+        assertThatThrownBy(() -> new PreparedBatch(2, 1, 3, 4, new float[24], new float[5], 2))
+                .hasMessageContaining("5 labels");
+        PreparedBatch ok = new PreparedBatch(2, 1, 3, 4, new float[24], new float[4], 2);
+        assertThat(ok.inputs()).hasSize(24);
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.github.keypoints.data.image.OpenCv;
 import org.junit.jupiter.api.Test;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
+import org.opencv.core.Rect;
 import org.opencv.core.Scalar;
 
 class PixelNormalizationTest {
@@ -44,6 +45,65 @@ class PixelNormalizationTest {
         } finally {
             gray.release();
             floats.release();
+        }
+    }
+
+    @Test
+    void aValueEqualByItsStatisticsThatCopiesInAndOut() {
+        float[] mean = {0.4f, 0.5f, 0.6f};
+        float[] std = {0.2f, 0.25f, 0.3f};
+        PixelNormalization n = PixelNormalization.meanStd(mean, std);
+        PixelNormalization same =
+                PixelNormalization.meanStd(new float[] {0.4f, 0.5f, 0.6f}, std.clone());
+        mean[0] = 0.9f; // the caller's arrays are copied in ...
+        n.mean()[1] = 0.9f; // ... and out
+        n.std()[2] = 9f;
+        assertThat(n.mean()).containsExactly(0.4f, 0.5f, 0.6f);
+        assertThat(n.std()).containsExactly(0.2f, 0.25f, 0.3f);
+        assertThat(n).isEqualTo(same).hasSameHashCodeAs(same).isNotEqualTo("mean");
+        assertThat(n)
+                .isNotEqualTo(
+                        PixelNormalization.meanStd(
+                                new float[] {0.4f, 0.5f, 0.7f}, new float[] {0.2f, 0.25f, 0.3f}))
+                .isNotEqualTo(
+                        PixelNormalization.meanStd(
+                                new float[] {0.4f, 0.5f, 0.6f}, new float[] {0.2f, 0.25f, 0.4f}));
+        // Swapping mean and std must change the hash: the two arrays are not mixed symmetrically.
+        assertThat(PixelNormalization.meanStd(new float[] {0.2f}, new float[] {0.6f}).hashCode())
+                .isNotEqualTo(
+                        PixelNormalization.meanStd(new float[] {0.6f}, new float[] {0.2f})
+                                .hashCode());
+        assertThat(PixelNormalization.centered())
+                .isEqualTo(PixelNormalization.meanStd(new float[] {0.5f}, new float[] {1f}));
+        assertThat(n.describe()).isEqualTo("mean[0.4, 0.5, 0.6]std[0.2, 0.25, 0.3]");
+        assertThat(n).hasToString("PixelNormalization[mean[0.4, 0.5, 0.6]std[0.2, 0.25, 0.3]]");
+    }
+
+    @Test
+    void aRegionOfAnImageGivesWhatItsCopyGives() {
+        OpenCv.load();
+        Mat whole = new Mat(6, 8, CvType.CV_8UC3);
+        byte[] pixels = new byte[6 * 8 * 3];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = (byte) (i * 7);
+        }
+        whole.put(0, 0, pixels);
+        Mat region = whole.submat(new Rect(2, 1, 5, 4)); // not continuous in memory
+        Mat copy = region.clone();
+        try {
+            assertThat(region.isContinuous()).isFalse();
+            PixelNormalization n =
+                    PixelNormalization.meanStd(
+                            new float[] {0.4f, 0.5f, 0.6f}, new float[] {0.2f, 0.25f, 0.3f});
+            float[] fromRegion = n.toChw(region);
+            assertThat(fromRegion).hasSize(3 * 4 * 5).containsExactly(n.toChw(copy));
+            // R of the region's first pixel: byte 2 of pixel (2, 1) of the whole image.
+            int r = ((1 * 8 + 2) * 3 + 2) * 7 & 0xff;
+            assertThat(fromRegion[0]).isCloseTo((r / 255f - 0.4f) / 0.2f, within(1e-5f));
+        } finally {
+            copy.release();
+            region.release();
+            whole.release();
         }
     }
 }
