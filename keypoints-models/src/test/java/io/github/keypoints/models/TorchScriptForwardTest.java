@@ -2,6 +2,7 @@ package io.github.keypoints.models;
 
 import static io.github.keypoints.models.CloseOutputs.assertClose;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.Device;
@@ -12,11 +13,16 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * On PyTorch the networks' frozen inference runs as one TorchScript module with prepacked
@@ -76,6 +82,7 @@ class TorchScriptForwardTest {
     private static void assertUsedOrTurnedAway(TorchScriptForward module, Shape shape) {
         if ("SSE41".equals(System.getenv("ONEDNN_MAX_CPU_ISA"))) {
             assertThat(module.isLoaded()).as("module used for %s", shape).isTrue();
+            assertThat(module.isRejected()).as("module kept for %s", shape).isFalse();
             if (TorchGraphFuser.isAvailable()) {
                 assertThat(module.fusedShapes()).as("fused module used").contains(shape);
             }
@@ -146,6 +153,8 @@ class TorchScriptForwardTest {
             float[] after = run(net, x, true);
             assertThat(after).isNotEqualTo(before);
             assertClose(after, expected, 1e-4f);
+            // The next pass too: nothing of the old arrays' modules (prepacked or fused) is left.
+            assertClose(run(net, x, true), expected, 1e-4f);
 
             pass(net, x, true);
             assertThat(loaded(net)).as("dropped by a training pass").isFalse();
@@ -162,8 +171,10 @@ class TorchScriptForwardTest {
      * A module whose first output disagrees with the layer-by-layer pass is turned away: that pass
      * answers the layer-by-layer output, and the network runs layer by layer from then on.
      */
-    @Test
-    void aModuleThatDisagreesWithTheLayersIsNotUsed() {
+    @ParameterizedTest(name = "fuser {0}")
+    @ValueSource(booleans = {true, false})
+    void aModuleThatDisagreesWithTheLayersIsNotUsed(boolean fuser) {
+        System.setProperty(TorchGraphFuser.PROPERTY, Boolean.toString(fuser));
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), PYTORCH)) {
             Random random = new Random(4);
             Shape input = new Shape(1, 1, 64, 64);
@@ -234,8 +245,10 @@ class TorchScriptForwardTest {
      * oneDNN picks its kernels per input shape, so the first pass of a new batch size is checked
      * too, not only the module's first pass: a disagreement there turns the module away.
      */
-    @Test
-    void eachNewInputShapeIsChecked() {
+    @ParameterizedTest(name = "fuser {0}")
+    @ValueSource(booleans = {true, false})
+    void eachNewInputShapeIsChecked(boolean fuser) {
+        System.setProperty(TorchGraphFuser.PROPERTY, Boolean.toString(fuser));
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), PYTORCH)) {
             Random random = new Random(6);
             ChannelsLastSequentialBlock net = withModule(manager, random);
@@ -254,6 +267,9 @@ class TorchScriptForwardTest {
             }
             assertThat(stack.isRejected()).as("checked at the new batch size").isTrue();
             assertThat(stack.fusedShapes()).as("fused modules closed too").isEmpty();
+            assertThat(stack.isFusedRejected())
+                    .as("the new shape's fused module checked first")
+                    .isEqualTo(TorchGraphFuser.isAvailable());
         }
     }
 
@@ -377,25 +393,29 @@ class TorchScriptForwardTest {
 
     /**
      * A module libtorch cannot load or run (here: code it cannot compile, as a libtorch without
-     * these operators would refuse the real one) does not fail the pass: the layer-by-layer output
-     * answers and the module is not tried again.
+     * these operators would refuse the real one, or code that loads and then fails on the input)
+     * does not fail the pass: the layer-by-layer output answers, a module that was loaded is
+     * closed, and the module is not tried again.
      */
-    @Test
-    void aModuleLibtorchRefusesFallsBackToTheLayers() {
+    @ParameterizedTest(name = "fails at {0}")
+    @ValueSource(strings = {"load", "run"})
+    void aModuleLibtorchRefusesFallsBackToTheLayers(String when) {
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), PYTORCH)) {
             Random random = new Random(15);
             Shape input = new Shape(1, 1, 60, 80);
             ChannelsLastSequentialBlock net = frozen(manager, "nose-tip", 2, input, random);
             NDArray x = noise(manager, random, input);
             float[] layered = run(net, x, false);
-            TorchScriptForward broken =
-                    new TorchScriptForward(
-                            net,
-                            "class Net(Module):\n  def forward(self, x: Tensor) -> Tensor:\n"
-                                    + "    return torch.no_such_operator(x)\n",
-                            "class Net(Module):\n  def forward(self, x: Tensor) -> Tensor:\n"
-                                    + "    return torch.no_such_operator(x)\n",
-                            List.of());
+            String code =
+                    "load".equals(when)
+                            ? "class Net(Module):\n  def forward(self, x: Tensor) -> Tensor:\n"
+                                    + "    return torch.no_such_operator(x)\n"
+                            : TorchScriptArchive.HEADER
+                                    + "  packed : List[Tensor]\n"
+                                    + "  def forward(self: __torch__.Net,\n"
+                                    + "    x: Tensor) -> Tensor:\n"
+                                    + "    return torch.reshape(x, [7])\n";
+            TorchScriptForward broken = new TorchScriptForward(net, code, code, List.of());
             try (NDManager sub = manager.newSubManager()) {
                 NDArray in = x.duplicate();
                 in.attach(sub);
@@ -409,7 +429,113 @@ class TorchScriptForwardTest {
                 assertThat(answer.head().toFloatArray()).isEqualTo(layered);
             }
             assertThat(broken.isRejected()).isTrue();
-            assertThat(broken.isLoaded()).isFalse();
+            assertThat(broken.isLoaded()).as("a loaded module closed").isFalse();
+            try (NDManager sub = manager.newSubManager()) {
+                NDArray in = x.duplicate();
+                in.attach(sub);
+                assertThat(
+                                broken.forward(
+                                        new ParameterStore(sub, false),
+                                        new NDList(in),
+                                        false,
+                                        ignored ->
+                                                new NDList(sub.create(layered, new Shape(1, 2)))))
+                        .as("not tried again: the caller runs the layers")
+                        .isEmpty();
+            }
+        }
+    }
+
+    /**
+     * A shape whose first output was checked answers from the module from then on, without the
+     * layers: the layer-by-layer pass runs once, for the check, whether the shape has a fused
+     * module or runs on the prepacked one; {@link TorchScriptForward.Lazy} answers with the module
+     * too, and a training pass through it answers nothing and drops the module.
+     */
+    @ParameterizedTest(name = "fuser {0}")
+    @ValueSource(booleans = {true, false})
+    void aCheckedShapeAnswersFromTheModuleWithoutTheLayers(boolean fuser) {
+        System.setProperty(TorchGraphFuser.PROPERTY, Boolean.toString(fuser));
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), PYTORCH)) {
+            Random random = new Random(16);
+            ChannelsLastSequentialBlock net = withModule(manager, random);
+            TorchScriptForward stack = net.torchScript().orElseThrow();
+            assumeFalse(
+                    stack.isRejected() && !"SSE41".equals(System.getenv("ONEDNN_MAX_CPU_ISA")),
+                    "the module's check turned it away at this oneDNN level");
+            Shape two = new Shape(2, 1, 64, 64);
+            NDArray x = noise(manager, random, two);
+            float[] layered = run(net, x, false);
+            System.setProperty(TorchScriptForward.PROPERTY, "true");
+            AtomicInteger layerPasses = new AtomicInteger();
+            TorchScriptForward.Lazy lazy = new TorchScriptForward.Lazy(() -> Optional.of(stack));
+            for (int pass = 0; pass < 4; pass++) {
+                try (NDManager sub = manager.newSubManager()) {
+                    NDArray in = x.duplicate();
+                    in.attach(sub);
+                    ParameterStore ps = new ParameterStore(sub, false);
+                    NDList inputs = new NDList(in);
+                    UnaryOperator<NDList> layers =
+                            ignored -> {
+                                layerPasses.incrementAndGet();
+                                return new NDList(sub.create(layered, new Shape(2, 136)));
+                            };
+                    Optional<NDList> answer =
+                            pass < 3
+                                    ? stack.forward(ps, inputs, false, layers)
+                                    : lazy.forward(net, ps, inputs, false, layers);
+                    assertThat(answer).as("pass %d answered", pass).isPresent();
+                    assertClose(answer.get().head().toFloatArray(), layered, 1e-5f);
+                }
+            }
+            assertThat(layerPasses).as("the layers ran for the check only").hasValue(1);
+            assertThat(stack.isRejected()).isFalse();
+            AtomicReference<Optional<NDList>> training = new AtomicReference<>();
+            try (NDManager sub = manager.newSubManager()) {
+                NDArray in = x.duplicate();
+                in.attach(sub);
+                training.set(
+                        lazy.forward(
+                                net,
+                                new ParameterStore(sub, false),
+                                new NDList(in),
+                                true,
+                                ignored -> new NDList()));
+            }
+            assertThat(training.get()).as("a training pass runs the layers").isEmpty();
+            assertThat(stack.isLoaded()).as("dropped by the training pass").isFalse();
+        }
+    }
+
+    /**
+     * Dropping a module leaves its lock free: a pass on another thread then loads the module again
+     * and answers.
+     */
+    @Test
+    void aPassOnAnotherThreadFollowsADrop() throws InterruptedException {
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), PYTORCH)) {
+            Random random = new Random(17);
+            Shape input = new Shape(1, 1, 64, 64);
+            ChannelsLastSequentialBlock net = frozen(manager, "landmark-cnn", 136, input, random);
+            NDArray x = noise(manager, random, input);
+            float[] layered = run(net, x, false);
+            run(net, x, true);
+            TorchScriptForward stack = net.torchScript().orElseThrow();
+            if ("SSE41".equals(System.getenv("ONEDNN_MAX_CPU_ISA"))) {
+                assertThat(stack.isLoaded()).as("the module in use").isTrue();
+            }
+            assumeTrue(stack.isLoaded(), "the module's check turned it away at this oneDNN level");
+            stack.drop();
+            AtomicReference<float[]> answer = new AtomicReference<>();
+            Thread other = new Thread(() -> answer.set(CloseOutputs.inferenceOutput(net, x)));
+            other.setDaemon(true);
+            other.start();
+            other.join(60_000);
+            assertThat(answer.get()).as("the other thread's pass ended within 60 s").isNotNull();
+            assertClose(answer.get(), layered, 1e-5f);
+            if ("SSE41".equals(System.getenv("ONEDNN_MAX_CPU_ISA"))) {
+                assertThat(stack.isLoaded()).as("loaded again").isTrue();
+            }
         }
     }
 
