@@ -126,6 +126,34 @@ class MxGraphForwardTest {
     }
 
     /**
+     * A frozen pass answers from the graph itself: its holder's answer is present and is the
+     * layers' output. (A graph that answered nothing would leave the network to its layers, with
+     * the same output, unseen by the tests that compare outputs.)
+     */
+    @Test
+    void theHolderAnswersWithTheGraphsOutput() {
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), MXNET)) {
+            Random random = new Random(23);
+            Shape input = new Shape(1, 1, 24, 32);
+            Block net = randomNetwork(manager, "nose-tip", 2, input, random);
+            net.freezeParameters(true);
+            NDArray x = manager.create(RandomParameters.gaussians(random, 24 * 32), input);
+            float[] layered = run(net, x, false);
+            run(net, x, true);
+            try (NDManager sub = manager.newSubManager()) {
+                NDArray in = x.duplicate();
+                in.attach(sub);
+                Optional<NDList> answer =
+                        graphOf(net)
+                                .forward(
+                                        net, new ParameterStore(sub, false), new NDList(in), false);
+                assertThat(answer).as("the graph's answer").isPresent();
+                assertClose(answer.get().head().toFloatArray(), layered, 1e-5f);
+            }
+        }
+    }
+
+    /**
      * The heatmap network with an output stride and a softmax sharpness of its own (the default
      * landmarker's kind) decodes through its graph as layer by layer, also when the input size
      * changes between passes (the decode's grid is made again) and changes back.

@@ -9,6 +9,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
@@ -504,6 +505,71 @@ class TorchScriptForwardTest {
             }
             assertThat(training.get()).as("a training pass runs the layers").isEmpty();
             assertThat(stack.isLoaded()).as("dropped by the training pass").isFalse();
+        }
+    }
+
+    /**
+     * The lazy holder writes its module only for an inference pass on PyTorch with an input, of an
+     * initialised network, while {@value TorchScriptForward#PROPERTY} is on; once written it
+     * answers with the module's output, and turning the property off drops the module. A network
+     * without parameters and a module that returns its input keep this to milliseconds, so that
+     * mutation testing runs it before the networks' tests for the holder's mutants.
+     */
+    @Test
+    void theLazyHolderWritesOnlyForAnInferencePassOnPyTorch() {
+        String identity =
+                TorchScriptArchive.HEADER
+                        + "  packed : List[Tensor]\n"
+                        + "  def forward(self: __torch__.Net,\n"
+                        + "    x: Tensor) -> Tensor:\n"
+                        + "    return x\n";
+        String fusedIdentity =
+                TorchScriptArchive.HEADER
+                        + "  def forward(self: __torch__.Net,\n"
+                        + "    x: Tensor) -> Tensor:\n"
+                        + "    return x\n";
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), PYTORCH)) {
+            Block network = ShapedLambda.relu();
+            network.initialize(manager, DataType.FLOAT32, new Shape(1, 6));
+            AtomicInteger writes = new AtomicInteger();
+            TorchScriptForward.Lazy lazy =
+                    new TorchScriptForward.Lazy(
+                            () -> {
+                                writes.incrementAndGet();
+                                return Optional.of(
+                                        new TorchScriptForward(
+                                                network, identity, fusedIdentity, List.of()));
+                            });
+            ParameterStore ps = new ParameterStore(manager, false);
+            NDList x = new NDList(manager.arange(6f).reshape(1, 6));
+            UnaryOperator<NDList> layers = in -> in;
+
+            System.setProperty(TorchScriptForward.PROPERTY, "true");
+            assertThat(lazy.forward(network, ps, x, true, layers)).as("training").isEmpty();
+            assertThat(lazy.forward(network, ps, new NDList(), false, layers))
+                    .as("no input")
+                    .isEmpty();
+            Block uninitialised = ShapedLambda.relu();
+            assertThat(lazy.forward(uninitialised, ps, x, false, layers))
+                    .as("network not initialised")
+                    .isEmpty();
+            System.setProperty(TorchScriptForward.PROPERTY, "false");
+            assertThat(lazy.forward(network, ps, x, false, layers)).as("turned off").isEmpty();
+            assertThat(writes).as("nothing written yet").hasValue(0);
+
+            System.setProperty(TorchScriptForward.PROPERTY, "true");
+            Optional<NDList> out = lazy.forward(network, ps, x, false, layers);
+            assertThat(out).as("the module's answer").isPresent();
+            assertThat(out.get().head().toFloatArray()).containsExactly(0f, 1f, 2f, 3f, 4f, 5f);
+            assertThat(writes).hasValue(1);
+            TorchScriptForward module = lazy.written().orElseThrow();
+            assertThat(module.isLoaded()).isTrue();
+            assertThat(lazy.forward(network, ps, x, false, layers)).isPresent();
+            assertThat(writes).as("written once").hasValue(1);
+
+            System.setProperty(TorchScriptForward.PROPERTY, "false");
+            assertThat(lazy.forward(network, ps, x, false, layers)).isEmpty();
+            assertThat(module.isLoaded()).as("dropped once turned off").isFalse();
         }
     }
 
