@@ -13,6 +13,7 @@ import ai.djl.training.ParameterStore;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -147,7 +148,56 @@ public final class ConvolutionCheck {
 
     private static final Map<String, String> RESULTS = new ConcurrentHashMap<>();
 
+    /**
+     * What the comparisons run: the engine's convolution itself, or, in the check's own tests, a
+     * deliberately wrong stand-in for it ({@link #withConvolution}).
+     */
+    private static volatile ConvolutionUnderTest underTest =
+            (convolution, channelsLast) -> convolution;
+
     private ConvolutionCheck() {}
+
+    /**
+     * The block a comparison runs forward and backward in place of the convolution it built; the
+     * weights and the input it compares with are the convolution's own. The check's tests hand it a
+     * wrong one to see that every comparison catches it, which no right engine can show.
+     */
+    @FunctionalInterface
+    interface ConvolutionUnderTest {
+        /**
+         * The block to run.
+         *
+         * @param convolution the convolution the comparison built and compares with
+         * @param channelsLast whether its input and weights are laid out channels-last
+         * @return the block to run forward, {@code convolution} itself outside tests
+         */
+        Block wrap(Block convolution, boolean channelsLast);
+    }
+
+    /**
+     * Runs {@code body} with every comparison running {@code standIn}'s block instead of the
+     * engine's convolution, on an empty record of this JVM's checks; puts back the real convolution
+     * and the record as it was afterwards. For the check's own tests: not to be called while other
+     * threads run networks.
+     *
+     * @param standIn what the comparisons run
+     * @param body the code to run with it
+     */
+    static void withConvolution(ConvolutionUnderTest standIn, Runnable body) {
+        synchronized (ConvolutionUnderTest.class) {
+            ConvolutionUnderTest real = underTest;
+            Map<String, String> kept = new HashMap<>(RESULTS);
+            RESULTS.clear();
+            underTest = standIn;
+            try {
+                body.run();
+            } finally {
+                underTest = real;
+                RESULTS.clear();
+                RESULTS.putAll(kept);
+            }
+        }
+    }
 
     /**
      * Checks the engine's convolution once per JVM for the zoo's networks under the current
@@ -574,7 +624,9 @@ public final class ConvolutionCheck {
                 in = ChannelsLast.of(in);
             }
             float[] out =
-                    conv.forward(new ParameterStore(m, false), new NDList(in), false)
+                    underTest
+                            .wrap(conv, channelsLast)
+                            .forward(new ParameterStore(m, false), new NDList(in), false)
                             .head()
                             .toFloatArray();
             float[] wt = conv.getParameters().valueAt(0).getArray().toFloatArray();
@@ -664,7 +716,10 @@ public final class ConvolutionCheck {
             NDArray weight = conv.getParameters().valueAt(0).getArray();
             try (GradientCollector collector = m.getEngine().newGradientCollector()) {
                 NDArray out =
-                        conv.forward(new ParameterStore(m, false), new NDList(in), true).head();
+                        underTest
+                                .wrap(conv, channelsLast)
+                                .forward(new ParameterStore(m, false), new NDList(in), true)
+                                .head();
                 NDArray loss = out.mul(m.create(g, new Shape(batch, filters, oh, ow))).sum();
                 collector.backward(loss);
             }
@@ -759,7 +814,8 @@ public final class ConvolutionCheck {
             SplittableRandom r = new SplittableRandom(17);
             ShapedConvolution c = ShapedConvolution.of(m, shape, channelsLast, r);
             float[] out =
-                    c.block()
+                    underTest
+                            .wrap(c.block(), channelsLast)
                             .forward(new ParameterStore(m, false), new NDList(c.input()), false)
                             .head()
                             .toFloatArray();
@@ -861,7 +917,8 @@ public final class ConvolutionCheck {
             NDArray weight = c.block().getParameters().valueAt(0).getArray();
             try (GradientCollector collector = m.getEngine().newGradientCollector()) {
                 NDArray out =
-                        c.block()
+                        underTest
+                                .wrap(c.block(), channelsLast)
                                 .forward(new ParameterStore(m, false), new NDList(in), true)
                                 .head();
                 Shape os = new Shape(c.batch(), c.filters(), c.oh(), c.ow());

@@ -1,10 +1,18 @@
 package io.github.keypoints.models;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
 import io.github.keypoints.models.ConvolutionCheck.Suite;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
@@ -120,5 +128,172 @@ class ConvolutionCheckTest {
     @Test
     void otherEnginesAreNotChecked() {
         ConvolutionCheck.verify("NoSuchEngine"); // would throw if it tried to start the engine
+    }
+
+    /**
+     * Every comparison catches a convolution that is a tenth off ({@link WrongConvolution}) in both
+     * layouts, outputs and both kinds of gradients, where the engine's own convolution passes the
+     * same comparisons.
+     */
+    @Test
+    void everyComparisonCatchesAWrongConvolution() {
+        int[] shape = {1, 16, 14, 14, 8, 3, 2, 1, 1};
+        try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+            for (boolean channelsLast : new boolean[] {false, true}) {
+                assertThat(ConvolutionCheck.compare(m, 12, channelsLast, 256))
+                        .containsExactly(0, 256);
+                assertThat(ConvolutionCheck.compareGradients(m, 12, channelsLast, 256))
+                        .containsExactly(0, 512);
+                assertThat(ConvolutionCheck.compareShape(m, shape, channelsLast, 256))
+                        .containsExactly(0, 256);
+                assertThat(ConvolutionCheck.compareShapeGradients(m, shape, channelsLast, 256))
+                        .containsExactly(0, 512, 0, 0);
+            }
+            ConvolutionCheck.withConvolution(
+                    (conv, channelsLast) -> WrongConvolution.of(conv),
+                    () -> {
+                        for (boolean channelsLast : new boolean[] {false, true}) {
+                            String as = "channels-last " + channelsLast;
+                            assertMostWrong(ConvolutionCheck.compare(m, 12, channelsLast, 256), as);
+                            long[] all = ConvolutionCheck.compare(m, 12, channelsLast, 0);
+                            assertThat(all[1]).isEqualTo(2L * 32 * 56 * 76);
+                            assertMostWrong(all, as + ", every output");
+                            assertMostWrong(
+                                    ConvolutionCheck.compareGradients(m, 12, channelsLast, 256),
+                                    as + ", gradients");
+                            assertMostWrong(
+                                    ConvolutionCheck.compareGradients(m, 12, channelsLast, 0),
+                                    as + ", every gradient");
+                            assertMostWrong(
+                                    ConvolutionCheck.compareShape(m, shape, channelsLast, 256),
+                                    as + ", " + ConvolutionCheck.describe(shape));
+                            long[] g =
+                                    ConvolutionCheck.compareShapeGradients(
+                                            m, shape, channelsLast, 256);
+                            assertThat(g[1]).isEqualTo(512);
+                            assertThat(g[2]).as("%s, wrong input gradients", as).isGreaterThan(230);
+                            assertThat(g[3])
+                                    .as("%s, wrong weight gradients", as)
+                                    .isGreaterThan(230);
+                            g =
+                                    ConvolutionCheck.compareShapeGradients(
+                                            m, shape, channelsLast, 256, false);
+                            assertThat(g[1]).isEqualTo(256);
+                            assertThat(g[2]).as("input gradients not asked for").isZero();
+                            assertThat(g[3])
+                                    .as("%s, wrong weight gradients", as)
+                                    .isGreaterThan(230);
+                        }
+                    });
+        }
+    }
+
+    /** More than nine in ten of the compared values were found wrong. */
+    private static void assertMostWrong(long[] wrongAndCompared, String what) {
+        assertThat(wrongAndCompared[0])
+                .as("%s: wrong of %d compared", what, wrongAndCompared[1])
+                .isGreaterThan(wrongAndCompared[1] * 9 / 10);
+    }
+
+    /**
+     * A stack network whose preferred layout is wrong on this CPU runs in the other one, and the
+     * check without a network picks the other layout for every suite; nothing stops. Where only the
+     * other layout is wrong, the network runs in the preferred one.
+     */
+    @Test
+    void aNetworkRunsInTheOtherLayoutWhereItsPreferredOneIsWrong() {
+        assumeTrue(ChannelsLast.isAuto(), "keypoints.channelsLast is forced: no choice to make");
+        boolean preferred = ConvolutionCheck.networksRunChannelsLast();
+        ConvolutionCheck.withConvolution(
+                (conv, channelsLast) ->
+                        channelsLast == preferred ? WrongConvolution.of(conv) : conv,
+                () -> {
+                    Block net = ModelZoo.create("nose-tip", 2);
+                    ConvolutionCheck.verify("PyTorch", net);
+                    assertThat(ChannelsLast.isOn(net, "PyTorch")).isEqualTo(!preferred);
+                    assertThat(ConvolutionCheck.rightLayout("PyTorch", net)).contains(!preferred);
+                    ConvolutionCheck.verify("PyTorch");
+                    for (Suite suite :
+                            List.of(Suite.SMALL_NETWORKS, Suite.RESNET18, Suite.HEATMAP)) {
+                        assertThat(
+                                        ConvolutionCheck.rightLayout(
+                                                "PyTorch",
+                                                suite,
+                                                ConvolutionCheck.ownShapes(suite, null)))
+                                .as("%s", suite)
+                                .contains(!preferred);
+                    }
+                });
+        // wrong in the other layout only: the preferred one is right and the other never asked
+        ConvolutionCheck.withConvolution(
+                (conv, channelsLast) ->
+                        channelsLast == preferred ? conv : WrongConvolution.of(conv),
+                () -> {
+                    Block net = ModelZoo.create("nose-tip", 2);
+                    ConvolutionCheck.verify("PyTorch", net);
+                    assertThat(ChannelsLast.isOn(net, "PyTorch")).isEqualTo(preferred);
+                    assertThat(ConvolutionCheck.rightLayout("PyTorch", net)).contains(preferred);
+                });
+    }
+
+    /**
+     * Where both layouts are wrong, no layout is chosen and every check stops with the error that
+     * says what was wrong and what to set, unless the user turned the check off.
+     */
+    @Test
+    void whereBothLayoutsAreWrongTheCheckStopsAndSaysWhatToSet() {
+        ConvolutionCheck.withConvolution(
+                (conv, channelsLast) -> WrongConvolution.of(conv),
+                () -> {
+                    Block net = ModelZoo.create("nose-tip", 2);
+                    assertThat(ConvolutionCheck.rightLayout("PyTorch", net)).isEmpty();
+                    assertThatThrownBy(() -> ConvolutionCheck.verify("PyTorch", net))
+                            .isInstanceOf(IllegalStateException.class)
+                            .hasMessageContaining("3x3 convolution with 12 input channels")
+                            .hasMessageContaining("set ONEDNN_MAX_CPU_ISA=SSE41")
+                            .hasMessageContaining(
+                                    "The other memory layout was tried too and was wrong as well.");
+                    assertThatThrownBy(() -> ConvolutionCheck.verify("PyTorch"))
+                            .isInstanceOf(IllegalStateException.class)
+                            .hasMessageContaining("3x3 convolution with 12 input channels");
+                    String before = System.getProperty(ConvolutionCheck.SKIP_PROPERTY);
+                    System.setProperty(ConvolutionCheck.SKIP_PROPERTY, "true");
+                    try {
+                        ConvolutionCheck.verify("PyTorch", ModelZoo.create("nose-tip", 2));
+                        ConvolutionCheck.verify("PyTorch");
+                    } finally {
+                        if (before == null) {
+                            System.clearProperty(ConvolutionCheck.SKIP_PROPERTY);
+                        } else {
+                            System.setProperty(ConvolutionCheck.SKIP_PROPERTY, before);
+                        }
+                    }
+                });
+    }
+
+    /**
+     * An initialised network is judged on its own convolutions alone, an uninitialised one on the
+     * representative sets: a convolution wrong only with 12 input channels, which the nose-tip
+     * network does not have, stops the second and not the first.
+     */
+    @Test
+    void anInitialisedNetworkIsJudgedOnItsOwnConvolutionsAlone() {
+        try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+            Block net = ModelZoo.create("nose-tip", 2);
+            net.initialize(m, DataType.FLOAT32, new Shape(1, 1, 60, 80));
+            assertThat(Arrays.stream(ConvolutionCheck.convolutionsOf(net)).map(s -> s[1]))
+                    .isNotEmpty()
+                    .doesNotContain(12);
+            ConvolutionCheck.withConvolution(
+                    (conv, channelsLast) -> WrongConvolution.onlyWith(conv, 12),
+                    () -> {
+                        ConvolutionCheck.verify("PyTorch", net);
+                        assertThat(ConvolutionCheck.rightLayout("PyTorch", net)).isPresent();
+                        Block fresh = ModelZoo.create("nose-tip", 2);
+                        assertThat(ConvolutionCheck.rightLayout("PyTorch", fresh)).isEmpty();
+                        assertThatThrownBy(() -> ConvolutionCheck.verify("PyTorch", fresh))
+                                .hasMessageContaining("3x3 convolution with 12 input channels");
+                    });
+        }
     }
 }
