@@ -12,8 +12,12 @@ final class InitializerSupport {
     /**
      * Installs {@code initializer}: a {@link TorchDefaultInitializer} on weights, biases and
      * BatchNorm; any other initialiser on the weights only (biases then start at DJL's zero).
+     * {@code null} means the default {@link TorchDefaultInitializer}.
+     *
+     * @param block the block, not yet initialised
+     * @param initializer the builder's choice, or {@code null}
      */
-    static <B extends Block> B apply(B block, Initializer initializer) {
+    static void apply(Block block, Initializer initializer) {
         Initializer init =
                 initializer == null
                         ? new TorchDefaultInitializer(TorchDefaultInitializer.DEFAULT_SEED)
@@ -23,6 +27,5 @@ final class InitializerSupport {
         } else {
             block.setInitializer(init, Parameter.Type.WEIGHT);
         }
-        return block;
     }
 }

@@ -12,6 +12,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import java.io.ByteArrayInputStream;
@@ -25,6 +27,7 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -33,6 +36,27 @@ import org.junit.jupiter.params.provider.CsvSource;
  * convolution in frozen inference ({@link BatchNormFold}) and computes what the two blocks compute.
  */
 class BatchNormFoldTest {
+
+    /**
+     * A chain pairs a convolution without bias with the batch norm right after it and nothing else:
+     * not a batch norm without a convolution before it, nor a convolution at the end.
+     */
+    @Test
+    void aChainPairsEachBiaslessConvolutionWithTheBatchNormAfterIt() {
+        Conv2d conv =
+                Conv2d.builder()
+                        .setKernelShape(new Shape(3, 3))
+                        .setFilters(4)
+                        .optBias(false)
+                        .build();
+        BatchNorm norm = BatchNorm.builder().build();
+        List<BatchNormFold> chain = BatchNormFold.chain(List.of(norm, conv, norm, conv), 1e-5f);
+        assertThat(chain).hasSize(4);
+        assertThat(chain.get(0)).isNull();
+        assertThat(chain.get(1)).isNotNull();
+        assertThat(chain.get(2)).isNull();
+        assertThat(chain.get(3)).as("a convolution with nothing after it").isNull();
+    }
 
     /** The network's pairs. */
     private static List<BatchNormFold> folds(Block net) {

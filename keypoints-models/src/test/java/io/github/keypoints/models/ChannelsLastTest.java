@@ -68,6 +68,41 @@ class ChannelsLastTest {
                 .hasMessageContaining(ChannelsLast.PROPERTY);
     }
 
+    /**
+     * A network's pass sees its input laid out channels-last where the network runs so, and as it
+     * came where it does not; the laid-out copy is freed when the pass returns.
+     */
+    @Test
+    void aPassSeesItsInputInTheNetworksLayoutAndTheCopyIsFreedAfter() {
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
+                NDManager sub = manager.newSubManager()) {
+            NDArray x = sub.randomUniform(0f, 1f, new Shape(2, 3, 4, 5));
+            boolean[] contiguous = new boolean[1];
+            NDList out =
+                    ChannelsLast.forward(
+                            ModelZoo.create("nose-tip", 2),
+                            new NDList(x),
+                            in -> {
+                                contiguous[0] = TorchLayout.isContiguous(in.head());
+                                return new NDList(in.head().sum());
+                            });
+            assertThat(contiguous[0]).as("the input a channels-last network sees").isFalse();
+            assertThat(sub.getManagedArrays()).containsExactlyInAnyOrder(x, out.head());
+            System.setProperty(ChannelsLast.PROPERTY, "false");
+            try {
+                ChannelsLast.forward(
+                        ModelZoo.create("nose-tip", 2),
+                        new NDList(x),
+                        in -> {
+                            assertThat(in.head()).isSameAs(x);
+                            return in;
+                        });
+            } finally {
+                System.setProperty(ChannelsLast.PROPERTY, "true");
+            }
+        }
+    }
+
     @Test
     void whenOffANetworkKeepsTheDefaultLayoutAndGivesTheSameOutput() {
         KeypointBlock block = ModelZoo.create("nose-tip", 2);

@@ -174,11 +174,31 @@ class MaxPoolingTest {
         "8, 2, 2, 0, true, 4",
         "112, 3, 2, 1, false, 56",
         "5, 3, 2, 1, true, 3",
-        "1, 3, 2, 0, false, 0"
+        "1, 3, 2, 0, false, 0",
+        // the last window would start in the right padding exactly: dropped
+        "3, 2, 2, 1, true, 2",
+        // stride 1 rounds alike in both modes
+        "5, 3, 1, 0, true, 3"
     })
     void outputSizesFollowPyTorchsFormula(
             long size, int kernel, int stride, int padding, boolean ceil, long expected) {
         assertThat(MaxPooling.outputSize(size, kernel, stride, padding, ceil)).isEqualTo(expected);
+    }
+
+    /**
+     * The sliding-maximum path frees what it makes on the way (slices, running maxima, the padded
+     * copy): only the output is left with the input's manager.
+     */
+    @ParameterizedTest
+    @CsvSource({"2, 2, 0, false, 7", "2, 2, 0, true, 7", "3, 2, 1, false, 9"})
+    void poolingLeavesOnlyItsOutputBehind(
+            int kernel, int stride, int padding, boolean ceil, int size) {
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch");
+                NDManager sub = manager.newSubManager()) {
+            NDArray x = sub.randomNormal(new Shape(2, 3, size, size));
+            NDArray y = MaxPooling.pool(x, kernel, stride, padding, ceil, false);
+            assertThat(sub.getManagedArrays()).containsExactlyInAnyOrder(x, y);
+        }
     }
 
     /**
