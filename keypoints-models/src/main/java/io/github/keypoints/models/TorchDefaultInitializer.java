@@ -26,9 +26,12 @@ import java.util.SplittableRandom;
  * MXNet.
  *
  * <p>{@code fan_in} is {@code shape.size() / shape.get(0)}: input features for a linear weight
- * {@code [out, in]}, {@code in/groups × kh × kw} for a convolution weight, and (as in PyTorch) the
- * second dimension times the kernel for a transposed convolution. A bias has no fan-in of its own,
- * so {@link #install(Block)} gives each bias an initialiser bound to its layer's weight.
+ * {@code [out, in]}, {@code in/groups × kh × kw} for a convolution weight. A transposed convolution
+ * takes PyTorch's {@code ConvTranspose2d} fan-in, its output channels times the kernel: DJL lays
+ * its weight out {@code [filters, in, kh, kw]}, so {@link #install(Block)} bounds it by {@code
+ * shape.size() / shape.get(1)} (groups of 1; PyTorch's weight is {@code [in, out, kh, kw]}, and its
+ * fan-in is its second dimension times the kernel). A bias has no fan-in of its own, so {@link
+ * #install(Block)} gives each bias an initialiser bound to its layer's weight.
  */
 public final class TorchDefaultInitializer implements Initializer {
 
@@ -91,16 +94,17 @@ public final class TorchDefaultInitializer implements Initializer {
                 block instanceof Convolution
                         || block instanceof Deconvolution
                         || block instanceof Linear;
+        boolean transposed = block instanceof Deconvolution;
         Parameter weight = null;
         for (Parameter p : block.getDirectParameters().values()) {
             if (p.getType() == Parameter.Type.WEIGHT) {
-                p.setInitializer(this);
+                p.setInitializer(transposed ? new TransposedWeightInitializer() : this);
                 weight = p;
             }
         }
         for (Parameter p : block.getDirectParameters().values()) {
             if (p.getType() == Parameter.Type.BIAS && knownLayer && weight != null) {
-                p.setInitializer(new BiasInitializer(weight));
+                p.setInitializer(new BiasInitializer(weight, transposed));
             } else if (p.getType() == Parameter.Type.GAMMA && block instanceof BatchNorm) {
                 p.setInitializer(Initializer.ONES);
             } else if (p.getType() == Parameter.Type.BETA && block instanceof BatchNorm) {
@@ -138,12 +142,31 @@ public final class TorchDefaultInitializer implements Initializer {
         }
     }
 
+    /**
+     * The bound of a transposed convolution's weight in DJL's layout {@code [filters, in, kh, kw]}:
+     * {@code 1/sqrt(filters × kh × kw)}, PyTorch's {@code ConvTranspose2d} fan-in.
+     */
+    private static double transposedBound(Shape weightShape) {
+        bound(weightShape); // the same refusal of shapes without a fan-in
+        return 1.0 / Math.sqrt(weightShape.size() / weightShape.get(1));
+    }
+
+    /** A transposed convolution's weight initialiser ({@link #transposedBound}). */
+    private final class TransposedWeightInitializer implements Initializer {
+        @Override
+        public NDArray initialize(NDManager manager, Shape shape, DataType dataType) {
+            return uniform(manager, shape, dataType, transposedBound(shape));
+        }
+    }
+
     /** A bias initialiser that takes its fan-in from its layer's weight. */
     private final class BiasInitializer implements Initializer {
         private final Parameter weight;
+        private final boolean transposed;
 
-        private BiasInitializer(Parameter weight) {
+        private BiasInitializer(Parameter weight, boolean transposed) {
             this.weight = weight;
+            this.transposed = transposed;
         }
 
         @Override
@@ -155,7 +178,7 @@ public final class TorchDefaultInitializer implements Initializer {
                                 + weight.getName()
                                 + "' has a shape");
             }
-            return uniform(manager, shape, dataType, bound(w));
+            return uniform(manager, shape, dataType, transposed ? transposedBound(w) : bound(w));
         }
     }
 }

@@ -7,7 +7,9 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import ai.djl.nn.convolutional.Conv2dTranspose;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.initializer.NormalInitializer;
@@ -37,6 +39,37 @@ class TorchDefaultInitializerTest {
         // U(-b, b) has standard deviation b / sqrt(3)
         assertThat(sd).isCloseTo(bound / Math.sqrt(3), within(0.1 * bound / Math.sqrt(3)));
         assertThat(Math.abs(mean)).isLessThan(0.2 * bound);
+    }
+
+    /**
+     * A transposed convolution's weight and bias are bound as PyTorch's {@code ConvTranspose2d}
+     * bounds them: by its filters × the kernel area (PyTorch's fan-in, its weight's second
+     * dimension; DJL's weight has the filters first), not by the input channels, and the bias is
+     * not left at zero.
+     */
+    @Test
+    void aTransposedConvolutionsBiasSharesItsWeightsFanIn() {
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+            Block deconv =
+                    new TorchDefaultInitializer(3)
+                            .install(
+                                    Conv2dTranspose.builder()
+                                            .setKernelShape(new Shape(3, 3))
+                                            .setFilters(4)
+                                            .build());
+            deconv.initialize(manager, DataType.FLOAT32, new Shape(1, 8, 5, 5));
+            Shape weight = deconv.getParameters().get("weight").getArray().getShape();
+            assertThat(weight).as("DJL's layout: filters first").isEqualTo(new Shape(4, 8, 3, 3));
+            // 288 values from U(-1/6, 1/6), not U(-1/sqrt(72), 1/sqrt(72))
+            assertUniform(
+                    deconv.getParameters().get("weight").getArray().toFloatArray(),
+                    1 / Math.sqrt(4 * 9));
+            float[] b = deconv.getParameters().get("bias").getArray().toFloatArray();
+            assertThat(b).hasSize(4).isNotEqualTo(new float[4]);
+            for (float f : b) {
+                assertThat(Math.abs(f)).isLessThanOrEqualTo((float) (1 / Math.sqrt(4 * 9)));
+            }
+        }
     }
 
     @ParameterizedTest
