@@ -63,6 +63,27 @@ class TorchScriptArchiveTest {
     }
 
     /**
+     * A name of 256 bytes or more keeps its length's higher bytes (pickle's BINUNICODE: four bytes,
+     * little-endian); the zoo's names are shorter, so only this test sees them.
+     */
+    @Test
+    void aLongNameKeepsAllFourBytesOfItsLength() throws IOException {
+        String name = "t" + "_".repeat(299);
+        byte[] bytes = TorchScriptArchive.of(CODE, List.of(name)).bytes();
+        String pickle = null;
+        try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(bytes))) {
+            for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
+                byte[] data = zip.readAllBytes();
+                if (e.getName().endsWith("data.pkl")) {
+                    pickle = new String(data, StandardCharsets.ISO_8859_1);
+                }
+            }
+        }
+        // 300 = 0x012C
+        assertThat(pickle).contains("X" + (char) 0x2C + (char) 0x01 + (char) 0 + (char) 0 + name);
+    }
+
+    /**
      * Constants are the module's {@code CONSTANTS.ci}: libtorch loads them with their shapes and
      * values (a matrix and a vector, an affine map of the input), and each is a stored record.
      */

@@ -9,6 +9,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.regex.Pattern;
@@ -151,6 +154,41 @@ class TorchScriptWriterTest {
                             random);
             String code = runAsModule(net, manager, input, random);
             assertThat(count(code, "torch.constant_pad_nd(")).isEqualTo(pads);
+        }
+    }
+
+    /**
+     * A chain may end in a convolution, or in its ReLU and pooling: nothing is read past the last
+     * layer, and an output of 20 channels that no convolution reads gets no zero channels.
+     */
+    @Test
+    void aChainMayEndInAConvolutionOrInItsReluAndPooling() {
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), PYTORCH)) {
+            for (int tail = 0; tail <= 2; tail++) {
+                SequentialBlock net =
+                        new SequentialBlock()
+                                .add(
+                                        Conv2d.builder()
+                                                .setKernelShape(new Shape(3, 3))
+                                                .setFilters(20)
+                                                .build());
+                if (tail > 0) {
+                    net.add(ShapedLambda.relu());
+                }
+                if (tail > 1) {
+                    net.add(MaxPooling.twoByTwoBlock());
+                }
+                net.initialize(manager, DataType.FLOAT32, new Shape(1, 3, 8, 8));
+                List<Block> blocks = net.getChildren().values();
+                String code =
+                        TorchScriptWriter.sequence(net, blocks, BatchNormFold.chain(blocks, 1e-5f))
+                                .orElseThrow()
+                                .code();
+                assertThat(code)
+                        .as("a chain of %d layers", tail + 1)
+                        .contains("_convolution_pointwise(")
+                        .doesNotContain("torch.constant_pad_nd(");
+            }
         }
     }
 
