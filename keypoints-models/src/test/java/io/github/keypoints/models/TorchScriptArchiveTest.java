@@ -68,7 +68,7 @@ class TorchScriptArchiveTest {
      */
     @Test
     void aLongNameKeepsAllFourBytesOfItsLength() throws IOException {
-        String name = "t" + "_".repeat(299);
+        String name = "t" + "_".repeat(69_999);
         byte[] bytes = TorchScriptArchive.of(CODE, List.of(name)).bytes();
         String pickle = null;
         try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(bytes))) {
@@ -79,8 +79,9 @@ class TorchScriptArchiveTest {
                 }
             }
         }
-        // 300 = 0x012C
-        assertThat(pickle).contains("X" + (char) 0x2C + (char) 0x01 + (char) 0 + (char) 0 + name);
+        // 70,000 = 0x011170
+        assertThat(pickle)
+                .contains("X" + (char) 0x70 + (char) 0x11 + (char) 0x01 + (char) 0 + name);
     }
 
     /**
