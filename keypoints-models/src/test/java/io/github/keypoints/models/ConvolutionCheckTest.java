@@ -182,6 +182,11 @@ class ConvolutionCheckTest {
         }
     }
 
+    /** A convolution wrong in {@code layout} (channels-last or not) and right in the other. */
+    private static ConvolutionCheck.ConvolutionUnderTest wrongIn(boolean layout) {
+        return (conv, channelsLast) -> channelsLast == layout ? WrongConvolution.of(conv) : conv;
+    }
+
     /** More than nine in ten of the compared values were found wrong. */
     private static void assertMostWrong(long[] wrongAndCompared, String what) {
         assertThat(wrongAndCompared[0])
@@ -190,17 +195,15 @@ class ConvolutionCheckTest {
     }
 
     /**
-     * A stack network whose preferred layout is wrong on this CPU runs in the other one, and the
-     * check without a network picks the other layout for every suite; nothing stops. Where only the
-     * other layout is wrong, the network runs in the preferred one.
+     * A stack network whose preferred layout is wrong on this CPU runs in the other one, and
+     * nothing stops; where only the other layout is wrong, it runs in the preferred one.
      */
     @Test
     void aNetworkRunsInTheOtherLayoutWhereItsPreferredOneIsWrong() {
         assumeTrue(ChannelsLast.isAuto(), "keypoints.channelsLast is forced: no choice to make");
         boolean preferred = ConvolutionCheck.networksRunChannelsLast();
         ConvolutionCheck.withConvolution(
-                (conv, channelsLast) ->
-                        channelsLast == preferred ? WrongConvolution.of(conv) : conv,
+                wrongIn(preferred),
                 () -> {
                     Block net = ModelZoo.create("nose-tip", 2);
                     ConvolutionCheck.verify("PyTorch", net);
@@ -209,8 +212,7 @@ class ConvolutionCheckTest {
                 });
         // wrong in the other layout only: the preferred one is right and the other never asked
         ConvolutionCheck.withConvolution(
-                (conv, channelsLast) ->
-                        channelsLast == preferred ? conv : WrongConvolution.of(conv),
+                wrongIn(!preferred),
                 () -> {
                     Block net = ModelZoo.create("nose-tip", 2);
                     ConvolutionCheck.verify("PyTorch", net);
@@ -228,8 +230,7 @@ class ConvolutionCheckTest {
         assumeTrue(ChannelsLast.isAuto(), "keypoints.channelsLast is forced: no choice to make");
         boolean preferred = ConvolutionCheck.networksRunChannelsLast();
         ConvolutionCheck.withConvolution(
-                (conv, channelsLast) ->
-                        channelsLast == preferred ? WrongConvolution.of(conv) : conv,
+                wrongIn(preferred),
                 () -> {
                     ConvolutionCheck.verify("PyTorch");
                     for (Suite suite :
