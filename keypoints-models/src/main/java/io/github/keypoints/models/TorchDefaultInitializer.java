@@ -12,6 +12,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.initializer.Initializer;
 import java.util.SplittableRandom;
+import java.util.function.ToDoubleFunction;
 
 /**
  * PyTorch's default initialisation of convolution and linear layers: weights and biases drawn from
@@ -95,16 +96,24 @@ public final class TorchDefaultInitializer implements Initializer {
                         || block instanceof Deconvolution
                         || block instanceof Linear;
         boolean transposed = block instanceof Deconvolution;
+        ToDoubleFunction<Shape> rule =
+                transposed
+                        ? TorchDefaultInitializer::transposedBound
+                        : TorchDefaultInitializer::bound;
         Parameter weight = null;
         for (Parameter p : block.getDirectParameters().values()) {
             if (p.getType() == Parameter.Type.WEIGHT) {
-                p.setInitializer(transposed ? new TransposedWeightInitializer() : this);
+                p.setInitializer(
+                        transposed
+                                ? (m, shape, type) ->
+                                        uniform(m, shape, type, rule.applyAsDouble(shape))
+                                : this);
                 weight = p;
             }
         }
         for (Parameter p : block.getDirectParameters().values()) {
             if (p.getType() == Parameter.Type.BIAS && knownLayer && weight != null) {
-                p.setInitializer(new BiasInitializer(weight, transposed));
+                p.setInitializer(new BiasInitializer(weight, rule));
             } else if (p.getType() == Parameter.Type.GAMMA && block instanceof BatchNorm) {
                 p.setInitializer(Initializer.ONES);
             } else if (p.getType() == Parameter.Type.BETA && block instanceof BatchNorm) {
@@ -151,22 +160,14 @@ public final class TorchDefaultInitializer implements Initializer {
         return 1.0 / Math.sqrt(weightShape.size() / weightShape.get(1));
     }
 
-    /** A transposed convolution's weight initialiser ({@link #transposedBound}). */
-    private final class TransposedWeightInitializer implements Initializer {
-        @Override
-        public NDArray initialize(NDManager manager, Shape shape, DataType dataType) {
-            return uniform(manager, shape, dataType, transposedBound(shape));
-        }
-    }
-
-    /** A bias initialiser that takes its fan-in from its layer's weight. */
+    /** A bias initialiser that takes its bound from its layer's weight, by the layer's rule. */
     private final class BiasInitializer implements Initializer {
         private final Parameter weight;
-        private final boolean transposed;
+        private final ToDoubleFunction<Shape> rule;
 
-        private BiasInitializer(Parameter weight, boolean transposed) {
+        private BiasInitializer(Parameter weight, ToDoubleFunction<Shape> rule) {
             this.weight = weight;
-            this.transposed = transposed;
+            this.rule = rule;
         }
 
         @Override
@@ -178,7 +179,7 @@ public final class TorchDefaultInitializer implements Initializer {
                                 + weight.getName()
                                 + "' has a shape");
             }
-            return uniform(manager, shape, dataType, transposed ? transposedBound(w) : bound(w));
+            return uniform(manager, shape, dataType, rule.applyAsDouble(w));
         }
     }
 }
