@@ -1,5 +1,8 @@
 package io.github.keypoints.pit;
 
+import java.io.FileWriter;
+import java.io.IOException;
+import java.io.Writer;
 import java.lang.reflect.Method;
 import org.junit.jupiter.api.extension.DynamicTestInvocationContext;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -13,18 +16,54 @@ import org.junit.jupiter.api.extension.ReflectiveInvocationContext;
  * <p>A skipped test has still started, so PIT still lists it. Test factories do run: their dynamic
  * tests exist only once the factory has returned them (each dynamic test's body is skipped).
  * Registered only by the {@code pit} profile, through JUnit's extension auto-detection.
+ *
+ * <p>With {@code -Dkeypoints.pit.times=FILE} in the minions' JVM arguments it also appends one line
+ * per invocation that runs ({@code pid, start ms since the epoch, µs taken, kind, JUnit's unique
+ * id}), to see where a mutation run's time goes (docs/testing.md).
  */
 public final class DiscoveryBodySkipper implements InvocationInterceptor {
+
+    private static final Writer TIMES = openTimes(System.getProperty("keypoints.pit.times"));
+    private static final long PID = ProcessHandle.current().pid();
 
     /** Creates the interceptor; JUnit makes one through the service loader. */
     public DiscoveryBodySkipper() {}
 
-    private static <T> T proceedUnlessListing(Invocation<T> invocation) throws Throwable {
+    private static Writer openTimes(String file) {
+        if (file == null || file.isEmpty()) {
+            return null;
+        }
+        try {
+            return new FileWriter(file, true);
+        } catch (IOException e) {
+            System.err.println("keypoints-pit: cannot append test times to " + file + ": " + e);
+            return null;
+        }
+    }
+
+    private static <T> T proceedUnlessListing(
+            Invocation<T> invocation, String kind, ExtensionContext context) throws Throwable {
         if (MutationMinionDiscovery.isListing()) {
             invocation.skip();
             return null;
         }
-        return invocation.proceed();
+        if (TIMES == null || kind == null) {
+            return invocation.proceed();
+        }
+        long wall = System.currentTimeMillis();
+        long start = System.nanoTime();
+        try {
+            return invocation.proceed();
+        } finally {
+            long micros = (System.nanoTime() - start) / 1_000;
+            String line =
+                    PID + "\t" + wall + "\t" + micros + "\t" + kind + "\t" + context.getUniqueId()
+                            + "\n";
+            synchronized (TIMES) {
+                TIMES.write(line);
+                TIMES.flush();
+            }
+        }
     }
 
     @Override
@@ -33,7 +72,7 @@ public final class DiscoveryBodySkipper implements InvocationInterceptor {
             ReflectiveInvocationContext<Method> invocationContext,
             ExtensionContext extensionContext)
             throws Throwable {
-        proceedUnlessListing(invocation);
+        proceedUnlessListing(invocation, "test", extensionContext);
     }
 
     @Override
@@ -42,7 +81,7 @@ public final class DiscoveryBodySkipper implements InvocationInterceptor {
             ReflectiveInvocationContext<Method> invocationContext,
             ExtensionContext extensionContext)
             throws Throwable {
-        proceedUnlessListing(invocation);
+        proceedUnlessListing(invocation, "template", extensionContext);
     }
 
     @Override
@@ -51,7 +90,7 @@ public final class DiscoveryBodySkipper implements InvocationInterceptor {
             DynamicTestInvocationContext invocationContext,
             ExtensionContext extensionContext)
             throws Throwable {
-        proceedUnlessListing(invocation);
+        proceedUnlessListing(invocation, "dynamic", extensionContext);
     }
 
     @Override
@@ -60,7 +99,7 @@ public final class DiscoveryBodySkipper implements InvocationInterceptor {
             ReflectiveInvocationContext<Method> invocationContext,
             ExtensionContext extensionContext)
             throws Throwable {
-        proceedUnlessListing(invocation);
+        proceedUnlessListing(invocation, "beforeAll", extensionContext);
     }
 
     @Override
@@ -69,7 +108,7 @@ public final class DiscoveryBodySkipper implements InvocationInterceptor {
             ReflectiveInvocationContext<Method> invocationContext,
             ExtensionContext extensionContext)
             throws Throwable {
-        proceedUnlessListing(invocation);
+        proceedUnlessListing(invocation, "beforeEach", extensionContext);
     }
 
     @Override
@@ -78,7 +117,7 @@ public final class DiscoveryBodySkipper implements InvocationInterceptor {
             ReflectiveInvocationContext<Method> invocationContext,
             ExtensionContext extensionContext)
             throws Throwable {
-        proceedUnlessListing(invocation);
+        proceedUnlessListing(invocation, "afterEach", extensionContext);
     }
 
     @Override
@@ -87,6 +126,6 @@ public final class DiscoveryBodySkipper implements InvocationInterceptor {
             ReflectiveInvocationContext<Method> invocationContext,
             ExtensionContext extensionContext)
             throws Throwable {
-        proceedUnlessListing(invocation);
+        proceedUnlessListing(invocation, "afterAll", extensionContext);
     }
 }
