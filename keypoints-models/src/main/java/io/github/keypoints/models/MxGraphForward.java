@@ -210,7 +210,7 @@ final class MxGraphForward {
         }
         // A decoding network's graph runs before the layout step (ChannelsLast.forward), so the
         // first pass sets MXNet's OpenBLAS up here too.
-        MxOpenBlasCore.prepareOnce(x);
+        MxOpenBlasCore.prepareOnce(x.getManager().getEngine().getEngineName());
         boolean frozen = true;
         for (Parameter p : parameters) {
             if (!p.isInitialized()) {

@@ -1,7 +1,6 @@
 package io.github.keypoints.models;
 
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
 import com.sun.jna.Function;
 import com.sun.jna.NativeLibrary;
 import java.io.IOException;
@@ -81,8 +80,8 @@ final class MxOpenBlasCore {
                     "piledriver",
                     "steamroller");
 
-    private static final Object LOCK = new Object();
-    private static volatile boolean done;
+    private static final OncePerJvm ONCE =
+            new OncePerJvm("OpenBLAS's core checked", MxOpenBlasCore::prepareAndRecord);
     private static volatile Outcome outcome = Outcome.NOT_RUN;
 
     /** What the first call did. */
@@ -106,42 +105,31 @@ final class MxOpenBlasCore {
     private MxOpenBlasCore() {}
 
     /**
-     * {@link #prepareOnce(String)} with the engine of {@code x}; after the first time, one read of
-     * a flag (this runs on every forward pass).
-     *
-     * @param x an input about to go through a network
-     */
-    static void prepareOnce(NDArray x) {
-        if (!done) {
-            prepareOnce(x.getManager().getEngine().getEngineName());
-        }
-    }
-
-    /**
      * The first time it is called with the MXNet engine, moves OpenBLAS to its AVX2 kernels as the
-     * class comment says; later calls and other engines do nothing. Threads that call it while the
-     * first call runs wait for it.
+     * class comment says; later calls and other engines do nothing (after the first time, one read
+     * of a flag: this runs on every forward pass). Threads that call it while the first call runs
+     * wait for it.
      *
      * @param engine the engine about to run a network
      */
     static void prepareOnce(String engine) {
-        if (done || !MXNET.equals(engine)) {
-            return;
-        }
-        synchronized (LOCK) {
-            if (!done) {
-                try {
-                    outcome = prepare();
-                } finally {
-                    done = true;
-                }
-            }
+        if (MXNET.equals(engine)) {
+            ONCE.run();
         }
     }
 
     /** What the first call did (for tests and logs). */
     static Outcome outcome() {
         return outcome;
+    }
+
+    /**
+     * The adjustment {@link #prepareOnce} makes once (for tests).
+     *
+     * @return its holder
+     */
+    static OncePerJvm once() {
+        return ONCE;
     }
 
     /**
@@ -182,6 +170,10 @@ final class MxOpenBlasCore {
     /** The core MXNet's OpenBLAS runs now, if it is found. */
     static Optional<String> currentCore() {
         return openBlas().map(MxOpenBlasCore::coreName);
+    }
+
+    private static void prepareAndRecord() {
+        outcome = prepare();
     }
 
     private static Outcome prepare() {

@@ -17,15 +17,12 @@ final class NativeTuning {
 
     /**
      * Makes every adjustment for the engine of {@code x} that has not been made yet (this runs on
-     * every forward pass).
+     * every forward pass; after the first, it costs a flag read per adjustment).
      *
      * @param x an input about to go through a network
      */
     static void prepareOnce(NDArray x) {
-        TorchNnpack.turnOffOnce(x);
-        TorchOneDnnCaches.prepareOnce(x);
-        TorchMklDispatch.prepareOnce(x);
-        MxOpenBlasCore.prepareOnce(x);
+        prepareOnce(x.getManager().getEngine().getEngineName());
     }
 
     /**

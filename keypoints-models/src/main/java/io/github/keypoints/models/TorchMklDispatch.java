@@ -1,6 +1,5 @@
 package io.github.keypoints.models;
 
-import ai.djl.ndarray.NDArray;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
 import java.util.Optional;
@@ -52,8 +51,8 @@ final class TorchMklDispatch {
         0x8b, 0x05, -1, -1, -1, -1, 0x85, 0xc0, 0x78, 0x01, 0xc3
     };
 
-    private static final Object LOCK = new Object();
-    private static volatile boolean done;
+    private static final OncePerJvm ONCE =
+            new OncePerJvm("MKL's vendor check", TorchMklDispatch::prepareAndVerify);
     private static volatile Outcome outcome = Outcome.NOT_RUN;
     private static volatile IllegalStateException failure;
 
@@ -74,21 +73,10 @@ final class TorchMklDispatch {
     private TorchMklDispatch() {}
 
     /**
-     * {@link #prepareOnce(String)} with the engine of {@code x}; after the first time, one read of
-     * a flag (this runs on every forward pass).
-     *
-     * @param x an input about to go through a network
-     */
-    static void prepareOnce(NDArray x) {
-        if (!done || failure != null) {
-            prepareOnce(x.getManager().getEngine().getEngineName());
-        }
-    }
-
-    /**
      * The first time it is called with the PyTorch engine, sets MKL's vendor answer as the class
      * comment says and checks the products; later calls and other engines do nothing but repeat the
-     * check's failure, if it failed. Threads that call it while the first call runs wait for it.
+     * check's failure, if it failed (after the first time, one read of a flag: this runs on every
+     * forward pass). Threads that call it while the first call runs wait for it.
      *
      * @param engine the engine about to run a network
      * @throws IllegalStateException if libtorch's matrix product differed from plain Java after the
@@ -98,22 +86,7 @@ final class TorchMklDispatch {
         if (!PYTORCH.equals(engine)) {
             return;
         }
-        if (!done) {
-            synchronized (LOCK) {
-                if (!done) {
-                    try {
-                        outcome = prepare();
-                        if (outcome == Outcome.SET) {
-                            verify();
-                        }
-                    } catch (IllegalStateException e) {
-                        failure = e;
-                    } finally {
-                        done = true;
-                    }
-                }
-            }
-        }
+        ONCE.run();
         IllegalStateException f = failure;
         if (f != null) {
             throw new IllegalStateException(f.getMessage(), f);
@@ -123,6 +96,26 @@ final class TorchMklDispatch {
     /** What the first call did (for tests and logs). */
     static Outcome outcome() {
         return outcome;
+    }
+
+    /**
+     * The adjustment {@link #prepareOnce} makes once (for tests).
+     *
+     * @return its holder
+     */
+    static OncePerJvm once() {
+        return ONCE;
+    }
+
+    private static void prepareAndVerify() {
+        try {
+            outcome = prepare();
+            if (outcome == Outcome.SET) {
+                verify();
+            }
+        } catch (IllegalStateException e) {
+            failure = e;
+        }
     }
 
     private static Outcome prepare() {

@@ -1,14 +1,12 @@
 package io.github.keypoints.models;
 
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
 import com.sun.jna.Function;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,33 +40,35 @@ final class TorchNnpack {
     private static final String GLOBAL_CONTEXT = "_ZN2at13globalContextEv";
     private static final String SET_ENABLED = "_ZN2at7Context20setUserEnabledNNPACKEb";
     private static final String IS_ENABLED = "_ZNK2at7Context17userEnabledNNPACKEv";
-    private static final AtomicBoolean DONE = new AtomicBoolean();
+    private static final OncePerJvm ONCE =
+            new OncePerJvm("libtorch's NNPACK turned off", TorchNnpack::turnOff);
 
     private TorchNnpack() {}
 
     /**
-     * {@link #turnOffOnce(String)} with the engine of {@code x}; after the first time, one read of
-     * a flag (this runs on every forward pass).
-     *
-     * @param x an input about to go through a network
-     */
-    static void turnOffOnce(NDArray x) {
-        if (!DONE.get()) {
-            turnOffOnce(x.getManager().getEngine().getEngineName());
-        }
-    }
-
-    /**
      * Turns NNPACK off the first time it is called with the PyTorch engine, unless {@value
-     * #PROPERTY} is {@code default}; later calls and other engines do nothing.
+     * #PROPERTY} is {@code default}; later calls and other engines do nothing (after the first
+     * time, one read of a flag: this runs on every forward pass).
      *
      * @param engine the engine about to run a network
      */
     static void turnOffOnce(String engine) {
-        if (DONE.get()
-                || !PYTORCH.equals(engine)
-                || "default".equalsIgnoreCase(System.getProperty(PROPERTY, "off").strip())
-                || !DONE.compareAndSet(false, true)) {
+        if (PYTORCH.equals(engine)) {
+            ONCE.run();
+        }
+    }
+
+    /**
+     * The adjustment {@link #turnOffOnce} makes once (for tests).
+     *
+     * @return its holder
+     */
+    static OncePerJvm once() {
+        return ONCE;
+    }
+
+    private static void turnOff() {
+        if ("default".equalsIgnoreCase(System.getProperty(PROPERTY, "off").strip())) {
             return;
         }
         if (set(false)) {

@@ -1,7 +1,6 @@
 package io.github.keypoints.models;
 
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
 import com.sun.jna.Function;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
@@ -18,7 +17,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,34 +66,36 @@ final class TorchOneDnnCaches {
     /** {@code dataCacheLevels_}. */
     private static final int LEVELS = 108;
 
-    private static final AtomicBoolean DONE = new AtomicBoolean();
+    private static final OncePerJvm ONCE =
+            new OncePerJvm("oneDNN's cache sizes checked", TorchOneDnnCaches::prepare);
 
     private TorchOneDnnCaches() {}
 
     /**
-     * {@link #prepareOnce(String)} with the engine of {@code x}; after the first time, one read of
-     * a flag (this runs on every forward pass).
-     *
-     * @param x an input about to go through a network
-     */
-    static void prepareOnce(NDArray x) {
-        if (!DONE.get()) {
-            prepareOnce(x.getManager().getEngine().getEngineName());
-        }
-    }
-
-    /**
      * The first time it is called with the PyTorch engine, unless {@value #PROPERTY} is {@code
      * default}: if oneDNN read three 1-byte cache levels, sets its number of levels to 0. Later
-     * calls and other engines do nothing.
+     * calls and other engines do nothing (after the first time, one read of a flag: this runs on
+     * every forward pass).
      *
      * @param engine the engine about to run a network
      */
     static void prepareOnce(String engine) {
-        if (DONE.get()
-                || !PYTORCH.equals(engine)
-                || "default".equalsIgnoreCase(System.getProperty(PROPERTY, "").strip())
-                || !DONE.compareAndSet(false, true)) {
+        if (PYTORCH.equals(engine)) {
+            ONCE.run();
+        }
+    }
+
+    /**
+     * The adjustment {@link #prepareOnce} makes once (for tests).
+     *
+     * @return its holder
+     */
+    static OncePerJvm once() {
+        return ONCE;
+    }
+
+    private static void prepare() {
+        if ("default".equalsIgnoreCase(System.getProperty(PROPERTY, "").strip())) {
             return;
         }
         Optional<Pointer> cpu = cpuObject();

@@ -104,6 +104,24 @@ class ChannelsLastTest {
     }
 
     @Test
+    void aPassAsksForItsEnginesNativeAdjustmentsFirst() {
+        Block block = ModelZoo.create("nose-tip", 2);
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+            NDArray x = manager.zeros(new Shape(1, 1, 60, 80));
+            assertThat(
+                            OncePerJvm.recording(
+                                    () -> ChannelsLast.forward(block, new NDList(x), in -> in)))
+                    .containsExactlyInAnyOrder(
+                            TorchNnpack.once(), TorchOneDnnCaches.once(), TorchMklDispatch.once());
+            assertThat(
+                            OncePerJvm.recording(
+                                    () -> ChannelsLast.forward(block, new NDList(), in -> in)))
+                    .as("no input, no engine to ask for")
+                    .isEmpty();
+        }
+    }
+
+    @Test
     void whenOffANetworkKeepsTheDefaultLayoutAndGivesTheSameOutput() {
         KeypointBlock block = ModelZoo.create("nose-tip", 2);
         try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {

@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -143,12 +144,22 @@ class MxGraphForwardTest {
             try (NDManager sub = manager.newSubManager()) {
                 NDArray in = x.duplicate();
                 in.attach(sub);
-                Optional<NDList> answer =
-                        graphOf(net)
-                                .forward(
-                                        net, new ParameterStore(sub, false), new NDList(in), false);
-                assertThat(answer).as("the graph's answer").isPresent();
-                assertClose(answer.get().head().toFloatArray(), layered, 1e-5f);
+                AtomicReference<Optional<NDList>> answer = new AtomicReference<>();
+                assertThat(
+                                OncePerJvm.recording(
+                                        () ->
+                                                answer.set(
+                                                        graphOf(net)
+                                                                .forward(
+                                                                        net,
+                                                                        new ParameterStore(
+                                                                                sub, false),
+                                                                        new NDList(in),
+                                                                        false))))
+                        .as("the native adjustments the graph's pass asks for")
+                        .containsExactly(MxOpenBlasCore.once());
+                assertThat(answer.get()).as("the graph's answer").isPresent();
+                assertClose(answer.get().get().head().toFloatArray(), layered, 1e-5f);
             }
         }
     }
