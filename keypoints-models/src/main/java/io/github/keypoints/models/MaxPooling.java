@@ -9,6 +9,7 @@ import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import java.util.Optional;
 
 /**
  * Square max pooling as the zoo networks use it — 2×2 windows with stride 2 ({@link Imm58Net},
@@ -105,16 +106,14 @@ final class MaxPooling {
                 || x.hasGradient()) {
             return Pool.maxPool2d(x, shape, steps, pad, ceilMode);
         }
-        long oh = outputSize(s.get(2), kernel, stride, padding, ceilMode);
-        long ow = outputSize(s.get(3), kernel, stride, padding, ceilMode);
-        if (oh < 1 || ow < 1 || 2L * padding > kernel) {
+        Optional<Windows> plan = windows(s, kernel, stride, padding, ceilMode);
+        if (plan.isEmpty()) {
             return Pool.maxPool2d(x, shape, steps, pad, ceilMode); // let the engine say why
         }
-        // Rows and columns the windows reach, from the first padded one.
-        long needH = (oh - 1) * stride + kernel;
-        long needW = (ow - 1) * stride + kernel;
-        long bottom = Math.max(0, needH - s.get(2) - padding);
-        long right = Math.max(0, needW - s.get(3) - padding);
+        long oh = plan.get().rows();
+        long ow = plan.get().columns();
+        long bottom = plan.get().bottom();
+        long right = plan.get().right();
         NDArray padded =
                 padding == 0 && bottom == 0 && right == 0
                         ? x
@@ -133,6 +132,48 @@ final class MaxPooling {
                 padded.close();
             }
         }
+    }
+
+    /**
+     * How {@link #pool} covers an input with its windows: the output's rows and columns, and the −∞
+     * rows below and columns right of the input that the last windows reach, beyond the {@code
+     * padding} on every side (ceil mode can reach further; floor mode may leave input rows over).
+     *
+     * @param rows the output's height
+     * @param columns the output's width
+     * @param bottom the rows of padding below the input
+     * @param right the columns of padding right of it
+     */
+    record Windows(long rows, long columns, long bottom, long right) {}
+
+    /**
+     * The windows that pool an NCHW input of shape {@code s} as PyTorch's {@code max_pool2d} does,
+     * or empty where {@link #pool} leaves the input to the engine's own pooling: no window fits, or
+     * the padding is over half the window (the engine refuses it with its own message).
+     *
+     * @param s the input's shape, {@code N × C × H × W}
+     * @param kernel the window's side
+     * @param stride the step between windows
+     * @param padding the padding on each side
+     * @param ceilMode whether the output size rounds up
+     * @return the windows, if the slices compute them
+     */
+    static Optional<Windows> windows(
+            Shape s, int kernel, int stride, int padding, boolean ceilMode) {
+        long oh = outputSize(s.get(2), kernel, stride, padding, ceilMode);
+        long ow = outputSize(s.get(3), kernel, stride, padding, ceilMode);
+        if (oh < 1 || ow < 1 || 2L * padding > kernel) {
+            return Optional.empty();
+        }
+        // Rows and columns the windows reach, from the first padded one.
+        long needH = (oh - 1) * stride + kernel;
+        long needW = (ow - 1) * stride + kernel;
+        return Optional.of(
+                new Windows(
+                        oh,
+                        ow,
+                        Math.max(0, needH - s.get(2) - padding),
+                        Math.max(0, needW - s.get(3) - padding)));
     }
 
     /** The maximum over {@code kernel} strided slices along {@code axis}, {@code n} outputs. */

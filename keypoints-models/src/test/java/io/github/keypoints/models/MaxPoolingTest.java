@@ -186,6 +186,55 @@ class MaxPoolingTest {
     }
 
     /**
+     * The windows the slices cover, worked out by hand: the padding below and right is what the
+     * last window reaches past the input and its top or left padding. These are what the values
+     * cannot show: a padding that is too large gives the same maxima, only more slowly.
+     */
+    @ParameterizedTest
+    @CsvSource({
+        // H, W, kernel, stride, padding, ceil: rows, columns, bottom, right
+        "7, 7, 2, 2, 0, false, 3, 3, 0, 0",
+        "7, 7, 2, 2, 0, true, 4, 4, 1, 1",
+        "6, 9, 2, 2, 0, true, 3, 5, 0, 1",
+        "3, 5, 3, 2, 1, false, 2, 3, 1, 1",
+        "112, 112, 3, 2, 1, false, 56, 56, 0, 0",
+        // one window each way, or one row of them: still the slices
+        "2, 2, 2, 2, 0, false, 1, 1, 0, 0",
+        "4, 2, 2, 2, 0, false, 2, 1, 0, 0",
+        "2, 4, 2, 2, 0, false, 1, 2, 0, 0",
+        // a padding of exactly half the window is PyTorch's largest
+        "3, 3, 2, 2, 1, false, 2, 2, 0, 0"
+    })
+    void theSlicesCoverExactlyTheWindowsPyTorchPools(
+            long h,
+            long w,
+            int kernel,
+            int stride,
+            int padding,
+            boolean ceil,
+            long rows,
+            long columns,
+            long bottom,
+            long right) {
+        assertThat(MaxPooling.windows(new Shape(1, 1, h, w), kernel, stride, padding, ceil))
+                .contains(new MaxPooling.Windows(rows, columns, bottom, right));
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        // no window fits, in either direction
+        "1, 4, 2, 2, 0",
+        "4, 1, 2, 2, 0",
+        // a padding over half the window, which the engine refuses
+        "9, 9, 3, 2, 2"
+    })
+    void withoutWindowsOrWithTooMuchPaddingTheEnginePools(
+            long h, long w, int kernel, int stride, int padding) {
+        assertThat(MaxPooling.windows(new Shape(1, 1, h, w), kernel, stride, padding, false))
+                .isEmpty();
+    }
+
+    /**
      * The sliding-maximum path frees what it makes on the way (slices, running maxima, the padded
      * copy): only the output is left with the input's manager.
      */
