@@ -146,7 +146,15 @@ public final class ConvolutionCheck {
     private static final int SAMPLES = 256;
     private static final double TOLERANCE = 1e-3;
 
-    private static final Map<String, String> RESULTS = new ConcurrentHashMap<>();
+    /** This JVM's checks, each run once: empty when right, else the failure. */
+    private static final Map<CheckKey, String> RESULTS = new ConcurrentHashMap<>();
+
+    /**
+     * What one check of {@link #RESULTS} compared: an engine's convolutions in one layout, those of
+     * a suite or, with {@code ownOnly}, only a network's own ({@code own}, as text).
+     */
+    private record CheckKey(
+            String engine, boolean channelsLast, Suite suite, boolean ownOnly, String own) {}
 
     /**
      * What the comparisons run: the engine's convolution itself, or, in the check's own tests, a
@@ -186,7 +194,7 @@ public final class ConvolutionCheck {
     static void withConvolution(ConvolutionUnderTest standIn, Runnable body) {
         synchronized (ConvolutionUnderTest.class) {
             ConvolutionUnderTest real = underTest;
-            Map<String, String> kept = new HashMap<>(RESULTS);
+            Map<CheckKey, String> kept = new HashMap<>(RESULTS);
             RESULTS.clear();
             underTest = standIn;
             try {
@@ -418,10 +426,7 @@ public final class ConvolutionCheck {
     private static String result(
             String engine, boolean channelsLast, Suite suite, int[][] own, boolean ownOnly) {
         return RESULTS.computeIfAbsent(
-                engine
-                        + (channelsLast ? " channels-last " : " default ")
-                        + (ownOnly ? "own" : suite)
-                        + Arrays.deepToString(own),
+                new CheckKey(engine, channelsLast, suite, ownOnly, Arrays.deepToString(own)),
                 k -> run(engine, channelsLast, suite, own, ownOnly));
     }
 
@@ -704,7 +709,7 @@ public final class ConvolutionCheck {
             }
             float[] g = new float[batch * filters * oh * ow];
             for (int i = 0; i < g.length; i++) {
-                g[i] = (float) (2 * r.nextDouble() - 1);
+                g[i] = (float) r.nextDouble(-1, 1);
             }
             NDArray in = m.create(x, s);
             if (channelsLast) {
@@ -910,7 +915,7 @@ public final class ConvolutionCheck {
             ShapedConvolution c = ShapedConvolution.of(m, shape, channelsLast, r);
             float[] g = new float[c.batch() * c.filters() * c.oh() * c.ow()];
             for (int i = 0; i < g.length; i++) {
-                g[i] = (float) (2 * r.nextDouble() - 1);
+                g[i] = (float) r.nextDouble(-1, 1);
             }
             NDArray in = c.input().duplicate(); // a leaf of its own, in the same layout
             in.setRequiresGradient(inputGradients);
@@ -1043,12 +1048,13 @@ public final class ConvolutionCheck {
                             .build();
             Shape s = new Shape(batch, channels, h, w);
             conv.initialize(m, DataType.FLOAT32, s);
-            float[] wt = new float[filters * channels * k * k];
-            double bound = 1 / Math.sqrt(channels * k * k);
-            for (int i = 0; i < wt.length; i++) {
-                wt[i] = (float) ((2 * r.nextDouble() - 1) * bound);
-            }
             NDArray weight = conv.getParameters().valueAt(0).getArray();
+            // PyTorch's default bound for the weights; any values would do, these are typical
+            double bound = TorchDefaultInitializer.bound(weight.getShape());
+            float[] wt = new float[(int) weight.size()];
+            for (int i = 0; i < wt.length; i++) {
+                wt[i] = (float) r.nextDouble(-bound, bound);
+            }
             if (CHECKED_ENGINE.equals(m.getEngine().getEngineName())) {
                 try (NDArray values = m.create(wt, weight.getShape())) {
                     weight.intern(values.duplicate());
@@ -1062,7 +1068,7 @@ public final class ConvolutionCheck {
             }
             float[] x = new float[(int) s.size()];
             for (int i = 0; i < x.length; i++) {
-                x[i] = (float) (2 * r.nextDouble() - 1);
+                x[i] = (float) r.nextDouble(-1, 1);
             }
             NDArray in = m.create(x, s);
             if (channelsLast) {

@@ -14,7 +14,8 @@ final class StoredZip {
     private StoredZip() {}
 
     /**
-     * Adds {@code data} to {@code zip} as an uncompressed entry.
+     * Adds {@code data} to {@code zip} as an uncompressed entry. The entry is closed, and its size
+     * and CRC checked, by the archive's next {@code putNextEntry} or its {@code finish}.
      *
      * @param zip the archive being written
      * @param name the entry's name
@@ -30,6 +31,5 @@ final class StoredZip {
         entry.setCrc(crc.getValue());
         zip.putNextEntry(entry);
         zip.write(data);
-        zip.closeEntry();
     }
 }

@@ -230,12 +230,8 @@ public final class TorchScriptArchive {
         if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("too large for a constant: " + value);
         }
-        int v = (int) value;
         p.write('J');
-        p.write(v & 0xff);
-        p.write((v >>> 8) & 0xff);
-        p.write((v >>> 16) & 0xff);
-        p.write((v >>> 24) & 0xff);
+        littleEndian(p, (int) value);
     }
 
     private static void global(ByteArrayOutputStream p, String module, String name) {
@@ -246,10 +242,12 @@ public final class TorchScriptArchive {
     private static void unicode(ByteArrayOutputStream p, String s) {
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
         p.write('X'); // BINUNICODE, little-endian length
-        p.write(b.length & 0xff);
-        p.write((b.length >>> 8) & 0xff);
-        p.write((b.length >>> 16) & 0xff);
-        p.write((b.length >>> 24) & 0xff);
+        littleEndian(p, b.length);
         p.writeBytes(b);
+    }
+
+    /** Four bytes, the least significant first, as pickle's BININT and lengths are written. */
+    private static void littleEndian(ByteArrayOutputStream p, int v) {
+        p.writeBytes(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(v).array());
     }
 }
