@@ -70,6 +70,61 @@ class KeypointModelTest {
                 .build();
     }
 
+    /** A caller's further files land in the saved folder; a failing one leaves no folder at all. */
+    @Test
+    void extraFilesLandWithTheModelAndAFailingOneLeavesNothing(@TempDir Path tmp)
+            throws IOException {
+        ModelSpec spec = spec(NoseTipNet.NAME, LandmarkScheme.NOSE_TIP, 80, 60);
+        try (KeypointModel model = KeypointModel.create(spec, "PyTorch", Device.cpu())) {
+            Path dir = tmp.resolve("with-notes");
+            model.save(
+                    dir,
+                    Map.of(),
+                    folder -> Files.writeString(folder.resolve("notes.txt"), "synthetic faces"));
+            assertThat(dir.resolve("notes.txt")).hasContent("synthetic faces");
+            assertThat(dir.resolve(KeypointModel.PARAMS_FILE)).isRegularFile();
+            assertThatThrownBy(
+                            () ->
+                                    model.save(
+                                            tmp.resolve("failed"),
+                                            Map.of(),
+                                            folder -> {
+                                                throw new IOException("disk full");
+                                            }))
+                    .isInstanceOf(IOException.class)
+                    .hasMessage("disk full");
+        }
+        try (Stream<Path> left = Files.list(tmp)) {
+            assertThat(left.map(p -> p.getFileName().toString())).containsExactly("with-notes");
+        }
+    }
+
+    /**
+     * Making or loading a model checks the engine's convolutions first (the check's memory of
+     * earlier results is set aside, so this holds whatever ran before): with a convolution that is
+     * wrong in both layouts, neither gives the user a model.
+     */
+    @Test
+    void noModelIsMadeOrLoadedWhereTheEnginesConvolutionsAreWrong(@TempDir Path tmp)
+            throws IOException {
+        ModelSpec spec = spec(NoseTipNet.NAME, LandmarkScheme.NOSE_TIP, 80, 60);
+        Path dir = tmp.resolve("nose-tip");
+        try (KeypointModel model = KeypointModel.create(spec, "PyTorch", Device.cpu())) {
+            model.save(dir, Map.of());
+        }
+        ConvolutionCheck.withConvolution(
+                (conv, channelsLast) -> WrongConvolution.of(conv),
+                () -> {
+                    ModelSpec fresh = spec(NoseTipNet.NAME, LandmarkScheme.NOSE_TIP, 80, 60);
+                    assertThatThrownBy(() -> KeypointModel.create(fresh, "PyTorch", Device.cpu()))
+                            .isInstanceOf(IllegalStateException.class)
+                            .hasMessageContaining("ONEDNN_MAX_CPU_ISA");
+                    assertThatThrownBy(() -> KeypointModel.load(dir, "PyTorch", Device.cpu()))
+                            .isInstanceOf(IllegalStateException.class)
+                            .hasMessageContaining("ONEDNN_MAX_CPU_ISA");
+                });
+    }
+
     private static float[] input(int n) {
         SplittableRandom r = new SplittableRandom(3);
         float[] v = new float[n];
