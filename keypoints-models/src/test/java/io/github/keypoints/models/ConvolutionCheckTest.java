@@ -15,6 +15,7 @@ import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -183,6 +184,50 @@ class ConvolutionCheckTest {
     }
 
     /** A convolution wrong in {@code layout} (channels-last or not) and right in the other. */
+    /**
+     * Every way into the check makes the engine's native adjustments first, so the kernels compared
+     * are those the networks will run (seen by recording, as an earlier test has made them).
+     */
+    @Test
+    void everyEntryAsksForTheEnginesNativeAdjustmentsFirst() {
+        Set<OncePerJvm> pyTorch =
+                Set.of(TorchNnpack.once(), TorchOneDnnCaches.once(), TorchMklDispatch.once());
+        String before = System.getProperty(ConvolutionCheck.SKIP_PROPERTY);
+        System.setProperty(ConvolutionCheck.SKIP_PROPERTY, "true"); // the adjustments alone
+        try {
+            assertThat(OncePerJvm.recording(() -> ConvolutionCheck.verify("PyTorch")))
+                    .isEqualTo(pyTorch);
+            Block net = ModelZoo.create("nose-tip", 2);
+            assertThat(OncePerJvm.recording(() -> ConvolutionCheck.verify("PyTorch", net)))
+                    .isEqualTo(pyTorch);
+        } finally {
+            if (before == null) {
+                System.clearProperty(ConvolutionCheck.SKIP_PROPERTY);
+            } else {
+                System.setProperty(ConvolutionCheck.SKIP_PROPERTY, before);
+            }
+        }
+        int[] shape = {1, 4, 6, 6, 4, 3, 1, 1, 1};
+        try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+            assertThat(OncePerJvm.recording(() -> ConvolutionCheck.compare(m, 4, false, 1)))
+                    .isEqualTo(pyTorch);
+            assertThat(
+                            OncePerJvm.recording(
+                                    () -> ConvolutionCheck.compareGradients(m, 4, false, 1)))
+                    .isEqualTo(pyTorch);
+            assertThat(
+                            OncePerJvm.recording(
+                                    () -> ConvolutionCheck.compareShape(m, shape, false, 1)))
+                    .isEqualTo(pyTorch);
+            assertThat(
+                            OncePerJvm.recording(
+                                    () ->
+                                            ConvolutionCheck.compareShapeGradients(
+                                                    m, shape, false, 1)))
+                    .isEqualTo(pyTorch);
+        }
+    }
+
     private static ConvolutionCheck.ConvolutionUnderTest wrongIn(boolean layout) {
         return (conv, channelsLast) -> channelsLast == layout ? WrongConvolution.of(conv) : conv;
     }
