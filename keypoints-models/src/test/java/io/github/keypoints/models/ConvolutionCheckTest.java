@@ -192,21 +192,14 @@ class ConvolutionCheckTest {
     void everyEntryAsksForTheEnginesNativeAdjustmentsFirst() {
         Set<OncePerJvm> pyTorch =
                 Set.of(TorchNnpack.once(), TorchOneDnnCaches.once(), TorchMklDispatch.once());
-        String before = System.getProperty(ConvolutionCheck.SKIP_PROPERTY);
-        System.setProperty(ConvolutionCheck.SKIP_PROPERTY, "true"); // the adjustments alone
-        try {
-            assertThat(OncePerJvm.recording(() -> ConvolutionCheck.verify("PyTorch")))
-                    .isEqualTo(pyTorch);
-            Block net = ModelZoo.create("nose-tip", 2);
-            assertThat(OncePerJvm.recording(() -> ConvolutionCheck.verify("PyTorch", net)))
-                    .isEqualTo(pyTorch);
-        } finally {
-            if (before == null) {
-                System.clearProperty(ConvolutionCheck.SKIP_PROPERTY);
-            } else {
-                System.setProperty(ConvolutionCheck.SKIP_PROPERTY, before);
-            }
-        }
+        withTheCheckOff( // the adjustments alone
+                () -> {
+                    assertThat(OncePerJvm.recording(() -> ConvolutionCheck.verify("PyTorch")))
+                            .isEqualTo(pyTorch);
+                    Block net = ModelZoo.create("nose-tip", 2);
+                    assertThat(OncePerJvm.recording(() -> ConvolutionCheck.verify("PyTorch", net)))
+                            .isEqualTo(pyTorch);
+                });
         int[] shape = {1, 4, 6, 6, 4, 3, 1, 1, 1};
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
             assertThat(OncePerJvm.recording(() -> ConvolutionCheck.compare(m, 4, false, 1)))
@@ -225,6 +218,21 @@ class ConvolutionCheckTest {
                                             ConvolutionCheck.compareShapeGradients(
                                                     m, shape, false, 1)))
                     .isEqualTo(pyTorch);
+        }
+    }
+
+    /** Runs {@code body} with the check turned off as a user turns it off, then as it was. */
+    private static void withTheCheckOff(Runnable body) {
+        String before = System.getProperty(ConvolutionCheck.SKIP_PROPERTY);
+        System.setProperty(ConvolutionCheck.SKIP_PROPERTY, "true");
+        try {
+            body.run();
+        } finally {
+            if (before == null) {
+                System.clearProperty(ConvolutionCheck.SKIP_PROPERTY);
+            } else {
+                System.setProperty(ConvolutionCheck.SKIP_PROPERTY, before);
+            }
         }
     }
 
@@ -311,18 +319,11 @@ class ConvolutionCheckTest {
                     assertThatThrownBy(() -> ConvolutionCheck.verify("PyTorch"))
                             .isInstanceOf(IllegalStateException.class)
                             .hasMessageContaining("3x3 convolution with 12 input channels");
-                    String before = System.getProperty(ConvolutionCheck.SKIP_PROPERTY);
-                    System.setProperty(ConvolutionCheck.SKIP_PROPERTY, "true");
-                    try {
-                        ConvolutionCheck.verify("PyTorch", ModelZoo.create("nose-tip", 2));
-                        ConvolutionCheck.verify("PyTorch");
-                    } finally {
-                        if (before == null) {
-                            System.clearProperty(ConvolutionCheck.SKIP_PROPERTY);
-                        } else {
-                            System.setProperty(ConvolutionCheck.SKIP_PROPERTY, before);
-                        }
-                    }
+                    withTheCheckOff(
+                            () -> {
+                                ConvolutionCheck.verify("PyTorch", ModelZoo.create("nose-tip", 2));
+                                ConvolutionCheck.verify("PyTorch");
+                            });
                 });
     }
 
