@@ -10,6 +10,7 @@ import io.github.keypoints.data.load.DatasetFormat;
 import io.github.keypoints.data.load.DatasetLoader;
 import io.github.keypoints.data.load.FaceSplit;
 import io.github.keypoints.data.load.LoadedDataset;
+import io.github.keypoints.data.load.PhotoSplit;
 import io.github.keypoints.data.load.SplitRule;
 import io.github.keypoints.data.preprocess.PixelNormalization;
 import io.github.keypoints.models.KeypointBlock;
@@ -55,6 +56,11 @@ import picocli.CommandLine.Spec;
         })
 final class Train300wCommand implements Callable<Integer> {
 
+    /**
+     * The provenance key that names the audit half of the held-out photos, with {@code --audit}.
+     */
+    static final String AUDIT_KEY = "audit";
+
     @Option(
             names = "--data",
             required = true,
@@ -81,6 +87,15 @@ final class Train300wCommand implements Callable<Integer> {
                     "Hold out every N-th training photo (all its faces) to choose the epoch"
                             + " (default ${DEFAULT-VALUE}).")
     int holdout;
+
+    @Option(
+            names = "--audit",
+            description =
+                    "Keep every second held-out photo (all its faces) out of the epoch choice and"
+                            + " measure the chosen model on those faces once, at the end"
+                            + " (audit_nme): a held-out figure that did not choose its own epoch."
+                            + " Off by default (all held-out photos choose the epoch).")
+    boolean audit;
 
     @Option(
             names = "--model",
@@ -200,16 +215,24 @@ final class Train300wCommand implements Callable<Integer> {
         }
         SplitRule rule = new SplitRule.EveryNthPhoto(holdout, 0);
         FaceSplit split = rule.apply(all);
+        List<FaceSample> choosing = split.validation();
+        List<FaceSample> auditFaces = List.of();
+        if (audit) {
+            PhotoSplit halves = auditHalves(split.validation());
+            choosing = halves.train();
+            auditFaces = halves.heldOut();
+        }
         List<FaceSample> testFaces = test == null ? List.of() : load(test);
         System.err.printf(
                 Locale.ROOT,
                 "train-300w: %d faces from %s: %d train, %d held out (every %d-th photo) to choose"
-                        + " the epoch; %s; engine %s, seed %d%n",
+                        + " the epoch%s; %s; engine %s, seed %d%n",
                 all.size(),
                 data,
                 split.train().size(),
-                split.validation().size(),
+                choosing.size(),
                 holdout,
+                audit ? ", " + auditFaces.size() + " more held out to audit the choice" : "",
                 recipe,
                 engine,
                 seed);
@@ -217,12 +240,20 @@ final class Train300wCommand implements Callable<Integer> {
         ImageCache cache = ImageCache.inMemory();
         PixelNormalization norm = recipe.normalization(split.train(), cache);
         FaceLandmarkDataset trainSet = recipe.trainingSet(split.train(), cache, norm, seed);
-        FaceLandmarkDataset selectSet = recipe.evaluationSet(split.validation(), cache, norm);
+        FaceLandmarkDataset selectSet = recipe.evaluationSet(choosing, cache, norm);
         LandmarkScheme scheme = trainSet.scheme();
         KeypointBlock block = recipe.newBlock(scheme, seed);
         Map<String, String> provenance = new LinkedHashMap<>();
         provenance.put("data", data.toString());
         provenance.put(SplitRule.PROVENANCE_KEY, rule.toString());
+        if (audit) {
+            provenance.put(
+                    AUDIT_KEY,
+                    "every 2nd held-out photo from 1 ("
+                            + auditFaces.size()
+                            + " faces), not used"
+                            + " to choose the epoch");
+        }
         provenance.put(
                 "pretrained", pretrained == null ? "none" : pretrained.getFileName().toString());
         ModelSpec spec = recipe.modelSpec(block, scheme, norm, engine, provenance);
@@ -244,7 +275,7 @@ final class Train300wCommand implements Callable<Integer> {
                             .fit();
         }
         try (report) {
-            return report(report, t0, split, scheme, recipe, out, testFaces);
+            return report(report, t0, split, choosing, auditFaces, scheme, recipe, out, testFaces);
         }
     }
 
@@ -252,6 +283,8 @@ final class Train300wCommand implements Callable<Integer> {
             TrainedModel report,
             long t0,
             FaceSplit split,
+            List<FaceSample> choosing,
+            List<FaceSample> auditFaces,
             LandmarkScheme scheme,
             LandmarkRecipe recipe,
             Path out,
@@ -262,15 +295,33 @@ final class Train300wCommand implements Callable<Integer> {
         Path modelDir = report.directory().orElseThrow();
         System.out.printf(
                 Locale.ROOT,
-                "held-out training photos (%d faces): NME %.4f, mean %.2f px at epoch %d of %d;"
+                "held-out training photos (%d faces%s): NME %.4f, mean %.2f px at epoch %d of %d;"
                         + " %.0f s%n",
-                split.validation().size(),
+                choosing.size(),
+                audit ? ", the half that chose the epoch" : "",
                 report.validation().nme(),
                 report.validation().meanPx(),
                 chosen.epoch() + 1,
                 report.history().size(),
                 seconds);
         Map<String, String> testRows = new LinkedHashMap<>();
+        EvaluationResult auditResult = null;
+        if (audit) {
+            auditResult =
+                    EvaluateCommand.evaluate(modelDir, auditFaces, engine, recipe.batchSize())
+                            .getValue();
+            System.out.printf(
+                    Locale.ROOT,
+                    "held-out training photos (%d faces, the half that did not choose the epoch):"
+                            + " NME %.4f, mean %.2f px%n",
+                    auditResult.count(),
+                    auditResult.nme(),
+                    auditResult.meanPx());
+            testRows.put(
+                    "audit faces (held out, not choosing the epoch)", "" + auditResult.count());
+            testRows.put("audit NME " + normaliser(scheme), RunReport.number(auditResult.nme(), 4));
+            testRows.put("audit mean point error (px)", RunReport.number(auditResult.meanPx(), 2));
+        }
         EvaluationResult testResult = null;
         if (test != null) {
             Pair<Double, EvaluationResult> r =
@@ -310,6 +361,11 @@ final class Train300wCommand implements Callable<Integer> {
                         .put("test_mean_px", testResult.meanPx())
                         .put("test_mae_px", testResult.maePx())
                         .put("test_faces", testResult.count());
+            }
+            if (auditResult != null) {
+                j.put("audit_nme", auditResult.nme())
+                        .put("audit_mean_px", auditResult.meanPx())
+                        .put("audit_faces", auditResult.count());
             }
             j.put("val_nme", report.validation().nme())
                     .put("val_mean_px", report.validation().meanPx())
@@ -440,6 +496,25 @@ final class Train300wCommand implements Callable<Integer> {
      * Names the points the scheme's NME divides by, as {@link
      * io.github.keypoints.train.LandmarkErrors} uses them: {@code (normalised by points 36/45)}.
      */
+    /**
+     * Splits the held-out faces for {@code --audit}: every second held-out photo by name, from the
+     * second, with all of its faces, audits; the rest choose the epoch.
+     *
+     * @throws IllegalArgumentException if either half would be empty
+     */
+    static PhotoSplit auditHalves(List<FaceSample> heldOut) {
+        PhotoSplit halves = PhotoSplit.everyNthPhoto(heldOut, 2, 1);
+        if (halves.train().isEmpty() || halves.heldOut().isEmpty()) {
+            throw new IllegalArgumentException(
+                    "--audit: the held-out faces ("
+                            + heldOut.size()
+                            + ") come from fewer than two photos, so they cannot be"
+                            + " halved into faces that choose the epoch and faces that audit it;"
+                            + " hold out more photos with a smaller --holdout");
+        }
+        return halves;
+    }
+
     static String normaliser(LandmarkScheme scheme) {
         int[] n = scheme.normalizerIndices();
         return n.length == 2

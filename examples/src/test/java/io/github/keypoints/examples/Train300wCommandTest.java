@@ -2,6 +2,7 @@ package io.github.keypoints.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import com.google.gson.JsonObject;
 import io.github.keypoints.data.Keypoints;
@@ -115,6 +116,116 @@ class Train300wCommandTest {
                         io.github.keypoints.models.KeypointModel.readSpec(out.resolve("model"))
                                 .provenance())
                 .containsEntry("split", "photo-holdout every 3rd");
+    }
+
+    /** Copies a face's image and {@code .pts} under a new name. */
+    private static void copyFace(Path from, String name, Path toDir) throws Exception {
+        Files.createDirectories(toDir);
+        for (String ext : new String[] {".png", ".pts"}) {
+            Files.copy(from.resolveSibling(from.getFileName() + ext), toDir.resolve(name + ext));
+        }
+    }
+
+    /** What {@code evaluate} measures with the saved model on a folder of faces. */
+    private static JsonObject evaluated(Path model, Path faces) {
+        CliRun eval =
+                CliRun.of(
+                        "evaluate",
+                        "--model",
+                        model.toString(),
+                        "--data",
+                        faces.toString(),
+                        "--format",
+                        "pts",
+                        "--json");
+        assertThat(eval.code()).as(eval.err()).isZero();
+        return eval.json();
+    }
+
+    @Test
+    void auditKeepsEverySecondHeldOutPhotoOutOfTheChoiceAndMeasuresTheChosenModelOnIt()
+            throws Exception {
+        OpenCv.load();
+        SplittableRandom r = new SplittableRandom(5);
+        Path data = dir.resolve("ibug");
+        faces(data.resolve("a"), 4, r);
+        faces(data.resolve("b"), 4, r);
+        Path out = dir.resolve("audited");
+        CliRun run =
+                CliRun.of(
+                        "train-300w",
+                        "--data",
+                        data.toString(),
+                        "--audit",
+                        "--input",
+                        "32",
+                        "--channels",
+                        "8,16",
+                        "--hidden",
+                        "16",
+                        "--epochs",
+                        "2",
+                        "--batch",
+                        "2",
+                        "--holdout",
+                        "2",
+                        "--engine",
+                        "MXNet",
+                        "--out",
+                        out.toString(),
+                        "--json");
+        assertThat(run.code()).as(run.err()).isZero();
+        JsonObject j = run.json();
+        // Photos f0..f3 with a face in each folder; every 2nd held out (f0, f2); of those, every
+        // 2nd from the second (f2) audits and f0 chooses the epoch.
+        assertThat(j.get("train_faces").getAsInt()).isEqualTo(4);
+        assertThat(j.get("val_faces").getAsInt()).isEqualTo(2);
+        assertThat(j.get("audit_faces").getAsInt()).isEqualTo(2);
+        Path choosing = dir.resolve("choosing");
+        copyFace(data.resolve("a/f0"), "a0", choosing);
+        copyFace(data.resolve("b/f0"), "b0", choosing);
+        Path auditing = dir.resolve("auditing");
+        copyFace(data.resolve("a/f2"), "a2", auditing);
+        copyFace(data.resolve("b/f2"), "b2", auditing);
+        Path model = out.resolve("model");
+        // The saved model is the chosen epoch's: it reproduces the choosing faces' figure, and the
+        // audit figure is the same model measured on the other half.
+        assertThat(evaluated(model, choosing).get("val_nme").getAsDouble())
+                .isCloseTo(j.get("val_nme").getAsDouble(), within(1e-6));
+        double audit = evaluated(model, auditing).get("val_nme").getAsDouble();
+        assertThat(j.get("audit_nme").getAsDouble()).isCloseTo(audit, within(1e-6));
+        assertThat(audit).isNotCloseTo(j.get("val_nme").getAsDouble(), within(1e-4));
+        assertThat(Files.readString(out.resolve("report.md")))
+                .contains("audit NME (normalised by points 36/45)");
+        assertThat(io.github.keypoints.models.KeypointModel.readSpec(model).provenance())
+                .containsEntry(
+                        Train300wCommand.AUDIT_KEY,
+                        "every 2nd held-out photo from 1 (2 faces), not used to choose the epoch");
+    }
+
+    @Test
+    void auditNeedsTwoHeldOutPhotos() throws Exception {
+        OpenCv.load();
+        Path data = dir.resolve("three");
+        faces(data, 3, new SplittableRandom(6));
+        CliRun run =
+                CliRun.of(
+                        "train-300w",
+                        "--data",
+                        data.toString(),
+                        "--audit",
+                        "--holdout",
+                        "3",
+                        "--engine",
+                        "MXNet",
+                        "--out",
+                        dir.resolve("none").toString());
+        assertThat(run.code()).isNotZero();
+        assertThat(run.err())
+                .contains("--audit")
+                .contains("the held-out faces (1) come from fewer than two photos")
+                .contains("--holdout");
+        assertThat(dir.resolve("none")).doesNotExist();
     }
 
     /** The recipe {@code train-300w} would train with these arguments. */
