@@ -17,10 +17,12 @@ import io.github.keypoints.models.KeypointBlock;
 import io.github.keypoints.models.LandmarkCnn;
 import io.github.keypoints.models.ModelSpec;
 import io.github.keypoints.train.BestBy;
+import io.github.keypoints.train.CheckpointSaver;
 import io.github.keypoints.train.EpochRecord;
 import io.github.keypoints.train.EvaluationResult;
 import io.github.keypoints.train.LandmarkRecipe;
 import io.github.keypoints.train.TrainedModel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -306,6 +308,8 @@ final class Train300wCommand implements Callable<Integer> {
                 seconds);
         Map<String, String> testRows = new LinkedHashMap<>();
         EvaluationResult auditResult = null;
+        EvaluationResult auditLast = null;
+        EpochRecord lastEpoch = null;
         if (audit) {
             auditResult =
                     EvaluateCommand.evaluate(modelDir, auditFaces, engine, recipe.batchSize())
@@ -321,6 +325,25 @@ final class Train300wCommand implements Callable<Integer> {
                     "audit faces (held out, not choosing the epoch)", "" + auditResult.count());
             testRows.put("audit NME " + normaliser(scheme), RunReport.number(auditResult.nme(), 4));
             testRows.put("audit mean point error (px)", RunReport.number(auditResult.meanPx(), 2));
+            Path last = out.resolve(CheckpointSaver.DIRECTORY).resolve(CheckpointSaver.LAST);
+            if (Files.isDirectory(last)) {
+                // Whether choosing the epoch gains anything over keeping the last one, measured
+                // on faces that did not choose it.
+                lastEpoch = report.history().get(report.history().size() - 1);
+                auditLast =
+                        EvaluateCommand.evaluate(last, auditFaces, engine, recipe.batchSize())
+                                .getValue();
+                System.out.printf(
+                        Locale.ROOT,
+                        "the last epoch (%d): NME %.4f on the half that chose the epoch, %.4f on"
+                                + " the audit half%n",
+                        lastEpoch.epoch() + 1,
+                        lastEpoch.valNme(),
+                        auditLast.nme());
+                testRows.put(
+                        "audit NME of the last epoch (" + (lastEpoch.epoch() + 1) + ")",
+                        RunReport.number(auditLast.nme(), 4));
+            }
         }
         EvaluationResult testResult = null;
         if (test != null) {
@@ -366,6 +389,11 @@ final class Train300wCommand implements Callable<Integer> {
                 j.put("audit_nme", auditResult.nme())
                         .put("audit_mean_px", auditResult.meanPx())
                         .put("audit_faces", auditResult.count());
+            }
+            if (auditLast != null) {
+                j.put("audit_last_nme", auditLast.nme())
+                        .put("val_last_nme", lastEpoch.valNme())
+                        .put("last_epoch", lastEpoch.epoch() + 1);
             }
             j.put("val_nme", report.validation().nme())
                     .put("val_mean_px", report.validation().meanPx())

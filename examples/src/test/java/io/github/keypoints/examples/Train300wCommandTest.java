@@ -195,6 +195,13 @@ class Train300wCommandTest {
         double audit = evaluated(model, auditing).get("val_nme").getAsDouble();
         assertThat(j.get("audit_nme").getAsDouble()).isCloseTo(audit, within(1e-6));
         assertThat(audit).isNotCloseTo(j.get("val_nme").getAsDouble(), within(1e-4));
+        // The last epoch's checkpoint, measured on the same audit faces.
+        assertThat(j.get("last_epoch").getAsInt()).isEqualTo(2);
+        Path last = out.resolve("checkpoints/last");
+        assertThat(j.get("audit_last_nme").getAsDouble())
+                .isCloseTo(evaluated(last, auditing).get("val_nme").getAsDouble(), within(1e-6));
+        assertThat(j.get("val_last_nme").getAsDouble())
+                .isCloseTo(evaluated(last, choosing).get("val_nme").getAsDouble(), within(1e-6));
         assertThat(Files.readString(out.resolve("report.md")))
                 .contains("audit NME (normalised by points 36/45)");
         assertThat(io.github.keypoints.models.KeypointModel.readSpec(model).provenance())
