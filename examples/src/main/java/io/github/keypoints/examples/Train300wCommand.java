@@ -311,9 +311,7 @@ final class Train300wCommand implements Callable<Integer> {
         EvaluationResult auditLast = null;
         EpochRecord lastEpoch = null;
         if (audit) {
-            auditResult =
-                    EvaluateCommand.evaluate(modelDir, auditFaces, engine, recipe.batchSize())
-                            .getValue();
+            auditResult = measured(modelDir, auditFaces, recipe);
             System.out.printf(
                     Locale.ROOT,
                     "held-out training photos (%d faces, the half that did not choose the epoch):"
@@ -330,9 +328,7 @@ final class Train300wCommand implements Callable<Integer> {
                 // Whether choosing the epoch gains anything over keeping the last one, measured
                 // on faces that did not choose it.
                 lastEpoch = report.history().get(report.history().size() - 1);
-                auditLast =
-                        EvaluateCommand.evaluate(last, auditFaces, engine, recipe.batchSize())
-                                .getValue();
+                auditLast = measured(last, auditFaces, recipe);
                 System.out.printf(
                         Locale.ROOT,
                         "the last epoch (%d): NME %.4f on the half that chose the epoch, %.4f on"
@@ -524,6 +520,12 @@ final class Train300wCommand implements Callable<Integer> {
      * Names the points the scheme's NME divides by, as {@link
      * io.github.keypoints.train.LandmarkErrors} uses them: {@code (normalised by points 36/45)}.
      */
+    /** A saved model (or checkpoint) measured on faces as {@code evaluate} measures it. */
+    private EvaluationResult measured(Path model, List<FaceSample> faces, LandmarkRecipe recipe)
+            throws java.io.IOException {
+        return EvaluateCommand.evaluate(model, faces, engine, recipe.batchSize()).getValue();
+    }
+
     /**
      * Splits the held-out faces for {@code --audit}: every second held-out photo by name, from the
      * second, with all of its faces, audits; the rest choose the epoch.

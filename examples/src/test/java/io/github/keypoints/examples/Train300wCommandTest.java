@@ -13,6 +13,8 @@ import io.github.keypoints.data.image.OpenCv;
 import io.github.keypoints.train.LandmarkRecipe;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,6 +47,33 @@ class Train300wCommandTest {
         }
     }
 
+    /**
+     * {@code train-300w} with a tiny {@code landmark-cnn} for two epochs on MXNet at batch 2, into
+     * {@code out} with the JSON summary, plus the given arguments.
+     */
+    private static CliRun tinyTrain300w(Path out, String... args) {
+        List<String> all = new ArrayList<>(List.of("train-300w"));
+        all.addAll(List.of(args));
+        all.addAll(
+                List.of(
+                        "--input",
+                        "32",
+                        "--channels",
+                        "8,16",
+                        "--hidden",
+                        "16",
+                        "--epochs",
+                        "2",
+                        "--batch",
+                        "2",
+                        "--engine",
+                        "MXNet",
+                        "--out",
+                        out.toString(),
+                        "--json"));
+        return CliRun.of(all.toArray(String[]::new));
+    }
+
     @Test
     void trainsOnEveryDataFolderChoosesOnHeldOutPhotosAndScoresTheTestFolderLikeEvaluate()
             throws Exception {
@@ -57,31 +86,16 @@ class Train300wCommandTest {
         faces(test, 2, r);
         Path out = dir.resolve("run");
         CliRun run =
-                CliRun.of(
-                        "train-300w",
+                tinyTrain300w(
+                        out,
                         "--data",
                         data.resolve("afw").toString(),
                         "--data",
                         data.resolve("helen_trainset").toString(),
                         "--test",
                         test.toString(),
-                        "--input",
-                        "32",
-                        "--channels",
-                        "8,16",
-                        "--hidden",
-                        "16",
-                        "--epochs",
-                        "2",
-                        "--batch",
-                        "2",
                         "--holdout",
-                        "3",
-                        "--engine",
-                        "MXNet",
-                        "--out",
-                        out.toString(),
-                        "--json");
+                        "3");
         assertThat(run.code()).as(run.err()).isZero();
         JsonObject j = run.json();
         // Six photos, every third held out (f0 of afw and f0 of helen_trainset sort first).
@@ -151,29 +165,7 @@ class Train300wCommandTest {
         faces(data.resolve("a"), 4, r);
         faces(data.resolve("b"), 4, r);
         Path out = dir.resolve("audited");
-        CliRun run =
-                CliRun.of(
-                        "train-300w",
-                        "--data",
-                        data.toString(),
-                        "--audit",
-                        "--input",
-                        "32",
-                        "--channels",
-                        "8,16",
-                        "--hidden",
-                        "16",
-                        "--epochs",
-                        "2",
-                        "--batch",
-                        "2",
-                        "--holdout",
-                        "2",
-                        "--engine",
-                        "MXNet",
-                        "--out",
-                        out.toString(),
-                        "--json");
+        CliRun run = tinyTrain300w(out, "--data", data.toString(), "--audit", "--holdout", "2");
         assertThat(run.code()).as(run.err()).isZero();
         JsonObject j = run.json();
         // Photos f0..f3 with a face in each folder; every 2nd held out (f0, f2); of those, every
