@@ -253,8 +253,7 @@ final class Train300wCommand implements Callable<Integer> {
                     AUDIT_KEY,
                     "every 2nd held-out photo from 1 ("
                             + auditFaces.size()
-                            + " faces), not used"
-                            + " to choose the epoch");
+                            + " faces), not used to choose the epoch");
         }
         provenance.put(
                 "pretrained", pretrained == null ? "none" : pretrained.getFileName().toString());
@@ -516,10 +515,6 @@ final class Train300wCommand implements Callable<Integer> {
         return LandmarkRecipe.names().stream().filter(n -> n.startsWith("ibug68")).toList();
     }
 
-    /**
-     * Names the points the scheme's NME divides by, as {@link
-     * io.github.keypoints.train.LandmarkErrors} uses them: {@code (normalised by points 36/45)}.
-     */
     /** A saved model (or checkpoint) measured on faces as {@code evaluate} measures it. */
     private EvaluationResult measured(Path model, List<FaceSample> faces, LandmarkRecipe recipe)
             throws java.io.IOException {
@@ -545,6 +540,10 @@ final class Train300wCommand implements Callable<Integer> {
         return halves;
     }
 
+    /**
+     * Names the points the scheme's NME divides by, as {@link
+     * io.github.keypoints.train.LandmarkErrors} uses them: {@code (normalised by points 36/45)}.
+     */
     static String normaliser(LandmarkScheme scheme) {
         int[] n = scheme.normalizerIndices();
         return n.length == 2
