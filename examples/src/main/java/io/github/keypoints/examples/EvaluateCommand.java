@@ -93,14 +93,26 @@ public final class EvaluateCommand implements Callable<Integer> {
                             + " augmentation, through the inference API).")
     boolean flipAverage;
 
+    @Option(
+            names = "--held-out",
+            description =
+                    "Only the faces the model's training held out, by the split its provenance"
+                            + " records (give --data as training did): all, or with a train-300w"
+                            + " --audit model the half that chose the epoch (choosing) or the other"
+                            + " (audit).")
+    String heldOut;
+
     @Option(names = "--json", description = "Print a JSON summary as the last line.")
     boolean json;
 
     @Override
     public Integer call() throws Exception {
         LoadedDataset loaded = TrainCommand.load(data, format);
+        Map<String, String> meta = KeypointModel.readSpec(model).provenance();
+        List<FaceSample> faces =
+                heldOut == null ? loaded.samples() : heldOutFaces(meta, loaded.samples(), heldOut);
         if ("finder".equalsIgnoreCase(boxes)) {
-            return withFinder(loaded.samples());
+            return withFinder(faces);
         }
         if (!"tight".equalsIgnoreCase(boxes)) {
             throw new IllegalArgumentException(
@@ -108,8 +120,17 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
         Pair<Double, EvaluationResult> r =
                 flipAverage
-                        ? new Pair<>(Double.NaN, throughDetector(loaded.samples()))
-                        : evaluate(model, loaded, data, format, engine, batch);
+                        ? new Pair<>(Double.NaN, throughDetector(faces))
+                        : heldOut != null
+                                ? evaluate(
+                                        model,
+                                        faces,
+                                        engine,
+                                        batch != null
+                                                ? batch
+                                                : Integer.parseInt(
+                                                        meta.getOrDefault("batch_size", "32")))
+                                : evaluate(model, loaded, data, format, engine, batch);
         printFigures(System.out, r.getValue(), r.getKey(), "evaluation");
         if (json) {
             new JsonSummary()
@@ -124,6 +145,45 @@ public final class EvaluateCommand implements Callable<Integer> {
                     .print(System.out);
         }
         return 0;
+    }
+
+    /**
+     * The faces a model's training held out, by the split in its provenance: {@code all}, or for a
+     * {@code train-300w --audit} model the half that chose the epoch ({@code choosing}) or the
+     * other ({@code audit}).
+     *
+     * @throws IllegalArgumentException if the provenance records no split, or no audit half for
+     *     {@code choosing} and {@code audit}, or the part is none of the three
+     */
+    static List<FaceSample> heldOutFaces(
+            Map<String, String> provenance, List<FaceSample> faces, String part) {
+        SplitRule rule =
+                SplitRule.fromProvenance(provenance)
+                        .orElseThrow(
+                                () ->
+                                        new IllegalArgumentException(
+                                                "--held-out: the model's provenance records no"
+                                                        + " split ('"
+                                                        + SplitRule.PROVENANCE_KEY
+                                                        + "')"));
+        List<FaceSample> held = rule.apply(faces).validation();
+        return switch (part) {
+            case "all" -> held;
+            case "choosing", "audit" -> {
+                if (!provenance.containsKey(Train300wCommand.AUDIT_KEY)) {
+                    throw new IllegalArgumentException(
+                            "--held-out "
+                                    + part
+                                    + ": the model was not trained with train-300w --audit, so"
+                                    + " all its held-out faces chose the epoch");
+                }
+                var halves = Train300wCommand.auditHalves(held);
+                yield part.equals("audit") ? halves.heldOut() : halves.train();
+            }
+            default ->
+                    throw new IllegalArgumentException(
+                            "--held-out must be all, choosing or audit, got '" + part + "'");
+        };
     }
 
     /**

@@ -130,6 +130,19 @@ class Train300wCommandTest {
                         io.github.keypoints.models.KeypointModel.readSpec(out.resolve("model"))
                                 .provenance())
                 .containsEntry("split", "photo-holdout every 3rd");
+        CliRun noAudit =
+                CliRun.of(
+                        "evaluate",
+                        "--model",
+                        out.resolve("model").toString(),
+                        "--data",
+                        data.toString(),
+                        "--format",
+                        "pts",
+                        "--held-out",
+                        "audit");
+        assertThat(noAudit.code()).isNotZero();
+        assertThat(noAudit.err()).contains("not trained with train-300w --audit");
     }
 
     /** Copies a face's image and {@code .pts} under a new name. */
@@ -151,6 +164,24 @@ class Train300wCommandTest {
                         faces.toString(),
                         "--format",
                         "pts",
+                        "--json");
+        assertThat(eval.code()).as(eval.err()).isZero();
+        return eval.json();
+    }
+
+    /** What {@code evaluate --held-out PART} measures with the saved model on the training data. */
+    private static JsonObject heldOut(Path model, Path data, String part) {
+        CliRun eval =
+                CliRun.of(
+                        "evaluate",
+                        "--model",
+                        model.toString(),
+                        "--data",
+                        data.toString(),
+                        "--format",
+                        "pts",
+                        "--held-out",
+                        part,
                         "--json");
         assertThat(eval.code()).as(eval.err()).isZero();
         return eval.json();
@@ -187,6 +218,12 @@ class Train300wCommandTest {
         double audit = evaluated(model, auditing).get("val_nme").getAsDouble();
         assertThat(j.get("audit_nme").getAsDouble()).isCloseTo(audit, within(1e-6));
         assertThat(audit).isNotCloseTo(j.get("val_nme").getAsDouble(), within(1e-4));
+        // evaluate --held-out finds the same halves from the model's provenance.
+        assertThat(heldOut(model, data, "audit").get("val_nme").getAsDouble())
+                .isCloseTo(audit, within(1e-6));
+        assertThat(heldOut(model, data, "choosing").get("val_nme").getAsDouble())
+                .isCloseTo(j.get("val_nme").getAsDouble(), within(1e-6));
+        assertThat(heldOut(model, data, "all").get("samples").getAsInt()).isEqualTo(4);
         // The last epoch's checkpoint, measured on the same audit faces.
         assertThat(j.get("last_epoch").getAsInt()).isEqualTo(2);
         Path last = out.resolve("checkpoints/last");
