@@ -106,16 +106,7 @@ class Train300wCommandTest {
         assertThat(j.get("model").getAsString()).isEqualTo(out.resolve("model").toString());
         assertThat(j.get("seconds").getAsDouble()).isPositive();
         // The test figures are what `evaluate` measures on the saved model, to the digit.
-        CliRun eval =
-                CliRun.of(
-                        "evaluate",
-                        "--model",
-                        out.resolve("model").toString(),
-                        "--data",
-                        test.toString(),
-                        "--format",
-                        "pts",
-                        "--json");
+        CliRun eval = evaluate(out.resolve("model"), test, "--json");
         assertThat(eval.code()).as(eval.err()).isZero();
         assertThat(eval.json().get("samples").getAsInt()).isEqualTo(2);
         assertThat(eval.json().get("val_nme").getAsDouble())
@@ -130,17 +121,7 @@ class Train300wCommandTest {
                         io.github.keypoints.models.KeypointModel.readSpec(out.resolve("model"))
                                 .provenance())
                 .containsEntry("split", "photo-holdout every 3rd");
-        CliRun noAudit =
-                CliRun.of(
-                        "evaluate",
-                        "--model",
-                        out.resolve("model").toString(),
-                        "--data",
-                        data.toString(),
-                        "--format",
-                        "pts",
-                        "--held-out",
-                        "audit");
+        CliRun noAudit = evaluate(out.resolve("model"), data, "--held-out", "audit");
         assertThat(noAudit.code()).isNotZero();
         assertThat(noAudit.err()).contains("not trained with train-300w --audit");
     }
@@ -153,36 +134,32 @@ class Train300wCommandTest {
         }
     }
 
+    /** {@code evaluate --model MODEL --data DATA --format pts} with more arguments. */
+    private static CliRun evaluate(Path model, Path data, String... more) {
+        List<String> all =
+                new ArrayList<>(
+                        List.of(
+                                "evaluate",
+                                "--model",
+                                model.toString(),
+                                "--data",
+                                data.toString(),
+                                "--format",
+                                "pts"));
+        all.addAll(List.of(more));
+        return CliRun.of(all.toArray(String[]::new));
+    }
+
     /** What {@code evaluate} measures with the saved model on a folder of faces. */
     private static JsonObject evaluated(Path model, Path faces) {
-        CliRun eval =
-                CliRun.of(
-                        "evaluate",
-                        "--model",
-                        model.toString(),
-                        "--data",
-                        faces.toString(),
-                        "--format",
-                        "pts",
-                        "--json");
+        CliRun eval = evaluate(model, faces, "--json");
         assertThat(eval.code()).as(eval.err()).isZero();
         return eval.json();
     }
 
     /** What {@code evaluate --held-out PART} measures with the saved model on the training data. */
     private static JsonObject heldOut(Path model, Path data, String part) {
-        CliRun eval =
-                CliRun.of(
-                        "evaluate",
-                        "--model",
-                        model.toString(),
-                        "--data",
-                        data.toString(),
-                        "--format",
-                        "pts",
-                        "--held-out",
-                        part,
-                        "--json");
+        CliRun eval = evaluate(model, data, "--held-out", part, "--json");
         assertThat(eval.code()).as(eval.err()).isZero();
         return eval.json();
     }
