@@ -11,21 +11,32 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A training checkpoint: a {@link KeypointModel} directory (so {@link KeypointModel#load(Path)}
  * reads it like any saved model) plus the optimiser's state ({@value #OPTIMIZER_FILE}) and the
- * epoch history ({@value #HISTORY_FILE}). {@link CheckpointSaver} writes one after every epoch, the
- * whole folder atomically and forced to the disk, so a run killed at any moment leaves the previous
- * checkpoint or the new one, never a torn one.
+ * epoch history ({@value #HISTORY_FILE}); for a run that averages its weights the model is the
+ * average and the training network's own weights are beside it ({@value #TRAINING_PARAMS_FILE}).
+ * {@link CheckpointSaver} writes one after every epoch, the whole folder atomically and forced to
+ * the disk, so a run killed at any moment leaves the previous checkpoint or the new one, never a
+ * torn one.
  *
  * @param spec the saved model's spec, with the run's provenance and the epoch
  * @param history the finished epochs, oldest first
  * @param parameters the bytes of the model's {@value KeypointModel#PARAMS_FILE}
  * @param optimizerState the bytes of {@link ResumableAdam#saveState()}
+ * @param trainingParameters for a run that averages its weights ({@link
+ *     KeypointTrainer.Builder#optWeightAverage}), the training network's own weights ({@value
+ *     #TRAINING_PARAMS_FILE}), while {@code parameters} holds the average; empty otherwise
  */
 public record Checkpoint(
-        ModelSpec spec, List<EpochRecord> history, byte[] parameters, byte[] optimizerState) {
+        ModelSpec spec,
+        List<EpochRecord> history,
+        byte[] parameters,
+        byte[] optimizerState,
+        Optional<byte[]> trainingParameters) {
 
     /** The optimiser state's file in a checkpoint directory. */
     public static final String OPTIMIZER_FILE = "optimizer.bin";
@@ -34,15 +45,36 @@ public record Checkpoint(
     public static final String HISTORY_FILE = "history.csv";
 
     /**
+     * The training network's own weights in the checkpoint of a run that averages its weights (the
+     * model's {@value KeypointModel#PARAMS_FILE} holds the average).
+     */
+    public static final String TRAINING_PARAMS_FILE = "training.params";
+
+    /**
      * Copies the history.
      *
      * @param spec the saved model's spec
      * @param history the finished epochs, oldest first
      * @param parameters the bytes of the model's parameter file
      * @param optimizerState the optimiser's state
+     * @param trainingParameters the training weights of an averaging run, or empty
      */
     public Checkpoint {
         history = List.copyOf(history);
+        trainingParameters = Objects.requireNonNull(trainingParameters, "trainingParameters");
+    }
+
+    /**
+     * A checkpoint of a run that does not average its weights.
+     *
+     * @param spec the saved model's spec
+     * @param history the finished epochs, oldest first
+     * @param parameters the bytes of the model's parameter file
+     * @param optimizerState the optimiser's state
+     */
+    public Checkpoint(
+            ModelSpec spec, List<EpochRecord> history, byte[] parameters, byte[] optimizerState) {
+        this(spec, history, parameters, optimizerState, Optional.empty());
     }
 
     /**
@@ -65,6 +97,9 @@ public record Checkpoint(
         Map<String, String> provenance = new LinkedHashMap<>(run.provenance().toMap());
         provenance.put("epoch", Integer.toString(run.history().size()));
         byte[] optimizer = run.optimizerState();
+        WeightAverage average = run.average();
+        // An averaging run's model is the average; its training weights go beside it.
+        byte[] training = average == null ? null : run.parameters();
         StringBuilder csv = new StringBuilder(EpochRecord.CSV_HEADER).append('\n');
         for (EpochRecord r : run.history()) {
             csv.append(r.toCsv()).append('\n');
@@ -74,7 +109,7 @@ public record Checkpoint(
         try (KeypointModel wrapper =
                 KeypointModel.create(
                         run.spec(),
-                        run.block(),
+                        average == null ? run.block() : average.block(),
                         run.provenance().engine(),
                         run.trainer().getDevices()[0])) {
             wrapper.save(
@@ -82,6 +117,9 @@ public record Checkpoint(
                     provenance,
                     folder -> {
                         Files.write(folder.resolve(OPTIMIZER_FILE), optimizer);
+                        if (training != null) {
+                            Files.write(folder.resolve(TRAINING_PARAMS_FILE), training);
+                        }
                         Files.writeString(
                                 folder.resolve(HISTORY_FILE),
                                 csv.toString(),
@@ -118,7 +156,12 @@ public record Checkpoint(
                 throw new IOException(historyFile + ": line " + (i + 1) + ": " + e.getMessage(), e);
             }
         }
-        return new Checkpoint(spec, history, params, optimizer);
+        Path trainingFile = dir.resolve(TRAINING_PARAMS_FILE);
+        Optional<byte[]> training =
+                Files.isRegularFile(trainingFile)
+                        ? Optional.of(Files.readAllBytes(trainingFile))
+                        : Optional.empty();
+        return new Checkpoint(spec, history, params, optimizer, training);
     }
 
     private static byte[] read(Path file) throws IOException {

@@ -99,6 +99,12 @@ public final class KeypointTrainer {
     /** The run-folder entry of the saved model. */
     public static final String MODEL_DIRECTORY = "model";
 
+    /**
+     * The provenance key that describes the weight average of a run that keeps one ({@link
+     * Builder#optWeightAverage}).
+     */
+    public static final String WEIGHT_AVERAGE_KEY = "weight_average";
+
     /** The prefix of this library's packages, whose listeners do not read gradients. */
     private static final String OWN_PACKAGES = "io.github.keypoints.";
 
@@ -128,6 +134,7 @@ public final class KeypointTrainer {
     private final String dataSource;
     private final SplitRule split;
     private final LandmarkRecipe recipe;
+    private final float weightAverage;
 
     private KeypointTrainer(
             Builder b,
@@ -164,6 +171,14 @@ public final class KeypointTrainer {
         this.dataSource = b.dataSource;
         this.split = b.split;
         this.recipe = b.recipe;
+        this.weightAverage = b.weightAverage;
+        if (weightAverage > 0) {
+            metadata.put(
+                    WEIGHT_AVERAGE_KEY,
+                    "exponential moving average of the weights, decay "
+                            + weightAverage
+                            + " per step");
+        }
     }
 
     /**
@@ -328,122 +343,150 @@ public final class KeypointTrainer {
                 trainer.initialize(input);
                 ConvolutionCheck.verify(engine, block);
                 OptimizerStep step = OptimizerStep.of(trainer, adam, gradients);
-                EpochRecord best =
-                        run.history().stream()
-                                .min((a, b) -> Double.compare(bestBy.of(a), bestBy.of(b)))
-                                .orElse(null);
-                byte[] bestParameters = keepBest ? run.resumedBest() : null;
-                EvaluationResult lastVal = null;
-                // The next epoch's batches, begun while this epoch validates (prefetching only).
-                List<List<Long>> nextBatches = null;
-                for (int epoch = run.history().size(); epoch < epochs; epoch++) {
-                    long e0 = System.nanoTime();
-                    final int ep = epoch;
-                    hearEpochs.forEach(l -> l.onEpochStart(ep));
-                    List<List<Long>> batches =
-                            nextBatches != null
-                                    ? nextBatches
-                                    : beginEpoch(train, epoch, steps, prefetcher);
-                    nextBatches = null;
-                    double lossSum = 0;
-                    long lossCount = 0;
-                    for (int b = 0; b < steps; b++) {
-                        List<Long> idx = batches.get(b);
-                        long asked = System.nanoTime();
-                        try (NDManager bm = trainer.getManager().newSubManager();
-                                Batch batch =
-                                        prefetcher != null
-                                                ? batch(bm, prefetcher.take(), idx, b + 1L, steps)
-                                                : batch(bm, train, idx, b + 1L, steps)) {
-                            long ready = System.nanoTime();
-                            double batchLoss =
-                                    trainBatch(trainer, step, batch, epoch, b + 1L, steps);
-                            lossSum += batchLoss * idx.size();
-                            lossCount += idx.size();
-                            step.apply();
-                            long stepped = System.nanoTime();
-                            final long done = b + 1L;
-                            hearEpochs.forEach(
-                                    l ->
-                                            l.onBatchTiming(
-                                                    done, steps, ready - asked, stepped - ready));
-                            hearEpochs.forEach(l -> l.onBatchEnd(done, steps, batchLoss));
+                try (WeightAverage average = startAverage(run, steps)) {
+                    run.setAverage(average);
+                    EpochRecord best =
+                            run.history().stream()
+                                    .min((a, b) -> Double.compare(bestBy.of(a), bestBy.of(b)))
+                                    .orElse(null);
+                    byte[] bestParameters = keepBest ? run.resumedBest() : null;
+                    EvaluationResult lastVal = null;
+                    // The next epoch's batches, begun while this epoch validates (prefetching).
+                    List<List<Long>> nextBatches = null;
+                    for (int epoch = run.history().size(); epoch < epochs; epoch++) {
+                        long e0 = System.nanoTime();
+                        final int ep = epoch;
+                        hearEpochs.forEach(l -> l.onEpochStart(ep));
+                        List<List<Long>> batches =
+                                nextBatches != null
+                                        ? nextBatches
+                                        : beginEpoch(train, epoch, steps, prefetcher);
+                        nextBatches = null;
+                        double lossSum = 0;
+                        long lossCount = 0;
+                        for (int b = 0; b < steps; b++) {
+                            List<Long> idx = batches.get(b);
+                            long asked = System.nanoTime();
+                            try (NDManager bm = trainer.getManager().newSubManager();
+                                    Batch batch =
+                                            prefetcher != null
+                                                    ? batch(
+                                                            bm,
+                                                            prefetcher.take(),
+                                                            idx,
+                                                            b + 1L,
+                                                            steps)
+                                                    : batch(bm, train, idx, b + 1L, steps)) {
+                                long ready = System.nanoTime();
+                                double batchLoss =
+                                        trainBatch(trainer, step, batch, epoch, b + 1L, steps);
+                                lossSum += batchLoss * idx.size();
+                                lossCount += idx.size();
+                                step.apply();
+                                if (average != null) {
+                                    average.update();
+                                }
+                                long stepped = System.nanoTime();
+                                final long done = b + 1L;
+                                hearEpochs.forEach(
+                                        l ->
+                                                l.onBatchTiming(
+                                                        done,
+                                                        steps,
+                                                        ready - asked,
+                                                        stepped - ready));
+                                hearEpochs.forEach(l -> l.onBatchEnd(done, steps, batchLoss));
+                            }
+                        }
+                        float lr = schedule.rate((long) (epoch + 1) * steps - 1, steps, epochs);
+                        if (prefetcher != null && epoch + 1 < epochs && validation != train) {
+                            // The first batch of the next epoch is prepared during validation,
+                            // so the next epoch's first step does not wait for it. Not when
+                            // training and validation are one dataset: its epoch decides what
+                            // validation reads.
+                            nextBatches = beginEpoch(train, epoch + 1, steps, prefetcher);
+                        }
+                        Validation v =
+                                validate(
+                                        average == null ? trainer : average.trainer(),
+                                        trainer,
+                                        valInfo,
+                                        validation,
+                                        batchSize,
+                                        metrics);
+                        lastVal = v.result;
+                        EpochRecord r =
+                                new EpochRecord(
+                                        epoch,
+                                        lr,
+                                        lossSum / lossCount,
+                                        v.loss,
+                                        v.result == null ? Double.NaN : v.result.meanPx(),
+                                        v.result == null ? Double.NaN : v.result.maePx(),
+                                        v.result == null ? Double.NaN : v.result.nme(),
+                                        (System.nanoTime() - e0) / 1e9);
+                        run.addEpoch(r);
+                        boolean isBest = best == null || bestBy.of(r) < bestBy.of(best);
+                        if (isBest) {
+                            best = r;
+                            if (keepBest) {
+                                bestParameters =
+                                        average == null ? run.parameters() : average.parameters();
+                            }
+                        }
+                        trainer.notifyListeners(l -> l.onEpoch(trainer));
+                        hearEpochs.forEach(l -> l.onEpochEnd(r, isBest));
+                        if (run.stopReason().isPresent()) {
+                            if (nextBatches != null && train instanceof EpochAware a) {
+                                a.setEpoch(epoch); // the next epoch will not run
+                            }
+                            log.printf(
+                                    Locale.ROOT,
+                                    "stopped after epoch %d of %d: %s%n",
+                                    epoch + 1,
+                                    epochs,
+                                    run.stopReason().get());
+                            break;
                         }
                     }
-                    float lr = schedule.rate((long) (epoch + 1) * steps - 1, steps, epochs);
-                    if (prefetcher != null && epoch + 1 < epochs && validation != train) {
-                        // The first batch of the next epoch is prepared during validation, so
-                        // the next epoch's first step does not wait for it. Not when training and
-                        // validation are one dataset: its epoch decides what validation reads.
-                        nextBatches = beginEpoch(train, epoch + 1, steps, prefetcher);
+                    stopReason = run.stopReason().orElse(null);
+                    history = List.copyOf(run.history());
+                    if (history.isEmpty()) {
+                        throw new IllegalArgumentException("epochs must be at least 1");
                     }
-                    Validation v = validate(trainer, valInfo, validation, batchSize, metrics);
-                    lastVal = v.result;
-                    EpochRecord r =
-                            new EpochRecord(
-                                    epoch,
-                                    lr,
-                                    lossSum / lossCount,
-                                    v.loss,
-                                    v.result == null ? Double.NaN : v.result.meanPx(),
-                                    v.result == null ? Double.NaN : v.result.maePx(),
-                                    v.result == null ? Double.NaN : v.result.nme(),
-                                    (System.nanoTime() - e0) / 1e9);
-                    run.addEpoch(r);
-                    boolean isBest = best == null || bestBy.of(r) < bestBy.of(best);
-                    if (isBest) {
-                        best = r;
-                        if (keepBest) {
-                            bestParameters = run.parameters();
+                    reported = history.get(history.size() - 1);
+                    reportedVal = lastVal;
+                    if (keepBest && best != null && best != reported) {
+                        if (bestParameters == null) {
+                            throw new IllegalStateException(
+                                    "The best epoch ("
+                                            + (best.epoch() + 1)
+                                            + ") came before the resume and its checkpoint is gone:"
+                                            + " keeping the best epoch needs the "
+                                            + CheckpointSaver.BEST
+                                            + " checkpoint");
+                        }
+                        run.loadParameters(bestParameters);
+                        reported = best;
+                        reportedVal = null;
+                    }
+                    if (reportedVal == null && metrics != null) {
+                        // A fresh trainer sees the block's current arrays.
+                        DefaultTrainingConfig fresh =
+                                new DefaultTrainingConfig(loss)
+                                        .optDevices(devices)
+                                        .addTrainingListeners(metrics);
+                        try (Trainer t = model.newTrainer(fresh)) {
+                            reportedVal =
+                                    validate(t, t, valInfo, validation, batchSize, metrics).result;
                         }
                     }
-                    trainer.notifyListeners(l -> l.onEpoch(trainer));
-                    hearEpochs.forEach(l -> l.onEpochEnd(r, isBest));
-                    if (run.stopReason().isPresent()) {
-                        if (nextBatches != null && train instanceof EpochAware a) {
-                            a.setEpoch(epoch); // the next epoch will not run
-                        }
-                        log.printf(
-                                Locale.ROOT,
-                                "stopped after epoch %d of %d: %s%n",
-                                epoch + 1,
-                                epochs,
-                                run.stopReason().get());
-                        break;
+                    finalParameters = run.parameters();
+                    if (average != null && reported == history.get(history.size() - 1)) {
+                        // The last epoch is reported: its model is the average.
+                        finalParameters = average.parameters();
                     }
                 }
-                stopReason = run.stopReason().orElse(null);
-                history = List.copyOf(run.history());
-                if (history.isEmpty()) {
-                    throw new IllegalArgumentException("epochs must be at least 1");
-                }
-                reported = history.get(history.size() - 1);
-                reportedVal = lastVal;
-                if (keepBest && best != null && best != reported) {
-                    if (bestParameters == null) {
-                        throw new IllegalStateException(
-                                "The best epoch ("
-                                        + (best.epoch() + 1)
-                                        + ") came before the resume and its checkpoint is gone:"
-                                        + " keeping the best epoch needs the "
-                                        + CheckpointSaver.BEST
-                                        + " checkpoint");
-                    }
-                    run.loadParameters(bestParameters);
-                    reported = best;
-                    reportedVal = null;
-                }
-                if (reportedVal == null && metrics != null) {
-                    // A fresh trainer sees the block's current arrays.
-                    DefaultTrainingConfig fresh =
-                            new DefaultTrainingConfig(loss)
-                                    .optDevices(devices)
-                                    .addTrainingListeners(metrics);
-                    try (Trainer t = model.newTrainer(fresh)) {
-                        reportedVal = validate(t, valInfo, validation, batchSize, metrics).result;
-                    }
-                }
-                finalParameters = run.parameters();
             }
         }
         KeypointModel trained =
@@ -478,6 +521,36 @@ public final class KeypointTrainer {
             trained.close();
             throw e;
         }
+    }
+
+    /**
+     * Starts the run's weight average after the trainer has initialised the network: from a resumed
+     * average, else from the network's weights; null when the run does not average.
+     */
+    private WeightAverage startAverage(TrainingRun run, int steps) throws IOException {
+        if (weightAverage <= 0) {
+            return null;
+        }
+        byte[] start = run.resumedAverage();
+        if (start == null) {
+            if (!run.history().isEmpty()) {
+                log.printf(
+                        Locale.ROOT,
+                        "the checkpoint resumed holds no weight average: the average starts from"
+                                + " its weights after epoch %d%n",
+                        run.history().size());
+            }
+            start = run.parameters();
+        }
+        return new WeightAverage(
+                modelSpec,
+                (KeypointBlock) block,
+                start,
+                weightAverage,
+                (long) run.history().size() * steps,
+                engine,
+                devices,
+                loss);
     }
 
     /** The run's typed provenance. */
@@ -642,10 +715,12 @@ public final class KeypointTrainer {
     private record Validation(double loss, EvaluationResult result) {}
 
     /**
-     * The validation pass: the loss, and, through {@code metrics} (which hears every batch like any
-     * listener), the landmark errors.
+     * The validation pass of the network {@code forward} runs (the training network, or its weight
+     * average): the loss, and, through {@code metrics} (which hears every batch like any listener
+     * of {@code trainer}), the landmark errors.
      */
     private static Validation validate(
+            Trainer forward,
             Trainer trainer,
             LandmarkDataset info,
             RandomAccessDataset data,
@@ -665,7 +740,7 @@ public final class KeypointTrainer {
             }
             try (NDManager bm = trainer.getManager().newSubManager();
                     Batch batch = batch(bm, data, idx, start / batchSize + 1, batches)) {
-                NDList preds = trainer.evaluate(batch.getData());
+                NDList preds = forward.evaluate(batch.getData());
                 lossSum +=
                         trainer.getLoss().evaluate(batch.getLabels(), preds).getFloat()
                                 * idx.size();
@@ -709,7 +784,7 @@ public final class KeypointTrainer {
                             .optDevices(new Device[] {Device.cpu()})
                             .addTrainingListeners(metrics);
             try (Trainer trainer = model.newTrainer(config)) {
-                Validation v = validate(trainer, info, data, batchSize, metrics);
+                Validation v = validate(trainer, trainer, info, data, batchSize, metrics);
                 return new Pair<>(v.loss, v.result);
             }
         }
@@ -744,6 +819,7 @@ public final class KeypointTrainer {
         private String dataSource;
         private SplitRule split;
         private LandmarkRecipe recipe;
+        private float weightAverage;
 
         private Builder() {}
 
@@ -870,6 +946,31 @@ public final class KeypointTrainer {
          */
         public Builder optLoss(Loss loss) {
             this.loss = loss;
+            return this;
+        }
+
+        /**
+         * Keeps an exponential moving average of the network's weights, updated after every
+         * optimiser step (off by default). The network trains on with its own weights, while
+         * validation, the choice of the best epoch ({@link #optKeepBest}), the checkpoints' model
+         * and the model the run returns and saves are the average; every parameter is averaged,
+         * BatchNorm's running statistics included. After update {@code t} of the run the average
+         * moves by {@code 1 - d} towards the weights, {@code d = min(decay, (1 + t) / (10 + t))},
+         * so it spans about {@code 1 / (1 - decay)} steps. A checkpoint keeps the training weights
+         * beside the average ({@link Checkpoint#TRAINING_PARAMS_FILE}), so a resumed run goes on
+         * with both; the provenance records the decay ({@link #WEIGHT_AVERAGE_KEY}).
+         *
+         * @param decay the decay per step, in (0, 1), such as 0.998; 0 turns the average off
+         * @return this builder
+         * @throws IllegalArgumentException if the decay is outside [0, 1)
+         */
+        public Builder optWeightAverage(float decay) {
+            if (!(decay >= 0 && decay < 1)) {
+                throw new IllegalArgumentException(
+                        "The weight average's decay must be in (0, 1), or 0 for none; got "
+                                + decay);
+            }
+            this.weightAverage = decay;
             return this;
         }
 

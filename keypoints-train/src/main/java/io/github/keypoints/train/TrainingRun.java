@@ -39,6 +39,8 @@ public final class TrainingRun {
     private final List<EpochRecord> history = new ArrayList<>();
     private boolean started;
     private byte[] resumedBest;
+    private byte[] resumedAverage;
+    private WeightAverage average;
     private volatile String stopReason;
 
     TrainingRun(
@@ -171,7 +173,10 @@ public final class TrainingRun {
     /**
      * Continues the run from a checkpoint: its parameters, optimiser state and history replace the
      * fresh ones, so the run goes on with the losses an uninterrupted run would have had. Only
-     * allowed in {@link KeypointTrainingListener#onRunStart}.
+     * allowed in {@link KeypointTrainingListener#onRunStart}. A checkpoint of a run that averages
+     * its weights ({@link KeypointTrainer.Builder#optWeightAverage}) holds the average as its model
+     * and the training weights beside it ({@link Checkpoint#trainingParameters()}): the network
+     * continues from the training weights and the average from the model.
      *
      * @param last the checkpoint to continue from
      * @param best the best epoch's checkpoint, if there is one (the run may keep the best)
@@ -184,7 +189,14 @@ public final class TrainingRun {
         }
         checkFits(last);
         // Before the trainer initialises the block: its parameter store caches the arrays.
-        loadParameters(last.parameters());
+        if (last.trainingParameters().isPresent()) {
+            // An averaging run's checkpoint: its model is the average, the training weights
+            // are beside it.
+            loadParameters(last.trainingParameters().get());
+            resumedAverage = last.parameters();
+        } else {
+            loadParameters(last.parameters());
+        }
         optimizer.loadState(model.getNDManager(), last.optimizerState());
         history.clear();
         history.addAll(last.history());
@@ -242,6 +254,21 @@ public final class TrainingRun {
     /** Closes the resume window: the trainer initialises the block next. */
     void start() {
         started = true;
+    }
+
+    /** The averaged weights a resume read (the model of an averaging run's checkpoint), or null. */
+    byte[] resumedAverage() {
+        return resumedAverage;
+    }
+
+    /** Sets the run's weight average, once the trainer has initialised the network. */
+    void setAverage(WeightAverage average) {
+        this.average = average;
+    }
+
+    /** The run's weight average, or null when it does not average. */
+    WeightAverage average() {
+        return average;
     }
 
     /** The best epoch's parameters read by a resume, or null. */

@@ -33,7 +33,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class KeypointTrainerTest {
 
-    private static KeypointTrainer.Builder tiny(String engine, Path run, int epochs) {
+    static KeypointTrainer.Builder tiny(String engine, Path run, int epochs) {
         LandmarkCnn net = TinyNets.keypointNet();
         return KeypointTrainer.builder()
                 .setBlock(net)
