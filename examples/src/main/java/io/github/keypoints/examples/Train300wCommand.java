@@ -167,6 +167,15 @@ final class Train300wCommand implements Callable<Integer> {
     @Option(names = "--epochs", description = "Epochs.")
     Integer epochs;
 
+    @Option(
+            names = "--weight-average",
+            paramLabel = "DECAY",
+            description =
+                    "Keep an exponential moving average of the weights with this decay per step"
+                            + " (such as 0.998): the epoch is chosen, and the model saved, from the"
+                            + " average; off by default.")
+    Float weightAverage;
+
     @Option(names = "--batch", description = "Batch size.")
     Integer batch;
 
@@ -267,6 +276,7 @@ final class Train300wCommand implements Callable<Integer> {
                             .optEngine(engine)
                             .optRunDirectory(out)
                             .optKeepBest(true)
+                            .optWeightAverage(weightAverage == null ? 0f : weightAverage)
                             .optBestBy(BestBy.VAL_NME)
                             .optModelSpec(spec)
                             .optDataSource(data.toString())
