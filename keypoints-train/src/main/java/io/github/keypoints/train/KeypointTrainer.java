@@ -542,6 +542,21 @@ public final class KeypointTrainer {
             }
             start = run.parameters();
         }
+        long total = (long) steps * epochs;
+        long takesOver = WeightAverage.decayTakesOver(weightAverage);
+        if (takesOver > total) {
+            log.printf(
+                    Locale.ROOT,
+                    "weight average: its decay %s takes over from the warm-up after %,d steps and"
+                            + " this run has %,d, so the warm-up sets it throughout (the average"
+                            + " spans about a ninth of the steps so far, %,d at the end): decays"
+                            + " above %s train the same%n",
+                    weightAverage,
+                    takesOver,
+                    total,
+                    total / 9,
+                    WeightAverage.decayAt(1f, total - 1));
+        }
         return new WeightAverage(
                 modelSpec,
                 (KeypointBlock) block,
@@ -956,9 +971,12 @@ public final class KeypointTrainer {
          * and the model the run returns and saves are the average; every parameter is averaged,
          * BatchNorm's running statistics included. After update {@code t} of the run the average
          * moves by {@code 1 - d} towards the weights, {@code d = min(decay, (1 + t) / (10 + t))},
-         * so it spans about {@code 1 / (1 - decay)} steps. A checkpoint keeps the training weights
-         * beside the average ({@link Checkpoint#TRAINING_PARAMS_FILE}), so a resumed run goes on
-         * with both; the provenance records the decay ({@link #WEIGHT_AVERAGE_KEY}).
+         * so it spans about {@code 1 / (1 - decay)} steps once {@code t} passes about {@code 10 /
+         * (1 - decay)}, and before that about the last ninth of the steps so far (a run too short
+         * for its decay to take over says so in the log, and trains the same with any such decay).
+         * A checkpoint keeps the training weights beside the average ({@link
+         * Checkpoint#TRAINING_PARAMS_FILE}), so a resumed run goes on with both; the provenance
+         * records the decay ({@link #WEIGHT_AVERAGE_KEY}).
          *
          * @param decay the decay per step, in (0, 1), such as 0.998; 0 turns the average off
          * @return this builder

@@ -24,9 +24,11 @@ import java.util.List;
  * <p>After update {@code t} (counted from 0 over the whole run, resumes included) the average is
  * {@code a ← d·a + (1 − d)·w} with {@code d = min(decay, (1 + t) / (10 + t))}: early in a run, when
  * the weights move fast, the average follows them closely, and from about {@code 10 / (1 − decay)}
- * updates on it spans about {@code 1 / (1 − decay)} steps. Every parameter is averaged, BatchNorm's
- * running mean and variance included, so the average carries statistics that match its weights as
- * closely as the training network's own running statistics match its weights.
+ * updates on it spans about {@code 1 / (1 − decay)} steps. Until then the warm-up's decay {@code 1
+ * − 9 / (10 + t)} sets it, an average over about the last ninth of the steps so far: for a decay of
+ * 0.998 the first 4,490 updates, for 0.999 the first 8,990. Every parameter is averaged,
+ * BatchNorm's running mean and variance included, so the average carries statistics that match its
+ * weights as closely as the training network's own running statistics match its weights.
  */
 final class WeightAverage implements AutoCloseable {
 
@@ -107,6 +109,21 @@ final class WeightAverage implements AutoCloseable {
      */
     static float decayAt(float decay, long t) {
         return (float) Math.min(decay, (1.0 + t) / (10.0 + t));
+    }
+
+    /**
+     * The first update whose decay is the configured one rather than the warm-up's: the least
+     * {@code t} with {@code (1 + t) / (10 + t) >= decay}.
+     *
+     * @param decay the configured decay, in (0, 1)
+     * @return the update's index
+     */
+    static long decayTakesOver(float decay) {
+        long t = (long) Math.max(0, Math.floor((10.0 * decay - 1) / (1 - decay)) - 1);
+        while (decayAt(1f, t) < decay) {
+            t++;
+        }
+        return t;
     }
 
     /** Moves the average one step towards the training network's current weights. */

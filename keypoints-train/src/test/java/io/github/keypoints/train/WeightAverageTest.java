@@ -257,6 +257,32 @@ class WeightAverageTest {
     }
 
     @Test
+    void theDecayTakesOverAtTheFirstUpdateWhereTheWarmUpReachesIt() {
+        for (float d : new float[] {0.5f, 0.9f, 0.998f, 0.999f}) {
+            long t = WeightAverage.decayTakesOver(d);
+            assertThat(WeightAverage.decayAt(1f, t)).as("decay %s", d).isGreaterThanOrEqualTo(d);
+            assertThat(WeightAverage.decayAt(1f, t - 1)).as("decay %s", d).isLessThan(d);
+        }
+        assertThat(WeightAverage.decayTakesOver(0.998f)).isEqualTo(4_490);
+        assertThat(WeightAverage.decayTakesOver(0.999f)).isEqualTo(8_990);
+    }
+
+    @Test
+    void aRunTooShortForItsDecaySaysSo(@TempDir Path run) throws Exception {
+        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        try (TrainedModel t =
+                KeypointTrainerTest.tiny("PyTorch", run, 1)
+                        .optWeightAverage(0.9f)
+                        .optLog(new java.io.PrintStream(log, true, "UTF-8"))
+                        .build()
+                        .fit()) {
+            assertThat(log.toString("UTF-8"))
+                    .contains("decay 0.9 takes over from the warm-up after 80 steps")
+                    .contains("this run has 4");
+        }
+    }
+
+    @Test
     void aCheckpointWithoutTrainingWeightsLoadsAsBefore(@TempDir Path run) throws Exception {
         try (TrainedModel t = KeypointTrainerTest.tiny("PyTorch", run, 1).build().fit()) {
             Path last = KeypointTrainer.checkpointDirectory(run).resolve(CheckpointSaver.LAST);
