@@ -10,6 +10,7 @@ import io.github.keypoints.data.detect.BoxCalibration;
 import io.github.keypoints.data.detect.CascadeFaceFinder;
 import io.github.keypoints.data.detect.FaceFinder;
 import io.github.keypoints.data.image.ImageFiles;
+import io.github.keypoints.data.io.AtomicOutput;
 import io.github.keypoints.data.load.DatasetFormat;
 import io.github.keypoints.data.load.LoadedDataset;
 import io.github.keypoints.data.load.SplitRule;
@@ -102,6 +103,14 @@ public final class EvaluateCommand implements Callable<Integer> {
                             + " (audit).")
     String heldOut;
 
+    @Option(
+            names = "--per-face",
+            paramLabel = "FILE",
+            description =
+                    "Also write every face's error to this CSV (id, mean_px, nme), in the data's"
+                            + " order, so two models can be compared face by face.")
+    Path perFace;
+
     @Option(names = "--json", description = "Print a JSON summary as the last line.")
     boolean json;
 
@@ -112,6 +121,11 @@ public final class EvaluateCommand implements Callable<Integer> {
         List<FaceSample> faces =
                 heldOut == null ? loaded.samples() : heldOutFaces(meta, loaded.samples(), heldOut);
         if ("finder".equalsIgnoreCase(boxes)) {
+            if (perFace != null) {
+                throw new IllegalArgumentException(
+                        "--per-face is for the tight ground-truth box: the face finder's figures"
+                                + " count missed faces, which have no error of their own");
+            }
             return withFinder(faces);
         }
         if (!"tight".equalsIgnoreCase(boxes)) {
@@ -132,6 +146,9 @@ public final class EvaluateCommand implements Callable<Integer> {
                                                         meta.getOrDefault("batch_size", "32")))
                                 : evaluate(model, loaded, data, format, engine, batch);
         printFigures(System.out, r.getValue(), r.getKey(), "evaluation");
+        if (perFace != null) {
+            AtomicOutput.writeString(perFace, perFaceCsv(r.getValue()));
+        }
         if (json) {
             new JsonSummary()
                     .put("val_mean_px", r.getValue().meanPx())
@@ -145,6 +162,25 @@ public final class EvaluateCommand implements Callable<Integer> {
                     .print(System.out);
         }
         return 0;
+    }
+
+    /** The header of {@code --per-face}'s CSV. */
+    static final String PER_FACE_HEADER = "id,mean_px,nme";
+
+    /**
+     * Every sample's error as CSV: {@value #PER_FACE_HEADER}, in the data's order, an id with a
+     * comma, quote or line break quoted (RFC 4180).
+     */
+    static String perFaceCsv(EvaluationResult r) {
+        StringBuilder csv = new StringBuilder(PER_FACE_HEADER).append('\n');
+        for (EvaluationResult.SampleError e : r.samples()) {
+            String id = e.id();
+            if (id.contains(",") || id.contains("\"") || id.contains("\n") || id.contains("\r")) {
+                id = '"' + id.replace("\"", "\"\"") + '"';
+            }
+            csv.append(id).append(',').append(e.meanPx()).append(',').append(e.nme()).append('\n');
+        }
+        return csv.toString();
     }
 
     /**

@@ -10,6 +10,7 @@ import io.github.keypoints.data.LandmarkScheme;
 import io.github.keypoints.data.format.PtsFormat;
 import io.github.keypoints.data.image.ImageFiles;
 import io.github.keypoints.data.image.OpenCv;
+import io.github.keypoints.train.KeypointTrainer;
 import io.github.keypoints.train.LandmarkRecipe;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -106,11 +107,22 @@ class Train300wCommandTest {
         assertThat(j.get("model").getAsString()).isEqualTo(out.resolve("model").toString());
         assertThat(j.get("seconds").getAsDouble()).isPositive();
         // The test figures are what `evaluate` measures on the saved model, to the digit.
-        CliRun eval = evaluate(out.resolve("model"), test, "--json");
+        Path perFace = dir.resolve("faces.csv");
+        CliRun eval =
+                evaluate(out.resolve("model"), test, "--json", "--per-face", perFace.toString());
         assertThat(eval.code()).as(eval.err()).isZero();
         assertThat(eval.json().get("samples").getAsInt()).isEqualTo(2);
         assertThat(eval.json().get("val_nme").getAsDouble())
                 .isEqualTo(j.get("test_nme").getAsDouble());
+        // --per-face: one row a face, whose mean is the figure.
+        List<String> rows = Files.readAllLines(perFace);
+        assertThat(rows).hasSize(3).first().isEqualTo(EvaluateCommand.PER_FACE_HEADER);
+        double sum = 0;
+        for (String row : rows.subList(1, 3)) {
+            assertThat(row).matches("f[01],[0-9.E-]+,[0-9.E-]+");
+            sum += Double.parseDouble(row.split(",")[2]);
+        }
+        assertThat(sum / 2).isCloseTo(j.get("test_nme").getAsDouble(), within(1e-12));
         assertThat(eval.json().get("val_mean_px").getAsDouble())
                 .isEqualTo(j.get("test_mean_px").getAsDouble());
         assertThat(Files.readString(out.resolve("report.md")))
@@ -214,6 +226,39 @@ class Train300wCommandTest {
                 .containsEntry(
                         Train300wCommand.AUDIT_KEY,
                         "every 2nd held-out photo from 1 (2 faces), not used to choose the epoch");
+    }
+
+    @Test
+    void aWeightAverageIsTheSavedModelAndNamedInItsProvenance() throws Exception {
+        OpenCv.load();
+        Path data = dir.resolve("ibug");
+        faces(data, 6, new SplittableRandom(7));
+        Path out = dir.resolve("averaged");
+        CliRun run =
+                tinyTrain300w(
+                        out,
+                        "--data",
+                        data.toString(),
+                        "--holdout",
+                        "3",
+                        "--weight-average",
+                        "0.9");
+        assertThat(run.code()).as(run.err()).isZero();
+        Path model = out.resolve("model");
+        // The figure the epoch was chosen by is the saved model's, that is the average's.
+        assertThat(heldOut(model, data, "all").get("val_nme").getAsDouble())
+                .isCloseTo(run.json().get("val_nme").getAsDouble(), within(1e-6));
+        assertThat(io.github.keypoints.models.KeypointModel.readSpec(model).provenance())
+                .containsEntry(
+                        KeypointTrainer.WEIGHT_AVERAGE_KEY,
+                        "exponential moving average of the weights, decay 0.9 per step");
+        assertThat(out.resolve("checkpoints/last/training.params")).isRegularFile();
+
+        CliRun bad =
+                tinyTrain300w(
+                        dir.resolve("bad"), "--data", data.toString(), "--weight-average", "1");
+        assertThat(bad.code()).isNotZero();
+        assertThat(bad.err()).contains("decay must be in (0, 1)").contains("got 1.0");
     }
 
     @Test
