@@ -49,6 +49,18 @@ class KeypointTrainerTest {
                 .optLog(new PrintStream(new ByteArrayOutputStream()));
     }
 
+    /** A listener that throws after the second epoch, as a crash would end a run there. */
+    static EpochListener crashAfterTwo() {
+        return new EpochListener() {
+            @Override
+            public void onEpochEnd(EpochRecord record, boolean best) {
+                if (record.epoch() == 1) {
+                    throw new IllegalStateException("simulated crash after epoch 2");
+                }
+            }
+        };
+    }
+
     /** Fits, closes the model and returns the history. */
     private static List<EpochRecord> history(KeypointTrainer.Builder builder) throws Exception {
         try (TrainedModel trained = builder.build().fit()) {
@@ -336,15 +348,7 @@ class KeypointTrainerTest {
     void keepingTheBestEpochAcrossAResumeReturnsTheBestCheckpointsWeights(@TempDir Path run)
             throws Exception {
         Loss growing = growingLoss();
-        EpochListener crashAfterTwo =
-                new EpochListener() {
-                    @Override
-                    public void onEpochEnd(EpochRecord record, boolean best) {
-                        if (record.epoch() == 1) {
-                            throw new IllegalStateException("simulated crash after epoch 2");
-                        }
-                    }
-                };
+        EpochListener crashAfterTwo = crashAfterTwo();
         assertThatThrownBy(
                         () ->
                                 history(

@@ -210,21 +210,12 @@ class WeightAverageTest {
             straight = values(t.model().block());
         }
         Path split = dir.resolve("split");
-        EpochListener crashAfterTwo =
-                new EpochListener() {
-                    @Override
-                    public void onEpochEnd(EpochRecord record, boolean best) {
-                        if (record.epoch() == 1) {
-                            throw new IllegalStateException("simulated crash after epoch 2");
-                        }
-                    }
-                };
         assertThatThrownBy(
                         () ->
                                 KeypointTrainerTest.tiny(engine, split, 4)
                                         .optSchedule(RATE)
                                         .optWeightAverage(DECAY)
-                                        .addEpochListener(crashAfterTwo)
+                                        .addEpochListener(KeypointTrainerTest.crashAfterTwo())
                                         .build()
                                         .fit())
                 .hasMessageContaining("simulated crash");
