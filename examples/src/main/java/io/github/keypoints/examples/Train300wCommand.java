@@ -173,7 +173,8 @@ final class Train300wCommand implements Callable<Integer> {
             description =
                     "Keep an exponential moving average of the weights with this decay per step"
                             + " (such as 0.998): the epoch is chosen, and the model saved, from the"
-                            + " average; off by default.")
+                            + " average; off by default. Until about 10/(1-DECAY) steps a warm-up"
+                            + " sets the decay (the log says when that is the whole run).")
     Float weightAverage;
 
     @Option(names = "--batch", description = "Batch size.")

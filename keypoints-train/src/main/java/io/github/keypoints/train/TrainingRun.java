@@ -153,6 +153,11 @@ public final class TrainingRun {
      * @throws IOException if serialising fails
      */
     public byte[] parameters() throws IOException {
+        return parametersOf(block);
+    }
+
+    /** A block's parameters as bytes ({@link KeypointBlock#saveParameters}). */
+    static byte[] parametersOf(KeypointBlock block) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (DataOutputStream data = new DataOutputStream(out)) {
             block.saveParameters(data);

@@ -9,8 +9,6 @@ import ai.djl.training.loss.Loss;
 import io.github.keypoints.models.KeypointBlock;
 import io.github.keypoints.models.KeypointModel;
 import io.github.keypoints.models.ModelSpec;
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -175,11 +173,7 @@ final class WeightAverage implements AutoCloseable {
      * @throws IOException if serialising fails
      */
     byte[] parameters() throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (DataOutputStream data = new DataOutputStream(out)) {
-            average.block().saveParameters(data);
-        }
-        return out.toByteArray();
+        return TrainingRun.parametersOf(average.block());
     }
 
     @Override
