@@ -17,6 +17,7 @@ import io.github.keypoints.models.KeypointBlock;
 import io.github.keypoints.models.LandmarkCnn;
 import io.github.keypoints.models.ModelSpec;
 import io.github.keypoints.train.BestBy;
+import io.github.keypoints.train.Checkpoint;
 import io.github.keypoints.train.CheckpointSaver;
 import io.github.keypoints.train.EpochRecord;
 import io.github.keypoints.train.EvaluationResult;
@@ -336,8 +337,10 @@ final class Train300wCommand implements Callable<Integer> {
             Path last = out.resolve(CheckpointSaver.DIRECTORY).resolve(CheckpointSaver.LAST);
             if (Files.isDirectory(last)) {
                 // Whether choosing the epoch gains anything over keeping the last one, measured
-                // on faces that did not choose it.
-                lastEpoch = report.history().get(report.history().size() - 1);
+                // on faces that did not choose it. The epoch is the checkpoint's own last record:
+                // an epoch with a non-finite loss is in the run's history but never checkpointed.
+                List<EpochRecord> saved = Checkpoint.load(last).history();
+                lastEpoch = saved.get(saved.size() - 1);
                 auditLast = measured(last, auditFaces, recipe);
                 System.out.printf(
                         Locale.ROOT,
