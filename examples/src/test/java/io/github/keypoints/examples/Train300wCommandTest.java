@@ -10,6 +10,7 @@ import io.github.keypoints.data.LandmarkScheme;
 import io.github.keypoints.data.format.PtsFormat;
 import io.github.keypoints.data.image.ImageFiles;
 import io.github.keypoints.data.image.OpenCv;
+import io.github.keypoints.models.KeypointModel;
 import io.github.keypoints.train.KeypointTrainer;
 import io.github.keypoints.train.LandmarkRecipe;
 import java.nio.file.Files;
@@ -129,9 +130,7 @@ class Train300wCommandTest {
                 .contains("./keypoints train-300w --data")
                 .contains("test NME (normalised by points 36/45)")
                 .contains("](loss-curve.png)");
-        assertThat(
-                        io.github.keypoints.models.KeypointModel.readSpec(out.resolve("model"))
-                                .provenance())
+        assertThat(KeypointModel.readSpec(out.resolve("model")).provenance())
                 .containsEntry("split", "photo-holdout every 3rd");
         CliRun noAudit = evaluate(out.resolve("model"), data, "--held-out", "audit");
         assertThat(noAudit.code()).isNotZero();
@@ -222,7 +221,7 @@ class Train300wCommandTest {
                 .isCloseTo(evaluated(last, choosing).get("val_nme").getAsDouble(), within(1e-6));
         assertThat(Files.readString(out.resolve("report.md")))
                 .contains("audit NME (normalised by points 36/45)");
-        assertThat(io.github.keypoints.models.KeypointModel.readSpec(model).provenance())
+        assertThat(KeypointModel.readSpec(model).provenance())
                 .containsEntry(
                         Train300wCommand.AUDIT_KEY,
                         "every 2nd held-out photo from 1 (2 faces), not used to choose the epoch");
@@ -248,7 +247,7 @@ class Train300wCommandTest {
         // The figure the epoch was chosen by is the saved model's, that is the average's.
         assertThat(heldOut(model, data, "all").get("val_nme").getAsDouble())
                 .isCloseTo(run.json().get("val_nme").getAsDouble(), within(1e-6));
-        assertThat(io.github.keypoints.models.KeypointModel.readSpec(model).provenance())
+        assertThat(KeypointModel.readSpec(model).provenance())
                 .containsEntry(
                         KeypointTrainer.WEIGHT_AVERAGE_KEY,
                         "exponential moving average of the weights, decay 0.9 per step");

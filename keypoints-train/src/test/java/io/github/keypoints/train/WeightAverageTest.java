@@ -8,6 +8,8 @@ import ai.djl.nn.Block;
 import ai.djl.nn.ParameterList;
 import ai.djl.util.Pair;
 import io.github.keypoints.models.KeypointModel;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -260,11 +262,11 @@ class WeightAverageTest {
 
     @Test
     void aRunTooShortForItsDecaySaysSo(@TempDir Path run) throws Exception {
-        java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
         try (TrainedModel t =
                 KeypointTrainerTest.tiny("PyTorch", run, 1)
                         .optWeightAverage(0.9f)
-                        .optLog(new java.io.PrintStream(log, true, "UTF-8"))
+                        .optLog(new PrintStream(log, true, "UTF-8"))
                         .build()
                         .fit()) {
             assertThat(log.toString("UTF-8"))
