@@ -8,6 +8,7 @@ import io.github.keypoints.data.format.ImglabXmlFormat;
 import io.github.keypoints.data.format.ImmAsfFormat;
 import io.github.keypoints.data.format.ImmShape;
 import io.github.keypoints.data.format.MalformedAnnotationException;
+import io.github.keypoints.data.format.PixelOrigin;
 import io.github.keypoints.data.format.PtsFormat;
 import io.github.keypoints.data.image.ImageHeader;
 import java.io.IOException;
@@ -57,6 +58,7 @@ public final class DatasetLoader {
     private final boolean checkImages;
     private final double maxOutside;
     private final LandmarkScheme scheme;
+    private final PixelOrigin ptsOrigin;
 
     private DatasetLoader(Builder b) {
         this.path = b.path;
@@ -65,6 +67,7 @@ public final class DatasetLoader {
         this.checkImages = b.checkImages;
         this.maxOutside = b.maxOutside;
         this.scheme = b.scheme;
+        this.ptsOrigin = b.ptsOrigin;
     }
 
     /**
@@ -129,7 +132,7 @@ public final class DatasetLoader {
         for (Path pts : files(".pts", true)) {
             Keypoints k;
             try {
-                k = PtsFormat.parse(pts);
+                k = PtsFormat.parse(pts, ptsOrigin);
             } catch (MalformedAnnotationException e) {
                 run.reject(pts, reason(e), e);
                 continue;
@@ -163,7 +166,7 @@ public final class DatasetLoader {
             }
             String id = root.relativize(pts.toAbsolutePath()).toString().replace('\\', '/');
             id = id.substring(0, id.length() - 4);
-            run.accept(pts, FaceSample.of(id, image, k), header);
+            run.accept(pts, FaceSample.of(id, image, k), header, ptsOrigin.offset());
         }
     }
 
@@ -351,6 +354,15 @@ public final class DatasetLoader {
         }
 
         void accept(Path annotation, FaceSample s, ImageHeader header) throws BadSampleException {
+            accept(annotation, s, header, 0);
+        }
+
+        /**
+         * Accepts a sample whose points are in range; {@code fileOffset} is what the annotation
+         * file's numbers exceed the library's coordinates by, so that a rejection quotes the file.
+         */
+        void accept(Path annotation, FaceSample s, ImageHeader header, int fileOffset)
+                throws BadSampleException {
             if (header != null) {
                 Keypoints k = s.keypoints();
                 double w = header.width();
@@ -371,8 +383,8 @@ public final class DatasetLoader {
                                                 + " outside",
                                         s.box().isPresent() ? "box " + s.id() + ": " : "",
                                         i,
-                                        x,
-                                        y,
+                                        x + fileOffset,
+                                        y + fileOffset,
                                         maxOutside * 100,
                                         header.width(),
                                         header.height(),
@@ -394,6 +406,7 @@ public final class DatasetLoader {
         private boolean checkImages = true;
         private double maxOutside = 0.5;
         private LandmarkScheme scheme;
+        private PixelOrigin ptsOrigin = PixelOrigin.ONE_BASED;
 
         private Builder() {}
 
@@ -468,6 +481,19 @@ public final class DatasetLoader {
          */
         public Builder optScheme(LandmarkScheme scheme) {
             this.scheme = Objects.requireNonNull(scheme, "scheme");
+            return this;
+        }
+
+        /**
+         * Sets where the coordinates of {@code .pts} files start (default {@link
+         * PixelOrigin#ONE_BASED}, 300-W's convention; see {@link PtsFormat}). XML and IMM
+         * annotations are not affected.
+         *
+         * @param origin the origin of {@code .pts} coordinates
+         * @return this builder
+         */
+        public Builder optPtsOrigin(PixelOrigin origin) {
+            this.ptsOrigin = Objects.requireNonNull(origin, "origin");
             return this;
         }
 

@@ -26,8 +26,37 @@ class PtsFormatTest {
     void parses68PointsAsIbug() throws IOException {
         Keypoints k = PtsFormat.parse(file(ptsText(68, ptsLines(68))));
         assertThat(k.scheme()).isEqualTo(LandmarkScheme.IBUG_68);
+        assertThat(k.x(2)).isEqualTo(11.5f); // "12.5 22.25", one-based
+        assertThat(k.y(67)).isEqualTo(86.25f); // "77.5 87.25"
+    }
+
+    @Test
+    void zeroBasedFilesAreReadAsWritten() throws IOException {
+        Keypoints k = PtsFormat.parse(file(ptsText(68, ptsLines(68))), PixelOrigin.ZERO_BASED);
         assertThat(k.x(2)).isEqualTo(12.5f);
         assertThat(k.y(67)).isEqualTo(87.25f);
+    }
+
+    @Test
+    void writingAddsTheOriginBack() throws IOException {
+        Keypoints k = Keypoints.of(PtsFormat.schemeFor(2), new float[] {0f, 0f, 11.5f, 86.25f});
+        Path one = dir.resolve("one.pts");
+        Path zero = dir.resolve("zero.pts");
+        PtsFormat.write(k, one);
+        PtsFormat.write(k, zero, PixelOrigin.ZERO_BASED);
+        assertThat(Files.readString(one)).contains("{\n1.0 1.0\n12.5 87.25\n}");
+        assertThat(Files.readString(zero)).contains("{\n0.0 0.0\n11.5 86.25\n}");
+        assertThat(PtsFormat.parse(zero, PixelOrigin.ZERO_BASED)).isEqualTo(k);
+    }
+
+    @Test
+    void oneBasedWritingKeepsEveryFloat() throws IOException {
+        // 0.1f + 1 rounds in float arithmetic: the file must still read back as 0.1f
+        float[] xy = {0.1f, 1e-7f, -0.30000001f, 3999.9998f, 16777215f, -1f};
+        Keypoints k = Keypoints.of(PtsFormat.schemeFor(3), xy);
+        Path f = dir.resolve("small.pts");
+        PtsFormat.write(k, f);
+        assertThat(PtsFormat.parse(f)).isEqualTo(k);
     }
 
     @Test

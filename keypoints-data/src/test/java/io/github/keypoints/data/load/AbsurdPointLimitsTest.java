@@ -12,7 +12,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Points may stick out of an 80×60 image by half its size on each side (the default): exactly at
- * that limit is fine, a tenth of a pixel beyond is absurd, on each of the four sides.
+ * that limit is fine, a tenth of a pixel beyond is absurd, on each of the four sides. The {@code
+ * .pts} files are one-based, so the limits -40 and 120 px read -39 and 121 in them, and a rejection
+ * quotes the file's own numbers.
  */
 class AbsurdPointLimitsTest {
 
@@ -28,14 +30,14 @@ class AbsurdPointLimitsTest {
     @Test
     void theLimitIsInclusiveOnAllFourSides() throws IOException {
         Path root = Files.createDirectories(dir.resolve("w"));
-        pts(root, "a-left", "-40 20");
-        pts(root, "a-right", "120 20");
-        pts(root, "a-top", "20 -30");
-        pts(root, "a-bottom", "20 90");
-        pts(root, "b-left", "-40.1 20");
-        pts(root, "b-right", "120.1 20");
-        pts(root, "b-top", "20 -30.1");
-        pts(root, "b-bottom", "20 90.1");
+        pts(root, "a-left", "-39 20");
+        pts(root, "a-right", "121 20");
+        pts(root, "a-top", "20 -29");
+        pts(root, "a-bottom", "20 91");
+        pts(root, "b-left", "-39.1 20");
+        pts(root, "b-right", "121.1 20");
+        pts(root, "b-top", "20 -29.1");
+        pts(root, "b-bottom", "20 91.1");
         LoadedDataset d = DatasetLoader.builder().setPath(root).optStrict(false).build().load();
         assertThat(d.samples())
                 .extracting(FaceSample::id)
@@ -55,7 +57,7 @@ class AbsurdPointLimitsTest {
     @Test
     void strictLoadingStopsAtTheFirstAbsurdPointNamingFileAndReason() throws IOException {
         Path root = Files.createDirectories(dir.resolve("s"));
-        pts(root, "far", "-40.1 20");
+        pts(root, "far", "-39.1 20");
         Path file = root.resolve("far.pts");
         BadSampleException e =
                 org.assertj.core.api.Assertions.catchThrowableOfType(
@@ -68,6 +70,6 @@ class AbsurdPointLimitsTest {
                                         .load());
         assertThat(e).isNotNull();
         assertThat(e.file()).isEqualTo(file);
-        assertThat(e.reason()).contains("point 3 at (-40.1, 20.0) is absurd");
+        assertThat(e.reason()).contains("point 3 at (-39.1, 20.0) is absurd");
     }
 }
