@@ -107,8 +107,9 @@ public final class EvaluateCommand implements Callable<Integer> {
             names = "--per-face",
             paramLabel = "FILE",
             description =
-                    "Also write every face's error to this CSV (id, mean_px, nme), in the data's"
-                            + " order, so two models can be compared face by face.")
+                    "Also write every face's error to this CSV (id, mean_px, nme, dx_px, dy_px:"
+                            + " the mean signed offset, prediction - truth), in the data's order,"
+                            + " so two models can be compared face by face.")
     Path perFace;
 
     @Option(names = "--json", description = "Print a JSON summary as the last line.")
@@ -154,6 +155,8 @@ public final class EvaluateCommand implements Callable<Integer> {
                     .put("val_mean_px", r.getValue().meanPx())
                     .put("val_mae_px", r.getValue().maePx())
                     .put("val_nme", r.getValue().nme())
+                    .put("val_mean_dx_px", r.getValue().meanDxPx())
+                    .put("val_mean_dy_px", r.getValue().meanDyPx())
                     .put("val_loss", r.getKey())
                     .put("samples", r.getValue().count())
                     .put("model", model.toString())
@@ -165,7 +168,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     }
 
     /** The header of {@code --per-face}'s CSV. */
-    static final String PER_FACE_HEADER = "id,mean_px,nme";
+    static final String PER_FACE_HEADER = "id,mean_px,nme,dx_px,dy_px";
 
     /**
      * Every sample's error as CSV: {@value #PER_FACE_HEADER}, in the data's order, an id with a
@@ -178,7 +181,16 @@ public final class EvaluateCommand implements Callable<Integer> {
             if (id.contains(",") || id.contains("\"") || id.contains("\n") || id.contains("\r")) {
                 id = '"' + id.replace("\"", "\"\"") + '"';
             }
-            csv.append(id).append(',').append(e.meanPx()).append(',').append(e.nme()).append('\n');
+            csv.append(id)
+                    .append(',')
+                    .append(e.meanPx())
+                    .append(',')
+                    .append(e.nme())
+                    .append(',')
+                    .append(e.meanDxPx())
+                    .append(',')
+                    .append(e.meanDyPx())
+                    .append('\n');
         }
         return csv.toString();
     }
@@ -462,6 +474,13 @@ public final class EvaluateCommand implements Callable<Integer> {
                         ? "n/a (scheme has no normaliser points)"
                         : String.format(Locale.ROOT, "%.4f", r.nme()),
                 loss);
+        if (!Double.isNaN(r.meanDxPx())) {
+            out.printf(
+                    Locale.ROOT,
+                    "  mean offset, prediction - truth: x %+.3f px, y %+.3f px%n",
+                    r.meanDxPx(),
+                    r.meanDyPx());
+        }
         r.groupMeanPx().forEach((g, v) -> out.printf(Locale.ROOT, "  %-18s %.2f px%n", g, v));
     }
 }

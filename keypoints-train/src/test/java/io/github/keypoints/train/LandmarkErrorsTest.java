@@ -20,6 +20,25 @@ class LandmarkErrorsTest {
         assertThat(r.maePx()).isCloseTo((3 + 4 + 0 + 2) / 4.0, within(1e-9));
         assertThat(r.nme()).isCloseTo(3.5 / 10, within(1e-9));
         assertThat(r.groupMeanPx()).containsEntry("first", 5.0).containsEntry("second", 2.0);
+        // the signed offsets: x (3 + 0) / 2, y (4 + 2) / 2
+        assertThat(r.meanDxPx()).isCloseTo(1.5, within(1e-9));
+        assertThat(r.meanDyPx()).isCloseTo(3.0, within(1e-9));
+    }
+
+    @Test
+    void aShiftedPredictionShowsAsItsOffsetWhileRandomErrorsCancel() {
+        LandmarkErrors e = new LandmarkErrors(SyntheticLandmarks.SCHEME);
+        Keypoints truth = Keypoints.of(SyntheticLandmarks.SCHEME, new float[] {20, 30, 40, 30});
+        // face a: every point 1 px left; face b: errors of both signs that cancel
+        e.add("a", 0, truth, Keypoints.of(SyntheticLandmarks.SCHEME, new float[] {19, 30, 39, 30}));
+        e.add("b", 1, truth, Keypoints.of(SyntheticLandmarks.SCHEME, new float[] {23, 27, 37, 33}));
+        EvaluationResult r = e.result();
+        assertThat(r.samples().get(0).meanDxPx()).isEqualTo(-1.0);
+        assertThat(r.samples().get(1).meanDxPx()).isEqualTo(0.0);
+        assertThat(r.samples().get(1).meanDyPx()).isEqualTo(0.0);
+        assertThat(r.meanDxPx()).isEqualTo(-0.5);
+        assertThat(r.meanDyPx()).isEqualTo(0.0);
+        assertThat(new LandmarkErrors(SyntheticLandmarks.SCHEME).result().meanDxPx()).isNaN();
     }
 
     @Test
