@@ -62,6 +62,13 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--format", description = "imm, pts or xml (detected when omitted).")
     String format;
 
+    @Option(
+            names = "--pts-origin",
+            description =
+                    "Where .pts coordinates start: one (300-W's MATLAB convention, the top-left"
+                            + " pixel at 1,1; default) or zero (read as written).")
+    String ptsOrigin = "one";
+
     @Option(names = "--engine", description = "Engine (default: the one the model was trained on).")
     String engine;
 
@@ -117,7 +124,7 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        LoadedDataset loaded = TrainCommand.load(data, format);
+        LoadedDataset loaded = TrainCommand.load(data, format, TrainCommand.ptsOrigin(ptsOrigin));
         Map<String, String> meta = KeypointModel.readSpec(model).provenance();
         List<FaceSample> faces =
                 heldOut == null ? loaded.samples() : heldOutFaces(meta, loaded.samples(), heldOut);

@@ -81,6 +81,14 @@ public final class InspectCommand implements Callable<Integer> {
     private String format;
 
     @Option(
+            names = "--pts-origin",
+            paramLabel = "one|zero",
+            description =
+                    "Where .pts coordinates start: one (300-W's MATLAB convention, the top-left"
+                            + " pixel at 1,1; default) or zero (read as written).")
+    private String ptsOrigin = "one";
+
+    @Option(
             names = "--strict",
             description = "Fail on the first bad sample (default: skip bad samples and list them).")
     private boolean strict;
@@ -138,6 +146,7 @@ public final class InspectCommand implements Callable<Integer> {
                         .setPath(data)
                         .optFormat(fmt)
                         .optStrict(strict)
+                        .optPtsOrigin(TrainCommand.ptsOrigin(ptsOrigin))
                         .build()
                         .load();
         List<FaceSample> samples = loaded.samples();

@@ -6,6 +6,7 @@ import io.github.keypoints.data.FaceSample;
 import io.github.keypoints.data.LandmarkScheme;
 import io.github.keypoints.data.dataset.FaceLandmarkDataset;
 import io.github.keypoints.data.dataset.ImageCache;
+import io.github.keypoints.data.format.PixelOrigin;
 import io.github.keypoints.data.load.DatasetFormat;
 import io.github.keypoints.data.load.DatasetLoader;
 import io.github.keypoints.data.load.FaceSplit;
@@ -69,6 +70,14 @@ final class Train300wCommand implements Callable<Integer> {
             required = true,
             description = "Folder of images + .pts, searched recursively; repeat for more.")
     List<Path> data;
+
+    @Option(
+            names = "--pts-origin",
+            description =
+                    "Where the .pts coordinates of --data and --test start: one (300-W's MATLAB"
+                            + " convention, the top-left pixel at 1,1; default) or zero (read as"
+                            + " written).")
+    String ptsOrigin = "one";
 
     @Option(
             names = "--test",
@@ -224,7 +233,7 @@ final class Train300wCommand implements Callable<Integer> {
         LandmarkRecipe recipe = recipe();
         List<FaceSample> all = new ArrayList<>();
         for (Path d : data) {
-            all.addAll(load(d));
+            all.addAll(load(d, TrainCommand.ptsOrigin(ptsOrigin)));
         }
         SplitRule rule = new SplitRule.EveryNthPhoto(holdout, 0);
         FaceSplit split = rule.apply(all);
@@ -235,7 +244,8 @@ final class Train300wCommand implements Callable<Integer> {
             choosing = halves.train();
             auditFaces = halves.heldOut();
         }
-        List<FaceSample> testFaces = test == null ? List.of() : load(test);
+        List<FaceSample> testFaces =
+                test == null ? List.of() : load(test, TrainCommand.ptsOrigin(ptsOrigin));
         System.err.printf(
                 Locale.ROOT,
                 "train-300w: %d faces from %s: %d train, %d held out (every %d-th photo) to choose"
@@ -259,6 +269,7 @@ final class Train300wCommand implements Callable<Integer> {
         Map<String, String> provenance = new LinkedHashMap<>();
         provenance.put("data", data.toString());
         provenance.put(SplitRule.PROVENANCE_KEY, rule.toString());
+        provenance.put("pts_origin", TrainCommand.ptsOrigin(ptsOrigin).name());
         if (audit) {
             provenance.put(
                     AUDIT_KEY,
@@ -578,11 +589,12 @@ final class Train300wCommand implements Callable<Integer> {
         }
     }
 
-    private static List<FaceSample> load(Path dir) throws Exception {
+    private static List<FaceSample> load(Path dir, PixelOrigin origin) throws Exception {
         LoadedDataset loaded =
                 DatasetLoader.builder()
                         .setPath(dir)
                         .optFormat(DatasetFormat.PTS)
+                        .optPtsOrigin(origin)
                         .optStrict(true)
                         .build()
                         .load();

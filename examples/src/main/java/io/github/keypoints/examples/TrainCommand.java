@@ -6,6 +6,7 @@ import io.github.keypoints.data.LandmarkScheme;
 import io.github.keypoints.data.augment.AugmentationPipeline;
 import io.github.keypoints.data.dataset.FaceLandmarkDataset;
 import io.github.keypoints.data.dataset.ImageCache;
+import io.github.keypoints.data.format.PixelOrigin;
 import io.github.keypoints.data.load.DatasetFormat;
 import io.github.keypoints.data.load.DatasetLoader;
 import io.github.keypoints.data.load.FaceSplit;
@@ -74,6 +75,13 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--format", description = "imm, pts or xml (detected when omitted).")
     String format;
+
+    @Option(
+            names = "--pts-origin",
+            description =
+                    "Where .pts coordinates start: one (300-W's MATLAB convention, the top-left"
+                            + " pixel at 1,1; default) or zero (read as written).")
+    String ptsOrigin = "one";
 
     @Option(
             names = "--input",
@@ -215,7 +223,7 @@ public final class TrainCommand implements Callable<Integer> {
             EngineSetup.threads(threads);
         }
         EngineSetup.requireEngine(engine);
-        LoadedDataset loaded = load(data, format);
+        LoadedDataset loaded = load(data, format, ptsOrigin(ptsOrigin));
         DatasetFormat dataFormat =
                 format == null ? DatasetFormat.detect(data) : DatasetFormat.parse(format);
         SplitRule rule = splitRule(dataFormat, lastTrainPerson, selectPersons);
@@ -248,6 +256,9 @@ public final class TrainCommand implements Callable<Integer> {
         Map<String, String> provenance = new LinkedHashMap<>();
         provenance.put(SplitRule.PROVENANCE_KEY, rule.toString());
         provenance.put("data_format", dataFormat.name());
+        if (dataFormat == DatasetFormat.PTS) {
+            provenance.put("pts_origin", ptsOrigin(ptsOrigin).name());
+        }
         provenance.put(
                 "pretrained", pretrained == null ? "none" : pretrained.getFileName().toString());
         provenance.put(
@@ -500,7 +511,12 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     static LoadedDataset load(Path data, String format) throws java.io.IOException {
-        DatasetLoader.Builder b = DatasetLoader.builder().setPath(data);
+        return load(data, format, PixelOrigin.ONE_BASED);
+    }
+
+    static LoadedDataset load(Path data, String format, PixelOrigin ptsOrigin)
+            throws java.io.IOException {
+        DatasetLoader.Builder b = DatasetLoader.builder().setPath(data).optPtsOrigin(ptsOrigin);
         if (format != null) {
             b.optFormat(DatasetFormat.parse(format));
         }
@@ -509,6 +525,17 @@ public final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException(data + ": no annotated faces found");
         }
         return loaded;
+    }
+
+    /** Parses {@code --pts-origin}: {@code one} or {@code zero}. */
+    static PixelOrigin ptsOrigin(String s) {
+        return switch (s.toLowerCase(Locale.ROOT)) {
+            case "one", "1" -> PixelOrigin.ONE_BASED;
+            case "zero", "0" -> PixelOrigin.ZERO_BASED;
+            default ->
+                    throw new IllegalArgumentException(
+                            "--pts-origin must be one or zero, got '" + s + "'");
+        };
     }
 
     /**

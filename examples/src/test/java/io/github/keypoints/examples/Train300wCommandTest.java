@@ -126,6 +126,20 @@ class Train300wCommandTest {
         assertThat(sum / 2).isCloseTo(j.get("test_nme").getAsDouble(), within(1e-12));
         assertThat(eval.json().get("val_mean_px").getAsDouble())
                 .isEqualTo(j.get("test_mean_px").getAsDouble());
+        // The .pts files were read one-based (the default), and the model says so.
+        assertThat(KeypointModel.readSpec(out.resolve("model")).provenance())
+                .containsEntry("pts_origin", "ONE_BASED");
+        // Read as written instead, every label moves one pixel right and down, and so does the
+        // tight box each face is cropped from: the same faces give the same errors and offsets.
+        CliRun zero = evaluate(out.resolve("model"), test, "--json", "--pts-origin", "zero");
+        assertThat(zero.code()).as(zero.err()).isZero();
+        assertThat(zero.json().get("val_mean_dx_px").getAsDouble())
+                .isCloseTo(eval.json().get("val_mean_dx_px").getAsDouble(), within(1e-4));
+        assertThat(zero.json().get("val_nme").getAsDouble())
+                .isCloseTo(eval.json().get("val_nme").getAsDouble(), within(1e-6));
+        CliRun half = evaluate(out.resolve("model"), test, "--pts-origin", "half");
+        assertThat(half.code()).isNotZero();
+        assertThat(half.err()).contains("--pts-origin must be one or zero, got 'half'");
         assertThat(Files.readString(out.resolve("report.md")))
                 .contains("./keypoints train-300w --data")
                 .contains("test NME (normalised by points 36/45)")

@@ -10,6 +10,7 @@ import io.github.keypoints.data.Fixtures;
 import io.github.keypoints.data.LandmarkScheme;
 import io.github.keypoints.data.format.ImmAsfFormat;
 import io.github.keypoints.data.format.ImmShape;
+import io.github.keypoints.data.format.PixelOrigin;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -145,6 +146,27 @@ class DatasetLoaderTest {
                 .extracting(FaceSample::id)
                 .containsExactly("afw/a", "c", "helen/trainset/b");
         assertThat(d.samples().get(0).keypoints().scheme()).isEqualTo(LandmarkScheme.IBUG_68);
+    }
+
+    @Test
+    void ptsCoordinatesAreOneBasedUnlessToldOtherwise() throws IOException {
+        Path root = dir.resolve("o");
+        Fixtures.ptsPair(root, "a", 80, 60);
+        // point 2 written as "12.5 22.25"
+        Files.writeString(root.resolve("a.pts"), Fixtures.ptsText(68, Fixtures.ptsLines(68)));
+        FaceSample one = DatasetLoader.builder().setPath(root).build().load().samples().get(0);
+        FaceSample zero =
+                DatasetLoader.builder()
+                        .setPath(root)
+                        .optPtsOrigin(PixelOrigin.ZERO_BASED)
+                        .build()
+                        .load()
+                        .samples()
+                        .get(0);
+        assertThat(one.keypoints().x(2)).isEqualTo(11.5f);
+        assertThat(one.keypoints().y(2)).isEqualTo(21.25f);
+        assertThat(zero.keypoints().x(2)).isEqualTo(12.5f);
+        assertThat(zero.keypoints().y(2)).isEqualTo(22.25f);
     }
 
     @Test
