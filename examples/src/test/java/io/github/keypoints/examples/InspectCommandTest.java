@@ -12,6 +12,8 @@ import io.github.keypoints.data.image.OpenCv;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -106,6 +108,29 @@ class InspectCommandTest {
                 .contains("line 4: expected a finite number for x of point 0, found 'NaN'");
         assertThat(r.out()).contains("skipped " + bad + ": line 4");
         assertThat(j.has("gallery")).isFalse();
+    }
+
+    @Test
+    void ptsOriginDecidesWhereTheFilesCoordinatesStart() throws IOException {
+        Path root = ptsFolder();
+        Path b = root.resolve("b.pts");
+        // x = 181 in a 120-px-wide image: 180 px from the first pixel centre when one-based (the
+        // loader's limit, inclusive), 181 px, beyond it, when read as written
+        List<String> lines = new ArrayList<>(Files.readAllLines(b));
+        lines.set(3, "181 20");
+        Files.write(b, lines);
+        CliRun one = run("inspect", "--data", root.toString(), "--json");
+        assertThat(one.json().get("samples").getAsInt()).isEqualTo(3);
+        CliRun zero = run("inspect", "--data", root.toString(), "--pts-origin", "zero", "--json");
+        assertThat(zero.json().get("samples").getAsInt()).isEqualTo(2);
+        assertThat(
+                        zero.json()
+                                .getAsJsonArray("skipped")
+                                .get(0)
+                                .getAsJsonObject()
+                                .get("reason")
+                                .getAsString())
+                .contains("point 0 at (181.0, 20.0) is absurd");
     }
 
     @Test

@@ -129,14 +129,17 @@ class Train300wCommandTest {
         // The .pts files were read one-based (the default), and the model says so.
         assertThat(KeypointModel.readSpec(out.resolve("model")).provenance())
                 .containsEntry("pts_origin", "ONE_BASED");
-        // Read as written instead, every label moves one pixel right and down, and so does the
-        // tight box each face is cropped from: the same faces give the same errors and offsets.
-        CliRun zero = evaluate(out.resolve("model"), test, "--json", "--pts-origin", "zero");
-        assertThat(zero.code()).as(zero.err()).isZero();
-        assertThat(zero.json().get("val_mean_dx_px").getAsDouble())
-                .isCloseTo(eval.json().get("val_mean_dx_px").getAsDouble(), within(1e-4));
-        assertThat(zero.json().get("val_nme").getAsDouble())
-                .isCloseTo(eval.json().get("val_nme").getAsDouble(), within(1e-6));
+        // --pts-origin reaches the loader: a point written at x = 151 in a 100-px-wide image is
+        // 150 px from the first pixel centre in a one-based file (the loader's limit, inclusive)
+        // and 151 px, beyond it, when read as written.
+        Path f0 = test.resolve("f0.pts");
+        List<String> lines = new ArrayList<>(Files.readAllLines(f0));
+        lines.set(3, "151 20");
+        Files.write(f0, lines);
+        assertThat(evaluate(out.resolve("model"), test).code()).isZero();
+        CliRun zero = evaluate(out.resolve("model"), test, "--pts-origin", "zero");
+        assertThat(zero.code()).isNotZero();
+        assertThat(zero.err()).contains(f0.toString(), "point 0 at (151.0, 20.0) is absurd");
         CliRun half = evaluate(out.resolve("model"), test, "--pts-origin", "half");
         assertThat(half.code()).isNotZero();
         assertThat(half.err()).contains("--pts-origin must be one or zero, got 'half'");
