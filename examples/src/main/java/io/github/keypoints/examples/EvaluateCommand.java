@@ -31,6 +31,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import org.opencv.core.Mat;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -62,12 +63,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--format", description = "imm, pts or xml (detected when omitted).")
     String format;
 
-    @Option(
-            names = "--pts-origin",
-            description =
-                    "Where .pts coordinates start: one (300-W's MATLAB convention, the top-left"
-                            + " pixel at 1,1; default) or zero (read as written).")
-    String ptsOrigin = "one";
+    @Mixin PtsOriginOption ptsOrigin;
 
     @Option(names = "--engine", description = "Engine (default: the one the model was trained on).")
     String engine;
@@ -124,7 +120,7 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        LoadedDataset loaded = TrainCommand.load(data, format, TrainCommand.ptsOrigin(ptsOrigin));
+        LoadedDataset loaded = TrainCommand.load(data, format, ptsOrigin.origin());
         Map<String, String> meta = KeypointModel.readSpec(model).provenance();
         List<FaceSample> faces =
                 heldOut == null ? loaded.samples() : heldOutFaces(meta, loaded.samples(), heldOut);

@@ -30,6 +30,7 @@ import java.util.concurrent.Callable;
 import org.opencv.core.Mat;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -80,13 +81,7 @@ public final class InspectCommand implements Callable<Integer> {
             description = "Dataset format; detected from the path when not given.")
     private String format;
 
-    @Option(
-            names = "--pts-origin",
-            paramLabel = "one|zero",
-            description =
-                    "Where .pts coordinates start: one (300-W's MATLAB convention, the top-left"
-                            + " pixel at 1,1; default) or zero (read as written).")
-    private String ptsOrigin = "one";
+    @Mixin PtsOriginOption ptsOrigin;
 
     @Option(
             names = "--strict",
@@ -146,7 +141,7 @@ public final class InspectCommand implements Callable<Integer> {
                         .setPath(data)
                         .optFormat(fmt)
                         .optStrict(strict)
-                        .optPtsOrigin(TrainCommand.ptsOrigin(ptsOrigin))
+                        .optPtsOrigin(ptsOrigin.origin())
                         .build()
                         .load();
         List<FaceSample> samples = loaded.samples();

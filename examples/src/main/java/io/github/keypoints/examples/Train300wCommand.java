@@ -33,6 +33,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -71,13 +72,7 @@ final class Train300wCommand implements Callable<Integer> {
             description = "Folder of images + .pts, searched recursively; repeat for more.")
     List<Path> data;
 
-    @Option(
-            names = "--pts-origin",
-            description =
-                    "Where the .pts coordinates of --data and --test start: one (300-W's MATLAB"
-                            + " convention, the top-left pixel at 1,1; default) or zero (read as"
-                            + " written).")
-    String ptsOrigin = "one";
+    @Mixin PtsOriginOption ptsOrigin;
 
     @Option(
             names = "--test",
@@ -233,7 +228,7 @@ final class Train300wCommand implements Callable<Integer> {
         LandmarkRecipe recipe = recipe();
         List<FaceSample> all = new ArrayList<>();
         for (Path d : data) {
-            all.addAll(load(d, TrainCommand.ptsOrigin(ptsOrigin)));
+            all.addAll(load(d, ptsOrigin.origin()));
         }
         SplitRule rule = new SplitRule.EveryNthPhoto(holdout, 0);
         FaceSplit split = rule.apply(all);
@@ -244,8 +239,7 @@ final class Train300wCommand implements Callable<Integer> {
             choosing = halves.train();
             auditFaces = halves.heldOut();
         }
-        List<FaceSample> testFaces =
-                test == null ? List.of() : load(test, TrainCommand.ptsOrigin(ptsOrigin));
+        List<FaceSample> testFaces = test == null ? List.of() : load(test, ptsOrigin.origin());
         System.err.printf(
                 Locale.ROOT,
                 "train-300w: %d faces from %s: %d train, %d held out (every %d-th photo) to choose"
@@ -269,7 +263,7 @@ final class Train300wCommand implements Callable<Integer> {
         Map<String, String> provenance = new LinkedHashMap<>();
         provenance.put("data", data.toString());
         provenance.put(SplitRule.PROVENANCE_KEY, rule.toString());
-        provenance.put("pts_origin", TrainCommand.ptsOrigin(ptsOrigin).name());
+        provenance.put("pts_origin", ptsOrigin.origin().name());
         if (audit) {
             provenance.put(
                     AUDIT_KEY,

@@ -32,6 +32,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -76,12 +77,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--format", description = "imm, pts or xml (detected when omitted).")
     String format;
 
-    @Option(
-            names = "--pts-origin",
-            description =
-                    "Where .pts coordinates start: one (300-W's MATLAB convention, the top-left"
-                            + " pixel at 1,1; default) or zero (read as written).")
-    String ptsOrigin = "one";
+    @Mixin PtsOriginOption ptsOrigin;
 
     @Option(
             names = "--input",
@@ -223,7 +219,7 @@ public final class TrainCommand implements Callable<Integer> {
             EngineSetup.threads(threads);
         }
         EngineSetup.requireEngine(engine);
-        LoadedDataset loaded = load(data, format, ptsOrigin(ptsOrigin));
+        LoadedDataset loaded = load(data, format, ptsOrigin.origin());
         DatasetFormat dataFormat =
                 format == null ? DatasetFormat.detect(data) : DatasetFormat.parse(format);
         SplitRule rule = splitRule(dataFormat, lastTrainPerson, selectPersons);
@@ -257,7 +253,7 @@ public final class TrainCommand implements Callable<Integer> {
         provenance.put(SplitRule.PROVENANCE_KEY, rule.toString());
         provenance.put("data_format", dataFormat.name());
         if (dataFormat == DatasetFormat.PTS) {
-            provenance.put("pts_origin", ptsOrigin(ptsOrigin).name());
+            provenance.put("pts_origin", ptsOrigin.origin().name());
         }
         provenance.put(
                 "pretrained", pretrained == null ? "none" : pretrained.getFileName().toString());
@@ -525,17 +521,6 @@ public final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException(data + ": no annotated faces found");
         }
         return loaded;
-    }
-
-    /** Parses {@code --pts-origin}: {@code one} or {@code zero}. */
-    static PixelOrigin ptsOrigin(String s) {
-        return switch (s.toLowerCase(Locale.ROOT)) {
-            case "one", "1" -> PixelOrigin.ONE_BASED;
-            case "zero", "0" -> PixelOrigin.ZERO_BASED;
-            default ->
-                    throw new IllegalArgumentException(
-                            "--pts-origin must be one or zero, got '" + s + "'");
-        };
     }
 
     /**
