@@ -7,9 +7,10 @@ package io.github.keypoints.data.format;
  * 300-W's {@code .pts} files, put it at {@code (1, 1)}.
  *
  * <p>Reading a one-based file as zero-based moves every point one pixel right and down. On 300-W
- * that is not harmless: a mirrored face's points then sit one pixel off its mirrored pixels, so
- * training with random mirroring teaches half a pixel's disagreement between the two, and a model
- * trained that way lands about a pixel left of the labels ({@code docs/results-300w.md}).
+ * that is not harmless: a mirrored face's points then sit one pixel left of its mirrored pixels, so
+ * training with random mirroring asks for two positions two pixels apart for a face and its mirror,
+ * and a model trained that way lands about a pixel left of the labels ({@code
+ * docs/results-300w.md}).
  */
 public enum PixelOrigin {
     /** The first pixel's centre is at {@code (0, 0)}: coordinates are read as written. */
