@@ -304,6 +304,21 @@ public final class EvaluateCommand implements Callable<Integer> {
      * averaging are measured; without them it gives the dataset path's figures.
      */
     private EvaluationResult throughDetector(List<FaceSample> samples) throws Exception {
+        return throughDetector(model, engine, flipAverage, samples);
+    }
+
+    /**
+     * Measures every face through {@link KeypointDetector} with each face's box, as {@code evaluate
+     * --flip-average} does.
+     *
+     * @param model the model directory
+     * @param engine the engine, or {@code null} for the one the model was trained on
+     * @param flipAverage whether to average with the mirrored face
+     * @param samples the faces
+     */
+    static EvaluationResult throughDetector(
+            Path model, String engine, boolean flipAverage, List<FaceSample> samples)
+            throws Exception {
         ModelSpec spec = KeypointModel.readSpec(model);
         String eng = engine == null ? spec.engine() : engine;
         EngineSetup.requireEngine(eng);

@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
             InspectCommand.class,
             TrainCommand.class,
             EvaluateCommand.class,
+            FitFlipOffsetCommand.class,
             MorphCommand.class,
             MeanFaceCommand.class,
             CaricatureCommand.class,

@@ -17,6 +17,7 @@ import io.github.keypoints.data.preprocess.PixelNormalization;
 import io.github.keypoints.models.KeypointBlock;
 import io.github.keypoints.models.LandmarkCnn;
 import io.github.keypoints.models.ModelSpec;
+import io.github.keypoints.models.inference.FlipOffsetFit;
 import io.github.keypoints.train.BestBy;
 import io.github.keypoints.train.Checkpoint;
 import io.github.keypoints.train.CheckpointSaver;
@@ -359,7 +360,24 @@ final class Train300wCommand implements Callable<Integer> {
                         RunReport.number(auditLast.nme(), 4));
             }
         }
+        FlipOffsetFit flipFit = null;
+        if (recipe.flips()) {
+            // Mirrored training cannot learn the side annotators lean to; flip-averaged
+            // predictions get it back from the faces that chose the epoch (FlipOffsetFit).
+            flipFit = FitFlipOffsetCommand.fit(modelDir, engine, choosing);
+            FitFlipOffsetCommand.write(modelDir, flipFit, "held-out faces that chose the epoch");
+            System.out.printf(
+                    Locale.ROOT,
+                    "flip averaging: offset %.4f input px, fitted on the %d held-out faces that"
+                            + " chose the epoch%n",
+                    flipFit.offsetX(),
+                    flipFit.faces());
+            testRows.put(
+                    "flip-averaging offset (input px, fitted on the held-out faces)",
+                    RunReport.number(flipFit.offsetX(), 4));
+        }
         EvaluationResult testResult = null;
+        EvaluationResult testFlip = null;
         if (test != null) {
             Pair<Double, EvaluationResult> r =
                     EvaluateCommand.evaluate(modelDir, testFaces, engine, recipe.batchSize());
@@ -378,6 +396,18 @@ final class Train300wCommand implements Callable<Integer> {
             testRows.put("test " + nme, RunReport.number(testResult.nme(), 4));
             testRows.put("test mean point error (px)", RunReport.number(testResult.meanPx(), 2));
             testRows.put("test MAE (px)", RunReport.number(testResult.maePx(), 2));
+            if (flipFit != null) {
+                testFlip = EvaluateCommand.throughDetector(modelDir, engine, true, testFaces);
+                System.out.printf(
+                        Locale.ROOT,
+                        "%s with flip averaging and its offset: %s %.4f, mean %.2f px%n",
+                        test,
+                        nme,
+                        testFlip.nme(),
+                        testFlip.meanPx());
+                testRows.put(
+                        "test " + nme + ", flip-averaged", RunReport.number(testFlip.nme(), 4));
+            }
         }
         System.out.println("model: " + modelDir);
         Path md =
@@ -398,6 +428,12 @@ final class Train300wCommand implements Callable<Integer> {
                         .put("test_mean_px", testResult.meanPx())
                         .put("test_mae_px", testResult.maePx())
                         .put("test_faces", testResult.count());
+            }
+            if (flipFit != null) {
+                j.put("flip_offset_x", flipFit.offsetX());
+            }
+            if (testFlip != null) {
+                j.put("test_nme_flip", testFlip.nme()).put("test_mean_px_flip", testFlip.meanPx());
             }
             if (auditResult != null) {
                 j.put("audit_nme", auditResult.nme())

@@ -11,6 +11,7 @@ import io.github.keypoints.data.format.PtsFormat;
 import io.github.keypoints.data.image.ImageFiles;
 import io.github.keypoints.data.image.OpenCv;
 import io.github.keypoints.models.KeypointModel;
+import io.github.keypoints.models.ModelSpec;
 import io.github.keypoints.train.KeypointTrainer;
 import io.github.keypoints.train.LandmarkRecipe;
 import java.nio.file.Files;
@@ -126,6 +127,39 @@ class Train300wCommandTest {
         assertThat(sum / 2).isCloseTo(j.get("test_nme").getAsDouble(), within(1e-12));
         assertThat(eval.json().get("val_mean_px").getAsDouble())
                 .isEqualTo(j.get("test_mean_px").getAsDouble());
+        // Mirrored training: the flip offset was fitted on the held-out faces and written into the
+        // model, and the flip-averaged test figure is evaluate --flip-average's, to the digit.
+        ModelSpec saved = KeypointModel.readSpec(out.resolve("model"));
+        assertThat(saved.flipOffsetX()).isEqualTo(j.get("flip_offset_x").getAsDouble());
+        assertThat(saved.flipOffsetX()).isNotZero();
+        assertThat(saved.provenance().get("flip_offset_fit"))
+                .startsWith("2 held-out faces that chose the epoch, residual");
+        CliRun flipped = evaluate(out.resolve("model"), test, "--flip-average", "--json");
+        assertThat(flipped.code()).as(flipped.err()).isZero();
+        assertThat(flipped.json().get("val_nme").getAsDouble())
+                .isEqualTo(j.get("test_nme_flip").getAsDouble());
+        // Refitting on the same faces finds nothing left to correct and, as a dry run, writes
+        // nothing; on other faces it finds another offset and writes it.
+        Path heldOut = dir.resolve("held-out");
+        copyFace(data.resolve("afw/f0"), "a0", heldOut);
+        copyFace(data.resolve("helen_trainset/f0"), "h0", heldOut);
+        CliRun refit = fitFlipOffset(out.resolve("model"), heldOut, "--every-face", "--dry-run");
+        assertThat(refit.code()).as(refit.err()).isZero();
+        assertThat(refit.json().get("residual_x_input_px").getAsDouble())
+                .isCloseTo(0, within(1e-4));
+        assertThat(refit.json().get("written").getAsBoolean()).isFalse();
+        assertThat(KeypointModel.readSpec(out.resolve("model"))).isEqualTo(saved);
+        CliRun onTest = fitFlipOffset(out.resolve("model"), test, "--every-face");
+        assertThat(onTest.code()).as(onTest.err()).isZero();
+        double refitted = onTest.json().get("offset_x").getAsDouble();
+        assertThat(refitted).isNotCloseTo(saved.flipOffsetX(), within(1e-4));
+        assertThat(KeypointModel.readSpec(out.resolve("model")).flipOffsetX()).isEqualTo(refitted);
+        assertThat(
+                        evaluate(out.resolve("model"), test, "--flip-average", "--json")
+                                .json()
+                                .get("val_nme"))
+                .isEqualTo(onTest.json().get("nme_after"));
+        KeypointModel.writeSpec(out.resolve("model"), saved);
         // The .pts files were read one-based (the default), and the model says so.
         assertThat(KeypointModel.readSpec(out.resolve("model")).provenance())
                 .containsEntry("pts_origin", "ONE_BASED");
@@ -163,6 +197,22 @@ class Train300wCommandTest {
     }
 
     /** {@code evaluate --model MODEL --data DATA --format pts} with more arguments. */
+    private static CliRun fitFlipOffset(Path model, Path data, String... more) {
+        List<String> all =
+                new ArrayList<>(
+                        List.of(
+                                "fit-flip-offset",
+                                "--model",
+                                model.toString(),
+                                "--data",
+                                data.toString(),
+                                "--format",
+                                "pts",
+                                "--json"));
+        all.addAll(List.of(more));
+        return CliRun.of(all.toArray(String[]::new));
+    }
+
     private static CliRun evaluate(Path model, Path data, String... more) {
         List<String> all =
                 new ArrayList<>(
@@ -236,6 +286,13 @@ class Train300wCommandTest {
                 .isCloseTo(evaluated(last, auditing).get("val_nme").getAsDouble(), within(1e-6));
         assertThat(j.get("val_last_nme").getAsDouble())
                 .isCloseTo(evaluated(last, choosing).get("val_nme").getAsDouble(), within(1e-6));
+        // The flip offset was fitted on the half that chose the epoch, not on the audit half.
+        CliRun onChoosing = fitFlipOffset(model, choosing, "--every-face", "--dry-run");
+        assertThat(onChoosing.json().get("residual_x_input_px").getAsDouble())
+                .isCloseTo(0, within(1e-4));
+        CliRun onAudit = fitFlipOffset(model, auditing, "--every-face", "--dry-run");
+        assertThat(onAudit.json().get("residual_x_input_px").getAsDouble())
+                .isNotCloseTo(0, within(1e-4));
         assertThat(Files.readString(out.resolve("report.md")))
                 .contains("audit NME (normalised by points 36/45)");
         assertThat(KeypointModel.readSpec(model).provenance())
@@ -258,8 +315,13 @@ class Train300wCommandTest {
                         "--holdout",
                         "3",
                         "--weight-average",
-                        "0.9");
+                        "0.9",
+                        "--flip",
+                        "off");
         assertThat(run.code()).as(run.err()).isZero();
+        // Without mirroring there is no side to restore: no offset, no flip-averaged figure.
+        assertThat(run.json().has("flip_offset_x")).isFalse();
+        assertThat(KeypointModel.readSpec(out.resolve("model")).flipOffsetX()).isZero();
         Path model = out.resolve("model");
         // The figure the epoch was chosen by is the saved model's, that is the average's.
         assertThat(heldOut(model, data, "all").get("val_nme").getAsDouble())

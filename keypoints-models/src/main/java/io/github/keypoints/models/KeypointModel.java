@@ -286,6 +286,48 @@ public final class KeypointModel implements AutoCloseable {
     }
 
     /**
+     * Replaces the spec of a model directory, for settings fitted after training such as {@link
+     * ModelSpec#flipOffsetX()}. The file is replaced atomically; the weights are not touched.
+     *
+     * @param dir the model directory
+     * @param spec the new spec
+     * @throws IOException if the directory holds no model, or the file cannot be written
+     * @throws IllegalArgumentException if the new spec describes another network (architecture,
+     *     configuration, scheme or input), which the saved weights would not fit
+     */
+    public static void writeSpec(Path dir, ModelSpec spec) throws IOException {
+        ModelSpec old = readSpec(dir);
+        String changed = networkChange(old, spec);
+        if (changed != null) {
+            throw new IllegalArgumentException(
+                    dir.resolve(SPEC_FILE)
+                            + ": the new spec changes the network's "
+                            + changed
+                            + ", which the saved weights would not fit");
+        }
+        AtomicOutput.writeString(dir.resolve(SPEC_FILE), spec.toJson());
+    }
+
+    /** The first part of the network that differs between two specs, or {@code null}. */
+    private static String networkChange(ModelSpec a, ModelSpec b) {
+        if (!a.architecture().equals(b.architecture())) {
+            return "architecture";
+        }
+        if (!a.config().equals(b.config())) {
+            return "config";
+        }
+        if (!a.scheme().equals(b.scheme())) {
+            return "scheme";
+        }
+        if (a.inputWidth() != b.inputWidth()
+                || a.inputHeight() != b.inputHeight()
+                || a.inputChannels() != b.inputChannels()) {
+            return "input";
+        }
+        return null;
+    }
+
+    /**
      * Returns the spec.
      *
      * @return the spec
@@ -499,6 +541,7 @@ public final class KeypointModel implements AutoCloseable {
                 s.crop(),
                 engine,
                 s.libraryVersion(),
-                s.provenance());
+                s.provenance(),
+                s.flipOffsetX());
     }
 }

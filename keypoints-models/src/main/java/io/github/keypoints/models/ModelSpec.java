@@ -44,6 +44,8 @@ import java.util.Properties;
  * @param engine the DJL engine the weights were trained on, such as {@code PyTorch}
  * @param libraryVersion the keypoints version that wrote the model
  * @param provenance how the model was made (free-form key/value pairs)
+ * @param flipOffsetX input pixels added to the {@code x} of flip-averaged predictions (see {@link
+ *     #flipOffsetX()}); 0 unless fitted
  */
 public record ModelSpec(
         String architecture,
@@ -56,7 +58,8 @@ public record ModelSpec(
         CropPolicy crop,
         String engine,
         String libraryVersion,
-        Map<String, String> provenance) {
+        Map<String, String> provenance,
+        double flipOffsetX) {
 
     /** The value of the {@code format} field this version writes and reads. */
     public static final int FORMAT = 1;
@@ -83,6 +86,7 @@ public record ModelSpec(
      * @param engine the DJL engine the weights were trained on, such as {@code PyTorch}
      * @param libraryVersion the keypoints version that wrote the model
      * @param provenance how the model was made (free-form key/value pairs)
+     * @param flipOffsetX input pixels added to the {@code x} of flip-averaged predictions
      */
     public ModelSpec {
         requireText(architecture, "architecture");
@@ -96,6 +100,100 @@ public record ModelSpec(
         ConfigValues.positive("inputChannels", inputChannels);
         config = normalizeConfig(Objects.requireNonNull(config, "config"));
         provenance = Collections.unmodifiableMap(new LinkedHashMap<>(provenance));
+        if (!Double.isFinite(flipOffsetX) || Math.abs(flipOffsetX) >= inputWidth) {
+            throw new IllegalArgumentException(
+                    "Model spec: flipAverage.offsetX must be a finite number of input pixels"
+                            + " smaller than the input width "
+                            + inputWidth
+                            + ", was "
+                            + flipOffsetX);
+        }
+    }
+
+    /**
+     * A spec without a flip-averaging offset ({@link #flipOffsetX()} 0).
+     *
+     * @param architecture the {@link ModelZoo} architecture name
+     * @param config the builder parameters ({@link KeypointBlock#config()})
+     * @param scheme the landmark scheme name ({@link LandmarkScheme#name()})
+     * @param inputWidth the network input width in pixels
+     * @param inputHeight the network input height in pixels
+     * @param inputChannels the input channels (1 grayscale, 3 RGB)
+     * @param normalization how 8-bit pixels become network inputs
+     * @param crop which region of the photo becomes the network input
+     * @param engine the DJL engine the weights were trained on, such as {@code PyTorch}
+     * @param libraryVersion the keypoints version that wrote the model
+     * @param provenance how the model was made (free-form key/value pairs)
+     */
+    public ModelSpec(
+            String architecture,
+            Map<String, Object> config,
+            String scheme,
+            int inputWidth,
+            int inputHeight,
+            int inputChannels,
+            PixelNormalization normalization,
+            CropPolicy crop,
+            String engine,
+            String libraryVersion,
+            Map<String, String> provenance) {
+        this(
+                architecture,
+                config,
+                scheme,
+                inputWidth,
+                inputHeight,
+                inputChannels,
+                normalization,
+                crop,
+                engine,
+                libraryVersion,
+                provenance,
+                0);
+    }
+
+    /**
+     * Returns the horizontal offset, in input pixels, that flip-averaged predictions get added to
+     * their {@code x}: the mean horizontal offset of the training annotations from the
+     * mirror-symmetric position.
+     *
+     * <p>A network trained with random mirroring sees every face once as annotated and once
+     * mirrored, with the annotation mirrored too. If annotators place points systematically a
+     * little to one side, that side flips with the mirror, and the network can only learn the
+     * middle; flip averaging ({@code KeypointDetector.Builder.optFlipAverage}) makes the prediction
+     * exactly mirror-symmetric. The offset restores the annotators' side. It is measured, not
+     * assumed: {@link io.github.keypoints.models.inference.FlipOffsetFit} fits it on annotated
+     * faces the network did not train on. Predictions without flip averaging are not changed: a
+     * plain network learns part of the side on its own, by an amount that varies from one training
+     * run to the next.
+     *
+     * @return the offset in input pixels, 0 if none was fitted
+     */
+    @Override
+    public double flipOffsetX() {
+        return flipOffsetX;
+    }
+
+    /**
+     * Returns a copy with another flip-averaging offset.
+     *
+     * @param offsetX the offset in input pixels (see {@link #flipOffsetX()})
+     * @return the new spec
+     */
+    public ModelSpec withFlipOffsetX(double offsetX) {
+        return new ModelSpec(
+                architecture,
+                config,
+                scheme,
+                inputWidth,
+                inputHeight,
+                inputChannels,
+                normalization,
+                crop,
+                engine,
+                libraryVersion,
+                provenance,
+                offsetX);
     }
 
     /**
@@ -268,7 +366,8 @@ public record ModelSpec(
                 crop,
                 engine,
                 libraryVersion,
-                p);
+                p,
+                flipOffsetX);
     }
 
     /**
@@ -299,6 +398,9 @@ public record ModelSpec(
         m.put("engine", engine);
         m.put("libraryVersion", libraryVersion);
         m.put("provenance", provenance);
+        if (flipOffsetX != 0) {
+            m.put("flipAverage", Map.of("offsetX", flipOffsetX));
+        }
         return GSON.toJson(m);
     }
 
@@ -359,7 +461,10 @@ public record ModelSpec(
                         bool(c, "crop.keepAspect", "keepAspect")),
                 text(o, "engine"),
                 text(o, "libraryVersion"),
-                provenance);
+                provenance,
+                o.has("flipAverage")
+                        ? number(object(o, "flipAverage"), "flipAverage.offsetX", "offsetX")
+                        : 0);
     }
 
     private static List<Double> doubles(float[] values) {

@@ -287,6 +287,28 @@ class KeypointModelTest {
     }
 
     @Test
+    void writeSpecReplacesSettingsButRefusesAnotherNetwork() throws IOException {
+        ModelSpec spec = spec(NoseTipNet.NAME, LandmarkScheme.NOSE_TIP, 80, 60);
+        Path dir = tmp.resolve("m");
+        try (KeypointModel model = KeypointModel.create(spec, "PyTorch", Device.cpu())) {
+            model.save(dir);
+        }
+        ModelSpec saved = KeypointModel.readSpec(dir);
+        KeypointModel.writeSpec(dir, saved.withFlipOffsetX(0.25));
+        assertThat(KeypointModel.readSpec(dir)).isEqualTo(saved.withFlipOffsetX(0.25));
+        try (KeypointModel back = KeypointModel.load(dir, "PyTorch", Device.cpu())) {
+            assertThat(back.spec().flipOffsetX()).isEqualTo(0.25);
+        }
+        ModelSpec wider = spec(NoseTipNet.NAME, LandmarkScheme.NOSE_TIP, 96, 60);
+        assertThatThrownBy(() -> KeypointModel.writeSpec(dir, wider))
+                .hasMessageContaining("changes the network's input");
+        assertThat(KeypointModel.readSpec(dir).inputWidth()).isEqualTo(80);
+        assertThatThrownBy(() -> KeypointModel.writeSpec(tmp.resolve("none"), saved))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining(KeypointModel.SPEC_FILE);
+    }
+
+    @Test
     void corruptFilesGiveClearErrors() throws IOException {
         ModelSpec spec = spec(NoseTipNet.NAME, LandmarkScheme.NOSE_TIP, 80, 60);
         Path dir = tmp.resolve("m");

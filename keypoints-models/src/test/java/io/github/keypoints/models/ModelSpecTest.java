@@ -166,4 +166,35 @@ class ModelSpecTest {
                         .build();
         assertThat(spec.outputs()).isEqualTo(116);
     }
+
+    @Test
+    void aFlipOffsetSurvivesJsonAndOldSpecsWithoutOneReadAsZero() {
+        ModelSpec plain = spec("nosetip", "nose-tip", 64, 64, 1, "PyTorch", "1");
+        assertThat(plain.flipOffsetX()).isZero();
+        // A spec without an offset writes no field, so files written before it stay byte-equal.
+        assertThat(plain.toJson()).doesNotContain("flipAverage");
+        ModelSpec fitted = plain.withFlipOffsetX(0.2843);
+        assertThat(fitted.toJson()).contains("\"offsetX\": 0.2843");
+        ModelSpec back = ModelSpec.fromJson(fitted.toJson());
+        assertThat(back.flipOffsetX()).isEqualTo(0.2843);
+        assertThat(back).isEqualTo(fitted);
+        // Other copies keep it.
+        assertThat(fitted.withProvenance(Map.of("k", "v")).flipOffsetX()).isEqualTo(0.2843);
+        assertThat(ModelSpec.fromJson(plain.toJson())).isEqualTo(plain);
+    }
+
+    @Test
+    void aFlipOffsetMustBeFiniteAndSmallerThanTheInput() {
+        ModelSpec plain = spec("nosetip", "nose-tip", 64, 64, 1, "PyTorch", "1");
+        assertThatThrownBy(() -> plain.withFlipOffsetX(Double.NaN))
+                .hasMessageContaining("flipAverage.offsetX")
+                .hasMessageContaining("NaN");
+        assertThatThrownBy(() -> plain.withFlipOffsetX(-64)).hasMessageContaining("input width 64");
+        String json = plain.withFlipOffsetX(1).toJson();
+        assertThatThrownBy(
+                        () ->
+                                ModelSpec.fromJson(
+                                        json.replace("\"offsetX\": 1.0", "\"offsetX\": \"one\"")))
+                .hasMessageContaining("'flipAverage.offsetX' must be a number");
+    }
 }

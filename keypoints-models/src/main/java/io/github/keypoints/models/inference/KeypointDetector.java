@@ -151,6 +151,11 @@ public final class KeypointDetector implements AutoCloseable {
         return pipeline.preprocessor();
     }
 
+    /** The pipeline, for measurements in this package that need its input transform. */
+    LandmarkPipeline pipeline() {
+        return pipeline;
+    }
+
     /**
      * Tells whether faces without a given box use the whole image (rather than the face finder).
      *

@@ -262,6 +262,9 @@ final class LandmarkPipeline {
                         relative(out, (step * i + 1) * width, width)
                                 .flipHorizontally(spec.inputWidth());
                 inInput = average(inInput, mirrored);
+                if (spec.flipOffsetX() != 0) {
+                    inInput = inInput.transform(Affine.translation(spec.flipOffsetX(), 0));
+                }
             }
             result.add(inInput.transform(toInput.get(i).inverse()));
         }
@@ -290,6 +293,14 @@ final class LandmarkPipeline {
     }
 
     /** The crop region: the policy's region around a face, or the whole image. */
+    /**
+     * The original-to-input transform of one face, exactly as the prediction prepares it: {@code
+     * face} is a given box, or {@code null} when the pipeline uses the whole image.
+     */
+    Affine toInput(Box face, Mat image) {
+        return preprocessor.toInput(region(face, face != null, image));
+    }
+
     private Box region(Box face, boolean given, Mat image) {
         double aspect = (double) spec.inputWidth() / spec.inputHeight();
         CropPolicy crop = preprocessor.crop();
@@ -345,7 +356,12 @@ final class LandmarkPipeline {
                 + ", finder "
                 + (givenFinder != null ? givenFinder : "default cascade")
                 + (wholeImage ? ", whole image" : "")
-                + (flipAverage ? ", flip averaging" : "")
+                + (flipAverage
+                        ? ", flip averaging"
+                                + (spec.flipOffsetX() != 0
+                                        ? " (offset " + spec.flipOffsetX() + " input px)"
+                                        : "")
+                        : "")
                 + ", refinement "
                 + refinement
                 + "]";
