@@ -212,6 +212,13 @@ public final class BenchInferCommand implements Callable<Integer> {
                             + " bench/op_profile.py DIR prints them side by side.")
     Path profile;
 
+    @Option(
+            names = "--landmarker-flip-average",
+            description =
+                    "Also time each end-to-end landmarker with flip averaging"
+                            + " (KeypointDetector.optFlipAverage), in the same turns.")
+    boolean landmarkerFlipAverage;
+
     @Option(names = "--no-landmarker", description = "Skip the end-to-end landmarker rows.")
     boolean noLandmarker;
 
@@ -367,7 +374,8 @@ public final class BenchInferCommand implements Callable<Integer> {
                                     warmup,
                                     warmupSeconds,
                                     reps,
-                                    reps32);
+                                    reps32,
+                                    landmarkerFlipAverage);
             if (sides.json) {
                 new JsonSummary()
                         .put("native", BenchSides.nativeSettings())

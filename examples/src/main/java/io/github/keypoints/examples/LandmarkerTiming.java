@@ -30,14 +30,18 @@ import org.opencv.core.Mat;
  * 32 ({@code detectBatch}). Several landmarkers (saved models, or the untrained networks of named
  * recipes: the time does not depend on the weights) are timed call by call in turn, so the
  * machine's drift falls on all of them alike, and each after the first gets its batch-1 time
- * relative to the first ({@code ratio_ms_b1_to_first}).
+ * relative to the first ({@code ratio_ms_b1_to_first}). Optionally each is also timed with flip
+ * averaging (two forward inputs per face), in the same turns.
  */
 final class LandmarkerTiming {
 
     private LandmarkerTiming() {}
 
-    /** One landmarker to time: a saved model directory, or the untrained network of a recipe. */
-    private record Subject(String label, Path saved, String recipe) {}
+    /**
+     * One landmarker to time: a saved model directory, or the untrained network of a recipe; with
+     * or without flip averaging.
+     */
+    private record Subject(String label, Path saved, String recipe, boolean flip) {}
 
     static List<Map<String, Object>> measure(
             Path model,
@@ -46,17 +50,24 @@ final class LandmarkerTiming {
             int warmup,
             double warmupSeconds,
             int reps,
-            int reps32)
+            int reps32,
+            boolean flipToo)
             throws IOException {
         List<Subject> subjects = new ArrayList<>();
         if (model != null) {
-            subjects.add(new Subject(model.toString(), model, null));
+            subjects.add(new Subject(model.toString(), model, null, false));
         }
         for (String name : recipes) {
-            subjects.add(new Subject("untrained " + name + " recipe", null, name));
+            subjects.add(new Subject("untrained " + name + " recipe", null, name, false));
         }
         if (subjects.isEmpty()) {
-            subjects.add(new Subject("untrained ibug68 recipe", null, "ibug68"));
+            subjects.add(new Subject("untrained ibug68 recipe", null, "ibug68", false));
+        }
+        if (flipToo) {
+            for (Subject s : List.copyOf(subjects)) {
+                subjects.add(
+                        new Subject(s.label() + ", flip-averaged", s.saved(), s.recipe(), true));
+            }
         }
         Path tmp = null;
         List<Path> dirs = new ArrayList<>();
@@ -69,7 +80,10 @@ final class LandmarkerTiming {
         List<Map<String, Object>> rows = new ArrayList<>();
         try {
             for (Subject s : subjects) {
-                if (s.saved() != null) {
+                if (s.flip()) {
+                    // The same model as its plain twin, which comes as many places earlier.
+                    dirs.add(dirs.get(dirs.size() - subjects.size() / 2));
+                } else if (s.saved() != null) {
                     dirs.add(s.saved());
                 } else {
                     if (tmp == null) {
@@ -133,12 +147,13 @@ final class LandmarkerTiming {
         int k = subjects.size();
         List<KeypointDetector> detectors = new ArrayList<>();
         try {
-            for (Path dir : dirs) {
+            for (int m = 0; m < k; m++) {
                 detectors.add(
                         KeypointDetector.builder()
-                                .setModel(dir)
+                                .setModel(dirs.get(m))
                                 .optEngine(engine)
                                 .optDevice(Device.cpu())
+                                .optFlipAverage(subjects.get(m).flip())
                                 .build());
             }
             for (KeypointDetector d : detectors) {
@@ -182,6 +197,7 @@ final class LandmarkerTiming {
                 Map<String, Object> r = new LinkedHashMap<>();
                 r.put("engine", engine);
                 r.put("model", subjects.get(m).label());
+                r.put("flip_average", subjects.get(m).flip());
                 r.put(
                         "input",
                         detectors.get(m).spec().inputWidth()

@@ -416,6 +416,34 @@ class BenchInferCommandTest {
     }
 
     @Test
+    void flipAveragingIsTimedAsATwinOfEachLandmarker() {
+        CliRun r =
+                CliRun.of(
+                        landmarkerRun(
+                                "MXNet",
+                                "--landmarker-recipes",
+                                "ibug68,ibug68-small",
+                                "--landmarker-flip-average"));
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonArray e2e = r.json().getAsJsonArray("landmarker");
+        assertThat(e2e).hasSize(4);
+        String[] models = {
+            "untrained ibug68 recipe",
+            "untrained ibug68-small recipe",
+            "untrained ibug68 recipe, flip-averaged",
+            "untrained ibug68-small recipe, flip-averaged"
+        };
+        for (int i = 0; i < 4; i++) {
+            JsonObject row = e2e.get(i).getAsJsonObject();
+            assertThat(row.get("model").getAsString()).isEqualTo(models[i]);
+            assertThat(row.get("flip_average").getAsBoolean()).isEqualTo(i >= 2);
+            // The twin times the same network: its input is its plain twin's.
+            assertThat(row.get("input").getAsString())
+                    .isEqualTo(e2e.get(i % 2).getAsJsonObject().get("input").getAsString());
+        }
+    }
+
+    @Test
     void anUnknownLandmarkerRecipeIsNamed() {
         CliRun r = CliRun.of(landmarkerRun("MXNet", "--landmarker-recipes", "ibug99"));
         assertThat(r.code()).isNotZero();
