@@ -145,6 +145,9 @@ public final class FaceLandmarkTranslator extends PipelineTranslator<Image> {
         /**
          * Sets test-time flip averaging (default off): each face is also predicted mirrored, and
          * the mirrored prediction, flipped back through the scheme's permutation, is averaged in.
+         * The model's {@link io.github.keypoints.models.ModelSpec#flipOffsetX()} is then added to
+         * the averaged {@code x} (0 unless fitted with {@link FlipOffsetFit}). It costs a second
+         * network input per face.
          *
          * @param flipAverage whether to average with the mirror
          * @return this builder

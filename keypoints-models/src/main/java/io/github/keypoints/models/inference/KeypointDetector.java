@@ -506,7 +506,10 @@ public final class KeypointDetector implements AutoCloseable {
 
         /**
          * Sets test-time flip averaging (default off): each face is also predicted mirrored, and
-         * the mirrored prediction, flipped back, is averaged in.
+         * the mirrored prediction, flipped back, is averaged in. The model's {@link
+         * io.github.keypoints.models.ModelSpec#flipOffsetX()} is then added to the averaged {@code
+         * x} (0 unless fitted with {@link FlipOffsetFit}). It costs a second network input per
+         * face.
          *
          * @param flipAverage whether to average with the mirror
          * @return this builder
