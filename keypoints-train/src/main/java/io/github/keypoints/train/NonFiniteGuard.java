@@ -13,9 +13,26 @@ import java.util.Map;
  * optimiser step with a {@link NonFiniteLossException} naming the epoch, the batch and its samples,
  * and an epoch whose validation loss is not finite stops it after the epoch. Either way the {@link
  * CheckpointSaver} has kept the last finite epoch.
+ *
+ * <p>A finite loss more than {@value #ABSURD_FACTOR} times the median of the last {@value #WINDOW}
+ * batches' losses (once {@value #MIN_HISTORY} have been seen) stops the run the same way: no
+ * legitimate step jumps by six orders of magnitude, while one corrupted forward pass (seen once: a
+ * 300-W run on MXNet whose 56th epoch averaged 3.8e18, identical to an earlier run of the same seed
+ * to the last digit until then, while a build loaded the machine) wrecks the weights for every
+ * epoch after it without ever producing a NaN.
  */
 public final class NonFiniteGuard implements KeypointTrainingListener {
 
+    /** How many times the recent median a finite batch loss may reach before the run stops. */
+    public static final double ABSURD_FACTOR = 1e6;
+
+    /** How many recent batch losses the median is taken over. */
+    static final int WINDOW = 100;
+
+    /** How many batch losses must have been seen before the median is trusted. */
+    static final int MIN_HISTORY = 4;
+
+    private final java.util.ArrayDeque<Double> recent = new java.util.ArrayDeque<>();
     private LandmarkDataset train;
     private int epoch;
     private int epochs;
@@ -64,6 +81,37 @@ public final class NonFiniteGuard implements KeypointTrainingListener {
                             loss,
                             sampleIds(batchData.getBatch().getIndices())));
         }
+        if (recent.size() >= MIN_HISTORY) {
+            double median = median(recent);
+            if (median > 0 && loss > ABSURD_FACTOR * median) {
+                throw new NonFiniteLossException(
+                        String.format(
+                                Locale.ROOT,
+                                "epoch %d, batch %d/%d: training loss %s is over %.0e times the"
+                                        + " median %s of the last %d batches (samples: %s): a"
+                                        + " corrupted step (a wrong kernel result) or a diverging"
+                                        + " run; stopped before the optimiser step so the"
+                                        + " checkpoints keep the last sound epoch",
+                                epoch + 1,
+                                number,
+                                batches,
+                                loss,
+                                ABSURD_FACTOR,
+                                median,
+                                recent.size(),
+                                sampleIds(batchData.getBatch().getIndices())));
+            }
+        }
+        recent.addLast(loss);
+        if (recent.size() > WINDOW) {
+            recent.removeFirst();
+        }
+    }
+
+    private static double median(java.util.Collection<Double> values) {
+        double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        int n = v.length;
+        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
     }
 
     @Override

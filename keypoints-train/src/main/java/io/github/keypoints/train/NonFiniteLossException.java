@@ -1,9 +1,10 @@
 package io.github.keypoints.train;
 
 /**
- * Thrown when a training or validation loss is NaN or infinite: the run stops at once, naming the
- * epoch, the batch and its samples, so the checkpoints on disk keep the last finite epoch instead
- * of being overwritten with unusable weights.
+ * Thrown when a training or validation loss is NaN or infinite, or a training loss is finite but
+ * absurd (over {@link NonFiniteGuard#ABSURD_FACTOR} times the recent median, which only corrupted
+ * arithmetic produces): the run stops at once, naming the epoch, the batch and its samples, so the
+ * checkpoints on disk keep the last sound epoch instead of being overwritten with unusable weights.
  */
 public final class NonFiniteLossException extends IllegalStateException {
 

@@ -20,6 +20,7 @@ import org.opencv.core.Mat;
  * else the tight box of its points) as {@code evaluate} does, and its points and the prediction are
  * both mapped into the network input by the model's own crop, where the error is measured. Every
  * face counts once, whatever its size in the photo.
+ * <!-- snippet-context: Path dir; List<FaceSample> heldOutFaces; -->
  *
  * <pre>{@code
  * try (KeypointDetector d = KeypointDetector.builder().setModel(dir).optFlipAverage(true).build()) {
