@@ -31,7 +31,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import org.opencv.core.Mat;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -49,24 +48,7 @@ import picocli.CommandLine.Option;
             "Example: ./keypoints evaluate --model runs/300w/model --data"
                     + " ../shared/data/ibug_300w_sample/helen/testset --format pts --json"
         })
-public final class EvaluateCommand implements Callable<Integer> {
-
-    @Option(
-            names = "--model",
-            required = true,
-            description = "A model directory written by train (its model/ folder).")
-    Path model;
-
-    @Option(names = "--data", required = true, description = "Dataset folder or file.")
-    Path data;
-
-    @Option(names = "--format", description = "imm, pts or xml (detected when omitted).")
-    String format;
-
-    @Mixin PtsOriginOption ptsOrigin;
-
-    @Option(names = "--engine", description = "Engine (default: the one the model was trained on).")
-    String engine;
+public final class EvaluateCommand extends SavedModelOnData implements Callable<Integer> {
 
     @Option(
             names = "--batch",

@@ -14,7 +14,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -33,21 +32,7 @@ import picocli.CommandLine.Option;
             "Example: ./keypoints fit-flip-offset --model runs/300w/model --data"
                     + " ../shared/data/ibug_300w_train --format pts"
         })
-public final class FitFlipOffsetCommand implements Callable<Integer> {
-
-    @Option(names = "--model", required = true, description = "A model directory.")
-    Path model;
-
-    @Option(names = "--data", required = true, description = "Dataset folder or file.")
-    Path data;
-
-    @Option(names = "--format", description = "imm, pts or xml (detected when omitted).")
-    String format;
-
-    @Mixin PtsOriginOption ptsOrigin;
-
-    @Option(names = "--engine", description = "Engine (default: the one the model was trained on).")
-    String engine;
+public final class FitFlipOffsetCommand extends SavedModelOnData implements Callable<Integer> {
 
     @Option(
             names = "--every-face",

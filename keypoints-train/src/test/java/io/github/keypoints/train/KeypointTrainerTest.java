@@ -583,38 +583,34 @@ class KeypointTrainerTest {
         assertThat(run.resolve("checkpoints").resolve(CheckpointSaver.LAST)).doesNotExist();
     }
 
+    /**
+     * Mean squared error, multiplied by {@code factor} and raised by {@code add} on the 7th to 10th
+     * evaluations (the first epoch's four batches and two validation batches come before).
+     */
+    private static Loss jumpingLoss(float factor, float add) {
+        java.util.concurrent.atomic.AtomicInteger calls =
+                new java.util.concurrent.atomic.AtomicInteger();
+        return new Loss("jump") {
+            @Override
+            public NDArray evaluate(NDList labels, NDList predictions) {
+                NDArray l2 = predictions.head().sub(labels.head()).square().mean();
+                int c = calls.incrementAndGet();
+                return c >= 7 && c <= 10 ? l2.mul(factor).add(add) : l2;
+            }
+        };
+    }
+
     @Test
     void anAbsurdlyLargeFiniteLossStopsTheRunLikeANonFiniteOne(@TempDir Path run) throws Exception {
         // Sound for the first epoch, then 1e9 times larger for a few batches: finite, but no real
         // step.
-        java.util.concurrent.atomic.AtomicInteger calls =
-                new java.util.concurrent.atomic.AtomicInteger();
-        Loss spike =
-                new Loss("spike") {
-                    @Override
-                    public NDArray evaluate(NDList labels, NDList predictions) {
-                        NDArray l2 = predictions.head().sub(labels.head()).square().mean();
-                        int c = calls.incrementAndGet();
-                        return c >= 7 && c <= 10 ? l2.mul(1e9f).add(1e9f) : l2;
-                    }
-                };
-        assertThatThrownBy(() -> history(tiny("PyTorch", run, 3).optLoss(spike)))
+        assertThatThrownBy(() -> history(tiny("PyTorch", run, 3).optLoss(jumpingLoss(1e9f, 1e9f))))
                 .isInstanceOf(NonFiniteLossException.class)
                 .hasMessageContaining("is over 1e+06 times the median")
                 .hasMessageContaining("samples: s");
         // A loss that only grows tenfold is a bad step, not corruption: the run goes on.
-        java.util.concurrent.atomic.AtomicInteger more =
-                new java.util.concurrent.atomic.AtomicInteger();
-        Loss bump =
-                new Loss("bump") {
-                    @Override
-                    public NDArray evaluate(NDList labels, NDList predictions) {
-                        NDArray l2 = predictions.head().sub(labels.head()).square().mean();
-                        int c = more.incrementAndGet();
-                        return c >= 7 && c <= 10 ? l2.mul(10f) : l2;
-                    }
-                };
-        assertThat(history(tiny("PyTorch", run.resolve("b"), 3).optLoss(bump))).hasSize(3);
+        assertThat(history(tiny("PyTorch", run.resolve("b"), 3).optLoss(jumpingLoss(10f, 0f))))
+                .hasSize(3);
     }
 
     @Test
