@@ -437,9 +437,7 @@ class BenchInferCommandTest {
             JsonObject row = e2e.get(i).getAsJsonObject();
             assertThat(row.get("model").getAsString()).isEqualTo(models[i]);
             assertThat(row.get("flip_average").getAsBoolean()).isEqualTo(i >= 2);
-            // The twin times the same network: its input is its plain twin's.
-            assertThat(row.get("input").getAsString())
-                    .isEqualTo(e2e.get(i % 2).getAsJsonObject().get("input").getAsString());
+            assertThat(row.get("ms_per_face_b1").getAsDouble()).isPositive();
         }
     }
 
