@@ -15,6 +15,7 @@ import io.github.keypoints.data.load.PhotoSplit;
 import io.github.keypoints.data.load.SplitRule;
 import io.github.keypoints.data.preprocess.PixelNormalization;
 import io.github.keypoints.models.KeypointBlock;
+import io.github.keypoints.models.KeypointModel;
 import io.github.keypoints.models.LandmarkCnn;
 import io.github.keypoints.models.ModelSpec;
 import io.github.keypoints.models.inference.FlipOffsetFit;
@@ -23,6 +24,7 @@ import io.github.keypoints.train.Checkpoint;
 import io.github.keypoints.train.CheckpointSaver;
 import io.github.keypoints.train.EpochRecord;
 import io.github.keypoints.train.EvaluationResult;
+import io.github.keypoints.train.KeypointTrainer;
 import io.github.keypoints.train.LandmarkRecipe;
 import io.github.keypoints.train.TrainedModel;
 import java.nio.file.Files;
@@ -104,6 +106,14 @@ final class Train300wCommand implements Callable<Integer> {
                             + " (audit_nme): a held-out figure that did not choose its own epoch."
                             + " Off by default (all held-out photos choose the epoch).")
     boolean audit;
+
+    @Option(
+            names = "--resume",
+            description =
+                    "Continue the run in --out from its last checkpoint (after a stop, a kill or"
+                            + " a crash) with the same data, recipe, seed and engine; a checkpoint"
+                            + " of other settings is refused, naming the first difference.")
+    boolean resume;
 
     @Option(
             names = "--model",
@@ -276,6 +286,12 @@ final class Train300wCommand implements Callable<Integer> {
                 "pretrained", pretrained == null ? "none" : pretrained.getFileName().toString());
         ModelSpec spec = recipe.modelSpec(block, scheme, norm, engine, provenance);
         int[] wh = {recipe.inputWidth(), recipe.inputHeight()};
+        if (resume) {
+            Map<String, String> same = new LinkedHashMap<>(spec.provenance());
+            same.put("seed", Long.toString(seed));
+            same.put("engine", engine);
+            checkResumable(out, same);
+        }
         TrainedModel report;
         try (NDManager weights = PretrainedWeights.importInto(block, pretrained, engine, wh)) {
             report =
@@ -283,6 +299,7 @@ final class Train300wCommand implements Callable<Integer> {
                             .optSeed(seed)
                             .optEngine(engine)
                             .optRunDirectory(out)
+                            .optResume(resume)
                             .optKeepBest(true)
                             .optWeightAverage(weightAverage == null ? 0f : weightAverage)
                             .optBestBy(BestBy.VAL_NME)
@@ -568,6 +585,41 @@ final class Train300wCommand implements Callable<Integer> {
     /** The library's 68-point (300-W) recipes, the ones {@code --recipe} takes. */
     static List<String> recipeNames() {
         return LandmarkRecipe.names().stream().filter(n -> n.startsWith("ibug68")).toList();
+    }
+
+    /**
+     * Refuses to resume from a checkpoint of other settings: each entry of {@code same} must be in
+     * the last checkpoint's provenance with the same value. Without a checkpoint the run starts
+     * afresh, and says so.
+     *
+     * @param out the run folder
+     * @param same the provenance entries the checkpoint must share with this run
+     * @throws IllegalArgumentException naming the checkpoint, the entry and both values
+     */
+    static void checkResumable(Path out, Map<String, String> same) throws java.io.IOException {
+        Path last = KeypointTrainer.checkpointDirectory(out).resolve(CheckpointSaver.LAST);
+        if (!Files.isDirectory(last)) {
+            System.err.println(
+                    "train-300w: --resume, but " + last + " holds no checkpoint: from epoch 1");
+            return;
+        }
+        Map<String, String> saved = KeypointModel.readSpec(last).provenance();
+        for (Map.Entry<String, String> e : same.entrySet()) {
+            String was = saved.get(e.getKey());
+            if (!e.getValue().equals(was)) {
+                throw new IllegalArgumentException(
+                        "--resume: "
+                                + last
+                                + " was trained with "
+                                + e.getKey()
+                                + " = "
+                                + (was == null ? "(none)" : "'" + was + "'")
+                                + ", this run has '"
+                                + e.getValue()
+                                + "'; resume with the settings it was started with, or choose"
+                                + " another --out");
+            }
+        }
     }
 
     /** A saved model (or checkpoint) measured on faces as {@code evaluate} measures it. */

@@ -351,7 +351,7 @@ public final class TrainCommand implements Callable<Integer> {
                         .optRunDirectory(run)
                         .optResume(resume)
                         .optKeepBest(keepBest)
-                        .optJobs(jobs(run))
+                        .optJobMaker(resumes -> jobs(run, resumes))
                         .optBestBy(BestBy.VAL_MEAN_PX)
                         .optModelSpec(spec)
                         .optDataSource(data + " (" + format + ")")
@@ -428,9 +428,12 @@ public final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The standard side jobs of the run folder, with early stopping when asked for. */
-    private List<KeypointTrainingListener> jobs(Path run) {
-        List<KeypointTrainingListener> jobs = TrainingJobs.standard(run, resume, true);
+    /**
+     * The standard side jobs of the run folder, with early stopping when asked for; made again,
+     * resuming, when the trainer repeats an epoch after a corrupted step.
+     */
+    private List<KeypointTrainingListener> jobs(Path run, boolean resumes) {
+        List<KeypointTrainingListener> jobs = TrainingJobs.standard(run, resumes, true);
         if (patience != null) {
             if (patience < 1) {
                 throw new IllegalArgumentException(

@@ -340,6 +340,39 @@ class Train300wCommandTest {
     }
 
     @Test
+    void resumeContinuesFromTheLastCheckpointAndRefusesOtherSettings() throws Exception {
+        OpenCv.load();
+        Path data = dir.resolve("ibug");
+        faces(data, 6, new SplittableRandom(11));
+        Path out = dir.resolve("resumed");
+        CliRun first = tinyTrain300w(out, "--data", data.toString(), "--holdout", "3");
+        assertThat(first.code()).as(first.err()).isZero();
+        // Every epoch is done: the resumed run trains none and reports the same model.
+        CliRun again = tinyTrain300w(out, "--data", data.toString(), "--holdout", "3", "--resume");
+        assertThat(again.code()).as(again.err()).isZero();
+        assertThat(again.err()).contains("resumed from").contains("after epoch 2");
+        assertThat(again.err()).doesNotContain("epoch 1/2");
+        assertThat(again.json().get("val_nme").getAsDouble())
+                .isEqualTo(first.json().get("val_nme").getAsDouble());
+        // Another seed would continue a run it did not start: refused, naming the setting.
+        CliRun other =
+                tinyTrain300w(
+                        out,
+                        "--data",
+                        data.toString(),
+                        "--holdout",
+                        "3",
+                        "--resume",
+                        "--seed",
+                        "5");
+        assertThat(other.code()).isNotZero();
+        assertThat(other.err())
+                .contains("--resume:")
+                .contains("seed = '0'")
+                .contains("this run has '5'");
+    }
+
+    @Test
     void auditNeedsTwoHeldOutPhotos() throws Exception {
         OpenCv.load();
         Path data = dir.resolve("three");

@@ -32,6 +32,7 @@ import io.github.keypoints.models.ModelSpec;
 import io.github.keypoints.models.NativeMemorySettings;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -93,6 +94,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class KeypointTrainer {
 
+    /** How many times a run repeats an epoch after a corrupted step unless told otherwise. */
+    public static final int DEFAULT_RECOVERIES = 2;
+
     /** The default seed of a run. */
     public static final long DEFAULT_SEED = 0L;
 
@@ -135,6 +139,8 @@ public final class KeypointTrainer {
     private final SplitRule split;
     private final LandmarkRecipe recipe;
     private final float weightAverage;
+    private final int recoveries;
+    private final java.util.function.Supplier<List<KeypointTrainingListener>> repeatJobs;
 
     private KeypointTrainer(
             Builder b,
@@ -172,6 +178,17 @@ public final class KeypointTrainer {
         this.split = b.split;
         this.recipe = b.recipe;
         this.weightAverage = b.weightAverage;
+        this.recoveries = b.recoveries;
+        if (b.jobMaker != null) {
+            var maker = b.jobMaker;
+            this.repeatJobs = () -> List.copyOf(maker.apply(true));
+        } else if (b.jobs == null) {
+            Path dir = b.runDirectory;
+            boolean logScale = b.logScale;
+            this.repeatJobs = () -> TrainingJobs.standard(dir, true, logScale);
+        } else {
+            this.repeatJobs = null;
+        }
         if (weightAverage > 0) {
             metadata.put(
                     WEIGHT_AVERAGE_KEY,
@@ -255,12 +272,97 @@ public final class KeypointTrainer {
      * Runs the training (or, with a resuming {@link CheckpointSaver}, continues it from the last
      * checkpoint) up to the configured number of epochs.
      *
+     * <p>A run with a run folder and the standard jobs (or a {@link Builder#optJobMaker}) recovers
+     * from a corrupted step: when the {@link NonFiniteGuard} stops it ({@link
+     * NonFiniteLossException}: a NaN, infinite or absurd loss) after at least one epoch was
+     * checkpointed, the run continues from the last checkpoint in this JVM, as {@link
+     * Builder#optResume} would, and repeats the epoch; a step that went wrong once (seen on MXNet
+     * under heavy load) then gives the numbers an undisturbed run has. When the same batch fails
+     * again, the fault is the run's own (a diverging loss, a bad sample) and the exception reaches
+     * the caller; so it does after {@link Builder#optRecoveries} repeats, without a checkpoint, or
+     * with jobs of the caller's ({@link Builder#optJobs}). The listeners given to the builder hear
+     * the repeated epoch again.
+     *
      * @return the trained model with its provenance, history and validation figures; the caller
      *     closes it
      * @throws IOException if data or run files cannot be read or written
+     * @throws NonFiniteLossException if a loss stays NaN, infinite or absurd (see above)
      */
     public TrainedModel fit() throws IOException {
         long t0 = System.nanoTime();
+        List<KeypointTrainingListener> runJobs = jobs;
+        NonFiniteLossException previous = null;
+        int repeated = 0;
+        while (true) {
+            try {
+                return attempt(runJobs, t0);
+            } catch (NonFiniteLossException e) {
+                String refusal = recoveryRefusal(e, previous, repeated);
+                if (refusal != null) {
+                    throw previous == null
+                            ? e
+                            : new NonFiniteLossException(
+                                    e.getMessage() + "; " + refusal, e.epoch(), e.batch());
+                }
+                repeated++;
+                previous = e;
+                log.printf(
+                        Locale.ROOT,
+                        "%s%nrepeating from the last checkpoint (recovery %d of %d)%n",
+                        e.getMessage(),
+                        repeated,
+                        recoveries);
+                List<KeypointTrainingListener> next = repeatJobs.get();
+                if (next.stream().noneMatch(j -> j instanceof CheckpointSaver c && c.resumes())) {
+                    throw new IllegalStateException(
+                            "optJobMaker(true) gave no resuming CheckpointSaver", e);
+                }
+                // The repeat judges its first batches by the losses seen so far, not by none.
+                guard(runJobs).ifPresent(g -> guard(next).ifPresent(n -> n.continueFrom(g)));
+                runJobs = next;
+            }
+        }
+    }
+
+    private static Optional<NonFiniteGuard> guard(List<KeypointTrainingListener> jobs) {
+        return jobs.stream()
+                .filter(NonFiniteGuard.class::isInstance)
+                .map(NonFiniteGuard.class::cast)
+                .findFirst();
+    }
+
+    /**
+     * Why a stopped run is not repeated from its last checkpoint, or null if it is.
+     *
+     * @param e why this attempt stopped
+     * @param previous why the previous attempt stopped, or null
+     * @param repeated how many attempts were repeated so far
+     */
+    private String recoveryRefusal(
+            NonFiniteLossException e, NonFiniteLossException previous, int repeated)
+            throws IOException {
+        if (previous != null && e.samePlace(previous)) {
+            return "the same batch failed again after repeating from the last checkpoint, so this"
+                    + " is the run itself (a diverging loss, a learning rate too high, a bad"
+                    + " sample), not a passing fault";
+        }
+        if (repeated >= recoveries) {
+            return repeated == 0
+                    ? "no recovery allowed"
+                    : "stopped after " + repeated + " recoveries";
+        }
+        if (repeatJobs == null || runDirectory == null) {
+            return "no run folder with jobs the trainer can make again to repeat from";
+        }
+        Path last = checkpointDirectory(runDirectory).resolve(CheckpointSaver.LAST);
+        if (!Files.isDirectory(last)) {
+            return "no epoch was checkpointed yet";
+        }
+        return null;
+    }
+
+    /** One attempt at the run with these jobs: {@link #fit}'s work. */
+    private TrainedModel attempt(List<KeypointTrainingListener> jobs, long t0) throws IOException {
         Engine.getEngine(engine).setRandomSeed((int) seed);
         LandmarkDataset valInfo = (LandmarkDataset) validation;
         int steps = (int) ((train.size() + batchSize - 1) / batchSize);
@@ -823,6 +925,7 @@ public final class KeypointTrainer {
         private BestBy bestBy = BestBy.VAL_LOSS;
         private boolean keepBest;
         private boolean logScale = true;
+        private int recoveries = DEFAULT_RECOVERIES;
         private final Map<String, String> metadata = new LinkedHashMap<>();
         private Initializer initializer;
         private OptimizerStep.Gradients gradients;
@@ -831,6 +934,8 @@ public final class KeypointTrainer {
         private PrintStream log = System.err;
         private ModelSpec modelSpec;
         private List<KeypointTrainingListener> jobs;
+        private java.util.function.Function<Boolean, List<? extends KeypointTrainingListener>>
+                jobMaker;
         private String dataSource;
         private SplitRule split;
         private LandmarkRecipe recipe;
@@ -849,6 +954,23 @@ public final class KeypointTrainer {
          */
         public Builder optJobs(List<? extends KeypointTrainingListener> jobs) {
             this.jobs = List.copyOf(jobs);
+            return this;
+        }
+
+        /**
+         * Sets a maker of the run's side jobs, instead of one list ({@link #optJobs(List)}): it is
+         * called with whether the run resumes when the trainer is built, and again with {@code
+         * true} for every repeat after a corrupted step ({@link KeypointTrainer#fit}), so a run
+         * whose jobs are not the standard ones can repeat too. Each call must return fresh jobs,
+         * with a {@link CheckpointSaver} that resumes when asked to.
+         *
+         * @param maker makes the jobs from the resume flag
+         * @return this builder
+         */
+        public Builder optJobMaker(
+                java.util.function.Function<Boolean, List<? extends KeypointTrainingListener>>
+                        maker) {
+            this.jobMaker = Objects.requireNonNull(maker, "maker");
             return this;
         }
 
@@ -1061,6 +1183,23 @@ public final class KeypointTrainer {
          */
         public Builder optResume(boolean resume) {
             this.resume = resume;
+            return this;
+        }
+
+        /**
+         * Sets how many times a run may repeat an epoch from its last checkpoint after a NaN,
+         * infinite or absurd loss ({@link #fit()}; default {@value #DEFAULT_RECOVERIES}; 0 stops at
+         * the first, as before). Needs a run folder and the standard jobs; a batch that fails again
+         * after its repeat stops the run whatever the count.
+         *
+         * @param recoveries how many repeats a run may make, at least 0
+         * @return this builder
+         */
+        public Builder optRecoveries(int recoveries) {
+            if (recoveries < 0) {
+                throw new IllegalArgumentException("recoveries must be >= 0, got " + recoveries);
+            }
+            this.recoveries = recoveries;
             return this;
         }
 
@@ -1310,8 +1449,15 @@ public final class KeypointTrainer {
             if (validation instanceof FaceLandmarkDataset f) {
                 spec.checkMatches(f);
             }
+            if (jobs != null && jobMaker != null) {
+                throw new IllegalArgumentException("Set optJobs or optJobMaker, not both");
+            }
             List<KeypointTrainingListener> runJobs =
-                    jobs != null ? jobs : TrainingJobs.standard(runDirectory, resume, logScale);
+                    jobMaker != null
+                            ? List.copyOf(jobMaker.apply(resume))
+                            : jobs != null
+                                    ? jobs
+                                    : TrainingJobs.standard(runDirectory, resume, logScale);
             if (resume && runJobs.stream().noneMatch(CheckpointSaver.class::isInstance)) {
                 throw new IllegalArgumentException(
                         "optResume(true) needs a CheckpointSaver among the jobs"
@@ -1320,7 +1466,7 @@ public final class KeypointTrainer {
                                         : ""));
             }
             if (resume
-                    && jobs != null
+                    && (jobs != null || jobMaker != null)
                     && runJobs.stream()
                             .filter(CheckpointSaver.class::isInstance)
                             .noneMatch(j -> ((CheckpointSaver) j).resumes())) {

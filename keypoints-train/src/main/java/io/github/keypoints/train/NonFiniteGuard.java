@@ -12,7 +12,8 @@ import java.util.Map;
  * The non-finite guard side job: a training batch whose loss is not finite stops the run before the
  * optimiser step with a {@link NonFiniteLossException} naming the epoch, the batch and its samples,
  * and an epoch whose validation loss is not finite stops it after the epoch. Either way the {@link
- * CheckpointSaver} has kept the last finite epoch.
+ * CheckpointSaver} has kept the last finite epoch, from which a {@link KeypointTrainer} with a run
+ * folder repeats the epoch once before it gives up ({@link KeypointTrainer#fit}).
  *
  * <p>A finite loss more than {@value #ABSURD_FACTOR} times the median of the last {@value #WINDOW}
  * batches' losses (once {@value #MIN_HISTORY} have been seen) stops the run the same way: no
@@ -79,7 +80,9 @@ public final class NonFiniteGuard implements KeypointTrainingListener {
                             number,
                             batches,
                             loss,
-                            sampleIds(batchData.getBatch().getIndices())));
+                            sampleIds(batchData.getBatch().getIndices())),
+                    epoch + 1,
+                    number);
         }
         if (recent.size() >= MIN_HISTORY) {
             double median = median(recent);
@@ -99,13 +102,24 @@ public final class NonFiniteGuard implements KeypointTrainingListener {
                                 ABSURD_FACTOR,
                                 median,
                                 recent.size(),
-                                sampleIds(batchData.getBatch().getIndices())));
+                                sampleIds(batchData.getBatch().getIndices())),
+                        epoch + 1,
+                        number);
             }
         }
         recent.addLast(loss);
         if (recent.size() > WINDOW) {
             recent.removeFirst();
         }
+    }
+
+    /**
+     * Takes over another guard's recent losses, so a run repeated from its last checkpoint ({@link
+     * KeypointTrainer#fit}) judges its first batches as the stopped run would have.
+     */
+    void continueFrom(NonFiniteGuard previous) {
+        recent.clear();
+        recent.addAll(previous.recent);
     }
 
     private static double median(java.util.Collection<Double> values) {
@@ -124,7 +138,9 @@ public final class NonFiniteGuard implements KeypointTrainingListener {
                                     + " the checkpoints keep the last finite epoch",
                             record.epoch() + 1,
                             epochs,
-                            record.valLoss()));
+                            record.valLoss()),
+                    record.epoch() + 1,
+                    NonFiniteLossException.VALIDATION);
         }
     }
 

@@ -22,6 +22,7 @@ import io.github.keypoints.models.ModelSpec;
 import io.github.keypoints.models.NoseTipNet;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -611,6 +612,147 @@ class KeypointTrainerTest {
         // A loss that only grows tenfold is a bad step, not corruption: the run goes on.
         assertThat(history(tiny("PyTorch", run.resolve("b"), 3).optLoss(jumpingLoss(10f, 0f))))
                 .hasSize(3);
+    }
+
+    /**
+     * Mean squared error, made absurd (times 1e9, plus 1e9) on the evaluations {@code absurd}
+     * accepts, counted from 1 over the whole test: four training batches and two validation batches
+     * an epoch in {@link #tiny}, so evaluation 14 is epoch 3's second batch.
+     */
+    private static Loss faultyLoss(java.util.function.IntPredicate absurd) {
+        java.util.concurrent.atomic.AtomicInteger calls =
+                new java.util.concurrent.atomic.AtomicInteger();
+        return new Loss("faulty") {
+            @Override
+            public NDArray evaluate(NDList labels, NDList predictions) {
+                NDArray l2 = predictions.head().sub(labels.head()).square().mean();
+                return absurd.test(calls.incrementAndGet()) ? l2.mul(1e9f).add(1e9f) : l2;
+            }
+        };
+    }
+
+    /**
+     * One corrupted step in epoch 3 (a loss a billion times too large, once): the run repeats the
+     * epoch from epoch 2's checkpoint and ends with the losses of a run that never saw the fault,
+     * under a cosine schedule, so a repeat that lost the optimiser's state, the weights or the
+     * schedule's place would differ.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"PyTorch", "MXNet"})
+    void aStepCorruptedOnceIsRepeatedFromTheLastCheckpointAndTheRunEndsAsIfUndisturbed(
+            String engine, @TempDir Path dir) throws Exception {
+        LearningRateSchedule cosine = LearningRateSchedule.cosine(1e-2f, 1e-4f);
+        List<EpochRecord> straight =
+                history(
+                        tiny(engine, dir.resolve("straight"), 4)
+                                .optSchedule(cosine)
+                                .optLoss(faultyLoss(c -> false)));
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        List<Integer> started = new ArrayList<>();
+        List<EpochRecord> recovered =
+                history(
+                        tiny(engine, dir.resolve("fault"), 4)
+                                .optSchedule(cosine)
+                                .optLoss(faultyLoss(c -> c == 14))
+                                .optLog(new PrintStream(log, true, StandardCharsets.UTF_8))
+                                .addEpochListener(
+                                        new EpochListener() {
+                                            @Override
+                                            public void onEpochStart(int epoch) {
+                                                started.add(epoch);
+                                            }
+                                        }));
+        assertThat(log.toString(StandardCharsets.UTF_8))
+                .contains("epoch 3, batch 2/4: training loss")
+                .contains("repeating from the last checkpoint (recovery 1 of 2)");
+        assertThat(started).as("epochs started").containsExactly(0, 1, 2, 2, 3);
+        assertThat(recovered).hasSize(4);
+        for (int e = 0; e < 4; e++) {
+            assertThat(recovered.get(e).learningRate())
+                    .as("learning rate epoch %d", e)
+                    .isEqualTo(straight.get(e).learningRate());
+            assertThat(recovered.get(e).trainLoss())
+                    .as("train loss epoch %d", e)
+                    .isCloseTo(
+                            straight.get(e).trainLoss(),
+                            within(1e-6 * straight.get(e).trainLoss()));
+            assertThat(recovered.get(e).valLoss())
+                    .as("val loss epoch %d", e)
+                    .isCloseTo(straight.get(e).valLoss(), within(1e-6 * straight.get(e).valLoss()));
+        }
+    }
+
+    @Test
+    void aFaultThatComesBackAtTheSameBatchStopsTheRunAfterItsRepeat(@TempDir Path dir)
+            throws Exception {
+        // Absurd from epoch 3's second batch on, for good: the first repeat fails at epoch 3's
+        // first batch (another place, so it is repeated once more), the second at the same batch.
+        assertThatThrownBy(
+                        () ->
+                                history(
+                                        tiny("PyTorch", dir.resolve("a"), 4)
+                                                .optLoss(faultyLoss(c -> c >= 14))))
+                .isInstanceOf(NonFiniteLossException.class)
+                .hasMessageContaining("epoch 3, batch 1/4")
+                .hasMessageContaining("the same batch failed again")
+                .satisfies(
+                        e -> {
+                            NonFiniteLossException n = (NonFiniteLossException) e;
+                            assertThat(n.epoch()).isEqualTo(3);
+                            assertThat(n.batch()).isEqualTo(1);
+                        });
+        assertThat(
+                        Checkpoint.load(
+                                        KeypointTrainer.checkpointDirectory(dir.resolve("a"))
+                                                .resolve(CheckpointSaver.LAST))
+                                .epochsDone())
+                .as("the checkpoint keeps the last sound epoch")
+                .isEqualTo(2);
+        // With no recovery allowed the first fault stops the run, as before.
+        assertThatThrownBy(
+                        () ->
+                                history(
+                                        tiny("PyTorch", dir.resolve("b"), 4)
+                                                .optRecoveries(0)
+                                                .optLoss(faultyLoss(c -> c == 14))))
+                .isInstanceOf(NonFiniteLossException.class)
+                .hasMessageContaining("epoch 3, batch 2/4")
+                .hasMessageNotContaining("again");
+        // Nor is a run with jobs of the caller's repeated: the trainer cannot rebuild them.
+        assertThatThrownBy(
+                        () ->
+                                history(
+                                        tiny("PyTorch", dir.resolve("c"), 4)
+                                                .optJobs(
+                                                        TrainingJobs.standard(
+                                                                dir.resolve("c"), false, true))
+                                                .optLoss(faultyLoss(c -> c == 14))))
+                .isInstanceOf(NonFiniteLossException.class)
+                .hasMessageContaining("epoch 3, batch 2/4");
+        // A maker of jobs lets such a run repeat: it is asked again, resuming.
+        List<Boolean> asked = new ArrayList<>();
+        Path d = dir.resolve("d");
+        assertThat(
+                        history(
+                                tiny("PyTorch", d, 4)
+                                        .optJobMaker(
+                                                r -> {
+                                                    asked.add(r);
+                                                    return TrainingJobs.standard(d, r, true);
+                                                })
+                                        .optLoss(faultyLoss(c -> c == 14))))
+                .hasSize(4);
+        assertThat(asked).containsExactly(false, true);
+        assertThatThrownBy(
+                        () ->
+                                tiny("PyTorch", d, 4)
+                                        .optJobs(List.of())
+                                        .optJobMaker(r -> List.of())
+                                        .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not both");
+        assertThatThrownBy(() -> KeypointTrainer.builder().optRecoveries(-1))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
