@@ -589,46 +589,46 @@ class KeypointTrainerTest {
      * evaluations (the first epoch's four batches and two validation batches come before).
      */
     private static Loss jumpingLoss(float factor, float add) {
-        java.util.concurrent.atomic.AtomicInteger calls =
-                new java.util.concurrent.atomic.AtomicInteger();
-        return new Loss("jump") {
-            @Override
-            public NDArray evaluate(NDList labels, NDList predictions) {
-                NDArray l2 = predictions.head().sub(labels.head()).square().mean();
-                int c = calls.incrementAndGet();
-                return c >= 7 && c <= 10 ? l2.mul(factor).add(add) : l2;
-            }
-        };
+        return faultyLoss(c -> c >= 7 && c <= 10, factor, add);
     }
 
     @Test
     void anAbsurdlyLargeFiniteLossStopsTheRunLikeANonFiniteOne(@TempDir Path run) throws Exception {
         // Sound for the first epoch, then 1e9 times larger for a few batches: finite, but no real
-        // step.
+        // step. Epoch 2's first batch fails, and again when the epoch is repeated.
         assertThatThrownBy(() -> history(tiny("PyTorch", run, 3).optLoss(jumpingLoss(1e9f, 1e9f))))
                 .isInstanceOf(NonFiniteLossException.class)
+                .hasMessageContaining("epoch 2, batch 1/4")
                 .hasMessageContaining("is over 1e+06 times the median")
-                .hasMessageContaining("samples: s");
+                .hasMessageContaining("samples: s")
+                .hasMessageContaining("the same batch failed again");
         // A loss that only grows tenfold is a bad step, not corruption: the run goes on.
         assertThat(history(tiny("PyTorch", run.resolve("b"), 3).optLoss(jumpingLoss(10f, 0f))))
                 .hasSize(3);
     }
 
     /**
-     * Mean squared error, made absurd (times 1e9, plus 1e9) on the evaluations {@code absurd}
-     * accepts, counted from 1 over the whole test: four training batches and two validation batches
-     * an epoch in {@link #tiny}, so evaluation 14 is epoch 3's second batch.
+     * Mean squared error, multiplied by {@code factor} and raised by {@code add} on the evaluations
+     * {@code when} accepts, counted from 1 over the whole test: four training batches and two
+     * validation batches an epoch in {@link #tiny}, so evaluation 14 is epoch 3's second batch.
      */
-    private static Loss faultyLoss(java.util.function.IntPredicate absurd) {
+    private static Loss faultyLoss(java.util.function.IntPredicate when, float factor, float add) {
         java.util.concurrent.atomic.AtomicInteger calls =
                 new java.util.concurrent.atomic.AtomicInteger();
         return new Loss("faulty") {
             @Override
             public NDArray evaluate(NDList labels, NDList predictions) {
                 NDArray l2 = predictions.head().sub(labels.head()).square().mean();
-                return absurd.test(calls.incrementAndGet()) ? l2.mul(1e9f).add(1e9f) : l2;
+                return when.test(calls.incrementAndGet()) ? l2.mul(factor).add(add) : l2;
             }
         };
+    }
+
+    /**
+     * Mean squared error made absurd (times 1e9, plus 1e9) on the evaluations {@code when} accepts.
+     */
+    private static Loss faultyLoss(java.util.function.IntPredicate when) {
+        return faultyLoss(when, 1e9f, 1e9f);
     }
 
     /**
