@@ -62,6 +62,30 @@ class KeypointTrainerTest {
         };
     }
 
+    /**
+     * Every epoch of {@code run} has the learning rate of {@code straight}'s, and its training and
+     * validation losses within a relative 1e-6 (its mean pixel error within 1e-4 px).
+     */
+    private static void assertEndsLike(List<EpochRecord> run, List<EpochRecord> straight) {
+        assertThat(run).hasSameSizeAs(straight);
+        for (int e = 0; e < straight.size(); e++) {
+            EpochRecord r = run.get(e);
+            EpochRecord s = straight.get(e);
+            assertThat(r.learningRate())
+                    .as("learning rate epoch %d", e)
+                    .isEqualTo(s.learningRate());
+            assertThat(r.trainLoss())
+                    .as("train loss epoch %d", e)
+                    .isCloseTo(s.trainLoss(), within(1e-6 * s.trainLoss()));
+            assertThat(r.valLoss())
+                    .as("val loss epoch %d", e)
+                    .isCloseTo(s.valLoss(), within(1e-6 * s.valLoss()));
+            assertThat(r.valMeanPx())
+                    .as("val px epoch %d", e)
+                    .isCloseTo(s.valMeanPx(), within(1e-4));
+        }
+    }
+
     /** Fits, closes the model and returns the history. */
     private static List<EpochRecord> history(KeypointTrainer.Builder builder) throws Exception {
         try (TrainedModel trained = builder.build().fit()) {
@@ -145,21 +169,7 @@ class KeypointTrainerTest {
         // The first two records are the crashed run's own, loaded from the checkpoint (their
         // wall-clock seconds too, which a re-run would not reproduce).
         assertThat(resumed.subList(0, 2)).isEqualTo(beforeCrash);
-        for (int e = 0; e < 4; e++) {
-            assertThat(resumed.get(e).learningRate())
-                    .as("learning rate epoch %d", e)
-                    .isEqualTo(straight.get(e).learningRate());
-            assertThat(resumed.get(e).trainLoss())
-                    .as("train loss epoch %d", e)
-                    .isCloseTo(
-                            straight.get(e).trainLoss(),
-                            within(1e-6 * straight.get(e).trainLoss()));
-            assertThat(resumed.get(e).valLoss())
-                    .as("val loss epoch %d", e)
-                    .isCloseTo(straight.get(e).valLoss(), within(1e-6 * straight.get(e).valLoss()));
-            assertThat(resumed.get(e).valMeanPx())
-                    .isCloseTo(straight.get(e).valMeanPx(), within(1e-4));
-        }
+        assertEndsLike(resumed, straight);
     }
 
     @Test
@@ -667,19 +677,7 @@ class KeypointTrainerTest {
                 .contains("repeating from the last checkpoint (recovery 1 of 2)");
         assertThat(started).as("epochs started").containsExactly(0, 1, 2, 2, 3);
         assertThat(recovered).hasSize(4);
-        for (int e = 0; e < 4; e++) {
-            assertThat(recovered.get(e).learningRate())
-                    .as("learning rate epoch %d", e)
-                    .isEqualTo(straight.get(e).learningRate());
-            assertThat(recovered.get(e).trainLoss())
-                    .as("train loss epoch %d", e)
-                    .isCloseTo(
-                            straight.get(e).trainLoss(),
-                            within(1e-6 * straight.get(e).trainLoss()));
-            assertThat(recovered.get(e).valLoss())
-                    .as("val loss epoch %d", e)
-                    .isCloseTo(straight.get(e).valLoss(), within(1e-6 * straight.get(e).valLoss()));
-        }
+        assertEndsLike(recovered, straight);
     }
 
     @Test
