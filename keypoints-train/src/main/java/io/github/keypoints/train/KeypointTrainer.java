@@ -140,6 +140,7 @@ public final class KeypointTrainer {
     private final LandmarkRecipe recipe;
     private final float weightAverage;
     private final int recoveries;
+    private final boolean resume;
     private final java.util.function.Supplier<List<KeypointTrainingListener>> repeatJobs;
 
     private KeypointTrainer(
@@ -179,6 +180,7 @@ public final class KeypointTrainer {
         this.recipe = b.recipe;
         this.weightAverage = b.weightAverage;
         this.recoveries = b.recoveries;
+        this.resume = b.resume;
         if (b.jobMaker != null) {
             var maker = b.jobMaker;
             this.repeatJobs = () -> List.copyOf(maker.apply(true));
@@ -290,6 +292,7 @@ public final class KeypointTrainer {
      */
     public TrainedModel fit() throws IOException {
         long t0 = System.nanoTime();
+        java.time.Instant started = java.time.Instant.now();
         List<KeypointTrainingListener> runJobs = jobs;
         NonFiniteLossException previous = null;
         int repeated = 0;
@@ -297,7 +300,7 @@ public final class KeypointTrainer {
             try {
                 return attempt(runJobs, t0);
             } catch (NonFiniteLossException e) {
-                String refusal = recoveryRefusal(e, previous, repeated);
+                String refusal = recoveryRefusal(e, previous, repeated, started);
                 if (refusal != null) {
                     throw previous == null
                             ? e
@@ -337,9 +340,14 @@ public final class KeypointTrainer {
      * @param e why this attempt stopped
      * @param previous why the previous attempt stopped, or null
      * @param repeated how many attempts were repeated so far
+     * @param started when {@link #fit} started: an older checkpoint is another run's, unless this
+     *     one resumed from it
      */
     private String recoveryRefusal(
-            NonFiniteLossException e, NonFiniteLossException previous, int repeated)
+            NonFiniteLossException e,
+            NonFiniteLossException previous,
+            int repeated,
+            java.time.Instant started)
             throws IOException {
         if (previous != null && e.samePlace(previous)) {
             return "the same batch failed again after repeating from the last checkpoint, so this"
@@ -354,9 +362,13 @@ public final class KeypointTrainer {
         if (repeatJobs == null || runDirectory == null) {
             return "no run folder with jobs the trainer can make again to repeat from";
         }
-        Path last = checkpointDirectory(runDirectory).resolve(CheckpointSaver.LAST);
-        if (!Files.isDirectory(last)) {
-            return "no epoch was checkpointed yet";
+        Path history =
+                checkpointDirectory(runDirectory)
+                        .resolve(CheckpointSaver.LAST)
+                        .resolve(Checkpoint.HISTORY_FILE);
+        if (!Files.isRegularFile(history)
+                || !resume && Files.getLastModifiedTime(history).toInstant().isBefore(started)) {
+            return "no epoch of this run was checkpointed yet";
         }
         return null;
     }

@@ -749,6 +749,18 @@ class KeypointTrainerTest {
                                         .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("not both");
+        // Nor from a checkpoint another run left in the folder: a new run that fails in its first
+        // epoch has nothing of its own to repeat from.
+        Path e = dir.resolve("e");
+        assertThat(history(tiny("PyTorch", e, 2))).hasSize(2);
+        assertThatThrownBy(
+                        () ->
+                                history(
+                                        tiny("PyTorch", e, 4)
+                                                .optLoss(faultyLoss(c -> c == 2, Float.NaN, 0f))))
+                .isInstanceOf(NonFiniteLossException.class)
+                .hasMessageContaining("epoch 1, batch 2/4")
+                .hasMessageNotContaining("again");
         assertThatThrownBy(() -> KeypointTrainer.builder().optRecoveries(-1))
                 .isInstanceOf(IllegalArgumentException.class);
     }
