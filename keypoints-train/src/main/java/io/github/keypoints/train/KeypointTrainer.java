@@ -276,14 +276,15 @@ public final class KeypointTrainer {
      *
      * <p>A run with a run folder and the standard jobs (or a {@link Builder#optJobMaker}) recovers
      * from a corrupted step: when the {@link NonFiniteGuard} stops it ({@link
-     * NonFiniteLossException}: a NaN, infinite or absurd loss) after at least one epoch was
-     * checkpointed, the run continues from the last checkpoint in this JVM, as {@link
-     * Builder#optResume} would, and repeats the epoch; a step that went wrong once (seen on MXNet
-     * under heavy load) then gives the numbers an undisturbed run has. When the same batch fails
-     * again, the fault is the run's own (a diverging loss, a bad sample) and the exception reaches
-     * the caller; so it does after {@link Builder#optRecoveries} repeats, without a checkpoint, or
-     * with jobs of the caller's ({@link Builder#optJobs}). The listeners given to the builder hear
-     * the repeated epoch again.
+     * NonFiniteLossException}: a NaN, infinite or absurd loss) after it checkpointed an epoch of
+     * its own, the run continues from the last checkpoint in this JVM, as {@link Builder#optResume}
+     * would, and repeats the epoch; a step that went wrong once (seen on MXNet under heavy load)
+     * then gives the numbers an undisturbed run has. When the same batch fails again, the fault is
+     * the run's own (a diverging loss, a bad sample) and the exception reaches the caller, saying
+     * so; so it does after {@link Builder#optRecoveries} repeats, before the run checkpointed an
+     * epoch (a checkpoint another run left in the folder does not count, unless this run resumed
+     * from it), or with one list of the caller's jobs ({@link Builder#optJobs}). The listeners
+     * given to the builder hear the repeated epoch again.
      *
      * @return the trained model with its provenance, history and validation figures; the caller
      *     closes it
