@@ -38,9 +38,14 @@ class PyTorchConvolutionCheckTest {
         "PyTorch, 32, true",
         "PyTorch, 40, true",
         "PyTorch, 64, true",
+        "MXNet, 1, false",
+        "MXNet, 8, false",
         "MXNet, 12, false",
+        "MXNet, 16, false",
         "MXNet, 24, false",
-        "MXNet, 40, false"
+        "MXNet, 32, false",
+        "MXNet, 40, false",
+        "MXNet, 64, false"
     })
     void convolutionMatchesPlainJava(String engine, int channels, boolean channelsLast) {
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), engine)) {
@@ -67,7 +72,11 @@ class PyTorchConvolutionCheckTest {
         "PyTorch, 24, true",
         "PyTorch, 32, true",
         "PyTorch, 40, true",
-        "MXNet, 24, false"
+        "MXNet, 1, false",
+        "MXNet, 12, false",
+        "MXNet, 24, false",
+        "MXNet, 32, false",
+        "MXNet, 40, false"
     })
     void gradientsMatchPlainJava(String engine, int channels, boolean channelsLast) {
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), engine)) {
