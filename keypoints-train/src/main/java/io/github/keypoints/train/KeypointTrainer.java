@@ -1202,8 +1202,9 @@ public final class KeypointTrainer {
         /**
          * Sets how many times a run may repeat an epoch from its last checkpoint after a NaN,
          * infinite or absurd loss ({@link #fit()}; default {@value #DEFAULT_RECOVERIES}; 0 stops at
-         * the first, as before). Needs a run folder and the standard jobs; a batch that fails again
-         * after its repeat stops the run whatever the count.
+         * the first, as before). Needs a run folder and the standard jobs or a {@link
+         * #optJobMaker}; a batch that fails again after its repeat stops the run whatever the
+         * count.
          *
          * @param recoveries how many repeats a run may make, at least 0
          * @return this builder

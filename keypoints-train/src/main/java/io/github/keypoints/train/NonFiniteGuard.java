@@ -13,7 +13,7 @@ import java.util.Map;
  * optimiser step with a {@link NonFiniteLossException} naming the epoch, the batch and its samples,
  * and an epoch whose validation loss is not finite stops it after the epoch. Either way the {@link
  * CheckpointSaver} has kept the last finite epoch, from which a {@link KeypointTrainer} with a run
- * folder repeats the epoch once before it gives up ({@link KeypointTrainer#fit}).
+ * folder repeats the epoch before it gives up ({@link KeypointTrainer#fit}).
  *
  * <p>A finite loss more than {@value #ABSURD_FACTOR} times the median of the last {@value #WINDOW}
  * batches' losses (once {@value #MIN_HISTORY} have been seen) stops the run the same way: no
