@@ -196,28 +196,26 @@ class Train300wCommandTest {
         }
     }
 
-    /** {@code evaluate --model MODEL --data DATA --format pts} with more arguments. */
+    /**
+     * {@code fit-flip-offset --model MODEL --data DATA --format pts --json} with more arguments.
+     */
     private static CliRun fitFlipOffset(Path model, Path data, String... more) {
-        List<String> all =
-                new ArrayList<>(
-                        List.of(
-                                "fit-flip-offset",
-                                "--model",
-                                model.toString(),
-                                "--data",
-                                data.toString(),
-                                "--format",
-                                "pts",
-                                "--json"));
+        List<String> all = new ArrayList<>(List.of("--json"));
         all.addAll(List.of(more));
-        return CliRun.of(all.toArray(String[]::new));
+        return onSavedModel("fit-flip-offset", model, data, all.toArray(String[]::new));
     }
 
+    /** {@code evaluate --model MODEL --data DATA --format pts} with more arguments. */
     private static CliRun evaluate(Path model, Path data, String... more) {
+        return onSavedModel("evaluate", model, data, more);
+    }
+
+    /** A command on a saved model and a folder of {@code .pts} faces, with more arguments. */
+    private static CliRun onSavedModel(String command, Path model, Path data, String... more) {
         List<String> all =
                 new ArrayList<>(
                         List.of(
-                                "evaluate",
+                                command,
                                 "--model",
                                 model.toString(),
                                 "--data",

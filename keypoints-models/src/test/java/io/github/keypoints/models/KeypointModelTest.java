@@ -286,13 +286,18 @@ class KeypointModelTest {
         }
     }
 
-    @Test
-    void writeSpecReplacesSettingsButRefusesAnotherNetwork() throws IOException {
+    /** Saves a fresh 80×60 nose-tip model (PyTorch) into {@code dir} and returns {@code dir}. */
+    private static Path savedNoseTip(Path dir) throws IOException {
         ModelSpec spec = spec(NoseTipNet.NAME, LandmarkScheme.NOSE_TIP, 80, 60);
-        Path dir = tmp.resolve("m");
         try (KeypointModel model = KeypointModel.create(spec, "PyTorch", Device.cpu())) {
             model.save(dir);
         }
+        return dir;
+    }
+
+    @Test
+    void writeSpecReplacesSettingsButRefusesAnotherNetwork() throws IOException {
+        Path dir = savedNoseTip(tmp.resolve("m"));
         ModelSpec saved = KeypointModel.readSpec(dir);
         KeypointModel.writeSpec(dir, saved.withFlipOffsetX(0.25));
         assertThat(KeypointModel.readSpec(dir)).isEqualTo(saved.withFlipOffsetX(0.25));
@@ -310,11 +315,7 @@ class KeypointModelTest {
 
     @Test
     void corruptFilesGiveClearErrors() throws IOException {
-        ModelSpec spec = spec(NoseTipNet.NAME, LandmarkScheme.NOSE_TIP, 80, 60);
-        Path dir = tmp.resolve("m");
-        try (KeypointModel model = KeypointModel.create(spec, "PyTorch", Device.cpu())) {
-            model.save(dir);
-        }
+        Path dir = savedNoseTip(tmp.resolve("m"));
         assertThatThrownBy(() -> KeypointModel.load(tmp.resolve("none")))
                 .hasMessageContaining(KeypointModel.SPEC_FILE);
         // the weights of a half-width net do not fit the spec's architecture
