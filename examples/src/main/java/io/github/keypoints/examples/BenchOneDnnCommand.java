@@ -20,29 +20,36 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code keypoints bench onednn}: which {@code ONEDNN_MAX_CPU_ISA} levels give right PyTorch
- * convolutions on this machine, idle and under load, and how fast each is. Each probe is a child
- * JVM ({@link OneDnnProbe}), because libtorch reads the variable once, when it starts.
+ * {@code keypoints bench onednn}: which oneDNN levels give right convolutions on this machine, idle
+ * and under load, and how fast each is: PyTorch's ({@code ONEDNN_MAX_CPU_ISA}) by default, MXNet's
+ * ({@code DNNL_MAX_CPU_ISA}, the name MXNet 1.9.1's older oneDNN reads) with {@code --engine
+ * MXNet}. Each probe is a child JVM ({@link OneDnnProbe}), because the engine reads the variable
+ * once, when it starts.
  */
 @Command(
         name = "onednn",
         mixinStandardHelpOptions = true,
         description = {
-            "For each ONEDNN_MAX_CPU_ISA level, in a child JVM: PyTorch's 3x3 convolution against"
+            "For each oneDNN level (ONEDNN_MAX_CPU_ISA for PyTorch, DNNL_MAX_CPU_ISA for"
+                    + " MXNet), in a child JVM: the engine's 3x3 convolution against"
                     + " plain Java (1-64 input channels, every output and 2048 input and 2048"
-                    + " weight gradients each) and ResNet-18's convolutions (2048 outputs each), in"
-                    + " both layouts; the library's rule decides (each kind of network in its"
-                    + " preferred layout - channels-last above SSE41 - or, where that is wrong,"
-                    + " the other; column 'layout'), the rest is shown for information; the 58-point"
+                    + " weight gradients each) and ResNet-18's convolutions (2048 outputs each), on"
+                    + " PyTorch in both layouts; the library's rule decides (each kind of network in"
+                    + " its preferred layout - channels-last above SSE41 - or, where that is wrong,"
+                    + " the other; column 'layout'; MXNet's networks have the default layout only),"
+                    + " the rest is shown for information; the 58-point"
                     + " (120x90) and nose-tip (80x60) networks run --passes times on one batch of 8"
                     + " (non-finite outputs, outputs that differ from the first pass, median"
-                    + " forward ms), and the time of the library's start-up check"
+                    + " forward ms), the nose-tip network's training pass (forward and backward,"
+                    + " same weights) as often (non-finite gradients, gradients that differ from"
+                    + " the first pass's), and on PyTorch the time of the library's start-up check"
                     + " (ConvolutionCheck) with the engine loaded, for a stack network and then"
                     + " for ResNet-18 on top. Each level"
                     + " runs idle and with a CPU-bound load the command starts and stops itself,"
                     + " --repeats times. Prints the CPU, a table, and the fastest level with no"
                     + " wrong, non-finite or differing result.",
-            "Example: ./keypoints bench onednn --json"
+            "Example: ./keypoints bench onednn --json",
+            "Example: ./keypoints bench onednn --engine MXNet --json"
         })
 final class BenchOneDnnCommand implements Callable<Integer> {
 
@@ -65,10 +72,14 @@ final class BenchOneDnnCommand implements Callable<Integer> {
             description = "Forward passes per network per probe (default ${DEFAULT-VALUE}).")
     int passes;
 
-    @Option(
-            names = "--threads",
-            description = "PyTorch threads of each probe (default: all cores).")
+    @Option(names = "--threads", description = "Engine threads of each probe (default: all cores).")
     Integer threads;
+
+    @Option(
+            names = "--engine",
+            defaultValue = "PyTorch",
+            description = "PyTorch or MXNet (default ${DEFAULT-VALUE}).")
+    String engine;
 
     @Option(names = "--json", description = "Print a JSON summary as the last line.")
     boolean json;
@@ -85,6 +96,10 @@ final class BenchOneDnnCommand implements Callable<Integer> {
         long forwards;
         long nonFinite;
         long differing;
+        long trainingPasses;
+        long gradientNonFinite;
+        long gradientDiffering;
+        final List<Double> trainingMs = new ArrayList<>();
         final List<Double> ms = new ArrayList<>();
         final List<Double> noseMs = new ArrayList<>();
         final List<Double> checkMs = new ArrayList<>();
@@ -92,7 +107,15 @@ final class BenchOneDnnCommand implements Callable<Integer> {
         final List<String> failing = new ArrayList<>();
 
         boolean clean() {
-            return convWrong == 0 && nonFinite == 0 && differing == 0;
+            return convWrong == 0
+                    && nonFinite == 0
+                    && differing == 0
+                    && gradientNonFinite == 0
+                    && gradientDiffering == 0;
+        }
+
+        double trainingMedianMs() {
+            return median(trainingMs);
         }
 
         double medianMs() {
@@ -122,10 +145,22 @@ final class BenchOneDnnCommand implements Callable<Integer> {
         if (repeats < 1 || passes < 2) {
             throw BenchCommand.bad(spec, "--repeats must be >= 1 and --passes >= 2");
         }
+        if (!"PyTorch".equals(engine) && !"MXNet".equals(engine)) {
+            throw BenchCommand.bad(spec, "--engine must be PyTorch or MXNet, got " + engine);
+        }
+        String variable = levelVariable(engine);
         int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         String cpu = cpuDescription();
         String loadBefore = loadAverage();
-        System.err.println("bench onednn: " + cpu + "; load average " + loadBefore);
+        System.err.println(
+                "bench onednn: "
+                        + engine
+                        + " ("
+                        + variable
+                        + "), "
+                        + cpu
+                        + "; load average "
+                        + loadBefore);
         Map<String, Tally> idle = new LinkedHashMap<>();
         Map<String, Tally> loaded = new LinkedHashMap<>();
         for (String isa : isas) {
@@ -157,16 +192,19 @@ final class BenchOneDnnCommand implements Callable<Integer> {
         System.out.println(cpu);
         System.out.printf(
                 Locale.ROOT,
-                "%d repeats x (convolution check + %d passes x 2 networks), %d PyTorch thread(s);"
-                        + " load average before %s, after %s%n",
+                "%s, levels by %s; %d repeats x (convolution check + %d passes x 2 networks + %d"
+                        + " training passes), %d thread(s); load average before %s, after %s%n",
+                engine,
+                variable,
                 repeats,
+                passes,
                 passes,
                 n,
                 loadBefore,
                 loadAfter);
         System.out.printf(
                 Locale.ROOT,
-                "%-12s %-7s %-13s %17s %17s %10s %10s %9s %9s %9s %10s%n",
+                "%-12s %-7s %-13s %17s %17s %10s %10s %9s %9s %9s %9s %9s %10s%n",
                 "isa",
                 "load",
                 "layout",
@@ -174,6 +212,8 @@ final class BenchOneDnnCommand implements Callable<Integer> {
                 "other layout",
                 "non-finite",
                 "differing",
+                "grad n-f",
+                "grad diff",
                 "imm58 ms",
                 "nose ms",
                 "check ms",
@@ -186,7 +226,8 @@ final class BenchOneDnnCommand implements Callable<Integer> {
                 Tally t = (busy ? loaded : idle).get(isa);
                 System.out.printf(
                         Locale.ROOT,
-                        "%-12s %-7s %-13s %7d/%-9d %7d/%-9d %10d %10d %9.2f %9.2f %9.2f %10.2f%s%n",
+                        "%-12s %-7s %-13s %7d/%-9d %7d/%-9d %10d %10d %9d %9d %9.2f %9.2f %9s %10s"
+                                + "%s%n",
                         isa,
                         busy ? "loaded" : "idle",
                         t.layout,
@@ -196,10 +237,12 @@ final class BenchOneDnnCommand implements Callable<Integer> {
                         t.otherChecked,
                         t.nonFinite,
                         t.differing,
+                        t.gradientNonFinite,
+                        t.gradientDiffering,
                         t.medianMs(),
                         t.noseMedianMs(),
-                        t.checkMedianMs(),
-                        t.resnetCheckMedianMs(),
+                        orDash(t.checkMedianMs()),
+                        orDash(t.resnetCheckMedianMs()),
                         t.failing.isEmpty() ? "" : "  " + t.failing);
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("isa", isa);
@@ -212,6 +255,10 @@ final class BenchOneDnnCommand implements Callable<Integer> {
                 row.put("forwards", t.forwards);
                 row.put("non_finite", t.nonFinite);
                 row.put("differing", t.differing);
+                row.put("training_passes", t.trainingPasses);
+                row.put("gradient_non_finite", t.gradientNonFinite);
+                row.put("gradient_differing", t.gradientDiffering);
+                row.put("nose_tip_training_ms", t.trainingMedianMs());
                 row.put("imm58_forward_ms", t.medianMs());
                 row.put("nose_tip_forward_ms", t.noseMedianMs());
                 row.put("startup_check_ms", t.checkMedianMs());
@@ -229,9 +276,13 @@ final class BenchOneDnnCommand implements Callable<Integer> {
                 fastest == null
                         ? "no level was clean in every probe"
                         : "fastest level with no wrong, non-finite or differing result: "
+                                + variable
+                                + "="
                                 + fastest);
         if (json) {
             new JsonSummary()
+                    .put("engine", engine)
+                    .put("variable", variable)
                     .put("cpu", cpu)
                     .put("threads", n)
                     .put("repeats", repeats)
@@ -254,14 +305,36 @@ final class BenchOneDnnCommand implements Callable<Integer> {
         t.forwards += r.get("forwards").getAsLong();
         t.nonFinite += r.get("non_finite").getAsLong();
         t.differing += r.get("differing").getAsLong();
+        t.trainingPasses += r.get("training_passes").getAsLong();
+        t.gradientNonFinite += r.get("gradient_non_finite").getAsLong();
+        t.gradientDiffering += r.get("gradient_differing").getAsLong();
+        t.trainingMs.add(r.get("nose_tip_training_ms").getAsDouble());
         t.ms.add(r.get("imm58_ms").getAsDouble());
         t.noseMs.add(r.get("nose_tip_ms").getAsDouble());
-        t.checkMs.add(r.get("check_ms").getAsDouble());
-        t.resnetCheckMs.add(r.get("check_resnet18_ms").getAsDouble());
+        if (r.has("check_ms")) { // PyTorch's start-up check; MXNet has none
+            t.checkMs.add(r.get("check_ms").getAsDouble());
+            t.resnetCheckMs.add(r.get("check_resnet18_ms").getAsDouble());
+        }
         if (!r.get("check_passed").getAsBoolean()) {
             t.failing.add("start-up check");
         }
         r.getAsJsonArray("conv_failing").forEach(e -> t.failing.add(e.getAsString()));
+    }
+
+    private static String orDash(double ms) {
+        return Double.isNaN(ms) ? "-" : String.format(Locale.ROOT, "%.2f", ms);
+    }
+
+    /**
+     * The environment variable that caps an engine's oneDNN level: {@code ONEDNN_MAX_CPU_ISA} for
+     * PyTorch, {@code DNNL_MAX_CPU_ISA} for MXNet (its oneDNN predates the new name and reads the
+     * old one only).
+     *
+     * @param engine PyTorch or MXNet
+     * @return the variable's name
+     */
+    static String levelVariable(String engine) {
+        return "MXNet".equals(engine) ? "DNNL_MAX_CPU_ISA" : "ONEDNN_MAX_CPU_ISA";
     }
 
     private static void spin(AtomicBoolean running) {
@@ -288,9 +361,10 @@ final class BenchOneDnnCommand implements Callable<Integer> {
                                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=error",
                                 OneDnnProbe.class.getName(),
                                 Integer.toString(passes),
-                                Integer.toString(n)));
+                                Integer.toString(n),
+                                engine));
         ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().put("ONEDNN_MAX_CPU_ISA", isa);
+        pb.environment().put(levelVariable(engine), isa);
         pb.environment().put("OMP_NUM_THREADS", Integer.toString(n));
         pb.redirectError(ProcessBuilder.Redirect.DISCARD);
         Process p = pb.start();
@@ -299,7 +373,9 @@ final class BenchOneDnnCommand implements Callable<Integer> {
         String last = out.isBlank() ? "" : out.strip().lines().reduce((a, b) -> b).orElse("");
         if (code != 0 || !last.startsWith("{")) {
             throw new IllegalStateException(
-                    "the probe for ONEDNN_MAX_CPU_ISA="
+                    "the probe for "
+                            + levelVariable(engine)
+                            + "="
                             + isa
                             + " failed (exit "
                             + code

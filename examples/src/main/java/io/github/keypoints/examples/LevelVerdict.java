@@ -15,9 +15,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * How PyTorch's convolutions fare at this JVM's oneDNN level, judged by the library's own rule: the
- * stack networks' 3×3 convolutions ({@link OneDnnProbe#CHANNELS} input channels, every output and
- * {@value #GRADIENT_SAMPLES} input and weight gradients each) and ResNet-18's ({@link
+ * How an engine's convolutions fare at this JVM's oneDNN level, judged by the library's own rule:
+ * the stack networks' 3×3 convolutions ({@link OneDnnProbe#CHANNELS} input channels, every output
+ * and {@value #GRADIENT_SAMPLES} input and weight gradients each) and ResNet-18's ({@link
  * ConvolutionCheck#shapes()}, {@value #GRADIENT_SAMPLES} outputs and half as many input and weight
  * gradients each — no input gradient for the stem, which takes the image) and the recipes' heatmap
  * networks' ({@link ConvolutionCheck#heatmapShapes()}, likewise), and the zoo networks' own
@@ -27,7 +27,8 @@ import java.util.Optional;
  * kind of network then runs in the layout {@link ConvolutionCheck#chooseLayout} picks, and the
  * level is right when every kind has one. On the project's AMD EPYC at {@code AVX512_CORE} that is
  * channels-last for the stack networks and the default layout for ResNet-18 and the heatmap
- * networks.
+ * networks. On MXNet, whose networks run in the default layout only, that layout is compared and
+ * must be right for every kind.
  *
  * <p>An immutable value; {@link #measure} makes one.
  */
@@ -101,30 +102,39 @@ final class LevelVerdict {
 
     private final List<Optional<Boolean>> layouts;
 
+    /** The layout a kind of network with no right layout is named by. */
+    private final boolean preferred;
+
     private LevelVerdict(
             Map<Boolean, long[][]> counts,
             Map<Boolean, List<List<String>>> failing,
-            List<Optional<Boolean>> layouts) {
+            List<Optional<Boolean>> layouts,
+            boolean preferred) {
         this.counts = counts;
         this.failing = failing;
         this.layouts = layouts;
+        this.preferred = preferred;
     }
 
     /**
      * Compares the convolutions in the preferred layout and, if a suite is wrong there or {@code
      * bothLayouts}, in the other.
      *
-     * @param m where to run them (PyTorch)
+     * <p>On an engine other than PyTorch only the default layout, the one its networks run in.
+     *
+     * @param m where to run them: PyTorch, or MXNet
      * @param bothLayouts whether to compare the other layout even when it is not needed (for
-     *     information)
+     *     information; PyTorch only)
      * @return the verdict
      */
     static LevelVerdict measure(NDManager m, boolean bothLayouts) {
         Map<Boolean, long[][]> counts = new LinkedHashMap<>();
         Map<Boolean, List<List<String>>> failing = new LinkedHashMap<>();
-        boolean preferred = ConvolutionCheck.networksRunChannelsLast();
+        boolean pyTorch = "PyTorch".equals(m.getEngine().getEngineName());
+        boolean preferred = pyTorch && ConvolutionCheck.networksRunChannelsLast();
         for (boolean layout : new boolean[] {preferred, !preferred}) {
-            if (layout != preferred && !bothLayouts && allRight(counts.get(preferred))) {
+            if (layout != preferred
+                    && (!pyTorch || !bothLayouts && allRight(counts.get(preferred)))) {
                 break;
             }
             List<List<String>> f = new ArrayList<>();
@@ -134,7 +144,7 @@ final class LevelVerdict {
             counts.put(layout, compare(m, layout, f));
             failing.put(layout, f);
         }
-        return judge(counts, failing);
+        return pyTorch ? judge(counts, failing) : judgeDefaultLayout(counts, failing);
     }
 
     /**
@@ -154,7 +164,33 @@ final class LevelVerdict {
                     ConvolutionCheck.chooseLayout(
                             () -> right(counts, true, suite), () -> right(counts, false, suite)));
         }
-        return new LevelVerdict(Map.copyOf(counts), Map.copyOf(failing), layouts);
+        return new LevelVerdict(
+                Map.copyOf(counts),
+                Map.copyOf(failing),
+                layouts,
+                ConvolutionCheck.networksRunChannelsLast());
+    }
+
+    /**
+     * Judges comparisons made in the default layout alone, for an engine whose networks have no
+     * other (MXNet): each kind of network is right when its comparisons there are.
+     *
+     * @param counts {@code {wrong, checked}} of each kind in the default layout, under the key
+     *     {@code false}
+     * @param failing per kind, descriptions of the wrong convolutions, under the key {@code false}
+     * @return the verdict
+     */
+    static LevelVerdict judgeDefaultLayout(
+            Map<Boolean, long[][]> counts, Map<Boolean, List<List<String>>> failing) {
+        if (counts.containsKey(true) || !counts.containsKey(false)) {
+            throw new IllegalArgumentException("default-layout comparisons only");
+        }
+        List<Optional<Boolean>> layouts = new ArrayList<>();
+        for (int[] suite : SUITES) {
+            layouts.add(
+                    right(counts, false, suite) ? Optional.of(false) : Optional.<Boolean>empty());
+        }
+        return new LevelVerdict(Map.copyOf(counts), Map.copyOf(failing), layouts, false);
     }
 
     /** Whether every kind of network has a right layout at this level. */
@@ -214,7 +250,7 @@ final class LevelVerdict {
     }
 
     private boolean used(int suite) {
-        return layouts.get(suite).orElse(ConvolutionCheck.networksRunChannelsLast());
+        return layouts.get(suite).orElse(preferred);
     }
 
     private long[] sum(boolean inUse) {

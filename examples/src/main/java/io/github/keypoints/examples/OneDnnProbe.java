@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import io.github.keypoints.models.ConvolutionCheck;
 import io.github.keypoints.models.KeypointBlock;
@@ -20,15 +21,18 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * One probe of PyTorch's convolutions in this JVM, whose {@code ONEDNN_MAX_CPU_ISA} the parent
- * ({@link BenchOneDnnCommand}) set: the library's start-up check, timed; a comparison of the 3×3
- * convolutions (every output, and a sample of the gradients) at the channel counts that failed
- * before and of ResNet-18's convolutions with plain Java, in both layouts, judged as the library
+ * One probe of an engine's convolutions in this JVM, whose oneDNN level the parent ({@link
+ * BenchOneDnnCommand}) set ({@code ONEDNN_MAX_CPU_ISA} for PyTorch, {@code DNNL_MAX_CPU_ISA} for
+ * MXNet): on PyTorch the library's start-up check, timed; a comparison of the 3×3 convolutions
+ * (every output, and a sample of the gradients) at the channel counts that failed before and of
+ * ResNet-18's convolutions with plain Java, on PyTorch in both layouts, judged as the library
  * judges them ({@link LevelVerdict}: each kind of network in the layout it runs in at this level);
  * then the same input through the 58-point and nose-tip networks many times, counting non-finite
- * outputs and outputs that differ from the first pass. Prints one JSON line.
+ * outputs and outputs that differ from the first pass; then as many training passes of the nose-tip
+ * network (forward and backward, the weights unchanged), counting passes with a non-finite gradient
+ * and passes whose gradients differ from the first pass's. Prints one JSON line.
  *
- * <p>Arguments: {@code PASSES THREADS}.
+ * <p>Arguments: {@code PASSES THREADS [ENGINE]} (the engine PyTorch unless named).
  */
 final class OneDnnProbe {
 
@@ -40,17 +44,20 @@ final class OneDnnProbe {
     public static void main(String[] args) {
         int passes = Integer.parseInt(args[0]);
         EngineSetup.threads(Integer.parseInt(args[1]));
-        EngineSetup.requireEngine("PyTorch");
+        String engine = args.length > 2 ? args[2] : "PyTorch";
+        EngineSetup.requireEngine(engine);
+        boolean pyTorch = "PyTorch".equals(engine);
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("isa", System.getenv("ONEDNN_MAX_CPU_ISA"));
-        try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+        out.put("engine", engine);
+        out.put("isa", System.getenv(BenchOneDnnCommand.levelVariable(engine)));
+        try (NDManager m = NDManager.newBaseManager(Device.cpu(), engine)) {
             // What the library's start-up check costs a user once per JVM (engine already loaded,
             // no convolution run yet), and whether it lets the networks run: a network is
             // initialised at its input (which checks its own convolutions, forward and backward,
             // and picks its layout) and verified, a stack network first, then ResNet-18 at
             // train-300w's 96x96, as a user making one and then the other pays.
             boolean passed = true;
-            for (String net : List.of("nose-tip", "resnet18")) {
+            for (String net : pyTorch ? List.of("nose-tip", "resnet18") : List.<String>of()) {
                 boolean nose = "nose-tip".equals(net);
                 long t0 = System.nanoTime();
                 try {
@@ -92,8 +99,90 @@ final class OneDnnProbe {
             out.put("forwards", forwards);
             out.put("non_finite", nonFinite);
             out.put("differing", differing);
+            List<Double> ms = new ArrayList<>();
+            long[] g = gradientConsistency(m, passes, ms);
+            out.put("training_passes", g[2]);
+            out.put("gradient_non_finite", g[0]);
+            out.put("gradient_differing", g[1]);
+            double[] sorted = ms.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            out.put("nose_tip_training_ms", sorted[sorted.length / 2]);
         }
         System.out.println(new com.google.gson.Gson().toJson(out));
+    }
+
+    /**
+     * The nose-tip network's training pass (batch 8, 80×60, a seeded input and output gradient)
+     * {@code passes} times with the same weights: returns {passes with a non-finite gradient,
+     * passes whose gradients differ from the first pass's in any bit, passes}; adds each pass's
+     * milliseconds.
+     */
+    private static long[] gradientConsistency(NDManager parent, int passes, List<Double> ms) {
+        try (NDManager m = parent.newSubManager()) {
+            Block block = new TorchDefaultInitializer(3).install(ModelZoo.create("nose-tip", 2));
+            Shape s = new Shape(8, 1, 60, 80);
+            block.initialize(m, DataType.FLOAT32, s);
+            SplittableRandom r = new SplittableRandom(9);
+            float[] x = new float[(int) s.size()];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) (r.nextDouble() - 0.5);
+            }
+            float[] dy = new float[8 * 2];
+            for (int i = 0; i < dy.length; i++) {
+                dy[i] = (float) r.nextDouble(-1, 1);
+            }
+            NDArray in = m.create(x, s);
+            NDArray weights = m.create(dy, new Shape(8, 2));
+            List<NDArray> params = new ArrayList<>();
+            block.getParameters().forEach(p -> params.add(p.getValue().getArray()));
+            float[] first = null;
+            long nonFinite = 0;
+            long differing = 0;
+            for (int p = 0; p < passes; p++) {
+                try (NDManager pm = m.newSubManager()) {
+                    long t0 = System.nanoTime();
+                    try (GradientCollector c = m.getEngine().newGradientCollector()) {
+                        c.zeroGradients();
+                        NDArray y =
+                                block.forward(new ParameterStore(pm, false), new NDList(in), true)
+                                        .head();
+                        c.backward(y.mul(weights).sum());
+                    }
+                    float[] grads = gradients(params);
+                    ms.add((System.nanoTime() - t0) / 1e6);
+                    boolean finite = true;
+                    for (float v : grads) {
+                        finite &= Float.isFinite(v);
+                    }
+                    if (!finite) {
+                        nonFinite++;
+                    }
+                    if (first == null) {
+                        first = grads;
+                    } else if (!Arrays.equals(first, grads)) {
+                        differing++;
+                    }
+                }
+            }
+            return new long[] {nonFinite, differing, passes};
+        }
+    }
+
+    /** Every parameter's gradient, one after the other. */
+    private static float[] gradients(List<NDArray> params) {
+        List<float[]> parts = new ArrayList<>();
+        int n = 0;
+        for (NDArray p : params) {
+            float[] g = p.getGradient().toFloatArray();
+            parts.add(g);
+            n += g.length;
+        }
+        float[] all = new float[n];
+        int at = 0;
+        for (float[] g : parts) {
+            System.arraycopy(g, 0, all, at, g.length);
+            at += g.length;
+        }
+        return all;
     }
 
     /** Returns {non-finite passes, passes differing from the first, passes}; adds timings. */

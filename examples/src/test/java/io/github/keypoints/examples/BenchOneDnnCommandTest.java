@@ -52,6 +52,53 @@ class BenchOneDnnCommandTest {
             assertThat(row.get("imm58_forward_ms").getAsDouble()).isPositive();
             assertThat(row.get("startup_check_ms").getAsDouble()).isPositive();
             assertThat(row.get("startup_check_resnet18_ms").getAsDouble()).isPositive();
+            // the nose-tip network's training pass, three times with the same weights: the same
+            // gradients each time (they would add up if a pass did not start from zero)
+            assertThat(row.get("training_passes").getAsLong()).isEqualTo(3);
+            assertThat(row.get("gradient_non_finite").getAsLong()).isZero();
+            assertThat(row.get("gradient_differing").getAsLong()).isZero();
+        }
+        assertThat(j.get("engine").getAsString()).isEqualTo("PyTorch");
+        assertThat(j.get("variable").getAsString()).isEqualTo("ONEDNN_MAX_CPU_ISA");
+        assertThat(j.get("fastest_clean").getAsString()).isEqualTo("SSE41");
+    }
+
+    @Test
+    void mxnetIsProbedThroughItsOwnVariableInTheDefaultLayoutOnly() {
+        CliRun r =
+                CliRun.of(
+                        "bench",
+                        "onednn",
+                        "--engine",
+                        "MXNet",
+                        "--isas",
+                        "SSE41",
+                        "--repeats",
+                        "1",
+                        "--passes",
+                        "3",
+                        "--threads",
+                        "1",
+                        "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("MXNet, levels by DNNL_MAX_CPU_ISA", "DNNL_MAX_CPU_ISA=SSE41");
+        JsonObject j = r.json();
+        assertThat(j.get("engine").getAsString()).isEqualTo("MXNet");
+        assertThat(j.get("variable").getAsString()).isEqualTo("DNNL_MAX_CPU_ISA");
+        // the same comparisons as PyTorch's at SSE41, all in the default layout, and no other
+        int perShape = 2048 + 2 * 1024;
+        int outputs = 8 * (2 * 32 * 56 * 76 + 2 * 2048) + (11 + 13 + 18 + 11) * perShape - 7 * 1024;
+        for (var e : j.getAsJsonArray("rows")) {
+            JsonObject row = e.getAsJsonObject();
+            assertThat(row.get("layout").getAsString()).isEqualTo("default");
+            assertThat(row.get("conv_checked").getAsLong()).isEqualTo(outputs);
+            assertThat(row.get("conv_wrong").getAsLong()).isZero();
+            assertThat(row.get("other_layout_checked").getAsLong()).isZero();
+            assertThat(row.get("forwards").getAsLong()).isEqualTo(6);
+            assertThat(row.get("training_passes").getAsLong()).isEqualTo(3);
+            assertThat(row.get("gradient_differing").getAsLong()).isZero();
+            // MXNet has no start-up check to time
+            assertThat(row.get("startup_check_ms").isJsonNull()).isTrue();
         }
         assertThat(j.get("fastest_clean").getAsString()).isEqualTo("SSE41");
     }
@@ -61,5 +108,8 @@ class BenchOneDnnCommandTest {
         CliRun r = CliRun.of("bench", "onednn", "--repeats", "0");
         assertThat(r.code()).isNotZero();
         assertThat(r.err()).contains("--repeats");
+        CliRun e = CliRun.of("bench", "onednn", "--engine", "TensorFlow");
+        assertThat(e.code()).isNotZero();
+        assertThat(e.err()).contains("--engine must be PyTorch or MXNet, got TensorFlow");
     }
 }

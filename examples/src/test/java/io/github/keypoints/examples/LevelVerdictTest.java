@@ -92,4 +92,21 @@ class LevelVerdictTest {
         assertThat(v.layout()).isEqualTo(cl ? "channels-last" : "default");
         assertThat(v.otherWrongChecked()).containsExactly(0, 0);
     }
+
+    @Test
+    void onMxnetEveryKindMustBeRightInTheDefaultLayout() {
+        LevelVerdict right =
+                LevelVerdict.judgeDefaultLayout(
+                        Map.of(false, counts(0, 0, 0)), Map.of(false, failing(null, null, null)));
+        assertThat(right.right()).isTrue();
+        assertThat(right.layout()).isEqualTo("default");
+        assertThat(right.wrongChecked()).containsExactly(0, 1111);
+        LevelVerdict wrong =
+                LevelVerdict.judgeDefaultLayout(
+                        Map.of(false, counts(0, 0, 2)),
+                        Map.of(false, failing(null, null, "shortcut")));
+        assertThat(wrong.right()).isFalse();
+        assertThat(wrong.layout()).isEqualTo("default");
+        assertThat(wrong.failing()).containsExactly("shortcut", "no right layout for ResNet-18");
+    }
 }
