@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
@@ -130,8 +131,7 @@ final class OneDnnProbe {
             for (int i = 0; i < dy.length; i++) {
                 dy[i] = (float) r.nextDouble(-1, 1);
             }
-            NDArray in = m.create(x, s);
-            NDArray weights = m.create(dy, new Shape(8, 2));
+
             List<NDArray> params = new ArrayList<>();
             block.getParameters().forEach(p -> params.add(p.getValue().getArray()));
             float[] first = null;
@@ -139,15 +139,17 @@ final class OneDnnProbe {
             long differing = 0;
             for (int p = 0; p < passes; p++) {
                 try (NDManager pm = m.newSubManager()) {
+                    NDArray in = pm.create(x, s);
+                    NDArray weights = pm.create(dy, new Shape(8, 2));
                     long t0 = System.nanoTime();
                     try (GradientCollector c = m.getEngine().newGradientCollector()) {
-                        c.zeroGradients();
                         NDArray y =
                                 block.forward(new ParameterStore(pm, false), new NDList(in), true)
                                         .head();
                         c.backward(y.mul(weights).sum());
                     }
                     float[] grads = gradients(params);
+                    zero(params);
                     ms.add((System.nanoTime() - t0) / 1e6);
                     boolean finite = true;
                     for (float v : grads) {
@@ -167,12 +169,30 @@ final class OneDnnProbe {
         }
     }
 
+    /**
+     * Sets every parameter's gradient to zero, as PyTorch adds a backward pass's gradients to those
+     * before (MXNet writes over them): in place, by an indexed assignment, so a non-finite gradient
+     * does not carry over to the next pass. Each gradient handle asked for here is closed; the
+     * gradient itself stays with its parameter. ({@code GradientCollector.zeroGradients} would walk
+     * every array of the engine instead.)
+     */
+    private static void zero(List<NDArray> params) {
+        for (NDArray p : params) {
+            try (NDArray g = p.getGradient()) {
+                g.set(new NDIndex(":"), 0f);
+            }
+        }
+    }
+
     /** Every parameter's gradient, one after the other. */
     private static float[] gradients(List<NDArray> params) {
         List<float[]> parts = new ArrayList<>();
         int n = 0;
         for (NDArray p : params) {
-            float[] g = p.getGradient().toFloatArray();
+            float[] g;
+            try (NDArray grad = p.getGradient()) {
+                g = grad.toFloatArray();
+            }
             parts.add(g);
             n += g.length;
         }
@@ -200,12 +220,15 @@ final class OneDnnProbe {
             for (int i = 0; i < x.length; i++) {
                 x[i] = (float) (r.nextDouble() - 0.5);
             }
-            NDArray in = m.create(x, s);
             float[] first = null;
             long nonFinite = 0;
             long differing = 0;
             for (int p = 0; p < passes; p++) {
                 try (NDManager pm = m.newSubManager()) {
+                    // The input in the pass's manager, as a predictor's batch is: every array the
+                    // pass makes belongs to the manager of its first operand, here the input's,
+                    // and so goes with the pass.
+                    NDArray in = pm.create(x, s);
                     long t0 = System.nanoTime();
                     float[] y =
                             block.forward(new ParameterStore(pm, false), new NDList(in), false)
