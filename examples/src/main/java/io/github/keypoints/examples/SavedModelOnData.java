@@ -5,8 +5,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * The options of every command that measures a saved model on a dataset ({@code evaluate}, {@code
- * fit-flip-offset}): the model directory, the data and how to read it, and the engine.
+ * The options of every command that runs a saved model on a dataset ({@code evaluate}, {@code
+ * fit-flip-offset}, {@code submission}): the model directory, the data and how to read it, and the
+ * engine.
  */
 abstract class SavedModelOnData {
 

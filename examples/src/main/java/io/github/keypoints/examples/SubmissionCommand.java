@@ -4,7 +4,6 @@ import io.github.keypoints.data.Box;
 import io.github.keypoints.data.FaceSample;
 import io.github.keypoints.data.Keypoints;
 import io.github.keypoints.data.format.SubmissionCsv;
-import io.github.keypoints.data.load.DatasetLoader;
 import io.github.keypoints.data.load.LoadedDataset;
 import io.github.keypoints.models.inference.KeypointDetector;
 import java.nio.file.Files;
@@ -29,29 +28,18 @@ import picocli.CommandLine.Option;
                     + " submission CSV (Id,Predicted; rows x0,y0,x1,y1,... per face, in"
                     + " original-image pixels). Face boxes: the annotated box (imglab XML), the"
                     + " whole image for whole-image models (IMM), else the tight box of the"
-                    + " annotated points (.pts).",
+                    + " annotated points (.pts), read from --pts-origin's convention as"
+                    + " evaluate reads them.",
             "Example: ./keypoints submission --model runs/300w/model --data"
                     + " ../shared/data/ibug_300w_sample/helen/testset --out submission.csv --json"
         })
-public final class SubmissionCommand implements Callable<Integer> {
-
-    @Option(names = "--model", required = true, description = "A saved model directory.")
-    Path model;
-
-    @Option(
-            names = "--data",
-            required = true,
-            description = "Test set: an imglab XML file, a .pts folder or an IMM folder.")
-    Path data;
+public final class SubmissionCommand extends SavedModelOnData implements Callable<Integer> {
 
     @Option(names = "--out", required = true, description = "The CSV file to write.")
     Path out;
 
     @Option(names = "--flip-average", description = "Average with the mirrored prediction.")
     boolean flipAverage;
-
-    @Option(names = "--engine", description = "PyTorch or MXNet (default: the model's engine).")
-    String engine;
 
     @Option(names = "--json", description = "Print a JSON summary as the last line.")
     boolean json;
@@ -64,10 +52,7 @@ public final class SubmissionCommand implements Callable<Integer> {
         if (engine != null) {
             EngineSetup.requireEngine(engine);
         }
-        LoadedDataset loaded = DatasetLoader.builder().setPath(data).build().load();
-        if (loaded.samples().isEmpty()) {
-            throw new IllegalArgumentException("--data " + data + " holds no annotated faces");
-        }
+        LoadedDataset loaded = TrainCommand.load(data, format, ptsOrigin.origin());
         KeypointDetector.Builder b =
                 KeypointDetector.builder().setModel(model).optFlipAverage(flipAverage);
         if (engine != null) {

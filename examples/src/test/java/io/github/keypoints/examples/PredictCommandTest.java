@@ -223,6 +223,37 @@ class PredictCommandTest {
                 }
             }
         }
+        // The .pts numbers read as written (--pts-origin zero, as evaluate takes it): every box
+        // one pixel further right and down, and every value the prediction on that box.
+        Path zero = dir.resolve("sub-zero.csv");
+        CliRun z =
+                run(
+                        "submission",
+                        "--model",
+                        model.toString(),
+                        "--data",
+                        faces.toString(),
+                        "--format",
+                        "pts",
+                        "--pts-origin",
+                        "zero",
+                        "--out",
+                        zero.toString());
+        assertThat(z.code()).as(z.err()).isZero();
+        List<String> zl = Files.readAllLines(zero);
+        try (KeypointDetector d = KeypointDetector.builder().setModel(model).build()) {
+            Keypoints truth =
+                    PtsFormat.parse(
+                            faces.resolve("f0.pts"),
+                            io.github.keypoints.data.format.PixelOrigin.ZERO_BASED);
+            Keypoints k =
+                    d.detect(faces.resolve("f0.png"), java.util.Optional.of(truth.boundingBox()))
+                            .keypoints();
+            assertThat(Double.parseDouble(zl.get(1).split(",")[1])).isCloseTo(k.x(0), within(1e-3));
+            assertThat(Double.parseDouble(zl.get(2).split(",")[1])).isCloseTo(k.y(0), within(1e-3));
+            assertThat(Double.parseDouble(zl.get(1).split(",")[1]))
+                    .isNotCloseTo(Double.parseDouble(lines.get(1).split(",")[1]), within(1e-3));
+        }
     }
 
     @Test
