@@ -36,7 +36,10 @@ import java.util.function.BooleanSupplier;
  * ResNet-18's shortcut convolutions and the heatmap network's 1×1 head (68 filters) the other way
  * round; input gradients are wrong in the default layout for odd filter counts (at {@code AVX2}
  * too) and in both layouts for one-channel inputs; weight gradients were right everywhere
- * (docs/performance.md).
+ * (docs/performance.md). On that machine, a virtual one, the wrong kernels came only while oneDNN
+ * believed the cache sizes the VM reports (zeros): with {@link TorchOneDnnCaches}' correction every
+ * level was right there in both layouts (2026-12-07). The check stays for CPUs nobody here has
+ * tried.
  *
  * <p>For a network that is initialised or loaded this check compares every convolution it runs
  * ({@link #convolutionsOf}: its own input shapes, filters, kernels, strides and paddings, at batch

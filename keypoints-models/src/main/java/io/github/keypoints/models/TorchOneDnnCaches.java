@@ -33,9 +33,12 @@ import org.slf4j.LoggerFactory;
  * ResNet-18's batch-1 pass at 224×224 took 13.4–16.5 ms instead of 10.6–11.4 ms there
  * (docs/performance-inference.md, "PyTorch on the AMD EPYC of family 26"). Setting oneDNN's number
  * of known cache levels to 0 makes it use its own estimates, as it does for any CPU whose caches it
- * cannot read, and the brgemm kernels run. Outputs stay the same up to float rounding; the
- * library's convolution check ({@link ConvolutionCheck}) runs after this and checks the kernels
- * that will run.
+ * cannot read, and the brgemm kernels run. Outputs stay the same up to float rounding where the
+ * kernels were right; the kernels oneDNN ran with the 1-byte caches were not always right: on that
+ * machine 270,000–540,000 of 2.4 million compared convolution outputs and gradients were wrong in
+ * one of the two layouts at {@code AVX2} and above without this correction, none with it ({@code
+ * keypoints bench onednn}'s probe, docs/performance.md). The library's convolution check ({@link
+ * ConvolutionCheck}) runs after this and checks the kernels that will run.
  *
  * <p>How: oneDNN keeps what it read in one object, returned by its function {@code
  * dnnl::impl::cpu::x64::cpu()}. That function is not exported, so its offset is read from
