@@ -134,9 +134,7 @@ final class OneDnnProbe {
 
             List<NDArray> params = new ArrayList<>();
             block.getParameters().forEach(p -> params.add(p.getValue().getArray()));
-            float[] first = null;
-            long nonFinite = 0;
-            long differing = 0;
+            Steadiness steadiness = new Steadiness();
             for (int p = 0; p < passes; p++) {
                 try (NDManager pm = m.newSubManager()) {
                     NDArray in = pm.create(x, s);
@@ -151,21 +149,10 @@ final class OneDnnProbe {
                     float[] grads = gradients(params);
                     zero(params);
                     ms.add((System.nanoTime() - t0) / 1e6);
-                    boolean finite = true;
-                    for (float v : grads) {
-                        finite &= Float.isFinite(v);
-                    }
-                    if (!finite) {
-                        nonFinite++;
-                    }
-                    if (first == null) {
-                        first = grads;
-                    } else if (!Arrays.equals(first, grads)) {
-                        differing++;
-                    }
+                    steadiness.add(grads);
                 }
             }
-            return new long[] {nonFinite, differing, passes};
+            return steadiness.counts();
         }
     }
 
@@ -220,9 +207,7 @@ final class OneDnnProbe {
             for (int i = 0; i < x.length; i++) {
                 x[i] = (float) (r.nextDouble() - 0.5);
             }
-            float[] first = null;
-            long nonFinite = 0;
-            long differing = 0;
+            Steadiness steadiness = new Steadiness();
             for (int p = 0; p < passes; p++) {
                 try (NDManager pm = m.newSubManager()) {
                     // The input in the pass's manager, as a predictor's batch is: every array the
@@ -235,20 +220,38 @@ final class OneDnnProbe {
                                     .head()
                                     .toFloatArray();
                     ms.add((System.nanoTime() - t0) / 1e6);
-                    boolean finite = true;
-                    for (float v : y) {
-                        finite &= Float.isFinite(v);
-                    }
-                    if (!finite) {
-                        nonFinite++;
-                    }
-                    if (first == null) {
-                        first = y;
-                    } else if (!Arrays.equals(first, y)) {
-                        differing++;
-                    }
+                    steadiness.add(y);
                 }
             }
+            return steadiness.counts();
+        }
+    }
+
+    /** Counts a series of passes with a non-finite value and those that differ from the first. */
+    private static final class Steadiness {
+        private float[] first;
+        private long nonFinite;
+        private long differing;
+        private long passes;
+
+        /** Adds one pass's values. */
+        void add(float[] values) {
+            passes++;
+            for (float v : values) {
+                if (!Float.isFinite(v)) {
+                    nonFinite++;
+                    break;
+                }
+            }
+            if (first == null) {
+                first = values;
+            } else if (!Arrays.equals(first, values)) {
+                differing++;
+            }
+        }
+
+        /** {passes with a non-finite value, passes differing from the first in any bit, passes}. */
+        long[] counts() {
             return new long[] {nonFinite, differing, passes};
         }
     }

@@ -8,6 +8,7 @@ import com.google.gson.JsonObject;
 import io.github.keypoints.data.Box;
 import io.github.keypoints.data.Keypoints;
 import io.github.keypoints.data.LandmarkScheme;
+import io.github.keypoints.data.format.PixelOrigin;
 import io.github.keypoints.data.format.PtsFormat;
 import io.github.keypoints.data.image.ImageFiles;
 import io.github.keypoints.data.image.OpenCv;
@@ -202,27 +203,7 @@ class PredictCommandTest {
         assertThat(lines).hasSize(1 + 3 * 136);
         assertThat(lines.get(1)).startsWith("1,");
         assertThat(lines.get(3 * 136)).startsWith(3 * 136 + ",");
-        // Every value is the library's own prediction on that face's tight point box: faces in
-        // file order, points in scheme order, x then y, ids from 1.
-        try (KeypointDetector d = KeypointDetector.builder().setModel(model).build()) {
-            int row = 1;
-            for (int n = 0; n < 3; n++) {
-                Keypoints truth = PtsFormat.parse(faces.resolve("f" + n + ".pts"));
-                Keypoints k =
-                        d.detect(
-                                        faces.resolve("f" + n + ".png"),
-                                        java.util.Optional.of(truth.boundingBox()))
-                                .keypoints();
-                for (int i = 0; i < 68; i++) {
-                    for (double v : new double[] {k.x(i), k.y(i)}) {
-                        String[] cells = lines.get(row).split(",");
-                        assertThat(Integer.parseInt(cells[0])).isEqualTo(row);
-                        assertThat(Double.parseDouble(cells[1])).isCloseTo(v, within(1e-3));
-                        row++;
-                    }
-                }
-            }
-        }
+        assertRowsArePredictions(lines, PixelOrigin.ONE_BASED);
         // The .pts numbers read as written (--pts-origin zero, as evaluate takes it): every box
         // one pixel further right and down, and every value the prediction on that box.
         Path zero = dir.resolve("sub-zero.csv");
@@ -241,18 +222,36 @@ class PredictCommandTest {
                         zero.toString());
         assertThat(z.code()).as(z.err()).isZero();
         List<String> zl = Files.readAllLines(zero);
+        assertRowsArePredictions(zl, PixelOrigin.ZERO_BASED);
+        assertThat(Double.parseDouble(zl.get(1).split(",")[1]))
+                .isNotCloseTo(Double.parseDouble(lines.get(1).split(",")[1]), within(1e-3));
+    }
+
+    /**
+     * Every value of a submission of the three faces is the library's own prediction on that face's
+     * tight point box, its .pts file read from {@code origin}: faces in file order, points in
+     * scheme order, x then y, ids from 1.
+     */
+    private void assertRowsArePredictions(List<String> lines, PixelOrigin origin)
+            throws java.io.IOException {
         try (KeypointDetector d = KeypointDetector.builder().setModel(model).build()) {
-            Keypoints truth =
-                    PtsFormat.parse(
-                            faces.resolve("f0.pts"),
-                            io.github.keypoints.data.format.PixelOrigin.ZERO_BASED);
-            Keypoints k =
-                    d.detect(faces.resolve("f0.png"), java.util.Optional.of(truth.boundingBox()))
-                            .keypoints();
-            assertThat(Double.parseDouble(zl.get(1).split(",")[1])).isCloseTo(k.x(0), within(1e-3));
-            assertThat(Double.parseDouble(zl.get(2).split(",")[1])).isCloseTo(k.y(0), within(1e-3));
-            assertThat(Double.parseDouble(zl.get(1).split(",")[1]))
-                    .isNotCloseTo(Double.parseDouble(lines.get(1).split(",")[1]), within(1e-3));
+            int row = 1;
+            for (int n = 0; n < 3; n++) {
+                Keypoints truth = PtsFormat.parse(faces.resolve("f" + n + ".pts"), origin);
+                Keypoints k =
+                        d.detect(
+                                        faces.resolve("f" + n + ".png"),
+                                        java.util.Optional.of(truth.boundingBox()))
+                                .keypoints();
+                for (int i = 0; i < 68; i++) {
+                    for (double v : new double[] {k.x(i), k.y(i)}) {
+                        String[] cells = lines.get(row).split(",");
+                        assertThat(Integer.parseInt(cells[0])).isEqualTo(row);
+                        assertThat(Double.parseDouble(cells[1])).isCloseTo(v, within(1e-3));
+                        row++;
+                    }
+                }
+            }
         }
     }
 
