@@ -69,7 +69,9 @@ final class BenchOneDnnCommand implements Callable<Integer> {
     @Option(
             names = "--passes",
             defaultValue = "200",
-            description = "Forward passes per network per probe (default ${DEFAULT-VALUE}).")
+            description =
+                    "Forward passes per network, and nose-tip training passes, per probe (default"
+                            + " ${DEFAULT-VALUE}).")
     int passes;
 
     @Option(names = "--threads", description = "Engine threads of each probe (default: all cores).")
