@@ -43,6 +43,17 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class ChannelsLastTest {
 
+    /** Seeded inputs each network's two layouts are compared on. */
+    private static final int DRAWS = 5;
+
+    /**
+     * Largest gradient difference, over the gradient's largest element, of a draw without a tie.
+     */
+    private static final double TIGHT_BOUND = 1e-3;
+
+    /** Largest gradient difference, over the gradient's largest element, of any draw. */
+    private static final double TIE_BOUND = 5e-2;
+
     /** The layout is on whatever oneDNN level the test build runs at; the rule is tested below. */
     @BeforeAll
     static void layoutOn() {
@@ -199,13 +210,22 @@ class ChannelsLastTest {
     /**
      * The channels-last networks compute what their layers compute in the default layout, run on a
      * twin with the same values in ordinary contiguous tensors and without the input's layout step:
-     * outputs and the first convolution's weight gradient, in inference and in training mode.
+     * outputs and the first convolution's weight gradient, in inference and in training mode, on
+     * {@value #DRAWS} seeded inputs.
      *
-     * <p>Seeded: the two layouts sum in different orders, and for a few random draws in a hundred
-     * that rounding decides a near-tie of a ReLU or a max pooling window, where the gradient jumps
-     * (by up to 1 % of its largest element in an ad hoc scan of 150 seeds, each time with one of
-     * the two float32 layouts agreeing with a float64 run and the other not, either way round). A
-     * fixed draw keeps the bound tight and the test deterministic.
+     * <p>The two layouts sum in different orders, and for some random draws that rounding decides a
+     * near-tie of a ReLU or a max pooling window, where the gradient jumps (at {@code SSE41}, a few
+     * draws in a hundred, by up to 1 % of the gradient's largest element in an ad hoc scan of 150
+     * seeds, each time with one of the two float32 layouts agreeing with a float64 run and the
+     * other not, either way round). Which draws tie depends on the kernels, so on the oneDNN level;
+     * on the AMD EPYC of family 26 (2026-12-07), of the 50 comparisons here (5 networks, 2 modes, 5
+     * draws, at most 2 jumps in one network and mode) 5 jumped at {@code AVX2}, up to 1.8 %
+     * (imm58), and 2 at {@code AVX512_CORE} and {@code ALL}, up to 0.86 % (heatmap), while {@code
+     * bench onednn} found each of their convolutions right there, forward and backward. So every
+     * draw's gradient must agree within {@value #TIE_BOUND} of its largest element and most draws
+     * within {@value #TIGHT_BOUND}. A layout mistake (a channel or a tap in the wrong place) is off
+     * by the size of the gradient itself, on every draw; the outputs, which have no jumps, must
+     * agree on every draw.
      */
     @ParameterizedTest
     @CsvSource({
@@ -234,18 +254,42 @@ class ChannelsLastTest {
             }
             assertThat(TorchLayout.channelsLastWeights(block)[0]).isPositive();
             assertThat(TorchLayout.channelsLastWeights(twin)[0]).isZero();
-            NDArray x = manager.randomUniform(-1f, 1f, shape);
             for (boolean training : new boolean[] {false, true}) {
-                float[][] ours = pass(manager, block, x, training, false);
-                float[][] plain = pass(manager, twin, x, training, true);
-                assertThat(ours[0])
-                        .as("%s output, training %s", architecture, training)
-                        .containsExactly(plain[0], within(1e-4f));
-                float scale = maxAbs(plain[1]);
-                assertThat(scale).isGreaterThan(0f);
-                assertThat(ours[1])
-                        .as("%s first weight's gradient, training %s", architecture, training)
-                        .containsExactly(plain[1], within(scale * 1e-3f));
+                StringBuilder drift = new StringBuilder();
+                int loose = 0;
+                for (int draw = 0; draw < DRAWS; draw++) {
+                    Engine.getEngine("PyTorch").setRandomSeed(7 + draw);
+                    NDArray x = manager.randomUniform(-1f, 1f, shape);
+                    float[][] ours = pass(manager, block, x, training, false);
+                    float[][] plain = pass(manager, twin, x, training, true);
+                    x.close();
+                    String what = architecture + ", training " + training + ", draw " + draw;
+                    assertThat(ours[0])
+                            .as("%s: output", what)
+                            .containsExactly(plain[0], within(1e-4f));
+                    float scale = maxAbs(plain[1]);
+                    assertThat(scale).isGreaterThan(0f);
+                    double off = maxAbsDifference(ours[1], plain[1]) / scale;
+                    drift.append(String.format(" %.2e", off));
+                    assertThat(off)
+                            .as(
+                                    "%s: first weight's gradient, largest difference over largest",
+                                    what)
+                            .isLessThanOrEqualTo(TIE_BOUND);
+                    if (off > TIGHT_BOUND) {
+                        loose++;
+                    }
+                }
+                System.out.printf(
+                        "%s, training %s, ONEDNN_MAX_CPU_ISA=%s: gradient differences over their"
+                                + " largest element, draw by draw:%s%n",
+                        architecture, training, System.getenv("ONEDNN_MAX_CPU_ISA"), drift);
+                assertThat(loose)
+                        .as(
+                                "%s, training %s: draws whose gradient differs by more than %s of"
+                                        + " its largest element (%s)",
+                                architecture, training, TIGHT_BOUND, drift)
+                        .isLessThan(DRAWS - DRAWS / 2);
             }
         }
     }
@@ -410,6 +454,15 @@ class ChannelsLastTest {
             NDArray weight = block.getParameters().get(0).getValue().getArray();
             return new float[][] {out.head().toFloatArray(), weight.getGradient().toFloatArray()};
         }
+    }
+
+    private static double maxAbsDifference(float[] a, float[] b) {
+        assertThat(a).hasSameSizeAs(b);
+        double max = 0;
+        for (int i = 0; i < a.length; i++) {
+            max = Math.max(max, Math.abs((double) a[i] - b[i]));
+        }
+        return max;
     }
 
     private static float maxAbs(float[] values) {
