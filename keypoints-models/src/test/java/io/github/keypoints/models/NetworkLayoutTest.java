@@ -18,10 +18,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Each network runs in a layout whose convolutions are right at the build's oneDNN level, and the
- * rule that picks it ({@link ConvolutionCheck#chooseLayout}). At the test build's {@code SSE41}
- * every layout is right and every network keeps the default layout; run at {@code
- * -Donednn.max.isa=AVX512_CORE} on the project's AMD EPYC the same test sees ResNet-18 fall back to
- * the default layout and the other networks stay channels-last.
+ * rule that picks it ({@link ConvolutionCheck#chooseLayout}). At the test build's {@code
+ * AVX512_CORE} on the project's AMD EPYC of family 26 every network runs channels-last, its
+ * preferred layout (2026-12-07); at {@code -Donednn.max.isa=SSE41} every network keeps the default
+ * layout. On a CPU whose kernels are wrong in the preferred layout the same test sees the network
+ * fall back to the other one, and checks that one in full.
  */
 class NetworkLayoutTest {
 

@@ -10,13 +10,17 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Checks each engine's 3×3 convolution against a plain Java convolution, at the size of the
- * nose-tip net's second layer (batch 2, 58×78). On this project's AMD EPYC machines libtorch 2.7.1
- * (DJL 0.36) returns wrong values unless {@code ONEDNN_MAX_CPU_ISA=SSE41} (the parent POM's
- * surefire configuration sets it by default): with the default ISA and AVX512_CORE 24 and 40 input
- * channels fail, with AVX2 and AVX 12 channels fail (a smaller 30×34 input did not show the AVX2
- * failure); on its Intel Xeon every level is right. PyTorch is checked in both layouts the library
- * uses: the default and channels-last (which {@link NoseTipNet} and {@link Imm58Net} run in, on
- * other oneDNN kernels).
+ * nose-tip net's second layer (batch 2, 58×78), at the test build's oneDNN level (the parent POM's
+ * {@code onednn.max.isa}, {@code AVX512_CORE}). On the project's AMD EPYC machines libtorch 2.7.1
+ * (DJL 0.36) returned wrong values above {@code SSE41} in one layout or the other (with the default
+ * ISA and AVX512_CORE 24 and 40 input channels failed, with AVX2 and AVX 12 channels); on the one
+ * of CPU family 26 the cause was the cache sizes that virtual machine reports to oneDNN (zeros),
+ * which the library corrects ({@code TorchOneDnnCaches}), and since then every level is right there
+ * in both layouts, as on the project's Intel Xeon. PyTorch is checked in both layouts the library
+ * uses: the default and channels-last (which the zoo networks run in above {@code SSE41}, on other
+ * oneDNN kernels). A failure here names the level; the library itself would run such a network in
+ * the other layout or stop it ({@code NetworkLayoutTest}), and the build runs at {@code
+ * -Donednn.max.isa=SSE41}.
  */
 class PyTorchConvolutionCheckTest {
 

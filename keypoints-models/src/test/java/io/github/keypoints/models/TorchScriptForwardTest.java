@@ -97,12 +97,12 @@ class TorchScriptForwardTest {
     }
 
     /**
-     * At the test build's level ({@code SSE41}: right kernels) the module must be in use for {@code
-     * shape}; elsewhere its check may have turned it away, and either way the output is the
+     * Where this JVM's convolutions are right ({@link RightKernels}) the module must be in use for
+     * {@code shape}; elsewhere its check may have turned it away, and either way the output is the
      * layer-by-layer one (which the callers compare).
      */
     private static void assertUsedOrTurnedAway(TorchScriptForward module, Shape shape) {
-        if ("SSE41".equals(System.getenv("ONEDNN_MAX_CPU_ISA"))) {
+        if (RightKernels.here()) {
             assertThat(module.isLoaded()).as("module used for %s", shape).isTrue();
             assertThat(module.isRejected()).as("module kept for %s", shape).isFalse();
             if (TorchGraphFuser.isAvailable()) {
@@ -386,7 +386,7 @@ class TorchScriptForwardTest {
             String code = noseTip.torchScript().orElseThrow().code();
             assertThat(code).contains("torch.constant_pad_nd(p0, [0, 0, 0, 0, 0, 0, 0, 8])");
             assertThat(code).contains("torch.constant_pad_nd(p2, [0, 0, 0, 0, 0, 8, 0, 0])");
-            if ("SSE41".equals(System.getenv("ONEDNN_MAX_CPU_ISA"))) {
+            if (RightKernels.here()) {
                 assertThat(loaded(noseTip)).as("the padded module in use").isTrue();
             }
             assertClose(scripted, layered, 1e-5f);
@@ -447,7 +447,7 @@ class TorchScriptForwardTest {
             ChannelsLastSequentialBlock net = withModule(manager, random);
             TorchScriptForward stack = net.torchScript().orElseThrow();
             assumeFalse(
-                    stack.isRejected() && !"SSE41".equals(System.getenv("ONEDNN_MAX_CPU_ISA")),
+                    stack.isRejected() && !RightKernels.here(),
                     "the module's check turned it away at this oneDNN level");
             Shape two = new Shape(2, 1, 64, 64);
             NDArray x = noise(manager, random, two);
@@ -572,7 +572,7 @@ class TorchScriptForwardTest {
             float[] layered = run(net, x, false);
             run(net, x, true);
             TorchScriptForward stack = net.torchScript().orElseThrow();
-            if ("SSE41".equals(System.getenv("ONEDNN_MAX_CPU_ISA"))) {
+            if (RightKernels.here()) {
                 assertThat(stack.isLoaded()).as("the module in use").isTrue();
             }
             assumeTrue(stack.isLoaded(), "the module's check turned it away at this oneDNN level");
@@ -584,7 +584,7 @@ class TorchScriptForwardTest {
             other.join(60_000);
             assertThat(answer.get()).as("the other thread's pass ended within 60 s").isNotNull();
             assertClose(answer.get(), layered, 1e-5f);
-            if ("SSE41".equals(System.getenv("ONEDNN_MAX_CPU_ISA"))) {
+            if (RightKernels.here()) {
                 assertThat(stack.isLoaded()).as("loaded again").isTrue();
             }
         }
@@ -649,8 +649,10 @@ class TorchScriptForwardTest {
                 assertClose(run(net, xs[i], true), layered[i], 1e-5f);
             }
             TorchScriptForward module = net.torchScript().orElseThrow();
-            if ("SSE41".equals(System.getenv("ONEDNN_MAX_CPU_ISA"))) {
-                assertThat(module.isFusedRejected()).as("right kernels at SSE41").isFalse();
+            if (RightKernels.here()) {
+                assertThat(module.isFusedRejected())
+                        .as("right kernels at %s", System.getenv("ONEDNN_MAX_CPU_ISA"))
+                        .isFalse();
             }
             if (!module.isFusedRejected()) {
                 assertThat(module.fusedShapes()).hasSize(TorchScriptForward.FUSED_SHAPES);

@@ -38,11 +38,6 @@ class TorchScriptWriterTest {
         System.clearProperty(TorchScriptWriter.HEAD_PRODUCT_PROPERTY);
     }
 
-    /** Whether the test build's oneDNN level, at which the modules must be in use, is set. */
-    private static boolean rightKernels() {
-        return "SSE41".equals(System.getenv("ONEDNN_MAX_CPU_ISA"));
-    }
-
     /** {@code net} initialised for {@code input}, with random, frozen parameters. */
     private static <B extends Block> B frozen(
             B net, NDManager manager, Shape input, Random random) {
@@ -65,8 +60,8 @@ class TorchScriptWriterTest {
 
     /**
      * One pass of {@code net} on noise of {@code shape} with the module and one layer by layer: the
-     * same output, and the module written, loaded and kept (at the test build's level; elsewhere
-     * its check may turn it away).
+     * same output, and the module written, loaded and kept (where the convolutions are right,
+     * {@link RightKernels}; elsewhere its check may turn it away).
      *
      * @return the module's code
      */
@@ -77,7 +72,7 @@ class TorchScriptWriterTest {
         System.setProperty(TorchScriptForward.PROPERTY, "true");
         float[] scripted = CloseOutputs.inferenceOutput(net, x);
         TorchScriptForward module = module(net).orElseThrow();
-        if (rightKernels()) {
+        if (RightKernels.here()) {
             assertThat(module.isRejected()).as("module turned away").isFalse();
             assertThat(module.isLoaded()).as("module in use").isTrue();
             if (TorchGraphFuser.isAvailable()) {
