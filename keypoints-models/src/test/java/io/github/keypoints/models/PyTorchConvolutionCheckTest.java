@@ -24,6 +24,15 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class PyTorchConvolutionCheckTest {
 
+    /** What to do where the build's level is wrong on this CPU, for {@code engine}. */
+    private static String fix(String engine) {
+        return "PyTorch".equals(engine)
+                ? "; PyTorch's kernels at this oneDNN level are wrong on this CPU: build with"
+                        + " -Donednn.max.isa=SSE41 or the level `./keypoints bench onednn` finds"
+                        + " right in both layouts (docs/testing.md)"
+                : "; MXNet's oneDNN reads DNNL_MAX_CPU_ISA (docs/performance.md)";
+    }
+
     @ParameterizedTest(name = "{0}, {1} input channels, channels-last {2}")
     @CsvSource({
         "PyTorch, 1, false",
@@ -58,8 +67,12 @@ class PyTorchConvolutionCheckTest {
             assertThat(r[0])
                     .as(
                             "wrong or non-finite outputs of %s's convolution with %d input"
-                                    + " channels, channels-last %s (ONEDNN_MAX_CPU_ISA=%s)",
-                            engine, channels, channelsLast, System.getenv("ONEDNN_MAX_CPU_ISA"))
+                                    + " channels, channels-last %s (ONEDNN_MAX_CPU_ISA=%s)"
+                                    + fix(engine),
+                            engine,
+                            channels,
+                            channelsLast,
+                            System.getenv("ONEDNN_MAX_CPU_ISA"))
                     .isZero();
         }
     }
@@ -89,8 +102,12 @@ class PyTorchConvolutionCheckTest {
             assertThat(r[0])
                     .as(
                             "wrong or non-finite gradients of %s's convolution with %d input"
-                                    + " channels, channels-last %s (ONEDNN_MAX_CPU_ISA=%s)",
-                            engine, channels, channelsLast, System.getenv("ONEDNN_MAX_CPU_ISA"))
+                                    + " channels, channels-last %s (ONEDNN_MAX_CPU_ISA=%s)"
+                                    + fix(engine),
+                            engine,
+                            channels,
+                            channelsLast,
+                            System.getenv("ONEDNN_MAX_CPU_ISA"))
                     .isZero();
         }
     }
@@ -106,7 +123,8 @@ class PyTorchConvolutionCheckTest {
                 assertThat(r[0])
                         .as(
                                 "wrong outputs of PyTorch's %s, channels-last %s"
-                                        + " (ONEDNN_MAX_CPU_ISA=%s)",
+                                        + " (ONEDNN_MAX_CPU_ISA=%s)"
+                                        + fix("PyTorch"),
                                 ConvolutionCheck.describe(shape),
                                 channelsLast,
                                 System.getenv("ONEDNN_MAX_CPU_ISA"))
