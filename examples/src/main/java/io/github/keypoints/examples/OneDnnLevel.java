@@ -21,17 +21,19 @@ import java.util.Locale;
  *
  * <p>Whether a level is right depends on the CPU: on the project's Intel Xeon every level was
  * right, on its AMD EPYC machines the {@code AVX512_CORE} kernels (and on an older one the {@code
- * AVX2} kernels) give wrong values (docs/performance.md). So {@code ./keypoints}, when the variable
- * is not set, asks this class once per CPU and keeps the verdict in a file: each candidate level is
- * tried in a child JVM (libtorch reads the variable when it starts), which compares every output
- * and a sample of the gradients of the convolutions {@code keypoints bench onednn} compares ({@link
- * OneDnnProbe#CHANNELS} input channels) and ResNet-18's with plain Java, as the library judges them
- * ({@link LevelVerdict}): each kind of network in its preferred layout (channels-last above {@code
- * SSE41}) or, where that is wrong, in the other. A level at which some kind of network has no right
- * layout is out; on the AMD EPYC {@code AVX512_CORE} is in, with the stack networks channels-last
- * and ResNet-18 in the default layout. If every level is out, it answers {@code SSE41}, the lowest,
- * and says so; the library's start-up check ({@code ConvolutionCheck}) still stands guard in every
- * JVM.
+ * AVX2} kernels) gave wrong values; on the one of CPU family 26 that came from the zero cache sizes
+ * its VM reports to oneDNN, which the library now corrects, and every level is right there
+ * (docs/performance.md). So {@code ./keypoints}, when the variable is not set, asks this class once
+ * per CPU and keeps the verdict in a file: each candidate level is tried in a child JVM (libtorch
+ * reads the variable when it starts), which compares every output and a sample of the gradients of
+ * the convolutions {@code keypoints bench onednn} compares ({@link OneDnnProbe#CHANNELS} input
+ * channels) and ResNet-18's with plain Java, as the library judges them ({@link LevelVerdict}):
+ * each kind of network in its preferred layout (channels-last above {@code SSE41}) or, where that
+ * is wrong, in the other. A level at which some kind of network has no right layout is out; on the
+ * AMD EPYC of family 26 {@code AVX512_CORE} is in, every kind of network channels-last (with the
+ * stack networks channels-last and ResNet-18 in the default layout before the cache correction). If
+ * every level is out, it answers {@code SSE41}, the lowest, and says so; the library's start-up
+ * check ({@code ConvolutionCheck}) still stands guard in every JVM.
  *
  * <p>Usage: {@code OneDnnLevel --output FILE [--levels L1,L2,...]} prints the chosen level and
  * writes it, with each level's verdict, to {@code FILE} (atomically, so a crashed run leaves no
