@@ -24,6 +24,15 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class PyTorchConvolutionCheckTest {
 
+    /** The failure message of a comparison of {@code what} (outputs or gradients). */
+    private static String wrong(String what, String engine, int channels, boolean channelsLast) {
+        return String.format(
+                        "wrong or non-finite %s of %s's convolution with %d input channels,"
+                                + " channels-last %s (ONEDNN_MAX_CPU_ISA=%s)",
+                        what, engine, channels, channelsLast, System.getenv("ONEDNN_MAX_CPU_ISA"))
+                + fix(engine);
+    }
+
     /** What to do where the build's level is wrong on this CPU, for {@code engine}. */
     private static String fix(String engine) {
         return "PyTorch".equals(engine)
@@ -64,16 +73,7 @@ class PyTorchConvolutionCheckTest {
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), engine)) {
             long[] r = ConvolutionCheck.compare(m, channels, channelsLast, 0);
             assertThat(r[1]).isEqualTo(2L * 32 * 56 * 76); // every output compared
-            assertThat(r[0])
-                    .as(
-                            "wrong or non-finite outputs of %s's convolution with %d input"
-                                    + " channels, channels-last %s (ONEDNN_MAX_CPU_ISA=%s)"
-                                    + fix(engine),
-                            engine,
-                            channels,
-                            channelsLast,
-                            System.getenv("ONEDNN_MAX_CPU_ISA"))
-                    .isZero();
+            assertThat(r[0]).as(wrong("outputs", engine, channels, channelsLast)).isZero();
         }
     }
 
@@ -99,16 +99,7 @@ class PyTorchConvolutionCheckTest {
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), engine)) {
             long[] r = ConvolutionCheck.compareGradients(m, channels, channelsLast, 512);
             assertThat(r[1]).isEqualTo(1024L); // 512 input and 512 weight gradients
-            assertThat(r[0])
-                    .as(
-                            "wrong or non-finite gradients of %s's convolution with %d input"
-                                    + " channels, channels-last %s (ONEDNN_MAX_CPU_ISA=%s)"
-                                    + fix(engine),
-                            engine,
-                            channels,
-                            channelsLast,
-                            System.getenv("ONEDNN_MAX_CPU_ISA"))
-                    .isZero();
+            assertThat(r[0]).as(wrong("gradients", engine, channels, channelsLast)).isZero();
         }
     }
 
