@@ -245,11 +245,12 @@ public final class ConvolutionCheck {
      * (channels-last above oneDNN's {@code SSE41} level) if this network's convolutions are right
      * in it, otherwise the other layout if they are right there. Any other block runs in the
      * default layout. Each network is checked on its own kind of convolutions ({@link
-     * Suite#of(Block)}; every kind for a block outside the zoo). On the project's AMD EPYC at
-     * {@code AVX512_CORE} this runs ResNet-18 and the heatmap network in the default layout (a
-     * shortcut and the head are wrong channels-last there) and the stack networks channels-last
-     * (their 3×3 convolutions are wrong in the default layout there). PyTorch only; other engines
-     * return at once.
+     * Suite#of(Block)}; every kind for a block outside the zoo). On the project's AMD EPYC of CPU
+     * family 26 at {@code AVX512_CORE}, before the library corrected the cache sizes its VM reports
+     * to oneDNN, this ran ResNet-18 and the heatmap network in the default layout (a shortcut and
+     * the head were wrong channels-last there) and the stack networks channels-last (their 3×3
+     * convolutions were wrong in the default layout there); with the correction every network runs
+     * channels-last there. PyTorch only; other engines return at once.
      *
      * @param engine the engine name
      * @param block the network about to run
