@@ -361,6 +361,8 @@ final class BenchOneDnnCommand implements Callable<Integer> {
                                 System.getProperty("java.class.path"),
                                 "-Dai.djl.offline=true",
                                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=error",
+                                // compare, never read a verdict an earlier JVM kept (CheckVerdicts)
+                                "-Dkeypoints.convolution.check.cache=false",
                                 OneDnnProbe.class.getName(),
                                 Integer.toString(passes),
                                 Integer.toString(n),

@@ -163,8 +163,7 @@ public final class ConvolutionCheck {
      * What the comparisons run: the engine's convolution itself, or, in the check's own tests, a
      * deliberately wrong stand-in for it ({@link #withConvolution}).
      */
-    private static volatile ConvolutionUnderTest underTest =
-            (convolution, channelsLast) -> convolution;
+    private static volatile ConvolutionUnderTest underTest = ConvolutionUnderTest.ENGINE;
 
     private ConvolutionCheck() {}
 
@@ -183,6 +182,9 @@ public final class ConvolutionCheck {
          * @return the block to run forward, {@code convolution} itself outside tests
          */
         Block wrap(Block convolution, boolean channelsLast);
+
+        /** The engine's own convolution: what runs outside the check's tests. */
+        ConvolutionUnderTest ENGINE = (convolution, channelsLast) -> convolution;
     }
 
     /**
@@ -426,12 +428,40 @@ public final class ConvolutionCheck {
         }
     }
 
-    /** This JVM's check of one layout, run once: empty when right, else the failure. */
+    /**
+     * This JVM's check of one layout, run once: empty when right, else the failure. A right verdict
+     * kept by an earlier JVM under the same machine, libraries and settings ({@link CheckVerdicts})
+     * is reused instead of running the comparison again, and a right verdict found here is kept.
+     */
     private static String result(
             String engine, boolean channelsLast, Suite suite, int[][] own, boolean ownOnly) {
         return RESULTS.computeIfAbsent(
                 new CheckKey(engine, channelsLast, suite, ownOnly, Arrays.deepToString(own)),
-                k -> run(engine, channelsLast, suite, own, ownOnly));
+                k -> {
+                    if (!CheckVerdicts.enabled()) {
+                        return run(engine, channelsLast, suite, own, ownOnly);
+                    }
+                    NativeTuning.prepareOnce(engine); // the key holds the adjusted settings
+                    ConvolutionUnderTest running = underTest;
+                    String key =
+                            CheckVerdicts.key(
+                                    engine,
+                                    k
+                                            + (running == ConvolutionUnderTest.ENGINE
+                                                    ? ""
+                                                    : ", a stand-in "
+                                                            + System.identityHashCode(running)
+                                                            + " in process "
+                                                            + ProcessHandle.current().pid()));
+                    if (CheckVerdicts.isRight(key)) {
+                        return "";
+                    }
+                    String failure = run(engine, channelsLast, suite, own, ownOnly);
+                    if (failure.isEmpty()) {
+                        CheckVerdicts.recordRight(key);
+                    }
+                    return failure;
+                });
     }
 
     /**

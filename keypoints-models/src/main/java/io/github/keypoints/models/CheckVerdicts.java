@@ -1,0 +1,307 @@
+package io.github.keypoints.models;
+
+import ai.djl.engine.Engine;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The start-up check's right verdicts ({@link ConvolutionCheck}), kept on disk so that a later JVM
+ * on the same machine, with the same native libraries and settings, does not compare the same
+ * convolutions again: the comparison adds 0.2–1.2 s to a network's first output in every JVM
+ * (docs/performance.md, "The start-up check, measured cold"), reading a kept verdict a few
+ * milliseconds.
+ *
+ * <p>A verdict is kept under everything that decides which kernels oneDNN runs and what the check
+ * compares: the CPU as {@code /proc/cpuinfo} describes it (vendor, family, model, stepping,
+ * microcode, flags) and its count of processors, the operating system and its kernel, the engine
+ * and its version, DJL's version, the cache sizes oneDNN holds once the library has corrected them
+ * ({@link TorchOneDnnCaches}), what the MKL adjustment did, every environment variable of oneDNN,
+ * OpenMP and MKL ({@code ONEDNN_*}, {@code DNNL_*}, {@code OMP_*}, {@code GOMP_*}, {@code KMP_*},
+ * {@code MKL_*}), every {@code keypoints.*} and {@code ai.djl.*} system property, the check's own
+ * code (a digest of {@code ConvolutionCheck}'s class file and where it was loaded from), and the
+ * convolutions and layout compared. Any difference is a new key, and the check runs. Only right
+ * verdicts are kept: a wrong one is found again in every JVM, which then runs the network in the
+ * other layout or stops, as without this store. On this project's machines the wrong kernels were
+ * the same in every repeat, idle and loaded (docs/performance.md), which is what makes a verdict
+ * worth keeping; the launcher keeps its choice of oneDNN level per CPU on the same ground.
+ *
+ * <p>Where: {@value #DIR_PROPERTY} if set, else {@code $XDG_CACHE_HOME/keypoints}, else {@code
+ * ~/.cache/keypoints} (where the launcher keeps its level), one small file per verdict, written
+ * atomically. A directory that cannot be written only means the check runs again next time. {@code
+ * -D}{@value #PROPERTY}{@code =false} neither reads nor writes verdicts, so every JVM runs the
+ * comparison, as before this store; deleting the files has the same effect once.
+ */
+final class CheckVerdicts {
+
+    /** Whether to keep and reuse right verdicts ({@code true} unless set to {@code false}). */
+    static final String PROPERTY = "keypoints.convolution.check.cache";
+
+    /** The directory verdicts are kept in, where not the default. */
+    static final String DIR_PROPERTY = "keypoints.cacheDir";
+
+    /** The first line of every key; changes when what a key holds changes. */
+    private static final String VERSION = "keypoints convolution check verdict 1";
+
+    private static final String RIGHT = "right";
+
+    private static final List<String> ENV_PREFIXES =
+            List.of("ONEDNN_", "DNNL_", "OMP_", "GOMP_", "KMP_", "MKL_");
+
+    private static final List<String> PROPERTY_PREFIXES = List.of("keypoints.", "ai.djl.");
+
+    /** Properties that say where or whether verdicts are kept, not what the kernels do. */
+    private static final Set<String> NOT_IN_KEY = Set.of(PROPERTY, DIR_PROPERTY);
+
+    private static final Logger LOG = LoggerFactory.getLogger(CheckVerdicts.class);
+
+    private static volatile String machine;
+
+    private CheckVerdicts() {}
+
+    /**
+     * Whether verdicts are kept and reused ({@value #PROPERTY}).
+     *
+     * @return false only if the property is {@code false}
+     */
+    static boolean enabled() {
+        return !System.getProperty(PROPERTY, "true").strip().equalsIgnoreCase("false");
+    }
+
+    /**
+     * The directory verdicts are kept in.
+     *
+     * @return {@value #DIR_PROPERTY}, else {@code $XDG_CACHE_HOME/keypoints}, else {@code
+     *     ~/.cache/keypoints}
+     */
+    static Path directory() {
+        String dir = System.getProperty(DIR_PROPERTY, "");
+        if (!dir.isBlank()) {
+            return Path.of(dir.strip());
+        }
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        if (xdg != null && !xdg.isBlank()) {
+            return Path.of(xdg.strip(), "keypoints");
+        }
+        return Path.of(System.getProperty("user.home"), ".cache", "keypoints");
+    }
+
+    /**
+     * The full key of one check: this machine and JVM's settings now, then {@code check}. Asked
+     * after the library's native adjustments ({@code NativeTuning}), so the cache sizes are those
+     * the kernels use.
+     *
+     * @param engine the engine the check runs on
+     * @param check what the check compares (its convolutions and layout, and what runs them)
+     * @return the key's text, one item per line
+     */
+    static String key(String engine, String check) {
+        StringBuilder k = new StringBuilder(VERSION).append('\n');
+        k.append(machine()).append('\n');
+        k.append("engine ").append(engine).append(' ').append(engineVersion(engine)).append('\n');
+        k.append("djl ").append(Engine.getDjlVersion()).append('\n');
+        if ("PyTorch".equals(engine)) {
+            k.append("onednn caches ")
+                    .append(TorchOneDnnCaches.fields().map(Arrays::toString).orElse("unknown"))
+                    .append('\n');
+            k.append("mkl ").append(TorchMklDispatch.outcome()).append('\n');
+        }
+        Map<String, String> env = new TreeMap<>();
+        System.getenv()
+                .forEach(
+                        (name, value) -> {
+                            if (ENV_PREFIXES.stream().anyMatch(name::startsWith)) {
+                                env.put(name, value);
+                            }
+                        });
+        env.forEach(
+                (name, value) ->
+                        k.append("env ").append(name).append('=').append(value).append('\n'));
+        Map<String, String> properties = new TreeMap<>();
+        for (String name : System.getProperties().stringPropertyNames()) {
+            if (PROPERTY_PREFIXES.stream().anyMatch(name::startsWith)
+                    && !NOT_IN_KEY.contains(name)) {
+                properties.put(name, System.getProperty(name));
+            }
+        }
+        properties.forEach(
+                (name, value) ->
+                        k.append("property ").append(name).append('=').append(value).append('\n'));
+        k.append("check code ").append(checkCode()).append('\n');
+        k.append("check ").append(check).append('\n');
+        return k.toString();
+    }
+
+    /**
+     * Whether a right verdict is kept under {@code key}.
+     *
+     * @param key a key from {@link #key}
+     * @return true if the file for the key holds exactly that key and the verdict right
+     */
+    static boolean isRight(String key) {
+        Path file = file(key);
+        try {
+            return Files.isRegularFile(file)
+                    && Files.readString(file, StandardCharsets.UTF_8).equals(key + RIGHT + '\n');
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("could not read the convolution check's verdict {}: {}", file, e.toString());
+            return false;
+        }
+    }
+
+    /**
+     * Keeps a right verdict under {@code key}, atomically; on any failure (a read-only directory, a
+     * full disk) nothing is kept and the check runs again in the next JVM.
+     *
+     * @param key a key from {@link #key}
+     */
+    static void recordRight(String key) {
+        Path file = file(key);
+        Path temporary = null;
+        try {
+            Files.createDirectories(file.getParent());
+            temporary = Files.createTempFile(file.getParent(), file.getFileName() + ".", ".tmp");
+            Files.writeString(temporary, key + RIGHT + '\n', StandardCharsets.UTF_8);
+            try {
+                Files.move(
+                        temporary,
+                        file,
+                        StandardCopyOption.ATOMIC_MOVE,
+                        StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+            temporary = null;
+            LOG.debug("kept the convolution check's right verdict in {}", file);
+        } catch (IOException | RuntimeException e) {
+            LOG.debug(
+                    "could not keep the convolution check's verdict in {}: {}", file, e.toString());
+        } finally {
+            if (temporary != null) {
+                try {
+                    Files.deleteIfExists(temporary);
+                } catch (IOException e) {
+                    LOG.debug("could not delete {}: {}", temporary, e.toString());
+                }
+            }
+        }
+    }
+
+    /**
+     * The file a key's verdict is kept in: named by the key's SHA-256 digest.
+     *
+     * @param key a key from {@link #key}
+     * @return the file in {@link #directory()}
+     */
+    static Path file(String key) {
+        return directory()
+                .resolve("convolution-check-" + digest(key.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** The CPU, the operating system and the processor count, read once per JVM. */
+    private static String machine() {
+        String m = machine;
+        if (m == null) {
+            StringBuilder b = new StringBuilder();
+            b.append("os ")
+                    .append(System.getProperty("os.name"))
+                    .append(' ')
+                    .append(System.getProperty("os.version"))
+                    .append(' ')
+                    .append(System.getProperty("os.arch"));
+            b.append("\nprocessors ").append(Runtime.getRuntime().availableProcessors());
+            for (String line : cpuInfo()) {
+                b.append("\ncpu ").append(line);
+            }
+            m = b.toString();
+            machine = m;
+        }
+        return m;
+    }
+
+    /** The first processor's description lines that name the CPU and its features. */
+    private static List<String> cpuInfo() {
+        List<String> wanted =
+                List.of(
+                        "vendor_id",
+                        "cpu family",
+                        "model",
+                        "model name",
+                        "stepping",
+                        "microcode",
+                        "flags");
+        List<String> found = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.isBlank()) {
+                    break; // the first processor only
+                }
+                int colon = line.indexOf(':');
+                if (colon > 0 && wanted.contains(line.substring(0, colon).strip())) {
+                    found.add(
+                            line.substring(0, colon).strip()
+                                    + ": "
+                                    + line.substring(colon + 1).strip());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            found.add("unknown (" + e + ")");
+        }
+        return found;
+    }
+
+    private static String engineVersion(String engine) {
+        try {
+            return Engine.getEngine(engine).getVersion();
+        } catch (RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    /** Where {@link ConvolutionCheck} was loaded from, and its class file's digest. */
+    private static String checkCode() {
+        String where;
+        try {
+            where =
+                    String.valueOf(
+                            ConvolutionCheck.class
+                                    .getProtectionDomain()
+                                    .getCodeSource()
+                                    .getLocation());
+        } catch (RuntimeException e) {
+            where = "unknown";
+        }
+        try (InputStream in =
+                ConvolutionCheck.class.getResourceAsStream("ConvolutionCheck.class")) {
+            return where + ' ' + (in == null ? "unknown" : digest(in.readAllBytes()));
+        } catch (IOException e) {
+            return where + " unknown";
+        }
+    }
+
+    private static String digest(byte[] bytes) {
+        try {
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(bytes))
+                    .toLowerCase(Locale.ROOT);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package io.github.keypoints.models;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.keypoints.models.ConvolutionCheck.Suite;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The start-up check keeps its right verdicts on disk and a later check with the same key reads
+ * them instead of comparing again ({@link CheckVerdicts}); wrong verdicts are never kept, and any
+ * change of setting, a foreign file or an unwritable folder makes the check run. Each check here
+ * runs through a counting stand-in for the engine's convolution ({@link
+ * ConvolutionCheck#withConvolution}), which delegates to the real one and whose identity is part of
+ * the key, so no verdict of these tests is ever read by another JVM.
+ */
+class CheckVerdictsTest {
+
+    private static final String EXTRA = "keypoints.checkVerdictsTest.setting";
+
+    @TempDir Path dir;
+
+    @BeforeEach
+    void keepVerdictsHere() {
+        System.setProperty(CheckVerdicts.PROPERTY, "true");
+        System.setProperty(CheckVerdicts.DIR_PROPERTY, dir.toString());
+    }
+
+    @AfterEach
+    void asTheBuildHasIt() {
+        System.setProperty(CheckVerdicts.PROPERTY, "false");
+        System.clearProperty(CheckVerdicts.DIR_PROPERTY);
+        System.clearProperty(EXTRA);
+    }
+
+    /** The engine's convolution, counted each time a comparison runs one. */
+    private static final class Counting implements ConvolutionCheck.ConvolutionUnderTest {
+        final AtomicInteger runs = new AtomicInteger();
+
+        @Override
+        public ai.djl.nn.Block wrap(ai.djl.nn.Block convolution, boolean channelsLast) {
+            runs.incrementAndGet();
+            return convolution;
+        }
+    }
+
+    /** One check of the small networks' convolutions in the preferred layout, in a fresh record. */
+    private static boolean check(ConvolutionCheck.ConvolutionUnderTest convolution) {
+        boolean[] right = new boolean[1];
+        ConvolutionCheck.withConvolution(
+                convolution,
+                () ->
+                        right[0] =
+                                ConvolutionCheck.rightLayout(
+                                                "PyTorch",
+                                                Suite.SMALL_NETWORKS,
+                                                ConvolutionCheck.ownShapes(
+                                                        Suite.SMALL_NETWORKS, null))
+                                        .isPresent());
+        return right[0];
+    }
+
+    private List<Path> verdicts() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().startsWith("convolution-check-"))
+                    .toList();
+        }
+    }
+
+    @Test
+    void aRightVerdictIsKeptAndReadByTheNextCheckInsteadOfComparing() throws IOException {
+        System.setProperty(EXTRA, "x");
+        Counting engine = new Counting();
+        assertThat(check(engine)).isTrue();
+        int compared = engine.runs.get();
+        assertThat(compared).as("convolutions run by the first check").isPositive();
+        assertThat(verdicts()).hasSize(1);
+        String kept = Files.readString(verdicts().get(0));
+        assertThat(kept)
+                .startsWith("keypoints convolution check verdict 1\n")
+                .contains("\ncpu ", "\nengine PyTorch ", "\nonednn caches ", "\ncheck code ")
+                .contains("\nproperty " + EXTRA + "=x\n")
+                .doesNotContain(CheckVerdicts.PROPERTY, CheckVerdicts.DIR_PROPERTY)
+                .endsWith("\nright\n");
+
+        assertThat(check(engine)).isTrue();
+        assertThat(engine.runs).as("the second check read the verdict").hasValue(compared);
+    }
+
+    @Test
+    void anyOtherSettingIsAnotherKeyAndTheCheckRunsAgain() throws IOException {
+        Counting engine = new Counting();
+        assertThat(check(engine)).isTrue();
+        int compared = engine.runs.get();
+        System.setProperty(EXTRA, "changed");
+        assertThat(check(engine)).isTrue();
+        assertThat(engine.runs).hasValue(2 * compared);
+        assertThat(verdicts()).hasSize(2);
+        // and another stand-in (another JVM's convolution, as far as the key goes) runs too
+        Counting other = new Counting();
+        assertThat(check(other)).isTrue();
+        assertThat(other.runs).hasValue(compared);
+    }
+
+    @Test
+    void aWrongVerdictIsNeverKept() throws IOException {
+        ConvolutionCheck.ConvolutionUnderTest wrong =
+                (conv, channelsLast) -> WrongConvolution.of(conv);
+        assertThat(check(wrong)).isFalse();
+        assertThat(verdicts()).isEmpty();
+    }
+
+    @Test
+    void aFileThatDoesNotHoldTheKeyIsNotBelievedAndIsReplaced() throws IOException {
+        Counting engine = new Counting();
+        check(engine);
+        int compared = engine.runs.get();
+        Path file = verdicts().get(0);
+        String kept = Files.readString(file);
+        Files.writeString(file, kept.replace("right", "wrong"));
+        check(engine);
+        assertThat(engine.runs).hasValue(2 * compared);
+        assertThat(Files.readString(file)).isEqualTo(kept);
+        Files.writeString(file, "");
+        check(engine);
+        assertThat(engine.runs).hasValue(3 * compared);
+    }
+
+    @Test
+    void offItNeitherReadsNorWrites() throws IOException {
+        System.setProperty(CheckVerdicts.PROPERTY, "false");
+        Counting engine = new Counting();
+        check(engine);
+        int compared = engine.runs.get();
+        check(engine);
+        assertThat(engine.runs).hasValue(2 * compared);
+        assertThat(verdicts()).isEmpty();
+    }
+
+    @Test
+    void aFolderThatCannotBeWrittenOnlyMeansTheCheckRunsAgain() throws IOException {
+        Path notAFolder = Files.writeString(dir.resolve("a-file"), "x");
+        System.setProperty(CheckVerdicts.DIR_PROPERTY, notAFolder.resolve("verdicts").toString());
+        Counting engine = new Counting();
+        assertThat(check(engine)).isTrue();
+        int compared = engine.runs.get();
+        assertThat(check(engine)).isTrue();
+        assertThat(engine.runs).hasValue(2 * compared);
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files).containsExactly(notAFolder);
+        }
+    }
+
+    @Test
+    void theDefaultFolderIsTheLaunchersUnlessSet() {
+        System.clearProperty(CheckVerdicts.DIR_PROPERTY);
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path expected =
+                xdg != null && !xdg.isBlank()
+                        ? Path.of(xdg.strip(), "keypoints")
+                        : Path.of(System.getProperty("user.home"), ".cache", "keypoints");
+        assertThat(CheckVerdicts.directory()).isEqualTo(expected);
+    }
+}
