@@ -12,8 +12,8 @@ import io.github.keypoints.models.ModelZoo;
  * How long a fresh JVM takes from PyTorch's engine being up to a zoo network's first output, and
  * how much of it is the library's start-up check of the network's convolutions ({@code
  * ConvolutionCheck}, run when the network is initialised); run it with and without {@code
- * -Dkeypoints.convolution.check.skip=true}, one JVM each (docs/performance.md, "The start-up
- * check, measured cold").
+ * -Dkeypoints.convolution.check.skip=true} and {@code -Dkeypoints.convolution.check.cache=false},
+ * one JVM each (docs/performance.md, "The start-up check's verdicts kept across JVMs").
  *
  * <pre>
  * CP="examples/target/classes:$(cat examples/target/classpath.txt)"

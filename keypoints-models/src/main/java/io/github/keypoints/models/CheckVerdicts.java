@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * The start-up check's right verdicts ({@link ConvolutionCheck}), kept on disk so that a later JVM
  * on the same machine, with the same native libraries and settings, does not compare the same
  * convolutions again: the comparison adds 0.2–1.2 s to a network's first output in every JVM
- * (docs/performance.md, "The start-up check, measured cold"), reading a kept verdict a few
- * milliseconds.
+ * (docs/performance.md, "The start-up check's verdicts kept across JVMs"), reading a kept verdict a
+ * few milliseconds.
  *
  * <p>A verdict is kept under everything that decides which kernels oneDNN runs and what the check
  * compares: the CPU as {@code /proc/cpuinfo} describes it (vendor, family, model, stepping,
