@@ -59,7 +59,7 @@ import java.util.function.BooleanSupplier;
  * only the first call per engine, layout and set of convolutions does any work (on the project's
  * AMD EPYC, with oneDNN's kernels still to be built: about 0.7 s to initialise and check the first
  * network and 0.8–1.1 s more for a ResNet-18, docs/performance.md). A right verdict is kept on disk
- * for later JVMs with the same CPU, native libraries, settings and convolutions ({@link
+ * for later JVMs with the same CPU, native libraries, settings and convolutions ({@code
  * CheckVerdicts}; {@code -Dkeypoints.convolution.check.cache=false} compares in every JVM); a wrong
  * one is found again in every JVM. Set the system property {@value #SKIP_PROPERTY} to {@code true}
  * to skip the check: the networks then run in the preferred layout unchecked.
