@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,17 +31,19 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A verdict is kept under everything that decides which kernels oneDNN runs and what the check
  * compares: the CPU as {@code /proc/cpuinfo} describes it (vendor, family, model, stepping,
- * microcode, flags) and its count of processors, the operating system and its kernel, the engine
- * and its version, DJL's version, the cache sizes oneDNN holds once the library has corrected them
- * ({@link TorchOneDnnCaches}), what the MKL adjustment did, every environment variable of oneDNN,
- * OpenMP and MKL ({@code ONEDNN_*}, {@code DNNL_*}, {@code OMP_*}, {@code GOMP_*}, {@code KMP_*},
- * {@code MKL_*}), every {@code keypoints.*} and {@code ai.djl.*} system property, the check's own
- * code (a digest of {@code ConvolutionCheck}'s class file and where it was loaded from), and the
- * convolutions and layout compared. Any difference is a new key, and the check runs. Only right
- * verdicts are kept: a wrong one is found again in every JVM, which then runs the network in the
- * other layout or stops, as without this store. On this project's machines the wrong kernels were
- * the same in every repeat, idle and loaded (docs/performance.md), which is what makes a verdict
- * worth keeping; the launcher keeps its choice of oneDNN level per CPU on the same ground.
+ * microcode, flags) and its count of processors, the operating system and its kernel, the native
+ * libraries of the engines and of OpenMP the process has loaded (path, size, modification time),
+ * the engine and its version, DJL's version, the cache sizes oneDNN holds once the library has
+ * corrected them ({@link TorchOneDnnCaches}), what the MKL adjustment did, every environment
+ * variable of oneDNN, OpenMP and MKL ({@code ONEDNN_*}, {@code DNNL_*}, {@code OMP_*}, {@code
+ * GOMP_*}, {@code KMP_*}, {@code MKL_*}), every {@code keypoints.*} and {@code ai.djl.*} system
+ * property, the check's own code (a digest of {@code ConvolutionCheck}'s class file and where it
+ * was loaded from), and the convolutions and layout compared. Any difference is a new key, and the
+ * check runs. Only right verdicts are kept: a wrong one is found again in every JVM, which then
+ * runs the network in the other layout or stops, as without this store. On this project's machines
+ * the wrong kernels were the same in every repeat, idle and loaded (docs/performance.md), which is
+ * what makes a verdict worth keeping; the launcher keeps its choice of oneDNN level per CPU on the
+ * same ground.
  *
  * <p>Where: {@value #DIR_PROPERTY} if set, else {@code $XDG_CACHE_HOME/keypoints}, else {@code
  * ~/.cache/keypoints} (where the launcher keeps its level), one small file per verdict, written
@@ -116,6 +119,9 @@ final class CheckVerdicts {
         k.append(machine()).append('\n');
         k.append("engine ").append(engine).append(' ').append(engineVersion(engine)).append('\n');
         k.append("djl ").append(Engine.getDjlVersion()).append('\n');
+        for (String library : nativeLibraries()) {
+            k.append("native ").append(library).append('\n');
+        }
         if ("PyTorch".equals(engine)) {
             k.append("onednn caches ")
                     .append(TorchOneDnnCaches.fields().map(Arrays::toString).orElse("unknown"))
@@ -264,6 +270,44 @@ final class CheckVerdicts {
             found.add("unknown (" + e + ")");
         }
         return found;
+    }
+
+    /**
+     * The engines' native libraries this process has loaded ({@code libtorch*}, {@code libmxnet*},
+     * {@code libgomp*}, {@code libiomp*}), each with its size and modification time, from {@code
+     * /proc/self/maps}: a libtorch of another build under the same version number is another key.
+     */
+    private static List<String> nativeLibraries() {
+        TreeSet<String> found = new TreeSet<>();
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/maps"))) {
+                int slash = line.indexOf('/');
+                if (slash < 0) {
+                    continue;
+                }
+                String path = line.substring(slash).strip();
+                String name = path.substring(path.lastIndexOf('/') + 1);
+                if (name.startsWith("libtorch")
+                        || name.startsWith("libmxnet")
+                        || name.startsWith("libgomp")
+                        || name.startsWith("libiomp")) {
+                    found.add(path);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return List.of("unknown (" + e + ")");
+        }
+        List<String> described = new ArrayList<>();
+        for (String path : found) {
+            try {
+                Path f = Path.of(path);
+                described.add(
+                        path + ' ' + Files.size(f) + ' ' + Files.getLastModifiedTime(f).toMillis());
+            } catch (IOException | RuntimeException e) {
+                described.add(path + " unknown");
+            }
+        }
+        return described;
     }
 
     private static String engineVersion(String engine) {

@@ -86,7 +86,12 @@ class CheckVerdictsTest {
         String kept = Files.readString(verdicts().get(0));
         assertThat(kept)
                 .startsWith("keypoints convolution check verdict 1\n")
-                .contains("\ncpu ", "\nengine PyTorch ", "\nonednn caches ", "\ncheck code ")
+                .contains(
+                        "\ncpu ",
+                        "\nengine PyTorch ",
+                        "\nonednn caches ",
+                        "\ncheck code ",
+                        "/libtorch_cpu.so ")
                 .contains("\nproperty " + EXTRA + "=x\n")
                 .doesNotContain(CheckVerdicts.PROPERTY, CheckVerdicts.DIR_PROPERTY)
                 .endsWith("\nright\n");
