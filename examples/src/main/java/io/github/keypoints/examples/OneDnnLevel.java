@@ -2,12 +2,10 @@ package io.github.keypoints.examples;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
+import io.github.keypoints.data.io.AtomicOutput;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -163,23 +161,7 @@ final class OneDnnLevel {
                     .append(v.detail())
                     .append('\n');
         }
-        Path dir = output.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, output.getFileName().toString(), ".tmp");
-        try {
-            Files.writeString(tmp, s, StandardCharsets.UTF_8);
-            try {
-                Files.move(
-                        tmp,
-                        output,
-                        StandardCopyOption.ATOMIC_MOVE,
-                        StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicOutput.writeString(output.toAbsolutePath(), s.toString());
     }
 
     /** Checks {@code level} in a child JVM on this JVM's class path. */

@@ -1,13 +1,12 @@
 package io.github.keypoints.models;
 
 import ai.djl.engine.Engine;
+import io.github.keypoints.data.io.AtomicOutput;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -179,33 +178,12 @@ final class CheckVerdicts {
      */
     static void recordRight(String key) {
         Path file = file(key);
-        Path temporary = null;
         try {
-            Files.createDirectories(file.getParent());
-            temporary = Files.createTempFile(file.getParent(), file.getFileName() + ".", ".tmp");
-            Files.writeString(temporary, key + RIGHT + '\n', StandardCharsets.UTF_8);
-            try {
-                Files.move(
-                        temporary,
-                        file,
-                        StandardCopyOption.ATOMIC_MOVE,
-                        StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-            temporary = null;
+            AtomicOutput.writeString(file, key + RIGHT + '\n');
             LOG.debug("kept the convolution check's right verdict in {}", file);
         } catch (IOException | RuntimeException e) {
             LOG.debug(
                     "could not keep the convolution check's verdict in {}: {}", file, e.toString());
-        } finally {
-            if (temporary != null) {
-                try {
-                    Files.deleteIfExists(temporary);
-                } catch (IOException e) {
-                    LOG.debug("could not delete {}: {}", temporary, e.toString());
-                }
-            }
         }
     }
 
