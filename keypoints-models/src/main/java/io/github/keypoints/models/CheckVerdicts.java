@@ -22,9 +22,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The start-up check's right verdicts ({@link ConvolutionCheck}), kept on disk so that a later JVM
- * on the same machine, with the same native libraries and settings, does not compare the same
- * convolutions again: the comparison adds 0.2–1.2 s to a network's first output in every JVM
+ * The start-up checks' right verdicts ({@link ConvolutionCheck}, and the matrix-product check after
+ * the library adjusts a BLAS, {@link ProductCheck}), kept on disk so that a later JVM on the same
+ * machine, with the same native libraries and settings, does not compare the same values again: the
+ * convolution comparison adds 0.2–1.2 s to a network's first output in every JVM
  * (docs/performance.md, "The start-up check's verdicts kept across JVMs"), reading a kept verdict a
  * few milliseconds.
  *
@@ -36,13 +37,13 @@ import org.slf4j.LoggerFactory;
  * corrected them ({@link TorchOneDnnCaches}), what the MKL adjustment did, every environment
  * variable of oneDNN, OpenMP and MKL ({@code ONEDNN_*}, {@code DNNL_*}, {@code OMP_*}, {@code
  * GOMP_*}, {@code KMP_*}, {@code MKL_*}), every {@code keypoints.*} and {@code ai.djl.*} system
- * property, the check's own code (a digest of {@code ConvolutionCheck}'s class file and where it
- * was loaded from), and the convolutions and layout compared. Any difference is a new key, and the
- * check runs. Only right verdicts are kept: a wrong one is found again in every JVM, which then
- * runs the network in the other layout or stops, as without this store. On this project's machines
- * the wrong kernels were the same in every repeat, idle and loaded (docs/performance.md), which is
- * what makes a verdict worth keeping; the launcher keeps its choice of oneDNN level per CPU on the
- * same ground.
+ * property, the check's own code (a digest of the checking class's file and where it was loaded
+ * from), and what is compared (the convolutions and layout, or the products' sizes). Any difference
+ * is a new key, and the check runs. Only right verdicts are kept: a wrong one is found again in
+ * every JVM, which then runs the network in the other layout or stops, as without this store. On
+ * this project's machines the wrong kernels were the same in every repeat, idle and loaded
+ * (docs/performance.md), which is what makes a verdict worth keeping; the launcher keeps its choice
+ * of oneDNN level per CPU on the same ground.
  *
  * <p>Where: {@value #DIR_PROPERTY} if set, else {@code $XDG_CACHE_HOME/keypoints}, else {@code
  * ~/.cache/keypoints} (where the launcher keeps its level), one small file per verdict, written
@@ -114,6 +115,19 @@ final class CheckVerdicts {
      * @return the key's text, one item per line
      */
     static String key(String engine, String check) {
+        return key(engine, check, ConvolutionCheck.class);
+    }
+
+    /**
+     * The full key of one check run by {@code checker}'s code: as {@link #key(String, String)},
+     * with a digest of {@code checker}'s class file in place of {@link ConvolutionCheck}'s.
+     *
+     * @param engine the engine the check runs on
+     * @param check what the check compares
+     * @param checker the class whose code compares
+     * @return the key's text, one item per line
+     */
+    static String key(String engine, String check, Class<?> checker) {
         StringBuilder k = new StringBuilder(VERSION).append('\n');
         k.append(machine()).append('\n');
         k.append("engine ").append(engine).append(' ').append(engineVersion(engine)).append('\n');
@@ -148,7 +162,7 @@ final class CheckVerdicts {
         properties.forEach(
                 (name, value) ->
                         k.append("property ").append(name).append('=').append(value).append('\n'));
-        k.append("check code ").append(checkCode()).append('\n');
+        k.append("check code ").append(checkCode(checker)).append('\n');
         k.append("check ").append(check).append('\n');
         return k.toString();
     }
@@ -296,21 +310,15 @@ final class CheckVerdicts {
         }
     }
 
-    /** Where {@link ConvolutionCheck} was loaded from, and its class file's digest. */
-    private static String checkCode() {
+    /** Where {@code checker} was loaded from, and its class file's digest. */
+    private static String checkCode(Class<?> checker) {
         String where;
         try {
-            where =
-                    String.valueOf(
-                            ConvolutionCheck.class
-                                    .getProtectionDomain()
-                                    .getCodeSource()
-                                    .getLocation());
+            where = String.valueOf(checker.getProtectionDomain().getCodeSource().getLocation());
         } catch (RuntimeException e) {
             where = "unknown";
         }
-        try (InputStream in =
-                ConvolutionCheck.class.getResourceAsStream("ConvolutionCheck.class")) {
+        try (InputStream in = checker.getResourceAsStream(checker.getSimpleName() + ".class")) {
             return where + ' ' + (in == null ? "unknown" : digest(in.readAllBytes()));
         } catch (IOException e) {
             return where + " unknown";

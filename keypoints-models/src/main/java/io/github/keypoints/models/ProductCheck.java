@@ -27,13 +27,41 @@ final class ProductCheck {
     private ProductCheck() {}
 
     /**
-     * Runs the four products on {@code engine} and compares sampled values with plain Java.
+     * Runs the four products on {@code engine} and compares sampled values with plain Java, unless
+     * an earlier JVM with the same machine, libraries and settings kept a right verdict ({@link
+     * CheckVerdicts}); a right verdict found here is kept.
      *
      * @param engine the engine's name
      * @return the first wrong value, described (form, sizes, position, both values); empty if every
      *     sampled value agrees to float rounding
      */
     static Optional<String> firstWrong(String engine) {
+        if (!CheckVerdicts.enabled()) {
+            return compareAll(engine);
+        }
+        String key =
+                CheckVerdicts.key(
+                        engine,
+                        String.format(
+                                Locale.ROOT,
+                                "matrix products %d x %d x %d, %d samples",
+                                BATCH,
+                                IN,
+                                OUT,
+                                SAMPLES),
+                        ProductCheck.class);
+        if (CheckVerdicts.isRight(key)) {
+            return Optional.empty();
+        }
+        Optional<String> wrong = compareAll(engine);
+        if (wrong.isEmpty()) {
+            CheckVerdicts.recordRight(key);
+        }
+        return wrong;
+    }
+
+    /** {@link #firstWrong}'s comparison itself, run now. */
+    private static Optional<String> compareAll(String engine) {
         Random rnd = new Random(12);
         float[] x = values(rnd, BATCH * IN);
         float[] w = values(rnd, OUT * IN);

@@ -6,6 +6,7 @@ import io.github.keypoints.models.ConvolutionCheck.Suite;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -30,6 +31,9 @@ class CheckVerdictsTest {
 
     @BeforeEach
     void keepVerdictsHere() {
+        // The library's once-per-JVM adjustments run their own product check; done first, it
+        // keeps no verdict in a test's folder.
+        NativeTuning.prepareOnce("PyTorch");
         System.setProperty(CheckVerdicts.PROPERTY, "true");
         System.setProperty(CheckVerdicts.DIR_PROPERTY, dir.toString());
     }
@@ -162,6 +166,29 @@ class CheckVerdictsTest {
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files).containsExactly(notAFolder);
         }
+    }
+
+    /**
+     * The matrix-product check after a BLAS adjustment keeps its verdict the same way, under its
+     * own code's digest; a kept verdict is read, not written again (the file keeps the old time a
+     * rewrite would replace).
+     */
+    @Test
+    void theProductCheckKeepsAndReadsItsVerdictToo() throws IOException {
+        assertThat(ProductCheck.firstWrong("PyTorch")).isEmpty();
+        assertThat(verdicts()).hasSize(1);
+        Path file = verdicts().get(0);
+        assertThat(Files.readString(file))
+                .contains("\ncheck matrix products 15 x 1037 x 131, 256 samples\n")
+                .endsWith("\nright\n");
+        FileTime old = FileTime.fromMillis(86_400_000L);
+        Files.setLastModifiedTime(file, old);
+        assertThat(ProductCheck.firstWrong("PyTorch")).isEmpty();
+        assertThat(verdicts()).containsExactly(file);
+        assertThat(Files.getLastModifiedTime(file)).isEqualTo(old);
+        // a convolution check's verdict is another file: another class's code, another comparison
+        check(new Counting());
+        assertThat(verdicts()).hasSize(2);
     }
 
     @Test
