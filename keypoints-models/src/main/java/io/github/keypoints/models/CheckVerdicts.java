@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -165,6 +167,34 @@ final class CheckVerdicts {
         k.append("check code ").append(checkCode(checker)).append('\n');
         k.append("check ").append(check).append('\n');
         return k.toString();
+    }
+
+    /**
+     * A check's answer: the right answer if a right verdict is kept under the key, else what {@code
+     * compare} answers now, whose verdict is then kept if right. With {@value #PROPERTY} {@code
+     * false}, {@code compare}'s answer, nothing read or kept.
+     *
+     * @param <T> the check's answer
+     * @param key the key, computed only when verdicts are kept ({@link #key})
+     * @param compare runs the comparison
+     * @param right whether an answer is the right verdict
+     * @param rightAnswer the answer a kept right verdict stands for
+     * @return the answer
+     */
+    static <T> T reuseOrCompare(
+            Supplier<String> key, Supplier<T> compare, Predicate<T> right, T rightAnswer) {
+        if (!enabled()) {
+            return compare.get();
+        }
+        String k = key.get();
+        if (isRight(k)) {
+            return rightAnswer;
+        }
+        T answer = compare.get();
+        if (right.test(answer)) {
+            recordRight(k);
+        }
+        return answer;
     }
 
     /**

@@ -439,31 +439,31 @@ public final class ConvolutionCheck {
             String engine, boolean channelsLast, Suite suite, int[][] own, boolean ownOnly) {
         return RESULTS.computeIfAbsent(
                 new CheckKey(engine, channelsLast, suite, ownOnly, Arrays.deepToString(own)),
-                k -> {
-                    if (!CheckVerdicts.enabled()) {
-                        return run(engine, channelsLast, suite, own, ownOnly);
-                    }
-                    NativeTuning.prepareOnce(engine); // the key holds the adjusted settings
-                    ConvolutionUnderTest running = underTest;
-                    String key =
-                            CheckVerdicts.key(
-                                    engine,
-                                    k
-                                            + (running == ConvolutionUnderTest.ENGINE
-                                                    ? ""
-                                                    : ", a stand-in "
-                                                            + System.identityHashCode(running)
-                                                            + " in process "
-                                                            + ProcessHandle.current().pid()));
-                    if (CheckVerdicts.isRight(key)) {
-                        return "";
-                    }
-                    String failure = run(engine, channelsLast, suite, own, ownOnly);
-                    if (failure.isEmpty()) {
-                        CheckVerdicts.recordRight(key);
-                    }
-                    return failure;
-                });
+                k ->
+                        CheckVerdicts.reuseOrCompare(
+                                () -> verdictKey(engine, k),
+                                () -> run(engine, channelsLast, suite, own, ownOnly),
+                                String::isEmpty,
+                                ""));
+    }
+
+    /**
+     * The key a verdict of {@code check} is kept under ({@link CheckVerdicts#key}), after the
+     * library's native adjustments (the key holds their settings); a stand-in for the engine's
+     * convolution in the check's own tests is part of it, with this process, so no other JVM reads
+     * its verdicts.
+     */
+    private static String verdictKey(String engine, CheckKey check) {
+        NativeTuning.prepareOnce(engine);
+        ConvolutionUnderTest running = underTest;
+        String standIn =
+                running == ConvolutionUnderTest.ENGINE
+                        ? ""
+                        : ", a stand-in "
+                                + System.identityHashCode(running)
+                                + " in process "
+                                + ProcessHandle.current().pid();
+        return CheckVerdicts.key(engine, check + standIn);
     }
 
     /**

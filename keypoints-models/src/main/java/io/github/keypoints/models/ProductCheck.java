@@ -36,28 +36,21 @@ final class ProductCheck {
      *     sampled value agrees to float rounding
      */
     static Optional<String> firstWrong(String engine) {
-        if (!CheckVerdicts.enabled()) {
-            return compareAll(engine);
-        }
-        String key =
-                CheckVerdicts.key(
-                        engine,
-                        String.format(
-                                Locale.ROOT,
-                                "matrix products %d x %d x %d, %d samples",
-                                BATCH,
-                                IN,
-                                OUT,
-                                SAMPLES),
-                        ProductCheck.class);
-        if (CheckVerdicts.isRight(key)) {
-            return Optional.empty();
-        }
-        Optional<String> wrong = compareAll(engine);
-        if (wrong.isEmpty()) {
-            CheckVerdicts.recordRight(key);
-        }
-        return wrong;
+        return CheckVerdicts.reuseOrCompare(
+                () ->
+                        CheckVerdicts.key(
+                                engine,
+                                String.format(
+                                        Locale.ROOT,
+                                        "matrix products %d x %d x %d, %d samples",
+                                        BATCH,
+                                        IN,
+                                        OUT,
+                                        SAMPLES),
+                                ProductCheck.class),
+                () -> compareAll(engine),
+                Optional::isEmpty,
+                Optional.empty());
     }
 
     /** {@link #firstWrong}'s comparison itself, run now. */
