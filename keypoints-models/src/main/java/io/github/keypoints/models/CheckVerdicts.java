@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import io.github.keypoints.data.io.AtomicOutput;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,11 +16,13 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,13 +42,13 @@ import org.slf4j.LoggerFactory;
  * corrected them ({@link TorchOneDnnCaches}), what the MKL adjustment did, every environment
  * variable of oneDNN, OpenMP and MKL ({@code ONEDNN_*}, {@code DNNL_*}, {@code OMP_*}, {@code
  * GOMP_*}, {@code KMP_*}, {@code MKL_*}), every {@code keypoints.*} and {@code ai.djl.*} system
- * property, the check's own code (a digest of the checking class's file and where it was loaded
- * from), and what is compared (the convolutions and layout, or the products' sizes). Any difference
- * is a new key, and the check runs. Only right verdicts are kept: a wrong one is found again in
- * every JVM, which then runs the network in the other layout or stops, as without this store. On
- * this project's machines the wrong kernels were the same in every repeat, idle and loaded
- * (docs/performance.md), which is what makes a verdict worth keeping; the launcher keeps its choice
- * of oneDNN level per CPU on the same ground.
+ * property, the check's own code (where the checking class was loaded from: its jar, or its class
+ * file, with size and modification time), and what is compared (the convolutions and layout, or the
+ * products' sizes). Any difference is a new key, and the check runs. Only right verdicts are kept:
+ * a wrong one is found again in every JVM, which then runs the network in the other layout or
+ * stops, as without this store. On this project's machines the wrong kernels were the same in every
+ * repeat, idle and loaded (docs/performance.md), which is what makes a verdict worth keeping; the
+ * launcher keeps its choice of oneDNN level per CPU on the same ground.
  *
  * <p>Where: {@value #DIR_PROPERTY} if set, else {@code $XDG_CACHE_HOME/keypoints}, else {@code
  * ~/.cache/keypoints} (where the launcher keeps its level), one small file per verdict, written
@@ -122,7 +125,7 @@ final class CheckVerdicts {
 
     /**
      * The full key of one check run by {@code checker}'s code: as {@link #key(String, String)},
-     * with a digest of {@code checker}'s class file in place of {@link ConvolutionCheck}'s.
+     * with where {@code checker}'s code was loaded from in place of {@link ConvolutionCheck}'s.
      *
      * @param engine the engine the check runs on
      * @param check what the check compares
@@ -130,7 +133,9 @@ final class CheckVerdicts {
      * @return the key's text, one item per line
      */
     static String key(String engine, String check, Class<?> checker) {
-        StringBuilder k = new StringBuilder(VERSION).append('\n');
+        // Loops, not lambdas and streams: a JVM's first key would pay for bootstrapping each one
+        // (docs/performance.md, "A kept verdict's cost").
+        StringBuilder k = new StringBuilder(4096).append(VERSION).append('\n');
         k.append(machine()).append('\n');
         k.append("engine ").append(engine).append(' ').append(engineVersion(engine)).append('\n');
         k.append("djl ").append(Engine.getDjlVersion()).append('\n');
@@ -138,35 +143,42 @@ final class CheckVerdicts {
             k.append("native ").append(library).append('\n');
         }
         if ("PyTorch".equals(engine)) {
+            Optional<int[]> caches = TorchOneDnnCaches.fields();
             k.append("onednn caches ")
-                    .append(TorchOneDnnCaches.fields().map(Arrays::toString).orElse("unknown"))
+                    .append(caches.isPresent() ? Arrays.toString(caches.get()) : "unknown")
                     .append('\n');
             k.append("mkl ").append(TorchMklDispatch.outcome()).append('\n');
         }
-        Map<String, String> env = new TreeMap<>();
-        System.getenv()
-                .forEach(
-                        (name, value) -> {
-                            if (ENV_PREFIXES.stream().anyMatch(name::startsWith)) {
-                                env.put(name, value);
-                            }
-                        });
-        env.forEach(
-                (name, value) ->
-                        k.append("env ").append(name).append('=').append(value).append('\n'));
-        Map<String, String> properties = new TreeMap<>();
+        TreeMap<String, String> env = new TreeMap<>();
+        for (Map.Entry<String, String> e : System.getenv().entrySet()) {
+            if (startsWithAny(e.getKey(), ENV_PREFIXES)) {
+                env.put(e.getKey(), e.getValue());
+            }
+        }
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            k.append("env ").append(e.getKey()).append('=').append(e.getValue()).append('\n');
+        }
+        TreeMap<String, String> properties = new TreeMap<>();
         for (String name : System.getProperties().stringPropertyNames()) {
-            if (PROPERTY_PREFIXES.stream().anyMatch(name::startsWith)
-                    && !NOT_IN_KEY.contains(name)) {
+            if (startsWithAny(name, PROPERTY_PREFIXES) && !NOT_IN_KEY.contains(name)) {
                 properties.put(name, System.getProperty(name));
             }
         }
-        properties.forEach(
-                (name, value) ->
-                        k.append("property ").append(name).append('=').append(value).append('\n'));
+        for (Map.Entry<String, String> e : properties.entrySet()) {
+            k.append("property ").append(e.getKey()).append('=').append(e.getValue()).append('\n');
+        }
         k.append("check code ").append(checkCode(checker)).append('\n');
         k.append("check ").append(check).append('\n');
         return k.toString();
+    }
+
+    private static boolean startsWithAny(String name, List<String> prefixes) {
+        for (String prefix : prefixes) {
+            if (name.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -340,7 +352,13 @@ final class CheckVerdicts {
         }
     }
 
-    /** Where {@code checker} was loaded from, and its class file's digest. */
+    /**
+     * Where {@code checker} was loaded from, as the file it came from (its jar, or its class file
+     * in a directory) with that file's size and modification time, like the native libraries: a
+     * rebuilt or replaced checker is another key. Read without opening the class file, which the
+     * first time in a JVM costs several milliseconds of URL and digest machinery; where the code
+     * source is no file (a jar inside another jar, for example), its class file's CRC-32C.
+     */
     private static String checkCode(Class<?> checker) {
         String where;
         try {
@@ -348,8 +366,27 @@ final class CheckVerdicts {
         } catch (RuntimeException e) {
             where = "unknown";
         }
+        try {
+            Path source =
+                    Path.of(checker.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (Files.isDirectory(source)) {
+                source = source.resolve(checker.getName().replace('.', '/').concat(".class"));
+            }
+            return where
+                    + ' '
+                    + Files.size(source)
+                    + ' '
+                    + Files.getLastModifiedTime(source).toMillis();
+        } catch (IOException | URISyntaxException | RuntimeException e) {
+            // not a file: the class file's bytes
+        }
         try (InputStream in = checker.getResourceAsStream(checker.getSimpleName() + ".class")) {
-            return where + ' ' + (in == null ? "unknown" : digest(in.readAllBytes()));
+            if (in == null) {
+                return where + " unknown";
+            }
+            CRC32C crc = new CRC32C();
+            crc.update(in.readAllBytes());
+            return where + " crc32c " + Long.toHexString(crc.getValue());
         } catch (IOException e) {
             return where + " unknown";
         }

@@ -170,7 +170,7 @@ class CheckVerdictsTest {
 
     /**
      * The matrix-product check after a BLAS adjustment keeps its verdict the same way, under its
-     * own code's digest; a kept verdict is read, not written again (the file keeps the old time a
+     * own comparison; a kept verdict is read, not written again (the file keeps the old time a
      * rewrite would replace).
      */
     @Test
@@ -186,9 +186,39 @@ class CheckVerdictsTest {
         assertThat(ProductCheck.firstWrong("PyTorch")).isEmpty();
         assertThat(verdicts()).containsExactly(file);
         assertThat(Files.getLastModifiedTime(file)).isEqualTo(old);
-        // a convolution check's verdict is another file: another class's code, another comparison
+        // a convolution check's verdict is another file: another comparison
         check(new Counting());
         assertThat(verdicts()).hasSize(2);
+    }
+
+    /**
+     * The key names the checking code by the file it was loaded from, with its size and time: a
+     * rebuilt class (here this test's own, in its class folder) is another key.
+     */
+    @Test
+    void aRebuiltCheckerIsAnotherKey() throws Exception {
+        Class<?> checker = CheckVerdictsTest.class;
+        Path classFile =
+                Path.of(checker.getProtectionDomain().getCodeSource().getLocation().toURI())
+                        .resolve(checker.getName().replace('.', '/') + ".class");
+        assertThat(classFile).isRegularFile();
+        String before = CheckVerdicts.key("PyTorch", "a check", checker);
+        assertThat(before)
+                .contains(
+                        "\ncheck code "
+                                + checker.getProtectionDomain().getCodeSource().getLocation()
+                                + ' '
+                                + Files.size(classFile)
+                                + ' ');
+        assertThat(CheckVerdicts.key("PyTorch", "a check", checker)).isEqualTo(before);
+        FileTime built = Files.getLastModifiedTime(classFile);
+        try {
+            Files.setLastModifiedTime(classFile, FileTime.fromMillis(built.toMillis() + 1_000));
+            assertThat(CheckVerdicts.key("PyTorch", "a check", checker)).isNotEqualTo(before);
+        } finally {
+            Files.setLastModifiedTime(classFile, built);
+        }
+        assertThat(CheckVerdicts.key("PyTorch", "a check", checker)).isEqualTo(before);
     }
 
     @Test
