@@ -392,7 +392,13 @@ final class CheckVerdicts {
         }
     }
 
-    private static String digest(byte[] bytes) {
+    /**
+     * The SHA-256 digest of {@code bytes}, in hexadecimal: how the library's cache files are named.
+     *
+     * @param bytes what to digest
+     * @return 64 hexadecimal digits
+     */
+    static String digest(byte[] bytes) {
         try {
             return HexFormat.of()
                     .formatHex(MessageDigest.getInstance("SHA-256").digest(bytes))

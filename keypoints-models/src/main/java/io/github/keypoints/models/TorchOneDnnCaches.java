@@ -5,15 +5,8 @@ import com.sun.jna.Function;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
 import java.io.IOException;
-import java.nio.ByteOrder;
-import java.nio.MappedByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,11 +35,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>How: oneDNN keeps what it read in one object, returned by its function {@code
  * dnnl::impl::cpu::x64::cpu()}. That function is not exported, so its offset is read from
- * libtorch's ELF symbol table (once per JVM), and libtorch's load address from an exported
- * function's. The object is changed only if it reads exactly as the empty leaf leaves it (three
- * levels of 1 byte each); on any other CPU, a libtorch without the symbol, or anything unexpected,
- * this does nothing (logged at debug level). Linux x86-64 only. {@code
- * -Dkeypoints.onednnCaches=default} leaves oneDNN alone.
+ * libtorch's ELF symbol table ({@link ElfSymbols}: once per JVM, and from the second JVM on only
+ * the two entries found before), and libtorch's load address from an exported function's. The
+ * object is changed only if it reads exactly as the empty leaf leaves it (three levels of 1 byte
+ * each); on any other CPU, a libtorch without the symbol, or anything unexpected, this does nothing
+ * (logged at debug level). Linux x86-64 only. {@code -Dkeypoints.onednnCaches=default} leaves
+ * oneDNN alone.
  */
 final class TorchOneDnnCaches {
 
@@ -160,7 +154,7 @@ final class TorchOneDnnCaches {
                 LOG.debug("libtorch not among the process's mapped files");
                 return Optional.empty();
             }
-            Map<String, Long> values = symbolValues(path.get(), List.of(ANCHOR, CPU_FUNCTION));
+            Map<String, Long> values = ElfSymbols.values(path.get(), List.of(ANCHOR, CPU_FUNCTION));
             if (values.size() < 2) {
                 LOG.debug("oneDNN's cpu() or {} not in {}'s symbol table", ANCHOR, path.get());
                 return Optional.empty();
@@ -173,75 +167,5 @@ final class TorchOneDnnCaches {
             LOG.debug("oneDNN's cache sizes not reachable: {}", e.toString());
             return Optional.empty();
         }
-    }
-
-    /**
-     * The values (for a shared library's functions: their offsets from the load address) of the
-     * defined symbols {@code names} in an ELF64 little-endian file's symbol table ({@code
-     * SHT_SYMTAB}, which also lists symbols that are not exported), in one pass.
-     *
-     * @param elf the file
-     * @param names the symbols' (mangled) names
-     * @return each name found, with its value; names not found are absent
-     * @throws IOException if the file cannot be read or is not an ELF64 little-endian file
-     */
-    static Map<String, Long> symbolValues(Path elf, List<String> names) throws IOException {
-        List<byte[]> wanted = new ArrayList<>();
-        for (String n : names) {
-            wanted.add(n.getBytes(StandardCharsets.US_ASCII));
-        }
-        Map<String, Long> found = new HashMap<>();
-        try (FileChannel ch = FileChannel.open(elf, StandardOpenOption.READ)) {
-            MappedByteBuffer head = map(ch, 0, 64);
-            if (head.getInt(0) != 0x464c457f || head.get(4) != 2 || head.get(5) != 1) {
-                throw new IOException(elf + " is not an ELF64 little-endian file");
-            }
-            long shoff = head.getLong(0x28);
-            int shentsize = Short.toUnsignedInt(head.getShort(0x3A));
-            int shnum = Short.toUnsignedInt(head.getShort(0x3C));
-            MappedByteBuffer sections = map(ch, shoff, (long) shentsize * shnum);
-            for (int i = 0; i < shnum; i++) {
-                int at = i * shentsize;
-                if (sections.getInt(at + 4) != 2) { // SHT_SYMTAB
-                    continue;
-                }
-                int strAt = sections.getInt(at + 40) * shentsize;
-                MappedByteBuffer symbols =
-                        map(ch, sections.getLong(at + 24), sections.getLong(at + 32));
-                MappedByteBuffer strings =
-                        map(ch, sections.getLong(strAt + 24), sections.getLong(strAt + 32));
-                for (int s = 0; s + 24 <= symbols.limit() && found.size() < names.size(); s += 24) {
-                    if (symbols.getShort(s + 6) == 0) { // undefined here
-                        continue;
-                    }
-                    int n = symbols.getInt(s);
-                    for (int w = 0; w < wanted.size(); w++) {
-                        if (matches(strings, n, wanted.get(w))) {
-                            found.putIfAbsent(names.get(w), symbols.getLong(s + 8));
-                        }
-                    }
-                }
-            }
-        }
-        return found;
-    }
-
-    private static boolean matches(MappedByteBuffer names, int at, byte[] wanted) {
-        if (at < 0 || at + wanted.length >= names.limit()) {
-            return false;
-        }
-        for (int i = 0; i < wanted.length; i++) {
-            if (names.get(at + i) != wanted[i]) {
-                return false;
-            }
-        }
-        return names.get(at + wanted.length) == 0;
-    }
-
-    private static MappedByteBuffer map(FileChannel ch, long position, long size)
-            throws IOException {
-        MappedByteBuffer b = ch.map(FileChannel.MapMode.READ_ONLY, position, size);
-        b.order(ByteOrder.LITTLE_ENDIAN);
-        return b;
     }
 }

@@ -29,8 +29,12 @@ class CheckVerdictsTest {
 
     @TempDir Path dir;
 
+    /** The build's folder ({@code keypoints.cacheDir} on the test JVM's command line). */
+    private String folderBefore;
+
     @BeforeEach
     void keepVerdictsHere() {
+        folderBefore = System.getProperty(CheckVerdicts.DIR_PROPERTY);
         // The library's once-per-JVM adjustments run their own product check; done first, it
         // keeps no verdict in a test's folder.
         NativeTuning.prepareOnce("PyTorch");
@@ -41,7 +45,11 @@ class CheckVerdictsTest {
     @AfterEach
     void asTheBuildHasIt() {
         System.setProperty(CheckVerdicts.PROPERTY, "false");
-        System.clearProperty(CheckVerdicts.DIR_PROPERTY);
+        if (folderBefore == null) {
+            System.clearProperty(CheckVerdicts.DIR_PROPERTY);
+        } else {
+            System.setProperty(CheckVerdicts.DIR_PROPERTY, folderBefore);
+        }
         System.clearProperty(EXTRA);
     }
 

@@ -54,7 +54,7 @@ class TorchOneDnnCachesTest {
         // addresses differ by, or the load address computed from one would be wrong for cpu().
         String other = "_ZN2at7Context20setUserEnabledNNPACKEb";
         Map<String, Long> v =
-                TorchOneDnnCaches.symbolValues(
+                ElfSymbols.readWhole(
                         lib, List.of(TorchOneDnnCaches.ANCHOR, other, "no_such_symbol_here"));
         assertThat(v).containsOnlyKeys(TorchOneDnnCaches.ANCHOR, other);
         NativeLibrary open = MappedLibraries.open(lib);
@@ -62,7 +62,7 @@ class TorchOneDnnCachesTest {
         long second = Pointer.nativeValue(open.getFunction(other));
         assertThat(second - anchor).isEqualTo(v.get(other) - v.get(TorchOneDnnCaches.ANCHOR));
         assertThat(
-                        TorchOneDnnCaches.symbolValues(lib, List.of(TorchOneDnnCaches.CPU_FUNCTION))
+                        ElfSymbols.readWhole(lib, List.of(TorchOneDnnCaches.CPU_FUNCTION))
                                 .get(TorchOneDnnCaches.CPU_FUNCTION))
                 .as("oneDNN's cpu(), not exported, is in the table")
                 .isPositive();
