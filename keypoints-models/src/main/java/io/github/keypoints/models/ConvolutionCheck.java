@@ -157,9 +157,49 @@ public final class ConvolutionCheck {
     /**
      * What one check of {@link #RESULTS} compared: an engine's convolutions in one layout, those of
      * a suite or, with {@code ownOnly}, only a network's own ({@code own}, as text).
+     *
+     * <p>Its equality, hash and text are written out rather than left to the record's generated
+     * ones, which bootstrap method handles the first time they run: 30 ms of a network's first
+     * output with a kept verdict (docs/performance.md, "Start-up without first-time bootstraps").
+     * The text is the one a record would give, which the kept verdicts' keys hold.
      */
     private record CheckKey(
-            String engine, boolean channelsLast, Suite suite, boolean ownOnly, String own) {}
+            String engine, boolean channelsLast, Suite suite, boolean ownOnly, String own) {
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof CheckKey k
+                    && engine.equals(k.engine)
+                    && channelsLast == k.channelsLast
+                    && suite == k.suite
+                    && ownOnly == k.ownOnly
+                    && own.equals(k.own);
+        }
+
+        @Override
+        public int hashCode() {
+            int h = engine.hashCode();
+            h = 31 * h + Boolean.hashCode(channelsLast);
+            h = 31 * h + suite.hashCode();
+            h = 31 * h + Boolean.hashCode(ownOnly);
+            return 31 * h + own.hashCode();
+        }
+
+        @Override
+        public String toString() {
+            return "CheckKey[engine="
+                    + engine
+                    + ", channelsLast="
+                    + channelsLast
+                    + ", suite="
+                    + suite
+                    + ", ownOnly="
+                    + ownOnly
+                    + ", own="
+                    + own
+                    + ']';
+        }
+    }
 
     /**
      * What the comparisons run: the engine's convolution itself, or, in the check's own tests, a

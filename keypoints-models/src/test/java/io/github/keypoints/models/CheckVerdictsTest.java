@@ -105,6 +105,10 @@ class CheckVerdictsTest {
                         "\ncheck code ",
                         "/libtorch_cpu.so ")
                 .contains("\nproperty " + EXTRA + "=x\n")
+                // the comparison as a record would name it, as verdicts kept before were keyed
+                .containsPattern(
+                        "\ncheck CheckKey\\[engine=PyTorch, channelsLast=(true|false),"
+                                + " suite=SMALL_NETWORKS, ownOnly=false, own=\\[\\]\\], a stand-in ")
                 .doesNotContain(CheckVerdicts.PROPERTY, CheckVerdicts.DIR_PROPERTY)
                 .endsWith("\nright\n");
 
