@@ -134,7 +134,7 @@ final class CheckVerdicts {
      */
     static String key(String engine, String check, Class<?> checker) {
         // Loops, not lambdas and streams: a JVM's first key would pay for bootstrapping each one
-        // (docs/performance.md, "A kept verdict's cost").
+        // (docs/performance.md, "Start-up without first-time costs").
         StringBuilder k = new StringBuilder(4096).append(VERSION).append('\n');
         k.append(machine()).append('\n');
         k.append("engine ").append(engine).append(' ').append(engineVersion(engine)).append('\n');

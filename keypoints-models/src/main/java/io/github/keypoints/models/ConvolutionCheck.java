@@ -160,8 +160,8 @@ public final class ConvolutionCheck {
      *
      * <p>Its equality, hash and text are written out rather than left to the record's generated
      * ones, which bootstrap method handles the first time they run: 30 ms of a network's first
-     * output with a kept verdict (docs/performance.md, "Start-up without first-time bootstraps").
-     * The text is the one a record would give, which the kept verdicts' keys hold.
+     * output with a kept verdict (docs/performance.md, "Start-up without first-time costs"). The
+     * text is the one a record would give, which the kept verdicts' keys hold.
      */
     private record CheckKey(
             String engine, boolean channelsLast, Suite suite, boolean ownOnly, String own) {

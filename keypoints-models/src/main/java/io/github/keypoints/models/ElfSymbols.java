@@ -26,14 +26,15 @@ import org.slf4j.LoggerFactory;
  * adjustments that call into libtorch ({@link TorchOneDnnCaches}).
  *
  * <p>Finding a symbol means reading the table: libtorch 2.7.1's holds 521,000 symbols (12 MB, with
- * 77 MB of names), and reading it took 50–85 ms of every PyTorch JVM's start on this project's
- * machine (docs/performance.md, "A remembered place in libtorch's symbol table"). So where each
- * name was found, its entry's number in the table, is remembered in a small file in the library's
- * cache folder ({@link CheckVerdicts#directory()}), and a later JVM reads only those entries. A
- * remembered number is a hint, never a value: the entry it points to is used only if, in the file
- * as it is now, it names that symbol and defines it; otherwise the table is read whole again and
- * the hint replaced. A stale or damaged hint therefore costs one full read, never a wrong address,
- * and a folder that cannot be written only means the table is read in every JVM, as before.
+ * 77 MB of names), and with it the cache-size correction took 91–93 ms of every PyTorch JVM's start
+ * on this project's machine, 7–11 ms without it (docs/performance.md, "Start-up without first-time
+ * costs"). So where each name was found, its entry's number in the table, is remembered in a small
+ * file in the library's cache folder ({@link CheckVerdicts#directory()}), and a later JVM reads
+ * only those entries. A remembered number is a hint, never a value: the entry it points to is used
+ * only if, in the file as it is now, it names that symbol and defines it; otherwise the table is
+ * read whole again and the hint replaced. A stale or damaged hint therefore costs one full read,
+ * never a wrong address, and a folder that cannot be written only means the table is read in every
+ * JVM, as before.
  */
 final class ElfSymbols {
 
