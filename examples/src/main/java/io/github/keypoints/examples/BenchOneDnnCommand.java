@@ -362,11 +362,17 @@ final class BenchOneDnnCommand implements Callable<Integer> {
                                 "-Dai.djl.offline=true",
                                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=error",
                                 // compare, never read a verdict an earlier JVM kept (CheckVerdicts)
-                                "-Dkeypoints.convolution.check.cache=false",
-                                OneDnnProbe.class.getName(),
-                                Integer.toString(passes),
-                                Integer.toString(n),
-                                engine));
+                                "-Dkeypoints.convolution.check.cache=false"));
+        String cacheDir = System.getProperty("keypoints.cacheDir");
+        if (cacheDir != null) { // the library's files where this JVM keeps them (a test's)
+            cmd.add("-Dkeypoints.cacheDir=" + cacheDir);
+        }
+        cmd.addAll(
+                List.of(
+                        OneDnnProbe.class.getName(),
+                        Integer.toString(passes),
+                        Integer.toString(n),
+                        engine));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put(levelVariable(engine), isa);
         pb.environment().put("OMP_NUM_THREADS", Integer.toString(n));
