@@ -12,6 +12,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.ParameterList;
 import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.Initializer;
 import io.github.keypoints.data.io.AtomicOutput;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -241,7 +242,10 @@ public final class KeypointModel implements AutoCloseable {
         KeypointBlock block = spec.newBlock();
         // The parameters are created by the initialiser in engine-owned memory and then
         // overwritten with the file's values; reading straight into the block would leave
-        // PyTorch tensors over Java-side buffers and skip the shape check.
+        // PyTorch tensors over Java-side buffers and skip the shape check. Zeros, not the
+        // builders' random draws, which a fresh JVM took 0.2-0.4 s over for a ResNet-18
+        // (docs/performance.md, "Start-up without first-time costs").
+        block.setInitializer(Initializer.ZEROS, parameter -> true);
         block.initialize(model.getNDManager(), DataType.FLOAT32, inputShape(spec, 1));
         try (NDManager scratch = model.getNDManager().newSubManager();
                 DataInputStream in = new DataInputStream(params.open())) {
