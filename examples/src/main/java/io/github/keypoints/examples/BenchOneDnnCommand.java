@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -352,27 +351,10 @@ final class BenchOneDnnCommand implements Callable<Integer> {
     }
 
     private JsonObject probe(String isa, int n) throws IOException, InterruptedException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd =
-                new ArrayList<>(
-                        Arrays.asList(
-                                java,
-                                "-cp",
-                                System.getProperty("java.class.path"),
-                                "-Dai.djl.offline=true",
-                                "-Dorg.slf4j.simpleLogger.defaultLogLevel=error",
-                                // compare, never read a verdict an earlier JVM kept (CheckVerdicts)
-                                "-Dkeypoints.convolution.check.cache=false"));
-        String cacheDir = System.getProperty("keypoints.cacheDir");
-        if (cacheDir != null) { // the library's files where this JVM keeps them (a test's)
-            cmd.add("-Dkeypoints.cacheDir=" + cacheDir);
-        }
-        cmd.addAll(
-                List.of(
-                        OneDnnProbe.class.getName(),
-                        Integer.toString(passes),
-                        Integer.toString(n),
-                        engine));
+                ComparingChild.command(
+                        OneDnnProbe.class,
+                        List.of(Integer.toString(passes), Integer.toString(n), engine));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put(levelVariable(engine), isa);
         pb.environment().put("OMP_NUM_THREADS", Integer.toString(n));

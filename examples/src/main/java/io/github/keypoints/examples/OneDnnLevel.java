@@ -166,24 +166,7 @@ final class OneDnnLevel {
 
     /** Checks {@code level} in a child JVM on this JVM's class path. */
     private static Verdict childCheck(String level) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> cmd =
-                new ArrayList<>(
-                        List.of(
-                                java,
-                                "-cp",
-                                System.getProperty("java.class.path"),
-                                "-Dai.djl.offline=true",
-                                "-Dorg.slf4j.simpleLogger.defaultLogLevel=error",
-                                // compare, never read a verdict an earlier JVM kept
-                                // (CheckVerdicts)
-                                "-Dkeypoints.convolution.check.cache=false"));
-        String cacheDir = System.getProperty("keypoints.cacheDir");
-        if (cacheDir != null) { // the library's files where this JVM keeps them (a test's)
-            cmd.add("-Dkeypoints.cacheDir=" + cacheDir);
-        }
-        cmd.add(OneDnnLevel.class.getName());
-        cmd.add("--check");
+        List<String> cmd = ComparingChild.command(OneDnnLevel.class, List.of("--check"));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("ONEDNN_MAX_CPU_ISA", level);
         pb.redirectErrorStream(true);
