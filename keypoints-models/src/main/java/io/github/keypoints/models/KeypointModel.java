@@ -21,7 +21,6 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.FloatBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -240,13 +239,6 @@ public final class KeypointModel implements AutoCloseable {
     private static KeypointBlock readBlock(
             ModelSpec spec, ParameterSource params, String name, Model model) throws IOException {
         KeypointBlock block = spec.newBlock();
-        // The parameters are created by the initialiser in engine-owned memory and then
-        // overwritten with the file's values; reading straight into the block would leave
-        // PyTorch tensors over Java-side buffers and skip the shape check. Zeros, not the
-        // builders' random draws, which a fresh JVM took 0.2-0.4 s over for a ResNet-18
-        // (docs/performance.md, "Start-up without first-time costs").
-        block.setInitializer(Initializer.ZEROS, parameter -> true);
-        block.initialize(model.getNDManager(), DataType.FLOAT32, inputShape(spec, 1));
         try (NDManager scratch = model.getNDManager().newSubManager();
                 DataInputStream in = new DataInputStream(params.open())) {
             KeypointBlock read = spec.newBlock();
@@ -254,7 +246,13 @@ public final class KeypointModel implements AutoCloseable {
             if (in.read() != -1) {
                 throw new MalformedModelException("trailing bytes after the last parameter");
             }
-            copyParameters(spec, read, block);
+            // Each parameter is initialised with the values read, checked against the shape the
+            // network gives it; the networks lay their weights out as they do after any
+            // initialisation. Before 2026-12-08 the block was initialised (at random, then with
+            // zeros), laid out, and then overwritten and laid out again: twice the copies of every
+            // weight (docs/performance.md, "Start-up without first-time costs").
+            initializeWithStored(spec, read, block);
+            block.initialize(model.getNDManager(), DataType.FLOAT32, inputShape(spec, 1));
         } catch (MalformedModelException | RuntimeException e) {
             throw new IOException(
                     name
@@ -479,8 +477,13 @@ public final class KeypointModel implements AutoCloseable {
         model.close();
     }
 
-    /** Copies the values read from the file into the initialised block, checking each shape. */
-    private static void copyParameters(ModelSpec spec, KeypointBlock read, KeypointBlock target)
+    /**
+     * Gives each of {@code target}'s parameters an initialiser that returns the value read into
+     * {@code read}'s parameter of the same place, after checking that the file stored it and, when
+     * the network asks for it, that the shapes agree.
+     */
+    private static void initializeWithStored(
+            ModelSpec spec, KeypointBlock read, KeypointBlock target)
             throws MalformedModelException {
         ParameterList from = read.getParameters();
         ParameterList to = target.getParameters();
@@ -490,41 +493,48 @@ public final class KeypointModel implements AutoCloseable {
         }
         for (int i = 0; i < to.size(); i++) {
             Parameter source = from.valueAt(i);
-            Shape want = to.valueAt(i).getShape();
             if (!source.isInitialized()) {
                 throw new MalformedModelException("parameter " + to.keyAt(i) + " is not stored");
             }
-            Shape got = source.getArray().getShape();
-            if (!want.equals(got)) {
-                throw new MalformedModelException(
+            to.valueAt(i).setInitializer(new Stored(spec, to.keyAt(i), source.getArray()));
+        }
+    }
+
+    /**
+     * An initialiser that hands a parameter the value read from a model's file: a copy in the
+     * engine's own memory of the network's manager (for PyTorch a clone, so the tensor never shares
+     * the memory of the direct buffer DJL decoded it from; TensorUpload says how that was seen),
+     * after checking its shape.
+     */
+    private static final class Stored implements Initializer {
+        private final ModelSpec spec;
+        private final String name;
+        private final NDArray value;
+
+        Stored(ModelSpec spec, String name, NDArray value) {
+            this.spec = spec;
+            this.name = name;
+            this.value = value;
+        }
+
+        @Override
+        public NDArray initialize(NDManager manager, Shape shape, DataType dataType) {
+            if (!shape.equals(value.getShape())) {
+                throw new IllegalArgumentException(
                         "parameter "
-                                + to.keyAt(i)
+                                + name
                                 + " has shape "
-                                + got
+                                + value.getShape()
                                 + ", the spec's network at input "
                                 + spec.inputWidth()
                                 + "x"
                                 + spec.inputHeight()
                                 + " needs "
-                                + want);
+                                + shape);
             }
-            NDArray param = to.valueAt(i).getArray();
-            NDArray stored = source.getArray().toType(DataType.FLOAT32, false);
-            if ("PyTorch".equals(param.getManager().getEngine().getEngineName())) {
-                // A clone of the decoded tensor, with storage of its own, takes the parameter's
-                // place (intern keeps the parameter's Java object, name and manager): NDArray.set
-                // would leave the tensor sharing the memory of a direct buffer the Java object
-                // holds (TensorUpload says how that was seen), through a deprecated libtorch guard
-                // that warns on stderr. Straight from the decoded tensor, not through a Java array
-                // and a new tensor: two copies fewer of every parameter (docs/performance.md,
-                // "Start-up without first-time costs").
-                param.intern(stored.duplicate());
-            } else {
-                param.set(FloatBuffer.wrap(stored.toFloatArray()));
-            }
-        }
-        if (ChannelsLast.isUsedBy(target)) {
-            ChannelsLast.layOutParameters(target);
+            NDArray copy = value.toType(dataType, false).duplicate();
+            copy.attach(manager);
+            return copy;
         }
     }
 

@@ -198,8 +198,8 @@ class KeypointModelTest {
             float[] after = run(loaded, shape, loadOn);
             Block block = loaded.block();
             if (loadOn.equals("PyTorch") && ChannelsLast.isUsedBy(block)) {
-                // the copied values come as new, contiguous tensors: laid out again after loading
-                // when the layout is on at the build's oneDNN level, left alone when it is off
+                // the values read initialise the network, which lays them out as it does any
+                // initial values when the layout is on at the build's oneDNN level
                 int[] layout = TorchLayout.channelsLastWeights(block);
                 assertThat(layout[0])
                         .as(
