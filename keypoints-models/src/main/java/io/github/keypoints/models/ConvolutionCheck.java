@@ -159,9 +159,10 @@ public final class ConvolutionCheck {
      * a suite or, with {@code ownOnly}, only a network's own ({@code own}, as text).
      *
      * <p>Its equality, hash and text are written out rather than left to the record's generated
-     * ones, which bootstrap method handles the first time they run: 30 ms of a network's first
-     * output with a kept verdict (docs/performance.md, "Start-up without first-time costs"). The
-     * text is the one a record would give, which the kept verdicts' keys hold.
+     * ones, which bootstrap method handles the first time they run: with them, and a dearer key,
+     * the check took 42–68 ms with a kept verdict, 12–25 ms since (docs/performance.md, "Start-up
+     * without first-time costs"). The text is the one a record would give, which the kept verdicts'
+     * keys hold.
      */
     private record CheckKey(
             String engine, boolean channelsLast, Suite suite, boolean ownOnly, String own) {

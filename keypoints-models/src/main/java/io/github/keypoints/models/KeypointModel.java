@@ -248,9 +248,9 @@ public final class KeypointModel implements AutoCloseable {
             }
             // Each parameter is initialised with the values read, checked against the shape the
             // network gives it; the networks lay their weights out as they do after any
-            // initialisation. Before 2026-12-08 the block was initialised (at random, then with
-            // zeros), laid out, and then overwritten and laid out again: twice the copies of every
-            // weight (docs/performance.md, "Start-up without first-time costs").
+            // initialisation. Earlier versions initialised the block (at random, later with
+            // zeros), laid it out, and then overwrote and laid it out again: more than twice the
+            // copies of every weight (docs/performance.md, "Start-up without first-time costs").
             initializeWithStored(spec, read, block);
             block.initialize(model.getNDManager(), DataType.FLOAT32, inputShape(spec, 1));
         } catch (MalformedModelException | RuntimeException e) {
