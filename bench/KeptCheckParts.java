@@ -17,9 +17,9 @@ import ai.djl.ndarray.types.Shape;
  *
  * <pre>
  * CP="examples/target/classes:$(cat examples/target/classpath.txt)"
- * javac -d /tmp/kept -cp "$CP" bench/KeptCheckParts.java
+ * javac -d runs/kept -cp "$CP" bench/KeptCheckParts.java
  * ONEDNN_MAX_CPU_ISA=AVX512_CORE OMP_NUM_THREADS=2 java -Dai.djl.offline=true -Dkeypoints.cacheDir=DIR \
- *     -cp "/tmp/kept:$CP" io.github.keypoints.models.KeptCheckParts ARCH WIDTH HEIGHT
+ *     -cp "runs/kept:$CP" io.github.keypoints.models.KeptCheckParts ARCH WIDTH HEIGHT
  * </pre>
  */
 public class KeptCheckParts {

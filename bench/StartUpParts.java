@@ -14,10 +14,10 @@ import java.nio.file.Files;
  *
  * <pre>
  * CP="examples/target/classes:$(cat examples/target/classpath.txt)"
- * javac -d /tmp/startup -cp "$CP" bench/StartUpParts.java
+ * javac -d runs/startup -cp "$CP" bench/StartUpParts.java
  * ONEDNN_MAX_CPU_ISA=AVX512_CORE OMP_NUM_THREADS=2 java -Dai.djl.offline=true \
  *     -Dkeypoints.convolution.check.cache=false -Dkeypoints.mklCpuFeatures=false \
- *     -cp "/tmp/startup:$CP" io.github.keypoints.models.StartUpParts
+ *     -cp "runs/startup:$CP" io.github.keypoints.models.StartUpParts
  * </pre>
  *
  * <p>The two properties keep the product check comparing (no verdict read) and keep the library's
