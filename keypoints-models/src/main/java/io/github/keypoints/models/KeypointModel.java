@@ -239,30 +239,28 @@ public final class KeypointModel implements AutoCloseable {
     private static KeypointBlock readBlock(
             ModelSpec spec, ParameterSource params, String name, Model model) throws IOException {
         KeypointBlock block = spec.newBlock();
-        try (NDManager scratch = model.getNDManager().newSubManager();
-                DataInputStream in = new DataInputStream(params.open())) {
-            KeypointBlock read = spec.newBlock();
-            read.loadParameters(scratch, in);
-            if (in.read() != -1) {
-                throw new MalformedModelException("trailing bytes after the last parameter");
+        try (NDManager scratch = model.getNDManager().newSubManager()) {
+            try (DataInputStream in = new DataInputStream(params.open())) {
+                KeypointBlock read = spec.newBlock();
+                read.loadParameters(scratch, in);
+                if (in.read() != -1) {
+                    throw new MalformedModelException("trailing bytes after the last parameter");
+                }
+                initializeWithStored(spec, read, block);
+            } catch (MalformedModelException | RuntimeException e) {
+                throw notHolding(name, spec, e);
             }
             // Each parameter is initialised with the values read, checked against the shape the
             // network gives it; the networks lay their weights out as they do after any
             // initialisation. Earlier versions initialised the block (at random, later with
             // zeros), laid it out, and then overwrote and laid it out again: more than twice the
             // copies of every weight (docs/performance.md, "Start-up without first-time costs").
-            initializeWithStored(spec, read, block);
-            block.initialize(model.getNDManager(), DataType.FLOAT32, inputShape(spec, 1));
-        } catch (MalformedModelException | RuntimeException e) {
-            throw new IOException(
-                    name
-                            + " does not hold the parameters of "
-                            + spec.architecture()
-                            + " "
-                            + spec.config()
-                            + ": "
-                            + e.getMessage(),
-                    e);
+            // Anything else initialising throws (the convolution check's verdict) goes up as is.
+            try {
+                block.initialize(model.getNDManager(), DataType.FLOAT32, inputShape(spec, 1));
+            } catch (StoredShapeMismatch e) {
+                throw notHolding(name, spec, e);
+            }
         }
         return block;
     }
@@ -500,6 +498,27 @@ public final class KeypointModel implements AutoCloseable {
         }
     }
 
+    private static IOException notHolding(String name, ModelSpec spec, Exception e) {
+        return new IOException(
+                name
+                        + " does not hold the parameters of "
+                        + spec.architecture()
+                        + " "
+                        + spec.config()
+                        + ": "
+                        + e.getMessage(),
+                e);
+    }
+
+    /** A value read from a model's file whose shape is not the one the network needs. */
+    private static final class StoredShapeMismatch extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        StoredShapeMismatch(String message) {
+            super(message);
+        }
+    }
+
     /**
      * An initialiser that hands a parameter the value read from a model's file: a copy in the
      * engine's own memory of the network's manager (for PyTorch a clone, so the tensor never shares
@@ -520,7 +539,7 @@ public final class KeypointModel implements AutoCloseable {
         @Override
         public NDArray initialize(NDManager manager, Shape shape, DataType dataType) {
             if (!shape.equals(value.getShape())) {
-                throw new IllegalArgumentException(
+                throw new StoredShapeMismatch(
                         "parameter "
                                 + name
                                 + " has shape "

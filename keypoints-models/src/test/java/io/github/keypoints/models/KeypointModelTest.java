@@ -326,7 +326,9 @@ class KeypointModelTest {
                 StandardCharsets.UTF_8);
         assertThatThrownBy(() -> KeypointModel.load(dir, "PyTorch", Device.cpu()))
                 .isInstanceOf(IOException.class)
-                .hasMessageContaining(KeypointModel.PARAMS_FILE);
+                .hasMessageContaining(KeypointModel.PARAMS_FILE)
+                .hasMessageContaining("has shape (")
+                .hasMessageContaining("at input 80x60 needs (");
         Files.writeString(dir.resolve(KeypointModel.SPEC_FILE), "{", StandardCharsets.UTF_8);
         assertThatThrownBy(() -> KeypointModel.readSpec(dir))
                 .isInstanceOf(IOException.class)
