@@ -1,6 +1,7 @@
 package io.github.keypoints.examples;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -18,24 +19,31 @@ import picocli.CommandLine.Command;
         name = "keypoints",
         mixinStandardHelpOptions = true,
         versionProvider = KeypointsCommand.Version.class,
-        description = "Facial keypoint detection and face morphing on the JVM.",
-        subcommands = {
-            CommandLine.HelpCommand.class,
-            DemoCommand.class,
-            ExampleCommand.class,
-            InspectCommand.class,
-            TrainCommand.class,
-            EvaluateCommand.class,
-            FitFlipOffsetCommand.class,
-            MorphCommand.class,
-            MeanFaceCommand.class,
-            CaricatureCommand.class,
-            BenchCommand.class,
-            Train300wCommand.class,
-            PredictCommand.class,
-            SubmissionCommand.class
-        })
+        description = "Facial keypoint detection and face morphing on the JVM.")
 public final class KeypointsCommand implements Callable<Integer> {
+
+    /**
+     * The subcommands, in the order the help lists them. Added by {@link #commandLine(String...)}
+     * rather than named in the annotation, so that a run of one subcommand reads only that one's
+     * options: picocli reflects over every subcommand it is given, about 0.2 s of each run for all
+     * of them (docs/performance.md, "Start-up without first-time costs").
+     */
+    static final List<Class<?>> SUBCOMMANDS =
+            List.of(
+                    CommandLine.HelpCommand.class,
+                    DemoCommand.class,
+                    ExampleCommand.class,
+                    InspectCommand.class,
+                    TrainCommand.class,
+                    EvaluateCommand.class,
+                    FitFlipOffsetCommand.class,
+                    MorphCommand.class,
+                    MeanFaceCommand.class,
+                    CaricatureCommand.class,
+                    BenchCommand.class,
+                    Train300wCommand.class,
+                    PredictCommand.class,
+                    SubmissionCommand.class);
 
     /**
      * Runs the command line.
@@ -53,7 +61,7 @@ public final class KeypointsCommand implements Callable<Integer> {
      * @return the exit code: 0 on success, 1 on a failed job, 2 on bad usage
      */
     public static int execute(String... args) {
-        CommandLine cli = commandLine();
+        CommandLine cli = commandLine(args);
         cli.setExecutionExceptionHandler(
                 (ex, commandLine, parseResult) -> {
                     commandLine
@@ -120,15 +128,51 @@ public final class KeypointsCommand implements Callable<Integer> {
                                     + " --out runs/submission/submission.csv"));
 
     /**
-     * The command line as {@link #execute} parses it: the tutorial launcher stopping at its program
-     * name, every subcommand's help with its example line; no error handler yet.
+     * The whole command line as {@link #execute} parses it: the tutorial launcher stopping at its
+     * program name, every subcommand's help with its example line; no error handler yet.
+     *
+     * @return the command line with every subcommand
      */
     static CommandLine commandLine() {
+        return commandLine(new String[0]);
+    }
+
+    /**
+     * The command line {@link #execute} parses {@code args} with: when the first argument names a
+     * subcommand other than {@code help}, only that one is added (its options, help and example are
+     * those of the whole command line); otherwise, for the program's own help, {@code help}, no
+     * arguments or a name that is no subcommand (which picocli then reports, with suggestions),
+     * every subcommand.
+     *
+     * @param args the arguments about to be parsed
+     * @return the command line
+     */
+    static CommandLine commandLine(String... args) {
         CommandLine cli = new CommandLine(new KeypointsCommand());
-        // Everything after the program name belongs to the tutorial program, options included.
-        cli.getSubcommands().get("example").setStopAtPositional(true);
+        Class<?> named = args.length > 0 ? subcommandNamed(args[0]) : null;
+        for (Class<?> sub : SUBCOMMANDS) {
+            if (named == null || named == CommandLine.HelpCommand.class || sub == named) {
+                cli.addSubcommand(sub);
+            }
+        }
+        CommandLine example = cli.getSubcommands().get("example");
+        if (example != null) {
+            // Everything after the program name belongs to the tutorial program, options included.
+            example.setStopAtPositional(true);
+        }
         addExampleFooters(cli, "keypoints");
         return cli;
+    }
+
+    /** The subcommand whose name or alias is {@code name}, read from its annotation, or null. */
+    private static Class<?> subcommandNamed(String name) {
+        for (Class<?> sub : SUBCOMMANDS) {
+            Command c = sub.getAnnotation(Command.class);
+            if (c != null && (c.name().equals(name) || Arrays.asList(c.aliases()).contains(name))) {
+                return sub;
+            }
+        }
+        return null;
     }
 
     /** Gives every subcommand without an "Example:" footer the line from {@link #EXAMPLES}. */

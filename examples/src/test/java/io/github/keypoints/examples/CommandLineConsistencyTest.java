@@ -14,9 +14,12 @@ class CommandLineConsistencyTest {
 
     /** Every runnable subcommand, as "keypoints NAME [NAME]". */
     private static List<Map.Entry<String, CommandLine>> subcommands() {
-        CommandLine root = new CommandLine(new KeypointsCommand());
+        CommandLine root = KeypointsCommand.commandLine();
         List<Map.Entry<String, CommandLine>> all = new ArrayList<>();
         collect(root, "keypoints", all);
+        assertThat(all)
+                .as("subcommands found")
+                .hasSizeGreaterThan(KeypointsCommand.SUBCOMMANDS.size());
         return all;
     }
 
@@ -29,6 +32,37 @@ class CommandLineConsistencyTest {
             String name = path + " " + e.getKey();
             all.add(Map.entry(name, e.getValue()));
             collect(e.getValue(), name, all);
+        }
+    }
+
+    /**
+     * A run of one subcommand builds the command line with that subcommand only ({@link
+     * KeypointsCommand#commandLine(String...)}), and it is the same subcommand as in the whole
+     * command line: the same usage text, example line included, and the same nested subcommands.
+     * The program's own help, {@code help}, no arguments and a name that is no subcommand get all.
+     */
+    @Test
+    void aRunOfOneSubcommandReadsOnlyThatOneAndSeesItAsTheWholeCommandLineDoes() {
+        CommandLine whole = KeypointsCommand.commandLine();
+        assertThat(whole.getSubcommands()).hasSize(KeypointsCommand.SUBCOMMANDS.size());
+        for (String name : whole.getSubcommands().keySet()) {
+            if (name.equals("help")) {
+                continue;
+            }
+            CommandLine one = KeypointsCommand.commandLine(name, "--help");
+            assertThat(one.getSubcommands()).as(name).containsOnlyKeys(name);
+            CommandLine sub = one.getSubcommands().get(name);
+            CommandLine full = whole.getSubcommands().get(name);
+            assertThat(sub.getUsageMessage()).as(name).isEqualTo(full.getUsageMessage());
+            assertThat(sub.getSubcommands().keySet())
+                    .as(name)
+                    .isEqualTo(full.getSubcommands().keySet());
+        }
+        for (String[] args :
+                new String[][] {{}, {"--help"}, {"help", "predict"}, {"predikt"}, {"-V"}}) {
+            assertThat(KeypointsCommand.commandLine(args).getSubcommands())
+                    .as(String.join(" ", args))
+                    .hasSize(KeypointsCommand.SUBCOMMANDS.size());
         }
     }
 
