@@ -25,8 +25,8 @@ public final class KeypointsCommand implements Callable<Integer> {
     /**
      * The subcommands, in the order the help lists them. Added by {@link #commandLine(String...)}
      * rather than named in the annotation, so that a run of one subcommand reads only that one's
-     * options: picocli reflects over every subcommand it is given, about 0.2 s of each run for all
-     * of them (docs/performance.md, "Start-up without first-time costs").
+     * options: picocli reflects over every subcommand it is given (a {@code predict} run about 0.1
+     * s shorter: docs/performance.md, "Start-up without first-time costs").
      */
     static final List<Class<?>> SUBCOMMANDS =
             List.of(
