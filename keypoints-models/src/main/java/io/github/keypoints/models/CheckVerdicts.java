@@ -5,6 +5,7 @@ import io.github.keypoints.data.io.AtomicOutput;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -355,28 +356,30 @@ final class CheckVerdicts {
     /**
      * Where {@code checker} was loaded from, as the file it came from (its jar, or its class file
      * in a directory) with that file's size and modification time, like the native libraries: a
-     * rebuilt or replaced checker is another key. Read without opening the class file, which the
-     * first time in a JVM costs several milliseconds of URL and digest machinery; where the code
-     * source is no file (a jar inside another jar, for example), its class file's CRC-32C.
+     * rebuilt or replaced checker is another key. Read without opening the class file, whose first
+     * read and digest in a JVM set up the class loader's URL and the digest machinery; where the
+     * code source is no file (a jar inside another jar, for example), its class file's CRC-32C.
      */
     private static String checkCode(Class<?> checker) {
-        String where;
+        URL location = null;
         try {
-            where = String.valueOf(checker.getProtectionDomain().getCodeSource().getLocation());
+            location = checker.getProtectionDomain().getCodeSource().getLocation();
         } catch (RuntimeException e) {
-            where = "unknown";
+            // no code source: "unknown" below
         }
+        String where = location == null ? "unknown" : location.toString();
         try {
-            Path source =
-                    Path.of(checker.getProtectionDomain().getCodeSource().getLocation().toURI());
-            if (Files.isDirectory(source)) {
-                source = source.resolve(checker.getName().replace('.', '/').concat(".class"));
+            if (location != null) {
+                Path source = Path.of(location.toURI());
+                if (Files.isDirectory(source)) {
+                    source = source.resolve(checker.getName().replace('.', '/') + ".class");
+                }
+                return where
+                        + ' '
+                        + Files.size(source)
+                        + ' '
+                        + Files.getLastModifiedTime(source).toMillis();
             }
-            return where
-                    + ' '
-                    + Files.size(source)
-                    + ' '
-                    + Files.getLastModifiedTime(source).toMillis();
         } catch (IOException | URISyntaxException | RuntimeException e) {
             // not a file: the class file's bytes
         }
