@@ -151,55 +151,36 @@ public final class ConvolutionCheck {
     private static final int SAMPLES = 256;
     private static final double TOLERANCE = 1e-3;
 
-    /** This JVM's checks, each run once: empty when right, else the failure. */
-    private static final Map<CheckKey, String> RESULTS = new ConcurrentHashMap<>();
+    /**
+     * This JVM's checks, each run once, by what they compared ({@link #checkName}): empty when
+     * right, else the failure.
+     */
+    private static final Map<String, String> RESULTS = new ConcurrentHashMap<>();
 
     /**
-     * What one check of {@link #RESULTS} compared: an engine's convolutions in one layout, those of
-     * a suite or, with {@code ownOnly}, only a network's own ({@code own}, as text).
+     * Names what one check of {@link #RESULTS} compared: an engine's convolutions in one layout,
+     * those of a suite or, with {@code ownOnly}, only a network's own. The name is the text a
+     * record of the five would give, which the kept verdicts' keys hold ({@link CheckVerdicts}).
      *
-     * <p>Its equality, hash and text are written out rather than left to the record's generated
-     * ones, which bootstrap method handles the first time they run: with them, and a dearer key,
-     * the check took 42–68 ms with a kept verdict, 12–25 ms since (docs/performance.md, "Start-up
-     * without first-time costs"). The text is the one a record would give, which the kept verdicts'
-     * keys hold.
+     * <p>A string, not a record: a record's generated equality and hash bootstrap method handles
+     * the first time they run (with them, and a dearer key, the check took 42–68 ms with a kept
+     * verdict, 12–25 ms since; docs/performance.md, "Start-up without first-time costs"), and
+     * written-out ones left mutation testing 16 surviving mutants, each of which ran every test
+     * that reaches the check (docs/testing.md).
      */
-    private record CheckKey(
-            String engine, boolean channelsLast, Suite suite, boolean ownOnly, String own) {
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof CheckKey k
-                    && engine.equals(k.engine)
-                    && channelsLast == k.channelsLast
-                    && suite == k.suite
-                    && ownOnly == k.ownOnly
-                    && own.equals(k.own);
-        }
-
-        @Override
-        public int hashCode() {
-            int h = engine.hashCode();
-            h = 31 * h + Boolean.hashCode(channelsLast);
-            h = 31 * h + suite.hashCode();
-            h = 31 * h + Boolean.hashCode(ownOnly);
-            return 31 * h + own.hashCode();
-        }
-
-        @Override
-        public String toString() {
-            return "CheckKey[engine="
-                    + engine
-                    + ", channelsLast="
-                    + channelsLast
-                    + ", suite="
-                    + suite
-                    + ", ownOnly="
-                    + ownOnly
-                    + ", own="
-                    + own
-                    + ']';
-        }
+    private static String checkName(
+            String engine, boolean channelsLast, Suite suite, boolean ownOnly, int[][] own) {
+        return "CheckKey[engine="
+                + engine
+                + ", channelsLast="
+                + channelsLast
+                + ", suite="
+                + suite
+                + ", ownOnly="
+                + ownOnly
+                + ", own="
+                + Arrays.deepToString(own)
+                + ']';
     }
 
     /**
@@ -242,7 +223,7 @@ public final class ConvolutionCheck {
     static void withConvolution(ConvolutionUnderTest standIn, Runnable body) {
         synchronized (ConvolutionUnderTest.class) {
             ConvolutionUnderTest real = underTest;
-            Map<CheckKey, String> kept = new HashMap<>(RESULTS);
+            Map<String, String> kept = new HashMap<>(RESULTS);
             RESULTS.clear();
             underTest = standIn;
             try {
@@ -479,7 +460,7 @@ public final class ConvolutionCheck {
     private static String result(
             String engine, boolean channelsLast, Suite suite, int[][] own, boolean ownOnly) {
         return RESULTS.computeIfAbsent(
-                new CheckKey(engine, channelsLast, suite, ownOnly, Arrays.deepToString(own)),
+                checkName(engine, channelsLast, suite, ownOnly, own),
                 k ->
                         CheckVerdicts.reuseOrCompare(
                                 () -> verdictKey(engine, k),
@@ -494,7 +475,7 @@ public final class ConvolutionCheck {
      * convolution in the check's own tests is part of it, with this process, so no other JVM reads
      * its verdicts.
      */
-    private static String verdictKey(String engine, CheckKey check) {
+    private static String verdictKey(String engine, String check) {
         NativeTuning.prepareOnce(engine);
         ConvolutionUnderTest running = underTest;
         String standIn =
