@@ -131,11 +131,12 @@ public final class TorchDefaultInitializer implements Initializer {
     }
 
     private NDArray uniform(NDManager manager, Shape shape, DataType dataType, double bound) {
-        long n = shape.size();
-        if (n > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("Parameter too large to initialise: " + shape);
+        float[] values;
+        try {
+            values = new float[Math.toIntExact(shape.size())];
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("Parameter too large to initialise: " + shape, e);
         }
-        float[] values = new float[(int) n];
         synchronized (random) {
             for (int i = 0; i < values.length; i++) {
                 values[i] = (float) ((2 * random.nextDouble() - 1) * bound);

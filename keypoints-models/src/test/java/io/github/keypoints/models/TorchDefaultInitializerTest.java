@@ -165,4 +165,18 @@ class TorchDefaultInitializerTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThat(Linear.builder().setUnits(1).build()).isNotNull();
     }
+
+    /** A weight of more values than a Java array holds is refused by name, before any is drawn. */
+    @Test
+    void aWeightLargerThanAnArrayIsRefusedWithItsShape() {
+        try (NDManager manager = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+            Shape huge = new Shape(1L << 16, 1L << 15);
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                            () ->
+                                    new TorchDefaultInitializer(1)
+                                            .initialize(manager, huge, DataType.FLOAT32))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("Parameter too large to initialise: " + huge);
+        }
+    }
 }
