@@ -164,9 +164,9 @@ public final class ConvolutionCheck {
      *
      * <p>A string, not a record: a record's generated equality and hash bootstrap method handles
      * the first time they run (with them, and a dearer key, the check took 42–68 ms with a kept
-     * verdict, 12–25 ms since; docs/performance.md, "Start-up without first-time costs"), and
-     * written-out ones left mutation testing 16 surviving mutants, each of which ran every test
-     * that reaches the check (docs/testing.md).
+     * verdict, 12–25 ms with written-out ones; docs/performance.md, "Start-up without first-time
+     * costs"; the string key was not timed), and written-out ones left mutation testing 16
+     * surviving mutants, each of which ran every test that reaches the check (docs/testing.md).
      */
     private static String checkName(
             String engine, boolean channelsLast, Suite suite, boolean ownOnly, int[][] own) {
